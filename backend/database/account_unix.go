@@ -1,0 +1,280 @@
+//go:build unix
+
+package database
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/devarch/devarch/backend/model"
+)
+
+// ServerAccount is the unprivileged system account that runs PostgreSQL when DevArch itself
+// runs as root (PostgreSQL refuses to run as root). DevArch creates it on first need, the way
+// the official postgres images drop privileges to their own account.
+const ServerAccount = "devarch-db"
+
+// account is who the server processes run as: the current user, or ServerAccount when the
+// current user is root.
+type account struct {
+	drop bool // true when running as root and the server must run as uid/gid
+	uid  int
+	gid  int
+	name string
+}
+
+func currentAccount() (account, error) {
+	if os.Geteuid() != 0 {
+		return account{uid: os.Geteuid(), gid: os.Getegid()}, nil
+	}
+	u, err := user.Lookup(ServerAccount)
+	if err != nil {
+		if err := createAccount(); err != nil {
+			return account{}, err
+		}
+		if u, err = user.Lookup(ServerAccount); err != nil {
+			return account{}, rootError(fmt.Sprintf("the account %s was created but cannot be looked up: %v", ServerAccount, err))
+		}
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if uid == 0 {
+		return account{}, rootError(fmt.Sprintf("the account %s has uid 0", ServerAccount))
+	}
+	return account{drop: true, uid: uid, gid: gid, name: ServerAccount}, nil
+}
+
+func createAccount() error {
+	var attempts [][]string
+	if p, err := exec.LookPath("useradd"); err == nil {
+		attempts = append(attempts, []string{p, "--system", "--user-group", "--no-create-home",
+			"--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
+			"--comment", "DevArch embedded PostgreSQL", ServerAccount})
+	}
+	if p, err := exec.LookPath("adduser"); err == nil { // Alpine/BusyBox
+		attempts = append(attempts, []string{p, "-S", "-D", "-H", "-s", "/sbin/nologin", ServerAccount})
+	}
+	if len(attempts) == 0 {
+		return rootError("neither useradd nor adduser is available to create it")
+	}
+	var last string
+	for _, argv := range attempts {
+		out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+		if err == nil {
+			return nil
+		}
+		last = strings.TrimSpace(string(out))
+		if last == "" {
+			last = err.Error()
+		}
+	}
+	return rootError("creating it failed: " + last)
+}
+
+func rootError(why string) error {
+	return model.NewError(model.KindUnavailable,
+		"cannot run the embedded PostgreSQL as root",
+		fmt.Sprintf("PostgreSQL refuses to run as root, so DevArch runs it as the system account %q; %s. "+
+			"Fix: create the account (useradd --system --user-group %s), run DevArch as a regular user, "+
+			"or set DEVARCH_DATABASE_URL to an external PostgreSQL server.", ServerAccount, why, ServerAccount))
+}
+
+// ensureOwned makes dir exist, be owned by the account and be private (0700). A directory
+// created by another account is re-owned only when we are root; otherwise it is an error
+// naming the owner, since PostgreSQL would refuse it anyway.
+func (a account) ensureOwned(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	st := fi.Sys().(*syscall.Stat_t)
+	if int(st.Uid) != a.uid {
+		if !a.drop {
+			return model.NewError(model.KindUnavailable,
+				"the database directory belongs to another user",
+				fmt.Sprintf("%s is owned by uid %d, but DevArch runs as uid %d. Run DevArch as that user, or set DEVARCH_HOME to a directory of your own.", dir, st.Uid, a.uid))
+		}
+		if err := chownTree(dir, a.uid, a.gid); err != nil {
+			return err
+		}
+	}
+	return os.Chmod(dir, 0o700)
+}
+
+func chownTree(root string, uid, gid int) error {
+	return filepath.Walk(root, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, uid, gid)
+	})
+}
+
+// ensureReachable checks that the server account can traverse every ancestor of dir. As root
+// the default data home is under /root (mode 0700): DevArch grants the account traverse-only
+// access there with a POSIX ACL (setfacl), never a wider chmod. Without setfacl it explains.
+func (a account) ensureReachable(dir string) error {
+	if !a.drop {
+		return nil
+	}
+	for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		mode := fi.Mode().Perm()
+		ok := mode&0o001 != 0 ||
+			(int(st.Uid) == a.uid && mode&0o100 != 0) ||
+			(int(st.Gid) == a.gid && mode&0o010 != 0)
+		if !ok && !a.canTraverse(p) {
+			setfacl, lerr := exec.LookPath("setfacl")
+			if lerr == nil {
+				out, err := exec.Command(setfacl, "-m", "u:"+a.name+":x", p).CombinedOutput()
+				if err == nil {
+					continue
+				}
+				lerr = errors.New(strings.TrimSpace(string(out)))
+			}
+			return model.NewError(model.KindUnavailable,
+				"the database directory is out of reach of the server account",
+				fmt.Sprintf("DevArch runs as root, so PostgreSQL runs as %q, which cannot enter %s (%v). "+
+					"Fix: grant traverse-only access (setfacl -m u:%s:x %s), or set DEVARCH_HOME to a directory it can reach such as /var/lib/devarch.",
+					a.name, p, lerr, a.name, p))
+		}
+		if p == "/" || p == filepath.Dir(p) {
+			return nil
+		}
+	}
+}
+
+// canTraverse reports whether an ACL already lets the account enter p, by asking the
+// kernel on the account's behalf (a short-lived child with dropped privileges).
+func (a account) canTraverse(p string) bool {
+	cmd := exec.Command("/bin/sh", "-c", `cd "$1"`, "sh", p)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(a.uid), Gid: uint32(a.gid)}}
+	return cmd.Run() == nil
+}
+
+// writeWrappers writes bin/initdb and bin/pg_ctl wrappers (plus lib/share links) into dir,
+// which becomes the library's BinariesPath. The wrappers
+//   - put the server in its own session (setsid), so a Ctrl+C in the terminal that ran a
+//     CLI command never reaches the shared server;
+//   - as root, hand the data directory and password file to the server account and drop
+//     privileges with setpriv before running the real tool;
+//   - make initdb use scram-sha-256 instead of the library's cleartext "password" method.
+func (a account) writeWrappers(dir string, real Binaries) error {
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+		return err
+	}
+	for _, sub := range []string{"lib", "share"} {
+		link := filepath.Join(dir, sub)
+		target := filepath.Join(real.Dir, sub)
+		if cur, err := os.Readlink(link); err == nil && cur == target {
+			continue
+		}
+		_ = os.RemoveAll(link)
+		if err := os.Symlink(target, link); err != nil {
+			return err
+		}
+	}
+	if _, err := exec.LookPath("setsid"); err != nil {
+		return model.NewError(model.KindUnavailable, "setsid is missing",
+			"DevArch needs setsid (util-linux) to run PostgreSQL in its own session. Install util-linux.")
+	}
+	drop := ""
+	prep := ""
+	if a.drop {
+		if _, err := exec.LookPath("setpriv"); err != nil {
+			return rootError("setpriv (util-linux) is missing; install util-linux")
+		}
+		drop = fmt.Sprintf("setpriv --reuid=%d --regid=%d --clear-groups ", a.uid, a.gid)
+		prep = fmt.Sprintf(`prev=""
+for a in "$@"; do
+  case "$a" in --pwfile=*) chown %[1]d:%[2]d "${a#--pwfile=}" ;; esac
+  if [ "$prev" = "-D" ]; then mkdir -p "$a" && chown %[1]d:%[2]d "$a" && chmod 700 "$a"; fi
+  prev="$a"
+done
+`, a.uid, a.gid)
+	}
+	scripts := map[string]string{
+		"initdb": "#!/bin/sh\n# Generated by DevArch: runs initdb in its own session" + map[bool]string{true: " as " + a.name, false: ""}[a.drop] + ".\nset -e\ncd /\n" + prep +
+			fmt.Sprintf("exec setsid -w %s%q \"$@\" --auth=scram-sha-256\n", drop, filepath.Join(real.Dir, "bin", "initdb")),
+		"pg_ctl": "#!/bin/sh\n# Generated by DevArch: runs pg_ctl (and so the server) in its own session" + map[bool]string{true: " as " + a.name, false: ""}[a.drop] + ".\nset -e\ncd /\n" +
+			fmt.Sprintf("exec setsid -w %s%q \"$@\"\n", drop, filepath.Join(real.Dir, "bin", "pg_ctl")),
+	}
+	for name, body := range scripts {
+		p := filepath.Join(dir, "bin", name)
+		if cur, err := os.ReadFile(p); err == nil && string(cur) == body {
+			continue
+		}
+		tmp := p + ".tmp"
+		if err := os.WriteFile(tmp, []byte(body), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, p); err != nil {
+			return err
+		}
+	}
+	// The library only checks that bin/pg_ctl exists; postgres itself is found by pg_ctl
+	// next to the real pg_ctl, so no wrapper is needed for it.
+	return nil
+}
+
+// lockFile takes an exclusive advisory lock on path, waiting until ctx's deadline. It
+// serializes start, attach and stop of the shared server between DevArch processes.
+type fileLock struct{ f *os.File }
+
+func tryLockFile(path string) (*fileLock, bool, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	return &fileLock{f: f}, true, nil
+}
+
+func (l *fileLock) release() {
+	if l == nil || l.f == nil {
+		return
+	}
+	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	_ = l.f.Close()
+	l.f = nil
+}
+
+// postmasterAlive reports whether pid names a live process that is a PostgreSQL server on
+// dataDir (checked through /proc where it exists, so a reused PID is not mistaken for it).
+func postmasterAlive(pid int, dataDir string) bool {
+	if pid <= 0 {
+		return false
+	}
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	if _, err := os.Stat("/proc/self"); err != nil {
+		return true // no /proc on this platform: trust kill(0)
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return false
+	}
+	s := strings.ReplaceAll(string(cmdline), "\x00", " ")
+	return strings.Contains(s, "postgres") && strings.Contains(s, dataDir)
+}
