@@ -17,6 +17,7 @@ import (
 
 	"github.com/devarch/devarch/backend/appdir"
 	"github.com/devarch/devarch/backend/database"
+	"github.com/devarch/devarch/backend/database/dbtest"
 )
 
 // The test binary doubles as a DevArch-like helper process so tests can run real separate
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv("DEVARCH_TEST_HELPER"); mode != "" {
 		os.Exit(helperMain(mode))
 	}
-	os.Exit(m.Run())
+	dbtest.Main(m)
 }
 
 type helperResult struct {
