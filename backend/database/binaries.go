@@ -241,4 +241,3 @@ func clusterMajor(dataDir string) (int, error) {
 	}
 	return strconv.Atoi(strings.TrimSpace(string(data)))
 }
-

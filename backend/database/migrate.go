@@ -142,4 +142,3 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) (applied []int
 	}
 	return applied, version, nil
 }
-

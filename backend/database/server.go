@@ -294,16 +294,16 @@ func (db *DB) start(ctx context.Context, password string) error {
 		StartTimeout(opts.StartTimeout).
 		Logger(logFile).
 		StartParameters(map[string]string{
-			"listen_addresses":        "127.0.0.1",
-			"unix_socket_directories": sockDir,
-			"unix_socket_permissions": "0700",
-			"logging_collector":       "on",
-			"log_directory":           "log",
-			"log_filename":            "postgresql-%a.log",
+			"listen_addresses":         "127.0.0.1",
+			"unix_socket_directories":  sockDir,
+			"unix_socket_permissions":  "0700",
+			"logging_collector":        "on",
+			"log_directory":            "log",
+			"log_filename":             "postgresql-%a.log",
 			"log_truncate_on_rotation": "on",
-			"max_connections":         "50",
-			"shared_buffers":          "32MB",
-			"fsync":                   "on",
+			"max_connections":          "50",
+			"shared_buffers":           "32MB",
+			"fsync":                    "on",
 		})
 	if acc.drop {
 		db.Info.ServerAccount = acc.name
@@ -535,4 +535,3 @@ func tail(s string, n int) string {
 	}
 	return "..." + s[len(s)-n:]
 }
-
