@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
   xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core
   dbus dbus-bin dbus-daemon libglib2.0-bin gnome-keyring libsecret-tools
-  chromium postgresql-15 docker.io busybox-static util-linux procps iproute2 git)
+  chromium postgresql-15 docker.io busybox-static util-linux procps iproute2 git acl)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -33,7 +33,7 @@ if ! docker compose version >/dev/null 2>&1; then
   tmp=$(mktemp -d)
   ( cd "$tmp" && printf 'module cb\n\ngo 1.24\n' > go.mod \
     && go get "github.com/docker/compose/v2/cmd@${COMPOSE_VERSION}" \
-    && go build -o docker-compose github.com/docker/compose/v2/cmd )
+    && go build -ldflags "-X github.com/docker/compose/v2/internal.Version=${COMPOSE_VERSION}" -o docker-compose github.com/docker/compose/v2/cmd )
   $SUDO mkdir -p "$plugin_dir"
   $SUDO install -m 0755 "$tmp/docker-compose" "$plugin_dir/docker-compose"
   rm -rf "$tmp"

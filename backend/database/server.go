@@ -169,6 +169,10 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	if acc.drop {
+		// DevArch's own home must be passable (x, not r) for the server account too.
+		if fi, err := os.Stat(opts.Dirs.Home); err == nil && fi.Mode().Perm()&0o001 == 0 {
+			_ = os.Chmod(opts.Dirs.Home, fi.Mode().Perm()|0o001)
+		}
 		// The server account must pass through (not list) this directory to reach its data,
 		// socket and the one-time password file; everything else in it stays 0600/0700.
 		if err := os.Chmod(pgDir, 0o711); err != nil {
@@ -196,7 +200,6 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 	// Attach to a server another DevArch process (or a killed one) left running.
 	if pid, port, ok := readPostmasterPID(dataDir); ok {
 		if postmasterAlive(pid, dataDir) {
-			opts.progress("using the running PostgreSQL server (pid %d, port %d)", pid, port)
 			if err := db.connect(ctx, port, password); err != nil {
 				return nil, err
 			}
@@ -276,8 +279,6 @@ func (db *DB) start(ctx context.Context, password string) error {
 	if major == 0 {
 		opts.progress("creating the database cluster (PostgreSQL %d, %s binaries)", bins.Major, bins.Source)
 		db.Info.Initialized = true
-	} else {
-		opts.progress("starting PostgreSQL %d on 127.0.0.1:%d", bins.Major, port)
 	}
 	cfg := embeddedpostgres.DefaultConfig().
 		Version(bins.Library).
@@ -415,7 +416,6 @@ func (db *DB) Close(ctx context.Context) error {
 }
 
 func (db *DB) stopServer() error {
-	db.opts.progress("stopping PostgreSQL")
 	cmd := exec.Command(db.ctl, "stop", "-w", "-m", "fast", "-t", "30", "-D", db.Info.DataDir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	wailsruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/devarch/devarch/backend/appdir"
+	"github.com/devarch/devarch/backend/bindings"
+	"github.com/devarch/devarch/backend/database"
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/store"
+)
+
+// App is the desktop application's lifecycle: it opens the window at once, starts the
+// database behind it, and on quit (window closed, SIGTERM, Ctrl+C) closes the database,
+// which stops the embedded server when no other DevArch process uses it.
+type App struct {
+	log  *slog.Logger
+	host *bindings.Host
+
+	mu     sync.Mutex
+	ctx    context.Context
+	db     *database.DB
+	opened chan struct{} // closed when the database attempt finished (ready or failed)
+}
+
+func newApp(log *slog.Logger) *App {
+	return &App{log: log, host: bindings.NewHost(), opened: make(chan struct{})}
+}
+
+func (a *App) startup(ctx context.Context) {
+	a.mu.Lock()
+	a.ctx = ctx
+	a.mu.Unlock()
+	a.host.SetContext(ctx)
+	go a.openBackend(ctx)
+}
+
+func (a *App) openBackend(ctx context.Context) {
+	defer close(a.opened)
+	start := time.Now()
+	dirs, err := appdir.Resolve()
+	if err != nil {
+		a.fail(err)
+		return
+	}
+	opts := database.OptionsFromEnv(dirs, "devarch-desktop")
+	opts.Progress = logWriter{a.log}
+	db, err := database.Open(ctx, opts)
+	if err != nil {
+		a.fail(err)
+		return
+	}
+	a.mu.Lock()
+	a.db = db
+	a.mu.Unlock()
+	a.host.SetReady(db, engine.New(store.New(db.Pool), runtime.Options{}))
+	a.log.Info("ready", "schema", db.Info.SchemaVersion, "started_server", db.Info.Started, "elapsed", time.Since(start).Round(time.Millisecond).String())
+}
+
+func (a *App) fail(err error) {
+	a.log.Error("backend unavailable", "error", err.Error())
+	a.host.SetFailed(err)
+}
+
+func (a *App) shutdown(context.Context) {
+	// Wait briefly for a start in progress, so its server is not left running.
+	select {
+	case <-a.opened:
+	case <-time.After(90 * time.Second):
+	}
+	a.mu.Lock()
+	db := a.db
+	a.db = nil
+	a.mu.Unlock()
+	if db != nil {
+		if err := db.Close(context.Background()); err != nil {
+			a.log.Error("closing the database", "error", err.Error())
+		}
+	}
+	a.log.Info("stopped")
+}
+
+// quitOnSignal turns SIGTERM/SIGINT into a normal quit, so shutdown runs and the embedded
+// server stops; GTK would otherwise die on the signal with the server still up.
+func (a *App) quitOnSignal() {
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-ch
+		a.log.Info("signal received, quitting")
+		a.mu.Lock()
+		ctx := a.ctx
+		a.mu.Unlock()
+		if ctx != nil {
+			wailsruntime.Quit(ctx)
+			return
+		}
+		a.shutdown(context.Background())
+		os.Exit(0)
+	}()
+}
+
+type logWriter struct{ log *slog.Logger }
+
+func (w logWriter) Write(b []byte) (int, error) {
+	w.log.Info(string(trimNewline(b)))
+	return len(b), nil
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// newLogger logs to stderr and to the data home's logs/devarch.log.
+func newLogger() (*slog.Logger, func()) {
+	var w io.Writer = os.Stderr
+	closeFn := func() {}
+	if dirs, err := appdir.Resolve(); err == nil {
+		if err := os.MkdirAll(dirs.Logs, 0o700); err == nil {
+			if f, err := os.OpenFile(filepath.Join(dirs.Logs, "devarch.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
+				w = io.MultiWriter(os.Stderr, f)
+				closeFn = func() { f.Close() }
+			}
+		}
+	}
+	return slog.New(slog.NewTextHandler(w, nil)).With("app", "devarch"), closeFn
+}
+
+func runDesktop() int {
+	log, closeLog := newLogger()
+	defer closeLog()
+	app := newApp(log)
+	app.quitOnSignal()
+
+	var assetFS fs.FS
+	if sub, err := fs.Sub(assets, "frontend/dist"); err == nil {
+		assetFS = sub
+	}
+	err := wails.Run(&options.App{
+		Title:            "DevArch",
+		Width:            1240,
+		Height:           800,
+		MinWidth:         900,
+		MinHeight:        560,
+		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 255},
+		AssetServer:      &assetserver.Options{Assets: assetFS},
+		OnStartup:        app.startup,
+		OnShutdown:       app.shutdown,
+		Bind: []interface{}{
+			bindings.NewSystem(app.host),
+			bindings.NewStacks(app.host),
+		},
+		Linux: &linux.Options{ProgramName: "devarch"},
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "devarch: the desktop window cannot open: %v\n"+
+			"  This binary may have been built without the desktop build tags (make build builds it with them).\n"+
+			"  The command line works in any build: devarch --help\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,280 @@
+// Package cli is DevArch's command-line face: `devarch <subcommand>` runs the same use cases
+// as the window, headless. Results go to stdout (--json for scripts); progress, warnings and
+// errors go to stderr. Exit codes: 0 success, 1 error, 2 usage error.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/devarch/devarch/backend/appdir"
+	"github.com/devarch/devarch/backend/database"
+	"github.com/devarch/devarch/backend/doctor"
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/store"
+	"github.com/devarch/devarch/backend/version"
+)
+
+// Exit codes scripts rely on.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+const usage = `devarch: isolated local development environments, planned before they run
+
+Usage:
+  devarch                      open the desktop app
+  devarch version [--json]     print the version
+  devarch doctor [--json]      check the database, container engine, compose, keychain, webview
+  devarch stack list [--json]  list stacks with live status
+
+Environment:
+  DEVARCH_HOME          data directory (default: the platform's user data directory)
+  DEVARCH_DATABASE_URL  use an external PostgreSQL instead of the embedded one
+  DEVARCH_PG_BINARIES   PostgreSQL installation for the embedded server
+  DOCKER_HOST           the docker engine to drive, as the docker CLI understands it
+`
+
+// IsCommand reports whether args select the command line rather than the window.
+func IsCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help", "--version", "-version":
+		return true
+	}
+	return !strings.HasPrefix(args[0], "-")
+}
+
+// usageError is a mistake in how the command was called (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+type cmdEnv struct {
+	stdout, stderr io.Writer
+}
+
+// Main runs one command and returns its exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	env := cmdEnv{stdout: stdout, stderr: stderr}
+	err := env.dispatch(ctx, args)
+	if err == nil {
+		return ExitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "devarch: %s\n\n%s", ue.msg, usage)
+		return ExitUsage
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	printError(stderr, err)
+	return ExitError
+}
+
+// printError prints the one-line summary and, indented, the detail saying what to do.
+func printError(w io.Writer, err error) {
+	e := model.AsError(err)
+	summary := e.Summary
+	if e.Field != "" {
+		summary = e.Field + ": " + summary
+	}
+	fmt.Fprintf(w, "error: %s\n", summary)
+	if e.Detail != "" {
+		for _, line := range strings.Split(e.Detail, "\n") {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	}
+}
+
+func (env cmdEnv) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"no command given"}
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(env.stdout, usage)
+		return nil
+	case "version", "--version", "-version":
+		return env.version(args[1:])
+	case "doctor":
+		return env.doctor(ctx, args[1:])
+	case "stack":
+		if len(args) < 2 {
+			return usageError{"stack needs a subcommand: list"}
+		}
+		switch args[1] {
+		case "list", "ls":
+			return env.stackList(ctx, args[2:])
+		}
+		return usageError{fmt.Sprintf("unknown stack subcommand %q", args[1])}
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func (env cmdEnv) flags(name string) (*flag.FlagSet, *bool) {
+	fs := flag.NewFlagSet("devarch "+name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	asJSON := fs.Bool("json", false, "print machine-readable JSON on stdout")
+	return fs, asJSON
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))}
+	}
+	return nil
+}
+
+func (env cmdEnv) printJSON(v any) error {
+	enc := json.NewEncoder(env.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (env cmdEnv) version(args []string) error {
+	fs, asJSON := env.flags("version")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	v := version.Get()
+	if *asJSON {
+		return env.printJSON(v)
+	}
+	commit := ""
+	if v.Commit != "" {
+		commit = " (" + v.Commit + ")"
+	}
+	fmt.Fprintf(env.stdout, "devarch %s%s %s %s\n", v.Version, commit, v.GoVersion, v.Platform)
+	return nil
+}
+
+func (env cmdEnv) databaseOptions() (database.Options, error) {
+	dirs, err := appdir.Resolve()
+	if err != nil {
+		return database.Options{}, model.Wrap(model.KindUnavailable, err, "cannot tell where DevArch keeps its data", err.Error())
+	}
+	opts := database.OptionsFromEnv(dirs, "devarch-cli")
+	opts.Progress = prefixWriter{w: env.stderr}
+	return opts, nil
+}
+
+// prefixWriter marks progress lines as DevArch's on stderr.
+type prefixWriter struct{ w io.Writer }
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	fmt.Fprintf(p.w, "devarch: %s", b)
+	return len(b), nil
+}
+
+func (env cmdEnv) doctor(ctx context.Context, args []string) error {
+	fs, asJSON := env.flags("doctor")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	opts, err := env.databaseOptions()
+	if err != nil {
+		return err
+	}
+	opts.Progress = nil // the report says it all
+	checks := doctor.Report(ctx, opts, runtime.Options{})
+	healthy := doctor.Healthy(checks)
+	if *asJSON {
+		if err := env.printJSON(map[string]any{"healthy": healthy, "checks": checks}); err != nil {
+			return err
+		}
+	} else {
+		for _, c := range checks {
+			mark := map[string]string{doctor.OK: "ok  ", doctor.Warning: "warn", doctor.Error: "FAIL"}[c.Status]
+			fmt.Fprintf(env.stdout, "[%s] %-9s %s\n", mark, c.Name, c.Summary)
+			if c.Detail != "" {
+				fmt.Fprintf(env.stdout, "           %s\n", c.Detail)
+			}
+			if c.Fix != "" {
+				fmt.Fprintf(env.stdout, "           fix: %s\n", c.Fix)
+			}
+		}
+	}
+	if !healthy {
+		return model.NewError(model.KindUnavailable, "doctor found problems", "Apply the fixes above and run devarch doctor again.")
+	}
+	return nil
+}
+
+// withBackend opens the database and the use-case service for one command.
+func (env cmdEnv) withBackend(ctx context.Context, fn func(*engine.Service) error) error {
+	opts, err := env.databaseOptions()
+	if err != nil {
+		return err
+	}
+	db, err := database.Open(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+	return fn(engine.New(store.New(db.Pool), runtime.Options{}))
+}
+
+type stackJSON struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Instances   int       `json:"instances"`
+	Revision    int64     `json:"revision"`
+	Status      string    `json:"status"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+}
+
+func (env cmdEnv) stackList(ctx context.Context, args []string) error {
+	fs, asJSON := env.flags("stack list")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return env.withBackend(ctx, func(svc *engine.Service) error {
+		list, err := svc.ListStacks(ctx)
+		if err != nil {
+			return err
+		}
+		if list.EngineErr != nil {
+			e := model.AsError(list.EngineErr)
+			fmt.Fprintf(env.stderr, "warning: live status unavailable: %s\n", e.Summary)
+		}
+		if *asJSON {
+			out := make([]stackJSON, 0, len(list.Stacks))
+			for _, s := range list.Stacks {
+				out = append(out, stackJSON{s.Name, s.Description, s.Instances, s.Revision, s.Status, s.UpdatedAt})
+			}
+			return env.printJSON(out)
+		}
+		if len(list.Stacks) == 0 {
+			fmt.Fprintln(env.stderr, "No stacks yet.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tINSTANCES\tSTATUS\tREVISION\tDESCRIPTION")
+		for _, s := range list.Stacks {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\n", s.Name, s.Instances, s.Status, s.Revision, s.Description)
+		}
+		return tw.Flush()
+	})
+}
+

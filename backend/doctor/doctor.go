@@ -1,0 +1,154 @@
+// Package doctor checks that everything DevArch needs on this machine is present and
+// working, and says how to fix what is not. `devarch doctor` prints its checks; the
+// desktop status bar shows the database and engine ones.
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"strings"
+
+	"github.com/devarch/devarch/backend/database"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/secrets"
+)
+
+// Status of one check.
+const (
+	OK      = "ok"
+	Warning = "warning"
+	Error   = "error"
+)
+
+// Check is one line of the doctor's report.
+type Check struct {
+	Name    string `json:"name"`   // database, engine, compose, keychain, webview
+	Status  string `json:"status"` // ok, warning, error
+	Summary string `json:"summary"`
+	Detail  string `json:"detail,omitempty"`
+	Fix     string `json:"fix,omitempty"`
+}
+
+func failed(name, status string, err error) Check {
+	e := model.AsError(err)
+	return Check{Name: name, Status: status, Summary: e.Summary, Fix: e.Detail}
+}
+
+// Database reports on an open database (nil db and its open error when opening failed).
+func Database(db *database.DB, openErr error) Check {
+	if openErr != nil {
+		return failed("database", Error, openErr)
+	}
+	i := db.Info
+	if i.External {
+		return Check{Name: "database", Status: OK, Summary: fmt.Sprintf("external PostgreSQL (DEVARCH_DATABASE_URL), schema version %d", i.SchemaVersion)}
+	}
+	c := Check{Name: "database", Status: OK,
+		Summary: fmt.Sprintf("embedded PostgreSQL %d ready on 127.0.0.1:%d, schema version %d", i.Major, i.Port, i.SchemaVersion),
+		Detail:  "data in " + i.DataDir}
+	if i.BinariesSource != "" {
+		c.Detail += ", " + i.BinariesSource + " binaries"
+	}
+	if i.ServerAccount != "" {
+		c.Detail += ", server runs as " + i.ServerAccount
+	}
+	return c
+}
+
+// Engine turns a runtime probe into the engine and compose checks.
+func Engine(rep runtime.Report) (engine, compose Check) {
+	if rep.Engine.Err != nil {
+		engine = failed("engine", Error, rep.Engine.Err)
+	} else {
+		engine = Check{Name: "engine", Status: OK, Summary: fmt.Sprintf("%s %s reachable", rep.Engine.Name, rep.Engine.Version), Detail: rep.Engine.Path}
+	}
+	if rep.Compose.Err != nil {
+		compose = failed("compose", Error, rep.Compose.Err)
+	} else {
+		compose = Check{Name: "compose", Status: OK, Summary: fmt.Sprintf("%s %s", rep.Compose.Name, rep.Compose.Version), Detail: rep.Compose.Path}
+	}
+	return engine, compose
+}
+
+// Keychain reports whether the OS keychain can hold the master key. Without one, an
+// explicit DEVARCH_MASTER_KEY_FILE makes it a warning instead of an error.
+func Keychain() Check {
+	err := secrets.ProbeKeychain()
+	if err == nil {
+		return Check{Name: "keychain", Status: OK, Summary: "OS keychain available"}
+	}
+	c := failed("keychain", Error, err)
+	if f := os.Getenv("DEVARCH_MASTER_KEY_FILE"); f != "" {
+		c.Status = Warning
+		c.Detail = "using the key file " + f + " (DEVARCH_MASTER_KEY_FILE) instead"
+	}
+	return c
+}
+
+// webviewLibs are the shared libraries the Linux desktop window needs (Wails v2 on
+// WebKitGTK 4.1, or 4.0 for builds without the webkit2_41 tag).
+var webviewLibs = []struct{ file, pkg string }{
+	{"libwebkit2gtk-4.1.so.0", "libwebkit2gtk-4.1-0"},
+	{"libgtk-3.so.0", "libgtk-3-0"},
+}
+
+var libDirs = []string{
+	"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib/x86_64-linux-gnu",
+	"/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib",
+}
+
+// Webview reports whether the libraries the desktop window needs are installed. The CLI
+// works without them; the window does not.
+func Webview() Check {
+	switch goruntime.GOOS {
+	case "darwin":
+		return Check{Name: "webview", Status: OK, Summary: "WKWebView (part of macOS)"}
+	case "windows":
+		return Check{Name: "webview", Status: OK, Summary: "WebView2 (installed with Windows 10/11 or by the installer)"}
+	}
+	var missing []string
+	for _, lib := range webviewLibs {
+		found := false
+		for _, d := range libDirs {
+			if _, err := os.Stat(filepath.Join(d, lib.file)); err == nil {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, lib.pkg)
+		}
+	}
+	if len(missing) == 0 {
+		return Check{Name: "webview", Status: OK, Summary: "WebKitGTK 4.1 and GTK 3 installed"}
+	}
+	return Check{Name: "webview", Status: Error, Summary: "the desktop window's libraries are missing",
+		Fix: fmt.Sprintf("Install them (Debian/Ubuntu: sudo apt-get install %s). The command line works without them.", strings.Join(missing, " "))}
+}
+
+// Report runs every check. It opens (and afterwards closes) the database itself, so it
+// also proves the embedded server can start.
+func Report(ctx context.Context, dbOpts database.Options, engOpts runtime.Options) []Check {
+	db, err := database.Open(ctx, dbOpts)
+	checks := []Check{Database(db, err)}
+	if db != nil {
+		_ = db.Close(context.WithoutCancel(ctx))
+	}
+	_, rep := runtime.Probe(ctx, engOpts)
+	e, c := Engine(rep)
+	return append(checks, e, c, Keychain(), Webview())
+}
+
+// Healthy reports whether no check failed (warnings are fine).
+func Healthy(checks []Check) bool {
+	for _, c := range checks {
+		if c.Status == Error {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,136 @@
+// Package engine holds DevArch's use cases: what the CLI and the desktop bindings ask for
+// (list stacks with live status, and later plan, apply, start/stop, import/export). It
+// combines the store, the container runtime and the pure core; it owns no SQL and runs no
+// commands itself.
+package engine
+
+import (
+	"context"
+	"sync"
+
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/store"
+)
+
+// Service is the entry point for use cases. It is safe for concurrent use.
+type Service struct {
+	Store   *store.Store
+	engOpts runtime.Options
+
+	mu     sync.Mutex
+	engine *runtime.Engine
+}
+
+// New returns a Service over st that detects the container engine with engOpts on first
+// need.
+func New(st *store.Store, engOpts runtime.Options) *Service {
+	return &Service{Store: st, engOpts: engOpts}
+}
+
+// Engine returns the detected container engine, detecting it on first use and again after
+// a failure (the user may start the daemon while DevArch runs).
+func (s *Service) Engine(ctx context.Context) (*runtime.Engine, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.engine != nil {
+		return s.engine, nil
+	}
+	eng, err := runtime.Detect(ctx, s.engOpts)
+	if err != nil {
+		return nil, err
+	}
+	s.engine = eng
+	return eng, nil
+}
+
+// Probe checks the engine afresh (for health displays) and refreshes the cached one.
+func (s *Service) Probe(ctx context.Context) runtime.Report {
+	eng, rep := runtime.Probe(ctx, s.engOpts)
+	s.mu.Lock()
+	if rep.Err() == nil {
+		s.engine = eng
+	} else {
+		s.engine = nil
+	}
+	s.mu.Unlock()
+	return rep
+}
+
+// Stack status values, as lists show them.
+const (
+	StatusStopped   = "stopped"
+	StatusRunning   = "running"
+	StatusPartial   = "partial"
+	StatusUnhealthy = "unhealthy"
+	StatusUnknown   = "unknown"
+)
+
+// StackView is a stack with its live status.
+type StackView struct {
+	model.StackSummary
+	Status string
+}
+
+// StackList is the stacks list. EngineErr is set when live status could not be read: the
+// stacks are still listed, with status "unknown".
+type StackList struct {
+	Stacks    []StackView
+	EngineErr error
+}
+
+// ListStacks returns every stack with its live status, read from the engine in one call for
+// all stacks.
+func (s *Service) ListStacks(ctx context.Context) (StackList, error) {
+	stacks, err := s.Store.ListStacks(ctx)
+	if err != nil {
+		return StackList{}, err
+	}
+	byStack := map[string][]runtime.Container{}
+	var warn error
+	if len(stacks) > 0 {
+		eng, err := s.Engine(ctx)
+		if err == nil {
+			var cs []runtime.Container
+			cs, err = eng.ListContainers(ctx, []string{model.LabelStack})
+			for _, c := range cs {
+				byStack[c.Labels[model.LabelStack]] = append(byStack[c.Labels[model.LabelStack]], c)
+			}
+		}
+		warn = err
+	}
+	out := make([]StackView, len(stacks))
+	for i, st := range stacks {
+		status := StackStatus(byStack[st.Name])
+		if warn != nil {
+			status = StatusUnknown
+		}
+		out[i] = StackView{StackSummary: st, Status: status}
+	}
+	return StackList{Stacks: out, EngineErr: warn}, nil
+}
+
+// StackStatus summarizes a stack's containers: running when all run (and none is
+// unhealthy), partial when some do, unhealthy when a running one fails its healthcheck,
+// stopped when none runs.
+func StackStatus(cs []runtime.Container) string {
+	running, unhealthy := 0, 0
+	for _, c := range cs {
+		if c.State == "running" {
+			running++
+			if c.Health == "unhealthy" {
+				unhealthy++
+			}
+		}
+	}
+	switch {
+	case unhealthy > 0:
+		return StatusUnhealthy
+	case running == 0:
+		return StatusStopped
+	case running == len(cs):
+		return StatusRunning
+	default:
+		return StatusPartial
+	}
+}

@@ -1,0 +1,25 @@
+// Command devarch is DevArch: with no arguments it opens the desktop window; with a
+// subcommand (`devarch stack list`) it runs the same backend headless.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/devarch/devarch/backend/cli"
+)
+
+func main() {
+	args := os.Args[1:]
+	if cli.IsCommand(args) {
+		// First signal cancels the command (which then stops what it started, the embedded
+		// database included); a second one kills the process the default way.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := cli.Main(ctx, args, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(runDesktop())
+}
