@@ -277,4 +277,3 @@ func (env cmdEnv) stackList(ctx context.Context, args []string) error {
 		return tw.Flush()
 	})
 }
-
