@@ -45,7 +45,9 @@ const (
 )
 
 const (
-	dbName = "devarch"
+	// The cluster is DevArch's alone, so its default database serves: creating another one
+	// would add a CREATE DATABASE (two checkpoints) to every first start.
+	dbName = "postgres"
 	dbUser = "devarch"
 )
 

@@ -103,8 +103,11 @@ var libDirs = []string{
 
 // Webview reports whether the libraries the desktop window needs are installed. The CLI
 // works without them; the window does not.
-func Webview() Check {
-	switch goruntime.GOOS {
+func Webview() Check { return WebviewIn(goruntime.GOOS, libDirs) }
+
+// WebviewIn is Webview for a given platform and library search path.
+func WebviewIn(goos string, dirs []string) Check {
+	switch goos {
 	case "darwin":
 		return Check{Name: "webview", Status: OK, Summary: "WKWebView (part of macOS)"}
 	case "windows":
@@ -113,7 +116,7 @@ func Webview() Check {
 	var missing []string
 	for _, lib := range webviewLibs {
 		found := false
-		for _, d := range libDirs {
+		for _, d := range dirs {
 			if _, err := os.Stat(filepath.Join(d, lib.file)); err == nil {
 				found = true
 				break

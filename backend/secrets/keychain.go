@@ -35,7 +35,7 @@ func KeychainError(err error) error {
 	msg := err.Error()
 	fallback := "Or opt in to a key file: set DEVARCH_MASTER_KEY_FILE to a file with mode 0600."
 	switch {
-	case strings.Contains(msg, "dial unix") || strings.Contains(msg, "DBUS_SESSION_BUS_ADDRESS") ||
+	case strings.Contains(msg, "dial unix") || strings.Contains(msg, "dbus-launch") || strings.Contains(msg, "DBUS_SESSION_BUS_ADDRESS") ||
 		strings.Contains(msg, "autolaunch") || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && strings.Contains(msg, "dbus"):
 		return model.Wrap(model.KindUnavailable, err, "no OS keychain: there is no D-Bus session bus",
 			"DevArch keeps its master key in the Secret Service, reached over the session bus, and none is running (headless or SSH session). "+

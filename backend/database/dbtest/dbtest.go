@@ -94,3 +94,14 @@ func MigratedDatabase(t testing.TB) *pgxpool.Pool {
 	}
 	return pool
 }
+
+// Connect opens a pool on url for the length of the test.
+func Connect(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}

@@ -1,0 +1,220 @@
+// Package cli_test runs the real devarch binary (a plain build: the command line works
+// without the desktop tags) against a real PostgreSQL, the real Docker engine and a real
+// Secret Service, and checks what a terminal user sees.
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/devarch/devarch/backend/database/dbtest"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/runtime/runtimetest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// devarch returns the path of a devarch binary built from this tree once per test run.
+func devarch(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "devarch-cli-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		_ = os.Chmod(dir, 0o755)
+		binPath = filepath.Join(dir, "devarch")
+		wd, _ := os.Getwd()
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Dir = filepath.Dir(filepath.Dir(wd))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs argv (argv[0] may be "devarch") with env replacing/adding variables.
+func run(t *testing.T, env map[string]string, argv ...string) result {
+	t.Helper()
+	if argv[0] == "devarch" {
+		argv[0] = devarch(t)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	base := []string{}
+	for _, kv := range os.Environ() {
+		k := kv[:strings.IndexByte(kv, '=')]
+		if _, overridden := env[k]; !overridden {
+			base = append(base, kv)
+		}
+	}
+	for k, v := range env {
+		if v != "<unset>" {
+			base = append(base, k+"="+v)
+		}
+	}
+	cmd.Env = base
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// databaseURL is a migrated database on the shared test server, as DEVARCH_DATABASE_URL.
+func databaseURL(t *testing.T) string {
+	t.Helper()
+	_, cfg := dbtest.EmptyDatabase(t)
+	c := cfg.ConnConfig
+	return fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", c.User, c.Password, c.Host, c.Port, c.Database)
+}
+
+func tempHome(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "devarch-cli-home-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chmod(dir, 0o755)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+func TestVersion(t *testing.T) {
+	r := run(t, nil, "devarch", "version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "devarch ") {
+		t.Fatalf("version: %+v", r)
+	}
+	r = run(t, nil, "devarch", "version", "--json")
+	var v map[string]string
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || v["goVersion"] == "" || v["platform"] == "" {
+		t.Fatalf("version --json: %q %v", r.stdout, err)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, argv := range [][]string{{"devarch", "bogus"}, {"devarch", "stack"}, {"devarch", "stack", "frobnicate"}, {"devarch", "version", "--nope"}, {"devarch", "stack", "list", "extra"}} {
+		r := run(t, nil, argv...)
+		if r.code != 2 || !strings.Contains(r.stderr, "Usage:") && !strings.Contains(r.stderr, "flag provided but not defined") {
+			t.Errorf("%v: want exit 2 with usage, got %d %q", argv[1:], r.code, r.stderr)
+		}
+		if r.stdout != "" {
+			t.Errorf("%v: usage errors must not print on stdout: %q", argv[1:], r.stdout)
+		}
+	}
+	if r := run(t, nil, "devarch", "--help"); r.code != 0 || !strings.Contains(r.stdout, "devarch doctor") {
+		t.Fatalf("--help: %+v", r)
+	}
+}
+
+func TestStackList_EmbeddedDatabase(t *testing.T) {
+	home := tempHome(t)
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>"}
+	r := run(t, env, "devarch", "stack", "list")
+	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "No stacks yet") {
+		t.Fatalf("empty list: %+v", r)
+	}
+	r = run(t, env, "devarch", "stack", "list", "--json")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "[]" {
+		t.Fatalf("empty --json list must be []: %+v", r)
+	}
+}
+
+// Live status comes from the real engine, by label, in one call.
+func TestStackList_LiveStatus(t *testing.T) {
+	eng := runtimetest.RequireEngine(t)
+	image := runtimetest.BusyboxImage(t)
+	url := databaseURL(t)
+	env := map[string]string{"DEVARCH_DATABASE_URL": url, "DEVARCH_HOME": tempHome(t)}
+	// Migrate, then add two stacks straight in SQL (stack create arrives with the stacks
+	// issue); only "shop" has a running container.
+	if r := run(t, env, "devarch", "stack", "list"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	pool := dbtest.Connect(t, url)
+	for _, sql := range []string{
+		`INSERT INTO templates (name, spec) VALUES ('busybox', '{}')`,
+		`INSERT INTO stacks (name, description) VALUES ('shop', 'Laravel + MySQL'), ('blog', '')`,
+		`INSERT INTO instances (stack_id, name, template_name) SELECT id, 'app', 'busybox' FROM stacks`,
+	} {
+		if _, err := pool.Exec(t.Context(), sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name := fmt.Sprintf("devarch-clitest-%d", os.Getpid())
+	ctx := context.Background()
+	if _, err := eng.Run(ctx, []string{"run", "-d", "--name", name, "--label", runtimetest.TestLabel,
+		"--label", "dev.devarch.stack=shop", "--label", "dev.devarch.instance=app", image, "sleep", "300"}, runtime.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = eng.Run(context.Background(), []string{"rm", "-f", name}, runtime.RunOptions{}) })
+
+	r := run(t, env, "devarch", "stack", "list", "--json")
+	var got []struct {
+		Name      string `json:"name"`
+		Status    string `json:"status"`
+		Instances int    `json:"instances"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
+		t.Fatalf("stack list --json: %v %+v", err, r)
+	}
+	want := map[string]string{"blog": "stopped", "shop": "running"}
+	if len(got) != 2 {
+		t.Fatalf("want 2 stacks, got %+v", got)
+	}
+	for _, s := range got {
+		if s.Status != want[s.Name] || s.Instances != 1 {
+			t.Errorf("stack %s: status %q instances %d, want %q 1", s.Name, s.Status, s.Instances, want[s.Name])
+		}
+	}
+	r = run(t, env, "devarch", "stack", "list")
+	if !strings.Contains(r.stdout, "shop") || !strings.Contains(r.stdout, "running") || !strings.Contains(r.stdout, "NAME") {
+		t.Fatalf("table output: %q", r.stdout)
+	}
+
+	// With the engine unreachable the stacks still list, marked unknown, with a warning.
+	env["DOCKER_HOST"] = "unix:///nonexistent/docker.sock"
+	r = run(t, env, "devarch", "stack", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, "unknown") || !strings.Contains(r.stderr, "live status unavailable") {
+		t.Fatalf("engine down: %+v", r)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
