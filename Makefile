@@ -1,0 +1,64 @@
+# DevArch build and test entry points. `make run` and `make test` work on a fresh
+# Debian 12 / Ubuntu machine: they install what is missing first.
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/devarch/devarch/backend/version.Version=$(VERSION)
+DESKTOP_TAGS := desktop,production,webkit2_41
+WAILS := $(GO) tool -modfile=tools/go.mod wails
+
+.PHONY: help deps engine frontend build cli run test test-go test-frontend test-e2e bench bindings wails-build clean
+
+help:
+	@echo "make run    install what is missing, build, and open DevArch"
+	@echo "make test   install what is missing and run every test (Go, frontend, browser end-to-end)"
+	@echo "make build  build the desktop binary into build/bin/devarch"
+	@echo "make cli    build a command-line-only binary (no webkit needed)"
+	@echo "make bench  run the benchmarks (figures go to docs/benchmarks.md by hand)"
+
+deps:
+	scripts/install-deps.sh
+
+engine:
+	scripts/start-docker.sh
+
+frontend/node_modules: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch frontend/node_modules
+
+frontend: frontend/node_modules
+	cd frontend && npm run build
+
+build: frontend
+	$(GO) build -tags $(DESKTOP_TAGS) -ldflags "-w -s $(LDFLAGS)" -o build/bin/devarch .
+
+cli:
+	$(GO) build -ldflags "$(LDFLAGS)" -o build/bin/devarch-cli .
+
+run: deps engine build
+	./build/bin/devarch
+
+test: deps engine frontend
+	$(MAKE) test-go test-frontend test-e2e
+
+test-go:
+	$(GO) test ./... -count=1 -timeout 40m
+
+test-frontend: frontend/node_modules
+	cd frontend && npm test
+
+test-e2e:
+	E2E_SKIP_BUILD=1 tests/e2e/run.sh
+
+bench:
+	$(GO) test ./bench -run '^$$' -bench . -benchtime 10x -count 3
+
+# Regenerate frontend/wailsjs from the Go bindings (Wails CLI from the tools module).
+bindings:
+	$(WAILS) generate module -tags webkit2_41
+
+wails-build:
+	$(WAILS) build -tags webkit2_41 -ldflags "$(LDFLAGS)"
+
+clean:
+	rm -rf build/bin build/e2e build/test-output frontend/dist
