@@ -218,7 +218,23 @@ func TestDetect_PermissionDenied(t *testing.T) {
 		t.Skip("the engine here is not docker")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("needs root to run docker as nobody")
+		// A regular user cannot become nobody, but permissions bind them too: a socket of
+		// our own with mode 0000 makes the real CLI fail with the real message.
+		sock := filepath.Join(t.TempDir(), "docker.sock")
+		l, err := net.Listen("unix", sock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		if err := os.Chmod(sock, 0); err != nil {
+			t.Fatal(err)
+		}
+		_, err = runtime.Detect(t.Context(), runtime.Options{Engine: runtime.Docker, Env: []string{"DOCKER_HOST=unix://" + sock}})
+		me := asModelError(t, err, model.KindEngineUnavailable)
+		if me.Summary != "permission denied on the Docker socket" || !strings.Contains(me.Detail, "sudo usermod -aG docker $USER") {
+			t.Fatalf("Summary = %q (detail %q), want permission denied", me.Summary, me.Detail)
+		}
+		return
 	}
 	runuser, err := exec.LookPath("runuser")
 	if err != nil {

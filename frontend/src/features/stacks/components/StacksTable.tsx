@@ -1,0 +1,43 @@
+import { formatDateTime, formatRelativeTime } from '@/lib/format';
+import type { StackSummary } from '@/lib/types';
+import { StackStatusBadge } from './StackStatusBadge';
+
+export function StacksTable({ stacks }: { stacks: StackSummary[] }) {
+  return (
+    <div className="table-wrap card">
+      <table className="table" data-testid="stacks-table">
+        <caption className="visually-hidden">Stacks</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Description</th>
+            <th scope="col" className="num">
+              Instances
+            </th>
+            <th scope="col">Status</th>
+            <th scope="col">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stacks.map((stack) => (
+            <tr key={stack.name}>
+              <th scope="row" className="table__name">
+                {stack.name}
+              </th>
+              <td className="table__description">{stack.description || <span className="muted">—</span>}</td>
+              <td className="num">{stack.instances}</td>
+              <td>
+                <StackStatusBadge status={stack.status} />
+              </td>
+              <td>
+                <time dateTime={stack.updatedAt} title={formatDateTime(stack.updatedAt)}>
+                  {formatRelativeTime(stack.updatedAt)}
+                </time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
