@@ -38,6 +38,8 @@ Usage:
   devarch version [--json]     print the version
   devarch doctor [--json]      check the database, container engine, compose, keychain, webview
   devarch stack list [--json]  list stacks with live status
+  devarch stack create NAME [--description TEXT]
+                               create an empty stack
 
 Environment:
   DEVARCH_HOME          data directory (default: the platform's user data directory)
@@ -115,11 +117,13 @@ func (env cmdEnv) dispatch(ctx context.Context, args []string) error {
 		return env.doctor(ctx, args[1:])
 	case "stack":
 		if len(args) < 2 {
-			return usageError{"stack needs a subcommand: list"}
+			return usageError{"stack needs a subcommand: list, create"}
 		}
 		switch args[1] {
 		case "list", "ls":
 			return env.stackList(ctx, args[2:])
+		case "create":
+			return env.stackCreate(ctx, args[2:])
 		}
 		return usageError{fmt.Sprintf("unknown stack subcommand %q", args[1])}
 	}
@@ -275,5 +279,49 @@ func (env cmdEnv) stackList(ctx context.Context, args []string) error {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\n", s.Name, s.Instances, s.Status, s.Revision, s.Description)
 		}
 		return tw.Flush()
+	})
+}
+
+// parseInterleaved parses flags wherever they appear among positional arguments
+// (`stack create shop --description x` and `stack create --description x shop` alike) and
+// returns the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (env cmdEnv) stackCreate(ctx context.Context, args []string) error {
+	fs, asJSON := env.flags("stack create")
+	desc := fs.String("description", "", "what the stack is for (at most 500 characters)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"stack create takes exactly one NAME"}
+	}
+	return env.withBackend(ctx, func(svc *engine.Service) error {
+		st, err := svc.CreateStack(ctx, pos[0], *desc)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return env.printJSON(stackJSON{st.Name, st.Description, 0, st.Revision, engine.StatusStopped, st.UpdatedAt})
+		}
+		fmt.Fprintf(env.stderr, "Created stack %s.\n", st.Name)
+		return nil
 	})
 }

@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/devarch/devarch/backend/database/dbtest"
+	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/store"
 )
 
@@ -55,5 +57,23 @@ func TestSchema_ContainerNamesUniqueAcrossStacks(t *testing.T) {
 	}
 	if _, err := pool.Exec(ctx, `INSERT INTO stacks (name) VALUES ('Bad_Name')`); err == nil {
 		t.Fatal("invalid stack name must be refused by the database")
+	}
+}
+
+func TestCreateStack_AndNameClash(t *testing.T) {
+	pool := dbtest.MigratedDatabase(t)
+	s := store.New(pool)
+	ctx := t.Context()
+	st, err := s.CreateStack(ctx, "shop", "Laravel + MySQL")
+	if err != nil || st.Revision != 1 || st.Name != "shop" {
+		t.Fatalf("create: %+v %v", st, err)
+	}
+	_, err = s.CreateStack(ctx, "shop", "again")
+	if model.KindOf(err) != model.KindConflict || !strings.Contains(err.Error(), `a stack named "shop" already exists`) {
+		t.Fatalf("clash: %v", err)
+	}
+	list, _ := s.ListStacks(ctx)
+	if len(list) != 1 || list[0].Description != "Laravel + MySQL" {
+		t.Fatalf("the clash must change nothing: %+v", list)
 	}
 }

@@ -218,3 +218,33 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+func TestStackCreate_AndBadInput(t *testing.T) {
+	env := map[string]string{"DEVARCH_DATABASE_URL": databaseURL(t), "DEVARCH_HOME": tempHome(t)}
+	r := run(t, env, "devarch", "stack", "create", "shop", "--description", "Laravel + MySQL")
+	if r.code != 0 || !strings.Contains(r.stderr, "Created stack shop") {
+		t.Fatalf("create: %+v", r)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"shop"}, 1, `a stack named "shop" already exists`},
+		{[]string{"Shop"}, 1, "name: stack name \"Shop\" is not a valid name"},
+		{[]string{strings.Repeat("x", 54)}, 1, "the limit is 53"},
+		{[]string{"ok", "--description", strings.Repeat("d", 501)}, 1, "description: description is too long"},
+		{[]string{}, 2, "exactly one NAME"},
+		{[]string{"a", "b"}, 2, "exactly one NAME"},
+	} {
+		r := run(t, env, append([]string{"devarch", "stack", "create"}, c.args...)...)
+		if r.code != c.code || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("create %v: want exit %d with %q, got %d %q", c.args, c.code, c.want, r.code, r.stderr)
+		}
+	}
+	r = run(t, env, "devarch", "stack", "list", "--json")
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 1 || got[0]["description"] != "Laravel + MySQL" {
+		t.Fatalf("bad input must change nothing: %s %v", r.stdout, err)
+	}
+}
