@@ -3,7 +3,6 @@ package database_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"os/user"
@@ -111,38 +110,16 @@ func stderrOf(err error) string {
 	return ""
 }
 
-// postgresProcs lists postgres server processes whose command line names dir.
-func postgresProcs(t *testing.T, dir string) []int {
-	t.Helper()
-	entries, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if err != nil {
-			continue
-		}
-		s := strings.ReplaceAll(string(cmdline), "\x00", " ")
-		if strings.Contains(s, "postgres") && strings.Contains(s, dir) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
-
 func waitNoPostgres(t *testing.T, dir string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if len(postgresProcs(t, dir)) == 0 {
+		if len(dbtest.ServerProcesses(dir)) == 0 {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("postgres processes left behind for %s: %v", dir, postgresProcs(t, dir))
+	t.Fatalf("postgres processes left behind for %s: %v", dir, dbtest.ServerProcesses(dir))
 }
 
 func newHome(t *testing.T) string {
@@ -156,7 +133,7 @@ func newHome(t *testing.T) string {
 	}
 	t.Cleanup(func() {
 		// A failed test may leave a server running: stop it before removing its data.
-		for _, pid := range postgresProcs(t, dir) {
+		for _, pid := range dbtest.ServerProcesses(dir) {
 			_ = syscall.Kill(pid, syscall.SIGQUIT)
 		}
 		_ = os.RemoveAll(dir)
@@ -206,7 +183,7 @@ func TestOpen_RecoversAfterKill9(t *testing.T) {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		if killServer {
-			for _, pid := range postgresProcs(t, home) {
+			for _, pid := range dbtest.ServerProcesses(home) {
 				_ = syscall.Kill(pid, syscall.SIGKILL)
 			}
 		}

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/devarch/devarch/backend/database/dbtest"
 )
 
 // require fails in CI (where every part must be installed) and skips elsewhere, naming
@@ -101,27 +103,6 @@ func procsInGroup(pgid int) map[int]string {
 	return out
 }
 
-// postgresFor lists postgres processes serving the data under home.
-func postgresFor(home string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if err != nil {
-			continue
-		}
-		s := strings.ReplaceAll(string(cmdline), "\x00", " ")
-		if strings.Contains(s, "postgres") && strings.Contains(s, home) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
-
 func waitFor(t *testing.T, what string, timeout time.Duration, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
@@ -171,7 +152,7 @@ func TestDesktop_WindowReadyAndCleanSIGTERM(t *testing.T) {
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		for _, pid := range postgresFor(home) {
+		for _, pid := range dbtest.ServerProcesses(home) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 	})
@@ -198,7 +179,7 @@ func TestDesktop_WindowReadyAndCleanSIGTERM(t *testing.T) {
 	if !strings.Contains(logBuf.String(), "schema=") {
 		t.Fatalf("ready line should report the schema version:\n%s", logBuf.String())
 	}
-	if len(postgresFor(home)) == 0 {
+	if len(dbtest.ServerProcesses(home)) == 0 {
 		t.Fatal("ready, but no postgres process serves the data home")
 	}
 
@@ -243,7 +224,7 @@ func TestDesktop_WindowReadyAndCleanSIGTERM(t *testing.T) {
 	waitFor(t, "no process left in the app's session", 10*time.Second, func() bool {
 		return len(procsInGroup(pgid)) == 0
 	})
-	if pids := postgresFor(home); len(pids) > 0 {
+	if pids := dbtest.ServerProcesses(home); len(pids) > 0 {
 		t.Fatalf("postgres left running after SIGTERM: %v", pids)
 	}
 }
