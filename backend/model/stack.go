@@ -11,3 +11,13 @@ type StackSummary struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
+
+// Stack is a stack with its instances, as loaded for resolution and display.
+type Stack struct {
+	Name        string
+	Description string
+	Revision    int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Instances   []Instance // sorted by name
+}

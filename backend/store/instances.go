@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/devarch/devarch/backend/model"
+)
+
+func stackNotFound(name string) error {
+	return &model.Error{Kind: model.KindNotFound, Field: "stack",
+		Summary: fmt.Sprintf("no stack named %q", name),
+		Detail:  "List stacks with: devarch stack list"}
+}
+
+func instanceNotFound(stack, name string) error {
+	return &model.Error{Kind: model.KindNotFound, Field: "instance",
+		Summary: fmt.Sprintf("stack %q has no instance named %q", stack, name),
+		Detail:  "See its instances with: devarch stack show " + stack}
+}
+
+// lockStack locks a stack's row for the transaction and returns its id. Every write to a
+// stack or its contents goes through it, then bumpRevision, so concurrent writers
+// serialize and each write yields exactly one new revision.
+func lockStack(ctx context.Context, tx pgx.Tx, name string) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM stacks WHERE name = $1 FOR UPDATE`, name).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, stackNotFound(name)
+	}
+	return id, err
+}
+
+func bumpRevision(ctx context.Context, tx pgx.Tx, id int64) error {
+	_, err := tx.Exec(ctx, `UPDATE stacks SET revision = revision + 1, updated_at = now() WHERE id = $1`, id)
+	return err
+}
+
+// containerClash turns a violation of the engine-wide container-name uniqueness into a
+// conflict. The owner is filled in by withClashOwner once the failed transaction is over.
+func containerClash(err error, stack, instance string) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" || pgErr.ConstraintName != "instances_container_name_key" {
+		return err
+	}
+	return &model.Error{Kind: model.KindConflict, Field: "name", Err: err,
+		Summary: fmt.Sprintf("container name %s is already taken", model.ContainerName(stack, instance)),
+		Detail:  "Container names are devarch-{stack}-{instance} and must be unique across all stacks. Choose another name."}
+}
+
+func ownerDetail(ownerStack, ownerInstance, stack, instance, fix string) string {
+	if ownerStack == "" {
+		return fix
+	}
+	return fmt.Sprintf("Stack %q instance %q already uses it; stack %q instance %q would too. %s", ownerStack, ownerInstance, stack, instance, fix)
+}
+
+// containerOwner finds which stack/instance holds a container name.
+func (s *Store) containerOwner(ctx context.Context, container string) (string, string) {
+	var st, in string
+	_ = s.pool.QueryRow(ctx, `SELECT s.name, i.name FROM instances i JOIN stacks s ON s.id = i.stack_id WHERE i.container_name = $1`, container).Scan(&st, &in)
+	return st, in
+}
+
+// withClashOwner fills in the owner of a clashing container name after the failed
+// transaction ended.
+func (s *Store) withClashOwner(ctx context.Context, err error, stack, instance string) error {
+	var me *model.Error
+	if !errors.As(err, &me) || me.Kind != model.KindConflict || me.Err == nil {
+		return err
+	}
+	if os, oi := s.containerOwner(ctx, model.ContainerName(stack, instance)); os != "" {
+		me.Detail = ownerDetail(os, oi, stack, instance,
+			"Container names are devarch-{stack}-{instance} and must be unique across all stacks. Choose another name.")
+	}
+	return err
+}
+
+// AddInstance places a template in a stack with the given overrides.
+func (s *Store) AddInstance(ctx context.Context, inst model.Instance) error {
+	err := s.tx(ctx, "instance "+inst.Name, func(tx pgx.Tx) error {
+		id, err := lockStack(ctx, tx, inst.Stack)
+		if err != nil {
+			return err
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM templates WHERE name = $1)`, inst.Template).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return templateNotFound(inst.Template)
+		}
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM instances WHERE stack_id = $1 AND name = $2)`, id, inst.Name).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return &model.Error{Kind: model.KindConflict, Field: "name",
+				Summary: fmt.Sprintf("stack %q already has an instance named %q", inst.Stack, inst.Name),
+				Detail:  "Instance names are unique within a stack. Choose another name."}
+		}
+		overrides := inst.Overrides
+		if overrides == nil {
+			overrides = model.Spec{}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO instances (stack_id, name, template_name, overrides) VALUES ($1, $2, $3, $4)`,
+			id, inst.Name, inst.Template, map[string]any(overrides)); err != nil {
+			return containerClash(err, inst.Stack, inst.Name)
+		}
+		return bumpRevision(ctx, tx, id)
+	})
+	return s.withClashOwner(ctx, err, inst.Stack, inst.Name)
+}
+
+// SetOverrides replaces an instance's overrides (the caller computed the new delta).
+func (s *Store) SetOverrides(ctx context.Context, stack, name string, overrides model.Spec) error {
+	if overrides == nil {
+		overrides = model.Spec{}
+	}
+	return s.tx(ctx, "instance "+name, func(tx pgx.Tx) error {
+		id, err := lockStack(ctx, tx, stack)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE instances SET overrides = $3, updated_at = now() WHERE stack_id = $1 AND name = $2`,
+			id, name, map[string]any(overrides))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return instanceNotFound(stack, name)
+		}
+		return bumpRevision(ctx, tx, id)
+	})
+}
+
+// RemoveInstance deletes an instance (its wires go with it).
+func (s *Store) RemoveInstance(ctx context.Context, stack, name string) error {
+	return s.tx(ctx, "instance "+name, func(tx pgx.Tx) error {
+		id, err := lockStack(ctx, tx, stack)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM instances WHERE stack_id = $1 AND name = $2`, id, name)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return instanceNotFound(stack, name)
+		}
+		return bumpRevision(ctx, tx, id)
+	})
+}
+
+// GetStack loads a stack and its instances (sorted by name).
+func (s *Store) GetStack(ctx context.Context, name string) (model.Stack, error) {
+	var st model.Stack
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id, name, description, revision, created_at, updated_at FROM stacks WHERE name = $1`, name).
+		Scan(&id, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, stackNotFound(name)
+	}
+	if err != nil {
+		return st, interpret(err, "stack "+name)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT name, template_name, overrides FROM instances WHERE stack_id = $1 ORDER BY name`, id)
+	if err != nil {
+		return st, interpret(err, "stack "+name)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inst := model.Instance{Stack: name}
+		var o map[string]any
+		if err := rows.Scan(&inst.Name, &inst.Template, &o); err != nil {
+			return st, interpret(err, "stack "+name)
+		}
+		inst.Overrides = model.Spec(o)
+		st.Instances = append(st.Instances, inst)
+	}
+	return st, interpret(rows.Err(), "stack "+name)
+}
+
+// LoadForResolve returns a stack, its instances and exactly the templates they use, in
+// one snapshot (repeatable read), so resolution sees a consistent revision. Its cost
+// depends on this stack only, not on how many other stacks exist.
+func (s *Store) LoadForResolve(ctx context.Context, name string) (model.Stack, map[string]model.Template, error) {
+	var st model.Stack
+	templates := map[string]model.Template{}
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT id, name, description, revision, created_at, updated_at FROM stacks WHERE name = $1`, name).
+			Scan(&id, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return stackNotFound(name)
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT name, template_name, overrides FROM instances WHERE stack_id = $1 ORDER BY name`, id)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			inst := model.Instance{Stack: name}
+			var o map[string]any
+			if err := rows.Scan(&inst.Name, &inst.Template, &o); err != nil {
+				return err
+			}
+			inst.Overrides = model.Spec(o)
+			st.Instances = append(st.Instances, inst)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		trows, err := tx.Query(ctx, `SELECT `+templateColumns+` FROM templates t
+			WHERE t.name IN (SELECT template_name FROM instances WHERE stack_id = $1)`, id)
+		if err != nil {
+			return err
+		}
+		defer trows.Close()
+		for trows.Next() {
+			t, err := scanTemplate(trows)
+			if err != nil {
+				return err
+			}
+			templates[t.Name] = t
+		}
+		return trows.Err()
+	})
+	if err != nil {
+		var me *model.Error
+		if errors.As(err, &me) {
+			return st, nil, err
+		}
+		return st, nil, interpret(err, "stack "+name)
+	}
+	return st, templates, nil
+}
+
+// RenameStack renames a stack; its container names follow (a database trigger), and the
+// revision is bumped so plans show the replacements.
+func (s *Store) RenameStack(ctx context.Context, name, newName string) error {
+	err := s.tx(ctx, "stack "+name, func(tx pgx.Tx) error {
+		id, err := lockStack(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE stacks SET name = $2 WHERE id = $1`, id, newName); err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.ConstraintName == "stacks_name_key" {
+				return &model.Error{Kind: model.KindConflict, Field: "name", Err: err,
+					Summary: fmt.Sprintf("a stack named %q already exists", newName),
+					Detail:  "Choose another name."}
+			}
+			if errors.As(err, &pgErr) && pgErr.ConstraintName == "instances_container_name_key" {
+				return &model.Error{Kind: model.KindConflict, Field: "name", Err: err,
+					Summary: fmt.Sprintf("renaming %q to %q would give a container a name another stack uses", name, newName),
+					Detail:  pgErr.Detail + ". Container names are devarch-{stack}-{instance} and must be unique across all stacks. Choose another name."}
+			}
+			return err
+		}
+		return bumpRevision(ctx, tx, id)
+	})
+	return err
+}
+
+// DeleteStack deletes a stack and everything in it.
+func (s *Store) DeleteStack(ctx context.Context, name string) error {
+	return s.tx(ctx, "stack "+name, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM stacks WHERE name = $1`, name)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return stackNotFound(name)
+		}
+		return nil
+	})
+}
