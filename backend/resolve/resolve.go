@@ -1,0 +1,149 @@
+package resolve
+
+import (
+	"fmt"
+
+	"github.com/devarch/devarch/backend/model"
+)
+
+// DefaultRestart is the restart policy an effective config gets when neither the template
+// nor the overrides mention restart. It is DevArch's only default: local environments should
+// come back after a reboot or a daemon restart, but not when the user stopped them.
+const DefaultRestart = "unless-stopped"
+
+// Resolve merges a template with an instance's overrides into the instance's effective
+// configuration (DOMAIN.md, Overrides), one rule per kind of field:
+//
+//   - scalar: the override replaces the value;
+//   - argv and list: the override replaces the whole list ([] gives an empty list);
+//   - keyed map: merged by key, override keys win, a nil value deletes the key (deleting a
+//     key the template lacks does nothing). An empty override map merges nothing, so it
+//     leaves the template's keys: to clear them, set each key to nil, or set the whole field
+//     to nil;
+//   - object: the override replaces the whole object (keys inside are not merged);
+//   - any field overridden to nil is removed from the effective config.
+//
+// A key absent from the overrides means "not overridden" (the template's value, or nothing);
+// a key present with "" / [] / {} means "overridden to empty" and is kept, except for keyed
+// maps as said above.
+//
+// Origins: every field of the result has one. For keyed maps each key has its own
+// ("environment.APP_ENV"), and the field itself is OriginOverride when the overrides changed
+// the map (added, replaced or deleted a key, or the template has no such map), else
+// OriginTemplate. If restart is not set by either side, it is DefaultRestart with
+// OriginDefault; overriding restart to nil removes it and no default is applied (compose's
+// own default, "no", then holds).
+//
+// Both inputs are validated first (ValidateTemplateSpec, ValidateOverrides); errors name the
+// template or instance in their Summary and keep the field path in Field. The result is a
+// canonical deep copy (see the package doc) with no nil values: it shares no memory with the
+// inputs, so later changes to either do not change it. The same inputs give an equal result.
+// DependsOn is left nil for wiring to fill.
+func Resolve(t model.Template, inst model.Instance) (model.EffectiveService, error) {
+	if inst.Template != "" && inst.Template != t.Name {
+		return model.EffectiveService{}, model.NewError(model.KindInternal, "wrong template for instance",
+			fmt.Sprintf("Instance %q uses template %q but was resolved against %q.", inst.Name, inst.Template, t.Name))
+	}
+	if errs := validateSpec(t.Service, true); len(errs) > 0 {
+		return model.EffectiveService{}, inContext(errs[0], fmt.Sprintf("template %q", t.Name))
+	}
+	if errs := validateSpec(inst.Overrides, false); len(errs) > 0 {
+		return model.EffectiveService{}, inContext(errs[0], fmt.Sprintf("instance %q", inst.Name))
+	}
+	base := normalizeSpec(t.Service)
+	over := normalizeSpec(inst.Overrides)
+
+	spec := model.Spec{}
+	origins := map[string]model.Origin{}
+	for _, def := range model.ServiceFields {
+		name := def.Name
+		tv, inTemplate := base[name]
+		ov, overridden := over[name]
+		switch {
+		case overridden && ov == nil:
+			// removed
+		case overridden && def.Kind == model.FieldMap:
+			mergeMap(name, tv, inTemplate, ov, spec, origins)
+		case overridden:
+			spec[name] = ov
+			origins[name] = model.OriginOverride
+		case inTemplate:
+			spec[name] = tv
+			origins[name] = model.OriginTemplate
+			if def.Kind == model.FieldMap {
+				for k := range tv.(map[string]any) {
+					origins[name+"."+k] = model.OriginTemplate
+				}
+			}
+		}
+	}
+	if _, set := spec["restart"]; !set {
+		if _, removed := over["restart"]; !removed {
+			spec["restart"] = DefaultRestart
+			origins["restart"] = model.OriginDefault
+		}
+	}
+	return model.EffectiveService{
+		Instance: inst.Name,
+		Template: t.Name,
+		Spec:     spec,
+		Origins:  origins,
+	}, nil
+}
+
+// mergeMap merges a keyed map override (normalized, non-nil) into the template's map (tv,
+// normalized, when inTemplate) and records the field and per-key origins. The field is left
+// out when the template has no such map and the override adds nothing, so that deleting a
+// missing key stays a no-op.
+func mergeMap(name string, tv any, inTemplate bool, ov any, spec model.Spec, origins map[string]model.Origin) {
+	out := map[string]any{}
+	changed := false
+	if tm, ok := tv.(map[string]any); ok {
+		for k, x := range tm {
+			out[k] = x
+			origins[name+"."+k] = model.OriginTemplate
+		}
+	}
+	for k, x := range ov.(map[string]any) {
+		if x == nil {
+			if _, had := out[k]; had {
+				delete(out, k)
+				delete(origins, name+"."+k)
+				changed = true
+			}
+			continue
+		}
+		out[k] = x
+		origins[name+"."+k] = model.OriginOverride
+		changed = true
+	}
+	if !inTemplate && len(out) == 0 {
+		return
+	}
+	spec[name] = out
+	origins[name] = model.OriginTemplate
+	if changed || !inTemplate {
+		origins[name] = model.OriginOverride
+	}
+}
+
+// NormalizeOverrides validates an override delta (as ValidateOverrides) and returns its
+// canonical deep copy: numbers as float64, lists as []any, objects as map[string]any, keyed
+// map values as strings (nil kept: it deletes the key). Storing the canonical form makes
+// equal deltas byte-equal whether they came from YAML, JSON or the CLI.
+func NormalizeOverrides(o model.Spec) (model.Spec, error) {
+	if err := ValidateOverrides(o); err != nil {
+		return nil, err
+	}
+	out := normalizeSpec(o)
+	if out == nil {
+		out = model.Spec{}
+	}
+	return out, nil
+}
+
+// inContext prefixes a validation error's summary with what was being validated, keeping
+// its field path and the original error as the cause.
+func inContext(e *model.Error, what string) *model.Error {
+	return &model.Error{Kind: e.Kind, Field: e.Field, Summary: what + ": " + e.Summary, Detail: e.Detail, Err: e}
+}
