@@ -1,0 +1,367 @@
+package compose
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/devarch/devarch/backend/model"
+)
+
+// reservedLabels are label key prefixes users may not set, with their owners: DevArch reads
+// its labels to tell which stack, instance and configuration a container belongs to, and
+// compose (like other tools) groups containers by its project label. A user label under
+// either prefix would mislead both.
+var reservedLabels = []struct{ prefix, owner string }{
+	{"dev.devarch.", "DevArch, which uses them to track stacks, instances and configuration"},
+	{"com.docker.compose.", "compose, which uses them to group a project's containers"},
+}
+
+// Generate renders a stack as its compose file: NewProject, then Project.Marshal. The same
+// stack always gives the same bytes. Errors are *model.Error values of KindInvalid naming the
+// instance (in the summary) and the field path ("ports[1]", "labels.KEY").
+func Generate(st model.EffectiveStack) ([]byte, error) {
+	p, err := NewProject(st)
+	if err != nil {
+		return nil, err
+	}
+	return p.Marshal()
+}
+
+// NewProject turns a stack into its typed compose project (see the package doc for the
+// rules). Each service's hostname is its instance name unless the spec sets a non-empty one;
+// its depends_on comes from EffectiveService.DependsOn (true: service_healthy).
+//
+// It checks what compose would otherwise reject late or, worse, accept with a meaning the
+// user did not intend: names, field types, ports, reserved labels, secret references,
+// dependencies on unknown instances, and a service with neither image nor build. The first
+// problem is returned, in a stable order (instances, then fields, sorted by name).
+func NewProject(st model.EffectiveStack) (Project, error) {
+	if err := model.ValidateStackName(st.Name); err != nil {
+		return Project{}, err
+	}
+	services := slices.Clone(st.Services)
+	slices.SortFunc(services, func(a, b model.EffectiveService) int { return strings.Compare(a.Instance, b.Instance) })
+	instances := make(map[string]bool, len(services))
+	for _, svc := range services {
+		if err := model.ValidateInstanceName(st.Name, svc.Instance); err != nil {
+			return Project{}, err
+		}
+		if instances[svc.Instance] {
+			return Project{}, model.Invalid("name", fmt.Sprintf("instance %q appears twice in stack %q", svc.Instance, st.Name),
+				"Instance names are unique within a stack.")
+		}
+		instances[svc.Instance] = true
+	}
+	stackLabels := Map[string]{model.LabelStack: st.Name}
+	p := Project{
+		Name:     model.ProjectName(st.Name),
+		Services: make(Map[Service], len(services)),
+		Networks: Map[Network]{"default": {Name: model.NetworkName(st.Name), Labels: stackLabels}},
+		Volumes:  Map[Volume]{},
+	}
+	secretVars := map[string]string{}
+	for _, es := range services {
+		b := &builder{stack: st.Name, instance: es.Instance, instances: instances, secretVars: secretVars, volumes: map[string]bool{}}
+		svc, err := b.service(es)
+		if err != nil {
+			return Project{}, err
+		}
+		p.Services[es.Instance] = svc
+		for v := range b.volumes {
+			p.Volumes[v] = Volume{Labels: stackLabels}
+		}
+	}
+	if len(p.Volumes) == 0 {
+		p.Volumes = nil
+	}
+	return p, nil
+}
+
+// builder converts one effective service. The spec is JSON-like (model.Spec); every
+// conversion checks the value's type and names the field on failure.
+type builder struct {
+	stack, instance string
+	instances       map[string]bool   // every instance of the stack, for depends_on
+	secretVars      map[string]string // stack-wide: DEVARCH_SECRET_X -> secret name
+	volumes         map[string]bool   // named volumes this service mounts
+}
+
+func (b *builder) service(es model.EffectiveService) (Service, error) {
+	svc := Service{ContainerName: model.ContainerName(b.stack, es.Instance)}
+	strs := map[string]*string{
+		"image": &svc.Image, "platform": &svc.Platform, "pull_policy": &svc.PullPolicy,
+		"working_dir": &svc.WorkingDir, "user": &svc.User, "hostname": &svc.Hostname,
+		"restart": &svc.Restart, "stop_signal": &svc.StopSignal,
+		"stop_grace_period": &svc.StopGracePeriod, "shm_size": &svc.ShmSize,
+	}
+	lists := map[string]*[]string{
+		"expose": &svc.Expose, "tmpfs": &svc.Tmpfs, "extra_hosts": &svc.ExtraHosts,
+		"dns": &svc.DNS, "cap_add": &svc.CapAdd, "cap_drop": &svc.CapDrop,
+	}
+	bools := map[string]**bool{
+		"init": &svc.Init, "privileged": &svc.Privileged, "read_only": &svc.ReadOnly,
+		"tty": &svc.Tty, "stdin_open": &svc.StdinOpen,
+	}
+	var userLabels Map[string]
+	keys := make([]string, 0, len(es.Spec))
+	for k := range es.Spec {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the first error reported does not depend on map order
+	for _, name := range keys {
+		v := es.Spec[name]
+		if v == nil {
+			continue // a removed field: the effective spec should not hold one, and absent is what it means
+		}
+		if _, ok := model.LookupField(name); !ok {
+			return Service{}, b.invalid(name, fmt.Sprintf("unknown field %q", name),
+				"DevArch generates container_name, networks and depends_on itself. Fields a service may set: "+strings.Join(model.FieldNames(), ", ")+".")
+		}
+		var err error
+		switch name {
+		case "image", "platform", "pull_policy", "working_dir", "user", "hostname", "restart",
+			"stop_signal", "stop_grace_period", "shm_size":
+			*strs[name], err = b.text(name, v)
+		case "expose", "tmpfs", "extra_hosts", "dns", "cap_add", "cap_drop":
+			*lists[name], err = b.textList(name, v)
+		case "init", "privileged", "read_only", "tty", "stdin_open":
+			*bools[name], err = b.boolean(name, v)
+		case "command":
+			svc.Command, err = b.textList(name, v)
+		case "entrypoint":
+			svc.Entrypoint, err = b.textList(name, v)
+		case "environment":
+			svc.Environment, err = b.textMap(name, v)
+		case "labels":
+			userLabels, err = b.textMap(name, v)
+		case "ports":
+			svc.Ports, err = b.ports(es)
+		case "volumes":
+			svc.Volumes, err = b.mounts(v)
+		case "build":
+			svc.Build, err = b.build(v)
+		case "healthcheck":
+			svc.Healthcheck, err = b.healthcheck(v)
+		case "logging":
+			svc.Logging, err = b.logging(v)
+		case "deploy":
+			svc.Deploy, err = b.plainObject(name, v)
+		case "ulimits":
+			svc.Ulimits, err = b.plainObject(name, v)
+		default:
+			err = model.NewError(model.KindInternal, fmt.Sprintf("compose does not map the service field %q", name),
+				"model.ServiceFields lists a field that package compose does not render; add it to Service and builder.service.")
+		}
+		if err != nil {
+			return Service{}, err
+		}
+	}
+	if svc.Image == "" && svc.Build == nil {
+		return Service{}, b.invalid("image", "the service has neither an image nor a build", "Set image (e.g. mysql:8.4) or build (a context directory).")
+	}
+	if svc.Hostname == "" {
+		svc.Hostname = es.Instance
+	}
+	var err error
+	if svc.Labels, err = b.labels(es, userLabels); err != nil {
+		return Service{}, err
+	}
+	if svc.DependsOn, err = b.dependsOn(es); err != nil {
+		return Service{}, err
+	}
+	return svc, nil
+}
+
+// labels merges the user's labels with DevArch's, which nobody may override.
+func (b *builder) labels(es model.EffectiveService, user Map[string]) (Map[string], error) {
+	out := make(Map[string], len(user)+4)
+	for _, k := range sortedKeys(user) {
+		v := user[k]
+		for _, r := range reservedLabels {
+			if strings.HasPrefix(k, r.prefix) {
+				return nil, b.invalid("labels."+k, fmt.Sprintf("label %q is reserved", k),
+					fmt.Sprintf("Labels starting with %q belong to %s. Choose another key.", r.prefix, r.owner))
+			}
+		}
+		out[k] = v
+	}
+	hash, err := ConfigHash(es)
+	if err != nil {
+		return nil, err
+	}
+	out[model.LabelStack] = b.stack
+	out[model.LabelInstance] = es.Instance
+	out[model.LabelTemplate] = strings.ReplaceAll(es.Template, "$", "$$") // literal, like every value
+	out[model.LabelConfigHash] = hash
+	return out, nil
+}
+
+func (b *builder) dependsOn(es model.EffectiveService) (Map[Dependency], error) {
+	if len(es.DependsOn) == 0 {
+		return nil, nil
+	}
+	out := make(Map[Dependency], len(es.DependsOn))
+	for _, dep := range sortedKeys(es.DependsOn) {
+		healthy := es.DependsOn[dep]
+		if dep == es.Instance || !b.instances[dep] {
+			why := fmt.Sprintf("Stack %q has no other instance named %q.", b.stack, dep)
+			if dep == es.Instance {
+				why = "An instance cannot wait for itself."
+			}
+			return nil, b.invalid("depends_on."+dep, fmt.Sprintf("depends on %q", dep), why)
+		}
+		cond := ConditionStarted
+		if healthy {
+			cond = ConditionHealthy
+		}
+		out[dep] = Dependency{Condition: cond}
+	}
+	return out, nil
+}
+
+func (b *builder) ports(es model.EffectiveService) ([]string, error) {
+	pubs, err := PublishedPorts(es)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(pubs))
+	for i, p := range pubs {
+		out[i] = p.String()
+	}
+	return out, nil
+}
+
+// mounts passes short-syntax volume entries through (escaped) and records the named volumes
+// they use, which must be declared at the top level. A relative bind ("./conf:/etc/x") stays
+// relative: compose resolves it against the stack's directory, where the file lives.
+func (b *builder) mounts(v any) ([]string, error) {
+	items, err := b.textList("volumes", v)
+	if err != nil {
+		return nil, err
+	}
+	raw, _ := asList(v)
+	for i, item := range raw {
+		entry := item.(string)
+		if strings.HasPrefix(entry, "$") {
+			return nil, b.invalid(fmt.Sprintf("volumes[%d]", i), fmt.Sprintf("volume %q starts with a variable", entry),
+				`Values are literal: compose does not expand variables in them. Mount a directory under the stack's directory ("./conf:/etc/app") or an absolute path.`)
+		}
+		name, ok := namedVolume(entry)
+		if !ok {
+			continue
+		}
+		if !volumeName.MatchString(name) {
+			return nil, b.invalid(fmt.Sprintf("volumes[%d]", i), fmt.Sprintf("invalid volume name %q", name),
+				`A named volume is written NAME:/path, NAME made of letters, digits, '_', '.' and '-'; a host directory starts with "./", "../", "/" or "~".`)
+		}
+		b.volumes[name] = true
+	}
+	return items, nil
+}
+
+func (b *builder) build(v any) (*Build, error) {
+	obj, err := b.object("build", v)
+	if err != nil {
+		return nil, err
+	}
+	out := &Build{}
+	for _, k := range sortedKeys(obj) {
+		path := "build." + k
+		switch x := obj[k]; k {
+		case "context":
+			out.Context, err = b.text(path, x)
+		case "dockerfile":
+			out.Dockerfile, err = b.text(path, x)
+		case "target":
+			out.Target, err = b.text(path, x)
+		case "args":
+			if _, isList := asList(x); isList {
+				out.Args, err = b.textList(path, x)
+			} else {
+				out.Args, err = b.textMap(path, x)
+			}
+		default:
+			err = b.unknownKey("build", k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (b *builder) healthcheck(v any) (*Healthcheck, error) {
+	obj, err := b.object("healthcheck", v)
+	if err != nil {
+		return nil, err
+	}
+	out := &Healthcheck{}
+	for _, k := range sortedKeys(obj) {
+		path := "healthcheck." + k
+		switch x := obj[k]; k {
+		case "test":
+			if _, isList := asList(x); isList {
+				out.Test, err = b.textList(path, x)
+			} else {
+				out.Test, err = b.text(path, x)
+			}
+		case "interval":
+			out.Interval, err = b.text(path, x)
+		case "timeout":
+			out.Timeout, err = b.text(path, x)
+		case "start_period":
+			out.StartPeriod, err = b.text(path, x)
+		case "start_interval":
+			out.StartInterval, err = b.text(path, x)
+		case "retries":
+			out.Retries, err = b.integer(path, x)
+		case "disable":
+			out.Disable, err = b.boolean(path, x)
+		default:
+			err = b.unknownKey("healthcheck", k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (b *builder) logging(v any) (*Logging, error) {
+	obj, err := b.object("logging", v)
+	if err != nil {
+		return nil, err
+	}
+	out := &Logging{}
+	for _, k := range sortedKeys(obj) {
+		path := "logging." + k
+		switch x := obj[k]; k {
+		case "driver":
+			out.Driver, err = b.text(path, x)
+		case "options":
+			out.Options, err = b.plainObject(path, x)
+		default:
+			err = b.unknownKey("logging", k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (b *builder) unknownKey(field, key string) error {
+	def, _ := model.LookupField(field)
+	return b.invalid(field+"."+key, fmt.Sprintf("unknown key %q", key), "Allowed keys: "+strings.Join(sortedKeys(def.Sub), ", ")+".")
+}
+
+// invalid builds the KindInvalid error every conversion returns: the field path in Field, the
+// instance in the summary.
+func (b *builder) invalid(path, summary, detail string) error {
+	return invalidf(b.instance, path, summary, detail)
+}
+
+func invalidf(instance, path, summary, detail string) *model.Error {
+	return model.Invalid(path, fmt.Sprintf("instance %q: %s", instance, summary), detail)
+}

@@ -1,0 +1,202 @@
+package compose_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/devarch/devarch/backend/compose"
+	"github.com/devarch/devarch/backend/model"
+)
+
+func oneService(spec model.Spec) model.EffectiveStack {
+	return model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Template: "custom", Spec: spec}}}
+}
+
+// TestGenerate_Errors: every rejected input is a KindInvalid *model.Error naming the field
+// path, the instance, and (in the detail) what is accepted.
+func TestGenerate_Errors(t *testing.T) {
+	img := func(kv ...any) model.Spec {
+		s := model.Spec{"image": "nginx:1.27"}
+		for i := 0; i < len(kv); i += 2 {
+			s[kv[i].(string)] = kv[i+1]
+		}
+		return s
+	}
+	cases := []struct {
+		name    string
+		stack   model.EffectiveStack
+		field   string
+		summary string // substring of Summary
+		detail  string // substring of Detail
+	}{
+		{"port not a number", oneService(img("ports", []any{"8080:80", "http"})), "ports[1]", `invalid port "http"`, `"8080:80"`},
+		{"port out of range", oneService(img("ports", []any{"70000:80"})), "ports[0]", "is not a port number", "1-65535"},
+		{"port zero", oneService(img("ports", []any{"0:80"})), "ports[0]", "is not a port number", ""},
+		{"port bad address", oneService(img("ports", []any{"1.2.3:8080:80"})), "ports[0]", "is not an IP address", ""},
+		{"port bad protocol", oneService(img("ports", []any{"8080:80/icmp"})), "ports[0]", `unknown protocol "icmp"`, `"/udp"`},
+		{"port range lengths", oneService(img("ports", []any{"8000-8002:80"})), "ports[0]", "different lengths", ""},
+		{"port bare ipv6", oneService(img("ports", []any{"::1:8080:80"})), "ports[0]", "too many ':'", ""},
+		{"port empty host", oneService(img("ports", []any{":80"})), "ports[0]", "host port is empty", ""},
+		{"port not a string", oneService(img("ports", []any{float64(80)})), "ports[0]", "must be a string", ""},
+		{"ports not a list", oneService(img("ports", "8080:80")), "ports", "must be a list", ""},
+		{"reserved devarch label", oneService(img("labels", map[string]any{"ok": "1", "dev.devarch.stack": "other"})), "labels.dev.devarch.stack", "reserved", "DevArch"},
+		{"reserved compose label", oneService(img("labels", map[string]any{"com.docker.compose.project": "x"})), "labels.com.docker.compose.project", "reserved", "compose"},
+		{"unknown field", oneService(img("container_name", "mine")), "container_name", `unknown field "container_name"`, "DevArch generates container_name"},
+		{"env value not a string", oneService(img("environment", map[string]any{"PORT": float64(80)})), "environment.PORT", "must be a string, not a number", ""},
+		{"env value null", oneService(img("environment", map[string]any{"HOME": nil})), "environment.HOME", "must be a string, not null", ""},
+		{"command not a list", oneService(img("command", "php artisan serve")), "command", "must be a list of strings", ""},
+		{"bool field", oneService(img("init", "yes")), "init", "must be true or false", ""},
+		{"healthcheck unknown key", oneService(img("healthcheck", map[string]any{"tests": "true"})), "healthcheck.tests", `unknown key "tests"`, "interval"},
+		{"healthcheck retries", oneService(img("healthcheck", map[string]any{"retries": 2.5})), "healthcheck.retries", "must be an integer", ""},
+		{"build not an object", oneService(model.Spec{"build": "./app"}), "build", "must be a mapping", ""},
+		{"no image nor build", oneService(model.Spec{"command": []any{"true"}}), "image", "neither an image nor a build", ""},
+		{"unclosed secret", oneService(img("environment", map[string]any{"A": "x${secret:db"})), "environment.A", "invalid secret reference", "not closed"},
+		{"bad secret name", oneService(img("command", []any{"echo", "${secret:db password}"})), "command[1]", "invalid secret reference", "not a secret name"},
+		{"secret names collide", oneService(img("environment", map[string]any{"A": "${secret:db_pass}", "B": "${secret:db-pass}"})), "environment.B", `secrets "db_pass" and "db-pass"`, "DEVARCH_SECRET_DB_PASS"},
+		{"bad volume name", oneService(img("volumes", []any{"my volume:/data"})), "volumes[0]", `invalid volume name "my volume"`, ""},
+		{"volume from a variable", oneService(img("volumes", []any{"$HOME/data:/data"})), "volumes[0]", "starts with a variable", "literal"},
+		{"deploy bad value", oneService(img("deploy", map[string]any{"x": []int{1}})), "deploy.x", "unsupported type", ""},
+		{"depends on unknown", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Spec: img(), DependsOn: map[string]bool{"db": true}}}}, "depends_on.db", `depends on "db"`, "no other instance"},
+		{"depends on itself", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Spec: img(), DependsOn: map[string]bool{"app": false}}}}, "depends_on.app", `depends on "app"`, "itself"},
+		{"bad stack name", model.EffectiveStack{Name: "Shop"}, "name", "not a valid name", ""},
+		{"bad instance name", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "my_app", Spec: img()}}}, "name", "not a valid name", ""},
+		{"duplicate instance", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Spec: img()}, {Instance: "app", Spec: img()}}}, "name", "appears twice", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, err := compose.Generate(c.stack)
+			if err == nil {
+				t.Fatalf("no error; output:\n%s", out)
+			}
+			var e *model.Error
+			if !errors.As(err, &e) || e.Kind != model.KindInvalid {
+				t.Fatalf("error %v (%T) is not a KindInvalid *model.Error", err, err)
+			}
+			if e.Field != c.field {
+				t.Errorf("Field = %q, want %q (%v)", e.Field, c.field, err)
+			}
+			if !strings.Contains(e.Summary, c.summary) {
+				t.Errorf("Summary = %q, want it to contain %q", e.Summary, c.summary)
+			}
+			if !strings.Contains(e.Detail, c.detail) {
+				t.Errorf("Detail = %q, want it to contain %q", e.Detail, c.detail)
+			}
+			if len(c.stack.Services) > 0 && c.field != "name" && !strings.Contains(e.Summary, `instance "app"`) {
+				t.Errorf("Summary %q does not name the instance", e.Summary)
+			}
+		})
+	}
+}
+
+// TestGenerate_HostnameAndEmptyLists covers the defaults: hostname is the instance name
+// unless set; command [] (clear the image's default) is kept while an empty ports list is
+// dropped.
+func TestGenerate_HostnameAndEmptyLists(t *testing.T) {
+	out, err := compose.Generate(oneService(model.Spec{"image": "nginx:1.27", "command": []any{}, "ports": []any{}, "environment": map[string]any{}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	for _, want := range []string{"\n    hostname: app\n", "\n    command: []\n"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	for _, unwanted := range []string{"ports:", "environment:", "entrypoint:"} {
+		if strings.Contains(s, unwanted) {
+			t.Errorf("output has %q:\n%s", unwanted, s)
+		}
+	}
+	out, err = compose.Generate(oneService(model.Spec{"image": "nginx:1.27", "hostname": "web.local"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "\n    hostname: web.local\n") {
+		t.Errorf("hostname override lost:\n%s", out)
+	}
+}
+
+// TestGenerate_GoTypedSpec: specs built in Go ([]string, map[string]string, int) render like
+// their JSON-decoded equivalents.
+func TestGenerate_GoTypedSpec(t *testing.T) {
+	jsonLike := oneService(model.Spec{"image": "x", "command": []any{"a", "b"}, "environment": map[string]any{"K": "v"}, "healthcheck": map[string]any{"test": "true", "retries": float64(3)}})
+	goTyped := oneService(model.Spec{"image": "x", "command": []string{"a", "b"}, "environment": map[string]string{"K": "v"}, "healthcheck": map[string]any{"test": "true", "retries": 3}})
+	a, err := compose.Generate(jsonLike)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := compose.Generate(goTyped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a) != string(b) {
+		t.Errorf("outputs differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+func TestConfigHash(t *testing.T) {
+	base := model.EffectiveService{Instance: "db", Template: "mysql", Spec: model.Spec{"image": "mysql:8.4", "environment": map[string]any{"A": "1"}}}
+	hash := func(svc model.EffectiveService) string {
+		t.Helper()
+		h, err := compose.ConfigHash(svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h) != 16 {
+			t.Fatalf("hash %q is not 16 hex digits", h)
+		}
+		return h
+	}
+	h := hash(base)
+	same := []model.EffectiveService{
+		{Instance: "other", Template: "other", Spec: model.Spec{"environment": map[string]string{"A": "1"}, "image": "mysql:8.4"}},
+		{Instance: "db", Spec: model.Spec{"image": "mysql:8.4", "environment": map[string]any{"A": "1"}, "user": nil}, DependsOn: map[string]bool{}},
+	}
+	for i, svc := range same {
+		if got := hash(svc); got != h {
+			t.Errorf("same[%d]: hash %s, want %s", i, got, h)
+		}
+	}
+	different := []model.EffectiveService{
+		{Spec: model.Spec{"image": "mysql:8.0", "environment": map[string]any{"A": "1"}}},
+		{Spec: model.Spec{"image": "mysql:8.4", "environment": map[string]any{"A": "2"}}},
+		{Spec: model.Spec{"image": "mysql:8.4", "environment": map[string]any{"A": "1"}, "labels": map[string]any{"x": "y"}}},
+		{Spec: model.Spec{"image": "mysql:8.4", "environment": map[string]any{"A": "1"}}, DependsOn: map[string]bool{"x": false}},
+		{Spec: model.Spec{"image": "mysql:8.4", "environment": map[string]any{"A": "1"}}, DependsOn: map[string]bool{"x": true}},
+	}
+	seen := map[string]int{h: -1}
+	for i, svc := range different {
+		got := hash(svc)
+		if j, dup := seen[got]; dup {
+			t.Errorf("different[%d] hashes like %d: %s", i, j, got)
+		}
+		seen[got] = i
+	}
+}
+
+func TestSecretRefs(t *testing.T) {
+	st := model.EffectiveStack{Name: "s", Services: []model.EffectiveService{
+		{Instance: "a", Spec: model.Spec{"environment": map[string]any{"X": "${secret:zeta}${secret:alpha}", "Y": "${secret:bad name}", "Z": "${secret:open"}}},
+		{Instance: "b", Spec: model.Spec{"command": []any{"${secret:alpha}"}, "deploy": map[string]any{"labels": map[string]any{"k": "${secret:mid.v2}"}}, "labels": map[string]string{"${secret:key}": "keys are not values"}}},
+	}}
+	if got, want := compose.SecretRefs(st), []string{"alpha", "mid.v2", "zeta"}; !slices.Equal(got, want) {
+		t.Errorf("SecretRefs = %q, want %q", got, want)
+	}
+	if got := compose.SecretRefs(model.EffectiveStack{Name: "s"}); len(got) != 0 {
+		t.Errorf("SecretRefs(empty) = %q", got)
+	}
+}
+
+func TestSecretEnvVar(t *testing.T) {
+	for name, want := range map[string]string{
+		"db_password": "DEVARCH_SECRET_DB_PASSWORD",
+		"db-password": "DEVARCH_SECRET_DB_PASSWORD",
+		"Api.Key2":    "DEVARCH_SECRET_API_KEY2",
+	} {
+		if got := compose.SecretEnvVar(name); got != want {
+			t.Errorf("SecretEnvVar(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

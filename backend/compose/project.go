@@ -1,0 +1,166 @@
+package compose
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/devarch/devarch/backend/model"
+	"gopkg.in/yaml.v3"
+)
+
+// Project is a compose file. Field order is output order.
+type Project struct {
+	Name     string       `yaml:"name"`
+	Services Map[Service] `yaml:"services"`
+	Networks Map[Network] `yaml:"networks,omitempty"`
+	Volumes  Map[Volume]  `yaml:"volumes,omitempty"`
+}
+
+// Service is one instance's container. Every field of model.ServiceFields has a field here
+// under the same (compose) name; container_name, depends_on and the DevArch labels are
+// generated. Empty lists and maps are omitted (compose treats them as absent), except
+// command and entrypoint, where an empty list means "clear the image's default" and differs
+// from absent.
+type Service struct {
+	ContainerName   string          `yaml:"container_name"`
+	Hostname        string          `yaml:"hostname,omitempty"`
+	Image           string          `yaml:"image,omitempty"`
+	Build           *Build          `yaml:"build,omitempty"`
+	Platform        string          `yaml:"platform,omitempty"`
+	PullPolicy      string          `yaml:"pull_policy,omitempty"`
+	Entrypoint      Argv            `yaml:"entrypoint,omitempty"`
+	Command         Argv            `yaml:"command,omitempty"`
+	WorkingDir      string          `yaml:"working_dir,omitempty"`
+	User            string          `yaml:"user,omitempty"`
+	Environment     Map[string]     `yaml:"environment,omitempty"`
+	Labels          Map[string]     `yaml:"labels,omitempty"`
+	Ports           []string        `yaml:"ports,omitempty"`
+	Expose          []string        `yaml:"expose,omitempty"`
+	Volumes         []string        `yaml:"volumes,omitempty"`
+	Tmpfs           []string        `yaml:"tmpfs,omitempty"`
+	ExtraHosts      []string        `yaml:"extra_hosts,omitempty"`
+	DNS             []string        `yaml:"dns,omitempty"`
+	CapAdd          []string        `yaml:"cap_add,omitempty"`
+	CapDrop         []string        `yaml:"cap_drop,omitempty"`
+	Init            *bool           `yaml:"init,omitempty"`
+	Privileged      *bool           `yaml:"privileged,omitempty"`
+	ReadOnly        *bool           `yaml:"read_only,omitempty"`
+	Tty             *bool           `yaml:"tty,omitempty"`
+	StdinOpen       *bool           `yaml:"stdin_open,omitempty"`
+	Restart         string          `yaml:"restart,omitempty"`
+	StopSignal      string          `yaml:"stop_signal,omitempty"`
+	StopGracePeriod string          `yaml:"stop_grace_period,omitempty"`
+	ShmSize         string          `yaml:"shm_size,omitempty"`
+	Healthcheck     *Healthcheck    `yaml:"healthcheck,omitempty"`
+	DependsOn       Map[Dependency] `yaml:"depends_on,omitempty"`
+	Deploy          Map[any]        `yaml:"deploy,omitempty"`
+	Logging         *Logging        `yaml:"logging,omitempty"`
+	Ulimits         Map[any]        `yaml:"ulimits,omitempty"`
+}
+
+// Build builds the service's image from a context (relative to the stack's directory).
+type Build struct {
+	Context    string `yaml:"context,omitempty"`
+	Dockerfile string `yaml:"dockerfile,omitempty"`
+	Target     string `yaml:"target,omitempty"`
+	// Args is a Map[string] or a []string of "KEY=VALUE", as the spec gave it.
+	Args any `yaml:"args,omitempty"`
+}
+
+// Healthcheck is passed through from the spec.
+type Healthcheck struct {
+	// Test is a string (run by the container's shell) or a []string ("CMD", ... or
+	// "CMD-SHELL", ...), as the spec gave it.
+	Test          any    `yaml:"test,omitempty"`
+	Interval      string `yaml:"interval,omitempty"`
+	Timeout       string `yaml:"timeout,omitempty"`
+	Retries       *int   `yaml:"retries,omitempty"`
+	StartPeriod   string `yaml:"start_period,omitempty"`
+	StartInterval string `yaml:"start_interval,omitempty"`
+	Disable       *bool  `yaml:"disable,omitempty"`
+}
+
+// Logging selects the container's log driver.
+type Logging struct {
+	Driver  string   `yaml:"driver,omitempty"`
+	Options Map[any] `yaml:"options,omitempty"`
+}
+
+// Dependency is one depends_on entry: compose starts the service once the dependency is
+// started (ConditionStarted) or healthy (ConditionHealthy).
+type Dependency struct {
+	Condition string `yaml:"condition"`
+}
+
+// depends_on conditions.
+const (
+	ConditionStarted = "service_started"
+	ConditionHealthy = "service_healthy"
+)
+
+// Network is a top-level network; DevArch declares only the stack's default network.
+type Network struct {
+	Name   string      `yaml:"name"`
+	Labels Map[string] `yaml:"labels,omitempty"`
+}
+
+// Volume is a named volume. It has no name of its own: compose scopes it by project
+// (devarch-{stack}_{volume}), which keeps each stack's data apart.
+type Volume struct {
+	Labels Map[string] `yaml:"labels,omitempty"`
+}
+
+// Argv is a command line. Unlike other lists, an empty non-nil Argv is emitted as [] (compose:
+// "clear the image's default"), while nil is omitted (compose: "use the image's default").
+type Argv []string
+
+// IsZero makes yaml's omitempty drop only a nil Argv.
+func (a Argv) IsZero() bool { return a == nil }
+
+// Map is a YAML mapping emitted with its keys in byte order. yaml.v3 sorts plain maps with
+// its own "natural" comparison (digits compared as numbers), which is not obviously a total
+// order for arbitrary keys; byte order is, so the output cannot depend on map iteration.
+type Map[V any] map[string]V
+
+// MarshalYAML emits the mapping with sorted keys.
+func (m Map[V]) MarshalYAML() (any, error) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	node := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, k := range keys {
+		var kn, vn yaml.Node
+		if err := kn.Encode(k); err != nil {
+			return nil, err
+		}
+		if err := vn.Encode(m[k]); err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		node.Content = append(node.Content, &kn, &vn)
+	}
+	return node, nil
+}
+
+// Header opens every generated file. It names the stack and says why editing is pointless.
+func Header(stack string) string {
+	return fmt.Sprintf("# Generated by DevArch for stack %q. Edits are overwritten by the next apply.\n", stack)
+}
+
+// Marshal renders the project as YAML (two-space indent, no line wrapping), after Header.
+func (p Project) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(Header(strings.TrimPrefix(p.Name, model.ContainerPrefix)))
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(p); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
