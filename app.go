@@ -70,7 +70,14 @@ func (a *App) openBackend(ctx context.Context) {
 	a.mu.Lock()
 	a.db = db
 	a.mu.Unlock()
-	a.host.SetReady(db, engine.New(store.New(db.Pool), runtime.Options{}))
+	svc := engine.New(store.New(db.Pool), runtime.Options{}, dirs.Stacks)
+	if res, err := svc.SyncCatalog(ctx); err != nil {
+		a.fail(err)
+		return
+	} else if len(res.Added)+len(res.Updated) > 0 {
+		a.log.Info("templates synced", "added", len(res.Added), "updated", len(res.Updated))
+	}
+	a.host.SetReady(db, svc)
 	a.log.Info("ready", "schema", db.Info.SchemaVersion, "started_server", db.Info.Started, "elapsed", time.Since(start).Round(time.Millisecond).String())
 }
 
@@ -169,6 +176,8 @@ func runDesktop() int {
 		Bind: []interface{}{
 			bindings.NewSystem(app.host),
 			bindings.NewStacks(app.host),
+			bindings.NewTemplates(app.host),
+			bindings.NewInstances(app.host),
 		},
 		Linux: &linux.Options{ProgramName: "devarch"},
 	})

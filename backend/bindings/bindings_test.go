@@ -48,7 +48,7 @@ func TestHost_StartingFailedReady(t *testing.T) {
 
 	// Ready: real database, real engine probe.
 	db := dbtest.Server(t)
-	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{})
+	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{}, t.TempDir())
 	host.SetReady(db, svc)
 	list, err := stacks.List()
 	if err != nil || len(list) != 0 {

@@ -47,3 +47,81 @@ type Problem struct {
 	Detail  string `json:"detail,omitempty"`
 	Field   string `json:"field,omitempty"`
 }
+
+// TemplateSummary is one template in the catalog.
+type TemplateSummary struct {
+	Name        string         `json:"name"`
+	Builtin     bool           `json:"builtin"`
+	Version     int            `json:"version"`
+	Category    string         `json:"category"`
+	Description string         `json:"description"`
+	Image       string         `json:"image"`
+	Ports       []string       `json:"ports"`
+	Provides    []string       `json:"provides"`
+	Consumes    []ContractNeed `json:"consumes"`
+	UsedBy      []string       `json:"usedBy"` // "stack/instance"
+}
+
+// ContractNeed is a contract a template consumes.
+type ContractNeed struct {
+	Contract string `json:"contract"`
+	Required bool   `json:"required"`
+}
+
+// TemplateDetail is a template with its YAML definition (the editor's text).
+type TemplateDetail struct {
+	TemplateSummary
+	YAML string `json:"yaml"`
+}
+
+// StackDetail is the stack page.
+type StackDetail struct {
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Revision    int64             `json:"revision"`
+	Status      string            `json:"status"`
+	Instances   []InstanceSummary `json:"instances"`
+	// Problems are non-fatal findings (port clashes, resolution errors) to show on the page.
+	Problems []Problem `json:"problems"`
+}
+
+// InstanceSummary is one row of a stack's instances.
+type InstanceSummary struct {
+	Name          string   `json:"name"`
+	Template      string   `json:"template"`
+	ContainerName string   `json:"containerName"`
+	Image         string   `json:"image"`
+	ImageOrigin   string   `json:"imageOrigin"` // template, override, default
+	Ports         []string `json:"ports"`
+	PortsOrigin   string   `json:"portsOrigin"`
+	// Overridden lists the field paths the instance overrides ("image", "environment.APP_ENV").
+	Overridden []string `json:"overridden"`
+	Status     string   `json:"status"` // running, exited, created, missing, ...
+}
+
+// EffectiveField is one field of an instance's effective configuration.
+type EffectiveField struct {
+	Path   string `json:"path"`   // "image", "environment.APP_ENV"
+	Kind   string `json:"kind"`   // scalar, argv, map, list, object (a map key: "map-key")
+	Value  any    `json:"value"`  // JSON value
+	Origin string `json:"origin"` // template, override, wiring, default
+}
+
+// InstanceDetail is the instance editor's data.
+type InstanceDetail struct {
+	Stack     string           `json:"stack"`
+	Name      string           `json:"name"`
+	Template  string           `json:"template"`
+	Fields    []EffectiveField `json:"fields"`
+	Overrides string           `json:"overrides"` // YAML of the stored delta ("{}" when none)
+	Revision  int64            `json:"revision"`
+}
+
+// ComposePreview is the generated compose file of a stack.
+type ComposePreview struct {
+	Stack   string    `json:"stack"`
+	YAML    string    `json:"yaml"`
+	Path    string    `json:"path"`
+	Written bool      `json:"written"` // the file on disk changed with this generation
+	Clashes []Problem `json:"clashes"`
+}

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -37,9 +38,27 @@ Usage:
   devarch                      open the desktop app
   devarch version [--json]     print the version
   devarch doctor [--json]      check the database, container engine, compose, keychain, webview
-  devarch stack list [--json]  list stacks with live status
+
+  devarch template list [--json]
+  devarch template show NAME [--json]
+  devarch template import FILE [--replace]   add (or replace) a custom template from YAML
+  devarch template clone NAME NEW            copy a template as a custom one
+  devarch template delete NAME               refused while instances use it
+
   devarch stack create NAME [--description TEXT]
-                               create an empty stack
+  devarch stack list [--json]                with live status
+  devarch stack show NAME [--json]
+  devarch stack rename NAME NEW
+  devarch stack delete NAME [--force]        refused while running unless --force
+
+  devarch instance add STACK NAME --template TEMPLATE [--set PATH=VALUE ...]
+  devarch instance set STACK NAME PATH=VALUE ... [--unset PATH ...]
+  devarch instance show STACK NAME [--effective] [--json]
+  devarch instance remove STACK NAME
+
+  devarch compose STACK                      print (and write) the generated compose file
+
+PATH=VALUE addresses a field: image=nginx:1.27, environment.APP_ENV=local, ports=["8080:80"].
 
 Environment:
   DEVARCH_HOME          data directory (default: the platform's user data directory)
@@ -116,18 +135,40 @@ func (env cmdEnv) dispatch(ctx context.Context, args []string) error {
 	case "doctor":
 		return env.doctor(ctx, args[1:])
 	case "stack":
-		if len(args) < 2 {
-			return usageError{"stack needs a subcommand: list, create"}
-		}
-		switch args[1] {
-		case "list", "ls":
-			return env.stackList(ctx, args[2:])
-		case "create":
-			return env.stackCreate(ctx, args[2:])
-		}
-		return usageError{fmt.Sprintf("unknown stack subcommand %q", args[1])}
+		return env.sub(ctx, "stack", args[1:], map[string]func(context.Context, []string) error{
+			"list": env.stackList, "ls": env.stackList, "create": env.stackCreate, "show": env.stackShow,
+			"rename": env.stackRename, "delete": env.stackDelete, "rm": env.stackDelete,
+		})
+	case "template":
+		return env.sub(ctx, "template", args[1:], map[string]func(context.Context, []string) error{
+			"list": env.templateList, "ls": env.templateList, "show": env.templateShow, "import": env.templateImport,
+			"clone": env.templateClone, "delete": env.templateDelete, "rm": env.templateDelete,
+		})
+	case "instance":
+		return env.sub(ctx, "instance", args[1:], map[string]func(context.Context, []string) error{
+			"add": env.instanceAdd, "set": env.instanceSet, "show": env.instanceShow, "remove": env.instanceRemove, "rm": env.instanceRemove,
+		})
+	case "compose":
+		return env.compose(ctx, args[1:])
 	}
 	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// sub dispatches "NOUN VERB ...".
+func (env cmdEnv) sub(ctx context.Context, noun string, args []string, verbs map[string]func(context.Context, []string) error) error {
+	names := make([]string, 0, len(verbs))
+	for v := range verbs {
+		names = append(names, v)
+	}
+	sort.Strings(names)
+	if len(args) == 0 {
+		return usageError{fmt.Sprintf("%s needs a subcommand: %s", noun, strings.Join(names, ", "))}
+	}
+	fn, ok := verbs[args[0]]
+	if !ok {
+		return usageError{fmt.Sprintf("unknown %s subcommand %q (one of: %s)", noun, args[0], strings.Join(names, ", "))}
+	}
+	return fn(ctx, args[1:])
 }
 
 func (env cmdEnv) flags(name string) (*flag.FlagSet, *bool) {
@@ -236,7 +277,11 @@ func (env cmdEnv) withBackend(ctx context.Context, fn func(*engine.Service) erro
 		return err
 	}
 	defer db.Close(context.WithoutCancel(ctx))
-	return fn(engine.New(store.New(db.Pool), runtime.Options{}))
+	svc := engine.New(store.New(db.Pool), runtime.Options{}, opts.Dirs.Stacks)
+	if _, err := svc.SyncCatalog(ctx); err != nil {
+		return err
+	}
+	return fn(svc)
 }
 
 type stackJSON struct {

@@ -232,8 +232,8 @@ func (b *builder) ports(es model.EffectiveService) ([]string, error) {
 	return out, nil
 }
 
-// mounts passes short-syntax volume entries through (escaped) and records the named volumes
-// they use, which must be declared at the top level. A relative bind ("./conf:/etc/x") stays
+// mounts passes short-syntax volume entries through (escaped), scopes named volumes to
+// their instance, and records them, since they must be declared at the top level. A relative bind ("./conf:/etc/x") stays
 // relative: compose resolves it against the stack's directory, where the file lives.
 func (b *builder) mounts(v any) ([]string, error) {
 	items, err := b.textList("volumes", v)
@@ -255,7 +255,12 @@ func (b *builder) mounts(v any) ([]string, error) {
 			return nil, b.invalid(fmt.Sprintf("volumes[%d]", i), fmt.Sprintf("invalid volume name %q", name),
 				`A named volume is written NAME:/path, NAME made of letters, digits, '_', '.' and '-'; a host directory starts with "./", "../", "/" or "~".`)
 		}
-		b.volumes[name] = true
+		// Named volumes belong to their instance: two templates that both call their
+		// volume "data" (mysql, postgres) must not share it. Compose adds the project
+		// prefix, so the engine's name is devarch-{stack}_{instance}-{name}.
+		scoped := b.instance + "-" + name
+		items[i] = scoped + items[i][len(name):]
+		b.volumes[scoped] = true
 	}
 	return items, nil
 }

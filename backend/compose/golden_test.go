@@ -350,7 +350,7 @@ func TestGenerate_ComposeReadsLiteralValues(t *testing.T) {
 		if net.Name != "devarch-shop-net" || net.External || net.Labels[model.LabelStack] != "shop" {
 			t.Errorf("default network = %+v", net)
 		}
-		for vol, want := range map[string]string{"mysql-data": "devarch-shop_mysql-data", "vendor": "devarch-shop_vendor", "redis-data": "devarch-shop_redis-data"} {
+		for vol, want := range map[string]string{"db-mysql-data": "devarch-shop_db-mysql-data", "app-vendor": "devarch-shop_app-vendor", "redis-redis-data": "devarch-shop_redis-redis-data"} {
 			if got := r.Volumes[vol].Name; got != want {
 				t.Errorf("volume %s is named %q, want %q", vol, got, want)
 			}

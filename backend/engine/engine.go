@@ -15,17 +15,18 @@ import (
 
 // Service is the entry point for use cases. It is safe for concurrent use.
 type Service struct {
-	Store   *store.Store
-	engOpts runtime.Options
+	Store     *store.Store
+	engOpts   runtime.Options
+	stacksDir string
 
 	mu     sync.Mutex
 	engine *runtime.Engine
 }
 
 // New returns a Service over st that detects the container engine with engOpts on first
-// need.
-func New(st *store.Store, engOpts runtime.Options) *Service {
-	return &Service{Store: st, engOpts: engOpts}
+// need and keeps generated files under stacksDir (one directory per stack).
+func New(st *store.Store, engOpts runtime.Options, stacksDir string) *Service {
+	return &Service{Store: st, engOpts: engOpts, stacksDir: stacksDir}
 }
 
 // Engine returns the detected container engine, detecting it on first use and again after

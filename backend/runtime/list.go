@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,8 @@ type Container struct {
 	// ps output has (commas inside values).
 	Labels    map[string]string
 	CreatedAt time.Time
+	// HostPorts are the host ports the container publishes (sorted, unique).
+	HostPorts []int
 }
 
 // Network is one network as the engine's `network ls` reports it.
@@ -143,6 +146,7 @@ type psEntry struct {
 	CreatedAt string          // docker: "2006-01-02 15:04:05 -0700 MST"
 	Created   json.RawMessage // podman: RFC 3339 time (older: unix seconds)
 	ExitCode  *int            // podman only
+	Ports     json.RawMessage // docker: "127.0.0.1:8080->80/tcp, ..."; podman: [{"host_port":8080,...}]
 }
 
 func parseContainers(data []byte) ([]Container, error) {
@@ -180,6 +184,7 @@ func parseContainers(data []byte) ([]Container, error) {
 			c.ExitCode, _ = strconv.Atoi(m[1])
 		}
 		c.CreatedAt = parseTime(p.CreatedAt, p.Created)
+		c.HostPorts = hostPorts(p.Ports)
 		out = append(out, c)
 	}
 	return out, nil
@@ -381,4 +386,43 @@ func timeFromJSON(raw json.RawMessage) time.Time {
 		return time.Unix(n, 0)
 	}
 	return time.Time{}
+}
+
+var publishedRE = regexp.MustCompile(`:(\d+)->`)
+
+// hostPorts reads published host ports from docker's "ip:port->port/proto, ..." text or
+// podman's list of port objects.
+func hostPorts(raw json.RawMessage) []int {
+	seen := map[int]bool{}
+	var text string
+	if json.Unmarshal(raw, &text) == nil {
+		for _, m := range publishedRE.FindAllStringSubmatch(text, -1) {
+			if n, err := strconv.Atoi(m[1]); err == nil {
+				seen[n] = true
+			}
+		}
+	} else {
+		var list []struct {
+			HostPort int `json:"host_port"`
+			Range    int `json:"range"`
+		}
+		if json.Unmarshal(raw, &list) == nil {
+			for _, p := range list {
+				for i := 0; i < max(p.Range, 1); i++ {
+					if p.HostPort > 0 {
+						seen[p.HostPort+i] = true
+					}
+				}
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	out := make([]int, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Ints(out)
+	return out
 }

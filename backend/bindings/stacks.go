@@ -1,0 +1,211 @@
+package bindings
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"time"
+
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+)
+
+func toProblem(err error) Problem {
+	e := model.AsError(err)
+	return Problem{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail, Field: e.Field}
+}
+
+func problems(errs []error) []Problem {
+	out := make([]Problem, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, toProblem(e))
+	}
+	return out
+}
+
+// Create creates an empty stack.
+func (s *Stacks) Create(name, description string) (StackSummary, error) {
+	return call(s.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (StackSummary, error) {
+		st, err := svc.CreateStack(ctx, name, description)
+		if err != nil {
+			return StackSummary{}, err
+		}
+		return StackSummary{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: engine.StatusStopped,
+			UpdatedAt: st.UpdatedAt.UTC().Format(time.RFC3339)}, nil
+	})
+}
+
+// Get returns the stack page: instances with image, ports, origins and live state.
+func (s *Stacks) Get(name string) (StackDetail, error) {
+	return call(s.host, 20*time.Second, func(ctx context.Context, svc *engine.Service) (StackDetail, error) {
+		d, err := svc.Stack(ctx, name)
+		if err != nil {
+			return StackDetail{}, err
+		}
+		st := d.Resolved.Stack
+		out := StackDetail{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: d.Status,
+			Instances: []InstanceSummary{}, Problems: problems(d.Clashes)}
+		if d.EngineErr != nil {
+			out.Problems = append(out.Problems, toProblem(d.EngineErr))
+		}
+		for i, inst := range st.Instances {
+			eff := d.Resolved.Effective.Services[i]
+			row := InstanceSummary{Name: inst.Name, Template: inst.Template, ContainerName: model.ContainerName(st.Name, inst.Name),
+				ImageOrigin: string(eff.Origins["image"]), Ports: []string{}, PortsOrigin: string(eff.Origins["ports"]),
+				Overridden: overriddenPaths(eff), Status: "not created"}
+			if img, ok := eff.Spec["image"].(string); ok {
+				row.Image = img
+			}
+			if ps, ok := eff.Spec["ports"].([]any); ok {
+				for _, p := range ps {
+					if p, ok := p.(string); ok {
+						row.Ports = append(row.Ports, p)
+					}
+				}
+			}
+			if c, ok := d.Containers[inst.Name]; ok {
+				row.Status = c.State
+				if c.Health == "unhealthy" {
+					row.Status = "unhealthy"
+				}
+			} else if d.EngineErr != nil {
+				row.Status = "unknown"
+			}
+			out.Instances = append(out.Instances, row)
+		}
+		return out, nil
+	})
+}
+
+func overriddenPaths(eff model.EffectiveService) []string {
+	out := []string{}
+	for p, o := range eff.Origins {
+		if o == model.OriginOverride {
+			if def, ok := model.LookupField(p); ok && def.Kind == model.FieldMap {
+				continue // its keys are listed one by one
+			}
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Rename renames a stack.
+func (s *Stacks) Rename(name, newName string) error {
+	_, err := call(s.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (struct{}, error) {
+		return struct{}{}, svc.RenameStack(ctx, name, newName)
+	})
+	return err
+}
+
+// Delete deletes a stack; refused while running unless force (which takes it down).
+func (s *Stacks) Delete(name string, force bool) error {
+	_, err := call(s.host, 2*time.Minute, func(ctx context.Context, svc *engine.Service) (struct{}, error) {
+		return struct{}{}, svc.DeleteStack(ctx, name, force)
+	})
+	return err
+}
+
+// Compose generates (and writes, when changed) the stack's compose file.
+func (s *Stacks) Compose(name string) (ComposePreview, error) {
+	return call(s.host, 20*time.Second, func(ctx context.Context, svc *engine.Service) (ComposePreview, error) {
+		res, err := svc.Compose(ctx, name)
+		if err != nil {
+			return ComposePreview{}, err
+		}
+		return ComposePreview{Stack: name, YAML: string(res.YAML), Path: res.Path, Written: res.Written, Clashes: problems(res.Clashes)}, nil
+	})
+}
+
+// Instances serves the add-instance dialog and the instance editor.
+type Instances struct{ host *Host }
+
+// NewInstances binds Instances to host.
+func NewInstances(host *Host) *Instances { return &Instances{host: host} }
+
+func instanceDetail(v engine.InstanceView) InstanceDetail {
+	d := InstanceDetail{Stack: v.Instance.Stack, Name: v.Instance.Name, Template: v.Instance.Template,
+		Overrides: engine.OverridesYAML(v.Instance.Overrides), Revision: v.Revision, Fields: []EffectiveField{}}
+	keys := make([]string, 0, len(v.Effective.Spec))
+	for k := range v.Effective.Spec {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		def, _ := model.LookupField(k)
+		val := v.Effective.Spec[k]
+		d.Fields = append(d.Fields, EffectiveField{Path: k, Kind: def.Kind.String(), Value: jsonSafe(val), Origin: string(v.Effective.Origins[k])})
+		if m, ok := val.(map[string]any); ok && def.Kind == model.FieldMap {
+			mk := make([]string, 0, len(m))
+			for key := range m {
+				mk = append(mk, key)
+			}
+			sort.Strings(mk)
+			for _, key := range mk {
+				p := k + "." + key
+				d.Fields = append(d.Fields, EffectiveField{Path: p, Kind: "map-key", Value: m[key], Origin: string(v.Effective.Origins[p])})
+			}
+		}
+	}
+	return d
+}
+
+// jsonSafe makes sure a value survives the trip to the frontend as plain JSON.
+func jsonSafe(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// Add places a template in a stack.
+func (i *Instances) Add(stack, name, template string) (InstanceDetail, error) {
+	return call(i.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (InstanceDetail, error) {
+		v, err := svc.AddInstance(ctx, stack, name, template, nil)
+		return instanceDetail(v), err
+	})
+}
+
+// Remove deletes an instance.
+func (i *Instances) Remove(stack, name string) error {
+	_, err := call(i.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (struct{}, error) {
+		return struct{}{}, svc.RemoveInstance(ctx, stack, name)
+	})
+	return err
+}
+
+// Get returns an instance's effective configuration and its overrides.
+func (i *Instances) Get(stack, name string) (InstanceDetail, error) {
+	return call(i.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (InstanceDetail, error) {
+		v, err := svc.Instance(ctx, stack, name)
+		return instanceDetail(v), err
+	})
+}
+
+// SetOverrides replaces the whole override delta from YAML.
+func (i *Instances) SetOverrides(stack, name, overridesYAML string) (InstanceDetail, error) {
+	return call(i.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (InstanceDetail, error) {
+		v, err := svc.SetOverridesYAML(ctx, stack, name, overridesYAML)
+		return instanceDetail(v), err
+	})
+}
+
+// SetField overrides one field (value is raw text, parsed as the field's kind needs).
+func (i *Instances) SetField(stack, name, path, value string) (InstanceDetail, error) {
+	return call(i.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (InstanceDetail, error) {
+		v, err := svc.UpdateInstance(ctx, stack, name, []string{path + "=" + value}, nil)
+		return instanceDetail(v), err
+	})
+}
+
+// UnsetField removes one override, so the template's value applies again.
+func (i *Instances) UnsetField(stack, name, path string) (InstanceDetail, error) {
+	return call(i.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (InstanceDetail, error) {
+		v, err := svc.UpdateInstance(ctx, stack, name, nil, []string{path})
+		return instanceDetail(v), err
+	})
+}

@@ -1,0 +1,155 @@
+// Package isolation_test proves DevArch's core promise on the real engine: two stacks with
+// the same instance names run side by side from their generated compose files, each app
+// reaches its own database by name, and nothing crosses between stacks.
+package isolation_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/devarch/devarch/backend/database/dbtest"
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/runtime/runtimetest"
+	"github.com/devarch/devarch/backend/store"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// Test templates built on the local busybox image (no registry): a "database" that answers
+// HTTP with its stack's name, and an idle "app".
+const dbTemplate = `name: test-db
+category: database
+description: busybox HTTP server standing in for a database
+service:
+  image: devarch-test/busybox:1
+  command: [sh, -c, "mkdir -p /www && echo \"db of $OWNER\" > /www/index.html && exec httpd -f -p 8080 -h /www"]
+  environment:
+    OWNER: unset
+  healthcheck:
+    test: [CMD, wget, -q, -O, /dev/null, http://127.0.0.1:8080/]
+    interval: 1s
+    timeout: 2s
+    retries: 30
+provides:
+  - contract: http
+    values:
+      host: "${host}"
+      port: "8080"
+`
+
+const appTemplate = `name: test-app
+category: runtime
+description: idle busybox app
+service:
+  image: devarch-test/busybox:1
+  command: [sleep, "3600"]
+`
+
+// exec runs argv in a container. (Debian's static busybox wget crashes with -T, so callers
+// bound waits with busybox's timeout applet instead.)
+func exec(t *testing.T, eng *runtime.Engine, container string, argv ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := eng.Run(ctx, append([]string{"exec", container}, argv...), runtime.RunOptions{})
+	return strings.TrimSpace(string(res.Stdout)), err
+}
+
+func TestTwoStacksSideBySide(t *testing.T) {
+	eng := runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	ctx := t.Context()
+	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{}, t.TempDir())
+	for _, doc := range []string{dbTemplate, appTemplate} {
+		if _, _, err := svc.ImportTemplate(ctx, []byte(doc), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stacks := []string{"isoshop", "isoblog"}
+	for _, st := range stacks {
+		if _, err := svc.CreateStack(ctx, st, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddInstance(ctx, st, "db", "test-db", []string{"environment.OWNER=" + st}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddInstance(ctx, st, "app", "test-app", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	up := func(st string) {
+		t.Helper()
+		res, err := svc.Compose(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_, _ = eng.RunCompose(context.Background(), []string{"-p", model.ProjectName(st), "down", "--remove-orphans", "-t", "1"}, runtime.RunOptions{})
+		})
+		if _, err := eng.RunCompose(ctx, []string{"-f", res.Path, "-p", model.ProjectName(st), "up", "-d", "--wait"}, runtime.RunOptions{}); err != nil {
+			t.Fatalf("compose up %s: %v", st, err)
+		}
+	}
+	for _, st := range stacks {
+		up(st)
+	}
+
+	// Names do not collide: four containers, named per stack.
+	for _, st := range stacks {
+		for _, in := range []string{"db", "app"} {
+			cs, err := eng.ListContainers(ctx, []string{model.LabelStack + "=" + st, model.LabelInstance + "=" + in})
+			if err != nil || len(cs) != 1 || cs[0].Name != model.ContainerName(st, in) || cs[0].State != "running" {
+				t.Fatalf("%s/%s: %+v %v", st, in, cs, err)
+			}
+		}
+	}
+
+	// Each app reaches its own db by name.
+	for _, st := range stacks {
+		out, err := exec(t, eng, model.ContainerName(st, "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://db:8080/")
+		if err != nil || out != "db of "+st {
+			t.Fatalf("%s app -> db: %q %v", st, out, err)
+		}
+	}
+
+	// Nothing crosses: by the other db's container name, and by its IP address.
+	other := model.ContainerName("isoblog", "db")
+	if out, err := exec(t, eng, model.ContainerName("isoshop", "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://"+other+":8080/"); err == nil {
+		t.Fatalf("isoshop's app reached isoblog's db by name: %q", out)
+	}
+	res, err := eng.Run(ctx, []string{"inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", other}, runtime.RunOptions{})
+	ip := strings.TrimSpace(string(res.Stdout))
+	if err != nil || ip == "" {
+		t.Fatalf("ip of %s: %q %v", other, ip, err)
+	}
+	if out, err := exec(t, eng, model.ContainerName("isoshop", "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://"+ip+":8080/"); err == nil {
+		t.Fatalf("isoshop's app reached isoblog's db at %s: %q", ip, out)
+	}
+
+	// Removing one stack leaves the other running.
+	if err := svc.DeleteStack(ctx, "isoblog", false); err == nil || !strings.Contains(err.Error(), "running") {
+		t.Fatalf("deleting a running stack must be refused: %v", err)
+	}
+	if err := svc.DeleteStack(ctx, "isoblog", true); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := eng.ListContainers(ctx, []string{model.LabelStack + "=isoblog"}); len(cs) != 0 {
+		t.Fatalf("isoblog containers left: %+v", cs)
+	}
+	cs, _ := eng.ListContainers(ctx, []string{model.LabelStack + "=isoshop"})
+	for _, c := range cs {
+		if c.State != "running" {
+			t.Fatalf("isoshop container %s is %s after isoblog was removed", c.Name, c.State)
+		}
+	}
+	if len(cs) != 2 {
+		t.Fatalf("isoshop containers: %+v", cs)
+	}
+	if out, err := exec(t, eng, model.ContainerName("isoshop", "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://db:8080/"); err != nil || out != "db of isoshop" {
+		t.Fatalf("isoshop still works: %q %v", out, err)
+	}
+}
