@@ -130,4 +130,3 @@ func BenchmarkGenerate_ReferenceComposeConfig(b *testing.B) {
 		cancel()
 	}
 }
-

@@ -124,4 +124,3 @@ func (t *Templates) Delete(name string) error {
 	})
 	return err
 }
-

@@ -13,7 +13,7 @@ import (
 
 func busyboxTemplate(name string, version int) model.Template {
 	return model.Template{Name: name, Builtin: version > 0, Version: version, Category: "tools", Description: "test",
-		Service: model.Spec{"image": "devarch-test/busybox:1", "environment": map[string]any{"A": "1"}},
+		Service:  model.Spec{"image": "devarch-test/busybox:1", "environment": map[string]any{"A": "1"}},
 		Provides: []model.Provide{{Contract: "http", Values: map[string]string{"host": "${host}"}}}}
 }
 

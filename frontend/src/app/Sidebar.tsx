@@ -1,9 +1,10 @@
 import type { ComponentType, SVGProps } from 'react';
-import { LogoMark, PulseIcon, StacksIcon } from '@/components/icons';
+import { BoxIcon, LogoMark, PulseIcon, StacksIcon } from '@/components/icons';
 import { hrefFor, type Route } from './routes';
 
 const NAV: { route: Route; label: string; icon: ComponentType<SVGProps<SVGSVGElement>> }[] = [
   { route: 'stacks', label: 'Stacks', icon: StacksIcon },
+  { route: 'templates', label: 'Templates', icon: BoxIcon },
   { route: 'system', label: 'System', icon: PulseIcon },
 ];
 

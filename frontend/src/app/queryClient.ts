@@ -8,11 +8,15 @@
  *    while it has no data yet (the page shows its own error state with a retry button);
  *  - a query that already had data and failed to refresh always toasts (the screen shows
  *    stale data, so the user must be told);
- *  - repeated failures of one query replace its toast instead of stacking up.
+ *  - repeated failures of one query replace its toast instead of stacking up;
+ *  - a mutation error that its form shows itself is not toasted: one whose field the form
+ *    renders at that field (meta.fieldErrors), or of a kind the form explains in place
+ *    (meta.inlineKinds, e.g. a YAML editor's "invalid" with a line and column, or a delete
+ *    dialog's "conflict" that offers a way out).
  */
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import type { ToastStore } from '@/components/toast';
-import { errorKindTitle, isTransient, toAppError, type AppError } from '@/lib/errors';
+import { errorKindTitle, fieldError, isTransient, toAppError, type AppError, type ErrorKind } from '@/lib/errors';
 
 export interface AppQueryMeta extends Record<string, unknown> {
   /** false: never toast this query's errors. */
@@ -26,6 +30,21 @@ export interface AppQueryMeta extends Record<string, unknown> {
 export interface AppMutationMeta extends Record<string, unknown> {
   toast?: boolean;
   errorTitle?: string;
+  /**
+   * Field paths the form shows errors at (see fieldMatches in lib/errors: "environment"
+   * covers "environment.APP_ENV", "*" covers any field). Matching errors are not toasted.
+   */
+  fieldErrors?: readonly string[];
+  /** Kinds of error the form explains in place (not toasted), whatever their field. */
+  inlineKinds?: readonly ErrorKind[];
+}
+
+/** True when a mutation's own form shows this error, so no toast is needed. */
+export function isShownInline(error: unknown, meta: AppMutationMeta | undefined): boolean {
+  if (!meta) return false;
+  const appError = toAppError(error);
+  if (meta.inlineKinds?.includes(appError.kind)) return true;
+  return Boolean(meta.fieldErrors && fieldError(appError, ...meta.fieldErrors));
 }
 
 declare module '@tanstack/react-query' {
@@ -63,7 +82,7 @@ export function createQueryClient(toasts: ToastStore): QueryClient {
     mutationCache: new MutationCache({
       onError(error, _variables, _context, mutation) {
         const meta = mutation.meta ?? {};
-        if (meta.toast === false) return;
+        if (meta.toast === false || isShownInline(error, meta)) return;
         showErrorToast(toasts, error, { title: meta.errorTitle });
       },
     }),

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { AlertIcon, RefreshIcon } from '@/components/icons';
 import { errorKindTitle, type AppError } from '@/lib/errors';
 
@@ -6,10 +7,12 @@ interface ErrorStateProps {
   error: AppError;
   onRetry?: () => void;
   retrying?: boolean;
+  /** Another way out, e.g. a link back to the list. */
+  action?: ReactNode;
 }
 
 /** In-place error for a query that has nothing else to show. */
-export function ErrorState({ title, error, onRetry, retrying = false }: ErrorStateProps) {
+export function ErrorState({ title, error, onRetry, retrying = false, action }: ErrorStateProps) {
   return (
     <div className="state state--error" role="alert">
       <div className="state__icon state__icon--error">
@@ -36,6 +39,7 @@ export function ErrorState({ title, error, onRetry, retrying = false }: ErrorSta
           {retrying ? 'Retrying…' : 'Try again'}
         </button>
       )}
+      {action}
     </div>
   );
 }

@@ -4,11 +4,29 @@
  *  - turns any rejection into an AppError (see ./errors.ts),
  *  - maps the generated models onto the UI types in ./types.ts.
  */
+import * as InstancesBinding from '../../wailsjs/go/bindings/Instances';
 import * as StacksBinding from '../../wailsjs/go/bindings/Stacks';
 import * as SystemBinding from '../../wailsjs/go/bindings/System';
+import * as TemplatesBinding from '../../wailsjs/go/bindings/Templates';
 import type { bindings } from '../../wailsjs/go/models';
-import { AppError, toAppError } from './errors';
-import type { Check, CheckStatus, Health, StackStatus, StackSummary, VersionInfo } from './types';
+import { AppError, problemFrom, toAppError } from './errors';
+import type {
+  Check,
+  CheckStatus,
+  ComposePreview,
+  EffectiveField,
+  FieldKind,
+  Health,
+  InstanceDetail,
+  InstanceSummary,
+  Origin,
+  StackDetail,
+  StackStatus,
+  StackSummary,
+  TemplateDetail,
+  TemplateSummary,
+  VersionInfo,
+} from './types';
 
 type WailsWindow = Window & {
   go?: Record<string, Record<string, Record<string, unknown>> | undefined>;
@@ -36,6 +54,21 @@ async function call<T>(struct: string, method: string, invoke: () => Promise<T>)
 
 const CHECK_STATUSES: readonly CheckStatus[] = ['ok', 'warning', 'error'];
 const STACK_STATUSES: readonly StackStatus[] = ['stopped', 'running', 'partial', 'unhealthy', 'unknown'];
+const ORIGINS: readonly Origin[] = ['template', 'override', 'default', 'wiring'];
+const FIELD_KINDS: readonly FieldKind[] = ['scalar', 'argv', 'map', 'list', 'object', 'map-key'];
+
+function toStackStatus(raw: string | undefined): StackStatus {
+  return STACK_STATUSES.includes(raw as StackStatus) ? (raw as StackStatus) : 'unknown';
+}
+
+/** An unknown origin from a newer backend reads as the template's (the unmarked case). */
+function toOrigin(raw: string | undefined): Origin {
+  return ORIGINS.includes(raw as Origin) ? (raw as Origin) : 'template';
+}
+
+function strings(raw: readonly string[] | null | undefined): string[] {
+  return (raw ?? []).filter((item): item is string => typeof item === 'string');
+}
 
 function toCheck(raw: bindings.Check | undefined, name: string): Check {
   if (!raw) {
@@ -56,8 +89,83 @@ function toStackSummary(raw: bindings.StackSummary): StackSummary {
     description: raw.description ?? '',
     instances: raw.instances ?? 0,
     revision: raw.revision ?? 0,
-    status: STACK_STATUSES.includes(raw.status as StackStatus) ? (raw.status as StackStatus) : 'unknown',
+    status: toStackStatus(raw.status),
     updatedAt: raw.updatedAt ?? '',
+  };
+}
+
+function toTemplateSummary(raw: bindings.TemplateSummary): TemplateSummary {
+  return {
+    name: raw.name,
+    builtin: Boolean(raw.builtin),
+    version: raw.version ?? 0,
+    category: raw.category ?? '',
+    description: raw.description ?? '',
+    image: raw.image ?? '',
+    ports: strings(raw.ports),
+    provides: strings(raw.provides),
+    consumes: (raw.consumes ?? []).map((need) => ({ contract: need.contract, required: Boolean(need.required) })),
+    usedBy: strings(raw.usedBy),
+  };
+}
+
+function toTemplateDetail(raw: bindings.TemplateDetail): TemplateDetail {
+  return { ...toTemplateSummary(raw), yaml: raw.yaml ?? '' };
+}
+
+function toInstanceSummary(raw: bindings.InstanceSummary): InstanceSummary {
+  return {
+    name: raw.name,
+    template: raw.template ?? '',
+    containerName: raw.containerName ?? '',
+    image: raw.image ?? '',
+    imageOrigin: toOrigin(raw.imageOrigin),
+    ports: strings(raw.ports),
+    portsOrigin: toOrigin(raw.portsOrigin),
+    overridden: strings(raw.overridden),
+    status: raw.status || 'unknown',
+  };
+}
+
+function toStackDetail(raw: bindings.StackDetail): StackDetail {
+  return {
+    name: raw.name,
+    description: raw.description ?? '',
+    revision: raw.revision ?? 0,
+    status: toStackStatus(raw.status),
+    instances: (raw.instances ?? []).map(toInstanceSummary),
+    problems: (raw.problems ?? []).map(problemFrom),
+  };
+}
+
+function toFieldKind(raw: bindings.EffectiveField): FieldKind {
+  if (FIELD_KINDS.includes(raw.kind as FieldKind)) return raw.kind as FieldKind;
+  if (Array.isArray(raw.value)) return 'list';
+  return raw.value !== null && typeof raw.value === 'object' ? 'object' : 'scalar';
+}
+
+function toEffectiveField(raw: bindings.EffectiveField): EffectiveField {
+  return { path: raw.path, kind: toFieldKind(raw), value: raw.value ?? null, origin: toOrigin(raw.origin) };
+}
+
+function toInstanceDetail(raw: bindings.InstanceDetail): InstanceDetail {
+  return {
+    stack: raw.stack,
+    name: raw.name,
+    template: raw.template ?? '',
+    fields: (raw.fields ?? []).map(toEffectiveField),
+    overrides: raw.overrides || '{}\n',
+    revision: raw.revision ?? 0,
+  };
+}
+
+function toComposePreview(raw: bindings.ComposePreview): ComposePreview {
+  return {
+    stack: raw.stack,
+    yaml: raw.yaml ?? '',
+    path: raw.path ?? '',
+    written: Boolean(raw.written),
+    clashes: (raw.clashes ?? []).map(problemFrom),
   };
 }
 
@@ -87,5 +195,87 @@ export const stacks = {
     // A Go nil slice arrives as null.
     const rows = await call('Stacks', 'List', () => StacksBinding.List());
     return (rows ?? []).map(toStackSummary);
+  },
+
+  async create(name: string, description: string): Promise<StackSummary> {
+    return toStackSummary(await call('Stacks', 'Create', () => StacksBinding.Create(name, description)));
+  },
+
+  async get(name: string): Promise<StackDetail> {
+    return toStackDetail(await call('Stacks', 'Get', () => StacksBinding.Get(name)));
+  },
+
+  async rename(name: string, newName: string): Promise<void> {
+    await call('Stacks', 'Rename', () => StacksBinding.Rename(name, newName));
+  },
+
+  /** Refused while the stack runs, unless force (which stops it first). */
+  async delete(name: string, force: boolean): Promise<void> {
+    await call('Stacks', 'Delete', () => StacksBinding.Delete(name, force));
+  },
+
+  async compose(name: string): Promise<ComposePreview> {
+    return toComposePreview(await call('Stacks', 'Compose', () => StacksBinding.Compose(name)));
+  },
+};
+
+export const templates = {
+  async list(): Promise<TemplateSummary[]> {
+    const rows = await call('Templates', 'List', () => TemplatesBinding.List());
+    return (rows ?? []).map(toTemplateSummary);
+  },
+
+  async get(name: string): Promise<TemplateDetail> {
+    return toTemplateDetail(await call('Templates', 'Get', () => TemplatesBinding.Get(name)));
+  },
+
+  /** Creates a custom template from YAML, or with replace updates an existing custom one. */
+  async save(yaml: string, replace: boolean): Promise<TemplateSummary> {
+    return toTemplateSummary(await call('Templates', 'Save', () => TemplatesBinding.Save(yaml, replace)));
+  },
+
+  async clone(name: string, newName: string): Promise<TemplateDetail> {
+    return toTemplateDetail(await call('Templates', 'Clone', () => TemplatesBinding.Clone(name, newName)));
+  },
+
+  /** Refused while instances use the template (the summary names them). */
+  async delete(name: string): Promise<void> {
+    await call('Templates', 'Delete', () => TemplatesBinding.Delete(name));
+  },
+};
+
+export const instances = {
+  async add(stack: string, name: string, template: string): Promise<InstanceDetail> {
+    return toInstanceDetail(await call('Instances', 'Add', () => InstancesBinding.Add(stack, name, template)));
+  },
+
+  async remove(stack: string, name: string): Promise<void> {
+    await call('Instances', 'Remove', () => InstancesBinding.Remove(stack, name));
+  },
+
+  async get(stack: string, name: string): Promise<InstanceDetail> {
+    return toInstanceDetail(await call('Instances', 'Get', () => InstancesBinding.Get(stack, name)));
+  },
+
+  /** Replaces the whole override delta with the YAML of the override view. */
+  async setOverrides(stack: string, name: string, overridesYAML: string): Promise<InstanceDetail> {
+    return toInstanceDetail(
+      await call('Instances', 'SetOverrides', () => InstancesBinding.SetOverrides(stack, name, overridesYAML)),
+    );
+  },
+
+  /**
+   * Overrides one field. value is raw text as a user types it: `nginx:1.27` for image,
+   * `["8080:80"]` for ports, `local` for environment.APP_ENV.
+   */
+  async setField(stack: string, name: string, path: string, value: string): Promise<InstanceDetail> {
+    return toInstanceDetail(
+      await call('Instances', 'SetField', () => InstancesBinding.SetField(stack, name, path, value)),
+    );
+  },
+
+  /** Drops an override: the field goes back to the template's value. */
+  async unsetField(stack: string, name: string, path: string): Promise<InstanceDetail> {
+    return toInstanceDetail(await call('Instances', 'UnsetField', () => InstancesBinding.UnsetField(stack, name, path)));
   },
 };

@@ -78,6 +78,15 @@ function problemFromObject(value: unknown): Problem | undefined {
   };
 }
 
+/**
+ * A problem document carried inside a result (a stack's port clashes, say) rather than as a
+ * rejection: read like one, so an odd entry still shows its text.
+ */
+export function problemFrom(value: unknown): Problem {
+  if (typeof value === 'string') return parseProblem(value);
+  return problemFromObject(value) ?? toAppError(value).toProblem();
+}
+
 /** Parses a rejection message: a JSON problem document, or plain text. */
 export function parseProblem(message: string): Problem {
   const trimmed = message.trim();
@@ -130,4 +139,33 @@ const KIND_TITLES: Record<ErrorKind, string> = {
 /** A short, human heading for an error kind (used by toasts and error states). */
 export function errorKindTitle(kind: ErrorKind): string {
   return KIND_TITLES[kind];
+}
+
+/**
+ * True when a problem's field path is `path` or lies under it: "environment" covers
+ * "environment.APP_ENV", "ports" covers "ports[0]". "*" covers every field.
+ */
+export function fieldMatches(field: string | undefined, path: string): boolean {
+  if (!field) return false;
+  if (path === '*') return true;
+  return field === path || field.startsWith(`${path}.`) || field.startsWith(`${path}[`);
+}
+
+/**
+ * The error to show at a form field: `error` when it is an AppError whose field matches one
+ * of `paths` (see fieldMatches), else undefined.
+ */
+export function fieldError(error: unknown, ...paths: string[]): AppError | undefined {
+  if (!(error instanceof AppError) || !error.field) return undefined;
+  const field = error.field;
+  return paths.some((path) => fieldMatches(field, path)) ? error : undefined;
+}
+
+/** Where a YAML error points: "line 3, column 7" (or yaml.v3's "line 3:") in its text. */
+export function errorPosition(error: Pick<Problem, 'summary' | 'detail'>): { line: number; column?: number } | undefined {
+  const text = `${error.summary}\n${error.detail ?? ''}`;
+  const full = /line (\d+),? column (\d+)/i.exec(text);
+  if (full) return { line: Number(full[1]), column: Number(full[2]) };
+  const lineOnly = /line (\d+)/i.exec(text);
+  return lineOnly ? { line: Number(lineOnly[1]) } : undefined;
 }

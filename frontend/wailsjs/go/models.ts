@@ -20,6 +20,76 @@ export namespace bindings {
 	        this.fix = source["fix"];
 	    }
 	}
+	export class ComposePreview {
+	    stack: string;
+	    yaml: string;
+	    path: string;
+	    written: boolean;
+	    clashes: Problem[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ComposePreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stack = source["stack"];
+	        this.yaml = source["yaml"];
+	        this.path = source["path"];
+	        this.written = source["written"];
+	        this.clashes = this.convertValues(source["clashes"], Problem);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ContractNeed {
+	    contract: string;
+	    required: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContractNeed(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.contract = source["contract"];
+	        this.required = source["required"];
+	    }
+	}
+	export class EffectiveField {
+	    path: string;
+	    kind: string;
+	    value: any;
+	    origin: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EffectiveField(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.kind = source["kind"];
+	        this.value = source["value"];
+	        this.origin = source["origin"];
+	    }
+	}
 	export class Health {
 	    database: Check;
 	    engine: Check;
@@ -34,6 +104,132 @@ export namespace bindings {
 	        this.database = this.convertValues(source["database"], Check);
 	        this.engine = this.convertValues(source["engine"], Check);
 	        this.ready = source["ready"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class InstanceDetail {
+	    stack: string;
+	    name: string;
+	    template: string;
+	    fields: EffectiveField[];
+	    overrides: string;
+	    revision: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new InstanceDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stack = source["stack"];
+	        this.name = source["name"];
+	        this.template = source["template"];
+	        this.fields = this.convertValues(source["fields"], EffectiveField);
+	        this.overrides = source["overrides"];
+	        this.revision = source["revision"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class InstanceSummary {
+	    name: string;
+	    template: string;
+	    containerName: string;
+	    image: string;
+	    imageOrigin: string;
+	    ports: string[];
+	    portsOrigin: string;
+	    overridden: string[];
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new InstanceSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.template = source["template"];
+	        this.containerName = source["containerName"];
+	        this.image = source["image"];
+	        this.imageOrigin = source["imageOrigin"];
+	        this.ports = source["ports"];
+	        this.portsOrigin = source["portsOrigin"];
+	        this.overridden = source["overridden"];
+	        this.status = source["status"];
+	    }
+	}
+	export class Problem {
+	    kind: string;
+	    summary: string;
+	    detail?: string;
+	    field?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Problem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.summary = source["summary"];
+	        this.detail = source["detail"];
+	        this.field = source["field"];
+	    }
+	}
+	export class StackDetail {
+	    name: string;
+	    description: string;
+	    revision: number;
+	    status: string;
+	    instances: InstanceSummary[];
+	    problems: Problem[];
+	
+	    static createFrom(source: any = {}) {
+	        return new StackDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.revision = source["revision"];
+	        this.status = source["status"];
+	        this.instances = this.convertValues(source["instances"], InstanceSummary);
+	        this.problems = this.convertValues(source["problems"], Problem);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -75,6 +271,104 @@ export namespace bindings {
 	        this.status = source["status"];
 	        this.updatedAt = source["updatedAt"];
 	    }
+	}
+	export class TemplateDetail {
+	    name: string;
+	    builtin: boolean;
+	    version: number;
+	    category: string;
+	    description: string;
+	    image: string;
+	    ports: string[];
+	    provides: string[];
+	    consumes: ContractNeed[];
+	    usedBy: string[];
+	    yaml: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.builtin = source["builtin"];
+	        this.version = source["version"];
+	        this.category = source["category"];
+	        this.description = source["description"];
+	        this.image = source["image"];
+	        this.ports = source["ports"];
+	        this.provides = source["provides"];
+	        this.consumes = this.convertValues(source["consumes"], ContractNeed);
+	        this.usedBy = source["usedBy"];
+	        this.yaml = source["yaml"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TemplateSummary {
+	    name: string;
+	    builtin: boolean;
+	    version: number;
+	    category: string;
+	    description: string;
+	    image: string;
+	    ports: string[];
+	    provides: string[];
+	    consumes: ContractNeed[];
+	    usedBy: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.builtin = source["builtin"];
+	        this.version = source["version"];
+	        this.category = source["category"];
+	        this.description = source["description"];
+	        this.image = source["image"];
+	        this.ports = source["ports"];
+	        this.provides = source["provides"];
+	        this.consumes = this.convertValues(source["consumes"], ContractNeed);
+	        this.usedBy = source["usedBy"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class VersionInfo {
 	    version: string;

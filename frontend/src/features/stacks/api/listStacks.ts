@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { stacks } from '@/lib/backend';
 
+/** Every stack query lives under this key: the list, each stack, its compose file, its instances. */
 export const stacksQueryKey = ['stacks'] as const;
 export const stacksListQueryKey = [...stacksQueryKey, 'list'] as const;
 

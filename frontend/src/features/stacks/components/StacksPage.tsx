@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { ErrorState } from '@/components/ErrorState';
-import { RefreshIcon } from '@/components/icons';
+import { PlusIcon, RefreshIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { useStacks } from '../api/listStacks';
+import { CreateStackDialog } from './CreateStackDialog';
 import { StacksEmptyState } from './StacksEmptyState';
 import { StacksSkeleton } from './StacksSkeleton';
 import { StacksTable } from './StacksTable';
@@ -9,6 +11,7 @@ import { StacksTable } from './StacksTable';
 export function StacksPage() {
   const query = useStacks();
   const { data, error, isPending, isFetching, refetch } = query;
+  const [creating, setCreating] = useState(false);
   // Buttons stay focusable while a fetch runs (aria-disabled, not disabled), so keyboard
   // focus is not dropped to the page when they are pressed.
   const refresh = () => {
@@ -17,7 +20,7 @@ export function StacksPage() {
 
   let body;
   if (data) {
-    body = data.length === 0 ? <StacksEmptyState /> : <StacksTable stacks={data} />;
+    body = data.length === 0 ? <StacksEmptyState onCreate={() => setCreating(true)} /> : <StacksTable stacks={data} />;
   } else if (error?.kind === 'unavailable') {
     // The backend is starting (or not connected yet): not the user's problem to solve.
     body = <StacksSkeleton label={error.summary} detail={error.detail} />;
@@ -38,14 +41,23 @@ export function StacksPage() {
         }
         actions={
           !isPending && (
-            <button type="button" className="button" onClick={refresh} aria-disabled={isFetching}>
-              <RefreshIcon aria-hidden="true" className={isFetching ? 'spin' : undefined} />
-              Refresh
-            </button>
+            <>
+              <button type="button" className="button" onClick={refresh} aria-disabled={isFetching}>
+                <RefreshIcon aria-hidden="true" className={isFetching ? 'spin' : undefined} />
+                Refresh
+              </button>
+              {data && data.length > 0 && (
+                <button type="button" className="button button--primary" onClick={() => setCreating(true)}>
+                  <PlusIcon aria-hidden="true" />
+                  New stack
+                </button>
+              )}
+            </>
           )
         }
       />
       {body}
+      {creating && <CreateStackDialog onClose={() => setCreating(false)} />}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { stackHref } from '@/app/routes';
 import { formatDateTime, formatRelativeTime } from '@/lib/format';
 import type { StackSummary } from '@/lib/types';
 import { StackStatusBadge } from './StackStatusBadge';
@@ -22,7 +23,9 @@ export function StacksTable({ stacks }: { stacks: StackSummary[] }) {
           {stacks.map((stack) => (
             <tr key={stack.name}>
               <th scope="row" className="table__name">
-                {stack.name}
+                <a className="table__link" href={stackHref(stack.name)}>
+                  {stack.name}
+                </a>
               </th>
               <td className="table__description">{stack.description || <span className="muted">—</span>}</td>
               <td className="num">{stack.instances}</td>
