@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,5 +133,36 @@ func TestStacksInstancesTemplates_CLI(t *testing.T) {
 	r = mustRun(t, env, "devarch", "template", "list", "--json")
 	if strings.Contains(r.stdout, `"broken"`) {
 		t.Fatal("a broken template was stored")
+	}
+}
+
+func TestCompose_PortClashesNameBothSides(t *testing.T) {
+	env := map[string]string{"DEVARCH_DATABASE_URL": databaseURL(t), "DEVARCH_HOME": tempHome(t)}
+	port := freePort(t)
+	for _, st := range []string{"shop", "blog"} {
+		mustRun(t, env, "devarch", "stack", "create", st)
+		mustRun(t, env, "devarch", "instance", "add", st, "web", "--template", "nginx", "--set", fmt.Sprintf(`ports=["%d:80"]`, port))
+	}
+	r := mustRun(t, env, "devarch", "compose", "shop")
+	if !strings.Contains(r.stderr, fmt.Sprintf("host port %d/tcp is published twice", port)) ||
+		!strings.Contains(r.stderr, "blog/web") || !strings.Contains(r.stderr, "shop/web") {
+		t.Fatalf("clash across stacks must name both sides:\n%s", r.stderr)
+	}
+
+	// A port another process holds.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	held := l.Addr().(*net.TCPAddr).Port
+	mustRun(t, env, "devarch", "instance", "set", "blog", "web", fmt.Sprintf(`ports=["%d:80"]`, held))
+	r = mustRun(t, env, "devarch", "compose", "blog")
+	if !strings.Contains(r.stderr, fmt.Sprintf("host port %d/tcp is already in use", held)) || !strings.Contains(r.stderr, "blog/web") {
+		t.Fatalf("a port held by another process must be reported:\n%s", r.stderr)
+	}
+	r = mustRun(t, env, "devarch", "stack", "show", "blog", "--json")
+	if !strings.Contains(r.stdout, "already in use") {
+		t.Fatalf("stack show lists the clash as a problem: %s", r.stdout)
 	}
 }
