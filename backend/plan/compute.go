@@ -1,0 +1,374 @@
+package plan
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+)
+
+// Causes an Action can carry. The secret cause is built by secretCause ("secret NAME
+// changed"); a replace may join its causes with "; ".
+const (
+	CauseNewStack         = "new stack"
+	CauseNetworkMissing   = "network missing"
+	CauseNoInstances      = "stack has no instances"
+	CauseNewInstance      = "new instance"
+	CauseRemovedOutside   = "removed outside DevArch"
+	CauseConfigChanged    = "config changed"
+	CauseImageChanged     = "image changed"
+	CauseGeneratedChanged = "generated config changed" // hash differs, no field does (e.g. a DevArch upgrade, a depends_on condition)
+	CauseChangedOutside   = "changed outside DevArch"
+	CauseDead             = "container is dead"
+	CauseStoppedOutside   = "stopped outside DevArch"
+	CausePausedOutside    = "paused outside DevArch"
+	CauseNotRunning       = "not running"
+	CauseInstanceRemoved  = "instance removed"
+	CauseOrphan           = "orphaned container"
+	CauseDuplicate        = "duplicate container"
+)
+
+// Compute compares the desired state with the observed one and returns the plan that
+// reconciles them. It is pure and total: problems that forbid applying become Plan.Errors,
+// never a missing plan. Per desired instance:
+//
+//   - no container: create ("new instance", or "removed outside DevArch" if DevArch had
+//     applied it);
+//   - a container whose config-hash label differs from the desired hash: replace, "config
+//     changed" (or "image changed") with field diffs against the last applied spec when
+//     DevArch made that container, else "changed outside DevArch";
+//   - same hash but a secret it uses has a new version: replace ("secret NAME changed");
+//   - same hash, dead: replace (the engine cannot start a dead container);
+//   - same hash, not running: update in place, i.e. start it ("stopped outside DevArch" if
+//     DevArch left it running, else "not running"); but when the network is gone too, replace
+//     it, since a container cannot start on a network that no longer exists;
+//   - running (healthy or not): nothing.
+//
+// Containers of the stack that no desired instance owns are removed ("instance removed" when
+// DevArch applied that instance, else "orphaned container"; extra containers of one instance
+// are "duplicate container"). The network is created when missing and anything will be
+// created or started, and removed when the stack has no instances left.
+func Compute(d Desired, o Observed) Plan {
+	p := Plan{Stack: d.Stack, Revision: d.Revision}
+	network := d.network()
+
+	services := slices.Clone(d.Services)
+	slices.SortFunc(services, func(a, b DesiredService) int {
+		return cmpString(a.Instance+"\x00"+a.Container+"\x00"+a.ConfigHash, b.Instance+"\x00"+b.Container+"\x00"+b.ConfigHash)
+	})
+	desired := make(map[string]DesiredService, len(services))
+	owners := make(map[string]string, len(services)) // container name -> instance
+	for _, s := range services {
+		if _, dup := desired[s.Instance]; dup {
+			p.Errors = append(p.Errors, fmt.Sprintf("instance %q appears twice in stack %q; instance names are unique within a stack", s.Instance, d.Stack))
+			continue
+		}
+		desired[s.Instance] = s
+		owners[s.Container] = s.Instance
+	}
+
+	containers := slices.Clone(o.Containers)
+	slices.SortFunc(containers, func(a, b runtime.Container) int {
+		return cmpString(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID)
+	})
+	mine := map[string][]runtime.Container{} // desired instance -> its containers
+	var removes []Action
+	for _, c := range containers {
+		if stackOf(c) != d.Stack {
+			if inst, ok := owners[c.Name]; ok {
+				p.Errors = append(p.Errors, nameClash(d.Stack, inst, c))
+			}
+			continue
+		}
+		inst := c.Labels[model.LabelInstance]
+		if _, ok := desired[inst]; ok && inst != "" {
+			mine[inst] = append(mine[inst], c)
+			continue
+		}
+		cause := CauseOrphan
+		if _, ok := o.Applied[inst]; ok && inst != "" {
+			cause = CauseInstanceRemoved
+		}
+		removes = append(removes, Action{Kind: Remove, Instance: inst, Container: containerName(c), Cause: cause})
+	}
+
+	networkExists := false
+	for _, n := range o.Networks {
+		if n.Name == network {
+			networkExists = true
+		}
+	}
+
+	order, cycle := startOrder(desired)
+	if cycle != nil {
+		p.Errors = append(p.Errors, fmt.Sprintf("dependency cycle: %s (each instance waits for the next, so none can start first); remove one of these dependencies",
+			strings.Join(cycle, " -> ")))
+	}
+	var ups []Action
+	for _, inst := range order {
+		s := desired[inst]
+		var current *runtime.Container
+		if cs := mine[inst]; len(cs) > 0 {
+			// Keep the container with the desired name; any other is an extra.
+			keep := 0
+			for i, c := range cs {
+				if c.Name == s.Container {
+					keep = i
+					break
+				}
+			}
+			current = &cs[keep]
+			for i, c := range cs {
+				if i != keep {
+					removes = append(removes, Action{Kind: Remove, Instance: inst, Container: containerName(c), Cause: CauseDuplicate})
+				}
+			}
+		}
+		applied, wasApplied := o.Applied[inst]
+		if a, ok := serviceAction(s, current, applied, wasApplied, networkExists); ok {
+			ups = append(ups, a)
+		}
+	}
+
+	if !networkExists && len(ups) > 0 {
+		cause := CauseNetworkMissing
+		if len(o.Applied) == 0 {
+			cause = CauseNewStack
+		}
+		p.Actions = append(p.Actions, Action{Kind: CreateNetwork, Network: network, Cause: cause})
+	}
+	p.Actions = append(p.Actions, ups...)
+	slices.SortFunc(removes, func(a, b Action) int {
+		return cmpString(a.Container+"\x00"+a.Instance, b.Container+"\x00"+b.Instance)
+	})
+	p.Actions = append(p.Actions, removes...)
+	if len(desired) == 0 && networkExists {
+		p.Actions = append(p.Actions, Action{Kind: RemoveNetwork, Network: network, Cause: CauseNoInstances})
+	}
+	p.Summary = summarize(p.Actions)
+	return p
+}
+
+// serviceAction decides what one desired instance needs, given its container (nil: none)
+// and what DevArch last applied.
+func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasApplied, networkExists bool) (Action, bool) {
+	a := Action{Instance: s.Instance, Container: s.Container}
+	if c == nil {
+		a.Kind, a.Cause = Create, CauseNewInstance
+		if wasApplied {
+			a.Cause = CauseRemovedOutside
+		}
+		return a, true
+	}
+
+	hidden := sensitivity{}
+	for _, p := range s.Sensitive {
+		hidden[p] = true
+	}
+	for p := range secretPaths(s.Spec) {
+		hidden[p] = true
+	}
+	for p := range secretPaths(applied.Spec) {
+		hidden[p] = true
+	}
+	var changedSecrets []string
+	if wasApplied {
+		for _, n := range slices.Sorted(maps.Keys(s.SecretVersions)) {
+			if s.SecretVersions[n] != applied.SecretVersions[n] {
+				changedSecrets = append(changedSecrets, n)
+			}
+		}
+	}
+
+	var causes []string
+	current := c.Labels[model.LabelConfigHash]
+	switch {
+	case current != s.ConfigHash:
+		if wasApplied && applied.Spec != nil {
+			a.Changes = fieldChanges(applied.Spec, s.Spec, hidden)
+			if ch, ok := dependsOnChange(applied.DependsOn, s.DependsOn); ok {
+				a.Changes = append(a.Changes, ch)
+			}
+		}
+		switch {
+		case !wasApplied || current != applied.ConfigHash:
+			// DevArch did not make this container: someone recreated or edited it, or
+			// DevArch lost its record. The diff (if any) is still against what DevArch
+			// applied, the last configuration it knows the container had.
+			causes = append(causes, CauseChangedOutside)
+		case applied.Spec == nil:
+			causes = append(causes, CauseConfigChanged) // which fields is unknown: not recorded
+		case len(a.Changes) == 1 && a.Changes[0].Path == "image":
+			causes = append(causes, CauseImageChanged)
+		case len(a.Changes) == 0:
+			causes = append(causes, CauseGeneratedChanged)
+		default:
+			causes = append(causes, CauseConfigChanged)
+		}
+	case len(changedSecrets) > 0:
+		// Causes come from the secrets alone (below).
+	case c.State == "dead":
+		causes = append(causes, CauseDead)
+	case !runningStates[c.State] && !networkExists:
+		causes = append(causes, CauseNetworkMissing)
+	case !runningStates[c.State]:
+		a.Kind, a.State = Update, c.State
+		switch {
+		case wasApplied && applied.Running && c.State == "paused":
+			a.Cause = CausePausedOutside
+		case wasApplied && applied.Running:
+			a.Cause = CauseStoppedOutside
+		default:
+			a.Cause = CauseNotRunning
+		}
+		return a, true
+	default:
+		return Action{}, false
+	}
+
+	if len(changedSecrets) > 0 {
+		causes = append(causes, secretCause(changedSecrets))
+		a.Changes = append(a.Changes, secretChanges(s.Spec, changedSecrets, a.Changes)...)
+	}
+	slices.SortStableFunc(a.Changes, func(x, y Change) int { return cmpString(x.Path, y.Path) })
+	a.Kind, a.Cause = Replace, strings.Join(causes, "; ")
+	return a, true
+}
+
+// dependsOnChange compares the instances waited for, as sorted lists; none is absent.
+func dependsOnChange(old, new []string) (Change, bool) {
+	render := func(names []string) any {
+		if len(names) == 0 {
+			return nil
+		}
+		return slices.Sorted(slices.Values(names))
+	}
+	return valueChange("depends_on", render(old), render(new), nil)
+}
+
+func secretCause(names []string) string {
+	if len(names) == 1 {
+		return "secret " + names[0] + " changed"
+	}
+	return "secrets " + strings.Join(names, ", ") + " changed"
+}
+
+// secretChanges shows each path that references a changed secret as (sensitive) ->
+// (sensitive): the value changed, but the plan never shows what it is. Paths already in
+// shown (a field whose reference itself changed) are not repeated.
+func secretChanges(spec model.Spec, changed []string, shown []Change) []Change {
+	done := map[string]bool{}
+	for _, c := range shown {
+		done[c.Path] = true
+	}
+	var out []Change
+	refs := secretPaths(spec)
+	for _, path := range slices.Sorted(maps.Keys(refs)) {
+		if done[path] {
+			continue
+		}
+		for _, n := range refs[path] {
+			if slices.Contains(changed, n) {
+				out = append(out, Change{Path: path, Old: Sensitive, New: Sensitive})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// nameClash reports a desired container name held by a container of another stack (or one
+// DevArch did not create): the engine would refuse to create it. Container names are
+// engine-wide, and stack "a-b" + instance "c" collides with stack "a" + instance "b-c".
+func nameClash(stack, instance string, c runtime.Container) string {
+	holder := "a container DevArch did not create"
+	if other := stackOf(c); other != "" {
+		holder = fmt.Sprintf("stack %q", other)
+		if inst := c.Labels[model.LabelInstance]; inst != "" {
+			holder += fmt.Sprintf(" (instance %q)", inst)
+		}
+	}
+	return fmt.Sprintf("container name %s is taken: stack %q needs it for instance %q, and %s already has it; rename one of the instances (or stacks)",
+		c.Name, stack, instance, holder)
+}
+
+// startOrder returns the instances in dependency order: an instance comes after every
+// instance it depends on, ties broken by name (Kahn's algorithm with a sorted ready list), so
+// the order is a function of the graph alone. Dependencies on unknown instances are ignored
+// here (the generator rejects them). If the graph has a cycle, the instances on or behind it
+// follow in name order and cycle names one cycle, starting and ending at its smallest name.
+func startOrder(desired map[string]DesiredService) (order, cycle []string) {
+	deps := map[string][]string{}
+	dependents := map[string][]string{}
+	waiting := map[string]int{}
+	names := slices.Sorted(maps.Keys(desired))
+	for _, n := range names {
+		seen := map[string]bool{}
+		for _, dep := range desired[n].DependsOn {
+			if _, ok := desired[dep]; !ok || seen[dep] {
+				continue
+			}
+			seen[dep] = true
+			deps[n] = append(deps[n], dep)
+			dependents[dep] = append(dependents[dep], n)
+			waiting[n]++
+		}
+		slices.Sort(deps[n])
+	}
+	var ready []string
+	for _, n := range names {
+		if waiting[n] == 0 {
+			ready = append(ready, n)
+		}
+	}
+	for len(ready) > 0 {
+		n := ready[0]
+		ready = ready[1:]
+		order = append(order, n)
+		for _, m := range dependents[n] {
+			if waiting[m]--; waiting[m] == 0 {
+				i, _ := slices.BinarySearch(ready, m)
+				ready = slices.Insert(ready, i, m)
+			}
+		}
+	}
+	if len(order) == len(names) {
+		return order, nil
+	}
+	var left []string
+	for _, n := range names {
+		if waiting[n] > 0 {
+			left = append(left, n)
+		}
+	}
+	return append(order, left...), findCycle(left, deps, waiting)
+}
+
+// findCycle walks dependencies from the smallest blocked instance. Every blocked instance
+// waits for at least one other blocked instance, so the walk must revisit one: that loop is a
+// cycle.
+func findCycle(blocked []string, deps map[string][]string, waiting map[string]int) []string {
+	pos := map[string]int{}
+	var path []string
+	for cur := blocked[0]; ; {
+		if i, seen := pos[cur]; seen {
+			loop := path[i:]
+			start := slices.Index(loop, slices.Min(loop))
+			loop = append(slices.Clone(loop[start:]), loop[:start]...)
+			return append(loop, loop[0])
+		}
+		pos[cur] = len(path)
+		path = append(path, cur)
+		for _, dep := range deps[cur] {
+			if waiting[dep] > 0 {
+				cur = dep
+				break
+			}
+		}
+	}
+}
+
+func cmpString(a, b string) int { return strings.Compare(a, b) }

@@ -1,0 +1,323 @@
+package plan_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
+	"github.com/devarch/devarch/backend/runtime"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+type goldenCase func(t testing.TB) (plan.Desired, plan.Observed)
+
+// goldenCases are the plans kept in testdata/NAME.golden: every action kind and every cause.
+func goldenCases() map[string]goldenCase {
+	return map[string]goldenCase{
+		// Nothing exists yet: the network, then every instance, providers first.
+		"new_stack": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 1, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
+			return d, plan.Observed{}
+		},
+		"up_to_date": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 4, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
+			return d, upToDate(t, d)
+		},
+		// One override changed a map key and a list: exactly one replace, with both fields.
+		"config_changed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 6, svc("web", nginx("production", "8080:80"), "db"), svc("db", postgres()))
+			d := desired(t, 7, svc("web", nginx("local", "8081:80"), "db"), svc("db", postgres()))
+			return d, upToDate(t, old)
+		},
+		"image_changed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			oldSpec := redis()
+			newSpec := redis()
+			newSpec["image"] = "redis:7.4"
+			old := desired(t, 2, svc("cache", oldSpec))
+			return desired(t, 3, svc("cache", newSpec)), upToDate(t, old)
+		},
+		// A field holding a secret reference changed (another secret, a new key): values
+		// hidden, presence shown.
+		"sensitive_field_changed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			oldSpec := nginx("local", "8080:80")
+			oldSpec["environment"] = map[string]any{"APP_ENV": "local", "DB_PASSWORD": "${secret:db_password}"}
+			newSpec := nginx("local", "8080:80")
+			newSpec["environment"] = map[string]any{"APP_ENV": "local", "DB_PASSWORD": "${secret:app_db_password}", "API_KEY": "key-${secret:api_key}"}
+			newSpec["command"] = []any{"serve", "--token=${secret:api_key}"}
+			old := desired(t, 8, svc("web", oldSpec))
+			return desired(t, 9, svc("web", newSpec)), upToDate(t, old)
+		},
+		// The value of a secret changed: the config hash did not, the secret's version did.
+		"secret_changed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			web := nginx("local", "8080:80")
+			web["environment"] = map[string]any{"APP_ENV": "local", "DB_PASSWORD": "${secret:db_password}"}
+			d := desired(t, 5, svc("web", web, "db"), svc("db", postgres()), svc("cache", redis()))
+			o := upToDate(t, d)
+			d = d.WithSecretVersions(map[string]int{"db_password": 2})
+			o.Applied["web"] = withSecrets(o.Applied["web"], map[string]int{"db_password": 1})
+			o.Applied["db"] = withSecrets(o.Applied["db"], map[string]int{"db_password": 1})
+			return d, o
+		},
+		// Someone recreated web with another configuration (its hash is neither DevArch's
+		// last nor the desired one), and api was never applied by this DevArch.
+		"changed_outside": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 1, svc("web", nginx("production", "8080:80")), svc("api", redis()))
+			d := desired(t, 2, svc("web", nginx("local", "8080:80")), svc("api", redis()))
+			o := upToDate(t, old)
+			web := container(t, old, "web", "running")
+			web.Labels[model.LabelConfigHash] = "0123456789abcdef"
+			replaceContainer(&o, web)
+			api := container(t, old, "api", "running")
+			delete(api.Labels, model.LabelConfigHash)
+			replaceContainer(&o, api)
+			delete(o.Applied, "api")
+			return d, o
+		},
+		"removed_outside": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 3, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
+			o := upToDate(t, d)
+			removeContainer(&o, "devarch-shop-db")
+			return d, o
+		},
+		// DevArch left them running: one was stopped, one paused, one is crash-looping
+		// (restarting: no action) and one is unhealthy (no action).
+		"stopped_outside": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 3, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()),
+				svc("cache", redis()), svc("worker", redis()), svc("mail", redis()))
+			o := upToDate(t, d)
+			replaceContainer(&o, container(t, d, "db", "exited"))
+			replaceContainer(&o, container(t, d, "cache", "paused"))
+			replaceContainer(&o, container(t, d, "worker", "restarting"))
+			mail := container(t, d, "mail", "running")
+			mail.Health = "unhealthy"
+			replaceContainer(&o, mail)
+			return d, o
+		},
+		// DevArch did not leave them running (or never started them).
+		"not_running": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 3, svc("web", nginx("local", "8080:80")), svc("cache", redis()))
+			o := upToDate(t, d)
+			replaceContainer(&o, container(t, d, "web", "created"))
+			replaceContainer(&o, container(t, d, "cache", "exited"))
+			o.Applied["web"] = withRunning(o.Applied["web"], false)
+			delete(o.Applied, "cache")
+			return d, o
+		},
+		"dead": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 3, svc("cache", redis()))
+			o := upToDate(t, d)
+			replaceContainer(&o, container(t, d, "cache", "dead"))
+			return d, o
+		},
+		"instance_removed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 4, svc("web", nginx("local", "8080:80")), svc("old", redis()))
+			return desired(t, 5, svc("web", nginx("local", "8080:80"))), upToDate(t, old)
+		},
+		// Containers labelled with the stack that no instance owns: no instance label, an
+		// instance DevArch never applied, and a second container for web.
+		"orphan": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 2, svc("web", nginx("local", "8080:80")))
+			o := upToDate(t, d)
+			noLabel := runtime.Container{ID: "0123456789abcdef0123", Name: "devarch-shop-manual", State: "running",
+				Labels: map[string]string{model.LabelStack: stackName}}
+			ghost := runtime.Container{ID: "ghost-id", Name: "devarch-shop-ghost", State: "exited",
+				Labels: map[string]string{model.LabelStack: stackName, model.LabelInstance: "ghost"}}
+			dup := container(t, d, "web", "running")
+			dup.ID, dup.Name, dup.Names = "dup-id", "web-copy", []string{"web-copy"}
+			o.Containers = append(o.Containers, noLabel, ghost, dup)
+			return d, o
+		},
+		// The last instance was removed: its container goes, then the network.
+		"network_remove": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 6, svc("web", nginx("local", "8080:80")))
+			return desired(t, 7), upToDate(t, old)
+		},
+		// The network was removed behind DevArch's back while the stack was stopped: the
+		// containers still point at the old network, so they are recreated, not started.
+		"network_missing": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 3, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
+			o := upToDate(t, d)
+			o.Networks = nil
+			replaceContainer(&o, container(t, d, "web", "exited"))
+			replaceContainer(&o, container(t, d, "db", "exited"))
+			return d, o
+		},
+		// app waits for db and cache, worker for app, admin for worker: providers first,
+		// ties by name, whatever the names' order.
+		"dependency_order": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 1,
+				svc("admin", redis(), "worker"),
+				svc("worker", redis(), "app"),
+				svc("app", nginx("local", "8080:80"), "db", "cache"),
+				svc("db", postgres()),
+				svc("cache", redis()),
+			)
+			return d, plan.Observed{}
+		},
+		// A gained dependency changes the hash and shows as depends_on.
+		"depends_on_changed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 1, svc("app", redis(), "db"), svc("db", postgres()), svc("cache", redis()))
+			d := desired(t, 2, svc("app", redis(), "db", "cache"), svc("db", postgres()), svc("cache", redis()))
+			return d, upToDate(t, old)
+		},
+		"cycle": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 2, svc("app", redis(), "worker"), svc("worker", redis(), "app"), svc("db", postgres()), svc("web", redis(), "app"))
+			return d, plan.Observed{}
+		},
+		// Stack "a" + instance "b-c" needs the name stack "a-b" + instance "c" already holds.
+		"name_clash": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d, err := plan.DesiredFrom(model.EffectiveStack{Name: "a", Services: []model.EffectiveService{svc("b-c", redis())}}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other := runtime.Container{ID: "other", Name: "devarch-a-b-c", State: "running",
+				Labels: map[string]string{model.LabelStack: "a-b", model.LabelInstance: "c"}}
+			return d, plan.Observed{Containers: []runtime.Container{other}}
+		},
+		// The example of the brief: every kind of instance action in one plan.
+		"mixed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 6, svc("web", nginx("production", "8080:80")), svc("cache", redis()), svc("old", redis()))
+			d := desired(t, 7, svc("web", nginx("local", "8081:80")), svc("db", postgres()), svc("cache", redis()))
+			o := upToDate(t, old)
+			replaceContainer(&o, container(t, old, "cache", "exited"))
+			return d, o
+		},
+	}
+}
+
+func withSecrets(a plan.Applied, versions map[string]int) plan.Applied {
+	a.SecretVersions = versions
+	return a
+}
+
+func withRunning(a plan.Applied, running bool) plan.Applied {
+	a.Running = running
+	return a
+}
+
+func TestCompute_Golden(t *testing.T) {
+	for _, name := range slices.Sorted(maps.Keys(goldenCases())) {
+		t.Run(name, func(t *testing.T) {
+			got := plan.Compute(goldenCases()[name](t)).String()
+			path := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run `go test ./backend/plan -update` to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("plan differs from %s (run with -update if the change is intended):\n--- got\n%s\n--- want\n%s", path, got, want)
+			}
+		})
+	}
+}
+
+// TestCompute_GoldenFilesAreUsed keeps testdata free of goldens no case writes.
+func TestCompute_GoldenFilesAreUsed(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := goldenCases()
+	for _, f := range files {
+		if _, ok := cases[strings.TrimSuffix(filepath.Base(f), ".golden")]; !ok {
+			t.Errorf("%s has no case", f)
+		}
+	}
+}
+
+// TestPlan_JSONRoundTrip: a stored plan is the plan. Every golden plan survives JSON with
+// identical String(), identical value, and identical bytes when stored again.
+func TestPlan_JSONRoundTrip(t *testing.T) {
+	for _, name := range slices.Sorted(maps.Keys(goldenCases())) {
+		t.Run(name, func(t *testing.T) {
+			p := plan.Compute(goldenCases()[name](t))
+			data, err := json.Marshal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back plan.Plan
+			if err := json.Unmarshal(data, &back); err != nil {
+				t.Fatalf("%v\n%s", err, data)
+			}
+			if back.String() != p.String() {
+				t.Errorf("String() changed:\n--- after\n%s\n--- before\n%s", back, p)
+			}
+			if !reflect.DeepEqual(back, p) {
+				t.Errorf("plan changed:\n%#v\n%#v", back, p)
+			}
+			again, err := json.Marshal(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again, data) {
+				t.Errorf("stored again differs:\n%s\n%s", again, data)
+			}
+			for _, a := range p.Actions {
+				if !bytes.Contains(data, []byte(`"kind":"`+a.Kind.String()+`"`)) {
+					t.Errorf("kind %v is not stored by name: %s", a.Kind, data)
+				}
+			}
+		})
+	}
+}
+
+// TestCompute_Deterministic: the order of every input slice is irrelevant.
+func TestCompute_Deterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, name := range slices.Sorted(maps.Keys(goldenCases())) {
+		t.Run(name, func(t *testing.T) {
+			d, o := goldenCases()[name](t)
+			want := plan.Compute(d, o)
+			wantJSON, _ := json.Marshal(want)
+			for i := range 30 {
+				d, o := goldenCases()[name](t)
+				shuffle(rng, d.Services)
+				for j := range d.Services {
+					shuffle(rng, d.Services[j].DependsOn)
+					shuffle(rng, d.Services[j].Sensitive)
+				}
+				shuffle(rng, o.Containers)
+				shuffle(rng, o.Networks)
+				got := plan.Compute(d, o)
+				gotJSON, _ := json.Marshal(got)
+				if got.String() != want.String() || !bytes.Equal(gotJSON, wantJSON) {
+					t.Fatalf("shuffle %d differs:\n%s\n--- want\n%s", i, got, want)
+				}
+			}
+		})
+	}
+}
+
+func shuffle[T any](rng *rand.Rand, s []T) {
+	rng.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
+}
+
+// TestCompute_NeverShowsSecretReferences: no golden plan shows a secret reference, in text or
+// as stored.
+func TestCompute_NeverShowsSecretReferences(t *testing.T) {
+	for name, c := range goldenCases() {
+		p := plan.Compute(c(t))
+		data, _ := json.Marshal(p)
+		for _, out := range []string{p.String(), string(data)} {
+			if strings.Contains(out, "secret:") || strings.Contains(out, "DEVARCH_SECRET") {
+				t.Errorf("%s shows a secret reference:\n%s", name, out)
+			}
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package plan
+
+import (
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+)
+
+// Observed is what exists: the stack's containers and networks as the engine lists them
+// (by the model.LabelStack label, in one call), and what DevArch last applied per instance.
+type Observed struct {
+	// Containers are the engine's containers. Those labelled with another stack are ignored,
+	// except that one holding a desired container's name is a plan error (container names
+	// are engine-wide), so the engine may pass every DevArch container.
+	Containers []runtime.Container
+	Networks   []runtime.Network
+	// Applied maps instance name to what DevArch last applied for it. An instance absent
+	// here was never applied (or its record was dropped when it was removed).
+	Applied map[string]Applied
+}
+
+// Applied is what DevArch recorded for an instance after its last successful apply.
+type Applied struct {
+	ConfigHash string
+	Spec       model.Spec // the effective configuration applied; nil when not recorded
+	// DependsOn are the instances it waited for when applied (shown as a depends_on change).
+	DependsOn []string
+	// Running is whether DevArch left it running; a stopped container is then a stop
+	// outside DevArch.
+	Running        bool
+	SecretVersions map[string]int
+}
+
+// runningStates are the engine states the plan leaves alone: restarting is a running
+// container's crash loop (starting it again changes nothing), removing is transient.
+var runningStates = map[string]bool{"running": true, "restarting": true, "removing": true}
+
+// containerName is how a plan names an observed container: its name, else a short id.
+func containerName(c runtime.Container) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	if len(c.ID) > 12 {
+		return c.ID[:12]
+	}
+	return c.ID
+}
+
+// stackOf is the stack label, the only thing that makes a container the plan's business.
+func stackOf(c runtime.Container) string { return c.Labels[model.LabelStack] }

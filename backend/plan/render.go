@@ -1,0 +1,86 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// String renders the plan for people, deterministically (golden tests compare it byte for
+// byte, and a stored plan renders as it did when made):
+//
+//	DevArch will perform the following actions on stack shop (revision 7):
+//
+//	  -/+ replace web (devarch-shop-web)
+//	      cause: config changed
+//	      ~ environment.APP_ENV: "production" -> "local"
+//
+//	Plan: 1 to add, 0 to change, 1 to destroy.
+//
+// An empty plan is one line saying the stack is up to date. Errors come first, one
+// "Error: ..." line each; the actions follow, and the last line says the plan cannot be
+// applied.
+func (p Plan) String() string {
+	var b strings.Builder
+	if p.Empty() {
+		fmt.Fprintf(&b, "No changes. Stack %s is up to date.\n", p.Stack)
+		return b.String()
+	}
+	for _, e := range p.Errors {
+		fmt.Fprintf(&b, "Error: %s\n", e)
+	}
+	if len(p.Errors) > 0 {
+		b.WriteString("\n")
+	}
+	if len(p.Actions) > 0 {
+		verb := "will"
+		if p.Failed() {
+			verb = "would"
+		}
+		fmt.Fprintf(&b, "DevArch %s perform the following actions on stack %s (revision %d):\n\n", verb, p.Stack, p.Revision)
+		for _, a := range p.Actions {
+			writeAction(&b, a)
+			b.WriteString("\n")
+		}
+	}
+	if p.Failed() {
+		n := "the error"
+		if len(p.Errors) > 1 {
+			n = fmt.Sprintf("the %d errors", len(p.Errors))
+		}
+		fmt.Fprintf(&b, "Plan cannot be applied: fix %s above and plan again.\n", n)
+		return b.String()
+	}
+	s := summarize(p.Actions)
+	fmt.Fprintf(&b, "Plan: %d to add, %d to change, %d to destroy.\n", s.Add, s.Change, s.Destroy)
+	return b.String()
+}
+
+func writeAction(b *strings.Builder, a Action) {
+	fmt.Fprintf(b, "  %s %s %s\n", a.Kind.Symbol(), a.Kind.verb(), a.subject())
+	cause := a.Cause
+	if a.Kind == Update {
+		if a.State == "paused" {
+			cause += ": will unpause"
+		} else {
+			cause += ": will start"
+		}
+	}
+	fmt.Fprintf(b, "      cause: %s\n", cause)
+	for _, c := range a.Changes {
+		fmt.Fprintf(b, "      ~ %s: %s -> %s\n", c.Path, c.Old, c.New)
+	}
+}
+
+// subject names what the action acts on: "db (devarch-shop-db)", a network's name, or a bare
+// container name when the container has no instance.
+func (a Action) subject() string {
+	switch {
+	case a.Kind == CreateNetwork || a.Kind == RemoveNetwork:
+		return a.Network
+	case a.Instance == "":
+		return a.Container
+	case a.Container == "":
+		return a.Instance
+	}
+	return a.Instance + " (" + a.Container + ")"
+}
