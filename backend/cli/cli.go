@@ -57,6 +57,13 @@ Usage:
   devarch instance remove STACK NAME
 
   devarch compose STACK                      print (and write) the generated compose file
+  devarch plan STACK [--out FILE] [--json] [--detailed-exitcode]
+  devarch apply STACK [--plan FILE] [--yes]  apply a saved plan, or plan + confirm
+  devarch status STACK [--json]              containers, state, health
+  devarch start STACK | stop STACK           quick start/stop
+  devarch down STACK                         remove the stack's containers and network (volumes stay)
+  devarch logs STACK [INSTANCE] [--follow]
+  devarch history STACK [--json]             applies and operations with their results
 
 PATH=VALUE addresses a field: image=nginx:1.27, environment.APP_ENV=local, ports=["8080:80"].
 
@@ -94,6 +101,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := env.dispatch(ctx, args)
 	if err == nil {
 		return ExitOK
+	}
+	var code exitCode
+	if errors.As(err, &code) {
+		return int(code)
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
@@ -150,6 +161,18 @@ func (env cmdEnv) dispatch(ctx context.Context, args []string) error {
 		})
 	case "compose":
 		return env.compose(ctx, args[1:])
+	case "plan":
+		return env.planCmd(ctx, args[1:])
+	case "apply":
+		return env.applyCmd(ctx, args[1:])
+	case "status":
+		return env.statusCmd(ctx, args[1:])
+	case "start", "stop", "down":
+		return env.operate(args[0])(ctx, args[1:])
+	case "logs":
+		return env.logsCmd(ctx, args[1:])
+	case "history":
+		return env.historyCmd(ctx, args[1:])
 	}
 	return usageError{fmt.Sprintf("unknown command %q", args[0])}
 }

@@ -1,0 +1,277 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
+)
+
+// exitCode ends a command successfully with a specific code (plan --detailed-exitcode).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+// planFile is what `plan --out FILE` saves and `apply --plan FILE` reads.
+type planFile struct {
+	PlanID   int64     `json:"planId"`
+	Stack    string    `json:"stack"`
+	Revision int64     `json:"revision"`
+	Plan     plan.Plan `json:"plan"`
+}
+
+func (env cmdEnv) planCmd(ctx context.Context, args []string) error {
+	fs, asJSON := env.flags("plan")
+	out := fs.String("out", "", "save the plan to FILE for `devarch apply --plan FILE`")
+	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when up to date, 2 when there are changes, 1 on error")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"plan takes exactly one STACK"}
+	}
+	return env.withBackend(ctx, func(svc *engine.Service) error {
+		pl, err := svc.Plan(ctx, pos[0], engine.Who("cli"))
+		if err != nil {
+			return err
+		}
+		doc := planFile{PlanID: pl.ID, Stack: pos[0], Revision: pl.Plan.Revision, Plan: pl.Plan}
+		if *out != "" {
+			b, _ := json.MarshalIndent(doc, "", "  ")
+			if err := os.WriteFile(*out, append(b, '\n'), 0o600); err != nil {
+				return model.Invalid("out", "cannot write the plan file", err.Error())
+			}
+		}
+		if *asJSON {
+			if err := env.printJSON(doc); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprint(env.stdout, pl.Plan.String())
+			if !pl.Plan.Empty() && !pl.Plan.Failed() {
+				how := "devarch apply " + pos[0]
+				if *out != "" {
+					how = "devarch apply " + pos[0] + " --plan " + *out
+				}
+				fmt.Fprintf(env.stderr, "\nSaved as plan %d. Apply exactly this plan with: %s\n", pl.ID, how)
+			}
+		}
+		if pl.Plan.Failed() {
+			return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(pl.Plan.Errors, "\n"))
+		}
+		if *detailed && !pl.Plan.Empty() {
+			return exitCode(2)
+		}
+		return nil
+	})
+}
+
+// progressPrinter prints live progress lines on stderr.
+func (env cmdEnv) progressPrinter() engine.Sink {
+	start := time.Now()
+	return engine.SinkFunc(func(p engine.Progress) {
+		el := time.Since(start).Truncate(100 * time.Millisecond)
+		switch {
+		case p.Instance != "":
+			fmt.Fprintf(env.stderr, "  [%5s] %-16s %s\n", el, p.Instance, p.Status)
+		case p.Message != "" && p.Status != "info" && p.Status != "done" && p.Status != "error":
+			fmt.Fprintf(env.stderr, "  [%5s] %-16s %s\n", el, p.Message, p.Status)
+		case p.Message != "":
+			fmt.Fprintf(env.stderr, "  [%5s] %s\n", el, p.Message)
+		}
+	})
+}
+
+func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
+	fs, asJSON := env.flags("apply")
+	planPath := fs.String("plan", "", "apply the plan saved by `devarch plan --out FILE`")
+	yes := fs.Bool("yes", false, "apply without asking for confirmation")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"apply takes exactly one STACK"}
+	}
+	stack := pos[0]
+	return env.withBackend(ctx, func(svc *engine.Service) error {
+		who := engine.Who("cli")
+		var id int64
+		var p plan.Plan
+		if *planPath != "" {
+			b, err := os.ReadFile(*planPath)
+			if err != nil {
+				return model.Invalid("plan", "cannot read the plan file", err.Error())
+			}
+			var f planFile
+			if err := json.Unmarshal(b, &f); err != nil || f.PlanID == 0 {
+				return model.Invalid("plan", "the plan file is not a DevArch plan", "Save one with: devarch plan "+stack+" --out FILE")
+			}
+			if f.Stack != stack {
+				return model.Invalid("plan", fmt.Sprintf("the plan file is for stack %q, not %q", f.Stack, stack), "Apply it to its own stack.")
+			}
+			id, p = f.PlanID, f.Plan
+		} else {
+			pl, err := svc.Plan(ctx, stack, who)
+			if err != nil {
+				return err
+			}
+			id, p = pl.ID, pl.Plan
+			fmt.Fprint(env.stderr, p.String())
+			if p.Failed() {
+				return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(p.Errors, "\n"))
+			}
+			if p.Empty() {
+				return nil
+			}
+			if !*yes {
+				if !confirm(env, "\nApply these changes to "+stack+"? Type yes to apply: ") {
+					return model.NewError(model.KindCanceled, "apply canceled", "Nothing was changed. Use --yes to apply without asking.")
+				}
+			}
+		}
+		fmt.Fprintf(env.stderr, "Applying plan %d to %s...\n", id, stack)
+		res, err := svc.Apply(ctx, id, who, env.progressPrinter())
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return env.printJSON(map[string]any{"planId": id, "runId": res.RunID, "results": res.Results})
+		}
+		fmt.Fprintf(env.stderr, "Apply complete: %s.\n", summary(res.Plan))
+		return nil
+	})
+}
+
+func summary(p plan.Plan) string {
+	if p.Empty() {
+		return "nothing to do"
+	}
+	return fmt.Sprintf("%d added, %d changed, %d destroyed", p.Summary.Add, p.Summary.Change, p.Summary.Destroy)
+}
+
+// confirm asks on the terminal; without a terminal it refuses (scripts use --yes).
+func confirm(env cmdEnv, prompt string) bool {
+	if fi, err := os.Stdin.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		fmt.Fprintln(env.stderr, "\nstdin is not a terminal: pass --yes to apply.")
+		return false
+	}
+	fmt.Fprint(env.stderr, prompt)
+	line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+	return strings.TrimSpace(line) == "yes"
+}
+
+func (env cmdEnv) operate(op string) func(context.Context, []string) error {
+	return func(ctx context.Context, args []string) error {
+		_, pos, err := env.positional(op, args, 1, "exactly one STACK")
+		if err != nil {
+			return err
+		}
+		return env.withBackend(ctx, func(svc *engine.Service) error {
+			if err := svc.Operate(ctx, pos[0], op, engine.Who("cli"), env.progressPrinter()); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.stderr, "%s %s: done.\n", op, pos[0])
+			return nil
+		})
+	}
+}
+
+func (env cmdEnv) statusCmd(ctx context.Context, args []string) error {
+	asJSON, pos, err := env.positional("status", args, 1, "exactly one STACK")
+	if err != nil {
+		return err
+	}
+	return env.withBackend(ctx, func(svc *engine.Service) error {
+		rows, err := svc.Status(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if rows == nil {
+				rows = []engine.InstanceStatus{}
+			}
+			return env.printJSON(rows)
+		}
+		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "INSTANCE\tCONTAINER\tSTATE\tHEALTH\tSTATUS")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Instance, r.Container, r.State, r.Health, r.Status)
+		}
+		return tw.Flush()
+	})
+}
+
+func (env cmdEnv) logsCmd(ctx context.Context, args []string) error {
+	fs, _ := env.flags("logs")
+	follow := fs.Bool("follow", false, "keep streaming new lines")
+	fs.BoolVar(follow, "f", false, "shorthand for --follow")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usageError{"logs takes STACK [INSTANCE]"}
+	}
+	instance := ""
+	if len(pos) == 2 {
+		instance = pos[1]
+	}
+	return env.withBackend(ctx, func(svc *engine.Service) error {
+		return svc.Logs(ctx, pos[0], instance, *follow, env.stdout)
+	})
+}
+
+func (env cmdEnv) historyCmd(ctx context.Context, args []string) error {
+	asJSON, pos, err := env.positional("history", args, 1, "exactly one STACK")
+	if err != nil {
+		return err
+	}
+	return env.withBackend(ctx, func(svc *engine.Service) error {
+		runs, err := svc.History(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			type row struct {
+				ID         int64           `json:"id"`
+				PlanID     *int64          `json:"planId"`
+				Operation  string          `json:"operation"`
+				Status     string          `json:"status"`
+				StartedBy  string          `json:"startedBy"`
+				StartedAt  time.Time       `json:"startedAt"`
+				FinishedAt *time.Time      `json:"finishedAt"`
+				Results    json.RawMessage `json:"results"`
+				Stderr     string          `json:"stderr,omitempty"`
+			}
+			out := []row{}
+			for _, r := range runs {
+				out = append(out, row{r.ID, r.PlanID, r.Operation, r.Status, r.StartedBy, r.StartedAt, r.FinishedAt, r.Results, r.StderrExcerpt})
+			}
+			return env.printJSON(out)
+		}
+		if len(runs) == 0 {
+			fmt.Fprintln(env.stderr, "No runs yet.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "RUN\tOPERATION\tPLAN\tSTATUS\tSTARTED\tBY")
+		for _, r := range runs {
+			planID := "-"
+			if r.PlanID != nil {
+				planID = fmt.Sprint(*r.PlanID)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Operation, planID, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"), r.StartedBy)
+		}
+		return tw.Flush()
+	})
+}

@@ -1,0 +1,393 @@
+package engine
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/devarch/devarch/backend/compose"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/store"
+)
+
+// Progress is one step of a running operation, for the CLI's live lines and the UI's
+// events. Instance is empty for stack-wide messages.
+type Progress struct {
+	Instance string    `json:"instance,omitempty"`
+	Status   string    `json:"status"` // e.g. "Creating", "Started", "Stopped", "Removed", "error"
+	Message  string    `json:"message,omitempty"`
+	Time     time.Time `json:"time"`
+}
+
+// Sink receives progress. Implementations must be safe for concurrent use and fast; the
+// UI adapter throttles.
+type Sink interface{ Progress(Progress) }
+
+// SinkFunc adapts a function to Sink.
+type SinkFunc func(Progress)
+
+// Progress implements Sink.
+func (f SinkFunc) Progress(p Progress) { f(p) }
+
+func discard() Sink { return SinkFunc(func(Progress) {}) }
+
+// Who names the current user and process for plan and lock records ("alice@host (cli, pid 42)").
+func Who(face string) string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s@%s (%s, pid %d)", name, host, face, os.Getpid())
+}
+
+// Planned is a computed plan, stored (ID) unless it was only previewed.
+type Planned struct {
+	ID   int64
+	Plan plan.Plan
+}
+
+// observe reads what exists for a stack: every DevArch container in one engine call (the
+// plan ignores other stacks' except for container-name clashes), the stack's network, and
+// what DevArch last applied.
+func (s *Service) observe(ctx context.Context, stackID int64, stack string) (plan.Observed, error) {
+	eng, err := s.Engine(ctx)
+	if err != nil {
+		return plan.Observed{}, err
+	}
+	cs, err := eng.ListContainers(ctx, []string{model.LabelStack})
+	if err != nil {
+		return plan.Observed{}, err
+	}
+	nets, err := eng.ListNetworks(ctx, []string{model.LabelStack + "=" + stack})
+	if err != nil {
+		return plan.Observed{}, err
+	}
+	applied, err := s.Store.AppliedState(ctx, stackID)
+	if err != nil {
+		return plan.Observed{}, err
+	}
+	o := plan.Observed{Containers: cs, Networks: nets, Applied: map[string]plan.Applied{}}
+	for name, a := range applied {
+		o.Applied[name] = plan.Applied{ConfigHash: a.ConfigHash, Spec: a.Config, DependsOn: a.DependsOn, Running: a.Running, SecretVersions: a.SecretVersions}
+	}
+	return o, nil
+}
+
+// compute makes the plan for a stack's current revision.
+func (s *Service) compute(ctx context.Context, stack string) (plan.Plan, ResolvedStack, plan.Desired, error) {
+	rs, err := s.Resolve(ctx, stack)
+	if err != nil {
+		return plan.Plan{}, rs, plan.Desired{}, err
+	}
+	d, err := plan.DesiredFrom(rs.Effective, rs.Stack.Revision)
+	if err != nil {
+		return plan.Plan{}, rs, d, err
+	}
+	stackID, _, err := s.Store.StackRevision(ctx, stack)
+	if err != nil {
+		return plan.Plan{}, rs, d, err
+	}
+	o, err := s.observe(ctx, stackID, stack)
+	if err != nil {
+		return plan.Plan{}, rs, d, err
+	}
+	return plan.Compute(d, o), rs, d, nil
+}
+
+// Plan computes and stores the plan for a stack, recording the revision it came from.
+func (s *Service) Plan(ctx context.Context, stack, who string) (Planned, error) {
+	if err := s.Store.CheckUnlocked(ctx, stack); err != nil {
+		return Planned{}, err
+	}
+	p, _, _, err := s.compute(ctx, stack)
+	if err != nil {
+		return Planned{}, err
+	}
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return Planned{}, err
+	}
+	id, err := s.Store.SavePlan(ctx, stack, p.Revision, doc, summaryLine(p), p.Failed(), who)
+	return Planned{ID: id, Plan: p}, err
+}
+
+func summaryLine(p plan.Plan) string {
+	if p.Empty() {
+		return "up to date"
+	}
+	return fmt.Sprintf("%d to add, %d to change, %d to destroy", p.Summary.Add, p.Summary.Change, p.Summary.Destroy)
+}
+
+// ActionResult is the outcome of one action of an apply.
+type ActionResult struct {
+	Action string `json:"action"` // "+ create web"
+	Status string `json:"status"` // done, failed, skipped
+	Error  string `json:"error,omitempty"`
+}
+
+// Applied is the outcome of an apply.
+type Applied struct {
+	RunID   int64
+	Plan    plan.Plan
+	Results []ActionResult
+}
+
+func staleError(stack string, why string) error {
+	return &model.Error{Kind: model.KindStale, Field: "plan",
+		Summary: "the plan is stale: " + why,
+		Detail:  "Make a new plan and apply that one: devarch plan " + stack}
+}
+
+// Apply executes exactly a stored plan: it refuses an errored, applied or stale plan (the
+// stack's revision changed, or the containers no longer match what the plan saw), holds
+// the stack's advisory lock for the whole run, writes the compose file, runs the plan's
+// targets through compose with ctx (cancel stops compose), and records the run.
+func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink) (Applied, error) {
+	if sink == nil {
+		sink = discard()
+	}
+	sp, err := s.Store.GetPlan(ctx, planID)
+	if err != nil {
+		return Applied{}, err
+	}
+	var stored plan.Plan
+	if err := json.Unmarshal(sp.Document, &stored); err != nil {
+		return Applied{}, model.Wrap(model.KindInternal, err, "the stored plan cannot be read", err.Error())
+	}
+	switch sp.Status {
+	case store.PlanPlanned:
+	case store.PlanErrored:
+		return Applied{}, &model.Error{Kind: model.KindInvalid, Field: "plan", Summary: "the plan has errors and cannot be applied",
+			Detail: strings.Join(stored.Errors, "; ") + ". Fix them and plan again: devarch plan " + sp.Stack}
+	case store.PlanApplied:
+		return Applied{}, &model.Error{Kind: model.KindConflict, Field: "plan", Summary: fmt.Sprintf("plan %d was already applied", planID),
+			Detail: "A plan is applied once. Make a new plan: devarch plan " + sp.Stack}
+	default:
+		return Applied{}, staleError(sp.Stack, fmt.Sprintf("it was %s", sp.Status))
+	}
+	if _, rev, err := s.Store.StackRevision(ctx, sp.Stack); err != nil {
+		return Applied{}, err
+	} else if rev != sp.Revision {
+		return Applied{}, staleError(sp.Stack, fmt.Sprintf("stack %s changed since (revision %d -> %d)", sp.Stack, sp.Revision, rev))
+	}
+
+	lock, err := s.Store.LockStack(ctx, sp.Stack, "apply", who, &planID)
+	if err != nil {
+		return Applied{}, err
+	}
+	finishCtx := context.WithoutCancel(ctx)
+	fail := func(status, planStatus string, results []ActionResult, err error) (Applied, error) {
+		e := model.AsError(err)
+		_ = lock.Finish(finishCtx, status, results, tail(e.Detail, 2000), &planID, planStatus, nil, false)
+		sink.Progress(Progress{Status: "error", Message: e.Summary, Time: time.Now()})
+		return Applied{RunID: lock.RunID, Plan: stored, Results: results}, err
+	}
+
+	// Under the lock, the plan must still describe reality exactly: same revision, and the
+	// same actions when computed now (a container changed meanwhile makes it stale).
+	now, rs, d, err := s.compute(ctx, sp.Stack)
+	if err != nil {
+		return fail("failed", store.PlanFailed, nil, err)
+	}
+	if now.Revision != stored.Revision {
+		return fail("failed", store.PlanFailed, nil, staleError(sp.Stack, fmt.Sprintf("stack %s changed since (revision %d -> %d)", sp.Stack, stored.Revision, now.Revision)))
+	}
+	if now.String() != stored.String() {
+		return fail("failed", store.PlanFailed, nil, staleError(sp.Stack, "the containers changed since it was made"))
+	}
+	if err := lock.MarkPlan(ctx, planID, store.PlanApplying); err != nil {
+		return fail("failed", store.PlanFailed, nil, err)
+	}
+
+	results, err := s.execute(ctx, sp.Stack, rs, stored, sink)
+	if err != nil {
+		if model.KindOf(err) == model.KindCanceled || ctx.Err() != nil {
+			return fail("canceled", store.PlanCanceled, results, model.Wrap(model.KindCanceled, err, "apply canceled", model.AsError(err).Detail))
+		}
+		return fail("failed", store.PlanFailed, results, err)
+	}
+	applied := make([]store.AppliedInstance, 0, len(d.Services))
+	for i, svc := range d.Services {
+		applied = append(applied, store.AppliedInstance{Instance: svc.Instance, Container: svc.Container, ConfigHash: svc.ConfigHash,
+			Config: rs.Effective.Services[indexOf(rs.Effective, svc.Instance, i)].Spec, Running: true, DependsOn: svc.DependsOn, SecretVersions: svc.SecretVersions})
+	}
+	if err := lock.Finish(finishCtx, "succeeded", results, "", &planID, store.PlanApplied, applied, true); err != nil {
+		return Applied{RunID: lock.RunID, Plan: stored, Results: results}, err
+	}
+	sink.Progress(Progress{Status: "done", Message: summaryLine(stored), Time: time.Now()})
+	return Applied{RunID: lock.RunID, Plan: stored, Results: results}, nil
+}
+
+func indexOf(st model.EffectiveStack, instance string, hint int) int {
+	if hint < len(st.Services) && st.Services[hint].Instance == instance {
+		return hint
+	}
+	for i, s := range st.Services {
+		if s.Instance == instance {
+			return i
+		}
+	}
+	return 0
+}
+
+// execute maps the plan's targets onto compose and engine commands; it decides nothing.
+// `up --wait` makes an apply finish when its containers run (and pass their healthchecks),
+// so "applied" means "up", and a container that never gets healthy fails the apply (or is
+// waited for until the user cancels).
+// Creates and starts run in one `compose up --no-recreate`, replaces in one `up
+// --force-recreate`, so a plan costs about what a plain `compose up -d` costs.
+func (s *Service) execute(ctx context.Context, stack string, rs ResolvedStack, p plan.Plan, sink Sink) ([]ActionResult, error) {
+	var results []ActionResult
+	for _, a := range p.Actions {
+		results = append(results, ActionResult{Action: strings.TrimSpace(a.Kind.Symbol() + " " + a.Kind.String() + " " + firstNonEmpty(a.Instance, a.Container, a.Network)), Status: "pending"})
+	}
+	mark := func(status string, err error) {
+		for i := range results {
+			if results[i].Status == "pending" {
+				results[i].Status = status
+				if err != nil {
+					results[i].Error = model.AsError(err).Summary
+				}
+			}
+		}
+	}
+	if p.Empty() {
+		return results, nil
+	}
+	eng, err := s.Engine(ctx)
+	if err != nil {
+		return results, err
+	}
+	doc, err := compose.Generate(rs.Effective)
+	if err != nil {
+		return results, err
+	}
+	path, _, err := compose.WriteFile(s.StackDir(stack), doc)
+	if err != nil {
+		return results, model.Wrap(model.KindInternal, err, "cannot write the compose file", err.Error())
+	}
+	base := []string{"-p", model.ProjectName(stack), "-f", path}
+	t := p.Targets()
+	var create, recreate, unpause []string
+	for _, u := range t.Up {
+		switch {
+		case u.Unpause:
+			unpause = append(unpause, u.Service)
+		case u.Recreate:
+			recreate = append(recreate, u.Service)
+		default:
+			create = append(create, u.Service)
+		}
+	}
+	run := func(args []string) error {
+		w := progressWriter(stack, sink)
+		defer w.Close()
+		_, err := eng.RunCompose(ctx, append(append([]string{}, base...), args...), runtime.RunOptions{Dir: s.StackDir(stack), Stderr: w, Stdout: w})
+		return err
+	}
+	for _, r := range t.Remove {
+		sink.Progress(Progress{Instance: r.Instance, Status: "Removing", Time: time.Now()})
+		if _, err := eng.Run(ctx, []string{"rm", "-f", r.Container}, runtime.RunOptions{}); err != nil && model.KindOf(err) != model.KindNotFound {
+			mark("failed", err)
+			return results, err
+		}
+		sink.Progress(Progress{Instance: r.Instance, Status: "Removed", Time: time.Now()})
+	}
+	if len(recreate) > 0 {
+		if err := run(append([]string{"up", "-d", "--wait", "--no-deps", "--force-recreate"}, recreate...)); err != nil {
+			mark("failed", err)
+			return results, err
+		}
+	}
+	if len(create) > 0 {
+		if err := run(append([]string{"up", "-d", "--wait", "--no-deps", "--no-recreate"}, create...)); err != nil {
+			mark("failed", err)
+			return results, err
+		}
+	}
+	if len(unpause) > 0 {
+		if err := run(append([]string{"unpause"}, unpause...)); err != nil {
+			mark("failed", err)
+			return results, err
+		}
+	}
+	if t.RemoveNetwork != "" {
+		if _, err := eng.Run(ctx, []string{"network", "rm", t.RemoveNetwork}, runtime.RunOptions{}); err != nil && model.KindOf(err) != model.KindNotFound {
+			mark("failed", err)
+			return results, err
+		}
+	}
+	mark("done", nil)
+	return results, nil
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+// progressWriter turns compose's progress lines (" Container devarch-shop-web  Started")
+// into Progress events.
+func progressWriter(stack string, sink Sink) io.WriteCloser {
+	prefix := model.ContainerName(stack, "")
+	pr, pw := io.Pipe()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" {
+				continue
+			}
+			f := strings.Fields(line)
+			p := Progress{Status: "info", Message: line, Time: time.Now()}
+			if len(f) >= 3 && (f[0] == "Container" || f[0] == "Network" || f[0] == "Volume") {
+				name := f[1]
+				p.Status = strings.Join(f[2:], " ")
+				p.Message = ""
+				if f[0] == "Container" {
+					p.Instance = strings.TrimPrefix(name, prefix)
+				} else {
+					p.Message = f[0] + " " + name
+				}
+			}
+			sink.Progress(p)
+		}
+	}()
+	return closer{pw: pw, wait: wg.Wait}
+}
+
+type closer struct {
+	pw   *io.PipeWriter
+	wait func()
+}
+
+func (c closer) Write(b []byte) (int, error) { return c.pw.Write(b) }
+func (c closer) Close() error {
+	err := c.pw.Close()
+	c.wait()
+	return err
+}

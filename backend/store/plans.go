@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/devarch/devarch/backend/model"
+)
+
+// Plan statuses.
+const (
+	PlanPlanned     = "planned"
+	PlanErrored     = "errored"
+	PlanApplying    = "applying"
+	PlanApplied     = "applied"
+	PlanFailed      = "failed"
+	PlanCanceled    = "canceled"
+	PlanInterrupted = "interrupted"
+)
+
+// StoredPlan is a plan as recorded.
+type StoredPlan struct {
+	ID        int64
+	Stack     string
+	StackID   int64
+	Revision  int64
+	Status    string
+	Document  json.RawMessage
+	Summary   string
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// SavePlan records a plan made from a stack revision.
+func (s *Store) SavePlan(ctx context.Context, stack string, revision int64, doc []byte, summary string, errored bool, by string) (int64, error) {
+	status := PlanPlanned
+	if errored {
+		status = PlanErrored
+	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `INSERT INTO plans (stack_id, stack_revision, status, document, summary, created_by)
+		SELECT id, $2, $3, $4, $5, $6 FROM stacks WHERE name = $1 RETURNING id`,
+		stack, revision, status, doc, summary, by).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, stackNotFound(stack)
+	}
+	return id, interpret(err, "plan")
+}
+
+// GetPlan loads a stored plan.
+func (s *Store) GetPlan(ctx context.Context, id int64) (StoredPlan, error) {
+	var p StoredPlan
+	err := s.pool.QueryRow(ctx, `SELECT p.id, s.name, s.id, p.stack_revision, p.status, coalesce(p.document, 'null'), p.summary, p.created_by, p.created_at
+		FROM plans p JOIN stacks s ON s.id = p.stack_id WHERE p.id = $1`, id).
+		Scan(&p.ID, &p.Stack, &p.StackID, &p.Revision, &p.Status, &p.Document, &p.Summary, &p.CreatedBy, &p.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, &model.Error{Kind: model.KindNotFound, Field: "plan", Summary: fmt.Sprintf("no plan with id %d", id),
+			Detail: "Make a new plan: devarch plan STACK"}
+	}
+	return p, interpret(err, "plan")
+}
+
+// StackRevision returns a stack's id and current revision.
+func (s *Store) StackRevision(ctx context.Context, stack string) (int64, int64, error) {
+	var id, rev int64
+	err := s.pool.QueryRow(ctx, `SELECT id, revision FROM stacks WHERE name = $1`, stack).Scan(&id, &rev)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, 0, stackNotFound(stack)
+	}
+	return id, rev, interpret(err, "stack "+stack)
+}
+
+// AppliedInstance is what DevArch last applied for one instance.
+type AppliedInstance struct {
+	Instance       string
+	Container      string
+	ConfigHash     string
+	Config         model.Spec
+	Running        bool
+	DependsOn      []string
+	SecretVersions map[string]int
+}
+
+// AppliedState returns the last applied state of every instance of a stack.
+func (s *Store) AppliedState(ctx context.Context, stackID int64) (map[string]AppliedInstance, error) {
+	rows, err := s.pool.Query(ctx, `SELECT instance_name, container_name, config_hash, config, running, depends_on, secret_versions
+		FROM applied_instances WHERE stack_id = $1`, stackID)
+	if err != nil {
+		return nil, interpret(err, "applied state")
+	}
+	defer rows.Close()
+	out := map[string]AppliedInstance{}
+	for rows.Next() {
+		var a AppliedInstance
+		var cfg map[string]any
+		var deps, secrets []byte
+		if err := rows.Scan(&a.Instance, &a.Container, &a.ConfigHash, &cfg, &a.Running, &deps, &secrets); err != nil {
+			return nil, interpret(err, "applied state")
+		}
+		a.Config = model.Spec(cfg)
+		_ = json.Unmarshal(deps, &a.DependsOn)
+		_ = json.Unmarshal(secrets, &a.SecretVersions)
+		out[a.Instance] = a
+	}
+	return out, interpret(rows.Err(), "applied state")
+}
+
+// Run is one recorded operation on a stack (apply, start, stop, down).
+type Run struct {
+	ID            int64
+	PlanID        *int64
+	Stack         string
+	Operation     string
+	Status        string
+	StartedBy     string
+	StartedAt     time.Time
+	FinishedAt    *time.Time
+	Results       json.RawMessage
+	StderrExcerpt string
+}
+
+// StackLock is a held advisory lock on one stack, on its own connection: the server frees
+// it if this process dies, so a crashed holder never blocks a stack.
+type StackLock struct {
+	conn    *pgxpool.Conn
+	stackID int64
+	RunID   int64
+}
+
+// stackLockClass is the advisory-lock class of stack locks ("DEVS"); the object is the
+// stack id.
+const stackLockClass = 0x44455653
+
+// LockStack takes a stack's advisory lock without waiting and records the run it guards.
+// When another holder has it, the error (KindLocked) says who, since when and for what.
+func (s *Store) LockStack(ctx context.Context, stack, operation, holder string, planID *int64) (*StackLock, error) {
+	stackID, _, err := s.StackRevision(ctx, stack)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, interpret(err, "stack lock")
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2::int)`, stackLockClass, stackID).Scan(&ok); err != nil {
+		conn.Release()
+		return nil, interpret(err, "stack lock")
+	}
+	if !ok {
+		conn.Release()
+		return nil, s.lockedError(ctx, stack, stackID)
+	}
+	l := &StackLock{conn: conn, stackID: stackID}
+	// Runs left "running" by a holder whose connection is gone were interrupted (crash,
+	// kill -9): the lock we now hold proves nobody else runs.
+	if _, err := conn.Exec(ctx, `UPDATE applies SET status = 'interrupted', finished_at = now()
+		WHERE stack_id = $1 AND status = 'running'`, stackID); err != nil {
+		l.Release(ctx)
+		return nil, interpret(err, "stack lock")
+	}
+	if _, err := conn.Exec(ctx, `UPDATE plans SET status = 'interrupted' WHERE stack_id = $1 AND status = 'applying'`, stackID); err != nil {
+		l.Release(ctx)
+		return nil, interpret(err, "stack lock")
+	}
+	err = conn.QueryRow(ctx, `INSERT INTO applies (plan_id, stack_id, operation, status, started_by, holder, backend_pid)
+		VALUES ($1, $2, $3, 'running', $4, $4, pg_backend_pid()) RETURNING id`, planID, stackID, operation, holder).Scan(&l.RunID)
+	if err != nil {
+		l.Release(ctx)
+		return nil, interpret(err, "stack lock")
+	}
+	return l, nil
+}
+
+func (s *Store) lockedError(ctx context.Context, stack string, stackID int64) error {
+	var holder, op string
+	var since time.Time
+	var planID *int64
+	err := s.pool.QueryRow(ctx, `SELECT holder, operation, started_at, plan_id FROM applies
+		WHERE stack_id = $1 AND status = 'running' ORDER BY started_at DESC LIMIT 1`, stackID).Scan(&holder, &op, &since, &planID)
+	what := op
+	if planID != nil {
+		what = fmt.Sprintf("%s of plan %d", op, *planID)
+	}
+	detail := "Wait for it to finish, or cancel it where it runs."
+	if err != nil {
+		return &model.Error{Kind: model.KindLocked, Field: "stack", Summary: fmt.Sprintf("stack %q is locked by another operation", stack), Detail: detail}
+	}
+	return &model.Error{Kind: model.KindLocked, Field: "stack",
+		Summary: fmt.Sprintf("stack %q is locked: %s by %s since %s", stack, what, holder, since.Local().Format("15:04:05")),
+		Detail:  detail + " Other stacks are not affected."}
+}
+
+// Finish records the run's outcome and, for a successful apply, the applied state and
+// the plan's status, in one transaction; then releases the lock.
+func (l *StackLock) Finish(ctx context.Context, status string, results any, stderr string, planID *int64, planStatus string, applied []AppliedInstance, replaceApplied bool) error {
+	defer l.Release(ctx)
+	res, _ := json.Marshal(results)
+	return pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE applies SET status = $2, finished_at = now(), results = $3, stderr_excerpt = $4 WHERE id = $1`,
+			l.RunID, status, res, stderr); err != nil {
+			return err
+		}
+		if planID != nil && planStatus != "" {
+			if _, err := tx.Exec(ctx, `UPDATE plans SET status = $2 WHERE id = $1`, *planID, planStatus); err != nil {
+				return err
+			}
+		}
+		if !replaceApplied {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM applied_instances WHERE stack_id = $1`, l.stackID); err != nil {
+			return err
+		}
+		for _, a := range applied {
+			deps, _ := json.Marshal(nonNil(a.DependsOn))
+			sv, _ := json.Marshal(a.SecretVersions)
+			if a.SecretVersions == nil {
+				sv = []byte("{}")
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO applied_instances (stack_id, instance_name, container_name, config_hash, config, running, depends_on, secret_versions)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, l.stackID, a.Instance, a.Container, a.ConfigHash, map[string]any(a.Config), a.Running, deps, sv); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SetRunning records, without touching the rest of the applied state, whether the stack's
+// instances should be running (start/stop).
+func (l *StackLock) SetRunning(ctx context.Context, running bool) error {
+	_, err := l.conn.Exec(ctx, `UPDATE applied_instances SET running = $2 WHERE stack_id = $1`, l.stackID, running)
+	return err
+}
+
+// MarkPlan sets a plan's status under the lock (applying).
+func (l *StackLock) MarkPlan(ctx context.Context, planID int64, status string) error {
+	_, err := l.conn.Exec(ctx, `UPDATE plans SET status = $2 WHERE id = $1`, planID, status)
+	return err
+}
+
+// Release frees the lock and returns the connection.
+func (l *StackLock) Release(ctx context.Context) {
+	if l.conn == nil {
+		return
+	}
+	_, _ = l.conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2::int)`, stackLockClass, l.stackID)
+	l.conn.Release()
+	l.conn = nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// History lists a stack's runs, newest first.
+func (s *Store) History(ctx context.Context, stack string, limit int) ([]Run, error) {
+	rows, err := s.pool.Query(ctx, `SELECT a.id, a.plan_id, s.name, a.operation, a.status, a.started_by, a.started_at, a.finished_at, a.results, a.stderr_excerpt
+		FROM applies a JOIN stacks s ON s.id = a.stack_id WHERE s.name = $1 ORDER BY a.started_at DESC, a.id DESC LIMIT $2`, stack, limit)
+	if err != nil {
+		return nil, interpret(err, "history")
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		if err := rows.Scan(&r.ID, &r.PlanID, &r.Stack, &r.Operation, &r.Status, &r.StartedBy, &r.StartedAt, &r.FinishedAt, &r.Results, &r.StderrExcerpt); err != nil {
+			return nil, interpret(err, "history")
+		}
+		out = append(out, r)
+	}
+	return out, interpret(rows.Err(), "history")
+}
+
+// CheckUnlocked fails with the holder's identity when another operation holds the stack's
+// lock. Planning checks it, as terraform plan does: a plan made while an apply runs would
+// describe a moment that is about to change.
+func (s *Store) CheckUnlocked(ctx context.Context, stack string) error {
+	stackID, _, err := s.StackRevision(ctx, stack)
+	if err != nil {
+		return err
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return interpret(err, "stack lock")
+	}
+	defer conn.Release()
+	var ok bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2::int)`, stackLockClass, stackID).Scan(&ok); err != nil {
+		return interpret(err, "stack lock")
+	}
+	if !ok {
+		return s.lockedError(ctx, stack, stackID)
+	}
+	_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock($1, $2::int)`, stackLockClass, stackID)
+	return interpret(err, "stack lock")
+}
