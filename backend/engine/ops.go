@@ -157,4 +157,3 @@ func (s *Service) History(ctx context.Context, stack string) ([]store.Run, error
 	}
 	return s.Store.History(ctx, stack, 50)
 }
-

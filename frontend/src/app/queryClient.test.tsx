@@ -15,9 +15,10 @@ function FailingQuery({ meta }: { meta?: Record<string, unknown> }) {
   return <p>{query.status}</p>;
 }
 
-function FailingMutation() {
+function FailingMutation({ problem = '{"kind":"locked","summary":"Stack is busy"}', meta }: { problem?: string; meta?: Record<string, unknown> }) {
   const mutation = useMutation({
-    mutationFn: (): Promise<void> => Promise.reject('{"kind":"locked","summary":"Stack is busy"}'),
+    mutationFn: (): Promise<void> => Promise.reject(problem),
+    meta,
   });
   return (
     <button type="button" onClick={() => mutation.mutate()}>
@@ -79,4 +80,34 @@ describe('errors become toasts in one place', () => {
     await act(() => queryClient.refetchQueries({ queryKey: ['failing'] }));
     expect(screen.getAllByRole('alert')).toHaveLength(1);
   });
+
+  it('leaves errors its form shows at the field to the form', async () => {
+    const { toasts } = renderWithApp(
+      <FailingMutation
+        problem='{"kind":"invalid","summary":"Bad port","field":"environment.APP_ENV"}'
+        meta={{ fieldErrors: ['image', 'environment'] }}
+      />,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(toasts.getSnapshot()).toHaveLength(0);
+  });
+
+  it('still toasts an error for a field the form does not show', async () => {
+    renderWithApp(
+      <FailingMutation problem='{"kind":"invalid","summary":"Bad stack","field":"stack"}' meta={{ fieldErrors: ['name'] }} />,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Bad stack');
+  });
+
+  it('leaves the kinds a form explains in place to the form', async () => {
+    const { toasts } = renderWithApp(
+      <FailingMutation problem='{"kind":"conflict","summary":"Stack is running"}' meta={{ inlineKinds: ['conflict'] }} />,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(toasts.getSnapshot()).toHaveLength(0);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { stacks, system } from './backend';
+import { instances, stacks, system, templates } from './backend';
 import { AppError } from './errors';
 
 function installBridge(bindings: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>) {
@@ -75,4 +75,116 @@ describe('backend', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ kind: 'unavailable', summary: 'The DevArch backend is not connected' });
   });
+
+  it('maps a stack detail, narrowing origins and reading problems', async () => {
+    const Get = vi.fn().mockResolvedValue({
+      name: 'shop',
+      description: 'd',
+      revision: 4,
+      status: 'stopped',
+      instances: [
+        {
+          name: 'web',
+          template: 'nginx',
+          containerName: 'devarch-shop-web',
+          image: 'nginx:1.27',
+          imageOrigin: 'template',
+          ports: null,
+          portsOrigin: 'mystery',
+          overridden: null,
+          status: '',
+        },
+      ],
+      problems: [{ kind: 'conflict', summary: 'port 8080 clashes', detail: 'with blog/web' }, { kind: 'x', summary: '' }],
+    });
+    installBridge({ Stacks: { Get } });
+    const detail = await stacks.get('shop');
+    expect(Get).toHaveBeenCalledWith('shop');
+    expect(detail.instances[0]).toMatchObject({ ports: [], portsOrigin: 'template', overridden: [], status: 'unknown' });
+    expect(detail.problems[0]).toEqual({ kind: 'conflict', summary: 'port 8080 clashes', detail: 'with blog/web', field: undefined });
+    expect(detail.problems[1].kind).toBe('internal');
+  });
+
+  it('passes the arguments of every stack, template and instance call through', async () => {
+    const bridge = {
+      Stacks: {
+        Create: vi.fn().mockResolvedValue({ name: 'shop', description: '', instances: 0, revision: 1, status: 'stopped', updatedAt: '' }),
+        Rename: vi.fn().mockResolvedValue(undefined),
+        Delete: vi.fn().mockResolvedValue(undefined),
+        Compose: vi.fn().mockResolvedValue({ stack: 'shop', yaml: 'name: x\n', path: '/p', written: true, clashes: null }),
+      },
+      Templates: {
+        List: vi.fn().mockResolvedValue(null),
+        Get: vi.fn().mockResolvedValue({ name: 'nginx', builtin: true, version: 1, category: 'web', description: '', image: 'nginx', ports: ['8080:80'], provides: ['http'], consumes: [{ contract: 'pg', required: 1 }], usedBy: null, yaml: 'name: nginx\n' }),
+        Save: vi.fn().mockResolvedValue({ name: 'mine', builtin: false, version: 0, category: 'tools', description: '', image: '', ports: [], provides: [], consumes: [], usedBy: [] }),
+        Clone: vi.fn().mockResolvedValue({ name: 'copy', yaml: '' }),
+        Delete: vi.fn().mockResolvedValue(undefined),
+      },
+      Instances: {
+        Add: vi.fn().mockResolvedValue({ stack: 'shop', name: 'web', template: 'nginx', fields: null, overrides: '', revision: 2 }),
+        Remove: vi.fn().mockResolvedValue(undefined),
+        Get: vi.fn().mockResolvedValue({
+          stack: 'shop',
+          name: 'web',
+          template: 'nginx',
+          fields: [
+            { path: 'ports', kind: 'list', value: ['8081:80'], origin: 'override' },
+            { path: 'healthcheck', kind: 'unknown', value: { retries: 3 }, origin: 'template' },
+            { path: 'environment.A', kind: 'map-key', value: 'b', origin: 'wiring' },
+          ],
+          overrides: 'ports: ["8081:80"]\n',
+          revision: 3,
+        }),
+        SetOverrides: vi.fn().mockResolvedValue({ stack: 'shop', name: 'web', template: 'nginx', fields: [], overrides: '{}\n', revision: 4 }),
+        SetField: vi.fn().mockResolvedValue({ stack: 'shop', name: 'web', template: 'nginx', fields: [], overrides: '', revision: 5 }),
+        UnsetField: vi.fn().mockResolvedValue({ stack: 'shop', name: 'web', template: 'nginx', fields: [], overrides: '', revision: 6 }),
+      },
+    };
+    installBridge(bridge);
+
+    await expect(stacks.create('shop', 'desc')).resolves.toMatchObject({ name: 'shop', status: 'stopped' });
+    expect(bridge.Stacks.Create).toHaveBeenCalledWith('shop', 'desc');
+    await stacks.rename('shop', 'store');
+    expect(bridge.Stacks.Rename).toHaveBeenCalledWith('shop', 'store');
+    await stacks.delete('shop', true);
+    expect(bridge.Stacks.Delete).toHaveBeenCalledWith('shop', true);
+    await expect(stacks.compose('shop')).resolves.toEqual({ stack: 'shop', yaml: 'name: x\n', path: '/p', written: true, clashes: [] });
+
+    await expect(templates.list()).resolves.toEqual([]);
+    await expect(templates.get('nginx')).resolves.toMatchObject({ usedBy: [], consumes: [{ contract: 'pg', required: true }], yaml: 'name: nginx\n' });
+    await templates.save('name: mine\n', true);
+    expect(bridge.Templates.Save).toHaveBeenCalledWith('name: mine\n', true);
+    await expect(templates.clone('nginx', 'copy')).resolves.toMatchObject({ name: 'copy', ports: [], provides: [] });
+    expect(bridge.Templates.Clone).toHaveBeenCalledWith('nginx', 'copy');
+    await templates.delete('mine');
+    expect(bridge.Templates.Delete).toHaveBeenCalledWith('mine');
+
+    await expect(instances.add('shop', 'web', 'nginx')).resolves.toMatchObject({ fields: [], overrides: '{}\n' });
+    expect(bridge.Instances.Add).toHaveBeenCalledWith('shop', 'web', 'nginx');
+    await instances.remove('shop', 'web');
+    expect(bridge.Instances.Remove).toHaveBeenCalledWith('shop', 'web');
+    const detail = await instances.get('shop', 'web');
+    expect(detail.fields).toEqual([
+      { path: 'ports', kind: 'list', value: ['8081:80'], origin: 'override' },
+      { path: 'healthcheck', kind: 'object', value: { retries: 3 }, origin: 'template' },
+      { path: 'environment.A', kind: 'map-key', value: 'b', origin: 'wiring' },
+    ]);
+    await instances.setOverrides('shop', 'web', 'image: x\n');
+    expect(bridge.Instances.SetOverrides).toHaveBeenCalledWith('shop', 'web', 'image: x\n');
+    await instances.setField('shop', 'web', 'ports', '["8081:80"]');
+    expect(bridge.Instances.SetField).toHaveBeenCalledWith('shop', 'web', 'ports', '["8081:80"]');
+    await instances.unsetField('shop', 'web', 'environment.APP_ENV');
+    expect(bridge.Instances.UnsetField).toHaveBeenCalledWith('shop', 'web', 'environment.APP_ENV');
+  });
+
+  it('rejects a field problem with its field path', async () => {
+    installBridge({
+      Instances: {
+        SetField: () =>
+          Promise.reject('{"kind":"invalid","summary":"ports: expected a list","field":"ports"}'),
+      },
+    });
+    await expect(instances.setField('shop', 'web', 'ports', '8080')).rejects.toMatchObject({ kind: 'invalid', field: 'ports' });
+  });
 });
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, errorKindTitle, isTransient, parseProblem, toAppError } from './errors';
+import { AppError, errorKindTitle, errorPosition, fieldError, fieldMatches, isTransient, parseProblem, problemFrom, toAppError } from './errors';
 
 describe('toAppError', () => {
   it('parses the JSON problem the Go side rejects with', () => {
@@ -107,5 +107,38 @@ describe('isTransient', () => {
     expect(isTransient(new AppError({ kind: 'unavailable', summary: 'starting' }))).toBe(true);
     expect(isTransient(new AppError({ kind: 'engine_unavailable', summary: 'docker down' }))).toBe(false);
     expect(isTransient(new Error('x'))).toBe(false);
+  });
+});
+
+describe('field errors', () => {
+  it('matches a field path and the paths under it', () => {
+    expect(fieldMatches('name', 'name')).toBe(true);
+    expect(fieldMatches('environment.APP_ENV', 'environment')).toBe(true);
+    expect(fieldMatches('environment.APP_ENV', 'environment.APP_ENV')).toBe(true);
+    expect(fieldMatches('ports[1]', 'ports')).toBe(true);
+    expect(fieldMatches('environments', 'environment')).toBe(false);
+    expect(fieldMatches('environment', 'environment.APP_ENV')).toBe(false);
+    expect(fieldMatches(undefined, '*')).toBe(false);
+    expect(fieldMatches('anything', '*')).toBe(true);
+  });
+
+  it('returns the error to show at a field, or nothing', () => {
+    const error = new AppError({ kind: 'invalid', summary: 'bad', field: 'description' });
+    expect(fieldError(error, 'name', 'description')).toBe(error);
+    expect(fieldError(error, 'name')).toBeUndefined();
+    expect(fieldError(new AppError({ kind: 'internal', summary: 'x' }), '*')).toBeUndefined();
+    expect(fieldError(null, 'name')).toBeUndefined();
+  });
+
+  it('finds the line and column a YAML error points at', () => {
+    expect(errorPosition({ summary: 'x', detail: 'service.ports: ...: line 5, column 10: write a list' })).toEqual({ line: 5, column: 10 });
+    expect(errorPosition({ summary: 'yaml: line 3: mapping values are not allowed' })).toEqual({ line: 3 });
+    expect(errorPosition({ summary: 'no position' })).toBeUndefined();
+  });
+
+  it('reads problems embedded in a result', () => {
+    expect(problemFrom({ kind: 'conflict', summary: 'clash' })).toEqual({ kind: 'conflict', summary: 'clash', detail: undefined, field: undefined });
+    expect(problemFrom('{"kind":"invalid","summary":"s"}').kind).toBe('invalid');
+    expect(problemFrom({ odd: true }).kind).toBe('internal');
   });
 });

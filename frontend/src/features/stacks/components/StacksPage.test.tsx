@@ -33,6 +33,8 @@ describe('StacksPage', () => {
     renderWithApp(<StacksPage />);
     const empty = await screen.findByTestId('stacks-empty');
     expect(within(empty).getByRole('heading', { name: 'No stacks yet' })).toBeInTheDocument();
+    expect(within(empty).getByRole('button', { name: 'New stack' })).toBeInTheDocument();
+    // The terminal stays a secondary way.
     expect(empty).toHaveTextContent('devarch stack create NAME');
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
@@ -52,12 +54,14 @@ describe('StacksPage', () => {
     ]);
     const shop = within(rows[1]);
     expect(shop.getByRole('rowheader')).toHaveTextContent('shop');
+    expect(shop.getByRole('link', { name: 'shop' })).toHaveAttribute('href', '#/stacks/shop');
     expect(shop.getByText('Storefront with Postgres and Redis')).toBeInTheDocument();
     expect(shop.getByText('3')).toBeInTheDocument();
     expect(shop.getByText('Running')).toBeInTheDocument();
     expect(shop.getByText(/5 minutes ago/)).toHaveAttribute('dateTime', sampleStacks[0].updatedAt);
     expect(within(rows[2]).getByText('Stopped')).toBeInTheDocument();
     expect(screen.getByText('2 stacks on this machine')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'New stack' })).toBeInTheDocument();
   });
 
   it('shows an error with a retry that loads the list', async () => {
