@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -101,13 +102,22 @@ func BenchmarkApply_10Instances(b *testing.B) {
 func BenchmarkPlan_20InstancesRunning(b *testing.B) {
 	svc, _ := applyService(b, "benchplan", 20)
 	applyOnce(b, svc, "benchplan")
+	times := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
 		p, err := svc.Plan(context.Background(), "benchplan", "bench")
+		times = append(times, time.Since(t0))
 		if err != nil || !p.Plan.Empty() {
 			b.Fatalf("%v %v", err, p.Plan.String())
 		}
 	}
+	reportP50(b, times)
+}
+
+func reportP50(b *testing.B, times []time.Duration) {
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 }
 
 // BenchmarkPlan_PureDiff20: plan.Compute alone on the same 20-instance state.
@@ -141,8 +151,12 @@ func BenchmarkPlan_PureDiff20(b *testing.B) {
 func BenchmarkApply_NoOp(b *testing.B) {
 	svc, _ := applyService(b, "benchnoop", 10)
 	applyOnce(b, svc, "benchnoop")
+	times := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
 		applyOnce(b, svc, "benchnoop")
+		times = append(times, time.Since(t0))
 	}
+	reportP50(b, times)
 }

@@ -56,9 +56,10 @@ type Planned struct {
 	Plan plan.Plan
 }
 
-// observe reads what exists for a stack: every DevArch container in one engine call (the
-// plan ignores other stacks' except for container-name clashes), the stack's network, and
-// what DevArch last applied.
+// observe reads what exists for a stack in one engine call: every DevArch container (the
+// plan ignores other stacks' except for container-name clashes), whose attachments also
+// show the stack's network; only when the stack has no container at all is the network
+// listed separately. Plus what DevArch last applied, from the database.
 func (s *Service) observe(ctx context.Context, stackID int64, stack string) (plan.Observed, error) {
 	eng, err := s.Engine(ctx)
 	if err != nil {
@@ -68,9 +69,25 @@ func (s *Service) observe(ctx context.Context, stackID int64, stack string) (pla
 	if err != nil {
 		return plan.Observed{}, err
 	}
-	nets, err := eng.ListNetworks(ctx, []string{model.LabelStack + "=" + stack})
-	if err != nil {
-		return plan.Observed{}, err
+	var nets []runtime.Network
+	seen := map[string]bool{}
+	mine := false
+	for _, c := range cs {
+		if c.Labels[model.LabelStack] != stack {
+			continue
+		}
+		mine = true
+		for _, n := range c.Networks {
+			if !seen[n] {
+				seen[n] = true
+				nets = append(nets, runtime.Network{Name: n, Labels: map[string]string{model.LabelStack: stack}})
+			}
+		}
+	}
+	if !mine {
+		if nets, err = eng.ListNetworks(ctx, []string{model.LabelStack + "=" + stack}); err != nil {
+			return plan.Observed{}, err
+		}
 	}
 	applied, err := s.Store.AppliedState(ctx, stackID)
 	if err != nil {

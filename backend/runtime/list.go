@@ -39,6 +39,8 @@ type Container struct {
 	CreatedAt time.Time
 	// HostPorts are the host ports the container publishes (sorted, unique).
 	HostPorts []int
+	// Networks are the names of the networks the container is attached to.
+	Networks []string
 }
 
 // Network is one network as the engine's `network ls` reports it.
@@ -56,6 +58,14 @@ type Network struct {
 // in one engine call. Each label is "key" (any value) or "key=value". With no labels it lists
 // every container on the engine, which DevArch should not need: its containers are labelled.
 func (e *Engine) ListContainers(ctx context.Context, labels []string) ([]Container, error) {
+	if out, ok := e.listContainersAPI(ctx, labels); ok {
+		return out, nil
+	}
+	return e.listContainersCLI(ctx, labels)
+}
+
+// listContainersCLI is ListContainers through `docker ps` / `podman ps`.
+func (e *Engine) listContainersCLI(ctx context.Context, labels []string) ([]Container, error) {
 	args := []string{"ps", "-a", "--no-trunc"}
 	args = append(args, labelFilterArgs(labels)...)
 	args = append(args, "--format", e.listFormat())
@@ -147,6 +157,7 @@ type psEntry struct {
 	Created   json.RawMessage // podman: RFC 3339 time (older: unix seconds)
 	ExitCode  *int            // podman only
 	Ports     json.RawMessage // docker: "127.0.0.1:8080->80/tcp, ..."; podman: [{"host_port":8080,...}]
+	Networks  json.RawMessage // docker: "a,b"; podman: ["a","b"]
 }
 
 func parseContainers(data []byte) ([]Container, error) {
@@ -185,6 +196,9 @@ func parseContainers(data []byte) ([]Container, error) {
 		}
 		c.CreatedAt = parseTime(p.CreatedAt, p.Created)
 		c.HostPorts = hostPorts(p.Ports)
+		if ns := stringList(p.Networks); len(ns) > 0 {
+			c.Networks = ns
+		}
 		out = append(out, c)
 	}
 	return out, nil

@@ -54,6 +54,7 @@ func TestParseContainers_Docker(t *testing.T) {
 		Health:    "healthy",
 		Labels:    map[string]string{"a.b": "x=y", "dev.devarch.test": "1", "files": "/a.yml,/b.yml"},
 		CreatedAt: time.Date(2026, 11, 26, 4, 4, 5, 0, time.UTC),
+		Networks:  []string{"bridge"},
 	}, {
 		ID: "b1", Name: "job", Names: []string{"job"}, Image: "devarch-test/busybox:1",
 		State: "exited", Status: "Exited (3) 1 second ago", ExitCode: 3,
