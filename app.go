@@ -49,6 +49,7 @@ func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
 	a.mu.Unlock()
 	a.host.SetContext(ctx)
+	a.host.SetEmitter(func(name string, data any) { wailsruntime.EventsEmit(ctx, name, data) })
 	go a.openBackend(ctx)
 }
 
@@ -78,6 +79,13 @@ func (a *App) openBackend(ctx context.Context) {
 		a.log.Info("templates synced", "added", len(res.Added), "updated", len(res.Updated))
 	}
 	a.host.SetReady(db, svc)
+	// Live status without polling: one docker events stream for every DevArch container,
+	// reconnecting when the engine restarts.
+	go svc.WatchStatus(ctx, func(c engine.StatusChange) {
+		wailsruntime.EventsEmit(ctx, "status:changed", c)
+	}, func(online bool) {
+		wailsruntime.EventsEmit(ctx, "engine:online", online)
+	})
 	a.log.Info("ready", "schema", db.Info.SchemaVersion, "started_server", db.Info.Started, "elapsed", time.Since(start).Round(time.Millisecond).String())
 }
 
@@ -178,6 +186,7 @@ func runDesktop() int {
 			bindings.NewStacks(app.host),
 			bindings.NewTemplates(app.host),
 			bindings.NewInstances(app.host),
+			bindings.NewPlans(app.host),
 		},
 		Linux: &linux.Options{ProgramName: "devarch"},
 	})

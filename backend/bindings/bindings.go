@@ -21,6 +21,7 @@ import (
 // ready, so calls made while it starts get a clear "starting" answer instead of blocking.
 type Host struct {
 	mu       sync.RWMutex
+	emitter  func(name string, data any)
 	ctx      context.Context
 	db       *database.DB
 	svc      *engine.Service
@@ -35,6 +36,23 @@ func (h *Host) SetContext(ctx context.Context) {
 	h.mu.Lock()
 	h.ctx = ctx
 	h.mu.Unlock()
+}
+
+// SetEmitter sets how events reach the frontend (app.go wires the Wails runtime here, so
+// this package stays free of it).
+func (h *Host) SetEmitter(fn func(name string, data any)) {
+	h.mu.Lock()
+	h.emitter = fn
+	h.mu.Unlock()
+}
+
+func (h *Host) emit(name string, data any) {
+	h.mu.RLock()
+	fn := h.emitter
+	h.mu.RUnlock()
+	if fn != nil {
+		fn(name, data)
+	}
 }
 
 // SetReady makes the backend available.

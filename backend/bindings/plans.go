@@ -1,0 +1,282 @@
+package bindings
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
+)
+
+// PlanAction is one action of a plan, for the diff view.
+type PlanAction struct {
+	Kind      string       `json:"kind"`   // create, update, replace, remove, create-network, remove-network
+	Symbol    string       `json:"symbol"` // +, ~, -/+, -
+	Instance  string       `json:"instance"`
+	Container string       `json:"container"`
+	Network   string       `json:"network"`
+	Cause     string       `json:"cause"`
+	Changes   []PlanChange `json:"changes"`
+}
+
+// PlanChange is one changed field of a replace.
+type PlanChange struct {
+	Path string `json:"path"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
+}
+
+// PlanSummary counts a plan's actions like Terraform.
+type PlanSummary struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Destroy int `json:"destroy"`
+}
+
+// PlanView is a stored plan as the plan page shows it.
+type PlanView struct {
+	ID       int64        `json:"id"`
+	Stack    string       `json:"stack"`
+	Revision int64        `json:"revision"`
+	Text     string       `json:"text"` // the same rendering as `devarch plan`
+	Empty    bool         `json:"empty"`
+	Failed   bool         `json:"failed"`
+	Summary  PlanSummary  `json:"summary"`
+	Actions  []PlanAction `json:"actions"`
+	Errors   []string     `json:"errors"`
+}
+
+// ApplyOutcome is a finished apply.
+type ApplyOutcome struct {
+	PlanID  int64          `json:"planId"`
+	RunID   int64          `json:"runId"`
+	Results []ActionResult `json:"results"`
+}
+
+// ActionResult is one action's outcome.
+type ActionResult struct {
+	Action string `json:"action"`
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
+}
+
+// ProgressEvent is one step of a running apply or operation; batches of them are emitted
+// as the Wails event "progress:<stack>" at most every 100 ms.
+type ProgressEvent struct {
+	Instance string `json:"instance"`
+	Status   string `json:"status"`
+	Message  string `json:"message"`
+	Time     string `json:"time"`
+}
+
+func planView(id int64, p plan.Plan) PlanView {
+	v := PlanView{ID: id, Stack: p.Stack, Revision: p.Revision, Text: p.String(), Empty: p.Empty(), Failed: p.Failed(),
+		Summary: PlanSummary{p.Summary.Add, p.Summary.Change, p.Summary.Destroy}, Actions: []PlanAction{}, Errors: []string{}}
+	v.Errors = append(v.Errors, p.Errors...)
+	for _, a := range p.Actions {
+		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause, Changes: []PlanChange{}}
+		for _, c := range a.Changes {
+			pa.Changes = append(pa.Changes, PlanChange{c.Path, c.Old, c.New})
+		}
+		v.Actions = append(v.Actions, pa)
+	}
+	return v
+}
+
+// Plans serves the plan page: plan, apply with live progress, cancel.
+type Plans struct {
+	host *Host
+
+	mu      sync.Mutex
+	running map[string]context.CancelFunc // stack -> cancel of its running apply/operation
+}
+
+// NewPlans binds Plans to host.
+func NewPlans(host *Host) *Plans { return &Plans{host: host, running: map[string]context.CancelFunc{}} }
+
+// Plan computes and stores a plan for the stack.
+func (p *Plans) Plan(stack string) (PlanView, error) {
+	return call(p.host, 30*time.Second, func(ctx context.Context, svc *engine.Service) (PlanView, error) {
+		pl, err := svc.Plan(ctx, stack, engine.Who("desktop"))
+		if err != nil {
+			return PlanView{}, err
+		}
+		return planView(pl.ID, pl.Plan), nil
+	})
+}
+
+// throttledSink batches progress into one Wails event per 100 ms.
+func (p *Plans) throttledSink(stack string) (engine.Sink, func()) {
+	var mu sync.Mutex
+	var batch []ProgressEvent
+	done := make(chan struct{})
+	flush := func() {
+		mu.Lock()
+		b := batch
+		batch = nil
+		mu.Unlock()
+		if len(b) > 0 {
+			p.host.emit("progress:"+stack, b)
+		}
+	}
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				flush()
+			case <-done:
+				flush()
+				return
+			}
+		}
+	}()
+	sink := engine.SinkFunc(func(ev engine.Progress) {
+		mu.Lock()
+		batch = append(batch, ProgressEvent{Instance: ev.Instance, Status: ev.Status, Message: ev.Message, Time: ev.Time.UTC().Format(time.RFC3339Nano)})
+		mu.Unlock()
+	})
+	return sink, func() { close(done) }
+}
+
+// begin registers a cancellable run for a stack; only one per stack from this window.
+func (p *Plans) begin(stack string) (context.Context, func(), error) {
+	base, _, err := p.host.service()
+	if err != nil {
+		return nil, nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, busy := p.running[stack]; busy {
+		return nil, nil, model.NewError(model.KindLocked, fmt.Sprintf("an operation on %s is already running in this window", stack), "Wait for it to finish or cancel it.")
+	}
+	ctx, cancel := context.WithTimeout(base, 30*time.Minute)
+	p.running[stack] = cancel
+	return ctx, func() {
+		cancel()
+		p.mu.Lock()
+		delete(p.running, stack)
+		p.mu.Unlock()
+	}, nil
+}
+
+// Apply executes a stored plan, emitting "progress:<stack>" events while it runs. It
+// returns when the apply ends (done, failed or canceled).
+func (p *Plans) Apply(planID int64) (ApplyOutcome, error) {
+	_, svc, err := p.host.service()
+	if err != nil {
+		return ApplyOutcome{}, problem(err)
+	}
+	sp, err := svc.Store.GetPlan(context.Background(), planID)
+	if err != nil {
+		return ApplyOutcome{}, problem(err)
+	}
+	ctx, end, err := p.begin(sp.Stack)
+	if err != nil {
+		return ApplyOutcome{}, problem(err)
+	}
+	defer end()
+	sink, stop := p.throttledSink(sp.Stack)
+	res, err := svc.Apply(ctx, planID, engine.Who("desktop"), sink)
+	stop()
+	if err != nil {
+		return ApplyOutcome{}, problem(err)
+	}
+	out := ApplyOutcome{PlanID: planID, RunID: res.RunID, Results: []ActionResult{}}
+	for _, r := range res.Results {
+		out.Results = append(out.Results, ActionResult{r.Action, r.Status, r.Error})
+	}
+	return out, nil
+}
+
+// Cancel stops the stack's running apply or operation started from this window (the
+// compose process is killed; the run is recorded as canceled).
+func (p *Plans) Cancel(stack string) bool {
+	p.mu.Lock()
+	cancel, ok := p.running[stack]
+	p.mu.Unlock()
+	if ok {
+		cancel()
+	}
+	return ok
+}
+
+// Operate runs start, stop or down on a stack, with progress events like Apply.
+func (p *Plans) Operate(stack, op string) error {
+	_, svc, err := p.host.service()
+	if err != nil {
+		return problem(err)
+	}
+	ctx, end, err := p.begin(stack)
+	if err != nil {
+		return problem(err)
+	}
+	defer end()
+	sink, stop := p.throttledSink(stack)
+	err = svc.Operate(ctx, stack, op, engine.Who("desktop"), sink)
+	stop()
+	return problem(err)
+}
+
+// InstanceState is one instance's live state.
+type InstanceState struct {
+	Instance  string `json:"instance"`
+	Container string `json:"container"`
+	State     string `json:"state"`
+	Health    string `json:"health"`
+	Status    string `json:"status"`
+}
+
+// Status lists the stack's instances with their container state.
+func (p *Plans) Status(stack string) ([]InstanceState, error) {
+	return call(p.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) ([]InstanceState, error) {
+		rows, err := svc.Status(ctx, stack)
+		if err != nil {
+			return nil, err
+		}
+		out := []InstanceState{}
+		for _, r := range rows {
+			out = append(out, InstanceState{r.Instance, r.Container, r.State, r.Health, r.Status})
+		}
+		return out, nil
+	})
+}
+
+// RunSummary is one recorded run.
+type RunSummary struct {
+	ID         int64  `json:"id"`
+	PlanID     int64  `json:"planId"` // 0 for quick operations
+	Operation  string `json:"operation"`
+	Status     string `json:"status"`
+	StartedBy  string `json:"startedBy"`
+	StartedAt  string `json:"startedAt"`
+	FinishedAt string `json:"finishedAt"`
+	Stderr     string `json:"stderr"`
+}
+
+// History lists the stack's runs, newest first.
+func (p *Plans) History(stack string) ([]RunSummary, error) {
+	return call(p.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) ([]RunSummary, error) {
+		runs, err := svc.History(ctx, stack)
+		if err != nil {
+			return nil, err
+		}
+		out := []RunSummary{}
+		for _, r := range runs {
+			rs := RunSummary{ID: r.ID, Operation: r.Operation, Status: r.Status, StartedBy: r.StartedBy,
+				StartedAt: r.StartedAt.UTC().Format(time.RFC3339), Stderr: r.StderrExcerpt}
+			if r.PlanID != nil {
+				rs.PlanID = *r.PlanID
+			}
+			if r.FinishedAt != nil {
+				rs.FinishedAt = r.FinishedAt.UTC().Format(time.RFC3339)
+			}
+			out = append(out, rs)
+		}
+		return out, nil
+	})
+}

@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+)
+
+// StatusChange is a container of a stack changing state, as the engine reported it.
+type StatusChange struct {
+	Stack    string    `json:"stack"`
+	Instance string    `json:"instance"`
+	Action   string    `json:"action"` // start, stop, die, destroy, health_status: healthy, ...
+	Time     time.Time `json:"time"`
+}
+
+// statusEvents are the container events that change what the UI shows; exec_* events
+// (healthcheck probes) are left out.
+var statusEvents = []string{"create", "start", "restart", "stop", "die", "kill", "pause", "unpause", "destroy", "health_status", "oom"}
+
+// WatchStatus feeds fn every state change of any DevArch container, from one `docker
+// events` stream filtered to DevArch's label, until ctx ends. When the stream ends (the
+// engine restarted, or is not running yet) it reconnects with backoff, replaying from the
+// last event seen so nothing in between is lost; online reports each connect/disconnect.
+func (s *Service) WatchStatus(ctx context.Context, fn func(StatusChange), online func(bool)) {
+	filters := []string{"type=container", "label=" + model.LabelStack}
+	for _, e := range statusEvents {
+		filters = append(filters, "event="+e)
+	}
+	var since time.Time
+	backoff := 500 * time.Millisecond
+	for ctx.Err() == nil {
+		eng, err := s.Engine(ctx)
+		if err == nil {
+			events, errs := eng.Events(ctx, runtime.EventOptions{Filters: filters, Since: since})
+			if online != nil {
+				online(true)
+			}
+			connected := time.Now()
+			for ev := range events {
+				since = ev.Time.Add(time.Nanosecond)
+				fn(StatusChange{Stack: ev.Attributes[model.LabelStack], Instance: ev.Attributes[model.LabelInstance], Action: ev.Action, Time: ev.Time})
+			}
+			<-errs
+			if online != nil && ctx.Err() == nil {
+				online(false)
+			}
+			if time.Since(connected) > 10*time.Second {
+				backoff = 500 * time.Millisecond
+			}
+			s.forgetEngine()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		if backoff < 10*time.Second {
+			backoff *= 2
+		}
+	}
+}
+
+// forgetEngine drops the cached engine so the next use detects it again (the daemon may
+// have restarted elsewhere, or with another version).
+func (s *Service) forgetEngine() {
+	s.mu.Lock()
+	s.engine = nil
+	s.mu.Unlock()
+}
