@@ -1,0 +1,124 @@
+package bindings_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/devarch/devarch/backend/bindings"
+	"github.com/devarch/devarch/backend/database/dbtest"
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/runtime/runtimetest"
+	"github.com/devarch/devarch/backend/store"
+)
+
+const idleTemplate = `name: b-idle
+category: runtime
+description: idle busybox
+service:
+  image: devarch-test/busybox:1
+  command: [sleep, "3600"]
+`
+
+type recorder struct {
+	mu     sync.Mutex
+	events map[string][]any
+}
+
+func (r *recorder) emit(name string, data any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events[name] = append(r.events[name], data)
+}
+
+func (r *recorder) count(name string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.events[name])
+}
+
+// The desktop's plan/apply path: plan, apply with progress events, live status from
+// docker events when a container is stopped outside DevArch, then stop.
+func TestPlans_ApplyProgressAndLiveStatus(t *testing.T) {
+	eng := runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	ctx := t.Context()
+	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{}, t.TempDir())
+	if _, _, err := svc.ImportTemplate(ctx, []byte(idleTemplate), false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateStack(ctx, "bind1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, "bind1", "app", "b-idle", nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = eng.RunCompose(context.Background(), []string{"-p", "devarch-bind1", "down", "-t", "0"}, runtime.RunOptions{})
+	})
+	rec := &recorder{events: map[string][]any{}}
+	host := bindings.NewHost()
+	host.SetContext(ctx)
+	host.SetEmitter(rec.emit)
+	host.SetReady(dbtest.Server(t), svc)
+	plans := bindings.NewPlans(host)
+
+	changes := make(chan engine.StatusChange, 64)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	online := make(chan bool, 4)
+	go svc.WatchStatus(watchCtx, func(c engine.StatusChange) { changes <- c }, func(b bool) { online <- b })
+	select {
+	case <-online:
+	case <-time.After(10 * time.Second):
+		t.Fatal("status watch did not connect")
+	}
+
+	pv, err := plans.Plan("bind1")
+	if err != nil || pv.Empty || len(pv.Actions) != 2 || pv.Actions[1].Symbol != "+" || !strings.Contains(pv.Text, "Plan: 2 to add") {
+		t.Fatalf("plan: %+v %v", pv, err)
+	}
+	out, err := plans.Apply(pv.ID)
+	if err != nil || len(out.Results) != 2 || out.Results[0].Status != "done" {
+		t.Fatalf("apply: %+v %v", out, err)
+	}
+	if rec.count("progress:bind1") == 0 {
+		t.Fatal("apply emitted no progress events")
+	}
+	if _, err := plans.Apply(pv.ID); err == nil || !strings.Contains(err.Error(), "already applied") {
+		t.Fatalf("second apply of the plan: %v", err)
+	}
+
+	// docker stop in a terminal reaches the watcher.
+	if _, err := eng.Run(ctx, []string{"stop", "-t", "0", model.ContainerName("bind1", "app")}, runtime.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(10 * time.Second)
+	for seen := false; !seen; {
+		select {
+		case c := <-changes:
+			seen = c.Stack == "bind1" && c.Instance == "app" && (c.Action == "die" || c.Action == "stop")
+		case <-deadline:
+			t.Fatal("the stop made outside DevArch did not arrive as a status change")
+		}
+	}
+	pv, err = plans.Plan("bind1")
+	if err != nil || len(pv.Actions) != 1 || pv.Actions[0].Cause != "stopped outside DevArch" {
+		t.Fatalf("drift plan: %+v %v", pv, err)
+	}
+	if err := plans.Operate("bind1", engine.OpDown); err != nil {
+		t.Fatal(err)
+	}
+	st, err := plans.Status("bind1")
+	if err != nil || len(st) != 1 || st[0].State != "not created" {
+		t.Fatalf("status after down: %+v %v", st, err)
+	}
+	h, err := plans.History("bind1")
+	if err != nil || len(h) != 2 || h[0].Operation != "down" || h[1].Status != "succeeded" {
+		t.Fatalf("history: %+v %v", h, err)
+	}
+}
