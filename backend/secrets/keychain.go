@@ -1,5 +1,3 @@
-// Package secrets seals and opens secret values and keeps DevArch's master key in the OS
-// keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
 package secrets
 
 import (
@@ -50,4 +48,88 @@ func KeychainError(err error) error {
 		return model.Wrap(model.KindUnavailable, err, "the OS keychain cannot be used",
 			fmt.Sprintf("%s. %s", msg, fallback))
 	}
+}
+
+// keychainUser is the keychain account a master key version is stored under.
+func keychainUser(version int) string { return fmt.Sprintf("master-key-v%d", version) }
+
+// keychainKeys keeps master keys in the OS keychain: service "devarch", account
+// "master-key-vN", the 32 bytes base64-encoded.
+type keychainKeys struct{}
+
+// KeychainKeys returns the Keys kept in the OS keychain. It does not probe the keychain;
+// KeysFromEnv does. Failures of the keychain itself come back through KeychainError.
+func KeychainKeys() Keys { return keychainKeys{} }
+
+func (keychainKeys) Describe() string { return "OS keychain" }
+
+func (keychainKeys) Get(version int) (Key, error) {
+	if err := checkVersion(version); err != nil {
+		return Key{}, err
+	}
+	user := keychainUser(version)
+	s, err := keyring.Get(KeychainService, user)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return Key{}, model.Wrap(model.KindNotFound, err, fmt.Sprintf("master key v%d is not in the OS keychain", version),
+			fmt.Sprintf("Secrets sealed with it cannot be read without it. Restore it to the keychain (service %q, account %q) from a backup, "+
+				"or point %s at the key file that holds it; if it is lost for good, delete those secrets and set them again.",
+				KeychainService, user, EnvMasterKeyFile))
+	}
+	if err != nil {
+		return Key{}, KeychainError(err)
+	}
+	k, ok := decodeKey(version, s)
+	if !ok {
+		return Key{}, model.NewError(model.KindInternal, fmt.Sprintf("master key v%d in the OS keychain is damaged", version),
+			fmt.Sprintf("The keychain entry (service %q, account %q) is not 32 base64-encoded bytes. Restore it from a backup.", KeychainService, user))
+	}
+	return k, nil
+}
+
+func (kc keychainKeys) Create(version int) (Key, error) {
+	// go-keyring's Set replaces an existing entry, so look first: a replaced master key
+	// would orphan every secret sealed with it.
+	_, err := kc.Get(version)
+	switch {
+	case err == nil:
+		return Key{}, model.NewError(model.KindConflict, fmt.Sprintf("master key v%d already exists in the OS keychain", version),
+			"DevArch never replaces a master key: the secrets sealed with it would become unreadable. Create the next version instead.")
+	case model.KindOf(err) != model.KindNotFound:
+		return Key{}, err
+	}
+	k, err := generateKey(version)
+	if err != nil {
+		return Key{}, err
+	}
+	if err := keyring.Set(KeychainService, keychainUser(version), encodeKey(k)); err != nil {
+		return Key{}, KeychainError(err)
+	}
+	// Read it back: a key that was not really stored must not seal anything.
+	got, err := kc.Get(version)
+	if err != nil {
+		return Key{}, err
+	}
+	if *got.bytes != *k.bytes {
+		return Key{}, model.NewError(model.KindInternal, fmt.Sprintf("the OS keychain returned a different master key v%d than was stored", version),
+			"Another program may have written the same entry at the same time. Try again.")
+	}
+	return k, nil
+}
+
+func (keychainKeys) Delete(version int) error {
+	if err := checkVersion(version); err != nil {
+		return err
+	}
+	err := keyring.Delete(KeychainService, keychainUser(version))
+	if err == nil || errors.Is(err, keyring.ErrNotFound) {
+		return nil
+	}
+	return KeychainError(err)
+}
+
+func checkVersion(version int) error {
+	if version < 1 {
+		return model.NewError(model.KindInternal, fmt.Sprintf("invalid master key version %d", version), "Master key versions start at 1.")
+	}
+	return nil
 }

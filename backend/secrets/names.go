@@ -1,0 +1,55 @@
+package secrets
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/devarch/devarch/backend/model"
+)
+
+// validName is the secret name rule, the same as the secrets.name CHECK constraint: lower
+// case only, so that names map one-to-one onto environment variables (EnvVar) — with mixed
+// case, "db_pass" and "DB_PASS" would both become DEVARCH_SECRET_DB_PASS.
+var validName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,63}$`)
+
+// ValidName checks a secret name: 1 to 64 characters of lower-case letters, digits and
+// underscores, not starting with a digit. The error is model.Invalid on field "name".
+func ValidName(name string) error {
+	if validName.MatchString(name) {
+		return nil
+	}
+	shown := name
+	if len(shown) > 64 {
+		shown = shown[:64] + "..."
+	}
+	return model.Invalid("name", fmt.Sprintf("%q is not a valid secret name", shown),
+		"Use 1 to 64 characters: lower-case letters, digits and underscores, not starting with a digit (e.g. db_password). "+
+			"Each secret reaches containers as the variable DEVARCH_SECRET_<NAME IN UPPER CASE>.")
+}
+
+// EnvVar is the environment variable a (valid) secret name is exposed as at apply time:
+// DEVARCH_SECRET_ followed by the name in upper case.
+func EnvVar(name string) string { return "DEVARCH_SECRET_" + strings.ToUpper(name) }
+
+// MinGeneratedBytes is the least randomness GenerateValue uses: 128 bits.
+const MinGeneratedBytes = 16
+
+// GenerateValue returns a strong random secret: n bytes from crypto/rand encoded as
+// unpadded URL-safe base64 (letters, digits, '-' and '_': safe in URLs, environment
+// variables and compose files, where '$' or quotes would need escaping). n below 16 is
+// raised to 16 so no caller can ask for a weak value. It panics only if the operating
+// system's random source fails, which crypto/rand itself treats as fatal.
+func GenerateValue(n int) Value {
+	n = max(n, MinGeneratedBytes)
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("secrets: crypto/rand failed: " + err.Error())
+	}
+	out := make([]byte, base64.RawURLEncoding.EncodedLen(n))
+	base64.RawURLEncoding.Encode(out, b)
+	clear(b)
+	return Value{p: &out}
+}
