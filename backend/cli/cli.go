@@ -56,6 +56,12 @@ Usage:
   devarch instance show STACK NAME [--effective] [--json]
   devarch instance remove STACK NAME
 
+  devarch secret set STACK NAME [--generate] value from stdin (never argv); encrypted
+  devarch secret list STACK [--json]         names, users, last change: never values
+  devarch secret reveal STACK NAME           print one value (explicit)
+  devarch secret delete STACK NAME           refused while referenced
+  devarch secret rotate-key                  new master key; re-encrypt everything at once
+
   devarch compose STACK                      print (and write) the generated compose file
   devarch plan STACK [--out FILE] [--json] [--detailed-exitcode]
   devarch apply STACK [--plan FILE] [--yes]  apply a saved plan, or plan + confirm
@@ -71,6 +77,7 @@ Environment:
   DEVARCH_HOME          data directory (default: the platform's user data directory)
   DEVARCH_DATABASE_URL  use an external PostgreSQL instead of the embedded one
   DEVARCH_PG_BINARIES   PostgreSQL installation for the embedded server
+  DEVARCH_MASTER_KEY_FILE  opt-in 0600 key file when no OS keychain exists
   DOCKER_HOST           the docker engine to drive, as the docker CLI understands it
 `
 
@@ -158,6 +165,11 @@ func (env cmdEnv) dispatch(ctx context.Context, args []string) error {
 	case "instance":
 		return env.sub(ctx, "instance", args[1:], map[string]func(context.Context, []string) error{
 			"add": env.instanceAdd, "set": env.instanceSet, "show": env.instanceShow, "remove": env.instanceRemove, "rm": env.instanceRemove,
+		})
+	case "secret":
+		return env.sub(ctx, "secret", args[1:], map[string]func(context.Context, []string) error{
+			"set": env.secretSet, "list": env.secretList, "ls": env.secretList, "reveal": env.secretReveal,
+			"delete": env.secretDelete, "rm": env.secretDelete, "rotate-key": env.secretRotateKey,
 		})
 	case "compose":
 		return env.compose(ctx, args[1:])

@@ -100,25 +100,43 @@ func (s *Service) observe(ctx context.Context, stackID int64, stack string) (pla
 	return o, nil
 }
 
-// compute makes the plan for a stack's current revision.
-func (s *Service) compute(ctx context.Context, stack string) (plan.Plan, ResolvedStack, plan.Desired, error) {
+// computed is a plan with what it was computed from.
+type computed struct {
+	plan    plan.Plan
+	rs      ResolvedStack
+	desired plan.Desired
+	secrets []store.SealedSecret // the referenced secrets that exist
+}
+
+// compute makes the plan for a stack's current revision. References to secrets that do
+// not exist are plan errors naming instance and field.
+func (s *Service) compute(ctx context.Context, stack string) (computed, error) {
+	var c computed
 	rs, err := s.Resolve(ctx, stack)
 	if err != nil {
-		return plan.Plan{}, rs, plan.Desired{}, err
+		return c, err
 	}
+	c.rs = rs
 	d, err := plan.DesiredFrom(rs.Effective, rs.Stack.Revision)
 	if err != nil {
-		return plan.Plan{}, rs, d, err
+		return c, err
 	}
+	versions, problems, used, err := s.secretsForStack(ctx, rs)
+	if err != nil {
+		return c, err
+	}
+	c.desired, c.secrets = d.WithSecretVersions(versions), used
 	stackID, _, err := s.Store.StackRevision(ctx, stack)
 	if err != nil {
-		return plan.Plan{}, rs, d, err
+		return c, err
 	}
 	o, err := s.observe(ctx, stackID, stack)
 	if err != nil {
-		return plan.Plan{}, rs, d, err
+		return c, err
 	}
-	return plan.Compute(d, o), rs, d, nil
+	c.plan = plan.Compute(c.desired, o)
+	c.plan.Errors = append(problems, c.plan.Errors...)
+	return c, nil
 }
 
 // Plan computes and stores the plan for a stack, recording the revision it came from.
@@ -126,10 +144,11 @@ func (s *Service) Plan(ctx context.Context, stack, who string) (Planned, error) 
 	if err := s.Store.CheckUnlocked(ctx, stack); err != nil {
 		return Planned{}, err
 	}
-	p, _, _, err := s.compute(ctx, stack)
+	c, err := s.compute(ctx, stack)
 	if err != nil {
 		return Planned{}, err
 	}
+	p := c.plan
 	doc, err := json.Marshal(p)
 	if err != nil {
 		return Planned{}, err
@@ -212,10 +231,11 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 
 	// Under the lock, the plan must still describe reality exactly: same revision, and the
 	// same actions when computed now (a container changed meanwhile makes it stale).
-	now, rs, d, err := s.compute(ctx, sp.Stack)
+	c, err := s.compute(ctx, sp.Stack)
 	if err != nil {
 		return fail("failed", store.PlanFailed, nil, err)
 	}
+	now, rs, d := c.plan, c.rs, c.desired
 	if now.Revision != stored.Revision {
 		return fail("failed", store.PlanFailed, nil, staleError(sp.Stack, fmt.Sprintf("stack %s changed since (revision %d -> %d)", sp.Stack, stored.Revision, now.Revision)))
 	}
@@ -226,7 +246,11 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return fail("failed", store.PlanFailed, nil, err)
 	}
 
-	results, err := s.execute(ctx, sp.Stack, rs, stored, sink)
+	env, err := s.secretEnv(c.secrets)
+	if err != nil {
+		return fail("failed", store.PlanFailed, nil, err)
+	}
+	results, err := s.execute(ctx, sp.Stack, rs, stored, env, sink)
 	if err != nil {
 		if model.KindOf(err) == model.KindCanceled || ctx.Err() != nil {
 			return fail("canceled", store.PlanCanceled, results, model.Wrap(model.KindCanceled, err, "apply canceled", model.AsError(err).Detail))
@@ -263,7 +287,7 @@ func indexOf(st model.EffectiveStack, instance string, hint int) int {
 // waited for until the user cancels).
 // Creates and starts run in one `compose up --no-recreate`, replaces in one `up
 // --force-recreate`, so a plan costs about what a plain `compose up -d` costs.
-func (s *Service) execute(ctx context.Context, stack string, rs ResolvedStack, p plan.Plan, sink Sink) ([]ActionResult, error) {
+func (s *Service) execute(ctx context.Context, stack string, rs ResolvedStack, p plan.Plan, env []string, sink Sink) ([]ActionResult, error) {
 	var results []ActionResult
 	for _, a := range p.Actions {
 		results = append(results, ActionResult{Action: strings.TrimSpace(a.Kind.Symbol() + " " + a.Kind.String() + " " + firstNonEmpty(a.Instance, a.Container, a.Network)), Status: "pending"})
@@ -309,7 +333,7 @@ func (s *Service) execute(ctx context.Context, stack string, rs ResolvedStack, p
 	run := func(args []string) error {
 		w := progressWriter(stack, sink)
 		defer w.Close()
-		_, err := eng.RunCompose(ctx, append(append([]string{}, base...), args...), runtime.RunOptions{Dir: s.StackDir(stack), Stderr: w, Stdout: w})
+		_, err := eng.RunCompose(ctx, append(append([]string{}, base...), args...), runtime.RunOptions{Dir: s.StackDir(stack), Env: env, Stderr: w, Stdout: w})
 		return err
 	}
 	for _, r := range t.Remove {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/secrets"
 	"github.com/devarch/devarch/backend/store"
 )
 
@@ -19,8 +20,9 @@ type Service struct {
 	engOpts   runtime.Options
 	stacksDir string
 
-	mu     sync.Mutex
-	engine *runtime.Engine
+	mu       sync.Mutex
+	engine   *runtime.Engine
+	keyStore secrets.Keys
 }
 
 // New returns a Service over st that detects the container engine with engOpts on first

@@ -65,8 +65,20 @@ func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink)
 			return err
 		}
 	}
+	var env []string
+	if op == OpStart {
+		// compose re-reads the file on start: its secret interpolation needs the values.
+		_, _, used, err := s.secretsForStack(ctx, rs)
+		if err == nil {
+			env, err = s.secretEnv(used)
+		}
+		if err != nil {
+			_ = lock.Finish(finishCtx, "failed", nil, model.AsError(err).Detail, nil, "", nil, false)
+			return err
+		}
+	}
 	w := progressWriter(stack, sink)
-	_, runErr := eng.RunCompose(ctx, append(base, args...), runtime.RunOptions{Dir: s.StackDir(stack), Stdout: w, Stderr: w})
+	_, runErr := eng.RunCompose(ctx, append(base, args...), runtime.RunOptions{Dir: s.StackDir(stack), Env: env, Stdout: w, Stderr: w})
 	w.Close()
 	if runErr != nil {
 		status := "failed"

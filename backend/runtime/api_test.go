@@ -48,7 +48,7 @@ func TestListContainers_APIMatchesCLI(t *testing.T) {
 	a, c := norm(viaAPI), norm(viaCLI)
 	for name := range c {
 		ca, cc := a[name], c[name]
-		ca.CreatedAt, cc.CreatedAt = cc.CreatedAt, cc.CreatedAt
+		ca.CreatedAt = cc.CreatedAt
 		if !reflect.DeepEqual(ca, cc) {
 			t.Errorf("%s:\napi %+v\ncli %+v", name, ca, cc)
 		}

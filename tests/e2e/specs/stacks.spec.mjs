@@ -16,17 +16,22 @@ async function editorText(page, testId) {
   );
 }
 
-/** Waits until the compose preview shows text matching every pattern, and returns the text. */
-async function composeShowing(page, patterns, timeout = 20_000) {
+/**
+ * Waits until the editor with this test id shows text matching every pattern (CodeMirror
+ * draws a view that was hidden on its next frame), and returns the text.
+ */
+async function editorShowing(page, testId, patterns, timeout = 20_000) {
   const deadline = Date.now() + timeout;
   let text = '';
   while (Date.now() < deadline) {
-    text = await editorText(page, 'compose-yaml').catch(() => '');
+    text = await editorText(page, testId).catch(() => '');
     if (patterns.every((pattern) => pattern.test(text))) return text;
     await page.waitForTimeout(200);
   }
-  assert.fail(`the compose preview never matched ${patterns.join(', ')}; it shows:\n${text}`);
+  assert.fail(`${testId} never matched ${patterns.join(', ')}; it shows:\n${text}`);
 }
+
+const composeShowing = (page, patterns) => editorShowing(page, 'compose-yaml', patterns);
 
 async function addInstance(page, { template, name, search, category }) {
   const dialog = page.getByRole('dialog', { name: `Add an instance to ${STACK}` });
@@ -147,9 +152,7 @@ test('create a stack, add instances, override a port and a variable, see the com
 
   // The YAML view of the delta holds exactly what was overridden.
   await page.getByRole('tab', { name: 'Overrides (YAML)' }).click();
-  const overrides = await editorText(page, 'overrides-yaml');
-  assert.match(overrides, /8081:80/);
-  assert.match(overrides, /APP_ENV: local/);
+  const overrides = await editorShowing(page, 'overrides-yaml', [/8081:80/, /APP_ENV: local/]);
   assert.doesNotMatch(overrides, /image/);
   await app.screenshot('instance-overrides');
 
@@ -183,7 +186,7 @@ test('create a stack, add instances, override a port and a variable, see the com
   await page.getByRole('button', { name: 'View YAML of nginx' }).click();
   const yamlDialog = page.getByRole('dialog', { name: 'nginx' });
   await yamlDialog.waitFor();
-  assert.match(await editorText(page, 'template-yaml'), /image: nginx:1\.27/);
+  await editorShowing(page, 'template-yaml', [/image: nginx:1\.27/]);
   await app.screenshot('template-yaml');
   await yamlDialog.getByRole('button', { name: 'Close', exact: true }).first().click();
   await yamlDialog.waitFor({ state: 'detached' });

@@ -114,8 +114,34 @@ test('custom templates: YAML errors at the editor, refusal to delete one in use'
   await page.getByRole('tab', { name: 'Effective config' }).click();
   await page.locator('[data-testid="effective-row"][data-path="ports"][data-origin="override"]').waitFor();
 
+  // Reset to template drops the override again.
+  await page.getByRole('button', { name: 'Reset to template: ports' }).click();
+  await page.locator('[data-testid="field-ports"][data-origin="template"]').waitFor();
+  assert.equal(await page.getByTestId('field-ports').getByRole('textbox', { name: 'Port 1' }).inputValue(), '8090:80');
+  await page.locator('[data-testid="effective-row"][data-path="ports"][data-origin="template"]').waitFor();
+  await page.getByRole('tab', { name: 'Overrides (YAML)' }).click();
+  // CodeMirror redraws a view that was hidden on its next frame: poll.
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="overrides-yaml"] .cm-content')?.textContent?.trim() === '{}',
+    undefined,
+    { timeout: 10_000 },
+  );
+  await page.getByRole('tab', { name: 'Effective config' }).click();
+
   // ---- Delete the template while it is in use: refused, naming the user ----
   await page.getByRole('link', { name: 'Templates' }).click();
+
+  // Dialogs are modal: focus starts in the field, Escape closes, focus returns to the opener.
+  const cloneButton = page.getByRole('button', { name: 'Clone nginx' });
+  await cloneButton.click();
+  const clone = page.getByRole('dialog', { name: 'Clone nginx' });
+  const cloneName = clone.getByRole('textbox', { name: 'New template name' });
+  await clone.waitFor();
+  assert.ok(await cloneName.evaluate((element) => element === document.activeElement), 'focus starts in the name field');
+  assert.equal(await cloneName.inputValue(), 'nginx-custom');
+  await page.keyboard.press('Escape');
+  await clone.waitFor({ state: 'detached' });
+  assert.ok(await cloneButton.evaluate((element) => element === document.activeElement), 'focus is back on Clone nginx');
   await page.getByRole('button', { name: `Delete ${TEMPLATE}` }).click();
   const confirm = page.getByRole('dialog', { name: `Delete template ${TEMPLATE}?` });
   await confirm.getByRole('button', { name: 'Delete template' }).click();
@@ -155,8 +181,11 @@ test('custom templates: YAML errors at the editor, refusal to delete one in use'
   await page.getByRole('dialog', { name: `Delete template ${TEMPLATE}?` }).getByRole('button', { name: 'Delete template' }).click();
   await page.getByTestId(`template-card-${TEMPLATE}`).waitFor({ state: 'detached' });
 
+  // A stack that does not exist says so.
+  await page.goto(new URL('/#/stacks/no-such-stack', process.env.DEVARCH_E2E_URL).toString());
+  await page.getByRole('alert').filter({ hasText: 'Stack not found' }).waitFor();
+
   // Success notes close by themselves.
-  await page.getByTestId('toasts').getByRole('status').first().waitFor();
   await page.waitForTimeout(4500);
   assert.equal(await page.getByTestId('toasts').getByRole('status').count(), 0, 'success toasts close by themselves');
 
