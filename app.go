@@ -187,6 +187,7 @@ func runDesktop() int {
 			bindings.NewTemplates(app.host),
 			bindings.NewInstances(app.host),
 			bindings.NewPlans(app.host),
+			bindings.NewSecrets(app.host),
 		},
 		Linux: &linux.Options{ProgramName: "devarch"},
 	})
