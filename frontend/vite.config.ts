@@ -26,5 +26,7 @@ export default defineConfig({
     restoreMocks: true,
     mockReset: true,
     css: false,
+    // Pages with the CodeMirror editor take a few seconds each in jsdom on a small CI machine.
+    testTimeout: 20_000,
   },
 });

@@ -1,5 +1,55 @@
 export namespace bindings {
 	
+	export class ActionResult {
+	    action: string;
+	    status: string;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.status = source["status"];
+	        this.error = source["error"];
+	    }
+	}
+	export class ApplyOutcome {
+	    planId: number;
+	    runId: number;
+	    results: ActionResult[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ApplyOutcome(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.planId = source["planId"];
+	        this.runId = source["runId"];
+	        this.results = this.convertValues(source["results"], ActionResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Check {
 	    name: string;
 	    status: string;
@@ -18,6 +68,24 @@ export namespace bindings {
 	        this.summary = source["summary"];
 	        this.detail = source["detail"];
 	        this.fix = source["fix"];
+	    }
+	}
+	export class Problem {
+	    kind: string;
+	    summary: string;
+	    detail?: string;
+	    field?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Problem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.summary = source["summary"];
+	        this.detail = source["detail"];
+	        this.field = source["field"];
 	    }
 	}
 	export class ComposePreview {
@@ -164,6 +232,26 @@ export namespace bindings {
 		    return a;
 		}
 	}
+	export class InstanceState {
+	    instance: string;
+	    container: string;
+	    state: string;
+	    health: string;
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new InstanceState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.instance = source["instance"];
+	        this.container = source["container"];
+	        this.state = source["state"];
+	        this.health = source["health"];
+	        this.status = source["status"];
+	    }
+	}
 	export class InstanceSummary {
 	    name: string;
 	    template: string;
@@ -192,22 +280,170 @@ export namespace bindings {
 	        this.status = source["status"];
 	    }
 	}
-	export class Problem {
-	    kind: string;
-	    summary: string;
-	    detail?: string;
-	    field?: string;
+	export class PlanChange {
+	    path: string;
+	    old: string;
+	    new: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new Problem(source);
+	        return new PlanChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.old = source["old"];
+	        this.new = source["new"];
+	    }
+	}
+	export class PlanAction {
+	    kind: string;
+	    symbol: string;
+	    instance: string;
+	    container: string;
+	    network: string;
+	    cause: string;
+	    changes: PlanChange[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanAction(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.kind = source["kind"];
-	        this.summary = source["summary"];
-	        this.detail = source["detail"];
-	        this.field = source["field"];
+	        this.symbol = source["symbol"];
+	        this.instance = source["instance"];
+	        this.container = source["container"];
+	        this.network = source["network"];
+	        this.cause = source["cause"];
+	        this.changes = this.convertValues(source["changes"], PlanChange);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class PlanSummary {
+	    add: number;
+	    change: number;
+	    destroy: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.add = source["add"];
+	        this.change = source["change"];
+	        this.destroy = source["destroy"];
+	    }
+	}
+	export class PlanView {
+	    id: number;
+	    stack: string;
+	    revision: number;
+	    text: string;
+	    empty: boolean;
+	    failed: boolean;
+	    summary: PlanSummary;
+	    actions: PlanAction[];
+	    errors: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.stack = source["stack"];
+	        this.revision = source["revision"];
+	        this.text = source["text"];
+	        this.empty = source["empty"];
+	        this.failed = source["failed"];
+	        this.summary = this.convertValues(source["summary"], PlanSummary);
+	        this.actions = this.convertValues(source["actions"], PlanAction);
+	        this.errors = source["errors"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class RunSummary {
+	    id: number;
+	    planId: number;
+	    operation: string;
+	    status: string;
+	    startedBy: string;
+	    startedAt: string;
+	    finishedAt: string;
+	    stderr: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.planId = source["planId"];
+	        this.operation = source["operation"];
+	        this.status = source["status"];
+	        this.startedBy = source["startedBy"];
+	        this.startedAt = source["startedAt"];
+	        this.finishedAt = source["finishedAt"];
+	        this.stderr = source["stderr"];
+	    }
+	}
+	export class SecretSummary {
+	    name: string;
+	    set: boolean;
+	    usedBy: string[];
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SecretSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.set = source["set"];
+	        this.usedBy = source["usedBy"];
+	        this.updatedAt = source["updatedAt"];
 	    }
 	}
 	export class StackDetail {

@@ -5,10 +5,12 @@ interface StacksSkeletonProps {
   label?: string;
   detail?: string;
   rows?: number;
+  /** What screen readers hear while it loads. */
+  loadingText?: string;
 }
 
 /** Placeholder rows while the first list loads. */
-export function StacksSkeleton({ label, detail, rows = 3 }: StacksSkeletonProps) {
+export function StacksSkeleton({ label, detail, rows = 3, loadingText = 'Loading stacks…' }: StacksSkeletonProps) {
   return (
     <div className="card skeleton" aria-busy="true" data-testid="stacks-loading">
       {label ? (
@@ -21,7 +23,7 @@ export function StacksSkeleton({ label, detail, rows = 3 }: StacksSkeletonProps)
         </div>
       ) : (
         <p className="visually-hidden" role="status">
-          Loading stacks…
+          {loadingText}
         </p>
       )}
       {Array.from({ length: rows }, (_, index) => (

@@ -1,0 +1,119 @@
+import { yaml } from '@codemirror/lang-yaml';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
+import CodeMirror, { Decoration, EditorView, type Extension } from '@uiw/react-codemirror';
+import { useImperativeHandle, useMemo, useRef } from 'react';
+import type { YamlEditorHandle, YamlEditorProps } from './YamlEditor';
+
+/** Colours come from CSS variables (styles/global.css), so light and dark follow the system. */
+const highlight = HighlightStyle.define([
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--syntax-key)' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--syntax-string)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--syntax-literal)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--syntax-comment)', fontStyle: 'italic' },
+  { tag: [tags.punctuation, tags.separator, tags.squareBracket, tags.brace], color: 'var(--syntax-punct)' },
+  { tag: [tags.meta, tags.typeName, tags.labelName, tags.keyword], color: 'var(--syntax-meta)' },
+  { tag: tags.invalid, color: 'var(--error)' },
+]);
+
+const theme = EditorView.theme({
+  '&': {
+    color: 'var(--text)',
+    backgroundColor: 'var(--surface)',
+    fontSize: '12.5px',
+  },
+  '.cm-content': { fontFamily: 'var(--font-mono)', caretColor: 'var(--text)', padding: '8px 0' },
+  '.cm-scroller': { fontFamily: 'var(--font-mono)', lineHeight: '1.6' },
+  '.cm-gutters': {
+    backgroundColor: 'var(--surface-muted)',
+    color: 'var(--text-faint)',
+    borderRight: '1px solid var(--border)',
+  },
+  '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--accent) 6%, transparent)' },
+  '.cm-activeLineGutter': { backgroundColor: 'color-mix(in srgb, var(--accent) 10%, transparent)', color: 'var(--text)' },
+  '&.cm-focused': { outline: 'none' },
+  '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--text)' },
+  '.cm-selectionBackground, &.cm-focused .cm-selectionBackground, ::selection': {
+    backgroundColor: 'color-mix(in srgb, var(--accent) 22%, transparent) !important',
+  },
+  '.cm-error-line': { backgroundColor: 'color-mix(in srgb, var(--error) 14%, transparent)' },
+  '.cm-matchingBracket': { backgroundColor: 'color-mix(in srgb, var(--accent) 18%, transparent)', outline: 'none' },
+});
+
+function errorLineExtension(line: number | undefined): Extension {
+  return EditorView.decorations.of((view) => {
+    if (!line || line < 1 || line > view.state.doc.lines) return Decoration.none;
+    return Decoration.set([Decoration.line({ class: 'cm-error-line' }).range(view.state.doc.line(line).from)]);
+  });
+}
+
+/** A CodeMirror 6 YAML editor (or read-only viewer) in the app's colours. Loaded lazily: see ./YamlEditor. */
+export default function CodeMirrorYaml({
+  value,
+  onChange,
+  readOnly = false,
+  label,
+  describedBy,
+  invalid = false,
+  errorLine,
+  minHeight = '160px',
+  maxHeight = '60vh',
+  testId,
+  ref,
+}: YamlEditorProps) {
+  const viewRef = useRef<EditorView | null>(null);
+
+  useImperativeHandle(ref, (): YamlEditorHandle => ({
+    goTo(line, column = 1) {
+      const view = viewRef.current;
+      if (!view) return;
+      const target = view.state.doc.line(Math.min(Math.max(line, 1), view.state.doc.lines));
+      const pos = Math.min(target.from + Math.max(column - 1, 0), target.to);
+      view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+      view.focus();
+    },
+  }));
+
+  const contentAttributes = useMemo(() => {
+    const attributes: Record<string, string> = { 'aria-label': label };
+    if (describedBy) attributes['aria-describedby'] = describedBy;
+    if (invalid) attributes['aria-invalid'] = 'true';
+    if (readOnly) attributes['aria-readonly'] = 'true';
+    return attributes;
+  }, [label, describedBy, invalid, readOnly]);
+
+  const extensions = useMemo(
+    () => [
+      yaml(),
+      syntaxHighlighting(highlight),
+      EditorView.lineWrapping,
+      EditorView.contentAttributes.of(contentAttributes),
+      errorLineExtension(errorLine),
+    ],
+    [contentAttributes, errorLine],
+  );
+
+  return (
+    <div className={`code-editor ${invalid ? 'code-editor--invalid' : ''} ${readOnly ? 'code-editor--readonly' : ''}`.trim()} data-testid={testId}>
+      <CodeMirror
+        value={value}
+        onChange={onChange}
+        readOnly={readOnly}
+        theme={theme}
+        extensions={extensions}
+        minHeight={minHeight}
+        maxHeight={maxHeight}
+        basicSetup={{
+          foldGutter: false,
+          autocompletion: false,
+          highlightActiveLine: !readOnly,
+          highlightActiveLineGutter: !readOnly,
+          searchKeymap: true,
+        }}
+        onCreateEditor={(view) => {
+          viewRef.current = view;
+        }}
+      />
+    </div>
+  );
+}

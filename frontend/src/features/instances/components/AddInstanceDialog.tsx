@@ -1,0 +1,187 @@
+import { useId, useMemo, useState } from 'react';
+import { Dialog } from '@/components/Dialog';
+import { ErrorState } from '@/components/ErrorState';
+import { Field, InlineError } from '@/components/Field';
+import { Spinner } from '@/components/Spinner';
+import { useToastStore } from '@/components/toast';
+import { useTemplates } from '@/features/templates/api/listTemplates';
+import { CatalogFilters } from '@/features/templates/components/CatalogFilters';
+import { TemplateCardBody } from '@/features/templates/components/TemplateCardBody';
+import { categoriesOf, EMPTY_FILTER, filterTemplates, type CatalogFilter } from '@/features/templates/filterTemplates';
+import { fieldError } from '@/lib/errors';
+import { maxInstanceName, nameHint, uniqueName } from '@/lib/names';
+import type { TemplateSummary } from '@/lib/types';
+import { useAddInstance } from '../api/addInstance';
+
+interface AddInstanceDialogProps {
+  stack: string;
+  /** Instance names the stack already has, so the suggested name is free. */
+  taken: string[];
+  onClose: () => void;
+}
+
+/** Pick a template from the catalog, name the instance, add it to the stack. */
+export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogProps) {
+  const catalog = useTemplates();
+  const add = useAddInstance();
+  const toasts = useToastStore();
+  const [filter, setFilter] = useState<CatalogFilter>(EMPTY_FILTER);
+  const [template, setTemplate] = useState<string>('');
+  const [name, setName] = useState('');
+  const [nameEdited, setNameEdited] = useState(false);
+  const [missingTemplate, setMissingTemplate] = useState(false);
+  const radioName = useId();
+  const max = maxInstanceName(stack);
+  const hint = nameHint(name, max);
+
+  const all = useMemo(() => catalog.data ?? [], [catalog.data]);
+  const visible = useMemo(() => filterTemplates(all, filter), [all, filter]);
+  const categories = useMemo(() => categoriesOf(all), [all]);
+  const counts = useMemo(
+    () => all.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.category]: (acc[t.category] ?? 0) + 1 }), {}),
+    [all],
+  );
+
+  const pick = (picked: TemplateSummary) => {
+    setTemplate(picked.name);
+    setMissingTemplate(false);
+    if (!nameEdited) setName(uniqueName(picked.name, taken));
+    if (add.error) add.reset();
+  };
+
+  const submit = () => {
+    if (add.isPending) return;
+    if (!template) {
+      setMissingTemplate(true);
+      return;
+    }
+    add.mutate(
+      { stack, name, template },
+      {
+        onSuccess: (detail) => {
+          toasts.show({ tone: 'success', title: `Added ${detail.name}`, message: `From template ${detail.template}.`, timeout: 4000 });
+          onClose();
+        },
+        onError: (error) => {
+          if (fieldError(error, 'name', 'instance')) document.querySelector<HTMLElement>('[data-field="instance-name"]')?.focus();
+        },
+      },
+    );
+  };
+
+  const nameError = fieldError(add.error, 'name', 'instance');
+  const templateError = fieldError(add.error, 'template');
+
+  let catalogBody;
+  if (catalog.data) {
+    catalogBody =
+      visible.length === 0 ? (
+        <div className="catalog-empty" role="status">
+          {all.length === 0 ? 'The catalog is empty.' : `No templates match${filter.search ? ` “${filter.search}”` : ''}${filter.category ? ` in ${filter.category}` : ''}.`}
+        </div>
+      ) : (
+        <div className="template-grid template-grid--picker">
+          {visible.map((option) => (
+            <label
+              key={option.name}
+              className={`template-card template-card--option ${option.name === template ? 'is-selected' : ''}`}
+              data-testid={`template-option-${option.name}`}
+            >
+              <input
+                type="radio"
+                className="visually-hidden"
+                name={radioName}
+                value={option.name}
+                aria-label={option.name}
+                checked={option.name === template}
+                onChange={() => pick(option)}
+              />
+              <TemplateCardBody template={option} headingLevel="none" />
+            </label>
+          ))}
+        </div>
+      );
+  } else if (catalog.error) {
+    catalogBody = (
+      <ErrorState
+        title="Couldn't load the template catalog"
+        error={catalog.error}
+        onRetry={() => void catalog.refetch()}
+        retrying={catalog.isFetching}
+      />
+    );
+  } else {
+    catalogBody = (
+      <div className="catalog-empty">
+        <Spinner label="Loading templates" /> Loading templates…
+      </div>
+    );
+  }
+
+  return (
+    <Dialog
+      title={`Add an instance to ${stack}`}
+      description="Pick a template. The instance starts as an exact copy and stores only what you change."
+      onClose={onClose}
+      onSubmit={submit}
+      busy={add.isPending}
+      size="xl"
+      className="dialog--catalog"
+      testId="add-instance-dialog"
+      footer={
+        <>
+          <span className="dialog__footer-note">
+            {template ? (
+              <>
+                Template <strong>{template}</strong>
+              </>
+            ) : (
+              'No template selected'
+            )}
+          </span>
+          <button type="button" className="button" onClick={onClose} aria-disabled={add.isPending}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" aria-disabled={add.isPending}>
+            {add.isPending ? 'Adding…' : 'Add instance'}
+          </button>
+        </>
+      }
+    >
+      <CatalogFilters filter={filter} onChange={setFilter} categories={categories} counts={counts} total={all.length} />
+      <div className="catalog-scroll">
+        <fieldset className="catalog-picker">
+          <legend className="visually-hidden">Template</legend>
+          {catalogBody}
+        </fieldset>
+      </div>
+      {(missingTemplate || templateError) && (
+        <InlineError error={templateError ?? 'Choose a template for the instance.'} />
+      )}
+      <Field
+        label="Instance name"
+        hint={nameError ? undefined : `${hint.text} Container: devarch-${stack}-${name || 'NAME'}.`}
+        hintWarning={hint.warning}
+        error={nameError}
+        className="field--inline"
+      >
+        {(control) => (
+          <input
+            {...control}
+            className="input mono"
+            data-field="instance-name"
+            value={name}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={template || 'db'}
+            onChange={(event) => {
+              setName(event.target.value);
+              setNameEdited(true);
+              if (add.error) add.reset();
+            }}
+          />
+        )}
+      </Field>
+    </Dialog>
+  );
+}

@@ -1,0 +1,175 @@
+import { useState } from 'react';
+import { composeHref, hrefFor, navigate, stackHref } from '@/app/routes';
+import { ErrorState } from '@/components/ErrorState';
+import { CodeIcon, RefreshIcon, TrashIcon } from '@/components/icons';
+import { PageHeader } from '@/components/PageHeader';
+import { Tabs } from '@/components/Tabs';
+import { StacksSkeleton } from '@/features/stacks/components/StacksSkeleton';
+import type { InstanceDetail } from '@/lib/types';
+import { useInstance } from '../api/getInstance';
+import { fieldAt, overrideCount } from '../fields';
+import { EffectiveConfig } from './EffectiveConfig';
+import { ListFieldEditor } from './ListFieldEditor';
+import { MapFieldEditor } from './MapFieldEditor';
+import { OverridesEditor } from './OverridesEditor';
+import { RemoveInstanceDialog } from './RemoveInstanceDialog';
+import { ScalarFieldEditor } from './ScalarFieldEditor';
+
+/** The instance editor: common fields on the left, effective config and YAML delta on the right. */
+export function InstancePage({ stack, name }: { stack: string; name: string }) {
+  const { data, error, isFetching, refetch } = useInstance(stack, name);
+  const [removing, setRemoving] = useState(false);
+  const refresh = () => {
+    if (!isFetching) void refetch();
+  };
+  const overrides = data ? overrideCount(data.fields) : 0;
+
+  let body;
+  if (data) {
+    body = <InstanceEditor detail={data} />;
+  } else if (error?.kind === 'not_found') {
+    body = (
+      <ErrorState
+        title="Instance not found"
+        error={error}
+        action={
+          <a className="button" href={stackHref(stack)}>
+            Back to {stack}
+          </a>
+        }
+      />
+    );
+  } else if (error?.kind === 'unavailable') {
+    body = <StacksSkeleton label={error.summary} detail={error.detail} />;
+  } else if (error) {
+    body = <ErrorState title={`Couldn't load ${name}`} error={error} onRetry={refresh} retrying={isFetching} />;
+  } else {
+    body = <StacksSkeleton rows={5} loadingText={`Loading ${name}…`} />;
+  }
+
+  return (
+    <div className="page page--wide">
+      <PageHeader
+        title={name}
+        breadcrumbs={[
+          { label: 'Stacks', href: hrefFor('stacks') },
+          { label: stack, href: stackHref(stack) },
+        ]}
+        description={
+          data ? (
+            <>
+              Instance of template <span className="tag">{data.template}</span> in {stack}
+            </>
+          ) : undefined
+        }
+        meta={
+          data && (
+            <>
+              <span className={`override-count ${overrides === 0 ? 'override-count--none' : ''}`} data-testid="instance-override-count">
+                {overrides === 0 ? 'No overrides' : `${overrides} ${overrides === 1 ? 'override' : 'overrides'}`}
+              </span>
+              <span className="meta-item">
+                Stack revision <strong>{data.revision}</strong>
+              </span>
+            </>
+          )
+        }
+        actions={
+          data && (
+            <>
+              <a className="button" href={composeHref(stack)}>
+                <CodeIcon aria-hidden="true" />
+                Compose preview
+              </a>
+              <button type="button" className="button button--danger-quiet" onClick={() => setRemoving(true)}>
+                <TrashIcon aria-hidden="true" />
+                Remove
+              </button>
+              <button
+                type="button"
+                className="icon-button icon-button--bordered"
+                onClick={refresh}
+                aria-disabled={isFetching}
+                aria-label="Refresh"
+                title="Refresh"
+              >
+                <RefreshIcon aria-hidden="true" className={isFetching ? 'spin' : undefined} />
+              </button>
+            </>
+          )
+        }
+      />
+      {body}
+      {removing && (
+        <RemoveInstanceDialog stack={stack} name={name} onClose={() => setRemoving(false)} onRemoved={() => navigate(stackHref(stack))} />
+      )}
+    </div>
+  );
+}
+
+function InstanceEditor({ detail }: { detail: InstanceDetail }) {
+  const { stack, name, fields } = detail;
+  return (
+    <div className="editor-layout">
+      <section className="card editor-panel" aria-labelledby="common-fields-heading">
+        <header className="editor-panel__header">
+          <h2 className="editor-panel__title" id="common-fields-heading">
+            Common fields
+          </h2>
+          <p className="editor-panel__subtitle">Saving a field stores it as an override of this instance.</p>
+        </header>
+        <div className="editor-panel__body form-fields">
+          <ScalarFieldEditor
+            stack={stack}
+            instance={name}
+            path="image"
+            label="Image"
+            field={fieldAt(fields, 'image')}
+            placeholder="nginx:1.27"
+          />
+          <ListFieldEditor
+            stack={stack}
+            instance={name}
+            path="ports"
+            label="Ports"
+            itemLabel="Port"
+            addLabel="Add port"
+            placeholder="8080:80"
+            field={fieldAt(fields, 'ports')}
+            emptyText="No published ports."
+            hint="HOST:CONTAINER. Published on 127.0.0.1 unless you give an address."
+          />
+          <MapFieldEditor
+            stack={stack}
+            instance={name}
+            map="environment"
+            label="Environment"
+            keyLabel="variable"
+            fields={fields}
+          />
+          <ListFieldEditor
+            stack={stack}
+            instance={name}
+            path="command"
+            label="Command"
+            itemLabel="Argument"
+            addLabel="Add argument"
+            placeholder="--flag"
+            field={fieldAt(fields, 'command')}
+            emptyText="Not set: the image's default command runs."
+            hint="One argument per row; the whole command replaces the template's."
+          />
+        </div>
+      </section>
+      <section className="card editor-panel" aria-label="Configuration">
+        <Tabs
+          label="Configuration views"
+          tabs={[
+            { id: 'effective', label: 'Effective config', content: <EffectiveConfig fields={fields} /> },
+            { id: 'overrides', label: 'Overrides (YAML)', content: <OverridesEditor detail={detail} /> },
+          ]}
+        />
+      </section>
+    </div>
+  );
+}

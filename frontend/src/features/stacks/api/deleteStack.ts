@@ -1,0 +1,27 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { stacks } from '@/lib/backend';
+import { stackQueryOptions } from './getStack';
+import { listStacksQueryOptions } from './listStacks';
+
+export interface DeleteStackInput {
+  name: string;
+  /** Stop a running stack first instead of refusing. */
+  force: boolean;
+}
+
+export function deleteStack({ name, force }: DeleteStackInput) {
+  return stacks.delete(name, force);
+}
+
+export function useDeleteStack() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: deleteStack,
+    // A refusal (the stack is running, or busy) is explained in the dialog, which offers to force it.
+    meta: { errorTitle: 'Could not delete the stack', inlineKinds: ['conflict', 'locked'] },
+    onSuccess: (_data, { name }) => {
+      queryClient.removeQueries({ queryKey: stackQueryOptions(name).queryKey });
+      return queryClient.invalidateQueries({ queryKey: listStacksQueryOptions().queryKey });
+    },
+  });
+}

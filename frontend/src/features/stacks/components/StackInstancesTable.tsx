@@ -1,0 +1,102 @@
+import { instanceHref } from '@/app/routes';
+import { TrashIcon } from '@/components/icons';
+import { OriginBadge } from '@/components/OriginBadge';
+import type { InstanceSummary } from '@/lib/types';
+import { InstanceStatus } from './InstanceStatus';
+
+interface StackInstancesTableProps {
+  stack: string;
+  instances: InstanceSummary[];
+  onRemove: (instance: InstanceSummary) => void;
+}
+
+/** The stack's instances, with where image and ports come from and how much each overrides. */
+export function StackInstancesTable({ stack, instances, onRemove }: StackInstancesTableProps) {
+  return (
+    <div className="table-wrap card">
+      <table className="table" data-testid="instances-table">
+        <caption className="visually-hidden">Instances of {stack}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Template</th>
+            <th scope="col">Image</th>
+            <th scope="col">Ports</th>
+            <th scope="col">Overrides</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {instances.map((instance) => {
+            const count = instance.overridden.length;
+            return (
+              <tr key={instance.name} data-testid={`instance-row-${instance.name}`}>
+                <th scope="row" className="table__name">
+                  <a className="table__link" href={instanceHref(stack, instance.name)}>
+                    {instance.name}
+                  </a>
+                  {instance.containerName && <span className="table__sub mono">{instance.containerName}</span>}
+                </th>
+                <td>
+                  <span className="tag">{instance.template}</span>
+                </td>
+                <td>
+                  <span className="value-with-origin">
+                    <code className="table__code">{instance.image || '—'}</code>
+                    {instance.imageOrigin === 'override' && <OriginBadge origin="override" />}
+                  </span>
+                </td>
+                <td>
+                  <span className="value-with-origin">
+                    {instance.ports.length > 0 ? (
+                      <span className="chips">
+                        {instance.ports.map((port) => (
+                          <code key={port} className="chip">
+                            {port}
+                          </code>
+                        ))}
+                      </span>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                    {instance.portsOrigin === 'override' && <OriginBadge origin="override" />}
+                  </span>
+                </td>
+                <td>
+                  {count > 0 ? (
+                    <span
+                      className="override-count"
+                      title={instance.overridden.join('\n')}
+                      data-testid="override-count"
+                    >
+                      {count} {count === 1 ? 'field' : 'fields'}
+                    </span>
+                  ) : (
+                    <span className="muted">None</span>
+                  )}
+                </td>
+                <td>
+                  <InstanceStatus status={instance.status} />
+                </td>
+                <td className="table__actions">
+                  <button
+                    type="button"
+                    className="icon-button icon-button--danger"
+                    aria-label={`Remove instance ${instance.name}`}
+                    title="Remove instance"
+                    onClick={() => onRemove(instance)}
+                  >
+                    <TrashIcon aria-hidden="true" />
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

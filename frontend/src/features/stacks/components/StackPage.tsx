@@ -1,0 +1,153 @@
+import { useState } from 'react';
+import { composeHref, hrefFor } from '@/app/routes';
+import { Callout, ProblemList } from '@/components/Callout';
+import { ErrorState } from '@/components/ErrorState';
+import { BoxIcon, CodeIcon, PencilIcon, PlusIcon, RefreshIcon, TrashIcon } from '@/components/icons';
+import { PageHeader } from '@/components/PageHeader';
+import { AddInstanceDialog } from '@/features/instances/components/AddInstanceDialog';
+import { RemoveInstanceDialog } from '@/features/instances/components/RemoveInstanceDialog';
+import type { InstanceSummary } from '@/lib/types';
+import { useStack } from '../api/getStack';
+import { DeleteStackDialog } from './DeleteStackDialog';
+import { RenameStackDialog } from './RenameStackDialog';
+import { StackInstancesTable } from './StackInstancesTable';
+import { StacksSkeleton } from './StacksSkeleton';
+import { StackStatusBadge } from './StackStatusBadge';
+
+type DialogState = { kind: 'add' } | { kind: 'rename' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
+
+/** One stack: its facts, actions, problems and instances. */
+export function StackPage({ name }: { name: string }) {
+  const { data, error, isFetching, refetch } = useStack(name);
+  const [dialog, setDialog] = useState<DialogState>(null);
+  const close = () => setDialog(null);
+  const refresh = () => {
+    if (!isFetching) void refetch();
+  };
+
+  let body;
+  if (data) {
+    body = (
+      <>
+        {data.problems.length > 0 && (
+          <Callout
+            title={`${data.problems.length} ${data.problems.length === 1 ? 'problem needs' : 'problems need'} attention before this stack can run`}
+            testId="stack-problems"
+          >
+            <ProblemList problems={data.problems} />
+          </Callout>
+        )}
+        <section className="section" aria-labelledby="instances-heading">
+          <div className="section__header">
+            <h2 className="section__title" id="instances-heading">
+              Instances
+            </h2>
+            <span className="pill">{data.instances.length}</span>
+          </div>
+          {data.instances.length === 0 ? (
+            <div className="state" data-testid="instances-empty">
+              <div className="state__icon">
+                <BoxIcon width={28} height={28} aria-hidden="true" />
+              </div>
+              <h3 className="state__title">No instances yet</h3>
+              <p className="state__text">
+                An instance is a template placed in this stack under a name, like a <code>redis</code> called{' '}
+                <code>cache</code>. It keeps only what you change.
+              </p>
+              <button type="button" className="button button--primary" onClick={() => setDialog({ kind: 'add' })}>
+                <PlusIcon aria-hidden="true" />
+                Add your first instance
+              </button>
+            </div>
+          ) : (
+            <StackInstancesTable
+              stack={name}
+              instances={data.instances}
+              onRemove={(instance) => setDialog({ kind: 'remove', instance })}
+            />
+          )}
+        </section>
+      </>
+    );
+  } else if (error?.kind === 'not_found') {
+    body = (
+      <ErrorState
+        title="Stack not found"
+        error={error}
+        action={
+          <a className="button" href={hrefFor('stacks')}>
+            All stacks
+          </a>
+        }
+      />
+    );
+  } else if (error?.kind === 'unavailable') {
+    body = <StacksSkeleton label={error.summary} detail={error.detail} />;
+  } else if (error) {
+    body = <ErrorState title={`Couldn't load ${name}`} error={error} onRetry={refresh} retrying={isFetching} />;
+  } else {
+    body = <StacksSkeleton loadingText={`Loading ${name}…`} />;
+  }
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={name}
+        breadcrumbs={[{ label: 'Stacks', href: hrefFor('stacks') }]}
+        description={data ? data.description || <span className="muted">No description</span> : undefined}
+        meta={
+          data && (
+            <>
+              <StackStatusBadge status={data.status} />
+              <span className="meta-item" title="Every change to the stack's definition bumps its revision">
+                Revision <strong data-testid="stack-revision">{data.revision}</strong>
+              </span>
+              <span className="meta-item">
+                {data.instances.length} {data.instances.length === 1 ? 'instance' : 'instances'}
+              </span>
+            </>
+          )
+        }
+        actions={
+          data && (
+            <>
+              <button type="button" className="button button--primary" onClick={() => setDialog({ kind: 'add' })}>
+                <PlusIcon aria-hidden="true" />
+                Add instance
+              </button>
+              <a className="button" href={composeHref(name)}>
+                <CodeIcon aria-hidden="true" />
+                Compose preview
+              </a>
+              <button type="button" className="button" onClick={() => setDialog({ kind: 'rename' })}>
+                <PencilIcon aria-hidden="true" />
+                Rename
+              </button>
+              <button type="button" className="button button--danger-quiet" onClick={() => setDialog({ kind: 'delete' })}>
+                <TrashIcon aria-hidden="true" />
+                Delete
+              </button>
+              <button
+                type="button"
+                className="icon-button icon-button--bordered"
+                onClick={refresh}
+                aria-disabled={isFetching}
+                aria-label="Refresh"
+                title="Refresh"
+              >
+                <RefreshIcon aria-hidden="true" className={isFetching ? 'spin' : undefined} />
+              </button>
+            </>
+          )
+        }
+      />
+      {body}
+      {dialog?.kind === 'add' && data && (
+        <AddInstanceDialog stack={name} taken={data.instances.map((instance) => instance.name)} onClose={close} />
+      )}
+      {dialog?.kind === 'rename' && <RenameStackDialog name={name} onClose={close} />}
+      {dialog?.kind === 'delete' && <DeleteStackDialog name={name} instances={data?.instances.length ?? 0} onClose={close} />}
+      {dialog?.kind === 'remove' && <RemoveInstanceDialog stack={name} name={dialog.instance.name} onClose={close} />}
+    </div>
+  );
+}

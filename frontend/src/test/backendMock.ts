@@ -1,0 +1,29 @@
+import { vi } from 'vitest';
+
+/**
+ * Every call of src/lib/backend as a vi.fn(), for
+ *   vi.mock('@/lib/backend', async () => (await import('@/test/backendMock')).backendMock());
+ * Tests give each the answers they need with vi.mocked(stacks.get).mockResolvedValue(...).
+ */
+export function backendMock() {
+  return {
+    system: { health: vi.fn(), version: vi.fn() },
+    stacks: {
+      list: vi.fn(),
+      create: vi.fn(),
+      get: vi.fn(),
+      rename: vi.fn(),
+      delete: vi.fn(),
+      compose: vi.fn(),
+    },
+    templates: { list: vi.fn(), get: vi.fn(), save: vi.fn(), clone: vi.fn(), delete: vi.fn() },
+    instances: {
+      add: vi.fn(),
+      remove: vi.fn(),
+      get: vi.fn(),
+      setOverrides: vi.fn(),
+      setField: vi.fn(),
+      unsetField: vi.fn(),
+    },
+  };
+}
