@@ -14,10 +14,15 @@ import (
 	"github.com/devarch/devarch/backend/store"
 )
 
-// SyncCatalog installs the binary's built-in templates (new ones added, older stored
+// SyncCatalog runs the start-up housekeeping: it installs the binary's built-in templates (new ones added, older stored
 // versions updated, custom templates untouched). It runs at every start; it writes only
 // when something changed.
 func (s *Service) SyncCatalog(ctx context.Context) (store.SyncResult, error) {
+	// Runs a crashed process left "running" are marked interrupted first, so history and
+	// the stack pages show the truth from the start.
+	if _, err := s.Store.MarkInterrupted(ctx); err != nil {
+		return store.SyncResult{}, err
+	}
 	builtins, err := catalog.Builtins()
 	if err != nil {
 		return store.SyncResult{}, model.Wrap(model.KindInternal, err, "the built-in templates are broken", err.Error())

@@ -305,3 +305,22 @@ func (s *Store) CheckUnlocked(ctx context.Context, stack string) error {
 	_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock($1, $2::int)`, stackLockClass, stackID)
 	return interpret(err, "stack lock")
 }
+
+// MarkInterrupted records as interrupted every run whose holder's connection is gone (a
+// crash or kill -9 mid-apply), and their plans. Called at start so history shows the truth
+// before anyone takes the lock again.
+func (s *Store) MarkInterrupted(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.tx(ctx, "runs", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE applies a SET status = 'interrupted', finished_at = now()
+			WHERE a.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = a.backend_pid)`)
+		if err != nil {
+			return err
+		}
+		n = tag.RowsAffected()
+		_, err = tx.Exec(ctx, `UPDATE plans p SET status = 'interrupted' WHERE p.status = 'applying'
+			AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id AND a.status = 'running')`)
+		return err
+	})
+	return n, err
+}

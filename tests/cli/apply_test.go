@@ -285,6 +285,11 @@ func TestApply_Kill9ThenPlanAndApplyAgain(t *testing.T) {
 	for _, p := range composeProcs("devarch-ap7") {
 		_ = syscall.Kill(p, syscall.SIGKILL) // kill -9 leaves the child; a crash would too
 	}
+	// The next start (any command) marks the killed run interrupted.
+	r := mustRun(t, a.env, "devarch", "history", "ap7", "--json")
+	if !strings.Contains(r.stdout, `"status": "interrupted"`) {
+		t.Fatalf("the killed run must be marked interrupted at the next start: %s", r.stdout)
+	}
 	// The sick instance goes: then plan and apply work again, the lock being free.
 	mustRun(t, a.env, "devarch", "instance", "remove", "ap7", "sick")
 	out, _ := a.plan("ap7")
@@ -292,7 +297,7 @@ func TestApply_Kill9ThenPlanAndApplyAgain(t *testing.T) {
 		t.Fatalf("the plan shows the truth (the half-applied sick container goes):\n%s", out)
 	}
 	mustRun(t, a.env, "devarch", "apply", "ap7", "--yes")
-	r := mustRun(t, a.env, "devarch", "history", "ap7", "--json")
+	r = mustRun(t, a.env, "devarch", "history", "ap7", "--json")
 	if !strings.Contains(r.stdout, `"status": "interrupted"`) || !strings.Contains(r.stdout, `"status": "succeeded"`) {
 		t.Fatalf("the killed run is marked interrupted, the next one succeeded: %s", r.stdout)
 	}
