@@ -96,7 +96,7 @@ type InstanceSummary struct {
 	PortsOrigin   string   `json:"portsOrigin"`
 	// Overridden lists the field paths the instance overrides ("image", "environment.APP_ENV").
 	Overridden []string `json:"overridden"`
-	Status     string   `json:"status"` // running, exited, created, missing, ...
+	Status     string   `json:"status"` // running, exited, created, unhealthy, "not created", unknown
 }
 
 // EffectiveField is one field of an instance's effective configuration.
