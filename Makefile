@@ -7,7 +7,7 @@ LDFLAGS := -X github.com/devarch/devarch/backend/version.Version=$(VERSION)
 DESKTOP_TAGS := desktop,production,webkit2_41
 WAILS := $(GO) tool -modfile=tools/go.mod wails
 
-.PHONY: help deps engine frontend build cli run test test-go test-frontend test-e2e bench bindings wails-build clean
+.PHONY: help deps engine frontend build cli run test test-go test-frontend test-e2e test-wails-build bench bindings wails-build clean
 
 help:
 	@echo "make run    install what is missing, build, and open DevArch"
@@ -39,7 +39,7 @@ run: deps engine build
 	./build/bin/devarch
 
 test: deps engine frontend
-	$(MAKE) test-go test-frontend test-e2e
+	$(MAKE) test-go test-frontend test-e2e test-wails-build
 
 test-go:
 	$(GO) test ./... -count=1 -timeout 40m
@@ -49,6 +49,11 @@ test-frontend: frontend/node_modules
 
 test-e2e:
 	E2E_SKIP_BUILD=1 tests/e2e/run.sh
+
+# Proves the Wails CLI build path (tools module) still works: builds and runs the binary.
+test-wails-build: frontend
+	$(WAILS) build -s -tags webkit2_41 -o devarch-wails
+	./build/bin/devarch-wails version
 
 bench:
 	$(GO) test ./bench -run '^$$' -bench . -benchtime 10x -count 3
