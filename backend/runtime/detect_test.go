@@ -128,7 +128,7 @@ func dockerOnPath(t *testing.T) {
 		return
 	}
 	if eng := runtimetest.RequireEngine(t); eng.Name != runtime.Docker {
-		t.Skip("the engine here is not docker")
+		runtimetest.Missing(t, "docker as the container engine")
 	}
 }
 
@@ -215,7 +215,7 @@ func TestDetect_PermissionDenied(t *testing.T) {
 	t.Parallel()
 	eng := runtimetest.RequireEngine(t)
 	if eng.Name != runtime.Docker {
-		t.Skip("the engine here is not docker")
+		runtimetest.Missing(t, "docker as the container engine")
 	}
 	if os.Geteuid() != 0 {
 		// A regular user cannot become nobody, but permissions bind them too: a socket of
@@ -238,10 +238,10 @@ func TestDetect_PermissionDenied(t *testing.T) {
 	}
 	runuser, err := exec.LookPath("runuser")
 	if err != nil {
-		t.Skip("runuser is not installed")
+		runtimetest.Missing(t, "runuser (util-linux)")
 	}
 	if _, err := user.Lookup("nobody"); err != nil {
-		t.Skip("no user nobody")
+		runtimetest.Missing(t, "the user nobody")
 	}
 	asNobody := func(argv []string) []string {
 		return append([]string{runuser, "-u", "nobody", "--"}, argv...)
@@ -256,7 +256,7 @@ func TestDetect_PermissionDenied(t *testing.T) {
 	})
 	me := asModelError(t, err, model.KindEngineUnavailable)
 	if me.Summary == "the Docker daemon is not running" && strings.Contains(me.Detail, "tcp://") {
-		t.Skip("DOCKER_HOST points at a TCP daemon, which has no socket permissions")
+		runtimetest.Missing(t, "a local unix-socket docker daemon (DOCKER_HOST points at TCP, which has no socket permissions)")
 	}
 	if me.Summary != "permission denied on the Docker socket" {
 		t.Fatalf("Summary = %q (detail %q), want permission denied", me.Summary, me.Detail)
