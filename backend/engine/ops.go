@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"sort"
 
@@ -25,6 +26,9 @@ const (
 func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink) error {
 	if sink == nil {
 		sink = discard()
+	}
+	if op != OpStart && op != OpStop && op != OpDown {
+		return model.Invalid("operation", fmt.Sprintf("unknown operation %q", op), "Use start, stop or down.")
 	}
 	rs, err := s.Resolve(ctx, stack)
 	if err != nil {

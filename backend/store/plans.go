@@ -202,6 +202,9 @@ func (s *Store) lockedError(ctx context.Context, stack string, stackID int64) er
 func (l *StackLock) Finish(ctx context.Context, status string, results any, stderr string, planID *int64, planStatus string, applied []AppliedInstance, replaceApplied bool) error {
 	defer l.Release(ctx)
 	res, _ := json.Marshal(results)
+	if string(res) == "null" {
+		res = []byte("[]") // the column holds an array: a run refused before any action has none
+	}
 	return pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE applies SET status = $2, finished_at = now(), results = $3, stderr_excerpt = $4 WHERE id = $1`,
 			l.RunID, status, res, stderr); err != nil {

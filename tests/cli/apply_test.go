@@ -340,3 +340,17 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// A refused or failed run is recorded with its status and stderr, not left "running".
+func TestApply_FailedRunsRecorded(t *testing.T) {
+	a := newApplyEnv(t)
+	a.stack("ap8", "app:t-idle")
+	r := run(t, a.env, "devarch", "start", "ap8") // never applied: no container to start
+	if r.code != 1 {
+		t.Fatalf("start of a never-applied stack must fail: %+v", r)
+	}
+	r = mustRun(t, a.env, "devarch", "history", "ap8", "--json")
+	if !strings.Contains(r.stdout, `"status": "failed"`) || !strings.Contains(r.stdout, "no container to start") {
+		t.Fatalf("the failed start must be recorded with its stderr: %s", r.stdout)
+	}
+}

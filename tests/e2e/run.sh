@@ -74,7 +74,7 @@ WORK="$(mktemp -d /tmp/devarch-e2e.XXXXXX)"
 # DEVARCH_HOME through this directory.
 chmod 0755 "$WORK"
 mkdir -p "$WORK/home" "$WORK/config" "$WORK/cache" "$WORK/data" "$WORK/state" "$WORK/devarch"
-mkdir -m 0700 "$WORK/runtime"
+mkdir -m 0700 "$WORK/runtime" "$WORK/keys"
 chmod 0755 "$WORK/devarch"
 APP_LOG="$OUT/app.log"
 : >"$APP_LOG"
@@ -179,10 +179,12 @@ trap 'RC=130; exit 130' INT TERM
 log "starting app on $BASE_URL (DEVARCH_HOME=$WORK/devarch)"
 # The app and the specs share one private environment, so a spec that runs the binary's CLI
 # (DEVARCH_E2E_BIN) sees the same data home as the window.
+# The private session bus has no Secret Service (no keychain): secrets use the documented
+# opt-in master-key file instead (docs/secrets.md).
 APP_ENV=(HOME="$WORK/home"
   XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache" XDG_DATA_HOME="$WORK/data"
   XDG_STATE_HOME="$WORK/state" XDG_RUNTIME_DIR="$WORK/runtime"
-  DEVARCH_HOME="$WORK/devarch")
+  DEVARCH_HOME="$WORK/devarch" DEVARCH_MASTER_KEY_FILE="$WORK/keys/master.key")
 env "${APP_ENV[@]}" NO_AT_BRIDGE=1 \
   setsid -w bash -c 'echo $$ >"$0"; exec "$@"' "$WORK/pgid" \
   xvfb-run -a -s '-screen 0 1280x900x24' \
@@ -213,14 +215,34 @@ log "app answers on $BASE_URL"
 
 # ---- run the specs ----
 cd "$E2E_DIR"
-if [ $# -gt 0 ]; then specs=("$@"); else specs=(specs/*.spec.mjs); fi
+# health.spec.mjs expects a fresh install, so it runs first, then the others in name order.
+# node --test sorts the files it is given, so each spec gets its own run, in this order.
+if [ $# -gt 0 ]; then
+  specs=("$@")
+else
+  specs=()
+  [ -f specs/health.spec.mjs ] && specs+=(specs/health.spec.mjs)
+  for spec in specs/*.spec.mjs; do
+    [ "$spec" = specs/health.spec.mjs ] || specs+=("$spec")
+  done
+fi
 set +e
-env "${APP_ENV[@]}" \
-  DEVARCH_E2E_URL="$BASE_URL" \
-  DEVARCH_E2E_OUT="$OUT" \
-  DEVARCH_E2E_SCREENSHOTS="$OUT/screenshots" \
-  DEVARCH_E2E_CHROMIUM="$CHROMIUM" \
-  DEVARCH_E2E_BIN="$OUT/$APP_NAME" \
-  node --test --test-concurrency=1 --test-reporter=spec "${specs[@]}"
-RC=$?
+failed=()
+for spec in "${specs[@]}"; do
+  env "${APP_ENV[@]}" \
+    DEVARCH_E2E_URL="$BASE_URL" \
+    DEVARCH_E2E_OUT="$OUT" \
+    DEVARCH_E2E_SCREENSHOTS="$OUT/screenshots" \
+    DEVARCH_E2E_CHROMIUM="$CHROMIUM" \
+    DEVARCH_E2E_BIN="$OUT/$APP_NAME" \
+    node --test --test-concurrency=1 --test-reporter=spec "$spec"
+  rc=$?
+  [ "$rc" -eq 0 ] || failed+=("$spec")
+done
 set -e
+if [ ${#failed[@]} -gt 0 ]; then
+  log "failed specs: ${failed[*]}"
+  RC=1
+else
+  RC=0
+fi

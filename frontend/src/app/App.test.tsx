@@ -8,9 +8,10 @@ import { healthyReport } from '@/test/fixtures';
 import { renderWithApp } from '@/test/render';
 import { App } from './App';
 
-vi.mock('@/lib/backend', () => ({
+vi.mock('@/lib/backend', async () => ({
   stacks: { list: vi.fn() },
   system: { health: vi.fn(), version: vi.fn() },
+  events: (await import('@/test/events')).fakeEvents(),
 }));
 
 beforeEach(() => {

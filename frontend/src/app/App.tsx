@@ -1,9 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { Toaster } from '@/components/toast';
 import { InstancePage } from '@/features/instances/components/InstancePage';
+import { PlanPage } from '@/features/plans/components/PlanPage';
 import { ComposePage } from '@/features/stacks/components/ComposePage';
 import { StackPage } from '@/features/stacks/components/StackPage';
 import { StacksPage } from '@/features/stacks/components/StacksPage';
+import { useLiveStatus } from '@/features/stacks/hooks/useLiveStatus';
 import { StatusBar } from '@/features/system/components/StatusBar';
 import { SystemPage } from '@/features/system/components/SystemPage';
 import { useRefetchFailedWhenReady } from '@/features/system/hooks/useRefetchFailedWhenReady';
@@ -25,6 +27,8 @@ function titleFor(location: AppLocation): string {
           return `${location.stack} · Stacks`;
         case 'compose':
           return `Compose · ${location.stack}`;
+        case 'plan':
+          return `Plan · ${location.stack}`;
         case 'instance':
           return `${location.instance} · ${location.stack}`;
       }
@@ -45,6 +49,8 @@ function Page({ location }: { location: AppLocation }) {
           return <StackPage key={location.stack} name={location.stack} />;
         case 'compose':
           return <ComposePage key={location.stack} stack={location.stack} />;
+        case 'plan':
+          return <PlanPage key={location.stack} stack={location.stack} />;
         case 'instance':
           return <InstancePage key={`${location.stack}/${location.instance}`} stack={location.stack} name={location.instance} />;
       }
@@ -55,6 +61,7 @@ export function App() {
   const location = useAppLocation();
   const key = locationKey(location);
   useRefetchFailedWhenReady();
+  useLiveStatus();
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeHref, instanceHref, locationFromHash, routeFromHash, stackHref } from './routes';
+import { composeHref, instanceHref, locationFromHash, planHref, routeFromHash, stackHref } from './routes';
 
 describe('routes', () => {
   it('reads the sections', () => {
@@ -12,6 +12,8 @@ describe('routes', () => {
   it('reads stack, compose and instance pages and round-trips their hrefs', () => {
     expect(locationFromHash(stackHref('shop'))).toEqual({ route: 'stacks', page: 'stack', stack: 'shop' });
     expect(locationFromHash(composeHref('shop'))).toEqual({ route: 'stacks', page: 'compose', stack: 'shop' });
+    expect(locationFromHash(planHref('shop'))).toEqual({ route: 'stacks', page: 'plan', stack: 'shop' });
+    expect(planHref('shop')).toBe('#/stacks/shop/plan');
     expect(locationFromHash(instanceHref('shop', 'web'))).toEqual({
       route: 'stacks',
       page: 'instance',

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
  *   #/stacks                          the stacks list
  *   #/stacks/NAME                     one stack
  *   #/stacks/NAME/compose             its generated compose file
+ *   #/stacks/NAME/plan                its plan (what apply would change), and applying it
  *   #/stacks/NAME/instances/INSTANCE  the instance editor
  *   #/templates                       the template catalog
  *   #/system                          health and version
@@ -19,6 +20,7 @@ export type AppLocation =
   | { route: 'stacks'; page: 'list' }
   | { route: 'stacks'; page: 'stack'; stack: string }
   | { route: 'stacks'; page: 'compose'; stack: string }
+  | { route: 'stacks'; page: 'plan'; stack: string }
   | { route: 'stacks'; page: 'instance'; stack: string; instance: string }
   | { route: 'templates'; page: 'list' }
   | { route: 'system'; page: 'list' };
@@ -37,6 +39,7 @@ export function locationFromHash(hash: string): AppLocation {
   if (name === 'stacks' && rest.length > 0) {
     const [stack, sub, instance] = rest;
     if (sub === 'compose' && rest.length === 2) return { route: 'stacks', page: 'compose', stack };
+    if (sub === 'plan' && rest.length === 2) return { route: 'stacks', page: 'plan', stack };
     if (sub === 'instances' && instance && rest.length === 3) return { route: 'stacks', page: 'instance', stack, instance };
     if (rest.length === 1) return { route: 'stacks', page: 'stack', stack };
     return { route: 'stacks', page: 'list' };
@@ -60,6 +63,10 @@ export function stackHref(stack: string): string {
 
 export function composeHref(stack: string): string {
   return `${stackHref(stack)}/compose`;
+}
+
+export function planHref(stack: string): string {
+  return `${stackHref(stack)}/plan`;
 }
 
 export function instanceHref(stack: string, instance: string): string {

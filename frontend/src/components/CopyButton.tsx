@@ -22,8 +22,21 @@ async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error('The clipboard is not available');
 }
 
-/** Copies text; says "Copied" for a moment (announced politely). */
-export function CopyButton({ text, label = 'Copy', className = '' }: { text: string; label?: string; className?: string }) {
+/**
+ * Copies text; says "Copied" for a moment (announced politely). iconOnly shows just the icon
+ * (the words stay for screen readers and as the tooltip).
+ */
+export function CopyButton({
+  text,
+  label = 'Copy',
+  className = '',
+  iconOnly = false,
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+  iconOnly?: boolean;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -33,7 +46,8 @@ export function CopyButton({ text, label = 'Copy', className = '' }: { text: str
   return (
     <button
       type="button"
-      className={`button ${className}`.trim()}
+      className={`${iconOnly ? 'icon-button' : 'button'} ${className}`.trim()}
+      title={iconOnly ? label : undefined}
       onClick={() => {
         copyText(text).then(
           () => setState('copied'),
@@ -42,7 +56,9 @@ export function CopyButton({ text, label = 'Copy', className = '' }: { text: str
       }}
     >
       {state === 'copied' ? <CheckIcon aria-hidden="true" /> : <CopyIcon aria-hidden="true" />}
-      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>
+      <span aria-live="polite" className={iconOnly ? 'visually-hidden' : undefined}>
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
+      </span>
     </button>
   );
 }

@@ -6,12 +6,31 @@ export interface TabDef {
   content: ReactNode;
 }
 
+interface TabsProps {
+  label: string;
+  tabs: TabDef[];
+  initial?: string;
+  /** Controlled: the active tab's id, with onActiveChange (e.g. a button elsewhere opens a tab). */
+  active?: string;
+  onActiveChange?: (id: string) => void;
+  /**
+   * Render only the active panel's content. For panels that must not outlive being hidden
+   * (a revealed secret) or that should load only when shown.
+   */
+  unmountInactive?: boolean;
+}
+
 /**
- * ARIA tabs: arrow keys, Home and End move between tabs (roving tabindex). Every panel stays
- * mounted (hidden when inactive), so unsaved edits survive switching tabs.
+ * ARIA tabs: arrow keys, Home and End move between tabs (roving tabindex). By default every
+ * panel stays mounted (hidden when inactive), so unsaved edits survive switching tabs.
  */
-export function Tabs({ label, tabs, initial }: { label: string; tabs: TabDef[]; initial?: string }) {
-  const [active, setActive] = useState(initial ?? tabs[0]?.id);
+export function Tabs({ label, tabs, initial, active: controlled, onActiveChange, unmountInactive = false }: TabsProps) {
+  const [own, setOwn] = useState(initial ?? tabs[0]?.id);
+  const active = controlled ?? own;
+  const setActive = (id: string) => {
+    setOwn(id);
+    onActiveChange?.(id);
+  };
   const base = useId();
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
 
@@ -49,6 +68,7 @@ export function Tabs({ label, tabs, initial }: { label: string; tabs: TabDef[]; 
             aria-selected={tab.id === active}
             aria-controls={`${base}-panel-${tab.id}`}
             tabIndex={tab.id === active ? 0 : -1}
+            data-tab={tab.id}
             onClick={() => setActive(tab.id)}
             onKeyDown={(event) => onKeyDown(event, index)}
           >
@@ -65,7 +85,7 @@ export function Tabs({ label, tabs, initial }: { label: string; tabs: TabDef[]; 
           aria-labelledby={`${base}-tab-${tab.id}`}
           hidden={tab.id !== active}
         >
-          {tab.content}
+          {(!unmountInactive || tab.id === active) && tab.content}
         </div>
       ))}
     </div>

@@ -160,3 +160,95 @@ export const ChevronRightIcon = (props: IconProps) => (
     <path d="m9 6 6 6-6 6" />
   </Svg>
 );
+
+export const PlayIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M7 4.5v15l12-7.5-12-7.5Z" />
+  </Svg>
+);
+
+export const StopIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <rect x="6" y="6" width="12" height="12" rx="1.5" />
+  </Svg>
+);
+
+/** Down: containers and network go away. */
+export const PowerIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M12 3v8" />
+    <path d="M6.4 6.6a8 8 0 1 0 11.2 0" />
+  </Svg>
+);
+
+export const HistoryIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M3 12a9 9 0 1 0 2.64-6.36L3 8.3" />
+    <path d="M3 3v5.3h5.3" />
+    <path d="M12 7.5V12l3 2" />
+  </Svg>
+);
+
+/** The plan: a list being checked off. */
+export const PlanIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M9 6h11M9 12h11M9 18h11" />
+    <path d="m3.5 6 1 1 2-2M3.5 12l1 1 2-2M3.5 18l1 1 2-2" />
+  </Svg>
+);
+
+export const LockIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <rect x="5" y="11" width="14" height="9" rx="2" />
+    <path d="M8 11V8a4 4 0 0 1 8 0v3" />
+  </Svg>
+);
+
+export const EyeIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M2.5 12S6 5.5 12 5.5 21.5 12 21.5 12 18 18.5 12 18.5 2.5 12 2.5 12Z" />
+    <circle cx="12" cy="12" r="3" />
+  </Svg>
+);
+
+export const EyeOffIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M10.6 5.6A9.6 9.6 0 0 1 12 5.5c6 0 9.5 6.5 9.5 6.5a17 17 0 0 1-2.6 3.4M6.6 6.6C4 8.3 2.5 12 2.5 12S6 18.5 12 18.5c1.9 0 3.5-.6 4.9-1.5" />
+    <path d="M9.9 9.9a3 3 0 0 0 4.2 4.2" />
+    <path d="m3 3 18 18" />
+  </Svg>
+);
+
+export const KeyIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <circle cx="8" cy="15" r="4" />
+    <path d="m10.8 12.2 8.7-8.7M16 7l2.5 2.5M14 9l2 2" />
+  </Svg>
+);
+
+/** Generate: a spark of something new. */
+export const SparkleIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M12 3.5 13.8 10 20.5 12l-6.7 2L12 20.5 10.2 14 3.5 12l6.7-2L12 3.5Z" />
+  </Svg>
+);
+
+export const CircleCheckIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="m8 12.5 2.8 2.8L16.5 9.5" />
+  </Svg>
+);
+
+export const CircleXIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="m9 9 6 6M15 9l-6 6" />
+  </Svg>
+);
+
+export const TextIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M4 6h16M4 10h16M4 14h10M4 18h7" />
+  </Svg>
+);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { instances, stacks, system, templates } from './backend';
+import { events, instances, plans, secrets, stacks, subscribe, system, templates } from './backend';
 import { AppError } from './errors';
 
 function installBridge(bindings: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>) {
@@ -8,7 +8,26 @@ function installBridge(bindings: Record<string, Record<string, (...args: unknown
 
 afterEach(() => {
   delete (window as { go?: unknown }).go;
+  delete (window as { runtime?: unknown }).runtime;
 });
+
+/** A stand-in for the Wails runtime's event functions, as window.runtime has them. */
+function installRuntime() {
+  const listeners = new Map<string, Set<(...data: unknown[]) => void>>();
+  const EventsOnMultiple = vi.fn((name: string, callback: (...data: unknown[]) => void) => {
+    const set = listeners.get(name) ?? new Set();
+    set.add(callback);
+    listeners.set(name, set);
+    return () => set.delete(callback);
+  });
+  (window as unknown as { runtime: unknown }).runtime = { EventsOnMultiple };
+  return {
+    EventsOnMultiple,
+    // Wails calls a listener with the emitted values as arguments.
+    emit: (name: string, ...data: unknown[]) => listeners.get(name)?.forEach((callback) => callback(...data)),
+    count: (name: string) => listeners.get(name)?.size ?? 0,
+  };
+}
 
 describe('backend', () => {
   it('calls window.go.bindings.System.Health and maps the report', async () => {
@@ -186,5 +205,112 @@ describe('backend', () => {
     });
     await expect(instances.setField('shop', 'web', 'ports', '8080')).rejects.toMatchObject({ kind: 'invalid', field: 'ports' });
   });
-});
 
+  it('maps a plan, narrowing unknown kinds by their symbol', async () => {
+    const Plan = vi.fn().mockResolvedValue({
+      id: 3,
+      stack: 'shop',
+      revision: 2,
+      text: 'x',
+      empty: false,
+      failed: false,
+      summary: { add: 1, change: 0, destroy: 1 },
+      actions: [
+        { kind: 'replace', symbol: '-/+', instance: 'web', container: 'devarch-shop-web', network: '', cause: 'config changed', changes: [{ path: 'environment.A', old: '(sensitive)', new: '(sensitive)' }] },
+        { kind: 'teleport', symbol: '-', instance: 'old', container: 'devarch-shop-old', network: '', cause: 'x', changes: null },
+      ],
+      errors: null,
+    });
+    installBridge({ Plans: { Plan } });
+    const plan = await plans.plan('shop');
+    expect(Plan).toHaveBeenCalledWith('shop');
+    expect(plan.errors).toEqual([]);
+    expect(plan.actions[0]).toEqual({
+      kind: 'replace',
+      symbol: '-/+',
+      instance: 'web',
+      container: 'devarch-shop-web',
+      network: '',
+      cause: 'config changed',
+      changes: [{ path: 'environment.A', old: '(sensitive)', new: '(sensitive)' }],
+    });
+    expect(plan.actions[1]).toMatchObject({ kind: 'remove', symbol: '-', changes: [] });
+  });
+
+  it('passes the arguments of apply, cancel, operate, status, history and the secrets calls through', async () => {
+    const bridge = {
+      Plans: {
+        Apply: vi.fn().mockResolvedValue({ planId: 3, runId: 9, results: [{ action: '+ create web', status: 'done' }] }),
+        Cancel: vi.fn().mockResolvedValue(true),
+        Operate: vi.fn().mockResolvedValue(undefined),
+        Status: vi.fn().mockResolvedValue([{ instance: 'web', container: 'devarch-shop-web', state: 'running', health: '', status: 'Up 1 second' }]),
+        History: vi.fn().mockResolvedValue(null),
+      },
+      Secrets: {
+        List: vi.fn().mockResolvedValue([{ name: 'db_password', set: false, usedBy: null, updatedAt: '' }]),
+        Set: vi.fn().mockResolvedValue(undefined),
+        Generate: vi.fn().mockResolvedValue(undefined),
+        Reveal: vi.fn().mockResolvedValue('hunter2'),
+        Delete: vi.fn().mockResolvedValue(undefined),
+      },
+    };
+    installBridge(bridge);
+    await expect(plans.apply(3)).resolves.toEqual({ planId: 3, runId: 9, results: [{ action: '+ create web', status: 'done', error: undefined }] });
+    expect(bridge.Plans.Apply).toHaveBeenCalledWith(3);
+    await expect(plans.cancel('shop')).resolves.toBe(true);
+    expect(bridge.Plans.Cancel).toHaveBeenCalledWith('shop');
+    await plans.operate('shop', 'down');
+    expect(bridge.Plans.Operate).toHaveBeenCalledWith('shop', 'down');
+    await expect(plans.status('shop')).resolves.toEqual([{ instance: 'web', container: 'devarch-shop-web', state: 'running', health: '', status: 'Up 1 second' }]);
+    await expect(plans.history('shop')).resolves.toEqual([]);
+
+    await expect(secrets.list('shop')).resolves.toEqual([{ name: 'db_password', set: false, usedBy: [], updatedAt: '' }]);
+    await secrets.set('shop', 'db_password', 'v');
+    expect(bridge.Secrets.Set).toHaveBeenCalledWith('shop', 'db_password', 'v');
+    await secrets.generate('shop', 'token');
+    expect(bridge.Secrets.Generate).toHaveBeenCalledWith('shop', 'token');
+    await expect(secrets.reveal('shop', 'db_password')).resolves.toBe('hunter2');
+    await secrets.delete('shop', 'db_password');
+    expect(bridge.Secrets.Delete).toHaveBeenCalledWith('shop', 'db_password');
+  });
+
+  it('rejects an apply refusal with its kind', async () => {
+    installBridge({ Plans: { Apply: () => Promise.reject('{"kind":"stale","summary":"the plan is stale: re-plan","field":"plan"}') } });
+    await expect(plans.apply(1)).rejects.toMatchObject({ kind: 'stale', summary: 'the plan is stale: re-plan' });
+  });
+
+  it('subscribes to backend events through the Wails runtime, and unsubscribes', () => {
+    const runtime = installRuntime();
+    const onProgress = vi.fn();
+    const onStatus = vi.fn();
+    const onOnline = vi.fn();
+    const offProgress = events.onProgress('shop', onProgress);
+    const offStatus = events.onStatusChanged(onStatus);
+    events.onEngineOnline(onOnline);
+    expect(runtime.EventsOnMultiple).toHaveBeenCalledWith('progress:shop', expect.any(Function), -1);
+
+    runtime.emit('progress:shop', [{ instance: 'web', status: 'Started', message: '', time: 't' }, null, { status: 'done', message: '1 to add' }]);
+    expect(onProgress).toHaveBeenCalledWith([
+      { instance: 'web', status: 'Started', message: '', time: 't' },
+      { instance: '', status: 'done', message: '1 to add', time: '' },
+    ]);
+    runtime.emit('status:changed', { stack: 'shop', instance: 'web', action: 'die', time: 't' });
+    runtime.emit('status:changed', { instance: 'orphan', action: 'die' });
+    expect(onStatus).toHaveBeenCalledTimes(1);
+    expect(onStatus).toHaveBeenCalledWith({ stack: 'shop', instance: 'web', action: 'die', time: 't' });
+    runtime.emit('engine:online', false);
+    expect(onOnline).toHaveBeenCalledWith(false);
+
+    offProgress();
+    offStatus();
+    expect(runtime.count('progress:shop')).toBe(0);
+    expect(runtime.count('status:changed')).toBe(0);
+  });
+
+  it('subscribes to nothing, without failing, when the runtime is not in the page', () => {
+    const handler = vi.fn();
+    const off = subscribe('status:changed', handler);
+    expect(typeof off).toBe('function');
+    expect(() => off()).not.toThrow();
+  });
+});

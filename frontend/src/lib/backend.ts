@@ -3,14 +3,20 @@
  *  - fails fast with kind "unavailable" when the Go bridge is not in the page,
  *  - turns any rejection into an AppError (see ./errors.ts),
  *  - maps the generated models onto the UI types in ./types.ts.
+ * Backend events (apply progress, live container status) are subscribed to here too: see
+ * `events` at the end.
  */
 import * as InstancesBinding from '../../wailsjs/go/bindings/Instances';
+import * as PlansBinding from '../../wailsjs/go/bindings/Plans';
+import * as SecretsBinding from '../../wailsjs/go/bindings/Secrets';
 import * as StacksBinding from '../../wailsjs/go/bindings/Stacks';
 import * as SystemBinding from '../../wailsjs/go/bindings/System';
 import * as TemplatesBinding from '../../wailsjs/go/bindings/Templates';
 import type { bindings } from '../../wailsjs/go/models';
+import { EventsOn } from '../../wailsjs/runtime/runtime';
 import { AppError, problemFrom, toAppError } from './errors';
 import type {
+  ApplyOutcome,
   Check,
   CheckStatus,
   ComposePreview,
@@ -18,11 +24,21 @@ import type {
   FieldKind,
   Health,
   InstanceDetail,
+  InstanceState,
   InstanceSummary,
   Origin,
+  PlanAction,
+  PlanActionKind,
+  PlanSymbol,
+  PlanView,
+  ProgressEvent,
+  RunSummary,
+  SecretSummary,
   StackDetail,
+  StackOperation,
   StackStatus,
   StackSummary,
+  StatusChange,
   TemplateDetail,
   TemplateSummary,
   VersionInfo,
@@ -277,5 +293,216 @@ export const instances = {
   /** Drops an override: the field goes back to the template's value. */
   async unsetField(stack: string, name: string, path: string): Promise<InstanceDetail> {
     return toInstanceDetail(await call('Instances', 'UnsetField', () => InstancesBinding.UnsetField(stack, name, path)));
+  },
+};
+
+const ACTION_KINDS: readonly PlanActionKind[] = ['create', 'update', 'replace', 'remove', 'create-network', 'remove-network'];
+const SYMBOLS: Record<PlanActionKind, PlanSymbol> = {
+  create: '+',
+  'create-network': '+',
+  update: '~',
+  replace: '-/+',
+  remove: '-',
+  'remove-network': '-',
+};
+
+/** An unknown kind from a newer backend reads by its symbol (the safest guess is a change). */
+function toPlanAction(raw: bindings.PlanAction): PlanAction {
+  let kind = raw.kind as PlanActionKind;
+  if (!ACTION_KINDS.includes(kind)) {
+    kind = raw.symbol === '+' ? 'create' : raw.symbol === '-' ? 'remove' : raw.symbol === '-/+' ? 'replace' : 'update';
+  }
+  return {
+    kind,
+    symbol: SYMBOLS[kind],
+    instance: raw.instance ?? '',
+    container: raw.container ?? '',
+    network: raw.network ?? '',
+    cause: raw.cause ?? '',
+    changes: (raw.changes ?? []).map((change) => ({ path: change.path ?? '', old: change.old ?? '', new: change.new ?? '' })),
+  };
+}
+
+function toPlanView(raw: bindings.PlanView): PlanView {
+  return {
+    id: raw.id,
+    stack: raw.stack ?? '',
+    revision: raw.revision ?? 0,
+    text: raw.text ?? '',
+    empty: Boolean(raw.empty),
+    failed: Boolean(raw.failed),
+    summary: { add: raw.summary?.add ?? 0, change: raw.summary?.change ?? 0, destroy: raw.summary?.destroy ?? 0 },
+    actions: (raw.actions ?? []).map(toPlanAction),
+    errors: strings(raw.errors),
+  };
+}
+
+function toApplyOutcome(raw: bindings.ApplyOutcome): ApplyOutcome {
+  return {
+    planId: raw.planId ?? 0,
+    runId: raw.runId ?? 0,
+    results: (raw.results ?? []).map((result) => ({
+      action: result.action ?? '',
+      status: result.status ?? '',
+      error: result.error || undefined,
+    })),
+  };
+}
+
+function toInstanceState(raw: bindings.InstanceState): InstanceState {
+  return {
+    instance: raw.instance,
+    container: raw.container ?? '',
+    state: raw.state || 'unknown',
+    health: raw.health ?? '',
+    status: raw.status ?? '',
+  };
+}
+
+function toRunSummary(raw: bindings.RunSummary): RunSummary {
+  return {
+    id: raw.id,
+    planId: raw.planId ?? 0,
+    operation: raw.operation ?? '',
+    status: raw.status ?? '',
+    startedBy: raw.startedBy ?? '',
+    startedAt: raw.startedAt ?? '',
+    finishedAt: raw.finishedAt ?? '',
+    stderr: raw.stderr ?? '',
+  };
+}
+
+function toSecretSummary(raw: bindings.SecretSummary): SecretSummary {
+  return { name: raw.name, set: Boolean(raw.set), usedBy: strings(raw.usedBy), updatedAt: raw.updatedAt ?? '' };
+}
+
+export const plans = {
+  /** Computes and stores a plan (refused while an apply holds the stack's lock). */
+  async plan(stack: string): Promise<PlanView> {
+    return toPlanView(await call('Plans', 'Plan', () => PlansBinding.Plan(stack)));
+  },
+
+  /**
+   * Executes a stored plan; resolves when the apply ends. Meanwhile `progress:<stack>`
+   * events arrive (events.onProgress). Rejects with kind stale, locked, conflict (applied
+   * already), invalid (the plan has errors) or canceled.
+   */
+  async apply(planId: number): Promise<ApplyOutcome> {
+    return toApplyOutcome(await call('Plans', 'Apply', () => PlansBinding.Apply(planId)));
+  },
+
+  /** Stops the stack's apply or operation started from this window; false when none runs. */
+  async cancel(stack: string): Promise<boolean> {
+    return Boolean(await call('Plans', 'Cancel', () => PlansBinding.Cancel(stack)));
+  },
+
+  /** start, stop or down, with progress events like apply; refused while the stack is locked. */
+  async operate(stack: string, operation: StackOperation): Promise<void> {
+    await call('Plans', 'Operate', () => PlansBinding.Operate(stack, operation));
+  },
+
+  async status(stack: string): Promise<InstanceState[]> {
+    const rows = await call('Plans', 'Status', () => PlansBinding.Status(stack));
+    return (rows ?? []).map(toInstanceState);
+  },
+
+  /** The stack's runs, newest first. */
+  async history(stack: string): Promise<RunSummary[]> {
+    const rows = await call('Plans', 'History', () => PlansBinding.History(stack));
+    return (rows ?? []).map(toRunSummary);
+  },
+};
+
+export const secrets = {
+  /** Names, users and last change; never values. Referenced but unset secrets are listed with set false. */
+  async list(stack: string): Promise<SecretSummary[]> {
+    const rows = await call('Secrets', 'List', () => SecretsBinding.List(stack));
+    return (rows ?? []).map(toSecretSummary);
+  },
+
+  async set(stack: string, name: string, value: string): Promise<void> {
+    await call('Secrets', 'Set', () => SecretsBinding.Set(stack, name, value));
+  },
+
+  /** Stores a strong random value (not returned: reveal shows it). */
+  async generate(stack: string, name: string): Promise<void> {
+    await call('Secrets', 'Generate', () => SecretsBinding.Generate(stack, name));
+  },
+
+  /** The plaintext, for an explicit reveal. Callers keep it in component state only. */
+  async reveal(stack: string, name: string): Promise<string> {
+    return (await call('Secrets', 'Reveal', () => SecretsBinding.Reveal(stack, name))) ?? '';
+  },
+
+  /** Refused (kind conflict, the summary names the users) while referenced. */
+  async delete(stack: string, name: string): Promise<void> {
+    await call('Secrets', 'Delete', () => SecretsBinding.Delete(stack, name));
+  },
+};
+
+/* ---------- Events ---------- */
+
+export type Unsubscribe = () => void;
+
+type RuntimeWindow = Window & { runtime?: { EventsOnMultiple?: unknown } };
+
+/**
+ * Listens to a backend event; returns the function that stops listening. Without the Wails
+ * runtime in the page (tests, a plain browser) nothing ever arrives and nothing fails.
+ */
+export function subscribe(event: string, handler: (...data: unknown[]) => void): Unsubscribe {
+  if (typeof (window as RuntimeWindow).runtime?.EventsOnMultiple !== 'function') return () => {};
+  try {
+    const off = EventsOn(event, handler);
+    return typeof off === 'function' ? off : () => {};
+  } catch {
+    return () => {};
+  }
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
+function toProgressEvent(raw: unknown): ProgressEvent | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const record = raw as Record<string, unknown>;
+  return {
+    instance: text(record.instance),
+    status: text(record.status),
+    message: text(record.message),
+    time: text(record.time),
+  };
+}
+
+function toStatusChange(raw: unknown): StatusChange | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const record = raw as Record<string, unknown>;
+  const stack = text(record.stack);
+  if (!stack) return undefined;
+  return { stack, instance: text(record.instance), action: text(record.action), time: text(record.time) };
+}
+
+export const events = {
+  /** Batches of progress of the stack's running apply or operation (at most every 100 ms). */
+  onProgress(stack: string, handler: (batch: ProgressEvent[]) => void): Unsubscribe {
+    return subscribe(`progress:${stack}`, (payload) => {
+      const list = Array.isArray(payload) ? payload : [payload];
+      const batch = list.map(toProgressEvent).filter((event): event is ProgressEvent => event !== undefined);
+      if (batch.length > 0) handler(batch);
+    });
+  },
+
+  /** Any DevArch container changing state, wherever the change was made. */
+  onStatusChanged(handler: (change: StatusChange) => void): Unsubscribe {
+    return subscribe('status:changed', (payload) => {
+      const change = toStatusChange(payload);
+      if (change) handler(change);
+    });
+  },
+
+  /** The engine's event stream (re)connected (true) or dropped (false). */
+  onEngineOnline(handler: (online: boolean) => void): Unsubscribe {
+    return subscribe('engine:online', (payload) => handler(Boolean(payload)));
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRelativeTime } from './format';
+import { formatClock, formatDuration, formatRelativeTime } from './format';
 
 describe('formatRelativeTime', () => {
   const now = new Date('2025-06-01T12:00:00Z');
@@ -14,5 +14,27 @@ describe('formatRelativeTime', () => {
   it('shows a dash for a missing or broken timestamp', () => {
     expect(formatRelativeTime('', now)).toBe('—');
     expect(formatRelativeTime('not a date', now)).toBe('—');
+  });
+});
+
+describe('formatDuration', () => {
+  it('picks a unit a person reads at a glance', () => {
+    expect(formatDuration('2025-06-01T12:00:00.000Z', '2025-06-01T12:00:00.850Z')).toBe('850 ms');
+    expect(formatDuration('2025-06-01T12:00:00Z', '2025-06-01T12:00:11Z')).toBe('11 s');
+    expect(formatDuration('2025-06-01T12:00:00Z', '2025-06-01T12:03:05Z')).toBe('3 min 5 s');
+    expect(formatDuration('2025-06-01T12:00:00Z', '2025-06-01T12:02:00Z')).toBe('2 min');
+    expect(formatDuration('2025-06-01T12:00:00Z', '2025-06-01T14:04:00Z')).toBe('2 h 4 min');
+  });
+  it('is empty without both ends', () => {
+    expect(formatDuration('2025-06-01T12:00:00Z', '')).toBe('');
+    expect(formatDuration('x', '2025-06-01T12:00:00Z')).toBe('');
+    expect(formatDuration('2025-06-01T12:00:10Z', '2025-06-01T12:00:00Z')).toBe('');
+  });
+});
+
+describe('formatClock', () => {
+  it('shows a wall-clock time with seconds', () => {
+    expect(formatClock('2025-06-01T12:00:07Z')).toMatch(/^\d{2}:\d{2}:07$/);
+    expect(formatClock('')).toBe('');
   });
 });

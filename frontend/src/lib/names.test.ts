@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxInstanceName, nameHint, uniqueName } from './names';
+import { maxInstanceName, nameHint, SECRET_NAME_PATTERN, secretNameHint, uniqueName } from './names';
 
 describe('nameHint', () => {
   it('states the rule for an empty or valid name', () => {
@@ -27,5 +27,20 @@ describe('names', () => {
   it('finds a free name', () => {
     expect(uniqueName('redis', [])).toBe('redis');
     expect(uniqueName('redis', ['redis', 'redis-2'])).toBe('redis-3');
+  });
+});
+
+describe('secretNameHint', () => {
+  it('follows the backend rule: lower case, digits, underscores, not a leading digit, 64 at most', () => {
+    expect(secretNameHint('').warning).toBe(false);
+    expect(secretNameHint('db_password')).toEqual({ text: 'Referenced as ${secret:db_password}.', warning: false });
+    expect(secretNameHint('_x1').warning).toBe(false);
+    expect(secretNameHint('DB').text).toMatch(/lower-case letters only/);
+    expect(secretNameHint('db-password').text).toMatch(/underscores instead of hyphens/);
+    expect(secretNameHint('db.password').text).toMatch(/Only lower-case letters/);
+    expect(secretNameHint('1db').text).toMatch(/not a digit/);
+    expect(secretNameHint('a'.repeat(65)).text).toMatch(/65 characters: the limit is 64/);
+    for (const name of ['db_password', '_x', 'a'.repeat(64)]) expect(SECRET_NAME_PATTERN.test(name)).toBe(true);
+    for (const name of ['', '1a', 'A', 'a-b', 'a'.repeat(65)]) expect(SECRET_NAME_PATTERN.test(name)).toBe(false);
   });
 });

@@ -41,3 +41,19 @@ export function uniqueName(base: string, taken: readonly string[]): string {
     if (!taken.includes(candidate)) return candidate;
   }
 }
+
+/** The secret name rule (secrets.ValidName): lower-case letters, digits, underscores; not a leading digit. */
+export const SECRET_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,63}$/;
+export const MAX_SECRET_NAME = 64;
+
+/** What to show under a secret's name field for the value typed so far. */
+export function secretNameHint(value: string): NameHint {
+  const rule = `Lower-case letters, digits and underscores, at most ${MAX_SECRET_NAME} characters, e.g. db_password.`;
+  if (value === '') return { text: rule, warning: false };
+  if (value.length > MAX_SECRET_NAME) return { text: `${value.length} characters: the limit is ${MAX_SECRET_NAME}.`, warning: true };
+  if (/[A-Z]/.test(value)) return { text: `Use lower-case letters only. ${rule}`, warning: true };
+  if (/-/.test(value)) return { text: 'Use underscores instead of hyphens (the name becomes an environment variable).', warning: true };
+  if (/[^a-z0-9_]/.test(value)) return { text: 'Only lower-case letters, digits and underscores are allowed.', warning: true };
+  if (/^[0-9]/.test(value)) return { text: 'Start with a letter or an underscore, not a digit.', warning: true };
+  return { text: `Referenced as \${secret:${value}}.`, warning: false };
+}

@@ -131,3 +131,139 @@ export interface ComposePreview {
   written: boolean;
   clashes: StackProblem[];
 }
+
+/* ---------- Plan / apply (DOMAIN.md, Plan / apply) ---------- */
+
+/** What an action does; `create-network` and `remove-network` act on the stack's network. */
+export type PlanActionKind = 'create' | 'update' | 'replace' | 'remove' | 'create-network' | 'remove-network';
+
+/** The Terraform-style marker of an action. */
+export type PlanSymbol = '+' | '~' | '-/+' | '-';
+
+/** One changed field of a replace. Values referencing secrets are "(sensitive)". */
+export interface PlanChange {
+  path: string;
+  old: string;
+  new: string;
+}
+
+export interface PlanAction {
+  kind: PlanActionKind;
+  symbol: PlanSymbol;
+  /** "" for network actions and containers without an instance. */
+  instance: string;
+  container: string;
+  /** Set for network actions. */
+  network: string;
+  /** Why: "new instance", "stopped outside DevArch", "config changed; image changed", ... */
+  cause: string;
+  changes: PlanChange[];
+}
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+}
+
+/** A stored plan, as the plan page shows it. */
+export interface PlanView {
+  id: number;
+  stack: string;
+  /** The stack revision it was made from: a newer revision makes it stale. */
+  revision: number;
+  /** The same rendering as `devarch plan`. */
+  text: string;
+  empty: boolean;
+  /** It has errors and cannot be applied. */
+  failed: boolean;
+  summary: PlanSummary;
+  actions: PlanAction[];
+  errors: string[];
+}
+
+export interface ActionResult {
+  /** "+ create web" */
+  action: string;
+  /** done, failed, skipped, pending */
+  status: string;
+  error?: string;
+}
+
+export interface ApplyOutcome {
+  planId: number;
+  runId: number;
+  /** One per plan action, in the plan's order. */
+  results: ActionResult[];
+}
+
+/**
+ * One step of a running apply or operation (compose's progress lines): status is compose's
+ * word ("Creating", "Started", "Healthy", "Removed", ...) or DevArch's own ("info" for a
+ * plain line, "done" at the end, "error" with the message when it fails).
+ */
+export interface ProgressEvent {
+  /** "" for lines about the network or the run as a whole. */
+  instance: string;
+  status: string;
+  message: string;
+  /** RFC 3339 with fractions. */
+  time: string;
+}
+
+/** The quick operations on a stack. `down` keeps named volumes. */
+export type StackOperation = 'start' | 'stop' | 'down';
+
+/** One instance's live container state (Plans.Status). */
+export interface InstanceState {
+  instance: string;
+  container: string;
+  /** running, exited, created, paused, restarting, dead, "not created" */
+  state: string;
+  /** healthy, unhealthy, starting, or "" without a healthcheck. */
+  health: string;
+  /** The engine's own text: "Up 3 minutes (healthy)", "Exited (137) 5 seconds ago". */
+  status: string;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'canceled' | 'interrupted';
+
+/** One recorded apply or operation. */
+export interface RunSummary {
+  id: number;
+  /** 0 for quick operations. */
+  planId: number;
+  /** apply, start, stop, down */
+  operation: string;
+  status: RunStatus | string;
+  startedBy: string;
+  startedAt: string;
+  /** "" while it runs. */
+  finishedAt: string;
+  /** The end of compose's stderr when it failed. */
+  stderr: string;
+}
+
+/**
+ * A DevArch container changed state, anywhere (the app, the CLI, `docker stop` in a
+ * terminal), as the engine's event stream reported it.
+ */
+export interface StatusChange {
+  stack: string;
+  instance: string;
+  /** start, stop, die, destroy, create, restart, pause, unpause, "health_status: healthy", ... */
+  action: string;
+  time: string;
+}
+
+/* ---------- Secrets (DOMAIN.md, Secrets) ---------- */
+
+export interface SecretSummary {
+  name: string;
+  /** false: referenced by an instance but never set (the plan fails until it is). */
+  set: boolean;
+  /** Who references it, as "instance field": "app environment.DB_PASSWORD". */
+  usedBy: string[];
+  /** RFC 3339; "" when not set. */
+  updatedAt: string;
+}

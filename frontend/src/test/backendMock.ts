@@ -1,9 +1,11 @@
 import { vi } from 'vitest';
+import { fakeEvents } from './events';
 
 /**
  * Every call of src/lib/backend as a vi.fn(), for
  *   vi.mock('@/lib/backend', async () => (await import('@/test/backendMock')).backendMock());
  * Tests give each the answers they need with vi.mocked(stacks.get).mockResolvedValue(...).
+ * Events go through the fake bus of ./events (eventBus.emit('status:changed', {...})).
  */
 export function backendMock() {
   return {
@@ -25,5 +27,9 @@ export function backendMock() {
       setField: vi.fn(),
       unsetField: vi.fn(),
     },
+    plans: { plan: vi.fn(), apply: vi.fn(), cancel: vi.fn(), operate: vi.fn(), status: vi.fn(), history: vi.fn() },
+    secrets: { list: vi.fn(), set: vi.fn(), generate: vi.fn(), reveal: vi.fn(), delete: vi.fn() },
+    events: fakeEvents(),
+    subscribe: () => () => {},
   };
 }

@@ -1,4 +1,14 @@
-import type { Health, InstanceDetail, StackDetail, StackSummary, TemplateSummary } from '@/lib/types';
+import type {
+  Health,
+  InstanceDetail,
+  InstanceState,
+  PlanView,
+  RunSummary,
+  SecretSummary,
+  StackDetail,
+  StackSummary,
+  TemplateSummary,
+} from '@/lib/types';
 
 export const healthyReport: Health = {
   ready: true,
@@ -136,3 +146,127 @@ export const sampleInstance: InstanceDetail = {
     { path: 'restart', kind: 'scalar', value: 'unless-stopped', origin: 'default' },
   ],
 };
+
+/** A plan with one action of every kind. */
+export const samplePlan: PlanView = {
+  id: 7,
+  stack: 'shop',
+  revision: 5,
+  text: [
+    'DevArch will perform the following actions on stack shop (revision 5):',
+    '',
+    '  + create network devarch-shop-net',
+    '      cause: network missing',
+    '',
+    '  + create db (devarch-shop-db)',
+    '      cause: new instance',
+    '',
+    '  ~ update in place cache (devarch-shop-cache)',
+    '      cause: stopped outside DevArch: will start',
+    '',
+    '  -/+ replace web (devarch-shop-web)',
+    '      cause: config changed',
+    '      ~ environment.APP_ENV: "production" -> "local"',
+    '      ~ environment.DB_PASSWORD: (sensitive) -> (sensitive)',
+    '      ~ environment.API_KEY: (none) -> (sensitive)',
+    '',
+    '  - remove old (devarch-shop-old)',
+    '      cause: instance removed',
+    '',
+    'Plan: 3 to add, 1 to change, 2 to destroy.',
+    '',
+  ].join('\n'),
+  empty: false,
+  failed: false,
+  summary: { add: 3, change: 1, destroy: 2 },
+  actions: [
+    { kind: 'create-network', symbol: '+', instance: '', container: '', network: 'devarch-shop-net', cause: 'network missing', changes: [] },
+    { kind: 'create', symbol: '+', instance: 'db', container: 'devarch-shop-db', network: '', cause: 'new instance', changes: [] },
+    { kind: 'update', symbol: '~', instance: 'cache', container: 'devarch-shop-cache', network: '', cause: 'stopped outside DevArch', changes: [] },
+    {
+      kind: 'replace',
+      symbol: '-/+',
+      instance: 'web',
+      container: 'devarch-shop-web',
+      network: '',
+      cause: 'config changed',
+      changes: [
+        { path: 'environment.APP_ENV', old: '"production"', new: '"local"' },
+        { path: 'environment.DB_PASSWORD', old: '(sensitive)', new: '(sensitive)' },
+        { path: 'environment.API_KEY', old: '(none)', new: '(sensitive)' },
+      ],
+    },
+    { kind: 'remove', symbol: '-', instance: 'old', container: 'devarch-shop-old', network: '', cause: 'instance removed', changes: [] },
+  ],
+  errors: [],
+};
+
+export const emptyPlan: PlanView = {
+  id: 8,
+  stack: 'shop',
+  revision: 5,
+  text: 'No changes. Stack shop is up to date.\n',
+  empty: true,
+  failed: false,
+  summary: { add: 0, change: 0, destroy: 0 },
+  actions: [],
+  errors: [],
+};
+
+export const failedPlan: PlanView = {
+  ...samplePlan,
+  id: 9,
+  failed: true,
+  errors: ['instance "web" field environment.DB_PASSWORD references secret "db_password", which does not exist'],
+  text: 'Error: instance "web" field environment.DB_PASSWORD references secret "db_password", which does not exist\n\nPlan cannot be applied: fix the error above and plan again.\n',
+};
+
+/** Two creates and the network, as a new stack plans. */
+export const createPlan: PlanView = {
+  id: 11,
+  stack: 'shop',
+  revision: 2,
+  text: 'DevArch will perform the following actions on stack shop (revision 2):\n',
+  empty: false,
+  failed: false,
+  summary: { add: 3, change: 0, destroy: 0 },
+  actions: [
+    { kind: 'create-network', symbol: '+', instance: '', container: '', network: 'devarch-shop-net', cause: 'new stack', changes: [] },
+    { kind: 'create', symbol: '+', instance: 'cache', container: 'devarch-shop-cache', network: '', cause: 'new instance', changes: [] },
+    { kind: 'create', symbol: '+', instance: 'web', container: 'devarch-shop-web', network: '', cause: 'new instance', changes: [] },
+  ],
+  errors: [],
+};
+
+export const sampleStates: InstanceState[] = [
+  { instance: 'cache', container: 'devarch-shop-cache', state: 'exited', health: '', status: 'Exited (1) 3 minutes ago' },
+  { instance: 'web', container: 'devarch-shop-web', state: 'running', health: 'healthy', status: 'Up 5 minutes (healthy)' },
+];
+
+export const sampleRuns: RunSummary[] = [
+  {
+    id: 3,
+    planId: 0,
+    operation: 'stop',
+    status: 'succeeded',
+    startedBy: 'alice@laptop (desktop, pid 42)',
+    startedAt: '2025-06-01T12:10:00Z',
+    finishedAt: '2025-06-01T12:10:11Z',
+    stderr: '',
+  },
+  {
+    id: 2,
+    planId: 7,
+    operation: 'apply',
+    status: 'failed',
+    startedBy: 'alice@laptop (cli, pid 7)',
+    startedAt: '2025-06-01T12:00:00Z',
+    finishedAt: '2025-06-01T12:00:04Z',
+    stderr: 'Container devarch-shop-web  Starting\nError response from daemon: port is already allocated',
+  },
+];
+
+export const sampleSecrets: SecretSummary[] = [
+  { name: 'api_key', set: true, usedBy: ['web environment.API_KEY'], updatedAt: new Date(Date.now() - 3 * 60_000).toISOString() },
+  { name: 'db_password', set: false, usedBy: ['db environment.POSTGRES_PASSWORD', 'web environment.DB_PASSWORD'], updatedAt: '' },
+];

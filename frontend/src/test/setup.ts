@@ -1,9 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import { eventBus } from './events';
 
 afterEach(() => {
   cleanup();
+  eventBus.clear();
   window.location.hash = '';
   delete (window as { go?: unknown }).go;
 });

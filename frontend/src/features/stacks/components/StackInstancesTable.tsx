@@ -1,17 +1,28 @@
 import { instanceHref } from '@/app/routes';
 import { TrashIcon } from '@/components/icons';
 import { OriginBadge } from '@/components/OriginBadge';
-import type { InstanceSummary } from '@/lib/types';
-import { InstanceStatus } from './InstanceStatus';
+import type { InstanceState, InstanceSummary } from '@/lib/types';
+import { InstanceStatus, type LiveState } from './InstanceStatus';
 
 interface StackInstancesTableProps {
   stack: string;
   instances: InstanceSummary[];
+  /** Live container state per instance (Plans.Status); the stack's own status column until it loads. */
+  states?: InstanceState[];
   onRemove: (instance: InstanceSummary) => void;
 }
 
-/** The stack's instances, with where image and ports come from and how much each overrides. */
-export function StackInstancesTable({ stack, instances, onRemove }: StackInstancesTableProps) {
+function liveState(instance: InstanceSummary, states: InstanceState[] | undefined): LiveState {
+  const row = states?.find((state) => state.instance === instance.name);
+  if (row) return { state: row.state, health: row.health, detail: row.status };
+  return { state: instance.status };
+}
+
+/**
+ * The stack's instances, with where image and ports come from, how much each overrides and
+ * the live state of its container (refreshed on every container event, see useLiveStatus).
+ */
+export function StackInstancesTable({ stack, instances, states, onRemove }: StackInstancesTableProps) {
   return (
     <div className="table-wrap card">
       <table className="table" data-testid="instances-table">
@@ -79,7 +90,7 @@ export function StackInstancesTable({ stack, instances, onRemove }: StackInstanc
                   )}
                 </td>
                 <td>
-                  <InstanceStatus status={instance.status} />
+                  <InstanceStatus {...liveState(instance, states)} />
                 </td>
                 <td className="table__actions">
                   <button

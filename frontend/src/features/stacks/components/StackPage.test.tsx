@@ -1,9 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { stacks, templates } from '@/lib/backend';
+import { plans, secrets, stacks, templates } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
-import { sampleStackDetail, sampleTemplates } from '@/test/fixtures';
+import { eventBus, progress } from '@/test/events';
+import { sampleRuns, sampleSecrets, sampleStackDetail, sampleStates, sampleTemplates } from '@/test/fixtures';
 import { pending, renderWithApp } from '@/test/render';
 import { StackPage } from './StackPage';
 
@@ -12,7 +13,21 @@ vi.mock('@/lib/backend', async () => (await import('@/test/backendMock')).backen
 beforeEach(() => {
   vi.mocked(stacks.get).mockResolvedValue(sampleStackDetail);
   vi.mocked(templates.list).mockResolvedValue(sampleTemplates);
+  vi.mocked(plans.status).mockResolvedValue([]);
+  vi.mocked(plans.history).mockResolvedValue(sampleRuns);
+  vi.mocked(secrets.list).mockResolvedValue(sampleSecrets);
 });
+
+/** A promise the test settles when it wants. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
 
 describe('StackPage', () => {
   it('shows a loading state first', () => {
@@ -140,5 +155,118 @@ describe('StackPage', () => {
     await user.type(input, 'store{Enter}');
     await waitFor(() => expect(window.location.hash).toBe('#/stacks/store'));
     expect(stacks.rename).toHaveBeenLastCalledWith('shop', 'store');
+  });
+
+  it('shows each instance\'s live state from Plans.Status', async () => {
+    vi.mocked(plans.status).mockResolvedValue(sampleStates);
+    renderWithApp(<StackPage name="shop" />);
+    const cache = await screen.findByTestId('instance-row-cache');
+    await waitFor(() => expect(within(cache).getByTestId('instance-state')).toHaveTextContent('Exited (1)'));
+    expect(within(cache).getByTestId('instance-state')).toHaveClass('badge--error');
+    expect(within(cache).getByTestId('instance-state')).toHaveAttribute('title', 'Exited (1) 3 minutes ago');
+    const web = within(screen.getByTestId('instance-row-web')).getByTestId('instance-state');
+    expect(web).toHaveTextContent('Healthy');
+    expect(web).toHaveClass('badge--ok');
+    expect(plans.status).toHaveBeenCalledWith('shop');
+  });
+
+  it('has Plan first, then start, stop, down and history', async () => {
+    renderWithApp(<StackPage name="shop" />);
+    const toolbar = await screen.findByRole('group', { name: 'Operations on shop' });
+    const plan = within(toolbar).getByRole('link', { name: 'Plan' });
+    expect(plan).toHaveAttribute('href', '#/stacks/shop/plan');
+    expect(plan).toHaveClass('button--primary');
+    expect(within(toolbar).getAllByRole('button').map((button) => button.textContent)).toEqual(['Start', 'Stop', 'Down', 'History']);
+  });
+
+  it('stops the stack with live progress and can cancel it', async () => {
+    const user = userEvent.setup();
+    const run = deferred<void>();
+    vi.mocked(plans.operate).mockReturnValue(run.promise);
+    vi.mocked(plans.cancel).mockResolvedValue(true);
+    const { toasts } = renderWithApp(<StackPage name="shop" />);
+    const toolbar = await screen.findByRole('group', { name: 'Operations on shop' });
+    await user.click(within(toolbar).getByRole('button', { name: 'Stop' }));
+    expect(plans.operate).toHaveBeenCalledWith('shop', 'stop');
+    const banner = await screen.findByTestId('operation-progress');
+    expect(banner).toHaveTextContent('Stopping shop…');
+    expect(within(toolbar).getByRole('button', { name: 'Start' })).toHaveAttribute('aria-disabled', 'true');
+    eventBus.emit('progress:shop', [progress('web', 'Stopping')]);
+    expect(within(banner).getByRole('status')).toHaveTextContent('web Stopping');
+
+    await user.click(within(banner).getByRole('button', { name: 'Cancel' }));
+    expect(plans.cancel).toHaveBeenCalledWith('shop');
+    run.reject(new AppError({ kind: 'canceled', summary: 'stop canceled' }));
+    await waitFor(() => expect(screen.queryByTestId('operation-progress')).not.toBeInTheDocument());
+    // The cancel the user asked for is a note, not an error.
+    expect(toasts.getSnapshot()).toEqual([expect.objectContaining({ tone: 'info', title: 'Stopping shop was canceled' })]);
+  });
+
+  it('names the holder when the stack is busy', async () => {
+    vi.mocked(plans.operate).mockRejectedValue(
+      new AppError({ kind: 'locked', summary: 'stack "shop" is locked: apply of plan 17 by alice@host (cli, pid 4242) since 10:42:03' }),
+    );
+    renderWithApp(<StackPage name="shop" />);
+    const toolbar = await screen.findByRole('group', { name: 'Operations on shop' });
+    await userEvent.click(within(toolbar).getByRole('button', { name: 'Start' }));
+    const toast = await screen.findByRole('alert');
+    expect(toast).toHaveTextContent('apply of plan 17 by alice@host');
+  });
+
+  it('asks before down, and says volumes keep the data', async () => {
+    const user = userEvent.setup();
+    vi.mocked(plans.operate).mockResolvedValue(undefined);
+    const { toasts } = renderWithApp(<StackPage name="shop" />);
+    const toolbar = await screen.findByRole('group', { name: 'Operations on shop' });
+    await user.click(within(toolbar).getByRole('button', { name: 'Down' }));
+    let dialog = await screen.findByRole('dialog', { name: 'Down shop?' });
+    expect(dialog).toHaveTextContent('removes containers and network; volumes keep your data');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(plans.operate).not.toHaveBeenCalled();
+
+    await user.click(within(toolbar).getByRole('button', { name: 'Down' }));
+    dialog = await screen.findByRole('dialog', { name: 'Down shop?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Down stack' }));
+    expect(plans.operate).toHaveBeenCalledWith('shop', 'down');
+    await waitFor(() => expect(toasts.getSnapshot()).toEqual([expect.objectContaining({ tone: 'success', title: 'shop is down' })]));
+  });
+
+  it('opens the history from the toolbar: runs with status, plan, duration and stderr', async () => {
+    const user = userEvent.setup();
+    renderWithApp(<StackPage name="shop" />);
+    const toolbar = await screen.findByRole('group', { name: 'Operations on shop' });
+    await user.click(within(toolbar).getByRole('button', { name: 'History' }));
+    const tab = screen.getByRole('tab', { name: 'History' });
+    expect(tab).toHaveAttribute('aria-selected', 'true');
+    await waitFor(() => expect(tab).toHaveFocus());
+    const table = await screen.findByRole('table', { name: 'Runs of shop' });
+    expect(plans.history).toHaveBeenCalledWith('shop');
+    const [stop, apply] = within(table).getAllByRole('row').slice(1);
+    expect(stop).toHaveTextContent('#3');
+    expect(stop).toHaveTextContent('Stop');
+    expect(stop).toHaveTextContent('Succeeded');
+    expect(stop).toHaveTextContent('11 s');
+    expect(stop).toHaveTextContent('alice@laptop (desktop, pid 42)');
+    expect(apply).toHaveTextContent('#7');
+    expect(apply).toHaveTextContent('Failed');
+    expect(apply).toHaveTextContent('4 s');
+    // The last stderr line as the excerpt; all of it when expanded.
+    const excerpt = within(apply).getByText('Error response from daemon: port is already allocated', { selector: 'code' });
+    await user.click(excerpt);
+    expect(apply.querySelector('pre')).toHaveTextContent('Container devarch-shop-web Starting');
+  });
+
+  it('forgets a revealed secret when its tab is left', async () => {
+    const user = userEvent.setup();
+    vi.mocked(secrets.reveal).mockResolvedValue('hunter2');
+    renderWithApp(<StackPage name="shop" />);
+    await user.click(await screen.findByRole('tab', { name: 'Secrets' }));
+    const apiKey = await screen.findByTestId('secret-row-api_key');
+    await user.click(within(apiKey).getByRole('button', { name: 'Reveal api_key' }));
+    expect(await within(apiKey).findByTestId('secret-value')).toHaveTextContent('hunter2');
+    await user.click(screen.getByRole('tab', { name: 'Instances' }));
+    expect(document.body).not.toHaveTextContent('hunter2');
+    await user.click(screen.getByRole('tab', { name: 'Secrets' }));
+    expect(within(await screen.findByTestId('secret-row-api_key')).getByTestId('secret-mask')).toBeInTheDocument();
   });
 });

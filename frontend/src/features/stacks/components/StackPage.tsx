@@ -1,11 +1,16 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { composeHref, hrefFor } from '@/app/routes';
 import { Callout, ProblemList } from '@/components/Callout';
 import { ErrorState } from '@/components/ErrorState';
 import { BoxIcon, CodeIcon, PencilIcon, PlusIcon, RefreshIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
+import { Tabs } from '@/components/Tabs';
 import { AddInstanceDialog } from '@/features/instances/components/AddInstanceDialog';
 import { RemoveInstanceDialog } from '@/features/instances/components/RemoveInstanceDialog';
+import { useStackStatus } from '@/features/plans/api/getStatus';
+import { HistoryPanel } from '@/features/plans/components/HistoryPanel';
+import { StackToolbar } from '@/features/plans/components/StackToolbar';
+import { SecretsPanel } from '@/features/secrets/components/SecretsPanel';
 import type { InstanceSummary } from '@/lib/types';
 import { useStack } from '../api/getStack';
 import { DeleteStackDialog } from './DeleteStackDialog';
@@ -16,19 +21,34 @@ import { StackStatusBadge } from './StackStatusBadge';
 
 type DialogState = { kind: 'add' } | { kind: 'rename' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
 
-/** One stack: its facts, actions, problems and instances. */
+type StackTab = 'instances' | 'secrets' | 'history';
+
+/**
+ * One stack: its facts, its lifecycle (plan, start, stop, down), its problems, and in tabs its
+ * instances with their live state, its secrets and its history.
+ */
 export function StackPage({ name }: { name: string }) {
   const { data, error, isFetching, refetch } = useStack(name);
+  const status = useStackStatus(name);
   const [dialog, setDialog] = useState<DialogState>(null);
+  const [tab, setTab] = useState<StackTab>('instances');
+  const tabsRef = useRef<HTMLDivElement>(null);
   const close = () => setDialog(null);
   const refresh = () => {
-    if (!isFetching) void refetch();
+    if (isFetching) return;
+    void refetch();
+    void status.refetch();
+  };
+  const showHistory = () => {
+    setTab('history');
+    requestAnimationFrame(() => tabsRef.current?.querySelector<HTMLElement>('[data-tab="history"]')?.focus());
   };
 
   let body;
   if (data) {
     body = (
       <>
+        <StackToolbar stack={name} onShowHistory={showHistory} />
         {data.problems.length > 0 && (
           <Callout
             title={`${data.problems.length} ${data.problems.length === 1 ? 'problem needs' : 'problems need'} attention before this stack can run`}
@@ -37,35 +57,46 @@ export function StackPage({ name }: { name: string }) {
             <ProblemList problems={data.problems} />
           </Callout>
         )}
-        <section className="section" aria-labelledby="instances-heading">
-          <div className="section__header">
-            <h2 className="section__title" id="instances-heading">
-              Instances
-            </h2>
-            <span className="pill">{data.instances.length}</span>
-          </div>
-          {data.instances.length === 0 ? (
-            <div className="state" data-testid="instances-empty">
-              <div className="state__icon">
-                <BoxIcon width={28} height={28} aria-hidden="true" />
-              </div>
-              <h3 className="state__title">No instances yet</h3>
-              <p className="state__text">
-                An instance is a template placed in this stack under a name, like a <code>redis</code> called{' '}
-                <code>cache</code>. It keeps only what you change.
-              </p>
-              <button type="button" className="button button--primary" onClick={() => setDialog({ kind: 'add' })}>
-                <PlusIcon aria-hidden="true" />
-                Add your first instance
-              </button>
-            </div>
-          ) : (
-            <StackInstancesTable
-              stack={name}
-              instances={data.instances}
-              onRemove={(instance) => setDialog({ kind: 'remove', instance })}
-            />
-          )}
+        <section className="stack-tabs" ref={tabsRef} aria-label={`${name} details`}>
+          <Tabs
+            label={`${name} views`}
+            active={tab}
+            onActiveChange={(id) => setTab(id as StackTab)}
+            // Hidden tabs unmount: a revealed secret does not outlive leaving its tab.
+            unmountInactive
+            tabs={[
+              {
+                id: 'instances',
+                label: 'Instances',
+                content:
+                  data.instances.length === 0 ? (
+                    <div className="state" data-testid="instances-empty">
+                      <div className="state__icon">
+                        <BoxIcon width={28} height={28} aria-hidden="true" />
+                      </div>
+                      <h3 className="state__title">No instances yet</h3>
+                      <p className="state__text">
+                        An instance is a template placed in this stack under a name, like a <code>redis</code> called{' '}
+                        <code>cache</code>. It keeps only what you change.
+                      </p>
+                      <button type="button" className="button button--primary" onClick={() => setDialog({ kind: 'add' })}>
+                        <PlusIcon aria-hidden="true" />
+                        Add your first instance
+                      </button>
+                    </div>
+                  ) : (
+                    <StackInstancesTable
+                      stack={name}
+                      instances={data.instances}
+                      states={status.data}
+                      onRemove={(instance) => setDialog({ kind: 'remove', instance })}
+                    />
+                  ),
+              },
+              { id: 'secrets', label: 'Secrets', content: <SecretsPanel stack={name} /> },
+              { id: 'history', label: 'History', content: <HistoryPanel stack={name} /> },
+            ]}
+          />
         </section>
       </>
     );
@@ -111,7 +142,7 @@ export function StackPage({ name }: { name: string }) {
         actions={
           data && (
             <>
-              <button type="button" className="button button--primary" onClick={() => setDialog({ kind: 'add' })}>
+              <button type="button" className="button" onClick={() => setDialog({ kind: 'add' })}>
                 <PlusIcon aria-hidden="true" />
                 Add instance
               </button>

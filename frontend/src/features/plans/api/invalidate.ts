@@ -1,0 +1,19 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { stackQueryOptions } from '@/features/stacks/api/getStack';
+import { listStacksQueryOptions } from '@/features/stacks/api/listStacks';
+import { historyQueryOptions } from './getHistory';
+import { statusQueryOptions } from './getStatus';
+
+/**
+ * After an apply or an operation ended (however it ended): the stack page, its live state,
+ * its history and the stacks list. Never the plan: the plan page shows what was applied
+ * until the user plans again.
+ */
+export function runFinished(queryClient: QueryClient, stack: string) {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: stackQueryOptions(stack).queryKey, exact: true }),
+    queryClient.invalidateQueries({ queryKey: statusQueryOptions(stack).queryKey }),
+    queryClient.invalidateQueries({ queryKey: historyQueryOptions(stack).queryKey }),
+    queryClient.invalidateQueries({ queryKey: listStacksQueryOptions().queryKey }),
+  ]);
+}
