@@ -2,8 +2,12 @@ package bindings_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -121,4 +125,84 @@ func TestPlans_ApplyProgressAndLiveStatus(t *testing.T) {
 	if err != nil || len(h) != 2 || h[0].Operation != "down" || h[1].Status != "succeeded" {
 		t.Fatalf("history: %+v %v", h, err)
 	}
+}
+
+// When the events stream ends (the engine restarted, or its CLI died), the watcher
+// reconnects and later changes still arrive.
+func TestWatchStatus_Reconnects(t *testing.T) {
+	eng := runtimetest.RequireEngine(t)
+	image := runtimetest.BusyboxImage(t)
+	ctx := t.Context()
+	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{}, t.TempDir())
+	changes := make(chan engine.StatusChange, 64)
+	online := make(chan bool, 16)
+	watchCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go svc.WatchStatus(watchCtx, func(c engine.StatusChange) { changes <- c }, func(b bool) { online <- b })
+	waitOnline := func(want bool) {
+		t.Helper()
+		select {
+		case b := <-online:
+			if b != want {
+				t.Fatalf("online = %v, want %v", b, want)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("no online=%v report", want)
+		}
+	}
+	waitOnline(true)
+	// End the stream the way an engine restart does: its `docker events` process dies.
+	killed := 0
+	for _, pid := range childEventsProcs() {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		killed++
+	}
+	if killed == 0 {
+		t.Fatal("no docker events process found to end the stream")
+	}
+	waitOnline(false)
+	waitOnline(true)
+	name := "devarch-reconnect-test"
+	if _, err := eng.Run(ctx, []string{"run", "-d", "--name", name, "--label", "dev.devarch.stack=reconn", "--label", "dev.devarch.instance=x",
+		"--label", runtimetest.TestLabel, image, "sleep", "60"}, runtime.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = eng.Run(context.Background(), []string{"rm", "-f", name}, runtime.RunOptions{}) })
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case c := <-changes:
+			if c.Stack == "reconn" && c.Action == "start" {
+				return
+			}
+		case <-deadline:
+			t.Fatal("after reconnecting, the container start did not arrive")
+		}
+	}
+}
+
+// childEventsProcs finds this process's `docker events` children.
+func childEventsProcs() []int {
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 || !strings.Contains(string(cmd), "events") || !strings.Contains(string(cmd), "dev.devarch.stack") {
+			continue
+		}
+		fields := strings.Fields(s[i+2:])
+		if len(fields) > 1 {
+			if ppid, _ := strconv.Atoi(fields[1]); ppid == os.Getpid() {
+				out = append(out, pid)
+			}
+		}
+	}
+	return out
 }

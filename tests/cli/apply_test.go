@@ -354,3 +354,43 @@ func TestApply_FailedRunsRecorded(t *testing.T) {
 		t.Fatalf("the failed start must be recorded with its stderr: %s", r.stdout)
 	}
 }
+
+func TestLogsAndStatus(t *testing.T) {
+	a := newApplyEnv(t)
+	a.stack("ap9", "web:t-http", "app:t-idle")
+	mustRun(t, a.env, "devarch", "apply", "ap9", "--yes")
+	// httpd logs nothing by default; generate a line through the engine.
+	exec.Command("docker", "exec", "devarch-ap9-app", "sh", "-c", "echo hello-from-app > /proc/1/fd/1").Run()
+	r := mustRun(t, a.env, "devarch", "logs", "ap9", "app")
+	if !strings.Contains(r.stdout, "hello-from-app") {
+		t.Fatalf("logs of one instance: %q", r.stdout)
+	}
+	// --follow streams until interrupted.
+	cmd := exec.Command(devarch(t), "logs", "ap9", "--follow")
+	cmd.Env = os.Environ()
+	for k, v := range a.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	exec.Command("docker", "exec", "devarch-ap9-app", "sh", "-c", "echo followed-line > /proc/1/fd/1").Run()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "followed-line") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("logs --follow must end cleanly on Ctrl+C: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "followed-line") {
+		t.Fatalf("--follow did not stream the new line:\n%s", out.String())
+	}
+	r = mustRun(t, a.env, "devarch", "status", "ap9", "--json")
+	if !strings.Contains(r.stdout, `"instance": "web"`) || !strings.Contains(r.stdout, `"health": "healthy"`) {
+		t.Fatalf("status: %s", r.stdout)
+	}
+}

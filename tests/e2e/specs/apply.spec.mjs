@@ -9,6 +9,7 @@
 // built by the Go helper when missing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -343,7 +344,32 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   await page.locator('[data-testid="apply-panel"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
   const printenv = (name) => docker('exec', `${PROJECT}-worker`, 'sh', '-c', `echo "$${name}"`);
   assert.equal(await printenv('API_TOKEN'), TOKEN, 'the container got the value');
-  assert.match(await printenv('DB_PASSWORD'), /^[A-Za-z0-9_-]{32,}$/, 'a strong generated value');
+  const generated = await printenv('DB_PASSWORD');
+  assert.match(generated, /^[A-Za-z0-9_-]{32,}$/, 'a strong generated value');
+
+  // ---- No plaintext in the app's logs or anywhere under its data home ----
+  const leaks = [];
+  const scan = (file) => {
+    let text;
+    try { text = fs.readFileSync(file, 'latin1'); } catch { return; }
+    for (const secret of [TOKEN, generated]) if (text.includes(secret)) leaks.push(file);
+  };
+  const walk = (dir) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // PostgreSQL creates and removes temporary directories while we walk
+    }
+    for (const entry of entries) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) scan(p);
+    }
+  };
+  walk(process.env.DEVARCH_HOME);
+  scan(path.join(process.env.DEVARCH_E2E_OUT, 'app.log'));
+  assert.deepEqual(leaks, [], 'secret values must not appear in logs or data files');
 
   // ---- History: every run, newest first ----
   await backToStack(page);
