@@ -73,9 +73,14 @@ func TestPlans_ApplyProgressAndLiveStatus(t *testing.T) {
 
 	changes := make(chan engine.StatusChange, 64)
 	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
 	online := make(chan bool, 4)
-	go svc.WatchStatus(watchCtx, func(c engine.StatusChange) { changes <- c }, func(b bool) { online <- b })
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		svc.WatchStatus(watchCtx, func(c engine.StatusChange) { changes <- c }, func(b bool) { online <- b })
+	}()
+	// Stop the watcher and its docker events process before the next test looks for one.
+	defer func() { stopWatch(); <-watchDone }()
 	select {
 	case <-online:
 	case <-time.After(10 * time.Second):
@@ -152,13 +157,17 @@ func TestWatchStatus_Reconnects(t *testing.T) {
 	}
 	waitOnline(true)
 	// End the stream the way an engine restart does: its `docker events` process dies.
-	killed := 0
-	for _, pid := range childEventsProcs() {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
-		killed++
+	// The stream's process is spawned just after the watcher reports online: wait for it.
+	var procs []int
+	for deadline := time.Now().Add(10 * time.Second); len(procs) == 0 && time.Now().Before(deadline); {
+		procs = childEventsProcs()
+		time.Sleep(50 * time.Millisecond)
 	}
-	if killed == 0 {
+	if len(procs) == 0 {
 		t.Fatal("no docker events process found to end the stream")
+	}
+	for _, pid := range procs {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
 	waitOnline(false)
 	waitOnline(true)
