@@ -77,7 +77,12 @@ func TestPlans_ApplyProgressAndLiveStatus(t *testing.T) {
 	watchDone := make(chan struct{})
 	go func() {
 		defer close(watchDone)
-		svc.WatchStatus(watchCtx, func(c engine.StatusChange) { changes <- c }, func(b bool) { online <- b })
+		svc.WatchStatus(watchCtx, func(c engine.StatusChange) {
+			select {
+			case changes <- c:
+			default:
+			}
+		}, func(b bool) { online <- b })
 	}()
 	// Stop the watcher and its docker events process before the next test looks for one.
 	defer func() { stopWatch(); <-watchDone }()
@@ -143,7 +148,12 @@ func TestWatchStatus_Reconnects(t *testing.T) {
 	online := make(chan bool, 16)
 	watchCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	go svc.WatchStatus(watchCtx, func(c engine.StatusChange) { changes <- c }, func(b bool) { online <- b })
+	go svc.WatchStatus(watchCtx, func(c engine.StatusChange) {
+		select {
+		case changes <- c:
+		default:
+		}
+	}, func(b bool) { online <- b })
 	waitOnline := func(want bool) {
 		t.Helper()
 		select {
