@@ -17,6 +17,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -202,27 +203,43 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 	// Attach to a server another DevArch process (or a killed one) left running.
 	if pid, port, ok := readPostmasterPID(dataDir); ok {
 		if postmasterAlive(pid, dataDir) {
-			if err := db.connect(ctx, port, password); err != nil {
+			err := db.connect(ctx, port, password)
+			if err == nil {
+				db.Info.Port = port
+				db.Info.Major, _ = clusterMajor(dataDir)
+				return db, nil
+			}
+			if !errors.Is(err, errServerGone) {
 				return nil, err
 			}
-			db.Info.Port = port
-			db.Info.Major, _ = clusterMajor(dataDir)
-			return db, nil
+			// It died while we attached: start a new one below.
 		}
-		// Unclean shutdown: the server is gone but its lock file stayed. PostgreSQL would
-		// usually cope, but a PID reused by another process makes it refuse to start.
+		// Unclean shutdown: the postmaster is gone but its lock file stayed. The file stays
+		// for now: PostgreSQL uses it to refuse to start while children of the dead server
+		// still hold its shared memory (start retries until they exit). Only a PID reused
+		// by an unrelated process makes PostgreSQL refuse for good; start handles that.
 		opts.progress("recovering from an unclean shutdown (stale server pid %d)", pid)
-		if err := os.Remove(filepath.Join(dataDir, "postmaster.pid")); err != nil && !os.IsNotExist(err) {
-			return nil, model.Wrap(model.KindUnavailable, err, "cannot clear the stale server lock file", err.Error())
-		}
 		db.Info.Recovered = true
 	}
 
-	if err := db.start(ctx, password); err != nil {
+	err = db.start(ctx, password)
+	if errors.Is(err, errServerGone) {
+		// The new server died right after starting (e.g. the children of a killed one were
+		// still exiting): one more start.
+		err = db.start(ctx, password)
+	}
+	if err != nil {
+		if errors.Is(err, errServerGone) {
+			return nil, model.NewError(model.KindUnavailable, "PostgreSQL stopped right after starting",
+				"See "+filepath.Join(opts.Dirs.Postgres, "data", "log")+" for the server's own messages, then start DevArch again.")
+		}
 		return nil, err
 	}
 	return db, nil
 }
+
+// errServerGone means the server this process was connecting to is not running.
+var errServerGone = errors.New("the PostgreSQL server is not running")
 
 func (db *DB) start(ctx context.Context, password string) error {
 	opts, acc := db.opts, db.acc
@@ -311,18 +328,27 @@ func (db *DB) start(ctx context.Context, password string) error {
 	if acc.drop {
 		db.Info.ServerAccount = acc.name
 	}
-	// Two attempts: after a kill -9 the old server's children may hold shared memory for a
-	// moment after the postmaster died.
+	// After a kill -9 the dead server's children hold its shared memory for a moment, and
+	// PostgreSQL refuses to start until they exit: retry for a while. A lock file naming a
+	// PID that is alive but not our postmaster (checked by the caller) was reused by an
+	// unrelated process: remove it and retry.
 	var startErr error
-	for attempt := 0; attempt < 2; attempt++ {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
 		ep := embeddedpostgres.NewDatabase(cfg)
 		if startErr = ep.Start(); startErr == nil {
 			break
 		}
-		if ctx.Err() != nil {
+		msg := startErr.Error()
+		if strings.Contains(msg, "lock file") && strings.Contains(msg, "already exists") {
+			if pid, _, ok := readPostmasterPID(dataDir); ok && !postmasterAlive(pid, dataDir) {
+				_ = os.Remove(filepath.Join(dataDir, "postmaster.pid"))
+			}
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 	}
 	if startErr != nil {
 		return startError(startErr, bins, pgDir)
@@ -330,7 +356,9 @@ func (db *DB) start(ctx context.Context, password string) error {
 	db.Info.Started = true
 	db.Info.Port = port
 	if err := db.connect(ctx, port, password); err != nil {
-		db.stopServer()
+		if !errors.Is(err, errServerGone) {
+			db.stopServer()
+		}
 		return err
 	}
 	return nil
@@ -367,6 +395,11 @@ func (db *DB) connect(ctx context.Context, port int, password string) error {
 		lease, err = pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
 		if err == nil || time.Now().After(deadline) || ctx.Err() != nil {
 			break
+		}
+		// Waiting only makes sense while the server lives: one that died (or is being
+		// replaced) is started again by the caller.
+		if pid, _, ok := readPostmasterPID(db.Info.DataDir); !ok || !postmasterAlive(pid, db.Info.DataDir) {
+			return errServerGone
 		}
 		time.Sleep(100 * time.Millisecond) // the server may be finishing its start-up
 	}

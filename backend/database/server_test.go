@@ -187,6 +187,7 @@ func TestOpen_RecoversAfterKill9(t *testing.T) {
 				_ = syscall.Kill(pid, syscall.SIGKILL)
 			}
 		}
+		t.Logf("killServer=%v: reading after the crash", killServer)
 		res := runHelper(t, home, "read")
 		if res.Value != "before-crash" {
 			t.Fatalf("killServer=%v: data after kill -9 = %q", killServer, res.Value)
