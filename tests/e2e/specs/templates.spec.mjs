@@ -19,11 +19,21 @@ service:
 const FIXED = BROKEN.replace('ports: 8090', 'ports: ["8090:80"]');
 
 /** Replaces the text of the CodeMirror editor inside the element with this test id, as one paste. */
+// Replaces the editor's text and waits until the editor really holds it: under load the
+// lazily loaded editor can miss the first select-all, so it retries.
 async function replaceEditorText(page, testId, text) {
   const content = page.getByTestId(testId).locator('.cm-content');
-  await content.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(text);
+  const want = text.replace(/\n+$/, '');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await content.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.insertText(text);
+    for (let i = 0; i < 20; i++) {
+      if ((await editorText(page, testId)).replace(/\n+$/, '') === want) return;
+      await page.waitForTimeout(100);
+    }
+  }
+  throw new Error(`the editor ${testId} did not take the new text`);
 }
 
 async function editorText(page, testId) {
