@@ -50,11 +50,17 @@ func KeychainError(err error) error {
 	}
 }
 
-// keychainUser is the keychain account a master key version is stored under.
-func keychainUser(version int) string { return fmt.Sprintf("master-key-v%d", version) }
+// keychainUser is the keychain account an entry is stored under: "master-key-<installation>-vN",
+// or "master-key-vN" for a legacy entry.
+func keychainUser(e Entry) string {
+	if e.Legacy() {
+		return fmt.Sprintf("master-key-v%d", e.Version)
+	}
+	return fmt.Sprintf("master-key-%s-v%d", e.Installation, e.Version)
+}
 
 // keychainKeys keeps master keys in the OS keychain: service "devarch", account
-// "master-key-vN", the 32 bytes base64-encoded.
+// "master-key-<installation>-vN", the 32 bytes base64-encoded.
 type keychainKeys struct{}
 
 // KeychainKeys returns the Keys kept in the OS keychain. It does not probe the keychain;
@@ -63,14 +69,14 @@ func KeychainKeys() Keys { return keychainKeys{} }
 
 func (keychainKeys) Describe() string { return "OS keychain" }
 
-func (keychainKeys) Get(version int) (Key, error) {
-	if err := checkVersion(version); err != nil {
+func (keychainKeys) Get(e Entry) (Key, error) {
+	if err := checkEntry(e, false); err != nil {
 		return Key{}, err
 	}
-	user := keychainUser(version)
+	user := keychainUser(e)
 	s, err := keyring.Get(KeychainService, user)
 	if errors.Is(err, keyring.ErrNotFound) {
-		return Key{}, model.Wrap(model.KindNotFound, err, fmt.Sprintf("master key v%d is not in the OS keychain", version),
+		return Key{}, model.Wrap(model.KindNotFound, err, fmt.Sprintf("%s is not in the OS keychain", e),
 			fmt.Sprintf("Secrets sealed with it cannot be read without it. Restore it to the keychain (service %q, account %q) from a backup, "+
 				"or point %s at the key file that holds it; if it is lost for good, delete those secrets and set them again.",
 				KeychainService, user, EnvMasterKeyFile))
@@ -78,49 +84,73 @@ func (keychainKeys) Get(version int) (Key, error) {
 	if err != nil {
 		return Key{}, KeychainError(err)
 	}
-	k, ok := decodeKey(version, s)
+	k, ok := decodeKey(e.Version, s)
 	if !ok {
-		return Key{}, model.NewError(model.KindInternal, fmt.Sprintf("master key v%d in the OS keychain is damaged", version),
+		return Key{}, model.NewError(model.KindInternal, fmt.Sprintf("%s in the OS keychain is damaged", e),
 			fmt.Sprintf("The keychain entry (service %q, account %q) is not 32 base64-encoded bytes. Restore it from a backup.", KeychainService, user))
 	}
 	return k, nil
 }
 
-func (kc keychainKeys) Create(version int) (Key, error) {
-	// go-keyring's Set replaces an existing entry, so look first: a replaced master key
-	// would orphan every secret sealed with it.
-	_, err := kc.Get(version)
-	switch {
-	case err == nil:
-		return Key{}, model.NewError(model.KindConflict, fmt.Sprintf("master key v%d already exists in the OS keychain", version),
-			"DevArch never replaces a master key: the secrets sealed with it would become unreadable. Create the next version instead.")
-	case model.KindOf(err) != model.KindNotFound:
+func (kc keychainKeys) Create(e Entry) (Key, error) {
+	if err := checkEntry(e, true); err != nil {
 		return Key{}, err
 	}
-	k, err := generateKey(version)
+	k, err := generateKey(e.Version)
 	if err != nil {
 		return Key{}, err
 	}
-	if err := keyring.Set(KeychainService, keychainUser(version), encodeKey(k)); err != nil {
-		return Key{}, KeychainError(err)
-	}
-	// Read it back: a key that was not really stored must not seal anything.
-	got, err := kc.Get(version)
-	if err != nil {
+	if err := kc.store(e, k, false); err != nil {
 		return Key{}, err
-	}
-	if *got.bytes != *k.bytes {
-		return Key{}, model.NewError(model.KindInternal, fmt.Sprintf("the OS keychain returned a different master key v%d than was stored", version),
-			"Another program may have written the same entry at the same time. Try again.")
 	}
 	return k, nil
 }
 
-func (keychainKeys) Delete(version int) error {
-	if err := checkVersion(version); err != nil {
+func (kc keychainKeys) Adopt(e Entry, k Key) error {
+	if err := checkEntry(e, true); err != nil {
 		return err
 	}
-	err := keyring.Delete(KeychainService, keychainUser(version))
+	k, err := withVersion(k, e.Version)
+	if err != nil {
+		return err
+	}
+	return kc.store(e, k, true)
+}
+
+// store writes k under e unless the entry exists. go-keyring's Set replaces an existing
+// entry, so it looks first: a replaced master key would orphan every secret sealed with it.
+// sameOK accepts an existing entry holding exactly k (a repeated adoption).
+func (kc keychainKeys) store(e Entry, k Key, sameOK bool) error {
+	cur, err := kc.Get(e)
+	switch {
+	case err == nil && sameOK && sameKey(cur, k):
+		return nil
+	case err == nil:
+		return model.NewError(model.KindConflict, fmt.Sprintf("%s already exists in the OS keychain", e),
+			"DevArch never replaces a master key: the secrets sealed with it would become unreadable. Create the next version instead.")
+	case model.KindOf(err) != model.KindNotFound:
+		return err
+	}
+	if err := keyring.Set(KeychainService, keychainUser(e), encodeKey(k)); err != nil {
+		return KeychainError(err)
+	}
+	// Read it back: a key that was not really stored must not seal anything.
+	got, err := kc.Get(e)
+	if err != nil {
+		return err
+	}
+	if !sameKey(got, k) {
+		return model.NewError(model.KindInternal, fmt.Sprintf("the OS keychain returned a different %s than was stored", e),
+			"Another program may have written the same entry at the same time. Try again.")
+	}
+	return nil
+}
+
+func (keychainKeys) Delete(e Entry) error {
+	if err := checkEntry(e, true); err != nil {
+		return err
+	}
+	err := keyring.Delete(KeychainService, keychainUser(e))
 	if err == nil || errors.Is(err, keyring.ErrNotFound) {
 		return nil
 	}

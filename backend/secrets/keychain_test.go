@@ -126,33 +126,33 @@ func realKeychain(t *testing.T) {
 		t.Fatalf("KeysFromEnv without %s: %s", secrets.EnvMasterKeyFile, keys.Describe())
 	}
 
-	_, err = keys.Get(7)
+	_, err = keys.Get(ev(7))
 	if model.KindOf(err) != model.KindNotFound || !strings.Contains(err.Error(), "master key v7 is not in the OS keychain") ||
-		!strings.Contains(err.Error(), "Restore it") || !strings.Contains(err.Error(), `"master-key-v7"`) {
+		!strings.Contains(err.Error(), "Restore it") || !strings.Contains(err.Error(), `"master-key-`+inst+`-v7"`) {
 		t.Fatalf("missing version: %v", err)
 	}
-	if err := keys.Delete(7); err != nil {
+	if err := keys.Delete(ev(7)); err != nil {
 		t.Fatalf("deleting a missing version: %v", err)
 	}
 
-	k7, err := keys.Create(7)
+	k7, err := keys.Create(ev(7))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Stored as documented: service "devarch", account "master-key-v7", base64 of the key.
-	stored, err := keyring.Get("devarch", "master-key-v7")
+	// Stored as documented: service "devarch", account "master-key-<installation>-v7", base64 of the key.
+	stored, err := keyring.Get("devarch", "master-key-"+inst+"-v7")
 	if err != nil || stored != base64.StdEncoding.EncodeToString(secrets.KeyBytes(k7)) {
 		t.Fatalf("keychain entry: %v", err)
 	}
-	if _, err := keys.Create(7); model.KindOf(err) != model.KindConflict {
+	if _, err := keys.Create(ev(7)); model.KindOf(err) != model.KindConflict {
 		t.Fatalf("creating v7 twice: %v", err)
 	}
-	if again, _ := keyring.Get("devarch", "master-key-v7"); again != stored {
+	if again, _ := keyring.Get("devarch", "master-key-"+inst+"-v7"); again != stored {
 		t.Fatal("a refused Create replaced the key")
 	}
 
 	// A fresh Keys (another process) reads the same key; it opens what v7 sealed.
-	got, err := secrets.KeychainKeys().Get(7)
+	got, err := secrets.KeychainKeys().Get(ev(7))
 	if err != nil || got.Version != 7 || !bytes.Equal(secrets.KeyBytes(got), secrets.KeyBytes(k7)) {
 		t.Fatalf("Get(7): %v", err)
 	}
@@ -164,24 +164,78 @@ func realKeychain(t *testing.T) {
 		t.Fatalf("open with the key read back: %v", err)
 	}
 
-	k8, err := keys.Create(8)
+	k8, err := keys.Create(ev(8))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Equal(secrets.KeyBytes(k7), secrets.KeyBytes(k8)) {
 		t.Fatal("two versions share key bytes")
 	}
-	if err := keys.Delete(7); err != nil {
+	if err := keys.Delete(ev(7)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keys.Get(7); model.KindOf(err) != model.KindNotFound {
+	if _, err := keys.Get(ev(7)); model.KindOf(err) != model.KindNotFound {
 		t.Fatalf("v7 after Delete: %v", err)
 	}
-	if got, err := keys.Get(8); err != nil || !bytes.Equal(secrets.KeyBytes(got), secrets.KeyBytes(k8)) {
+	if got, err := keys.Get(ev(8)); err != nil || !bytes.Equal(secrets.KeyBytes(got), secrets.KeyBytes(k8)) {
 		t.Fatalf("v8 after deleting v7: %v", err)
 	}
-	if err := keys.Delete(8); err != nil {
+	if err := keys.Delete(ev(8)); err != nil {
 		t.Fatal(err)
+	}
+
+	// Installations never share keys: another installation's v7 is its own entry, and
+	// creating or deleting it leaves ours alone.
+	mine, err := keys.Create(ev(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := secrets.Entry{Installation: "0a0b0c0d-1111-4222-8333-444455556666", Version: 7}
+	theirs, err := keys.Create(other)
+	if err != nil || bytes.Equal(secrets.KeyBytes(theirs), secrets.KeyBytes(mine)) {
+		t.Fatalf("another installation's v7: %v", err)
+	}
+	if err := keys.Delete(other); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := keys.Get(ev(7)); err != nil || !bytes.Equal(secrets.KeyBytes(got), secrets.KeyBytes(mine)) {
+		t.Fatalf("our v7 after the other installation deleted its own: %v", err)
+	}
+
+	// A legacy entry (DevArch before installation ids) is read, adopted by copying, and
+	// never written or deleted.
+	legacyBytes := bytes.Repeat([]byte{0x5a}, secrets.KeySize)
+	if err := keyring.Set("devarch", "master-key-v3", base64.StdEncoding.EncodeToString(legacyBytes)); err != nil {
+		t.Fatal(err)
+	}
+	legacy := secrets.Entry{Version: 3}
+	lk, err := keys.Get(legacy)
+	if err != nil || !bytes.Equal(secrets.KeyBytes(lk), legacyBytes) {
+		t.Fatalf("reading the legacy entry: %v", err)
+	}
+	if _, err := keys.Create(legacy); model.KindOf(err) != model.KindInternal {
+		t.Fatalf("creating a legacy entry must be refused: %v", err)
+	}
+	if err := keys.Delete(legacy); model.KindOf(err) != model.KindInternal {
+		t.Fatalf("deleting a legacy entry must be refused: %v", err)
+	}
+	if err := keys.Adopt(ev(3), lk); err != nil {
+		t.Fatal(err)
+	}
+	if err := keys.Adopt(ev(3), lk); err != nil {
+		t.Fatalf("adopting the same key twice: %v", err)
+	}
+	if err := keys.Adopt(ev(3), mine); model.KindOf(err) != model.KindConflict {
+		t.Fatalf("adopting a different key over an entry: %v", err)
+	}
+	if got, err := keys.Get(ev(3)); err != nil || !bytes.Equal(secrets.KeyBytes(got), legacyBytes) || got.Version != 3 {
+		t.Fatalf("the adopted copy: %v", err)
+	}
+	if err := keys.Delete(ev(3)); err != nil {
+		t.Fatal(err)
+	}
+	if still, err := keyring.Get("devarch", "master-key-v3"); err != nil || still != base64.StdEncoding.EncodeToString(legacyBytes) {
+		t.Fatalf("deleting the adopted copy touched the legacy entry: %v", err)
 	}
 
 	// The explicit opt-in wins over a working keychain.
@@ -199,9 +253,9 @@ func keychainFails(t *testing.T, summary, fix string) {
 	calls := map[string]func() error{
 		"ProbeKeychain": secrets.ProbeKeychain,
 		"KeysFromEnv":   func() error { _, err := secrets.KeysFromEnv(); return err },
-		"Get":           func() error { _, err := keys.Get(1); return err },
-		"Create":        func() error { _, err := keys.Create(1); return err },
-		"Delete":        func() error { return keys.Delete(1) },
+		"Get":           func() error { _, err := keys.Get(ev(1)); return err },
+		"Create":        func() error { _, err := keys.Create(ev(1)); return err },
+		"Delete":        func() error { return keys.Delete(ev(1)) },
 	}
 	for name, call := range calls {
 		start := time.Now()

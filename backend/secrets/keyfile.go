@@ -22,18 +22,20 @@ import (
 const keyFileMode fs.FileMode = 0o600
 
 // keyFile keeps master keys in a text file the user opted in to with
-// DEVARCH_MASTER_KEY_FILE, one line per version:
+// DEVARCH_MASTER_KEY_FILE, one line per entry:
 //
-//	v1 <base64 of 32 bytes>
-//	v2 <base64 of 32 bytes>
+//	<installation>/v1 <base64 of 32 bytes>
+//	<installation>/v2 <base64 of 32 bytes>
+//	v1 <base64 of 32 bytes>          (legacy: written before installation ids; read only)
 //
-// Invariants: the file is never readable by group or others (DevArch refuses to use it
-// otherwise, rather than silently fixing it, because the key may already have leaked and
-// the user should know); it is only ever replaced whole, by writing a 0600 temporary file
-// in the same directory and renaming it over the old one, so a crash leaves either the old
-// or the new file, never half of one. A mutex serialises changes within one process; two
-// DevArch processes creating keys at the same moment are not coordinated here (the engine
-// creates keys only on first use and rotation, under its own lock).
+// Invariants: the file is never readable by group or others and belongs to the user
+// running DevArch, in a directory others cannot write to (DevArch refuses to use it
+// otherwise, rather than silently fixing it, because the key may already have leaked or
+// been swapped and the user should know); it is only ever replaced whole, by writing a 0600
+// temporary file in the same directory and renaming it over the old one, so a crash leaves
+// either the old or the new file, never half of one. Every read-modify-write holds an
+// exclusive lock on the file's directory, so processes of different data homes sharing
+// one key file never lose each other's entries.
 type keyFile struct {
 	path string
 	mu   sync.Mutex
@@ -41,7 +43,8 @@ type keyFile struct {
 
 // KeyFileKeys returns the Keys kept in the key file at path. The file may be missing (the
 // first Create writes it, mode 0600), but its directory must exist. An existing file is
-// checked now — mode and format — so a bad file is reported at startup, not at first use.
+// checked now — owner, mode and format — so a bad file is reported at startup, not at
+// first use.
 func KeyFileKeys(path string) (Keys, error) {
 	if path == "" {
 		return nil, model.NewError(model.KindInvalid, EnvMasterKeyFile+" is empty", "Set it to the path of the master key file.")
@@ -51,9 +54,13 @@ func KeyFileKeys(path string) (Keys, error) {
 		return nil, model.Wrap(model.KindInvalid, err, fmt.Sprintf("cannot resolve the key file path %s", path), err.Error())
 	}
 	dir := filepath.Dir(abs)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	fi, err := os.Stat(dir)
+	if err != nil || !fi.IsDir() {
 		return nil, model.NewError(model.KindInvalid, fmt.Sprintf("the directory of the key file %s does not exist", abs),
 			fmt.Sprintf("Create it (mkdir -p %s) or set %s to a file in an existing directory.", dir, EnvMasterKeyFile))
+	}
+	if err := checkDir(abs, dir, fi); err != nil {
+		return nil, err
 	}
 	kf := &keyFile{path: abs}
 	if _, err := kf.read(); err != nil {
@@ -64,8 +71,16 @@ func KeyFileKeys(path string) (Keys, error) {
 
 func (f *keyFile) Describe() string { return "key file " + f.path }
 
-func (f *keyFile) Get(version int) (Key, error) {
-	if err := checkVersion(version); err != nil {
+// lineKey is an entry's name in the file: "<installation>/vN", or "vN" for a legacy entry.
+func lineKey(e Entry) string {
+	if e.Legacy() {
+		return fmt.Sprintf("v%d", e.Version)
+	}
+	return fmt.Sprintf("%s/v%d", e.Installation, e.Version)
+}
+
+func (f *keyFile) Get(e Entry) (Key, error) {
+	if err := checkEntry(e, false); err != nil {
 		return Key{}, err
 	}
 	f.mu.Lock()
@@ -74,62 +89,91 @@ func (f *keyFile) Get(version int) (Key, error) {
 	if err != nil {
 		return Key{}, err
 	}
-	k, ok := keys[version]
+	k, ok := keys[e]
 	if !ok {
-		return Key{}, model.NewError(model.KindNotFound, fmt.Sprintf("master key v%d is not in the key file %s", version, f.path),
-			fmt.Sprintf("Secrets sealed with it cannot be read without it. Restore the line \"v%d ...\" from a backup of the file, "+
+		return Key{}, model.NewError(model.KindNotFound, fmt.Sprintf("%s is not in the key file %s", e, f.path),
+			fmt.Sprintf("Secrets sealed with it cannot be read without it. Restore the line \"%s ...\" from a backup of the file, "+
 				"or unset %s if the key is in the OS keychain; if it is lost for good, delete those secrets and set them again.",
-				version, EnvMasterKeyFile))
+				lineKey(e), EnvMasterKeyFile))
 	}
 	return k, nil
 }
 
-func (f *keyFile) Create(version int) (Key, error) {
-	if err := checkVersion(version); err != nil {
+func (f *keyFile) Create(e Entry) (Key, error) {
+	if err := checkEntry(e, true); err != nil {
 		return Key{}, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	keys, err := f.read()
+	k, err := generateKey(e.Version)
 	if err != nil {
 		return Key{}, err
 	}
-	if _, ok := keys[version]; ok {
-		return Key{}, model.NewError(model.KindConflict, fmt.Sprintf("master key v%d already exists in the key file %s", version, f.path),
-			"DevArch never replaces a master key: the secrets sealed with it would become unreadable. Create the next version instead.")
-	}
-	k, err := generateKey(version)
-	if err != nil {
-		return Key{}, err
-	}
-	keys[version] = k
-	if err := f.write(keys); err != nil {
-		return Key{}, err
-	}
-	return k, nil
+	return k, f.store(e, k, false)
 }
 
-func (f *keyFile) Delete(version int) error {
-	if err := checkVersion(version); err != nil {
+func (f *keyFile) Adopt(e Entry, k Key) error {
+	if err := checkEntry(e, true); err != nil {
 		return err
 	}
+	k, err := withVersion(k, e.Version)
+	if err != nil {
+		return err
+	}
+	return f.store(e, k, true)
+}
+
+// store adds k under e, refusing an existing entry (unless sameOK and it holds k).
+func (f *keyFile) store(e Entry, k Key, sameOK bool) error {
+	return f.change(func(keys map[Entry]Key) (bool, error) {
+		if cur, ok := keys[e]; ok {
+			if sameOK && sameKey(cur, k) {
+				return false, nil
+			}
+			return false, model.NewError(model.KindConflict, fmt.Sprintf("%s already exists in the key file %s", e, f.path),
+				"DevArch never replaces a master key: the secrets sealed with it would become unreadable. Create the next version instead.")
+		}
+		keys[e] = k
+		return true, nil
+	})
+}
+
+func (f *keyFile) Delete(e Entry) error {
+	if err := checkEntry(e, true); err != nil {
+		return err
+	}
+	return f.change(func(keys map[Entry]Key) (bool, error) {
+		if _, ok := keys[e]; !ok {
+			return false, nil
+		}
+		delete(keys, e)
+		return true, nil
+	})
+}
+
+// change runs a read-modify-write of the file under the process mutex and the
+// cross-process lock; edit reports whether it changed anything to write.
+func (f *keyFile) change(edit func(map[Entry]Key) (bool, error)) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	unlock, err := lockDir(filepath.Dir(f.path))
+	if err != nil {
+		return model.Wrap(model.KindUnavailable, err, fmt.Sprintf("cannot lock the key file %s", f.path), err.Error())
+	}
+	defer unlock()
 	keys, err := f.read()
 	if err != nil {
 		return err
 	}
-	if _, ok := keys[version]; !ok {
-		return nil
+	changed, err := edit(keys)
+	if err != nil || !changed {
+		return err
 	}
-	delete(keys, version)
 	return f.write(keys)
 }
 
 // read loads every key in the file; a missing file holds none. The mode is checked on the
 // open descriptor, so the file that is checked is the file that is read.
-func (f *keyFile) read() (map[int]Key, error) {
-	keys := map[int]Key{}
+func (f *keyFile) read() (map[Entry]Key, error) {
+	keys := map[Entry]Key{}
 	fh, err := os.Open(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return keys, nil
@@ -147,6 +191,9 @@ func (f *keyFile) read() (map[int]Key, error) {
 			fmt.Sprintf("Set %s to a file (DevArch creates it when missing).", EnvMasterKeyFile))
 	}
 	if err := checkMode(f.path, fi.Mode().Perm()); err != nil {
+		return nil, err
+	}
+	if err := checkFileOwner(f.path, fi); err != nil {
 		return nil, err
 	}
 	data, err := io.ReadAll(fh)
@@ -169,10 +216,10 @@ func checkMode(path string, perm fs.FileMode) error {
 		fmt.Sprintf("Make it private to you: chmod 600 %s", path))
 }
 
-// parseKeyFile reads "v<N> <base64>" lines. Errors name the line number but never echo the
-// line: it holds key material.
-func parseKeyFile(path string, data []byte) (map[int]Key, error) {
-	keys := map[int]Key{}
+// parseKeyFile reads "<installation>/v<N> <base64>" and legacy "v<N> <base64>" lines.
+// Errors name the line number but never echo the line: it holds key material.
+func parseKeyFile(path string, data []byte) (map[Entry]Key, error) {
+	keys := map[Entry]Key{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -181,24 +228,36 @@ func parseKeyFile(path string, data []byte) (map[int]Key, error) {
 		}
 		bad := func(why string) error {
 			return model.NewError(model.KindInvalid, fmt.Sprintf("the key file %s is damaged at line %d: %s", path, n, why),
-				"Each line must be \"v<N> <base64 of 32 bytes>\". Restore the file from a backup.")
+				"Each line must be \"<installation>/v<N> <base64 of 32 bytes>\" (or \"v<N> <key>\"). Restore the file from a backup.")
 		}
 		fields := strings.Fields(line)
-		if len(fields) != 2 || !strings.HasPrefix(fields[0], "v") {
-			return nil, bad("not \"v<N> <key>\"")
+		if len(fields) != 2 {
+			return nil, bad("not \"<name> <key>\"")
 		}
-		version, err := strconv.Atoi(fields[0][1:])
-		if err != nil || version < 1 {
+		var e Entry
+		name := fields[0]
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			e.Installation, name = name[:i], name[i+1:]
+			if !installationRE.MatchString(e.Installation) {
+				return nil, bad("the installation id is not lowercase hex")
+			}
+		}
+		if !strings.HasPrefix(name, "v") {
+			return nil, bad("the name does not end in v<N>")
+		}
+		version, err := strconv.Atoi(name[1:])
+		if err != nil || version < 1 || strconv.Itoa(version) != name[1:] {
 			return nil, bad("the version is not a positive number")
 		}
-		if _, dup := keys[version]; dup {
-			return nil, bad(fmt.Sprintf("v%d appears twice", version))
+		e.Version = version
+		if _, dup := keys[e]; dup {
+			return nil, bad(fmt.Sprintf("%s appears twice", lineKey(e)))
 		}
 		k, ok := decodeKey(version, fields[1])
 		if !ok {
 			return nil, bad("the key is not 32 base64-encoded bytes")
 		}
-		keys[version] = k
+		keys[e] = k
 	}
 	if err := sc.Err(); err != nil {
 		return nil, model.Wrap(model.KindInvalid, err, fmt.Sprintf("the key file %s cannot be parsed", path), err.Error())
@@ -209,15 +268,20 @@ func parseKeyFile(path string, data []byte) (map[int]Key, error) {
 // write replaces the file with keys, atomically: a 0600 temporary file in the same
 // directory (same file system, so the rename is atomic) is written, synced and renamed
 // over the old file, then the directory is synced so the rename survives a crash.
-func (f *keyFile) write(keys map[int]Key) (err error) {
-	versions := make([]int, 0, len(keys))
-	for v := range keys {
-		versions = append(versions, v)
+func (f *keyFile) write(keys map[Entry]Key) (err error) {
+	entries := make([]Entry, 0, len(keys))
+	for e := range keys {
+		entries = append(entries, e)
 	}
-	slices.Sort(versions)
+	slices.SortFunc(entries, func(a, b Entry) int {
+		if c := strings.Compare(a.Installation, b.Installation); c != 0 {
+			return c
+		}
+		return a.Version - b.Version
+	})
 	var buf bytes.Buffer
-	for _, v := range versions {
-		fmt.Fprintf(&buf, "v%d %s\n", v, encodeKey(keys[v]))
+	for _, e := range entries {
+		fmt.Fprintf(&buf, "%s %s\n", lineKey(e), encodeKey(keys[e]))
 	}
 	defer clear(buf.Bytes())
 

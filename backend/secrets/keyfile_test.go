@@ -2,7 +2,9 @@ package secrets_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -38,6 +40,12 @@ func onlyFile(t *testing.T, dir, name string) {
 	}
 }
 
+// inst is the installation id the tests' keys belong to.
+const inst = "8f2c1e4a-0b6d-4c3e-9a7f-1d2e3f405162"
+
+// ev names version v of the test installation.
+func ev(v int) secrets.Entry { return secrets.Entry{Installation: inst, Version: v} }
+
 func sameKey(t *testing.T, a, b secrets.Key) bool {
 	t.Helper()
 	return a.Version == b.Version && bytes.Equal(secrets.KeyBytes(a), secrets.KeyBytes(b))
@@ -56,13 +64,13 @@ func TestKeyFile_Lifecycle(t *testing.T) {
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatal("the file is written by the first Create, not before")
 	}
-	_, err = keys.Get(1)
+	_, err = keys.Get(ev(1))
 	if model.KindOf(err) != model.KindNotFound || !strings.Contains(err.Error(), "master key v1 is not in the key file "+path) {
 		t.Fatalf("missing version: %v", err)
 	}
 
 	// Create: the file appears with mode 0600.
-	k1, err := keys.Create(1)
+	k1, err := keys.Create(ev(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +78,7 @@ func TestKeyFile_Lifecycle(t *testing.T) {
 		t.Fatalf("key file mode %04o, want 0600", m)
 	}
 	onlyFile(t, dir, "master.key")
-	if _, err := keys.Create(1); model.KindOf(err) != model.KindConflict || !strings.Contains(err.Error(), "never replaces") {
+	if _, err := keys.Create(ev(1)); model.KindOf(err) != model.KindConflict || !strings.Contains(err.Error(), "never replaces") {
 		t.Fatalf("creating v1 twice: %v", err)
 	}
 
@@ -80,7 +88,7 @@ func TestKeyFile_Lifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := again.Get(1)
+	got, err := again.Get(ev(1))
 	if err != nil || !sameKey(t, got, k1) {
 		t.Fatalf("reusing the file: %v", err)
 	}
@@ -90,11 +98,11 @@ func TestKeyFile_Lifecycle(t *testing.T) {
 	}
 
 	// More versions.
-	k2, err := again.Create(2)
+	k2, err := again.Create(ev(2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	k3, err := keys.Create(3)
+	k3, err := keys.Create(ev(3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,26 +111,26 @@ func TestKeyFile_Lifecycle(t *testing.T) {
 	}
 	data, _ := os.ReadFile(path)
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "v1 ") || !strings.HasPrefix(lines[1], "v2 ") || !strings.HasPrefix(lines[2], "v3 ") {
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], inst+"/v1 ") || !strings.HasPrefix(lines[1], inst+"/v2 ") || !strings.HasPrefix(lines[2], inst+"/v3 ") {
 		t.Fatalf("file content has %d lines: %q...", len(lines), strings.Fields(string(data))[0])
 	}
 	for v, want := range map[int]secrets.Key{1: k1, 2: k2, 3: k3} {
-		if got, err := keys.Get(v); err != nil || !sameKey(t, got, want) {
+		if got, err := keys.Get(ev(v)); err != nil || !sameKey(t, got, want) {
 			t.Fatalf("Get(%d): %v", v, err)
 		}
 	}
 
 	// Delete one; the others stay; deleting again is fine.
-	if err := keys.Delete(2); err != nil {
+	if err := keys.Delete(ev(2)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keys.Get(2); model.KindOf(err) != model.KindNotFound {
+	if _, err := keys.Get(ev(2)); model.KindOf(err) != model.KindNotFound {
 		t.Fatalf("deleted v2 still there: %v", err)
 	}
-	if err := keys.Delete(2); err != nil {
+	if err := keys.Delete(ev(2)); err != nil {
 		t.Fatalf("deleting a missing version: %v", err)
 	}
-	if got, err := again.Get(3); err != nil || !sameKey(t, got, k3) {
+	if got, err := again.Get(ev(3)); err != nil || !sameKey(t, got, k3) {
 		t.Fatalf("v3 after deleting v2: %v", err)
 	}
 	if m := mode(t, path); m != 0o600 {
@@ -132,7 +140,7 @@ func TestKeyFile_Lifecycle(t *testing.T) {
 
 	// Nothing the file holds appears in any error.
 	for _, k := range []secrets.Key{k1, k3} {
-		for _, e := range []error{errOf(keys.Get(9)), errOf(keys.Create(1)), errOf(secrets.KeyFileKeys(filepath.Join(dir, "no", "x")))} {
+		for _, e := range []error{errOf(keys.Get(ev(9))), errOf(keys.Create(ev(1))), errOf(secrets.KeyFileKeys(filepath.Join(dir, "no", "x")))} {
 			if leaksKey(e.Error(), secrets.KeyBytes(k)) {
 				t.Fatalf("error leaks a key: %v", e)
 			}
@@ -150,7 +158,7 @@ func TestKeyFile_RefusesWideModes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := keys.Create(1); err != nil {
+		if _, err := keys.Create(ev(1)); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.Chmod(path, m); err != nil {
@@ -163,7 +171,7 @@ func TestKeyFile_RefusesWideModes(t *testing.T) {
 			t.Fatalf("mode %04o at startup:\n got %v\nwant %s", m, err, want)
 		}
 		// A file that became readable after startup is refused at use, too.
-		for _, e := range []error{errOf(keys.Get(1)), errOf(keys.Create(2)), keys.Delete(1)} {
+		for _, e := range []error{errOf(keys.Get(ev(1))), errOf(keys.Create(ev(2))), keys.Delete(ev(1))} {
 			if e == nil || e.Error() != want {
 				t.Fatalf("mode %04o at use: %v", m, e)
 			}
@@ -172,7 +180,7 @@ func TestKeyFile_RefusesWideModes(t *testing.T) {
 		if err := os.Chmod(path, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := keys.Get(1); err != nil {
+		if _, err := keys.Get(ev(1)); err != nil {
 			t.Fatalf("after chmod 600: %v", err)
 		}
 	}
@@ -180,11 +188,11 @@ func TestKeyFile_RefusesWideModes(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "master.key")
 	keys, _ := secrets.KeyFileKeys(path)
-	if _, err := keys.Create(1); err != nil {
+	if _, err := keys.Create(ev(1)); err != nil {
 		t.Fatal(err)
 	}
 	_ = os.Chmod(path, 0o400)
-	if _, err := keys.Get(1); err != nil {
+	if _, err := keys.Get(ev(1)); err != nil {
 		t.Fatalf("0400: %v", err)
 	}
 }
@@ -223,6 +231,109 @@ func TestKeyFile_BadPlaces(t *testing.T) {
 	}
 }
 
+// Several installations (data homes) may share one key file: each reads and deletes only
+// its own entries, legacy lines are read but never written, and concurrent writers (one
+// Keys each, as separate processes have) never lose each other's keys.
+func TestKeyFile_SharedByInstallations(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "master.key")
+	legacyLine := "v1 " + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, secrets.KeySize)) + "\n"
+	if err := os.WriteFile(path, []byte(legacyLine), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := secrets.KeyFileKeys(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := secrets.Entry{Version: 1}
+	lk, err := keys.Get(legacy)
+	if err != nil || !bytes.Equal(secrets.KeyBytes(lk), bytes.Repeat([]byte{7}, secrets.KeySize)) {
+		t.Fatalf("legacy line: %v", err)
+	}
+	if _, err := keys.Create(legacy); model.KindOf(err) != model.KindInternal {
+		t.Fatalf("creating a legacy entry: %v", err)
+	}
+	if err := keys.Delete(legacy); model.KindOf(err) != model.KindInternal {
+		t.Fatalf("deleting a legacy entry: %v", err)
+	}
+	if err := keys.Adopt(ev(1), lk); err != nil {
+		t.Fatal(err)
+	}
+
+	const writers = 8
+	ids := make([]string, writers)
+	errs := make(chan error, writers)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%08x-0000-4000-8000-000000000000", i+1)
+		go func(id string) {
+			k, err := secrets.KeyFileKeys(path)
+			if err == nil {
+				for v := 1; v <= 3 && err == nil; v++ {
+					_, err = k.Create(secrets.Entry{Installation: id, Version: v})
+				}
+				if err == nil {
+					err = k.Delete(secrets.Entry{Installation: id, Version: 2})
+				}
+			}
+			errs <- err
+		}(ids[i])
+	}
+	for range ids {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range ids {
+		for v, want := range map[int]bool{1: true, 2: false, 3: true} {
+			_, err := keys.Get(secrets.Entry{Installation: id, Version: v})
+			if (err == nil) != want {
+				t.Fatalf("installation %s v%d: present=%v, want %v (%v)", id, v, err == nil, want, err)
+			}
+		}
+	}
+	if got, err := keys.Get(legacy); err != nil || !sameKey(t, got, lk) {
+		t.Fatalf("the legacy line after other installations wrote: %v", err)
+	}
+	if got, err := keys.Get(ev(1)); err != nil || !bytes.Equal(secrets.KeyBytes(got), secrets.KeyBytes(lk)) {
+		t.Fatalf("the adopted copy: %v", err)
+	}
+}
+
+// A key file someone else could swap is refused: in a directory others may write to
+// (without the sticky bit), or owned by another user.
+func TestKeyFile_RefusesForeignPlaces(t *testing.T) {
+	shared := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(shared, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chmod(shared, 0o777)
+	path := filepath.Join(shared, "master.key")
+	_, err := secrets.KeyFileKeys(path)
+	if model.KindOf(err) != model.KindInvalid || !strings.Contains(err.Error(), "writable by other users") || !strings.Contains(err.Error(), "chmod go-w "+shared) {
+		t.Fatalf("world-writable directory: %v", err)
+	}
+	_ = os.Chmod(shared, 0o777|os.ModeSticky) // sticky, like /tmp: others cannot remove or rename our file
+	keys, err := secrets.KeyFileKeys(path)
+	if err != nil {
+		t.Fatalf("sticky directory: %v", err)
+	}
+	if _, err := keys.Create(ev(1)); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		t.Log("the foreign-owner case needs root to chown; the root run covers it")
+		return
+	}
+	if err := os.Chown(path, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []error{errOf(secrets.KeyFileKeys(path)), errOf(keys.Get(ev(1)))} {
+		if model.KindOf(e) != model.KindInvalid || !strings.Contains(e.Error(), "belongs to uid 65534") {
+			t.Fatalf("foreign owner: %v", e)
+		}
+	}
+}
+
 func TestKeysFromEnv_KeyFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "master.key")
 	t.Setenv(secrets.EnvMasterKeyFile, path)
@@ -235,7 +346,7 @@ func TestKeysFromEnv_KeyFile(t *testing.T) {
 	if keys.Describe() != "key file "+path {
 		t.Fatalf("Describe: %s", keys.Describe())
 	}
-	if _, err := keys.Create(1); err != nil {
+	if _, err := keys.Create(ev(1)); err != nil {
 		t.Fatal(err)
 	}
 	_ = os.Chmod(path, 0o644)

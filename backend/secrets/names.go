@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -52,4 +53,29 @@ func GenerateValue(n int) Value {
 	base64.RawURLEncoding.Encode(out, b)
 	clear(b)
 	return Value{p: &out}
+}
+
+// MaxValueSize is the longest secret value, in bytes. Values reach compose as environment
+// variables, and Linux refuses to start a process with one environment string longer than
+// 128 KiB (MAX_ARG_STRLEN): 64 KiB leaves room for the variable's name and keeps a stack's
+// secrets together well below the limit for the whole environment.
+const MaxValueSize = 64 << 10
+
+// ValidValue checks a secret value before it is stored: not empty, at most MaxValueSize
+// bytes, and no NUL byte (an environment variable cannot carry one: the value would be cut,
+// or the compose process would fail to start with a misleading message). The error never
+// shows the value.
+func ValidValue(v Value) error {
+	switch {
+	case v.IsZero():
+		return model.Invalid("value", "the secret value is empty",
+			"Pipe the value on standard input, e.g. printf %s \"$VALUE\" | devarch secret set STACK NAME, or use --generate.")
+	case v.Len() > MaxValueSize:
+		return model.Invalid("value", fmt.Sprintf("the secret value is %d bytes; the limit is %d (64 KiB)", v.Len(), MaxValueSize),
+			"Secrets reach containers as environment variables, which cannot be much longer. Store a large file (a certificate bundle, say) in the project and mount it instead.")
+	case bytes.IndexByte(v.raw(), 0) >= 0:
+		return model.Invalid("value", "the secret value contains a NUL byte",
+			"Environment variables cannot carry NUL bytes. Encode binary values (e.g. base64) before storing them.")
+	}
+	return nil
 }
