@@ -30,7 +30,9 @@ func (env cmdEnv) readSecret() (secrets.Value, error) {
 		}
 		return secrets.ValueFromBytes(b), nil
 	}
-	b, err := io.ReadAll(io.LimitReader(os.Stdin, 1<<20))
+	// One byte over the limit is enough for SetSecret to refuse it with the limit named;
+	// more is never read into memory.
+	b, err := io.ReadAll(io.LimitReader(os.Stdin, secrets.MaxValueSize+2))
 	if err != nil {
 		return secrets.Value{}, model.Invalid("value", "cannot read the value from stdin", err.Error())
 	}

@@ -20,9 +20,22 @@ type Service struct {
 	engOpts   runtime.Options
 	stacksDir string
 
-	mu       sync.Mutex
-	engine   *runtime.Engine
-	keyStore secrets.Keys
+	mu           sync.Mutex
+	engine       *runtime.Engine
+	keyStore     secrets.Keys
+	installation string
+
+	hooks hooks
+}
+
+// hooks let the engine's own tests stop a use case at a chosen point, to make a race
+// deterministic or to simulate a failure a real part produces only by bad luck (a COMMIT
+// that succeeded but reported an error). All nil in production.
+type hooks struct {
+	// beforePutSecret runs after SetSecret read the current key, before it stores the value.
+	beforePutSecret func()
+	// rotated sees what the rotation transaction returned and may replace it.
+	rotated func(error) error
 }
 
 // New returns a Service over st that detects the container engine with engOpts on first

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -13,54 +14,6 @@ import (
 	"github.com/devarch/devarch/backend/secrets"
 	"github.com/devarch/devarch/backend/store"
 )
-
-// keys returns the master-key store (OS keychain, or the opt-in key file), resolved once.
-func (s *Service) keys() (secrets.Keys, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.keyStore != nil {
-		return s.keyStore, nil
-	}
-	k, err := secrets.KeysFromEnv()
-	if err != nil {
-		return nil, err
-	}
-	s.keyStore = k
-	return k, nil
-}
-
-// currentKey returns the current master key, creating version 1 on first use. Creation is
-// serialized between processes by the store's key lock.
-func (s *Service) currentKey(ctx context.Context) (secrets.Key, error) {
-	ks, err := s.keys()
-	if err != nil {
-		return secrets.Key{}, err
-	}
-	var key secrets.Key
-	err = s.Store.WithKeyLock(ctx, func() error {
-		v, err := s.Store.CurrentKeyVersion(ctx)
-		if err != nil {
-			return err
-		}
-		if v > 0 {
-			key, err = ks.Get(v)
-			return err
-		}
-		max, err := s.Store.MaxKeyVersion(ctx)
-		if err != nil {
-			return err
-		}
-		if key, err = createFresh(ks, max+1); err != nil {
-			return err
-		}
-		if err := s.Store.AddKeyVersion(ctx, max+1); err != nil {
-			_ = ks.Delete(max + 1)
-			return err
-		}
-		return nil
-	})
-	return key, err
-}
 
 // SecretInfo describes a secret without its value.
 type SecretInfo struct {
@@ -76,24 +29,39 @@ func (s *Service) SetSecret(ctx context.Context, stack, name string, value secre
 	if err := secrets.ValidName(name); err != nil {
 		return SecretInfo{}, err
 	}
-	if value.IsZero() {
-		return SecretInfo{}, model.Invalid("value", "the secret value is empty", "Pipe the value on standard input, e.g. printf %s \"$VALUE\" | devarch secret set STACK NAME, or use --generate.")
-	}
-	key, err := s.currentKey(ctx)
-	if err != nil {
+	if err := secrets.ValidValue(value); err != nil {
 		return SecretInfo{}, err
 	}
-	stored, err := s.Store.PutSecret(ctx, stack, func(stackID int64) (store.SealedSecret, error) {
-		sealed, err := secrets.Seal(key, secrets.Owner{StackID: stackID, Name: name}, value)
+	// A rotation that commits between reading the current key and storing the value retires
+	// that key; PutSecret notices (it locks the key row) and the value is sealed again with
+	// the new key.
+	for attempt := 1; ; attempt++ {
+		key, err := s.currentKey(ctx)
 		if err != nil {
-			return store.SealedSecret{}, err
+			return SecretInfo{}, err
 		}
-		return store.SealedSecret{StackID: stackID, Name: name, KeyVersion: sealed.KeyVersion, Nonce: sealed.Nonce, Ciphertext: sealed.Ciphertext}, nil
-	})
-	if err != nil {
-		return SecretInfo{}, err
+		if s.hooks.beforePutSecret != nil {
+			s.hooks.beforePutSecret()
+		}
+		stored, err := s.Store.PutSecret(ctx, stack, key.Version, func(stackID int64) (store.SealedSecret, error) {
+			sealed, err := secrets.Seal(key, secrets.Owner{StackID: stackID, Name: name}, value)
+			if err != nil {
+				return store.SealedSecret{}, err
+			}
+			return store.SealedSecret{StackID: stackID, Name: name, KeyVersion: sealed.KeyVersion, Nonce: sealed.Nonce, Ciphertext: sealed.Ciphertext}, nil
+		})
+		if errors.Is(err, store.ErrKeyRetired) && attempt < 5 {
+			continue
+		}
+		if errors.Is(err, store.ErrKeyRetired) {
+			return SecretInfo{}, model.NewError(model.KindConflict, "the master key kept changing while the secret was stored",
+				"Several key rotations ran at the same moment. Try again.")
+		}
+		if err != nil {
+			return SecretInfo{}, err
+		}
+		return SecretInfo{Name: name, UpdatedAt: stored.UpdatedAt, Version: stored.ValueVersion}, nil
 	}
-	return SecretInfo{Name: name, UpdatedAt: stored.UpdatedAt, Version: stored.ValueVersion}, nil
 }
 
 // secretUsers maps each referenced secret name to "instance field" users.
@@ -159,7 +127,7 @@ func (s *Service) RevealSecret(ctx context.Context, stack, name string) (secrets
 	}
 	for _, x := range all {
 		if x.Name == name {
-			return s.open(x)
+			return s.open(ctx, x)
 		}
 	}
 	if _, err := s.Store.GetStack(ctx, stack); err != nil {
@@ -169,16 +137,12 @@ func (s *Service) RevealSecret(ctx context.Context, stack, name string) (secrets
 		Detail: "Set it with: devarch secret set " + stack + " " + name}
 }
 
-func (s *Service) open(x store.SealedSecret) (secrets.Value, error) {
-	ks, err := s.keys()
+func (s *Service) open(ctx context.Context, x store.SealedSecret) (secrets.Value, error) {
+	key, err := s.key(ctx, x.KeyVersion)
 	if err != nil {
 		return secrets.Value{}, err
 	}
-	key, err := ks.Get(x.KeyVersion)
-	if err != nil {
-		return secrets.Value{}, err
-	}
-	return secrets.Open(key, secrets.Owner{StackID: x.StackID, Name: x.Name}, secrets.Sealed{KeyVersion: x.KeyVersion, Nonce: x.Nonce, Ciphertext: x.Ciphertext})
+	return openWith(key, x)
 }
 
 // DeleteSecret deletes a secret no instance references.
@@ -231,69 +195,54 @@ func (s *Service) secretsForStack(ctx context.Context, rs ResolvedStack) (map[st
 	return versions, problems, used, nil
 }
 
-// secretEnv decrypts the referenced secrets for the compose process's environment: the
-// only place values leave the database, and only into a child process's environment.
-func (s *Service) secretEnv(used []store.SealedSecret) ([]string, error) {
-	env := make([]string, 0, len(used))
-	for _, x := range used {
-		v, err := s.open(x)
-		if err != nil {
-			return nil, err
-		}
-		env = append(env, compose.SecretEnvVar(x.Name)+"="+v.Reveal())
+// secretFieldWarnings warns about secrets referenced outside environment variables. Compose
+// prints many fields' values in its own messages (an invalid extra host, a bad duration, an
+// image it cannot pull), engines show labels, commands and hostnames to anyone who lists
+// containers, and a command line is visible to every local user. DevArch redacts known
+// values from what it shows, but the safe place for a secret is an environment variable.
+func secretFieldWarnings(rs ResolvedStack) []string {
+	users := secretUsers(rs)
+	names := make([]string, 0, len(users))
+	for n := range users {
+		names = append(names, n)
 	}
-	return env, nil
+	sort.Strings(names)
+	var out []string
+	for _, name := range names {
+		for _, u := range users[name] {
+			inst, field, _ := strings.Cut(u, " ")
+			if strings.HasPrefix(field, "environment.") {
+				continue
+			}
+			out = append(out, fmt.Sprintf("instance %q field %s uses secret %q outside an environment variable: compose may print this field's value in its messages, "+
+				"and the engine shows it to anyone who can list containers; DevArch hides the value in its own output, but prefer environment.NAME=${secret:%s}",
+				inst, field, name, name))
+		}
+	}
+	return out
 }
 
-// RotateKey creates a new master key and re-encrypts every secret with it in one
-// transaction. An interrupted rotation rolls back: every secret stays readable with the
-// old key, which is deleted only after the commit.
-func (s *Service) RotateKey(ctx context.Context) (int, int, error) {
-	ks, err := s.keys()
-	if err != nil {
-		return 0, 0, err
+// secretEnv is what a compose command needs to interpolate a stack's secrets: the
+// variables of its environment, and the values to redact from everything it prints.
+type secretEnv struct {
+	env    []string
+	values []string
+}
+
+// secretEnv decrypts the referenced secrets for the compose process's environment: the
+// only place values leave the database, and only into a child process's environment (and
+// the redaction of its output).
+func (s *Service) secretEnv(ctx context.Context, used []store.SealedSecret) (secretEnv, error) {
+	out := secretEnv{env: make([]string, 0, len(used)), values: make([]string, 0, len(used))}
+	for _, x := range used {
+		v, err := s.open(ctx, x)
+		if err != nil {
+			return secretEnv{}, err
+		}
+		out.env = append(out.env, compose.SecretEnvVar(x.Name)+"="+v.Reveal())
+		out.values = append(out.values, v.Reveal())
 	}
-	var newVersion, count int
-	err = s.Store.WithKeyLock(ctx, func() error {
-		max, err := s.Store.MaxKeyVersion(ctx)
-		if err != nil {
-			return err
-		}
-		old, err := s.Store.CurrentKeyVersion(ctx)
-		if err != nil {
-			return err
-		}
-		newVersion = max + 1
-		newKey, err := createFresh(ks, newVersion)
-		if err != nil {
-			return err
-		}
-		pause := testPause()
-		count, err = s.Store.RotateSecrets(ctx, newVersion, func(x store.SealedSecret) (store.SealedSecret, error) {
-			v, err := s.open(x)
-			if err != nil {
-				return x, err
-			}
-			sealed, err := secrets.Seal(newKey, secrets.Owner{StackID: x.StackID, Name: x.Name}, v)
-			if err != nil {
-				return x, err
-			}
-			if pause > 0 {
-				time.Sleep(pause) // test hook: lets a test kill the process mid-rotation
-			}
-			x.KeyVersion, x.Nonce, x.Ciphertext = sealed.KeyVersion, sealed.Nonce, sealed.Ciphertext
-			return x, nil
-		})
-		if err != nil {
-			_ = ks.Delete(newVersion)
-			return err
-		}
-		for v := 1; v <= old; v++ {
-			_ = ks.Delete(v) // retired keys: nothing is sealed with them any more
-		}
-		return nil
-	})
-	return newVersion, count, err
+	return out, nil
 }
 
 // testPause reads DEVARCH_TEST_PAUSE_ROTATION (a duration): tests use it to kill the
@@ -301,19 +250,4 @@ func (s *Service) RotateKey(ctx context.Context) (int, int, error) {
 func testPause() time.Duration {
 	d, _ := time.ParseDuration(os.Getenv("DEVARCH_TEST_PAUSE_ROTATION"))
 	return d
-}
-
-// createFresh creates a master key version. A key of that version already in the keychain
-// is the leftover of an interrupted first use or rotation: the database records a version
-// in the same transaction that seals with it, so an unrecorded version sealed nothing and
-// is replaced.
-func createFresh(ks secrets.Keys, version int) (secrets.Key, error) {
-	key, err := ks.Create(version)
-	if model.KindOf(err) == model.KindConflict {
-		if err := ks.Delete(version); err != nil {
-			return key, err
-		}
-		return ks.Create(version)
-	}
-	return key, err
 }

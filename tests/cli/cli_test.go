@@ -65,6 +65,22 @@ func run(t *testing.T, env map[string]string, argv ...string) result {
 		argv[0] = devarch(t)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = environ(env)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// environ is the test process's environment with env's entries replacing or adding
+// variables; the value "<unset>" removes one.
+func environ(env map[string]string) []string {
 	base := []string{}
 	for _, kv := range os.Environ() {
 		k := kv[:strings.IndexByte(kv, '=')]
@@ -77,17 +93,7 @@ func run(t *testing.T, env map[string]string, argv ...string) result {
 			base = append(base, k+"="+v)
 		}
 	}
-	cmd.Env = base
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	return base
 }
 
 // databaseURL is a migrated database on the shared test server, as DEVARCH_DATABASE_URL.

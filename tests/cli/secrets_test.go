@@ -16,10 +16,7 @@ import (
 func runIn(t *testing.T, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(devarch(t), args...)
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Env = environ(env)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
