@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devarch/devarch/backend/model"
 )
@@ -35,18 +34,21 @@ type StoredPlan struct {
 	Summary   string
 	CreatedBy string
 	CreatedAt time.Time
+	// ComposeHash is the SHA-256 of the compose document the plan was made for: apply runs
+	// exactly that document or nothing.
+	ComposeHash string
 }
 
-// SavePlan records a plan made from a stack revision.
-func (s *Store) SavePlan(ctx context.Context, stack string, revision int64, doc []byte, summary string, errored bool, by string) (int64, error) {
+// SavePlan records a plan made from a stack revision, with the hash of its compose document.
+func (s *Store) SavePlan(ctx context.Context, stack string, revision int64, doc []byte, summary string, errored bool, by, composeHash string) (int64, error) {
 	status := PlanPlanned
 	if errored {
 		status = PlanErrored
 	}
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO plans (stack_id, stack_revision, status, document, summary, created_by)
-		SELECT id, $2, $3, $4, $5, $6 FROM stacks WHERE name = $1 RETURNING id`,
-		stack, revision, status, doc, summary, by).Scan(&id)
+	err := s.pool.QueryRow(ctx, `INSERT INTO plans (stack_id, stack_revision, status, document, summary, created_by, compose_hash)
+		SELECT id, $2, $3, $4, $5, $6, $7 FROM stacks WHERE name = $1 RETURNING id`,
+		stack, revision, status, doc, summary, by, composeHash).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, stackNotFound(stack)
 	}
@@ -56,9 +58,9 @@ func (s *Store) SavePlan(ctx context.Context, stack string, revision int64, doc 
 // GetPlan loads a stored plan.
 func (s *Store) GetPlan(ctx context.Context, id int64) (StoredPlan, error) {
 	var p StoredPlan
-	err := s.pool.QueryRow(ctx, `SELECT p.id, s.name, s.id, p.stack_revision, p.status, coalesce(p.document, 'null'), p.summary, p.created_by, p.created_at
+	err := s.pool.QueryRow(ctx, `SELECT p.id, s.name, s.id, p.stack_revision, p.status, coalesce(p.document, 'null'), p.summary, p.created_by, p.created_at, p.compose_hash
 		FROM plans p JOIN stacks s ON s.id = p.stack_id WHERE p.id = $1`, id).
-		Scan(&p.ID, &p.Stack, &p.StackID, &p.Revision, &p.Status, &p.Document, &p.Summary, &p.CreatedBy, &p.CreatedAt)
+		Scan(&p.ID, &p.Stack, &p.StackID, &p.Revision, &p.Status, &p.Document, &p.Summary, &p.CreatedBy, &p.CreatedAt, &p.ComposeHash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, &model.Error{Kind: model.KindNotFound, Field: "plan", Summary: fmt.Sprintf("no plan with id %d", id),
 			Detail: "Make a new plan: devarch plan STACK"}
@@ -128,7 +130,8 @@ type Run struct {
 // StackLock is a held advisory lock on one stack, on its own connection: the server frees
 // it if this process dies, so a crashed holder never blocks a stack.
 type StackLock struct {
-	conn    *pgxpool.Conn
+	conn    *pgx.Conn
+	release func()
 	stackID int64
 	RunID   int64
 }
@@ -144,20 +147,20 @@ func (s *Store) LockStack(ctx context.Context, stack, operation, holder string, 
 	if err != nil {
 		return nil, err
 	}
-	conn, err := s.pool.Acquire(ctx)
+	conn, release, err := s.holderConn(ctx, "stack lock")
 	if err != nil {
-		return nil, interpret(err, "stack lock")
+		return nil, err
 	}
 	var ok bool
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2::int)`, stackLockClass, stackID).Scan(&ok); err != nil {
-		conn.Release()
+		release()
 		return nil, interpret(err, "stack lock")
 	}
 	if !ok {
-		conn.Release()
+		release()
 		return nil, s.lockedError(ctx, stack, stackID)
 	}
-	l := &StackLock{conn: conn, stackID: stackID}
+	l := &StackLock{conn: conn, release: release, stackID: stackID}
 	// Runs left "running" by a holder whose connection is gone were interrupted (crash,
 	// kill -9): the lock we now hold proves nobody else runs.
 	if _, err := conn.Exec(ctx, `UPDATE applies SET status = 'interrupted', finished_at = now()
@@ -249,13 +252,14 @@ func (l *StackLock) MarkPlan(ctx context.Context, planID int64, status string) e
 	return err
 }
 
-// Release frees the lock and returns the connection.
+// Release frees the lock by closing its connection (which frees it even when the unlock
+// statement could not run).
 func (l *StackLock) Release(ctx context.Context) {
 	if l.conn == nil {
 		return
 	}
 	_, _ = l.conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2::int)`, stackLockClass, l.stackID)
-	l.conn.Release()
+	l.release()
 	l.conn = nil
 }
 
@@ -287,26 +291,21 @@ func (s *Store) History(ctx context.Context, stack string, limit int) ([]Run, er
 
 // CheckUnlocked fails with the holder's identity when another operation holds the stack's
 // lock. Planning checks it, as terraform plan does: a plan made while an apply runs would
-// describe a moment that is about to change.
+// describe a moment that is about to change. It only looks (pg_locks); it never takes the
+// lock, so it cannot leak it or make a concurrent apply fail.
 func (s *Store) CheckUnlocked(ctx context.Context, stack string) error {
 	stackID, _, err := s.StackRevision(ctx, stack)
 	if err != nil {
 		return err
 	}
-	conn, err := s.pool.Acquire(ctx)
+	held, err := s.advisoryHeld(ctx, stackLockClass, stackID)
 	if err != nil {
 		return interpret(err, "stack lock")
 	}
-	defer conn.Release()
-	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2::int)`, stackLockClass, stackID).Scan(&ok); err != nil {
-		return interpret(err, "stack lock")
-	}
-	if !ok {
+	if held {
 		return s.lockedError(ctx, stack, stackID)
 	}
-	_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock($1, $2::int)`, stackLockClass, stackID)
-	return interpret(err, "stack lock")
+	return nil
 }
 
 // MarkInterrupted records as interrupted every run whose holder's connection is gone (a

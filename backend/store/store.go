@@ -14,13 +14,17 @@ import (
 	"github.com/devarch/devarch/backend/model"
 )
 
-// Store runs queries on a pool. It holds no other state, so it is safe for concurrent use.
+// Store runs queries on a pool (and lock holders on connections of their own). It is safe
+// for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	holders chan struct{} // one token per held session lock (see MaxLockHolders)
 }
 
 // New returns a Store over pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, holders: make(chan struct{}, MaxLockHolders)}
+}
 
 // Ping checks that the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
