@@ -47,6 +47,7 @@ type PlanView struct {
 	Summary  PlanSummary  `json:"summary"`
 	Actions  []PlanAction `json:"actions"`
 	Errors   []string     `json:"errors"`
+	Warnings []string     `json:"warnings"`
 }
 
 // ApplyOutcome is a finished apply.
@@ -74,8 +75,9 @@ type ProgressEvent struct {
 
 func planView(id int64, p plan.Plan) PlanView {
 	v := PlanView{ID: id, Stack: p.Stack, Revision: p.Revision, Text: p.String(), Empty: p.Empty(), Failed: p.Failed(),
-		Summary: PlanSummary{p.Summary.Add, p.Summary.Change, p.Summary.Destroy}, Actions: []PlanAction{}, Errors: []string{}}
+		Summary: PlanSummary{p.Summary.Add, p.Summary.Change, p.Summary.Destroy}, Actions: []PlanAction{}, Errors: []string{}, Warnings: []string{}}
 	v.Errors = append(v.Errors, p.Errors...)
+	v.Warnings = append(v.Warnings, p.Warnings...)
 	for _, a := range p.Actions {
 		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause, Changes: []PlanChange{}}
 		for _, c := range a.Changes {

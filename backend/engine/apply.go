@@ -2,7 +2,10 @@ package engine
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -106,6 +109,15 @@ type computed struct {
 	rs      ResolvedStack
 	desired plan.Desired
 	secrets []store.SealedSecret // the referenced secrets that exist
+	// compose is the generated compose document: what apply feeds compose, byte for byte.
+	compose []byte
+}
+
+// composeHash names a compose document: a plan records the hash of the document it was made
+// for, and apply refuses to run any other.
+func composeHash(doc []byte) string {
+	sum := sha256.Sum256(doc)
+	return hex.EncodeToString(sum[:])
 }
 
 // compute makes the plan for a stack's current revision. References to secrets that do
@@ -126,6 +138,9 @@ func (s *Service) compute(ctx context.Context, stack string) (computed, error) {
 		return c, err
 	}
 	c.desired, c.secrets = d.WithSecretVersions(versions), used
+	if c.compose, err = compose.Generate(rs.Effective); err != nil {
+		return c, err
+	}
 	stackID, _, err := s.Store.StackRevision(ctx, stack)
 	if err != nil {
 		return c, err
@@ -136,6 +151,7 @@ func (s *Service) compute(ctx context.Context, stack string) (computed, error) {
 	}
 	c.plan = plan.Compute(c.desired, o)
 	c.plan.Errors = append(problems, c.plan.Errors...)
+	c.plan.Warnings = append(secretFieldWarnings(rs), c.plan.Warnings...)
 	return c, nil
 }
 
@@ -153,7 +169,7 @@ func (s *Service) Plan(ctx context.Context, stack, who string) (Planned, error) 
 	if err != nil {
 		return Planned{}, err
 	}
-	id, err := s.Store.SavePlan(ctx, stack, p.Revision, doc, summaryLine(p), p.Failed(), who)
+	id, err := s.Store.SavePlan(ctx, stack, p.Revision, doc, summaryLine(p), p.Failed(), who, composeHash(c.compose))
 	return Planned{ID: id, Plan: p}, err
 }
 
@@ -242,15 +258,18 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 	if now.String() != stored.String() {
 		return fail("failed", store.PlanFailed, nil, staleError(sp.Stack, "the containers changed since it was made"))
 	}
+	if composeHash(c.compose) != sp.ComposeHash {
+		return fail("failed", store.PlanFailed, nil, staleError(sp.Stack, "its compose file is not the one the stack generates now"))
+	}
 	if err := lock.MarkPlan(ctx, planID, store.PlanApplying); err != nil {
 		return fail("failed", store.PlanFailed, nil, err)
 	}
 
-	env, err := s.secretEnv(c.secrets)
+	env, err := s.secretEnv(ctx, c.secrets)
 	if err != nil {
 		return fail("failed", store.PlanFailed, nil, err)
 	}
-	results, err := s.execute(ctx, sp.Stack, rs, stored, env, sink)
+	results, err := s.execute(ctx, sp.Stack, c.compose, stored, env, sink)
 	if err != nil {
 		if model.KindOf(err) == model.KindCanceled || ctx.Err() != nil {
 			return fail("canceled", store.PlanCanceled, results, model.Wrap(model.KindCanceled, err, "apply canceled", model.AsError(err).Detail))
@@ -282,12 +301,15 @@ func indexOf(st model.EffectiveStack, instance string, hint int) int {
 }
 
 // execute maps the plan's targets onto compose and engine commands; it decides nothing.
+// Every compose command reads doc, the planned document, on stdin: nothing another process
+// writes meanwhile (a preview, `devarch compose`) can change what is applied. The file
+// under the stack's directory is only a copy for the user's eyes.
 // `up --wait` makes an apply finish when its containers run (and pass their healthchecks),
 // so "applied" means "up", and a container that never gets healthy fails the apply (or is
 // waited for until the user cancels).
 // Creates and starts run in one `compose up --no-recreate`, replaces in one `up
 // --force-recreate`, so a plan costs about what a plain `compose up -d` costs.
-func (s *Service) execute(ctx context.Context, stack string, rs ResolvedStack, p plan.Plan, env []string, sink Sink) ([]ActionResult, error) {
+func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.Plan, env secretEnv, sink Sink) ([]ActionResult, error) {
 	var results []ActionResult
 	for _, a := range p.Actions {
 		results = append(results, ActionResult{Action: strings.TrimSpace(a.Kind.Symbol() + " " + a.Kind.String() + " " + firstNonEmpty(a.Instance, a.Container, a.Network)), Status: "pending"})
@@ -309,15 +331,10 @@ func (s *Service) execute(ctx context.Context, stack string, rs ResolvedStack, p
 	if err != nil {
 		return results, err
 	}
-	doc, err := compose.Generate(rs.Effective)
-	if err != nil {
-		return results, err
-	}
-	path, _, err := compose.WriteFile(s.StackDir(stack), doc)
-	if err != nil {
+	if _, _, err := compose.WriteFile(s.StackDir(stack), doc); err != nil {
 		return results, model.Wrap(model.KindInternal, err, "cannot write the compose file", err.Error())
 	}
-	base := []string{"-p", model.ProjectName(stack), "-f", path}
+	base := s.composeArgs(stack)
 	t := p.Targets()
 	var create, recreate, unpause []string
 	for _, u := range t.Up {
@@ -333,7 +350,7 @@ func (s *Service) execute(ctx context.Context, stack string, rs ResolvedStack, p
 	run := func(args []string) error {
 		w := progressWriter(stack, sink)
 		defer w.Close()
-		_, err := eng.RunCompose(ctx, append(append([]string{}, base...), args...), runtime.RunOptions{Dir: s.StackDir(stack), Env: env, Stderr: w, Stdout: w})
+		_, err := eng.RunCompose(ctx, append(append([]string{}, base...), args...), env.runOptions(doc, w))
 		return err
 	}
 	for _, r := range t.Remove {
@@ -431,4 +448,22 @@ func (c closer) Close() error {
 	err := c.pw.Close()
 	c.wait()
 	return err
+}
+
+// composeArgs are the project arguments of every compose command on a stack: its project
+// name, the document on stdin, and the stack's directory as the project directory (where
+// relative paths in the document resolve).
+func (s *Service) composeArgs(stack string) []string {
+	return []string{"-p", model.ProjectName(stack), "-f", "-", "--project-directory", s.StackDir(stack)}
+}
+
+// runOptions runs a compose command on doc (stdin; none when nil) with the secrets in its
+// environment, its output to w with every secret value redacted. No working directory is
+// needed: --project-directory (composeArgs) is absolute.
+func (e secretEnv) runOptions(doc []byte, w io.Writer) runtime.RunOptions {
+	o := runtime.RunOptions{Env: e.env, Redact: e.values, Stdout: w, Stderr: w}
+	if doc != nil {
+		o.Stdin = bytes.NewReader(doc)
+	}
+	return o
 }

@@ -56,25 +56,21 @@ func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink)
 		return model.Invalid("operation", "unknown operation "+op, "Use start, stop or down.")
 	}
 	base := []string{"-p", model.ProjectName(stack)}
+	var doc []byte
 	if op != OpDown {
-		doc, err := compose.Generate(rs.Effective)
-		if err == nil {
-			var path string
-			if path, _, err = compose.WriteFile(s.StackDir(stack), doc); err == nil {
-				base = append(base, "-f", path)
-			}
-		}
+		doc, err = compose.Generate(rs.Effective)
 		if err != nil {
 			_ = lock.Finish(finishCtx, "failed", nil, model.AsError(err).Detail, nil, "", nil, false)
 			return err
 		}
+		base = s.composeArgs(stack)
 	}
-	var env []string
+	var env secretEnv
 	if op == OpStart {
-		// compose re-reads the file on start: its secret interpolation needs the values.
+		// compose interpolates the whole document on start: it needs the values.
 		_, _, used, err := s.secretsForStack(ctx, rs)
 		if err == nil {
-			env, err = s.secretEnv(used)
+			env, err = s.secretEnv(ctx, used)
 		}
 		if err != nil {
 			_ = lock.Finish(finishCtx, "failed", nil, model.AsError(err).Detail, nil, "", nil, false)
@@ -82,7 +78,7 @@ func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink)
 		}
 	}
 	w := progressWriter(stack, sink)
-	_, runErr := eng.RunCompose(ctx, append(base, args...), runtime.RunOptions{Dir: s.StackDir(stack), Env: env, Stdout: w, Stderr: w})
+	_, runErr := eng.RunCompose(ctx, append(base, args...), env.runOptions(doc, w))
 	w.Close()
 	if runErr != nil {
 		status := "failed"

@@ -11,6 +11,9 @@ type Plan struct {
 	// Errors are problems that forbid applying the plan (a dependency cycle, a container
 	// name taken by another stack). They are whole sentences, shown before the actions.
 	Errors []string `json:"errors,omitempty"`
+	// Warnings are problems worth knowing that do not block applying (a secret used in a
+	// field compose may print). Whole sentences, shown after the errors.
+	Warnings []string `json:"warnings,omitempty"`
 	// Summary counts Actions (see Summary); it is derived, stored for readers of the JSON.
 	Summary Summary `json:"summary"`
 }

@@ -16,19 +16,25 @@ import (
 //
 //	Plan: 1 to add, 0 to change, 1 to destroy.
 //
-// An empty plan is one line saying the stack is up to date. Errors come first, one
-// "Error: ..." line each; the actions follow, and the last line says the plan cannot be
-// applied.
+// An empty plan is one line saying the stack is up to date. Warnings come first, one
+// "Warning: ..." line each (they never block), then errors, one "Error: ..." line each; the
+// actions follow, and with errors the last line says the plan cannot be applied.
 func (p Plan) String() string {
 	var b strings.Builder
+	for _, w := range p.Warnings {
+		fmt.Fprintf(&b, "Warning: %s\n", w)
+	}
 	if p.Empty() {
+		if len(p.Warnings) > 0 {
+			b.WriteString("\n")
+		}
 		fmt.Fprintf(&b, "No changes. Stack %s is up to date.\n", p.Stack)
 		return b.String()
 	}
 	for _, e := range p.Errors {
 		fmt.Fprintf(&b, "Error: %s\n", e)
 	}
-	if len(p.Errors) > 0 {
+	if len(p.Errors)+len(p.Warnings) > 0 {
 		b.WriteString("\n")
 	}
 	if len(p.Actions) > 0 {

@@ -45,6 +45,10 @@ type RunOptions struct {
 	// Stderr, when set, also receives stderr as it is produced. The last 4 KiB are kept for
 	// Result.Stderr and the error detail either way.
 	Stderr io.Writer
+	// Redact lists values (secrets the command received in Env) that must never appear in
+	// what the command printed: every line of stdout and stderr has each of them replaced by
+	// "(sensitive)" before it reaches Stdout, Stderr, Result or an error.
+	Redact []string
 	// Grace is how long a canceled command gets to exit after SIGTERM before its process group
 	// is killed with SIGKILL. Zero (the default) kills at once: the engine CLIs keep no local
 	// state worth saving and the daemon finishes any API call it already received.
@@ -146,6 +150,13 @@ func (e *Engine) exec(ctx context.Context, argv []string, opts RunOptions) (Resu
 	} else {
 		cmd.Stderr = stderr
 	}
+	var flush []*redactor
+	for _, w := range []*io.Writer{&cmd.Stdout, &cmd.Stderr} {
+		if r := newRedactor(*w, opts.Redact); r != nil {
+			*w = r
+			flush = append(flush, r)
+		}
+	}
 	ownProcessGroup(cmd)
 	exited := make(chan struct{})
 	defer close(exited)
@@ -159,6 +170,9 @@ func (e *Engine) exec(ctx context.Context, argv []string, opts RunOptions) (Resu
 	}
 	res.PID = cmd.Process.Pid
 	err = cmd.Wait()
+	for _, r := range flush {
+		_ = r.Flush()
+	}
 	res.Duration = time.Since(start)
 	res.Stderr = stderr.String()
 	if opts.Stdout == nil {

@@ -1,8 +1,19 @@
 package runtime
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // ListContainersCLI exposes the CLI path to tests that compare it with the API path.
 func ListContainersCLI(e *Engine, ctx context.Context, labels []string) ([]Container, error) {
 	return e.listContainersCLI(ctx, labels)
+}
+
+// NewRedactorForTest exposes the redacting writer.
+func NewRedactorForTest(next io.Writer, values []string) interface {
+	io.Writer
+	Flush() error
+} {
+	return newRedactor(next, values)
 }

@@ -334,6 +334,7 @@ function toPlanView(raw: bindings.PlanView): PlanView {
     summary: { add: raw.summary?.add ?? 0, change: raw.summary?.change ?? 0, destroy: raw.summary?.destroy ?? 0 },
     actions: (raw.actions ?? []).map(toPlanAction),
     errors: strings(raw.errors),
+    warnings: strings(raw.warnings),
   };
 }
 

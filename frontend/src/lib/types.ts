@@ -180,6 +180,8 @@ export interface PlanView {
   summary: PlanSummary;
   actions: PlanAction[];
   errors: string[];
+  /** Worth knowing, never blocking (a secret used outside an environment variable). */
+  warnings: string[];
 }
 
 export interface ActionResult {

@@ -199,6 +199,7 @@ export const samplePlan: PlanView = {
     { kind: 'remove', symbol: '-', instance: 'old', container: 'devarch-shop-old', network: '', cause: 'instance removed', changes: [] },
   ],
   errors: [],
+  warnings: [],
 };
 
 export const emptyPlan: PlanView = {
@@ -211,6 +212,7 @@ export const emptyPlan: PlanView = {
   summary: { add: 0, change: 0, destroy: 0 },
   actions: [],
   errors: [],
+  warnings: [],
 };
 
 export const failedPlan: PlanView = {
@@ -236,6 +238,7 @@ export const createPlan: PlanView = {
     { kind: 'create', symbol: '+', instance: 'web', container: 'devarch-shop-web', network: '', cause: 'new instance', changes: [] },
   ],
   errors: [],
+  warnings: [],
 };
 
 export const sampleStates: InstanceState[] = [

@@ -365,6 +365,7 @@ export namespace bindings {
 	    summary: PlanSummary;
 	    actions: PlanAction[];
 	    errors: string[];
+	    warnings: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanView(source);
@@ -381,6 +382,7 @@ export namespace bindings {
 	        this.summary = this.convertValues(source["summary"], PlanSummary);
 	        this.actions = this.convertValues(source["actions"], PlanAction);
 	        this.errors = source["errors"];
+	        this.warnings = source["warnings"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -95,6 +95,17 @@ export function PlanPage({ stack }: { stack: string }) {
             </div>
           </Callout>
         )}
+        {plan.warnings.length > 0 && (
+          <Callout tone="warning" title={plan.warnings.length === 1 ? 'Warning' : `${plan.warnings.length} warnings`} testId="plan-warnings">
+            <ul className="problem-list">
+              {plan.warnings.map((message, index) => (
+                <li key={index}>
+                  <span className="problem-list__summary">{message}</span>
+                </li>
+              ))}
+            </ul>
+          </Callout>
+        )}
         {plan.failed && (
           <Callout tone="error" title="Plan cannot be applied" testId="plan-errors">
             <ul className="problem-list">
