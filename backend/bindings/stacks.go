@@ -94,7 +94,7 @@ func overriddenPaths(eff model.EffectiveService) []string {
 // Rename renames a stack.
 func (s *Stacks) Rename(name, newName string) error {
 	_, err := call(s.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (struct{}, error) {
-		return struct{}{}, svc.RenameStack(ctx, name, newName)
+		return struct{}{}, svc.RenameStack(ctx, name, newName, engine.Who("desktop"))
 	})
 	return err
 }
@@ -102,7 +102,7 @@ func (s *Stacks) Rename(name, newName string) error {
 // Delete deletes a stack; refused while running unless force (which takes it down).
 func (s *Stacks) Delete(name string, force bool) error {
 	_, err := call(s.host, 2*time.Minute, func(ctx context.Context, svc *engine.Service) (struct{}, error) {
-		return struct{}{}, svc.DeleteStack(ctx, name, force)
+		return struct{}{}, svc.DeleteStack(ctx, name, force, engine.Who("desktop"))
 	})
 	return err
 }
@@ -110,7 +110,7 @@ func (s *Stacks) Delete(name string, force bool) error {
 // Compose generates (and writes, when changed) the stack's compose file.
 func (s *Stacks) Compose(name string) (ComposePreview, error) {
 	return call(s.host, 20*time.Second, func(ctx context.Context, svc *engine.Service) (ComposePreview, error) {
-		res, err := svc.Compose(ctx, name)
+		res, err := svc.Compose(ctx, name, false)
 		if err != nil {
 			return ComposePreview{}, err
 		}

@@ -136,7 +136,7 @@ func (env cmdEnv) stackRename(ctx context.Context, args []string) error {
 		return err
 	}
 	return env.withBackend(ctx, func(svc *engine.Service) error {
-		if err := svc.RenameStack(ctx, pos[0], pos[1]); err != nil {
+		if err := svc.RenameStack(ctx, pos[0], pos[1], engine.Who("cli")); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stderr, "Renamed stack %s to %s. Its containers are replaced at the next apply.\n", pos[0], pos[1])
@@ -155,7 +155,7 @@ func (env cmdEnv) stackDelete(ctx context.Context, args []string) error {
 		return usageError{"stack delete takes exactly one NAME"}
 	}
 	return env.withBackend(ctx, func(svc *engine.Service) error {
-		if err := svc.DeleteStack(ctx, pos[0], *force); err != nil {
+		if err := svc.DeleteStack(ctx, pos[0], *force, engine.Who("cli")); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stderr, "Deleted stack %s.\n", pos[0])
@@ -173,7 +173,7 @@ func (env cmdEnv) compose(ctx context.Context, args []string) error {
 		return usageError{"compose takes exactly one STACK"}
 	}
 	return env.withBackend(ctx, func(svc *engine.Service) error {
-		res, err := svc.Compose(ctx, pos[0])
+		res, err := svc.Compose(ctx, pos[0], true)
 		if err != nil {
 			return err
 		}

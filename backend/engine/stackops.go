@@ -51,8 +51,9 @@ func (s *Service) stackContainers(ctx context.Context, name string) ([]runtime.C
 }
 
 // RenameStack renames a stack. Its containers are not touched here: the next plan shows
-// them replaced under the new names.
-func (s *Service) RenameStack(ctx context.Context, name, newName string) error {
+// them replaced under the new names. It holds the stack's lock, like apply: renaming the
+// directory an apply's compose is using would orphan containers.
+func (s *Service) RenameStack(ctx context.Context, name, newName, who string) error {
 	if err := model.ValidateStackName(newName); err != nil {
 		return err
 	}
@@ -65,21 +66,43 @@ func (s *Service) RenameStack(ctx context.Context, name, newName string) error {
 			return model.Invalid("name", fmt.Sprintf("stack name %q is too long for instance %q", newName, inst.Name), model.AsError(err).Detail)
 		}
 	}
+	lock, err := s.Store.LockStack(ctx, name, "rename", who, nil)
+	if err != nil {
+		return err
+	}
+	finishCtx := context.WithoutCancel(ctx)
 	if err := s.Store.RenameStack(ctx, name, newName); err != nil {
+		_ = lock.Finish(finishCtx, "failed", nil, model.AsError(err).Summary, nil, "", nil, false)
 		return err
 	}
 	if old := s.StackDir(name); dirExists(old) {
 		_ = os.Rename(old, s.StackDir(newName))
 	}
-	return nil
+	return lock.Finish(finishCtx, "succeeded", []ActionResult{{Action: "rename " + name + " to " + newName, Status: "done"}}, "", nil, "", nil, false)
 }
 
 // DeleteStack deletes a stack. A stack with running containers is refused unless force,
-// which first takes its containers and network down.
-func (s *Service) DeleteStack(ctx context.Context, name string, force bool) error {
+// which first takes its containers and network down. It holds the stack's lock throughout,
+// like apply: deleting the rows and directory of a stack an apply is running would orphan
+// its containers.
+func (s *Service) DeleteStack(ctx context.Context, name string, force bool, who string) error {
 	if _, err := s.Store.GetStack(ctx, name); err != nil {
 		return err
 	}
+	lock, err := s.Store.LockStack(ctx, name, "delete", who, nil)
+	if err != nil {
+		return err
+	}
+	if err := s.deleteLocked(ctx, name, force); err != nil {
+		_ = lock.Finish(context.WithoutCancel(ctx), "failed", nil, model.AsError(err).Summary, nil, "", nil, false)
+		return err
+	}
+	// The run record went with the stack: releasing the lock is all that is left.
+	lock.Release(ctx)
+	return nil
+}
+
+func (s *Service) deleteLocked(ctx context.Context, name string, force bool) error {
 	cs, err := s.stackContainers(ctx, name)
 	if err != nil && !force {
 		return model.Wrap(model.KindEngineUnavailable, err, "cannot tell whether the stack is running",

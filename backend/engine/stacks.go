@@ -75,9 +75,11 @@ func prefixField(err error, what string) error {
 	return &c
 }
 
-// Compose generates a stack's compose file and writes it under the stack's directory
-// when its bytes changed.
-func (s *Service) Compose(ctx context.Context, name string) (ComposeResult, error) {
+// Compose generates a stack's compose file; with write, it also puts it under the stack's
+// directory when its bytes changed (for the user's own docker compose commands). Apply never
+// reads that file (it feeds compose the planned document on stdin), so a preview can never
+// change what an apply runs.
+func (s *Service) Compose(ctx context.Context, name string, write bool) (ComposeResult, error) {
 	rs, err := s.Resolve(ctx, name)
 	if err != nil {
 		return ComposeResult{}, err
@@ -86,9 +88,11 @@ func (s *Service) Compose(ctx context.Context, name string) (ComposeResult, erro
 	if err != nil {
 		return ComposeResult{}, err
 	}
-	path, changed, err := compose.WriteFile(s.StackDir(name), doc)
-	if err != nil {
-		return ComposeResult{}, model.Wrap(model.KindInternal, err, "cannot write the compose file", err.Error())
+	path, changed := filepath.Join(s.StackDir(name), compose.FileName), false
+	if write {
+		if path, changed, err = compose.WriteFile(s.StackDir(name), doc); err != nil {
+			return ComposeResult{}, model.Wrap(model.KindInternal, err, "cannot write the compose file", err.Error())
+		}
 	}
 	clashes, err := s.PortClashes(ctx, name)
 	if err != nil {

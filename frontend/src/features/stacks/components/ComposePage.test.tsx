@@ -63,7 +63,7 @@ describe('ComposePage', () => {
     const clashes = await screen.findByTestId('compose-clashes');
     expect(clashes).toHaveTextContent('1 port clash');
     expect(clashes).toHaveTextContent('host port 8081 is used by shop/web and blog/adminer');
-    expect(screen.getByText('Unchanged on disk')).toBeInTheDocument();
+    expect(screen.getByText('Preview: apply writes this file')).toBeInTheDocument();
   });
 
   it('shows a generation failure with a retry', async () => {

@@ -33,7 +33,7 @@ export function ComposePage({ stack }: { stack: string }) {
             <code className="file-card__path" data-testid="compose-path" title={data.path}>
               <bdi>{data.path || 'not written yet'}</bdi>
             </code>
-            <span className="file-card__note">{data.written ? 'Written just now' : 'Unchanged on disk'}</span>
+            <span className="file-card__note">{data.written ? 'Written just now' : 'Preview: apply writes this file'}</span>
             {data.path && <CopyButton text={data.path} label="Copy path" className="button--small" />}
           </div>
           <YamlEditor value={data.yaml} readOnly label={`Compose file of ${stack}`} testId="compose-yaml" maxHeight="none" />
