@@ -7,13 +7,14 @@ LDFLAGS := -X github.com/devarch/devarch/backend/version.Version=$(VERSION)
 DESKTOP_TAGS := desktop,production,webkit2_41
 WAILS := $(GO) tool -modfile=tools/go.mod wails
 
-.PHONY: help deps engine frontend build cli run test test-go test-frontend test-e2e test-wails-build bench bindings wails-build clean
+.PHONY: help deps engine frontend build cli run test test-go test-race test-fuzz test-frontend test-e2e test-wails-build fuzz bench bindings wails-build clean
 
 help:
 	@echo "make run    install what is missing, build, and open DevArch"
 	@echo "make test   install what is missing and run every test (Go, frontend, browser end-to-end)"
 	@echo "make build  build the desktop binary into build/bin/devarch"
 	@echo "make cli    build a command-line-only binary (no webkit needed)"
+	@echo "make fuzz   run every fuzz target for a minute (FUZZTIME=5m make fuzz for longer)"
 	@echo "make bench  run the benchmarks (figures go to docs/benchmarks.md by hand)"
 
 deps:
@@ -39,10 +40,22 @@ run: deps engine build
 	./build/bin/devarch
 
 test: deps engine frontend
-	$(MAKE) test-go test-frontend test-e2e test-wails-build
+	$(MAKE) test-go test-race test-fuzz test-frontend test-e2e test-wails-build
 
 test-go:
 	$(GO) test ./... -count=1 -timeout 40m
+
+# The packages with goroutines, under the race detector.
+RACE_PKGS := ./backend/engine/... ./backend/runtime/... ./backend/bindings/... ./backend/database/... ./backend/store/...
+test-race:
+	$(GO) test -race $(RACE_PKGS) -count=1 -timeout 20m
+
+# Every fuzz target for a few seconds (the seed corpora run in test-go already).
+test-fuzz:
+	FUZZTIME=10s scripts/fuzz.sh
+
+fuzz:
+	FUZZTIME=$${FUZZTIME:-1m} scripts/fuzz.sh
 
 test-frontend: frontend/node_modules
 	cd frontend && npm test

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -26,6 +28,44 @@ type planFile struct {
 	Stack    string    `json:"stack"`
 	Revision int64     `json:"revision"`
 	Plan     plan.Plan `json:"plan"`
+}
+
+// maxPlanFile bounds what `apply --plan FILE` reads: a plan of hundreds of instances is a
+// few hundred KiB.
+const maxPlanFile = 16 << 20
+
+// readPlanFile reads a plan file saved by `plan --out`, at most maxPlanFile bytes.
+func readPlanFile(path, stack string) (planFile, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return planFile{}, model.Invalid("plan", "cannot read the plan file", err.Error())
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, maxPlanFile+1))
+	if err != nil {
+		return planFile{}, model.Invalid("plan", "cannot read the plan file", err.Error())
+	}
+	if len(b) > maxPlanFile {
+		return planFile{}, model.Invalid("plan", fmt.Sprintf("the plan file is larger than %d MiB, so it is not a DevArch plan", maxPlanFile>>20),
+			"Save one with: devarch plan "+stack+" --out FILE")
+	}
+	return parsePlanFile(b, stack)
+}
+
+// parsePlanFile decodes a plan file for stack. Only the plan id is acted on (apply loads the
+// stored plan it names and checks it is still current); the rest must be a well-formed plan
+// of the same stack, so a file edited by hand or meant for another stack is refused.
+func parsePlanFile(b []byte, stack string) (planFile, error) {
+	var f planFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil || dec.More() || f.PlanID <= 0 {
+		return planFile{}, model.Invalid("plan", "the plan file is not a DevArch plan", "Save one with: devarch plan "+stack+" --out FILE")
+	}
+	if f.Stack != stack || f.Plan.Stack != stack {
+		return planFile{}, model.Invalid("plan", fmt.Sprintf("the plan file is for stack %q, not %q", f.Stack, stack), "Apply it to its own stack.")
+	}
+	return f, nil
 }
 
 func (env cmdEnv) planCmd(ctx context.Context, args []string) error {
@@ -108,16 +148,9 @@ func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
 		var id int64
 		var p plan.Plan
 		if *planPath != "" {
-			b, err := os.ReadFile(*planPath)
+			f, err := readPlanFile(*planPath, stack)
 			if err != nil {
-				return model.Invalid("plan", "cannot read the plan file", err.Error())
-			}
-			var f planFile
-			if err := json.Unmarshal(b, &f); err != nil || f.PlanID == 0 {
-				return model.Invalid("plan", "the plan file is not a DevArch plan", "Save one with: devarch plan "+stack+" --out FILE")
-			}
-			if f.Stack != stack {
-				return model.Invalid("plan", fmt.Sprintf("the plan file is for stack %q, not %q", f.Stack, stack), "Apply it to its own stack.")
+				return err
 			}
 			id, p = f.PlanID, f.Plan
 		} else {

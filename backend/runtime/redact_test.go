@@ -99,3 +99,21 @@ func TestRedact_SplitWrites(t *testing.T) {
 		}
 	}
 }
+
+// Engines echo pieces of values too (a size parser printing the number it read): any run of
+// six or more bytes that also occurs in a value is hidden; shorter coincidences are not.
+func TestRedact_Pieces(t *testing.T) {
+	t.Parallel()
+	values := []string{"Hunter2-shm-value"}
+	for in, want := range map[string]string{
+		`'services[app].shm_size' strconv.ParseFloat: parsing "Hunter2": invalid syntax`: `'services[app].shm_size' strconv.ParseFloat: parsing "(sensitive)": invalid syntax`,
+		`prefix shm-value suffix`:         `prefix (sensitive) suffix`,
+		`Hunter2-shm-value and Hunter2-s`: `(sensitive) and (sensitive)`,
+		`a short Hunt or -valu is shown`:  `a short Hunt or -valu is shown`,
+		`Container devarch-x-app Started`: `Container devarch-x-app Started`,
+	} {
+		if got := runtime.Redact(in, values); got != want {
+			t.Errorf("Redact(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
