@@ -20,7 +20,11 @@
 //     therefore never hold a secret. (What a command itself prints on stderr does reach the
 //     error detail.)
 //   - Every command runs in its own process group; cancelling its context kills the group, so
-//     a canceled operation leaves no CLI process behind.
+//     a canceled operation leaves no CLI process behind. On Linux every command also gets a
+//     parent-death signal (SIGKILL), so it ends with DevArch even on kill -9 or a crash.
+//   - Reads that the local Docker Engine API answers directly (container listing, the event
+//     stream) go over its unix socket when the CLI would use that socket too; no child process
+//     is involved then. Every change goes through the CLI.
 //   - Failures are *model.Error values: the engine-unavailable cases carry a specific summary
 //     and the fix, and a failed command's detail is the tail of its stderr (what the user would
 //     have seen), not "exit status 1".
