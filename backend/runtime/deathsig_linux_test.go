@@ -133,42 +133,6 @@ func TestRun_ChildDiesWithItsParent(t *testing.T) {
 	}
 }
 
-type procInfo struct {
-	pid, ppid, pgid int
-	state           string
-	cmdline         string
-}
-
-// liveProcesses reads every live (not zombie) process from /proc.
-func liveProcesses() []procInfo {
-	var out []procInfo
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, path := range stats {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		end := strings.LastIndexByte(s, ')')
-		if end < 0 {
-			continue
-		}
-		var p procInfo
-		fmt.Sscanf(s[:strings.IndexByte(s, ' ')], "%d", &p.pid)
-		f := strings.Fields(s[end+1:])
-		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
-			continue
-		}
-		p.state = f[0]
-		fmt.Sscanf(f[1], "%d", &p.ppid)
-		fmt.Sscanf(f[2], "%d", &p.pgid)
-		cmd, _ := os.ReadFile(filepath.Join(filepath.Dir(path), "cmdline"))
-		p.cmdline = strings.ReplaceAll(string(cmd), "\x00", " ")
-		out = append(out, p)
-	}
-	return out
-}
-
 // pluginsConnected reports whether every docker CLI plugin in group pgid has connected to
 // the socket its CLI opened for it (DOCKER_CLI_PLUGIN_SOCKET, an abstract unix socket): the
 // plugin ends when that connection closes, i.e. when the CLI dies. A plugin killed together
@@ -200,15 +164,4 @@ func pluginsConnected(pgid int) bool {
 		}
 	}
 	return true
-}
-
-// groupMembers lists the live processes of process group pgid.
-func groupMembers(pgid int) []int {
-	var out []int
-	for _, p := range liveProcesses() {
-		if p.pgid == pgid {
-			out = append(out, p.pid)
-		}
-	}
-	return out
 }

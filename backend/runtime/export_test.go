@@ -6,3 +6,7 @@ import "context"
 func ListContainersCLI(e *Engine, ctx context.Context, labels []string) ([]Container, error) {
 	return e.listContainersCLI(ctx, labels)
 }
+
+// UsesEngineAPI reports whether e reads (listing, events) through the local Engine API
+// socket rather than the CLI.
+func UsesEngineAPI(e *Engine) bool { return e.apiSocket() != "" }
