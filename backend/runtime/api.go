@@ -130,46 +130,57 @@ func (e *Engine) listContainersAPI(ctx context.Context, labels []string) ([]Cont
 	if resp.StatusCode != http.StatusOK {
 		return nil, false
 	}
-	var raw []apiContainer
-	if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
+	out, err := decodeAPIContainers(resp.Body)
+	if err != nil {
 		return nil, false
 	}
+	return out, true
+}
+
+// decodeAPIContainers reads GET /containers/json's answer into Containers as the CLI path
+// reports them (names without the leading "/", state and health normalised, published
+// host ports sorted and unique, networks sorted), sorted by name. Labels is never nil.
+func decodeAPIContainers(r io.Reader) ([]Container, error) {
+	var raw []apiContainer
+	if err := json.NewDecoder(r).Decode(&raw); err != nil {
+		return nil, err
+	}
 	out := make([]Container, 0, len(raw))
-	for _, r := range raw {
-		c := Container{ID: r.ID, Image: r.Image, Status: r.Status, Labels: r.Labels, CreatedAt: time.Unix(r.Created, 0).UTC()}
+	for _, a := range raw {
+		c := Container{ID: a.ID, Image: a.Image, Status: a.Status, Labels: a.Labels, CreatedAt: time.Unix(a.Created, 0).UTC()}
 		if c.Labels == nil {
 			c.Labels = map[string]string{}
 		}
-		for _, n := range r.Names {
+		for _, n := range a.Names {
 			c.Names = append(c.Names, strings.TrimPrefix(n, "/"))
 		}
 		if len(c.Names) > 0 {
 			c.Name = c.Names[0]
 		}
-		c.State = normalizeState(r.State, r.Status)
-		c.Health = healthFromStatus(r.Status)
+		c.State = normalizeState(a.State, a.Status)
+		c.Health = healthFromStatus(a.Status)
 		if c.State != "running" {
 			c.Health = ""
 		}
-		if m := exitedRE.FindStringSubmatch(r.Status); m != nil {
+		if m := exitedRE.FindStringSubmatch(a.Status); m != nil {
 			fmt.Sscanf(m[1], "%d", &c.ExitCode)
 		}
 		seen := map[int]bool{}
-		for _, p := range r.Ports {
-			if p.PublicPort > 0 && !seen[p.PublicPort] {
+		for _, p := range a.Ports {
+			if validPort(p.PublicPort) && !seen[p.PublicPort] {
 				seen[p.PublicPort] = true
 				c.HostPorts = append(c.HostPorts, p.PublicPort)
 			}
 		}
 		sort.Ints(c.HostPorts)
-		for n := range r.NetworkSettings.Networks {
+		for n := range a.NetworkSettings.Networks {
 			c.Networks = append(c.Networks, n)
 		}
 		sort.Strings(c.Networks)
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, true
+	return out, nil
 }
 
 // eventsAPI is Events through GET /events on the local daemon's socket: a chunked stream of
