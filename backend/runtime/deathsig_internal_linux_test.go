@@ -97,3 +97,28 @@ func procState(pid int) string {
 	}
 	return f[0]
 }
+
+// BenchmarkStartProcess compares starting a process on the spawner's thread with starting it
+// on the calling goroutine's thread (what exec.Cmd.Start alone does): the price of the thread
+// hand-off that makes the parent-death signal mean "DevArch died".
+func BenchmarkStartProcess(b *testing.B) {
+	truePath, err := exec.LookPath("true")
+	if err != nil {
+		b.Skip("no true binary")
+	}
+	for _, bc := range []struct {
+		name  string
+		start func(*exec.Cmd) error
+	}{{"spawner-thread", startProcess}, {"caller-thread", (*exec.Cmd).Start}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				cmd := exec.Command(truePath)
+				ownProcessGroup(cmd)
+				if err := bc.start(cmd); err != nil {
+					b.Fatal(err)
+				}
+				_ = cmd.Wait()
+			}
+		})
+	}
+}

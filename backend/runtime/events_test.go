@@ -279,3 +279,41 @@ func TestEvents_APIDaemonDown(t *testing.T) {
 		t.Errorf("Detail = %q, want the socket and the DOCKER_HOST hint", me.Detail)
 	}
 }
+
+// BenchmarkEvents_FirstEvent measures how long a new event stream takes to deliver its first
+// event (a replayed one, so the time is connection plus replay), on each path.
+func BenchmarkEvents_FirstEvent(b *testing.B) {
+	image := runtimetest.BusyboxImage(b)
+	api := runtimetest.RequireEngine(b)
+	label := runLabelKey + "=bench-first-event"
+	since := time.Now().Add(-time.Second)
+	res, err := api.Run(b.Context(), append(append([]string{"create"}, labelArgs(label)...), image, "true"), runtime.RunOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_, _ = api.Run(context.Background(), []string{"rm", "-f", strings.TrimSpace(string(res.Stdout))}, runtime.RunOptions{})
+	})
+	cli, err := runtime.Detect(b.Context(), runtime.Options{Env: runtimetest.CLIEnv(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		eng  *runtime.Engine
+	}{{"api", api}, {"cli", cli}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				ctx, cancel := context.WithCancel(b.Context())
+				events, errs := bc.eng.Events(ctx, runtime.EventOptions{Filters: []string{"type=container", "label=" + label}, Since: since})
+				if _, ok := <-events; !ok {
+					b.Fatal(<-errs)
+				}
+				cancel()
+				for range events {
+				}
+				<-errs
+			}
+		})
+	}
+}
