@@ -5,7 +5,9 @@
 //
 // It drives the CLIs rather than the engine APIs on purpose: the user's own `docker` and
 // `docker compose` decide contexts, DOCKER_HOST, credentials and compose semantics, so what
-// DevArch does is exactly what the user would get by typing the same command.
+// DevArch does is exactly what the user would get by typing the same command. The one
+// exception is reading from the local Docker daemon (listing, events), which goes to its
+// Engine API socket when the CLI would use that very socket (see apiSocket).
 //
 // Detection has two entry points. Detect returns an *Engine only when both the engine (binary
 // on PATH, daemon answering) and compose are usable, else the first problem. Probe checks the
