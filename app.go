@@ -34,10 +34,12 @@ type App struct {
 	log  *slog.Logger
 	host *bindings.Host
 
-	mu     sync.Mutex
-	ctx    context.Context
-	db     *database.DB
-	opened chan struct{} // closed when the database attempt finished (ready or failed)
+	mu        sync.Mutex
+	ctx       context.Context
+	db        *database.DB
+	opened    chan struct{}      // closed when the database attempt finished (ready or failed)
+	stopWatch context.CancelFunc // ends the status watcher; nil until it runs
+	watchDone chan struct{}      // closed when the status watcher has returned
 }
 
 func newApp(log *slog.Logger) *App {
@@ -79,13 +81,23 @@ func (a *App) openBackend(ctx context.Context) {
 		a.log.Info("templates synced", "added", len(res.Added), "updated", len(res.Updated))
 	}
 	a.host.SetReady(db, svc)
-	// Live status without polling: one docker events stream for every DevArch container,
-	// reconnecting when the engine restarts.
-	go svc.WatchStatus(ctx, func(c engine.StatusChange) {
-		wailsruntime.EventsEmit(ctx, "status:changed", c)
-	}, func(online bool) {
-		wailsruntime.EventsEmit(ctx, "engine:online", online)
-	})
+	// Live status without polling: one engine event stream for every DevArch container,
+	// reconnecting when the engine restarts. Wails never cancels ctx, so shutdown stops the
+	// watcher itself: on the CLI path its `docker events` process must not outlive the app
+	// where no parent-death signal exists (macOS).
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watchDone := make(chan struct{})
+	a.mu.Lock()
+	a.stopWatch, a.watchDone = stopWatch, watchDone
+	a.mu.Unlock()
+	go func() {
+		defer close(watchDone)
+		svc.WatchStatus(watchCtx, func(c engine.StatusChange) {
+			wailsruntime.EventsEmit(ctx, "status:changed", c)
+		}, func(online bool) {
+			wailsruntime.EventsEmit(ctx, "engine:online", online)
+		})
+	}()
 	a.log.Info("ready", "schema", db.Info.SchemaVersion, "started_server", db.Info.Started, "elapsed", time.Since(start).Round(time.Millisecond).String())
 }
 
@@ -103,7 +115,16 @@ func (a *App) shutdown(context.Context) {
 	a.mu.Lock()
 	db := a.db
 	a.db = nil
+	stopWatch, watchDone := a.stopWatch, a.watchDone
 	a.mu.Unlock()
+	if stopWatch != nil {
+		stopWatch()
+		select {
+		case <-watchDone:
+		case <-time.After(5 * time.Second):
+			a.log.Error("the status watcher did not stop within 5s")
+		}
+	}
 	if db != nil {
 		if err := db.Close(context.Background()); err != nil {
 			a.log.Error("closing the database", "error", err.Error())

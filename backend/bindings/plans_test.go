@@ -138,22 +138,51 @@ func TestPlans_ApplyProgressAndLiveStatus(t *testing.T) {
 }
 
 // When the events stream ends (the engine restarted, or its CLI died), the watcher
-// reconnects and later changes still arrive.
+// reconnects and later changes still arrive. Both ways the stream reaches the daemon are
+// covered: the Engine API socket (cut through a proxy socket, as a daemon restart cuts it)
+// and the CLI fallback forced by a docker context (its `docker events` process killed).
 func TestWatchStatus_Reconnects(t *testing.T) {
+	t.Run("api", func(t *testing.T) {
+		proxy := runtimetest.NewSocketProxy(t)
+		testWatchReconnects(t, proxy.Env(), func() bool {
+			if procs := childEventsProcs(); len(procs) > 0 {
+				t.Fatalf("the API path started docker events processes %v", procs)
+			}
+			return proxy.Cut() > 0
+		})
+	})
+	t.Run("cli", func(t *testing.T) {
+		testWatchReconnects(t, runtimetest.CLIEnv(t), func() bool {
+			procs := childEventsProcs()
+			for _, pid := range procs {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+			return len(procs) > 0
+		})
+	})
+}
+
+// testWatchReconnects runs the watcher on an engine detected with env, ends its stream with
+// cut (which reports whether there was a stream to end), and checks that it reconnects.
+func testWatchReconnects(t *testing.T, env []string, cut func() bool) {
 	eng := runtimetest.RequireEngine(t)
 	image := runtimetest.BusyboxImage(t)
 	ctx := t.Context()
-	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{}, t.TempDir())
+	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{Env: env}, t.TempDir())
 	changes := make(chan engine.StatusChange, 64)
 	online := make(chan bool, 16)
 	watchCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go svc.WatchStatus(watchCtx, func(c engine.StatusChange) {
-		select {
-		case changes <- c:
-		default:
-		}
-	}, func(b bool) { online <- b })
+	watchDone := make(chan struct{})
+	defer func() { stop(); <-watchDone }()
+	go func() {
+		defer close(watchDone)
+		svc.WatchStatus(watchCtx, func(c engine.StatusChange) {
+			select {
+			case changes <- c:
+			default:
+			}
+		}, func(b bool) { online <- b })
+	}()
 	waitOnline := func(want bool) {
 		t.Helper()
 		select {
@@ -166,22 +195,19 @@ func TestWatchStatus_Reconnects(t *testing.T) {
 		}
 	}
 	waitOnline(true)
-	// End the stream the way an engine restart does: its `docker events` process dies.
-	// The stream's process is spawned just after the watcher reports online: wait for it.
-	var procs []int
-	for deadline := time.Now().Add(10 * time.Second); len(procs) == 0 && time.Now().Before(deadline); {
-		procs = childEventsProcs()
+	// End the stream the way an engine restart does. The stream connects just after the
+	// watcher reports online: retry until there is one to end.
+	ended := false
+	for deadline := time.Now().Add(10 * time.Second); !ended && time.Now().Before(deadline); {
+		ended = cut()
 		time.Sleep(50 * time.Millisecond)
 	}
-	if len(procs) == 0 {
-		t.Fatal("no docker events process found to end the stream")
-	}
-	for _, pid := range procs {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
+	if !ended {
+		t.Fatal("no event stream found to end")
 	}
 	waitOnline(false)
 	waitOnline(true)
-	name := "devarch-reconnect-test"
+	name := "devarch-" + strings.ReplaceAll(t.Name(), "/", "-")
 	if _, err := eng.Run(ctx, []string{"run", "-d", "--name", name, "--label", "dev.devarch.stack=reconn", "--label", "dev.devarch.instance=x",
 		"--label", runtimetest.TestLabel, image, "sleep", "60"}, runtime.RunOptions{}); err != nil {
 		t.Fatal(err)

@@ -20,10 +20,12 @@ type StatusChange struct {
 // (healthcheck probes) are left out.
 var statusEvents = []string{"create", "start", "restart", "stop", "die", "kill", "pause", "unpause", "destroy", "health_status", "oom"}
 
-// WatchStatus feeds fn every state change of any DevArch container, from one `docker
-// events` stream filtered to DevArch's label, until ctx ends. When the stream ends (the
-// engine restarted, or is not running yet) it reconnects with backoff, replaying from the
-// last event seen so nothing in between is lost; online reports each connect/disconnect.
+// WatchStatus feeds fn every state change of any DevArch container, from one engine event
+// stream (runtime.Engine.Events: the local Engine API socket, or `docker events`) filtered to
+// DevArch's label, until ctx ends; it returns once the stream is closed, so when it returns
+// no connection or process of it is left. When the stream ends (the engine restarted, or is
+// not running yet) it reconnects with backoff, replaying from the last event seen so nothing
+// in between is lost; online reports each connect/disconnect.
 func (s *Service) WatchStatus(ctx context.Context, fn func(StatusChange), online func(bool)) {
 	filters := []string{"type=container", "label=" + model.LabelStack}
 	for _, e := range statusEvents {

@@ -3,7 +3,9 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,13 +15,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/devarch/devarch/backend/model"
 )
 
 // The Docker Engine API over the local unix socket answers a container listing in a few
 // milliseconds, where spawning the docker CLI costs ~35 ms. Listing is what plans, the
 // stacks list and status do on every call, so for the common local setup DevArch asks the
 // API directly; everything else (remote hosts, contexts, podman) goes through the CLI, which
-// knows how to reach them. Only reads take this path; every change goes through the CLI.
+// knows how to reach them. Only reads take this path (container listing, the event stream);
+// every change goes through the CLI. The event stream gains most: over the API it needs no
+// long-lived child process, so there is nothing that could outlive DevArch.
 
 // apiSocket returns the unix socket of the local Docker daemon when the CLI would use it
 // too: docker engine, DOCKER_HOST unset or unix://, no DOCKER_CONTEXT and no current
@@ -124,44 +130,199 @@ func (e *Engine) listContainersAPI(ctx context.Context, labels []string) ([]Cont
 	if resp.StatusCode != http.StatusOK {
 		return nil, false
 	}
-	var raw []apiContainer
-	if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
+	out, err := decodeAPIContainers(resp.Body)
+	if err != nil {
 		return nil, false
 	}
+	return out, true
+}
+
+// decodeAPIContainers reads GET /containers/json's answer into Containers as the CLI path
+// reports them (names without the leading "/", state and health normalised, published
+// host ports sorted and unique, networks sorted), sorted by name. Labels is never nil.
+func decodeAPIContainers(r io.Reader) ([]Container, error) {
+	var raw []apiContainer
+	if err := json.NewDecoder(r).Decode(&raw); err != nil {
+		return nil, err
+	}
 	out := make([]Container, 0, len(raw))
-	for _, r := range raw {
-		c := Container{ID: r.ID, Image: r.Image, Status: r.Status, Labels: r.Labels, CreatedAt: time.Unix(r.Created, 0).UTC()}
+	for _, a := range raw {
+		c := Container{ID: a.ID, Image: a.Image, Status: a.Status, Labels: a.Labels, CreatedAt: time.Unix(a.Created, 0).UTC()}
 		if c.Labels == nil {
 			c.Labels = map[string]string{}
 		}
-		for _, n := range r.Names {
+		for _, n := range a.Names {
 			c.Names = append(c.Names, strings.TrimPrefix(n, "/"))
 		}
 		if len(c.Names) > 0 {
 			c.Name = c.Names[0]
 		}
-		c.State = normalizeState(r.State, r.Status)
-		c.Health = healthFromStatus(r.Status)
+		c.State = normalizeState(a.State, a.Status)
+		c.Health = healthFromStatus(a.Status)
 		if c.State != "running" {
 			c.Health = ""
 		}
-		if m := exitedRE.FindStringSubmatch(r.Status); m != nil {
+		if m := exitedRE.FindStringSubmatch(a.Status); m != nil {
 			fmt.Sscanf(m[1], "%d", &c.ExitCode)
 		}
 		seen := map[int]bool{}
-		for _, p := range r.Ports {
-			if p.PublicPort > 0 && !seen[p.PublicPort] {
+		for _, p := range a.Ports {
+			if validPort(p.PublicPort) && !seen[p.PublicPort] {
 				seen[p.PublicPort] = true
 				c.HostPorts = append(c.HostPorts, p.PublicPort)
 			}
 		}
 		sort.Ints(c.HostPorts)
-		for n := range r.NetworkSettings.Networks {
+		for n := range a.NetworkSettings.Networks {
 			c.Networks = append(c.Networks, n)
 		}
 		sort.Strings(c.Networks)
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, true
+	return out, nil
+}
+
+// eventsAPI is Events through GET /events on the local daemon's socket: a chunked stream of
+// JSON events (the same objects `docker events --format '{{json .}}'` prints), filtered and
+// replayed by the daemon exactly as for the CLI, which only forwards --filter and --since.
+func (e *Engine) eventsAPI(ctx context.Context, sock string, opts EventOptions) (<-chan Event, <-chan error) {
+	events := make(chan Event, eventBuffer)
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		err := e.streamEventsAPI(ctx, sock, opts, events)
+		close(events)
+		errs <- err
+	}()
+	return events, errs
+}
+
+// streamEventsAPI sends the stream's events to out and returns why it ended, as Events
+// documents it.
+func (e *Engine) streamEventsAPI(ctx context.Context, sock string, opts EventOptions, out chan<- Event) error {
+	query, err := eventsQuery(opts)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker/events?"+query, nil)
+	if err != nil {
+		return model.Wrap(model.KindInternal, err, "cannot build the event stream request", err.Error())
+	}
+	resp, err := apiTransport(sock).Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return streamEnded(ctx, Docker, nil, nil)
+		}
+		return e.apiUnreachable(sock, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return apiRefused(resp)
+	}
+	err = decodeEvents(ctx, resp.Body, out)
+	switch {
+	case ctx.Err() != nil:
+		return streamEnded(ctx, Docker, nil, nil)
+	case err == nil:
+		return model.NewError(model.KindEngineUnavailable, "the docker event stream ended",
+			"the daemon closed the event stream; it may have been stopped or restarted")
+	}
+	var me *model.Error
+	if errors.As(err, &me) {
+		return me // the daemon sent something that is not an event
+	}
+	return model.Wrap(model.KindEngineUnavailable, err, "the docker event stream ended",
+		fmt.Sprintf("the connection to the daemon at unix://%s broke (%v); it may have been stopped or restarted", sock, err))
+}
+
+// eventsQuery turns EventOptions into GET /events parameters the way the docker CLI does:
+// each "name=value" filter is split at its first '=', the name trimmed and lower-cased, the
+// value trimmed, values of one name collected into a list; since is sent as unix seconds
+// with nanoseconds. A filter without '=' is refused with the CLI's own message.
+func eventsQuery(opts EventOptions) (string, error) {
+	q := url.Values{}
+	if len(opts.Filters) > 0 {
+		filters := map[string][]string{}
+		for _, f := range opts.Filters {
+			name, value, ok := strings.Cut(f, "=")
+			if !ok {
+				return "", model.NewError(model.KindEngineUnavailable, "the docker event stream ended",
+					fmt.Sprintf("bad format of filter %q (expected name=value, e.g. type=container)", f))
+			}
+			name = strings.ToLower(strings.TrimSpace(name))
+			filters[name] = append(filters[name], strings.TrimSpace(value))
+		}
+		b, err := json.Marshal(filters)
+		if err != nil {
+			return "", model.Wrap(model.KindInternal, err, "cannot encode event filters", err.Error())
+		}
+		q.Set("filters", string(b))
+	}
+	if !opts.Since.IsZero() {
+		q.Set("since", dockerTimestamp(opts.Since))
+	}
+	return q.Encode(), nil
+}
+
+// decodeEvents reads the API's stream of JSON events into out until EOF (nil), a value that
+// is not an event (a KindInternal error), a broken connection (its read error), or ctx (nil).
+// Every event it sends has non-nil Attributes, as parseEvent guarantees.
+func decodeEvents(ctx context.Context, r io.Reader, out chan<- Event) error {
+	dec := json.NewDecoder(r)
+	for {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			var syn *json.SyntaxError
+			if errors.As(err, &syn) {
+				return model.Wrap(model.KindInternal, err, "unexpected output from the event stream", err.Error())
+			}
+			return err
+		}
+		ev, err := parseEvent(raw)
+		if err != nil {
+			return model.Wrap(model.KindInternal, err, "unexpected output from the event stream",
+				fmt.Sprintf("%v; event: %s", err, tail(string(raw), 300)))
+		}
+		select {
+		case out <- ev:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// apiUnreachable explains a failed connection to the daemon's socket with the same words
+// (and fixes) as the CLI's own connection errors.
+func (e *Engine) apiUnreachable(sock string, err error) *model.Error {
+	cause := err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		cause = ue.Err
+	}
+	said := fmt.Sprintf("Cannot connect to the Docker daemon at unix://%s: %v", sock, cause)
+	host := envValue(mergeEnv(os.Environ(), e.env), "DOCKER_HOST")
+	if p := daemonProblem(Docker, said, host); p != nil {
+		p.Err = err
+		return p
+	}
+	return model.Wrap(model.KindEngineUnavailable, err, "the docker event stream ended", said)
+}
+
+// apiRefused is the error for a non-200 answer, carrying the daemon's message (an unknown
+// filter name, an unsupported API version).
+func apiRefused(resp *http.Response) *model.Error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64*1024))
+	var msg struct {
+		Message string `json:"message"`
+	}
+	said := strings.TrimSpace(string(body))
+	if json.Unmarshal(body, &msg) == nil && msg.Message != "" {
+		said = msg.Message
+	}
+	return model.NewError(model.KindEngineUnavailable, "the docker event stream ended",
+		fmt.Sprintf("the daemon refused the event stream (HTTP %d): %s", resp.StatusCode, tail(said, 1000)))
 }

@@ -5,7 +5,9 @@
 //
 // It drives the CLIs rather than the engine APIs on purpose: the user's own `docker` and
 // `docker compose` decide contexts, DOCKER_HOST, credentials and compose semantics, so what
-// DevArch does is exactly what the user would get by typing the same command.
+// DevArch does is exactly what the user would get by typing the same command. The one
+// exception is reading from the local Docker daemon (listing, events), which goes to its
+// Engine API socket when the CLI would use that very socket (see apiSocket).
 //
 // Detection has two entry points. Detect returns an *Engine only when both the engine (binary
 // on PATH, daemon answering) and compose are usable, else the first problem. Probe checks the
@@ -20,7 +22,11 @@
 //     therefore never hold a secret. (What a command itself prints on stderr does reach the
 //     error detail.)
 //   - Every command runs in its own process group; cancelling its context kills the group, so
-//     a canceled operation leaves no CLI process behind.
+//     a canceled operation leaves no CLI process behind. On Linux every command also gets a
+//     parent-death signal (SIGKILL), so it ends with DevArch even on kill -9 or a crash.
+//   - Reads that the local Docker Engine API answers directly (container listing, the event
+//     stream) go over its unix socket when the CLI would use that socket too; no child process
+//     is involved then. Every change goes through the CLI.
 //   - Failures are *model.Error values: the engine-unavailable cases carry a specific summary
 //     and the fix, and a failed command's detail is the tail of its stderr (what the user would
 //     have seen), not "exit status 1".

@@ -52,13 +52,28 @@ const eventBuffer = 64
 // Events streams engine events until ctx is done or the stream ends. The events channel is
 // closed first; the error channel then yields exactly one error and is closed: KindCanceled
 // (wrapping context.Cause) when ctx ended, otherwise a KindEngineUnavailable error saying the
-// stream ended, with the CLI's stderr as detail (the daemon stopped, a filter was invalid).
+// stream ended, with what the engine said as detail (the daemon stopped, a filter was
+// invalid).
+//
+// For the local Docker daemon (see apiSocket) the stream is the Engine API's GET /events over
+// its unix socket: no process is started, so nothing can outlive DevArch. Otherwise (a docker
+// context or remote host, podman) it is `docker events` / `podman events`, a CLI process in its
+// own group that cancelling ctx kills (and that dies with DevArch on Linux, see
+// dieWithParent). Both paths deliver the same Event values for the same engine events.
 //
 // The caller must keep receiving from the events channel or cancel ctx: the reader blocks on
-// a full channel, and cancelling ctx is what releases it and the engine process. Nothing
-// reconnects; a caller that wants a permanent feed calls Events again after an error, with
-// Since set to the last event's time.
+// a full channel, and cancelling ctx is what releases it and the connection or process.
+// Nothing reconnects; a caller that wants a permanent feed calls Events again after an error,
+// with Since set to just after the last event's time.
 func (e *Engine) Events(ctx context.Context, opts EventOptions) (<-chan Event, <-chan error) {
+	if sock := e.apiSocket(); sock != "" {
+		return e.eventsAPI(ctx, sock, opts)
+	}
+	return e.eventsCLI(ctx, opts)
+}
+
+// eventsCLI is Events through the engine CLI.
+func (e *Engine) eventsCLI(ctx context.Context, opts EventOptions) (<-chan Event, <-chan error) {
 	events := make(chan Event, eventBuffer)
 	errs := make(chan error, 1)
 	args := []string{"events", "--format", "{{json .}}"}
@@ -70,7 +85,7 @@ func (e *Engine) Events(ctx context.Context, opts EventOptions) (<-chan Event, <
 	case e.Name == Podman:
 		args = append(args, "--since", opts.Since.UTC().Format(time.RFC3339Nano))
 	default:
-		args = append(args, "--since", fmt.Sprintf("%d.%09d", opts.Since.Unix(), opts.Since.Nanosecond()))
+		args = append(args, "--since", dockerTimestamp(opts.Since))
 	}
 	for _, f := range opts.Filters {
 		args = append(args, "--filter", f)
@@ -95,6 +110,11 @@ func (e *Engine) Events(ctx context.Context, opts EventOptions) (<-chan Event, <
 		errs <- streamEnded(ctx, e.Name, runErr, parseErr)
 	}()
 	return events, errs
+}
+
+// dockerTimestamp formats t as docker's --since/since value: unix seconds and nanoseconds.
+func dockerTimestamp(t time.Time) string {
+	return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond())
 }
 
 // readEvents decodes one JSON event per line into out until EOF, a malformed line, or ctx.

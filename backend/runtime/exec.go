@@ -164,7 +164,7 @@ func (e *Engine) exec(ctx context.Context, argv []string, opts RunOptions) (Resu
 	cmd.WaitDelay = opts.Grace + waitDelayAfterKill
 
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	if err := startProcess(cmd); err != nil {
 		return res, model.Wrap(model.KindEngineUnavailable, err,
 			fmt.Sprintf("cannot start %s", filepath.Base(path)), err.Error())
 	}

@@ -17,3 +17,7 @@ func NewRedactorForTest(next io.Writer, values []string) interface {
 } {
 	return newRedactor(next, values)
 }
+
+// UsesEngineAPI reports whether e reads (listing, events) through the local Engine API
+// socket rather than the CLI.
+func UsesEngineAPI(e *Engine) bool { return e.apiSocket() != "" }

@@ -405,13 +405,13 @@ func timeFromJSON(raw json.RawMessage) time.Time {
 var publishedRE = regexp.MustCompile(`:(\d+)->`)
 
 // hostPorts reads published host ports from docker's "ip:port->port/proto, ..." text or
-// podman's list of port objects.
+// podman's list of port objects. Only real ports (1-65535) count.
 func hostPorts(raw json.RawMessage) []int {
 	seen := map[int]bool{}
 	var text string
 	if json.Unmarshal(raw, &text) == nil {
 		for _, m := range publishedRE.FindAllStringSubmatch(text, -1) {
-			if n, err := strconv.Atoi(m[1]); err == nil {
+			if n, err := strconv.Atoi(m[1]); err == nil && validPort(n) {
 				seen[n] = true
 			}
 		}
@@ -422,10 +422,12 @@ func hostPorts(raw json.RawMessage) []int {
 		}
 		if json.Unmarshal(raw, &list) == nil {
 			for _, p := range list {
-				for i := 0; i < max(p.Range, 1); i++ {
-					if p.HostPort > 0 {
-						seen[p.HostPort+i] = true
-					}
+				if !validPort(p.HostPort) {
+					continue
+				}
+				// A range never runs past the last port (a bogus range must not loop for long).
+				for n := p.HostPort; n < p.HostPort+max(p.Range, 1) && validPort(n); n++ {
+					seen[n] = true
 				}
 			}
 		}
@@ -440,3 +442,6 @@ func hostPorts(raw json.RawMessage) []int {
 	sort.Ints(out)
 	return out
 }
+
+// validPort reports whether n can be a TCP/UDP port someone publishes.
+func validPort(n int) bool { return n > 0 && n <= 65535 }

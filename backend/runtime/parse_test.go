@@ -71,12 +71,13 @@ func TestParseContainers_Docker(t *testing.T) {
 	}
 }
 
-func TestParseContainers_PodmanArray(t *testing.T) {
-	in := `[{"AutoRemove":false,"Command":["sleep","60"],"Created":"2024-05-01T10:00:00.5Z","CreatedAt":"2 minutes ago",
+const podmanPS = `[{"AutoRemove":false,"Command":["sleep","60"],"Created":"2024-05-01T10:00:00.5Z","CreatedAt":"2 minutes ago",
 	  "Exited":false,"ExitCode":0,"Id":"p1","Image":"localhost/devarch-test/busybox:1",
 	  "Labels":{"a":"x=y,z","dev.devarch.test":"1"},"Names":["web"],"State":"running","Status":"Up 2 minutes (unhealthy)"},
 	 {"Id":"p2","Names":["job"],"State":"exited","ExitCode":137,"Status":"Exited (137) 1 minute ago","Created":1714557600,"Labels":null}]`
-	got, err := parseContainers([]byte(in))
+
+func TestParseContainers_PodmanArray(t *testing.T) {
+	got, err := parseContainers([]byte(podmanPS))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,10 +129,13 @@ func TestStateAndHealthFromStatus(t *testing.T) {
 	}
 }
 
+const (
+	dockerNetworks = `{"CreatedAt":"2026-11-26 04:04:08.436544633 +0000 UTC","Driver":"bridge","ID":"0929","IPv4":"false","IPv6":"false","Internal":"true","Labels":"k=v,dev.devarch.test=1","Name":"devarch-capnet","Scope":"local"}`
+	podmanNetworks = `[{"name":"shop","id":"77aa","driver":"bridge","created":"2024-05-01T10:00:00Z","internal":false,"labels":{"k":"v"}}]`
+)
+
 func TestParseNetworks(t *testing.T) {
-	docker := `{"CreatedAt":"2026-11-26 04:04:08.436544633 +0000 UTC","Driver":"bridge","ID":"0929","IPv4":"false","IPv6":"false","Internal":"true","Labels":"k=v,dev.devarch.test=1","Name":"devarch-capnet","Scope":"local"}`
-	podman := `[{"name":"shop","id":"77aa","driver":"bridge","created":"2024-05-01T10:00:00Z","internal":false,"labels":{"k":"v"}}]`
-	got, err := parseNetworks([]byte(docker + "\n" + podman))
+	got, err := parseNetworks([]byte(dockerNetworks + "\n" + podmanNetworks))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,9 +155,13 @@ func TestParseNetworks(t *testing.T) {
 	}
 }
 
+const (
+	dockerEvent = `{"status":"health_status: healthy","id":"a9c8","from":"devarch-test/busybox:1","Type":"container","Action":"health_status: healthy","Actor":{"ID":"a9c8","Attributes":{"a.b":"x=y","dev.devarch.test":"1","image":"devarch-test/busybox:1","name":"devarch-cap"}},"scope":"local","time":1795665847,"timeNano":1795665847419522392}`
+	podmanEvent = `{"ID":"p1","Image":"localhost/devarch-test/busybox:1","Name":"web","Status":"start","Time":"2024-05-01T10:00:00.25Z","Type":"container","Attributes":{"dev.devarch.test":"1"}}`
+)
+
 func TestParseEvent(t *testing.T) {
-	docker := `{"status":"health_status: healthy","id":"a9c8","from":"devarch-test/busybox:1","Type":"container","Action":"health_status: healthy","Actor":{"ID":"a9c8","Attributes":{"a.b":"x=y","dev.devarch.test":"1","image":"devarch-test/busybox:1","name":"devarch-cap"}},"scope":"local","time":1795665847,"timeNano":1795665847419522392}`
-	ev, err := parseEvent([]byte(docker))
+	ev, err := parseEvent([]byte(dockerEvent))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +170,7 @@ func TestParseEvent(t *testing.T) {
 		t.Errorf("docker event = %+v", ev)
 	}
 
-	podman := `{"ID":"p1","Image":"localhost/devarch-test/busybox:1","Name":"web","Status":"start","Time":"2024-05-01T10:00:00.25Z","Type":"container","Attributes":{"dev.devarch.test":"1"}}`
-	ev, err = parseEvent([]byte(podman))
+	ev, err = parseEvent([]byte(podmanEvent))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,8 @@ func TestHostPorts_DockerAndPodman(t *testing.T) {
 		{`""`, nil},
 		{`[{"host_ip":"","container_port":80,"host_port":8080,"range":2,"protocol":"tcp"}]`, []int{8080, 8081}},
 		{`null`, nil},
+		{`"0.0.0.0:0->80/tcp, 1.2.3.4:70000->1/tcp"`, nil}, // found by FuzzParseContainers
+		{`[{"host_port":65534,"range":2000000000},{"host_port":-1,"range":3}]`, []int{65534, 65535}},
 	}
 	for _, c := range cases {
 		if got := hostPorts(json.RawMessage(c.raw)); !reflect.DeepEqual(got, c.want) {

@@ -13,9 +13,12 @@ import (
 // ownProcessGroup makes the command the leader of a new process group, so that cancelling it
 // can reach every process it started (compose plugins, credential helpers, shells) and not
 // only the first one. The group is also out of the terminal's foreground group: a Ctrl-C
-// reaches DevArch, which cancels the context, rather than the child directly.
+// reaches DevArch, which cancels the context, rather than the child directly. Where the
+// system has one (Linux), the command also gets a parent-death signal (see dieWithParent),
+// so it ends with DevArch even when DevArch had no chance to cancel it (kill -9, a crash).
 func ownProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	dieWithParent(cmd.SysProcAttr)
 }
 
 // terminateGroup stops the process group led by p: SIGKILL at once when grace is zero, else
