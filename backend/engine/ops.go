@@ -144,6 +144,12 @@ func (s *Service) Logs(ctx context.Context, stack, instance string, follow bool,
 	if _, err := s.Store.GetStack(ctx, stack); err != nil {
 		return err
 	}
+	if instance != "" {
+		// Passed to compose as an argument: a valid name can never be read as a flag.
+		if err := model.ValidateInstanceName(stack, instance); err != nil {
+			return err
+		}
+	}
 	eng, err := s.Engine(ctx)
 	if err != nil {
 		return err

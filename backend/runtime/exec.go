@@ -121,7 +121,7 @@ func (e *Engine) exec(ctx context.Context, argv []string, opts RunOptions) (Resu
 	if ctx.Err() != nil {
 		return res, canceledError(argv, context.Cause(ctx))
 	}
-	env := mergeEnv(os.Environ(), e.env, opts.Env)
+	env := mergeEnv(childEnviron(), e.env, opts.Env)
 	run := argv
 	if e.wrap != nil {
 		run = e.wrap(append([]string(nil), argv...))
@@ -306,6 +306,30 @@ func cutTail(s string, max int, cut bool) string {
 		s = s[i+1:]
 	}
 	return "…" + strings.TrimSpace(s)
+}
+
+// privateVars are DevArch's own settings that may hold credentials: engine commands never
+// inherit them (anything a compose process has, a container or a log may end up showing).
+var privateVars = []string{"DEVARCH_DATABASE_URL"}
+
+// childEnviron is the process environment an engine command starts from: DevArch's own,
+// without privateVars.
+func childEnviron() []string {
+	env := os.Environ()
+	out := env[:0:0]
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		private := false
+		for _, p := range privateVars {
+			if k == p {
+				private = true
+			}
+		}
+		if !private {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // mergeEnv concatenates environments; exec uses the last value of a duplicated key, so later

@@ -117,3 +117,23 @@ func TestRedact_Pieces(t *testing.T) {
 		}
 	}
 }
+
+// Engine commands never inherit DEVARCH_DATABASE_URL (it may hold a password): the
+// environment a command really starts with is printed by `env` substituted for it.
+func TestRun_NoDatabaseURLInChildren(t *testing.T) {
+	eng := runtimetest.RequireEngine(t)
+	t.Setenv("DEVARCH_DATABASE_URL", "postgres://u:pw-never-inherited@127.0.0.1/x")
+	t.Setenv("DEVARCH_RUNTIME_TEST_MARK", "inherited")
+	printEnv := eng.WithWrap(func([]string) []string { return []string{"/usr/bin/env"} })
+	res, err := printEnv.Run(t.Context(), []string{"version"}, runtime.RunOptions{Env: []string{"EXTRA=1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := string(res.Stdout)
+	if strings.Contains(env, "pw-never-inherited") || strings.Contains(env, "DEVARCH_DATABASE_URL") {
+		t.Fatalf("the child inherited DEVARCH_DATABASE_URL:\n%s", env)
+	}
+	if !strings.Contains(env, "DEVARCH_RUNTIME_TEST_MARK=inherited\n") || !strings.Contains(env, "EXTRA=1\n") {
+		t.Fatalf("the rest of the environment must reach the child:\n%s", env)
+	}
+}

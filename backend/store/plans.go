@@ -246,10 +246,18 @@ func (l *StackLock) SetRunning(ctx context.Context, running bool) error {
 	return err
 }
 
-// MarkPlan sets a plan's status under the lock (applying).
+// MarkPlan moves a planned plan to status under the lock (applying). A plan that is no
+// longer "planned" (applied or taken by another run meanwhile) is refused.
 func (l *StackLock) MarkPlan(ctx context.Context, planID int64, status string) error {
-	_, err := l.conn.Exec(ctx, `UPDATE plans SET status = $2 WHERE id = $1`, planID, status)
-	return err
+	tag, err := l.conn.Exec(ctx, `UPDATE plans SET status = $2 WHERE id = $1 AND status = 'planned'`, planID, status)
+	if err != nil {
+		return interpret(err, "plan")
+	}
+	if tag.RowsAffected() == 0 {
+		return &model.Error{Kind: model.KindStale, Field: "plan", Summary: fmt.Sprintf("plan %d is no longer waiting to be applied", planID),
+			Detail: "Another run applied or replaced it. Make a new plan."}
+	}
+	return nil
 }
 
 // Release frees the lock by closing its connection (which frees it even when the unlock
