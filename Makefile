@@ -16,6 +16,7 @@ help:
 	@echo "make cli    build a command-line-only binary (no webkit needed)"
 	@echo "make fuzz   run every fuzz target for a minute (FUZZTIME=5m make fuzz for longer)"
 	@echo "make bench  run the benchmarks (figures go to docs/benchmarks.md by hand)"
+	@echo "make bindings  regenerate frontend/wailsjs from the Go bindings"
 
 deps:
 	scripts/install-deps.sh
