@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -182,9 +183,38 @@ func newLogger() (*slog.Logger, func()) {
 	return slog.New(slog.NewTextHandler(w, nil)).With("app", "devarch"), closeFn
 }
 
+// contentSecurityPolicy is the webview's policy, sent as a header on every asset. The
+// built index.html carries the same policy in a <meta> (frontend/vite.config.ts), which
+// cannot hold frame-ancestors. No inline or remote script, no eval, no plugins, no <base>,
+// no form posts, and connections only to the app's own origin (in a dev build's browser
+// that includes its /wails/ipc WebSocket). Inline styles stay allowed: CodeMirror (through
+// style-mod) and Wails' dev overlay insert <style> elements, and a static page cannot give
+// them a per-load nonce.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
+	"frame-ancestors 'none'"
+
+// withSecurityHeaders is the AssetServer middleware: the Content-Security-Policy header on
+// every response Wails serves from the frontend (production window and dev builds alike,
+// except a dev build that proxies Vite's dev server under `wails dev`).
+func withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
+		next.ServeHTTP(w, r)
+	})
+}
+
 func runDesktop() int {
 	log, closeLog := newLogger()
 	defer closeLog()
+	// A dev build listens on its browser dev server address now, behind the token gate
+	// (dev_build.go); other builds do nothing here.
+	dev, err := startDevServer()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "devarch: %v\n", err)
+		return 1
+	}
+	defer dev.close()
 	app := newApp(log)
 	app.quitOnSignal()
 
@@ -192,16 +222,23 @@ func runDesktop() int {
 	if sub, err := fs.Sub(assets, "frontend/dist"); err == nil {
 		assetFS = sub
 	}
-	err := wails.Run(&options.App{
+	assetOptions := &assetserver.Options{Assets: assetFS, Middleware: withSecurityHeaders}
+	if dev.proxiesFrontendDevServer() {
+		assetOptions.Middleware = nil // Vite's page needs its inline React Refresh script
+	}
+	err = wails.Run(&options.App{
 		Title:            "DevArch",
 		Width:            1240,
 		Height:           800,
 		MinWidth:         900,
 		MinHeight:        560,
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 255},
-		AssetServer:      &assetserver.Options{Assets: assetFS},
-		OnStartup:        app.startup,
-		OnShutdown:       app.shutdown,
+		AssetServer:      assetOptions,
+		OnStartup: func(ctx context.Context) {
+			dev.attach(ctx)
+			app.startup(ctx)
+		},
+		OnShutdown: app.shutdown,
 		Bind: []interface{}{
 			bindings.NewSystem(app.host),
 			bindings.NewStacks(app.host),

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -12,6 +13,11 @@ import (
 )
 
 func main() {
+	// A development build (-tags dev) refuses the user's own data home; others pass.
+	if err := devBuildPreflight(); err != nil {
+		fmt.Fprintf(os.Stderr, "devarch: %v\n", err)
+		os.Exit(2)
+	}
 	args := os.Args[1:]
 	if cli.IsCommand(args) {
 		// First signal cancels the command (which then stops what it started, the embedded

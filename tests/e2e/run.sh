@@ -2,6 +2,8 @@
 # End-to-end tests: Debian's Chromium (driven by playwright-core) against the real DevArch
 # backend — a dev-tagged binary serving the built frontend and the Go bindings over HTTP,
 # with its own embedded PostgreSQL in a temporary DEVARCH_HOME and the machine's Docker.
+# The dev server answers only requests that carry a per-run token (DEVARCH_DEV_TOKEN, made
+# here, passed to the specs as DEVARCH_E2E_TOKEN; never on a command line).
 #
 #   bash tests/e2e/run.sh                 # build frontend + binary, run every spec
 #   E2E_SKIP_BUILD=1 bash tests/e2e/run.sh   # reuse frontend/dist as it is
@@ -81,6 +83,8 @@ APP_LOG="$OUT/app.log"
 
 PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 BASE_URL="http://127.0.0.1:$PORT/"
+TOKEN="$(node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")"
+export DEVARCH_E2E_TOKEN="$TOKEN"
 
 APP_PID=""
 PGID=""
@@ -175,6 +179,30 @@ cleanup() {
 trap cleanup EXIT
 trap 'RC=130; exit 130' INT TERM
 
+# ---- a dev build refuses the user's own data home ----
+# Here "the user's own" is the platform default under the private XDG_DATA_HOME. The binary
+# must exit with the fix named before it opens a window, listens or creates anything.
+refuses_home() {
+  local what="$1" out rc
+  shift
+  set +e
+  out="$(timeout 20 env -u DEVARCH_HOME HOME="$WORK/home" XDG_DATA_HOME="$WORK/data" XDG_RUNTIME_DIR="$WORK/runtime" DISPLAY= "$@" 2>&1)"
+  rc=$?
+  set -e
+  if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ] || ! grep -q 'set DEVARCH_HOME to a scratch directory' <<<"$out"; then
+    printf '%s\n' "$out" >&2
+    die "the dev binary did not refuse $what (exit $rc)"
+  fi
+  if [ -e "$WORK/data/devarch" ]; then
+    die "the dev binary refused $what but created $WORK/data/devarch"
+  fi
+  log "ok: the dev binary refuses $what"
+}
+refuses_home "an unset DEVARCH_HOME (window)" "$OUT/$APP_NAME" -assetdir "$ROOT/frontend/dist" -devserver "127.0.0.1:$PORT"
+refuses_home "an unset DEVARCH_HOME (command line)" "$OUT/$APP_NAME" stack list
+refuses_home "DEVARCH_HOME = the default data home" DEVARCH_HOME="$WORK/data/devarch" "$OUT/$APP_NAME" -assetdir "$ROOT/frontend/dist" -devserver "127.0.0.1:$PORT"
+refuses_home "DEVARCH_HOME inside the default data home" DEVARCH_HOME="$WORK/data/devarch/scratch" "$OUT/$APP_NAME" stack list
+
 # ---- start the app in its own session / process group ----
 log "starting app on $BASE_URL (DEVARCH_HOME=$WORK/devarch)"
 # The app and the specs share one private environment, so a spec that runs the binary's CLI
@@ -185,7 +213,7 @@ APP_ENV=(HOME="$WORK/home"
   XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache" XDG_DATA_HOME="$WORK/data"
   XDG_STATE_HOME="$WORK/state" XDG_RUNTIME_DIR="$WORK/runtime"
   DEVARCH_HOME="$WORK/devarch" DEVARCH_MASTER_KEY_FILE="$WORK/keys/master.key")
-env "${APP_ENV[@]}" NO_AT_BRIDGE=1 \
+env "${APP_ENV[@]}" NO_AT_BRIDGE=1 DEVARCH_DEV_TOKEN="$TOKEN" \
   setsid -w bash -c 'echo $$ >"$0"; exec "$@"' "$WORK/pgid" \
   xvfb-run -a -s '-screen 0 1280x900x24' \
   dbus-run-session -- "$OUT/$APP_NAME" \
@@ -201,8 +229,10 @@ PGID="$(cat "$WORK/pgid" 2>/dev/null || true)"
 [ -n "$PGID" ] || die "could not learn the app's process group"
 
 # ---- wait until it answers ----
+# With the token's cookie: the gate answers at once, Wails' dev server behind it once the
+# window has started (until then the gate holds the request or answers 503).
 deadline=$((SECONDS + START_TIMEOUT))
-until node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$BASE_URL" 2>/dev/null; do
+until node -e "fetch(process.argv[1],{headers:{cookie:'devarch_dev_token='+process.env.DEVARCH_E2E_TOKEN}}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$BASE_URL" 2>/dev/null; do
   if ! kill -0 "$APP_PID" 2>/dev/null; then
     die "the app exited before answering on $BASE_URL"
   fi

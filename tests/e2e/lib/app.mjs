@@ -1,12 +1,15 @@
 // Helpers for the end-to-end specs: launch Debian's Chromium through playwright-core (no
 // browser download), open the DevArch page served by the dev binary, collect page and
-// console errors, and write screenshots. run.sh provides the environment.
+// console errors (Content Security Policy violations included), and write screenshots.
+// run.sh provides the environment.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const baseURL = process.env.DEVARCH_E2E_URL ?? '';
+/** The dev server's per-run token (run.sh makes it; the app refuses requests without it). */
+export const token = process.env.DEVARCH_E2E_TOKEN ?? '';
 export const outDir = process.env.DEVARCH_E2E_OUT ?? path.resolve('build/e2e');
 export const screenshotDir = process.env.DEVARCH_E2E_SCREENSHOTS ?? path.join(outDir, 'screenshots');
 export const chromiumPath = process.env.DEVARCH_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,6 +25,20 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
+ * The URL that lets a browser in: the page with ?devarch_token=, which answers with the
+ * session cookie and a redirect to the same page without the token.
+ *
+ * @param {string} [pagePath]
+ */
+export function appURL(pagePath = '/') {
+  if (!baseURL) throw new Error('DEVARCH_E2E_URL is not set: run the specs through tests/e2e/run.sh');
+  if (!token) throw new Error('DEVARCH_E2E_TOKEN is not set: run the specs through tests/e2e/run.sh');
+  const url = new URL(pagePath, baseURL);
+  url.searchParams.set('devarch_token', token);
+  return url.toString();
+}
+
+/**
  * Opens the app in a fresh Chromium profile.
  *
  * @param {{
@@ -33,15 +50,17 @@ export const CHROMIUM_ARGS = [
  * @returns {Promise<{
  *   page: import('playwright-core').Page,
  *   context: import('playwright-core').BrowserContext,
+ *   response: import('playwright-core').Response | null,
  *   problems: string[],
  *   screenshot: (name: string, options?: import('playwright-core').PageScreenshotOptions) => Promise<string>,
  *   close: () => Promise<void>,
  * }>}
- *   `problems` collects uncaught page errors, console errors and failed requests, each as
- *   one line; a spec asserts it is empty at the end.
+ *   `problems` collects uncaught page errors, console errors, failed requests and Content
+ *   Security Policy violations, each as one line; a spec asserts it is empty at the end.
+ *   `response` is the page's own (after the token redirect).
  */
 export async function launchApp(options = {}) {
-  if (!baseURL) throw new Error('DEVARCH_E2E_URL is not set: run the specs through tests/e2e/run.sh');
+  const firstURL = appURL(options.path ?? '/');
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'devarch-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
@@ -50,6 +69,13 @@ export async function launchApp(options = {}) {
     viewport: options.viewport ?? { width: 1280, height: 800 },
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: 'reduce',
+  });
+  // Chromium logs a blocked resource as a console error too; this also catches what it
+  // reports only as an event (and names the directive).
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
   });
   if (options.initScript) await context.addInitScript(options.initScript);
   const page = context.pages()[0] ?? (await context.newPage());
@@ -70,11 +96,12 @@ export async function launchApp(options = {}) {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
 
-  await page.goto(new URL(options.path ?? '/', baseURL).toString(), { waitUntil: 'load' });
+  const response = await page.goto(firstURL, { waitUntil: 'load' });
 
   return {
     page,
     context,
+    response,
     problems,
     screenshot: (name, screenshotOptions) => screenshot(page, name, screenshotOptions),
     async close() {
