@@ -112,3 +112,35 @@ func TestCheckUnlocked_LooksWithoutTaking(t *testing.T) {
 	}
 	l.Release(ctx)
 }
+
+// Processes starting at the same moment (the window and a CLI command) sync the built-in
+// templates concurrently: all succeed, and each template is stored once.
+func TestSyncBuiltins_Concurrent(t *testing.T) {
+	pool := dbtest.MigratedDatabase(t)
+	builtins := []model.Template{
+		{Name: "alpha", Version: 1, Category: "x", Service: model.Spec{"image": "a:1"}},
+		{Name: "beta", Version: 1, Category: "x", Service: model.Spec{"image": "b:1"}},
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := store.New(pool).SyncBuiltins(t.Context(), builtins)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent sync: %v", err)
+		}
+	}
+	var n int
+	_ = pool.QueryRow(t.Context(), `SELECT count(*) FROM templates WHERE builtin`).Scan(&n)
+	if n != 2 {
+		t.Fatalf("%d built-in templates stored", n)
+	}
+}

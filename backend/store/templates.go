@@ -62,11 +62,18 @@ func contractsJSON(t model.Template) ([]byte, []byte, error) {
 	return pj, cj, err
 }
 
+// syncLockObject serializes built-in syncs of processes starting at the same moment (the
+// window and a CLI command): without it both read "absent" and the second insert fails.
+const syncLockObject = 4
+
 // SyncBuiltins installs the binary's built-in templates in one transaction: new ones are
 // added, stored ones with a lower version are updated, custom templates are never touched.
 func (s *Store) SyncBuiltins(ctx context.Context, builtins []model.Template) (SyncResult, error) {
 	var res SyncResult
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockClass, syncLockObject); err != nil {
+			return err
+		}
 		stored := map[string]struct {
 			builtin bool
 			version int
