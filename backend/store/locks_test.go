@@ -117,20 +117,23 @@ func TestCheckUnlocked_LooksWithoutTaking(t *testing.T) {
 // templates concurrently: all succeed, and each template is stored once.
 func TestSyncBuiltins_Concurrent(t *testing.T) {
 	pool := dbtest.MigratedDatabase(t)
-	builtins := []model.Template{
-		{Name: "alpha", Version: 1, Category: "x", Service: model.Spec{"image": "a:1"}},
-		{Name: "beta", Version: 1, Category: "x", Service: model.Spec{"image": "b:1"}},
+	var builtins []model.Template
+	for i := 0; i < 60; i++ {
+		builtins = append(builtins, model.Template{Name: fmt.Sprintf("t%02d", i), Version: 1, Category: "x", Service: model.Spec{"image": "a:1"}})
 	}
 	var wg sync.WaitGroup
-	errs := make(chan error, 6)
-	for i := 0; i < 6; i++ {
+	errs := make(chan error, 8)
+	start := make(chan struct{})
+	for i := 0; i < 8; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			_, err := store.New(pool).SyncBuiltins(t.Context(), builtins)
 			errs <- err
 		}()
 	}
+	close(start)
 	wg.Wait()
 	close(errs)
 	for err := range errs {
@@ -140,7 +143,7 @@ func TestSyncBuiltins_Concurrent(t *testing.T) {
 	}
 	var n int
 	_ = pool.QueryRow(t.Context(), `SELECT count(*) FROM templates WHERE builtin`).Scan(&n)
-	if n != 2 {
+	if n != len(builtins) {
 		t.Fatalf("%d built-in templates stored", n)
 	}
 }
