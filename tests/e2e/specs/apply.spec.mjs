@@ -8,7 +8,7 @@
 // Only the local test image devarch-test/busybox:1 is used (no registry is reachable); it is
 // built by the Go helper when missing.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -24,6 +24,8 @@ const STACK = 'e2eapply';
 const PROJECT = `devarch-${STACK}`;
 const IMAGE = 'devarch-test/busybox:1';
 const TOKEN = 'e2e-Secret-value-42';
+// A secret used where compose prints the value in its error (extra_hosts).
+const HOST_SECRET = 'e2e-Hunter2-host-7x';
 
 const TEMPLATE_YAML = `name: ${TEMPLATE}
 category: runtime
@@ -66,6 +68,21 @@ async function cli(...args) {
   assert.ok(bin, 'DEVARCH_E2E_BIN is set by run.sh');
   const { stdout } = await run(bin, args, { timeout: 60_000 });
   return stdout;
+}
+
+/** Runs the binary's CLI with stdin (secret values are never arguments). */
+function cliIn(stdin, ...args) {
+  const bin = process.env.DEVARCH_E2E_BIN;
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')}: exit ${code}: ${err}`))));
+    child.stdin.end(stdin);
+  });
 }
 
 /** Replaces the text of the CodeMirror editor inside the element with this test id, as one paste. */
@@ -357,12 +374,30 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   const generated = await printenv('DB_PASSWORD');
   assert.match(generated, /^[A-Za-z0-9_-]{32,}$/, 'a strong generated value');
 
+  // ---- A secret where compose prints values: the plan warns, the failed apply shows compose's
+  // message with the value (and any piece of it) redacted ----
+  await cliIn(HOST_SECRET, 'secret', 'set', STACK, 'e2e_host');
+  await cli('instance', 'set', STACK, 'worker', 'extra_hosts=["${secret:e2e_host}"]');
+  await backToStack(page);
+  await openPlan(page);
+  const warnings = page.getByTestId('plan-warnings');
+  await warnings.waitFor();
+  assert.match(await warnings.innerText(), /field extra_hosts uses secret "e2e_host" outside an environment variable/);
+  await shot(app, 'plan-warning');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.locator('[data-testid="apply-panel"][data-state="failed"]').waitFor({ timeout: 120_000 });
+  const failure = await page.getByTestId('apply-panel').innerText();
+  assert.match(failure, /\(sensitive\)/, 'compose\'s message is shown, redacted');
+  assert.equal((await page.content()).includes('Hunter2'), false, 'no piece of the value on the page');
+  await shot(app, 'apply-failed-redacted');
+  await cli('instance', 'set', STACK, 'worker', '--unset', 'extra_hosts');
+
   // ---- No plaintext in the app's logs or anywhere under its data home ----
   const leaks = [];
   const scan = (file) => {
     let text;
     try { text = fs.readFileSync(file, 'latin1'); } catch { return; }
-    for (const secret of [TOKEN, generated]) if (text.includes(secret)) leaks.push(file);
+    for (const secret of [TOKEN, generated, HOST_SECRET, 'Hunter2']) if (text.includes(secret)) leaks.push(`${file}: ${secret}`);
   };
   const walk = (dir) => {
     let entries;
@@ -387,8 +422,10 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   const history = page.getByTestId('history-table');
   await history.waitFor();
   const operations = await history.locator('tbody tr td:nth-child(2)').allInnerTexts();
-  assert.deepEqual(operations, ['Apply', 'Stop', 'Apply']);
+  assert.deepEqual(operations, ['Apply', 'Apply', 'Stop', 'Apply']);
   assert.equal(await history.locator('tbody [data-status="succeeded"]').count(), 3);
+  assert.equal(await history.locator('tbody [data-status="failed"]').count(), 1);
+  assert.equal((await history.innerText()).includes('Hunter2'), false, 'history keeps no piece of the value');
   await shot(app, 'history');
 
   // ---- Down asks first, then removes the containers ----
