@@ -967,3 +967,19 @@ func TestReadOrCreatePassword_Atomic(t *testing.T) {
 		t.Fatalf("second read: %v", err)
 	}
 }
+
+// TestOpen_UnsafeHomeRefused (review F13): Open itself refuses a data home others can write
+// (whoever builds the Dirs), before creating anything in it.
+func TestOpen_UnsafeHomeRefused(t *testing.T) {
+	home := trustHome(t)
+	if err := os.Chmod(home, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	_, err := openHome(t, home)
+	if err == nil || !strings.Contains(err.Error(), "writable by other users") {
+		t.Fatalf("want the home refused, got %v", err)
+	}
+	if entries, _ := os.ReadDir(home); len(entries) != 0 {
+		t.Fatalf("a refused home must stay untouched: %v", entries)
+	}
+}
