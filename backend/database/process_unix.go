@@ -30,6 +30,9 @@ func (a account) makeSocketDir(pgDir string) (string, error) {
 		return d, a.makePrivateDir(d)
 	}
 	base := tempBase()
+	if fi, err := os.Stat(base); a.drop && (err != nil || fi.Mode().Perm()&0o001 == 0) {
+		base = "/tmp" // root's own $TMPDIR may be closed to the server account
+	}
 	d, err := os.MkdirTemp(base, socketPrefix())
 	if err != nil {
 		return "", model.Wrap(model.KindUnavailable, err, "cannot create the server's socket directory", err.Error())
