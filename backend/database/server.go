@@ -227,10 +227,7 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		db.Info.Recovered = true
 		acc.removeTempSocketDir(pm.socketDir)
 	}
-	// Leftovers of DevArch versions that started the server through the embedded-postgres
-	// library and shell wrappers; nothing reads them any more.
-	_ = os.RemoveAll(filepath.Join(pgDir, "runtime"))
-	_ = os.RemoveAll(filepath.Join(pgDir, "wrappers"))
+	removeLeftovers(pgDir)
 
 	err = db.start(ctx, password)
 	if errors.Is(err, errServerGone) {
@@ -246,6 +243,22 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// removeLeftovers deletes what an interrupted start left in pgDir: a half-made cluster, a
+// one-time password file, a temporary file or unpacked tree. It runs under the start lock
+// with no server running, so nothing else can be using them. It also removes what DevArch
+// versions that started the server through the embedded-postgres library and shell
+// wrappers kept there; nothing reads those any more.
+func removeLeftovers(pgDir string) {
+	for _, pattern := range []string{".data-init-*", ".pwfile-*", ".password.*.tmp", "binaries/.extract-*"} {
+		matches, _ := filepath.Glob(filepath.Join(pgDir, pattern))
+		for _, m := range matches {
+			_ = os.RemoveAll(m)
+		}
+	}
+	_ = os.RemoveAll(filepath.Join(pgDir, "runtime"))
+	_ = os.RemoveAll(filepath.Join(pgDir, "wrappers"))
 }
 
 // attach connects to a running server after checking that its socket directory is the

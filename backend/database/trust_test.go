@@ -290,6 +290,14 @@ func TestOpen_LegacyPasswordHBAReplaced(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dataDir, "pg_hba.conf"), []byte(legacy), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// What older versions and interrupted starts leave behind goes at the next start.
+	pgDir := filepath.Join(home, "postgres")
+	leftovers := []string{"wrappers/bin", "runtime", ".data-init-123/base", ".pwfile-123", ".password.123.tmp", "binaries/.extract-123/bin"}
+	for _, l := range leftovers {
+		if err := os.MkdirAll(filepath.Join(pgDir, l), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
 	db, err = openHome(t, home)
 	if err != nil {
 		t.Fatal(err)
@@ -297,6 +305,11 @@ func TestOpen_LegacyPasswordHBAReplaced(t *testing.T) {
 	defer db.Close(context.Background())
 	assertScramOnly(t, dataDir)
 	assertRefusesWrongPassword(t, db)
+	for _, gone := range []string{"wrappers", "runtime", ".data-init-123", ".pwfile-123", ".password.123.tmp", "binaries/.extract-123"} {
+		if _, err := os.Lstat(filepath.Join(pgDir, gone)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s left behind: %v", gone, err)
+		}
+	}
 }
 
 // TestOpen_HomeWithShellCharacters: a data home whose path holds $, a backtick, quotes and
