@@ -792,6 +792,7 @@ func TestOpen_LongHomeSocketNotPlanted(t *testing.T) {
 		t.Fatal(err)
 	}
 	sock := db.sockDir
+	t.Cleanup(func() { _ = os.RemoveAll(sock) }) // should this test fail before Close
 	if sock == planted || strings.HasPrefix(sock, pgDir) || !isTempSocketDir(sock) {
 		t.Fatalf("socket directory %s: want a fresh one under the temp directory", sock)
 	}
