@@ -1,33 +1,33 @@
 package database
 
 import (
-	"archive/tar"
+	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 
-	embeddedpostgres "github.com/fergusstrange/embedded-postgres"
-	"github.com/xi2/xz"
-
 	"github.com/devarch/devarch/backend/model"
 )
 
 // supportedMajors are the PostgreSQL major versions DevArch runs on, newest first, with the
-// library version each maps to (the library names full versions; only the major matters for
-// a system install).
+// full version of the portable build (zonky's embedded-postgres-binaries, the builds the
+// embedded-postgres-go library uses) that the cache and the download name. Keep the versions
+// in step with that library, so an archive it cached is found.
 var supportedMajors = []struct {
 	major   int
-	library embeddedpostgres.PostgresVersion
+	version string
 }{
-	{17, embeddedpostgres.V17},
-	{16, embeddedpostgres.V16},
-	{15, embeddedpostgres.V15},
+	{17, "17.5.0"},
+	{16, "16.9.0"},
+	{15, "15.13.0"},
 }
+
+// systemRoot holds system installs as systemRoot/N (Debian, Ubuntu). A variable so tests
+// can hide the system install and exercise the cache and download paths.
+var systemRoot = "/usr/lib/postgresql"
 
 // Binaries is a PostgreSQL installation DevArch can run: Dir holds bin/pg_ctl, bin/initdb,
 // bin/postgres, lib/ and share/.
@@ -35,17 +35,34 @@ type Binaries struct {
 	Dir     string
 	Major   int
 	Source  string // "DEVARCH_PG_BINARIES", "system", "cache" or "download"
-	Library embeddedpostgres.PostgresVersion
+	Version string // the portable build's full version (cache and download)
+
+	// archive is the cache archive to unpack into Dir before use (sources "cache" and
+	// "download"; the download fills it first). Empty when Dir is ready.
+	archive string
 }
 
 // findBinaries picks the PostgreSQL binaries in the documented order: DEVARCH_PG_BINARIES,
-// a system install of a supported major (Debian's /usr/lib/postgresql/N), the library's
-// cache, then the library's download. wantMajor, when not zero, is the major of an existing
-// cluster: only binaries of that major may open it (a mismatch must never reach initdb,
-// which would wipe the data).
-func findBinaries(override string, wantMajor int, extractRoot string) (Binaries, error) {
+// a system install of a supported major (Debian's /usr/lib/postgresql/N), binaries already
+// unpacked under extractRoot, the cache (~/.embedded-postgres-go), then the download.
+// wantMajor, when not zero, is the major of an existing cluster: only binaries of that
+// major may open it (a mismatch must never reach the server, which would refuse it, or
+// initdb).
+//
+// As root, DevArch runs only binaries no regular user can have planted: DEVARCH_PG_BINARIES,
+// the unpacked tree and the cache must be owned by root and writable by nobody else, along
+// their whole path (see rootTrusted). A user's cache (sudo keeping HOME) is ignored, and
+// there is no download.
+func findBinaries(override string, wantMajor int, extractRoot string, acc account) (Binaries, error) {
 	if override != "" {
-		major, err := majorOf(override)
+		if acc.drop {
+			if err := rootTrustedInstall(override); err != nil {
+				return Binaries{}, model.Wrap(model.KindUnavailable, err,
+					"DEVARCH_PG_BINARIES is not safe to run as root",
+					fmt.Sprintf("%v. DevArch runs as root and only runs PostgreSQL binaries that no other user can change: install PostgreSQL as root (apt-get install postgresql-15), chown -R root and chmod go-w the directory, or unset DEVARCH_PG_BINARIES.", err))
+			}
+		}
+		major, err := majorOf(override, acc)
 		if err != nil {
 			return Binaries{}, model.Wrap(model.KindUnavailable, err,
 				"DEVARCH_PG_BINARIES does not point at PostgreSQL binaries",
@@ -54,56 +71,78 @@ func findBinaries(override string, wantMajor int, extractRoot string) (Binaries,
 		if wantMajor != 0 && major != wantMajor {
 			return Binaries{}, majorMismatch(override, major, wantMajor)
 		}
-		lib, ok := libraryVersion(major)
-		if !ok {
+		if _, ok := portableVersion(major); !ok {
 			return Binaries{}, model.NewError(model.KindUnavailable,
 				fmt.Sprintf("PostgreSQL %d is not supported", major),
 				"DEVARCH_PG_BINARIES points at an unsupported major version; use PostgreSQL 15, 16 or 17.")
 		}
-		return Binaries{Dir: override, Major: major, Source: "DEVARCH_PG_BINARIES", Library: lib}, nil
+		return Binaries{Dir: override, Major: major, Source: "DEVARCH_PG_BINARIES"}, nil
 	}
 
 	for _, s := range supportedMajors {
 		if wantMajor != 0 && s.major != wantMajor {
 			continue
 		}
-		dir := filepath.Join("/usr/lib/postgresql", strconv.Itoa(s.major))
+		dir := filepath.Join(systemRoot, strconv.Itoa(s.major))
 		if isBinDir(dir) {
-			return Binaries{Dir: dir, Major: s.major, Source: "system", Library: s.library}, nil
+			return Binaries{Dir: dir, Major: s.major, Source: "system"}, nil
 		}
 	}
 
+	ignored := "" // why a cache was passed over, for the final error
+	cache := cacheDir()
 	for _, s := range supportedMajors {
 		if wantMajor != 0 && s.major != wantMajor {
 			continue
 		}
-		dir := filepath.Join(extractRoot, string(s.library))
+		dir := filepath.Join(extractRoot, s.version)
 		if isBinDir(dir) {
-			return Binaries{Dir: dir, Major: s.major, Source: "cache", Library: s.library}, nil
-		}
-		if archive := cacheArchive(s.library); archive != "" {
-			if err := extractArchive(archive, dir); err != nil {
-				return Binaries{}, model.Wrap(model.KindUnavailable, err, "could not unpack the cached PostgreSQL binaries",
-					fmt.Sprintf("%s: %v. Delete the file to download it again, or install PostgreSQL (apt-get install postgresql-15).", archive, err))
+			if acc.drop {
+				if err := rootTrustedInstall(dir); err != nil {
+					return Binaries{}, model.Wrap(model.KindUnavailable, err, "the unpacked PostgreSQL binaries are not safe to run as root",
+						fmt.Sprintf("%v. Delete %s and start DevArch again.", err, dir))
+				}
 			}
-			return Binaries{Dir: dir, Major: s.major, Source: "cache", Library: s.library}, nil
+			return Binaries{Dir: dir, Major: s.major, Source: "cache", Version: s.version}, nil
 		}
+		if cache == "" {
+			continue
+		}
+		archive := filepath.Join(cache, archiveName(s.version))
+		if _, err := os.Lstat(archive); err != nil {
+			continue
+		}
+		if acc.drop {
+			if err := rootTrustedFile(archive); err != nil {
+				ignored = fmt.Sprintf(" DevArch ignored %s: %v; as root it never runs binaries from a cache another user can write.", archive, err)
+				continue
+			}
+		}
+		return Binaries{Dir: dir, Major: s.major, Source: "cache", Version: s.version, archive: archive}, nil
 	}
 
-	// Last resort: the library downloads its own build on Start. Pick the major of the
+	// Last resort: download the portable build into the cache. Pick the major of the
 	// existing cluster, or the newest supported one.
-	lib := supportedMajors[0].library
-	major := supportedMajors[0].major
+	s := supportedMajors[0]
 	if wantMajor != 0 {
-		l, ok := libraryVersion(wantMajor)
+		v, ok := portableVersion(wantMajor)
 		if !ok {
 			return Binaries{}, model.NewError(model.KindUnavailable,
 				fmt.Sprintf("the database was created by PostgreSQL %d, which DevArch cannot run", wantMajor),
 				"Install that PostgreSQL version and set DEVARCH_PG_BINARIES to it.")
 		}
-		lib, major = l, wantMajor
+		s.major, s.version = wantMajor, v
 	}
-	return Binaries{Dir: filepath.Join(extractRoot, string(lib)), Major: major, Source: "download", Library: lib}, nil
+	if acc.drop {
+		return Binaries{}, model.NewError(model.KindUnavailable, "no PostgreSQL binaries found",
+			fmt.Sprintf("DevArch runs as root and found no PostgreSQL %d installation (it never downloads one as root).%s Install one (Debian/Ubuntu: apt-get install postgresql-%d) or set DEVARCH_PG_BINARIES.", s.major, ignored, s.major))
+	}
+	if cache == "" {
+		return Binaries{}, model.NewError(model.KindUnavailable, "no PostgreSQL binaries found",
+			fmt.Sprintf("No home directory to download PostgreSQL into. Install PostgreSQL %d (Debian/Ubuntu: apt-get install postgresql-%d) or set DEVARCH_PG_BINARIES.", s.major, s.major))
+	}
+	return Binaries{Dir: filepath.Join(extractRoot, s.version), Major: s.major, Source: "download", Version: s.version,
+		archive: filepath.Join(cache, archiveName(s.version))}, nil
 }
 
 func majorMismatch(dir string, have, want int) error {
@@ -112,10 +151,10 @@ func majorMismatch(dir string, have, want int) error {
 		fmt.Sprintf("Point DEVARCH_PG_BINARIES at PostgreSQL %d binaries (Debian: apt-get install postgresql-%d). DevArch will not open the data with another major version.", want, want))
 }
 
-func libraryVersion(major int) (embeddedpostgres.PostgresVersion, bool) {
+func portableVersion(major int) (string, bool) {
 	for _, s := range supportedMajors {
 		if s.major == major {
-			return s.library, true
+			return s.version, true
 		}
 	}
 	return "", false
@@ -130,18 +169,23 @@ func isBinDir(dir string) bool {
 	return true
 }
 
-// majorOf asks the installation itself (pg_ctl --version) for its major version, so any
-// layout works: Debian's /usr/lib/postgresql/N, the library's extraction, a custom build.
-func majorOf(dir string) (int, error) {
+// majorOf asks the installation itself (pg_ctl --version, run as the server account) for
+// its major version, so any layout works: Debian's /usr/lib/postgresql/N, an unpacked
+// portable build, a custom build.
+func majorOf(dir string, acc account) (int, error) {
 	if !isBinDir(dir) {
 		return 0, fmt.Errorf("%s has no bin/pg_ctl, bin/initdb and bin/postgres", dir)
 	}
-	out, err := exec.Command(filepath.Join(dir, "bin", "pg_ctl"), "--version").Output()
+	out, err := acc.command(context.Background(), filepath.Join(dir, "bin", "pg_ctl"), "--version").Output()
 	if err != nil {
 		return 0, fmt.Errorf("%s/bin/pg_ctl --version: %v", dir, err)
 	}
-	// "pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
-	fields := strings.Fields(string(out))
+	return parseVersionOutput(string(out))
+}
+
+// parseVersionOutput reads the major from "pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)".
+func parseVersionOutput(out string) (int, error) {
+	fields := strings.Fields(out)
 	if len(fields) < 3 {
 		return 0, fmt.Errorf("unexpected pg_ctl --version output %q", out)
 	}
@@ -149,84 +193,43 @@ func majorOf(dir string) (int, error) {
 	if i := strings.IndexByte(ver, '.'); i > 0 {
 		ver = ver[:i]
 	}
-	return strconv.Atoi(ver)
+	major, err := strconv.Atoi(ver)
+	if err != nil || major <= 0 {
+		return 0, fmt.Errorf("unexpected pg_ctl --version output %q", out)
+	}
+	return major, nil
 }
 
-// cacheArchive returns the library's cached archive for version v, if present.
-func cacheArchive(v embeddedpostgres.PostgresVersion) string {
+// cacheDir is the embedded-postgres-go library's cache, shared with other tools that use it.
+func cacheDir() string {
 	home, err := os.UserHomeDir()
-	if err != nil {
+	if err != nil || !filepath.IsAbs(home) {
 		return ""
 	}
-	arch := runtime.GOARCH
-	name := fmt.Sprintf("embedded-postgres-binaries-%s-%s-%s.txz", runtime.GOOS, arch, v)
-	p := filepath.Join(home, ".embedded-postgres-go", name)
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	return ""
+	return filepath.Join(home, ".embedded-postgres-go")
 }
 
-// extractArchive unpacks a library .txz into dir atomically (temp dir + rename), so a
-// half-extracted tree is never taken for a usable one.
-func extractArchive(archive, dir string) error {
-	f, err := os.Open(archive)
-	if err != nil {
-		return err
+// archiveName is the cache file name of a portable build, as the library names it.
+func archiveName(version string) string {
+	goos, arch := portablePlatform()
+	return fmt.Sprintf("embedded-postgres-binaries-%s-%s-%s.txz", goos, arch, version)
+}
+
+// portablePlatform names this platform the way zonky's builds (and the library) do.
+func portablePlatform() (goos, arch string) {
+	goos, arch = runtime.GOOS, runtime.GOARCH
+	switch {
+	case arch == "arm64":
+		arch = "arm64v8"
+	case arch == "arm":
+		arch = "arm32v7"
 	}
-	defer f.Close()
-	xr, err := xz.NewReader(f, 0)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".extract-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	tr := tar.NewReader(xr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(tmp, filepath.Clean("/"+h.Name))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
-			}
-		case tar.TypeSymlink:
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return err
-			}
-			if err := os.Symlink(h.Linkname, target); err != nil {
-				return err
-			}
-		case tar.TypeReg:
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return err
-			}
-			out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o755|0o600)
-			if err != nil {
-				return err
-			}
-			if _, err := io.Copy(out, tr); err != nil {
-				out.Close()
-				return err
-			}
-			if err := out.Close(); err != nil {
-				return err
-			}
+	if goos == "linux" {
+		if _, err := os.Stat("/etc/alpine-release"); err == nil {
+			arch += "-alpine"
 		}
 	}
-	return os.Rename(tmp, dir)
+	return goos, arch
 }
 
 // clusterMajor returns the major version recorded in an existing cluster's PG_VERSION, or
@@ -239,5 +242,13 @@ func clusterMajor(dataDir string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return strconv.Atoi(strings.TrimSpace(string(data)))
+	return parseClusterMajor(string(data))
+}
+
+func parseClusterMajor(s string) (int, error) {
+	major, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || major <= 0 {
+		return 0, fmt.Errorf("PG_VERSION holds %q, not a major version", firstLine(strings.TrimSpace(s)))
+	}
+	return major, nil
 }

@@ -1,16 +1,17 @@
 // Package database starts, discovers and stops DevArch's PostgreSQL server and brings its
 // schema up to date.
 //
-// The server is embedded: DevArch starts it from PostgreSQL binaries on this machine (or the
-// library's download) with its cluster under the data home, listening on loopback only, on a
-// port chosen at start, with a private socket directory and a random password kept in a 0600
-// file. It is shared: every DevArch process on the same data home (the window, CLI commands)
+// The server is embedded: DevArch starts it from PostgreSQL binaries on this machine (or a
+// portable build from the embedded-postgres-go cache or download) with its cluster under the
+// data home, listening on 127.0.0.1 only, on a port chosen at start, with a private socket
+// directory and a random password kept in a 0600 file. Every connection authenticates with
+// scram-sha-256, and DevArch itself connects only over the private socket. It is shared: every DevArch process on the same data home (the window, CLI commands)
 // uses one server. Each process holds a shared advisory lock (its lease) for as long as it
 // uses the server; the last one to leave stops it. Start, attach and stop are serialized
 // between processes by a lock file, so two processes starting at once get one server.
 //
-// Besides the library, this package runs pg_ctl and the account tools itself: managing the
-// server processes is its job (the runtime package owns container-engine commands).
+// This package runs initdb, pg_ctl and the account tools itself: managing the server
+// processes is its job (the runtime package owns container-engine commands).
 package database
 
 import (
@@ -22,13 +23,11 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	embeddedpostgres "github.com/fergusstrange/embedded-postgres"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -99,10 +98,10 @@ type DB struct {
 	Pool *pgxpool.Pool
 	Info Info
 
-	opts  Options
-	lease *pgx.Conn
-	acc   account
-	ctl   string // wrapper pg_ctl used to stop the server
+	opts    Options
+	lease   *pgx.Conn
+	acc     account
+	sockDir string // the server's private socket directory, where this process connects
 }
 
 // Open returns a ready database: the embedded server started or attached (or the external
@@ -164,8 +163,16 @@ func (o Options) progress(format string, args ...any) {
 
 func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 	pgDir := opts.Dirs.Postgres
+	// The home holds the password and the cluster: refuse one others control, before
+	// creating anything in it and again once it exists (it may have appeared meanwhile).
+	if err := appdir.CheckHome(opts.Dirs.Home); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(pgDir, 0o700); err != nil {
 		return nil, model.Wrap(model.KindUnavailable, err, "cannot create the database directory", err.Error())
+	}
+	if err := appdir.CheckHome(opts.Dirs.Home); err != nil {
+		return nil, err
 	}
 	acc, err := currentAccount()
 	if err != nil {
@@ -176,8 +183,8 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		if fi, err := os.Stat(opts.Dirs.Home); err == nil && fi.Mode().Perm()&0o001 == 0 {
 			_ = os.Chmod(opts.Dirs.Home, fi.Mode().Perm()|0o001)
 		}
-		// The server account must pass through (not list) this directory to reach its data,
-		// socket and the one-time password file; everything else in it stays 0600/0700.
+		// The server account must pass through (not list) this directory to reach its data
+		// and the one-time initdb password file; everything else in it stays 0600/0700.
 		if err := os.Chmod(pgDir, 0o711); err != nil {
 			return nil, model.Wrap(model.KindUnavailable, err, "cannot set permissions on the database directory", err.Error())
 		}
@@ -189,7 +196,7 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 	defer lock.release()
 
 	dataDir := filepath.Join(pgDir, "data")
-	db := &DB{opts: opts, acc: acc, ctl: filepath.Join(pgDir, "wrappers", "bin", "pg_ctl")}
+	db := &DB{opts: opts, acc: acc}
 	db.Info.DataDir = dataDir
 	if acc.drop {
 		db.Info.ServerAccount = acc.name
@@ -201,12 +208,10 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 	}
 
 	// Attach to a server another DevArch process (or a killed one) left running.
-	if pid, port, ok := readPostmasterPID(dataDir); ok {
-		if postmasterAlive(pid, dataDir) {
-			err := db.connect(ctx, port, password)
+	if pm, ok := readPostmasterPID(dataDir); ok {
+		if postmasterAlive(pm.pid, dataDir) {
+			err := db.attach(ctx, pm, password)
 			if err == nil {
-				db.Info.Port = port
-				db.Info.Major, _ = clusterMajor(dataDir)
 				return db, nil
 			}
 			if !errors.Is(err, errServerGone) {
@@ -218,9 +223,11 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		// for now: PostgreSQL uses it to refuse to start while children of the dead server
 		// still hold its shared memory (start retries until they exit). Only a PID reused
 		// by an unrelated process makes PostgreSQL refuse for good; start handles that.
-		opts.progress("recovering from an unclean shutdown (stale server pid %d)", pid)
+		opts.progress("recovering from an unclean shutdown (stale server pid %d)", pm.pid)
 		db.Info.Recovered = true
+		acc.removeTempSocketDir(pm.socketDir)
 	}
+	removeLeftovers(pgDir)
 
 	err = db.start(ctx, password)
 	if errors.Is(err, errServerGone) {
@@ -238,9 +245,47 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 	return db, nil
 }
 
+// removeLeftovers deletes what an interrupted start left in pgDir: a half-made cluster, a
+// one-time password file, a temporary file or unpacked tree. It runs under the start lock
+// with no server running, so nothing else can be using them. It also removes what DevArch
+// versions that started the server through the embedded-postgres library and shell
+// wrappers kept there; nothing reads those any more.
+func removeLeftovers(pgDir string) {
+	for _, pattern := range []string{".data-init-*", ".pwfile-*", ".password.*.tmp", "binaries/.extract-*"} {
+		matches, _ := filepath.Glob(filepath.Join(pgDir, pattern))
+		for _, m := range matches {
+			_ = os.RemoveAll(m)
+		}
+	}
+	_ = os.RemoveAll(filepath.Join(pgDir, "runtime"))
+	_ = os.RemoveAll(filepath.Join(pgDir, "wrappers"))
+}
+
+// attach connects to a running server after checking that its socket directory is the
+// server account's private one (nobody else can have put a socket there).
+func (db *DB) attach(ctx context.Context, pm postmaster, password string) error {
+	if err := db.acc.checkSocketDir(pm.socketDir, db.opts.Dirs.Postgres); err != nil {
+		return err
+	}
+	db.sockDir = pm.socketDir
+	if err := db.connect(ctx, pm.port, password); err != nil {
+		return err
+	}
+	db.Info.Port = pm.port
+	db.Info.Major, _ = clusterMajor(db.Info.DataDir)
+	return nil
+}
+
 // errServerGone means the server this process was connecting to is not running.
 var errServerGone = errors.New("the PostgreSQL server is not running")
 
+// shellSpecial are the characters pg_ctl and initdb cannot take in the path of the
+// binaries: they build /bin/sh command lines with it inside double quotes.
+const shellSpecial = "\"$`\\"
+
+// start starts a server on the cluster, creating the cluster first when there is none. It
+// runs initdb and pg_ctl itself (as the server account, in their own session) and checks
+// health by logging in over the private socket, so the password never goes anywhere else.
 func (db *DB) start(ctx context.Context, password string) error {
 	opts, acc := db.opts, db.acc
 	pgDir := opts.Dirs.Postgres
@@ -250,16 +295,16 @@ func (db *DB) start(ctx context.Context, password string) error {
 	if err != nil {
 		return model.Wrap(model.KindUnavailable, err, "cannot read the database's PG_VERSION", err.Error())
 	}
-	bins, err := findBinaries(opts.PGBinaries, major, filepath.Join(pgDir, "binaries"))
+	bins, err := findBinaries(opts.PGBinaries, major, filepath.Join(pgDir, "binaries"), acc)
 	if err != nil {
 		return err
 	}
-	if bins.Source == "download" {
-		if acc.drop {
-			return model.NewError(model.KindUnavailable, "no PostgreSQL binaries found",
-				fmt.Sprintf("DevArch runs as root and found no PostgreSQL %d installation. Install one (Debian/Ubuntu: apt-get install postgresql-%d) or set DEVARCH_PG_BINARIES.", bins.Major, bins.Major))
-		}
-		opts.progress("no local PostgreSQL found: downloading PostgreSQL %s", bins.Library)
+	if strings.ContainsAny(bins.Dir, shellSpecial) {
+		return model.NewError(model.KindUnavailable, "PostgreSQL cannot run from this path",
+			fmt.Sprintf("pg_ctl and initdb pass the path of their binaries through /bin/sh, so it cannot contain \" $ ` or \\: %s. Install PostgreSQL system-wide (Debian/Ubuntu: apt-get install postgresql-%d), or use a DEVARCH_HOME or DEVARCH_PG_BINARIES without these characters.", bins.Dir, bins.Major))
+	}
+	if err := db.unpack(ctx, bins); err != nil {
+		return err
 	}
 	db.Info.Major = bins.Major
 	db.Info.BinariesSource = bins.Source
@@ -267,29 +312,8 @@ func (db *DB) start(ctx context.Context, password string) error {
 	if err := acc.ensureReachable(pgDir); err != nil {
 		return err
 	}
-	if major != 0 {
-		if err := acc.ensureOwned(dataDir); err != nil {
-			return err
-		}
-	}
-	sockDir := socketDir(pgDir)
-	if err := acc.ensureOwned(sockDir); err != nil {
-		return err
-	}
-
-	binPath := bins.Dir
-	if bins.Source != "download" {
-		binPath = filepath.Join(pgDir, "wrappers")
-		if err := acc.writeWrappers(binPath, bins); err != nil {
-			return err
-		}
-	}
-
-	port, err := freePort()
-	if err != nil {
-		return model.Wrap(model.KindUnavailable, err, "no free loopback port for PostgreSQL", err.Error())
-	}
-	logFile, err := os.OpenFile(filepath.Join(pgDir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	logPath := filepath.Join(pgDir, "server.log")
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND|noFollow, 0o600)
 	if err != nil {
 		return model.Wrap(model.KindUnavailable, err, "cannot open the server log", err.Error())
 	}
@@ -297,79 +321,286 @@ func (db *DB) start(ctx context.Context, password string) error {
 
 	if major == 0 {
 		opts.progress("creating the database cluster (PostgreSQL %d, %s binaries)", bins.Major, bins.Source)
+		if err := db.initCluster(ctx, bins, password, logFile); err != nil {
+			return err
+		}
 		db.Info.Initialized = true
+	} else if err := acc.ensureDataOwned(dataDir); err != nil {
+		return err
 	}
-	cfg := embeddedpostgres.DefaultConfig().
-		Version(bins.Library).
-		Port(uint32(port)).
-		Database(dbName).
-		Username(dbUser).
-		Password(password).
-		RuntimePath(filepath.Join(pgDir, "runtime")).
-		DataPath(dataDir).
-		BinariesPath(binPath).
-		CachePath(filepath.Join(pgDir, "cache")).
-		Locale("C.UTF-8").
-		Encoding("UTF8").
-		StartTimeout(opts.StartTimeout).
-		Logger(logFile).
-		StartParameters(map[string]string{
-			"listen_addresses":         "127.0.0.1",
-			"unix_socket_directories":  sockDir,
-			"unix_socket_permissions":  "0700",
-			"logging_collector":        "on",
-			"log_directory":            "log",
-			"log_filename":             "postgresql-%a.log",
-			"log_truncate_on_rotation": "on",
-			"max_connections":          "50",
-			"shared_buffers":           "32MB",
-			"fsync":                    "on",
-		})
-	if acc.drop {
-		db.Info.ServerAccount = acc.name
+	if err := acc.writeHBA(dataDir); err != nil {
+		return model.Wrap(model.KindUnavailable, err, "cannot write the server's pg_hba.conf", err.Error())
 	}
+	sockDir, err := acc.makeSocketDir(pgDir)
+	if err != nil {
+		return err
+	}
+	db.sockDir = sockDir
+
 	// After a kill -9 the dead server's children hold its shared memory for a moment, and
 	// PostgreSQL refuses to start until they exit: retry for a while. A lock file naming a
 	// PID that is alive but not our postmaster (checked by the caller) was reused by an
-	// unrelated process: remove it and retry.
-	var startErr error
+	// unrelated process: remove it and retry. A port another program took between choosing
+	// it and the server binding it just means another port.
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		ep := embeddedpostgres.NewDatabase(cfg)
-		if startErr = ep.Start(); startErr == nil {
+		port, err := pickPort()
+		if err != nil {
+			return model.Wrap(model.KindUnavailable, err, "no free loopback port for PostgreSQL", err.Error())
+		}
+		out, err := db.pgctlStart(bins, port, logFile, logPath)
+		if err == nil {
+			db.Info.Port = port
 			break
 		}
-		msg := startErr.Error()
-		if strings.Contains(msg, "lock file") && strings.Contains(msg, "already exists") {
-			if pid, _, ok := readPostmasterPID(dataDir); ok && !postmasterAlive(pid, dataDir) {
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return startError(out, err, pgDir)
+		}
+		if portTaken(out) {
+			continue
+		}
+		if strings.Contains(out, "lock file") && strings.Contains(out, "already exists") {
+			if pm, ok := readPostmasterPID(dataDir); ok && !postmasterAlive(pm.pid, dataDir) {
 				_ = os.Remove(filepath.Join(dataDir, "postmaster.pid"))
 			}
 		}
-		if ctx.Err() != nil || time.Now().After(deadline) {
-			break
-		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	if startErr != nil {
-		return startError(startErr, bins, pgDir)
-	}
 	db.Info.Started = true
-	db.Info.Port = port
-	if err := db.connect(ctx, port, password); err != nil {
+	if err := db.connect(ctx, db.Info.Port, password); err != nil {
 		if !errors.Is(err, errServerGone) {
-			db.stopServer()
+			_ = db.stopServer()
 		}
 		return err
 	}
 	return nil
 }
 
-func startError(err error, bins Binaries, pgDir string) error {
-	msg := err.Error()
+// unpack makes bins.Dir usable: for the download it first fills the cache, then it unpacks
+// the cache archive.
+func (db *DB) unpack(ctx context.Context, bins Binaries) error {
+	if bins.archive == "" {
+		return nil
+	}
+	if bins.Source == "download" {
+		db.opts.progress("no local PostgreSQL found: downloading PostgreSQL %s", bins.Version)
+		if err := download(ctx, bins.Version, bins.archive); err != nil {
+			return model.Wrap(model.KindUnavailable, err, "no PostgreSQL binaries found",
+				fmt.Sprintf("Downloading PostgreSQL %s failed (%v). Install PostgreSQL (Debian/Ubuntu: apt-get install postgresql-%d) or set DEVARCH_PG_BINARIES to an installation.", bins.Version, err, bins.Major))
+		}
+	}
+	db.opts.progress("unpacking PostgreSQL %s from %s", bins.Version, bins.archive)
+	if err := extractArchive(bins.archive, bins.Dir); err != nil || !isBinDir(bins.Dir) {
+		if err == nil {
+			err = errors.New("it has no bin/pg_ctl, bin/initdb and bin/postgres")
+			_ = os.RemoveAll(bins.Dir)
+		}
+		return model.Wrap(model.KindUnavailable, err, "could not unpack the cached PostgreSQL binaries",
+			fmt.Sprintf("%s: %v. Delete the file to download it again, or install PostgreSQL (apt-get install postgresql-%d).", bins.archive, err, bins.Major))
+	}
+	return nil
+}
+
+// initCluster runs initdb (as the server account) into a fresh directory next to the data
+// directory and renames it into place when done, so an interrupted first start never
+// leaves a half-made cluster. The superuser password reaches initdb through a one-time
+// 0600 file; every authentication method is scram-sha-256.
+func (db *DB) initCluster(ctx context.Context, bins Binaries, password string, logFile *os.File) error {
+	acc, pgDir, dataDir := db.acc, db.opts.Dirs.Postgres, db.Info.DataDir
+	// A data directory without PG_VERSION is what an interrupted first start of an older
+	// DevArch left (it ran initdb in place): an empty one goes, anything else is moved
+	// aside, never deleted.
+	if fi, err := os.Lstat(dataDir); err == nil {
+		if !fi.IsDir() {
+			return unsafeDirError(dataDir, "it is a symlink or not a directory")
+		}
+		if entries, err := os.ReadDir(dataDir); err == nil && len(entries) == 0 {
+			_ = os.Remove(dataDir)
+		} else {
+			aside := fmt.Sprintf("%s.incomplete-%d", dataDir, time.Now().Unix())
+			if err := os.Rename(dataDir, aside); err != nil {
+				return model.Wrap(model.KindUnavailable, err, "cannot move an incomplete database directory aside", err.Error())
+			}
+			db.opts.progress("moved an incomplete database directory (no PG_VERSION) aside to %s", aside)
+		}
+	}
+	tmp, err := os.MkdirTemp(pgDir, ".data-init-")
+	if err != nil {
+		return model.Wrap(model.KindUnavailable, err, "cannot create the database directory", err.Error())
+	}
+	defer os.RemoveAll(tmp)
+	if err := acc.makePrivateDir(tmp); err != nil {
+		return err
+	}
+	pwFile, err := os.CreateTemp(pgDir, ".pwfile-")
+	if err != nil {
+		return model.Wrap(model.KindUnavailable, err, "cannot write the initdb password file", err.Error())
+	}
+	defer os.Remove(pwFile.Name())
+	if acc.drop {
+		_ = pwFile.Chown(acc.uid, acc.gid)
+	}
+	_, err = pwFile.WriteString(password + "\n")
+	if cerr := pwFile.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return model.Wrap(model.KindUnavailable, err, "cannot write the initdb password file", err.Error())
+	}
+
+	offset := logSize(logFile)
+	cmd := acc.command(ctx, filepath.Join(bins.Dir, "bin", "initdb"),
+		"-D", tmp, "-U", dbUser, "--auth=scram-sha-256", "--pwfile="+pwFile.Name(),
+		"--locale=C.UTF-8", "--encoding=UTF8", "--no-instructions")
+	cmd.Env = serverEnv()
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Run(); err != nil {
+		out := logSince(logFile.Name(), offset)
+		if ctx.Err() != nil {
+			return model.Wrap(model.KindCanceled, ctx.Err(), "creating the database was interrupted", "Start DevArch again to create it.")
+		}
+		return startError(out, err, pgDir)
+	}
+	if err := acc.writeHBA(tmp); err != nil {
+		return model.Wrap(model.KindUnavailable, err, "cannot write the server's pg_hba.conf", err.Error())
+	}
+	if err := os.Rename(tmp, dataDir); err != nil {
+		return model.Wrap(model.KindUnavailable, err, "cannot move the new cluster into place", err.Error())
+	}
+	syncDir(pgDir)
+	return nil
+}
+
+// hbaConf is the server's whole pg_hba.conf. There is no trust, password, md5, ident or peer
+// line on any path: every connection proves the password with scram-sha-256, which never
+// sends it. DevArch connects over its private socket; TCP is accepted from 127.0.0.1 only.
+const hbaConf = `# Written by DevArch at every start: edits are replaced.
+# Every connection authenticates with scram-sha-256. DevArch connects over its private
+# unix socket; TCP is accepted from 127.0.0.1 only (the server listens nowhere else).
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+local   all       all                 scram-sha-256
+host    all       all   127.0.0.1/32  scram-sha-256
+`
+
+// writeHBA replaces the cluster's pg_hba.conf with hbaConf unless it already is. Clusters
+// made by older DevArch versions (the library's initdb used cleartext "password") are
+// brought in line at their next start.
+func (a account) writeHBA(dataDir string) error {
+	p := filepath.Join(dataDir, "pg_hba.conf")
+	if f, err := openNoFollow(p); err == nil {
+		cur, err := io.ReadAll(io.LimitReader(f, 1<<20))
+		f.Close()
+		if err == nil && string(cur) == hbaConf {
+			return nil
+		}
+	}
+	uid, gid := -1, -1
+	if a.drop {
+		uid, gid = a.uid, a.gid
+	}
+	return writeFileAtomic(p, strings.NewReader(hbaConf), 0o600, uid, gid)
+}
+
+// serverSettings are the server's run-time settings, passed on its command line at every
+// start (the port and socket directory change between starts).
+func serverSettings(sockDir string) []string {
+	return []string{
+		"listen_addresses=127.0.0.1",
+		// A double-quoted list element may hold any character; "" is a quote.
+		`unix_socket_directories="` + strings.ReplaceAll(sockDir, `"`, `""`) + `"`,
+		"unix_socket_permissions=0700",
+		"password_encryption=scram-sha-256",
+		"logging_collector=on",
+		"log_directory=log",
+		"log_filename=postgresql-%a.log",
+		"log_truncate_on_rotation=on",
+		"max_connections=50",
+		"shared_buffers=32MB",
+		"fsync=on",
+	}
+}
+
+// pgctlStart runs pg_ctl start -w and returns the output it and the server wrote when it
+// fails. pg_ctl hands its -o options to /bin/sh, so they are single-quoted (shellQuote);
+// the data directory reaches pg_ctl through PGDATA, which it does not put in a command
+// line, and the server through -D, so it shows in ps and lets DevArch recognise its server.
+func (db *DB) pgctlStart(bins Binaries, port int, logFile *os.File, logPath string) (string, error) {
+	dataDir := db.Info.DataDir
+	args := []string{"-D", dataDir, "-p", strconv.Itoa(port)}
+	for _, kv := range serverSettings(db.sockDir) {
+		args = append(args, "-c", kv)
+	}
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = shellQuote(a)
+	}
+	secs := int(db.opts.StartTimeout / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	offset := logSize(logFile)
+	// Not bound to ctx: a server half-way through its start is left to finish it (pg_ctl
+	// gives up after -t), rather than killed with its shared memory in use.
+	cmd := db.acc.command(context.Background(), filepath.Join(bins.Dir, "bin", "pg_ctl"),
+		"start", "-w", "-s", "-t", strconv.Itoa(secs), "-o", strings.Join(quoted, " "))
+	cmd.Env = append(serverEnv(), "PGDATA="+dataDir)
+	// The server inherits these: a file, not a pipe, so pg_ctl's exit is not held up.
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Run(); err != nil {
+		return logSince(logPath, offset), err
+	}
+	return "", nil
+}
+
+// serverEnv is the environment for PostgreSQL's tools: this process's, without PG*
+// variables, which would otherwise change what the tools and the server do.
+func serverEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PG") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// shellQuote quotes s for /bin/sh: wrapped in single quotes, where an embedded quote
+// closes the quoting, adds an escaped quote and opens it again.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// dsnQuote quotes a value for a keyword/value connection string.
+func dsnQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+func portTaken(out string) bool {
+	return strings.Contains(out, "Address already in use") || strings.Contains(out, "could not create any TCP/IP sockets")
+}
+
+func logSize(f *os.File) int64 {
+	fi, err := f.Stat()
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+func logSince(path string, offset int64) string {
+	data, err := os.ReadFile(path)
+	if err != nil || int64(len(data)) < offset {
+		return ""
+	}
+	return string(data[offset:])
+}
+
+func startError(out string, err error, pgDir string) error {
+	msg := strings.TrimSpace(out)
+	if msg == "" {
+		msg = err.Error()
+	}
 	switch {
-	case bins.Source == "download":
-		return model.Wrap(model.KindUnavailable, err, "no PostgreSQL binaries found",
-			fmt.Sprintf("Downloading PostgreSQL %s failed (%s). Install PostgreSQL (Debian/Ubuntu: apt-get install postgresql-%d) or set DEVARCH_PG_BINARIES to an installation.", bins.Library, firstLine(msg), bins.Major))
 	case strings.Contains(msg, "cannot be run as root"):
 		return rootError("the server still ran as root")
 	default:
@@ -378,9 +609,12 @@ func startError(err error, bins Binaries, pgDir string) error {
 	}
 }
 
-// connect opens the pool and takes this process's lease on the server.
+// connect opens the pool and takes this process's lease on the server. Every connection
+// goes over the server's private unix socket (a 0700 directory of the server account), so
+// no other local user can stand in for the server and ask for the password; the server
+// proves it knows the password too (scram-sha-256).
 func (db *DB) connect(ctx context.Context, port int, password string) error {
-	dsn := fmt.Sprintf("host=127.0.0.1 port=%d user=%s dbname=%s sslmode=disable connect_timeout=5", port, dbUser, dbName)
+	dsn := fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable connect_timeout=5", dsnQuote(db.sockDir), port, dbUser, dbName)
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return model.Wrap(model.KindInternal, err, "bad connection settings", err.Error())
@@ -398,14 +632,14 @@ func (db *DB) connect(ctx context.Context, port int, password string) error {
 		}
 		// Waiting only makes sense while the server lives: one that died (or is being
 		// replaced) is started again by the caller.
-		if pid, _, ok := readPostmasterPID(db.Info.DataDir); !ok || !postmasterAlive(pid, db.Info.DataDir) {
+		if pm, ok := readPostmasterPID(db.Info.DataDir); !ok || !postmasterAlive(pm.pid, db.Info.DataDir) {
 			return errServerGone
 		}
 		time.Sleep(100 * time.Millisecond) // the server may be finishing its start-up
 	}
 	if err != nil {
 		return model.Wrap(model.KindUnavailable, err, "cannot connect to the embedded PostgreSQL",
-			fmt.Sprintf("%s (port %d). If another program took the port, stop DevArch everywhere and start it again.", redact(err.Error(), password), port))
+			fmt.Sprintf("%s (socket %s, port %d). Stop DevArch everywhere and start it again.", redact(err.Error(), password), db.sockDir, port))
 	}
 	var ok bool
 	if err := lease.QueryRow(ctx, "SELECT pg_try_advisory_lock_shared($1, $2)", lockClass, leaseObject).Scan(&ok); err != nil || !ok {
@@ -450,15 +684,6 @@ func (db *DB) Close(ctx context.Context) error {
 	return db.stopServer()
 }
 
-func (db *DB) stopServer() error {
-	cmd := exec.Command(db.ctl, "stop", "-w", "-m", "fast", "-t", "30", "-D", db.Info.DataDir)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return model.Wrap(model.KindUnavailable, err, "PostgreSQL did not stop cleanly", strings.TrimSpace(string(out)))
-	}
-	return nil
-}
-
 // acquireLock waits for the start/stop lock, polling so ctx can end the wait.
 func acquireLock(ctx context.Context, path string) (*fileLock, error) {
 	deadline := time.Now().Add(2 * time.Minute)
@@ -479,7 +704,8 @@ func acquireLock(ctx context.Context, path string) (*fileLock, error) {
 }
 
 // readOrCreatePassword returns the server password, creating it (32 random bytes, hex) for
-// a new cluster. The file is 0600 and never logged.
+// a new cluster. The file is 0600 and never logged; it is written through a temporary file,
+// fsync and rename, so a crash never leaves an empty password next to a cluster.
 func readOrCreatePassword(path, dataDir string) (string, error) {
 	data, err := os.ReadFile(path)
 	if err == nil {
@@ -500,45 +726,51 @@ func readOrCreatePassword(path, dataDir string) (string, error) {
 		return "", err
 	}
 	pw := hex.EncodeToString(buf)
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(pw), 0o600); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return "", err
+	if err := writeFileAtomic(path, strings.NewReader(pw), 0o600, -1, -1); err != nil {
+		return "", model.Wrap(model.KindUnavailable, err, "cannot write the database password file", err.Error())
 	}
 	return pw, nil
 }
 
-// readPostmasterPID reads the server's own lock file: line 1 is the PID, line 4 the port.
-// It doubles as DevArch's discovery record, so no second state file can disagree with it.
-func readPostmasterPID(dataDir string) (pid, port int, ok bool) {
-	data, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
-	if err != nil {
-		return 0, 0, false
-	}
-	lines := strings.Split(string(data), "\n")
-	if len(lines) < 4 {
-		return 0, 0, len(lines) > 0 && lines[0] != ""
-	}
-	pid, _ = strconv.Atoi(strings.TrimSpace(lines[0]))
-	port, _ = strconv.Atoi(strings.TrimSpace(lines[3]))
-	return pid, port, true
+// postmaster is what the server's own lock file, postmaster.pid, says about it.
+type postmaster struct {
+	pid       int
+	port      int
+	socketDir string
 }
 
-// socketDir is a private directory for the server's unix socket. Socket paths are limited to
-// ~107 bytes, so a deep data home falls back to a short per-home directory under /tmp.
-func socketDir(pgDir string) string {
-	d := filepath.Join(pgDir, "socket")
-	if len(d)+len("/.s.PGSQL.65535") < 100 {
-		return d
+// readPostmasterPID reads the server's own lock file: line 1 is the PID, line 4 the port,
+// line 5 the socket directory. It doubles as DevArch's discovery record, so no second state
+// file can disagree with it. ok is false when there is no file (or no PID in it).
+func readPostmasterPID(dataDir string) (postmaster, bool) {
+	data, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return postmaster{}, false
 	}
-	sum := 0
-	for _, c := range pgDir {
-		sum = sum*31 + int(c)
-	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("devarch-%d-%08x", os.Getuid(), uint32(sum)))
+	return parsePostmasterPID(string(data))
 }
+
+func parsePostmasterPID(data string) (postmaster, bool) {
+	lines := strings.Split(data, "\n")
+	var pm postmaster
+	pm.pid, _ = strconv.Atoi(strings.TrimSpace(lines[0]))
+	if pm.pid <= 0 {
+		return postmaster{}, strings.TrimSpace(lines[0]) != ""
+	}
+	if len(lines) >= 4 {
+		if p, err := strconv.Atoi(strings.TrimSpace(lines[3])); err == nil && p > 0 && p < 65536 {
+			pm.port = p
+		}
+	}
+	if len(lines) >= 5 {
+		pm.socketDir = strings.TrimSpace(lines[4])
+	}
+	return pm, true
+}
+
+// pickPort chooses the port for a new server. A variable so tests can hand out a port they
+// hold, to prove a lost race for it only means another port.
+var pickPort = freePort
 
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -61,8 +61,8 @@ func Server(t testing.TB) *database.DB {
 	return server
 }
 
-// EmptyDatabase creates a new, empty database on the shared server and returns its URL
-// and a pool; both are gone when the test ends.
+// EmptyDatabase creates a new, empty database on the shared server and returns a pool and
+// its config (TCP on 127.0.0.1, so it converts to a URL); both are gone when the test ends.
 func EmptyDatabase(t testing.TB) (*pgxpool.Pool, *pgxpool.Config) {
 	t.Helper()
 	srv := Server(t)
@@ -75,6 +75,12 @@ func EmptyDatabase(t testing.TB) (*pgxpool.Pool, *pgxpool.Config) {
 	}
 	cfg := srv.Pool.Config().Copy()
 	cfg.ConnConfig.Database = name
+	// DevArch itself talks to its server over the private unix socket; tests hand the
+	// config on as URLs (DEVARCH_DATABASE_URL), so give them the server's TCP side: 127.0.0.1,
+	// scram-sha-256, like any external server.
+	cfg.ConnConfig.Host = "127.0.0.1"
+	cfg.ConnConfig.Port = uint16(srv.Info.Port)
+	cfg.ConnConfig.Fallbacks = nil
 	cfg.MaxConns = 4
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
