@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/plan"
@@ -98,7 +100,7 @@ func (env cmdEnv) planCmd(ctx context.Context, args []string) error {
 		} else {
 			fmt.Fprint(env.stdout, pl.Plan.String())
 			if !pl.Plan.Empty() && !pl.Plan.Failed() {
-				how := "devarch apply " + pos[0]
+				how := fmt.Sprintf("devarch apply %s --plan-id %d", pos[0], pl.ID)
 				if *out != "" {
 					how = "devarch apply " + pos[0] + " --plan " + *out
 				}
@@ -121,9 +123,13 @@ func (env cmdEnv) progressPrinter() engine.Sink {
 	return engine.SinkFunc(func(p engine.Progress) {
 		el := time.Since(start).Truncate(100 * time.Millisecond)
 		switch {
+		case p.Status == "done" || p.Status == "error":
+			// The outcome is printed once, after the run (success line or error).
+		case p.Instance != "" && p.Message != "":
+			fmt.Fprintf(env.stderr, "  [%5s] %-16s %-9s %s\n", el, p.Instance, p.Status, p.Message)
 		case p.Instance != "":
 			fmt.Fprintf(env.stderr, "  [%5s] %-16s %s\n", el, p.Instance, p.Status)
-		case p.Message != "" && p.Status != "info" && p.Status != "done" && p.Status != "error":
+		case p.Message != "" && p.Status != "info":
 			fmt.Fprintf(env.stderr, "  [%5s] %-16s %s\n", el, p.Message, p.Status)
 		case p.Message != "":
 			fmt.Fprintf(env.stderr, "  [%5s] %s\n", el, p.Message)
@@ -134,6 +140,7 @@ func (env cmdEnv) progressPrinter() engine.Sink {
 func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
 	fs, asJSON := env.flags("apply")
 	planPath := fs.String("plan", "", "apply the plan saved by `devarch plan --out FILE`")
+	planID := fs.Int64("plan-id", 0, "apply the stored plan with this id (`devarch plan` prints it)")
 	yes := fs.Bool("yes", false, "apply without asking for confirmation")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -147,13 +154,25 @@ func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
 		who := engine.Who("cli")
 		var id int64
 		var p plan.Plan
-		if *planPath != "" {
+		switch {
+		case *planPath != "" && *planID != 0:
+			return usageError{"apply takes --plan FILE or --plan-id N, not both"}
+		case *planPath != "":
 			f, err := readPlanFile(*planPath, stack)
 			if err != nil {
 				return err
 			}
 			id, p = f.PlanID, f.Plan
-		} else {
+		case *planID != 0:
+			pl, err := svc.StoredPlan(ctx, *planID)
+			if err != nil {
+				return err
+			}
+			if pl.Plan.Stack != stack {
+				return model.Invalid("plan-id", fmt.Sprintf("plan %d is for stack %q, not %q", *planID, pl.Plan.Stack, stack), "Apply it to its own stack.")
+			}
+			id, p = pl.ID, pl.Plan
+		default:
 			pl, err := svc.Plan(ctx, stack, who)
 			if err != nil {
 				return err
@@ -164,6 +183,9 @@ func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
 				return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(p.Errors, "\n"))
 			}
 			if p.Empty() {
+				if *asJSON {
+					return env.printJSON(applyJSON{PlanID: id, Results: []engine.ActionResult{}, Summary: summary(p)})
+				}
 				return nil
 			}
 			if !*yes {
@@ -174,15 +196,62 @@ func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(env.stderr, "Applying plan %d to %s...\n", id, stack)
 		res, err := svc.Apply(ctx, id, who, env.progressPrinter())
-		if err != nil {
-			return err
+		if res.Results == nil {
+			res.Results = []engine.ActionResult{}
 		}
 		if *asJSON {
-			return env.printJSON(map[string]any{"planId": id, "runId": res.RunID, "results": res.Results})
+			doc := applyJSON{PlanID: id, RunID: res.RunID, Results: res.Results, Summary: summary(p)}
+			if err != nil {
+				e := model.AsError(err)
+				doc.Error, doc.Summary = &jsonError{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail}, ""
+			}
+			if perr := env.printJSON(doc); perr != nil {
+				return perr
+			}
 		}
-		fmt.Fprintf(env.stderr, "Apply complete: %s.\n", summary(res.Plan))
+		if err != nil {
+			if !*asJSON {
+				printResults(env, res.Results)
+			}
+			return err
+		}
+		if !*asJSON {
+			fmt.Fprintf(env.stderr, "Apply complete: %s.\n", summary(res.Plan))
+		}
 		return nil
 	})
+}
+
+// applyJSON is `apply --json`'s document, printed in every case (nothing to do, applied,
+// failed).
+type applyJSON struct {
+	PlanID  int64                 `json:"planId"`
+	RunID   int64                 `json:"runId,omitempty"`
+	Summary string                `json:"summary,omitempty"`
+	Results []engine.ActionResult `json:"results"`
+	Error   *jsonError            `json:"error,omitempty"`
+}
+
+type jsonError struct {
+	Kind    string `json:"kind"`
+	Summary string `json:"summary"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// printResults says, after a failed or canceled apply, what was done and what was not.
+func printResults(env cmdEnv, results []engine.ActionResult) {
+	if len(results) == 0 {
+		return
+	}
+	fmt.Fprintln(env.stderr, "\nWhat the apply did:")
+	for _, r := range results {
+		line := fmt.Sprintf("  %-8s %s", r.Status, r.Action)
+		if r.Error != "" {
+			line += ": " + r.Error
+		}
+		fmt.Fprintln(env.stderr, line)
+	}
+	fmt.Fprintln(env.stderr)
 }
 
 func summary(p plan.Plan) string {
@@ -192,15 +261,22 @@ func summary(p plan.Plan) string {
 	return fmt.Sprintf("%d added, %d changed, %d destroyed", p.Summary.Add, p.Summary.Change, p.Summary.Destroy)
 }
 
-// confirm asks on the terminal; without a terminal it refuses (scripts use --yes).
+// confirm asks on the terminal and wants exactly "yes"; without a terminal (a pipe, a file,
+// /dev/null) it refuses: scripts pass --yes.
 func confirm(env cmdEnv, prompt string) bool {
-	if fi, err := os.Stdin.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
 		fmt.Fprintln(env.stderr, "\nstdin is not a terminal: pass --yes to apply.")
 		return false
 	}
 	fmt.Fprint(env.stderr, prompt)
 	line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-	return strings.TrimSpace(line) == "yes"
+	if answer := strings.TrimSpace(line); answer != "yes" {
+		if answer != "" {
+			fmt.Fprintf(env.stderr, "Only \"yes\" applies (you typed %q).\n", answer)
+		}
+		return false
+	}
+	return true
 }
 
 func (env cmdEnv) operate(op string) func(context.Context, []string) error {
@@ -210,10 +286,11 @@ func (env cmdEnv) operate(op string) func(context.Context, []string) error {
 			return err
 		}
 		return env.withBackend(ctx, func(svc *engine.Service) error {
-			if err := svc.Operate(ctx, pos[0], op, engine.Who("cli"), env.progressPrinter()); err != nil {
+			res, err := svc.Operate(ctx, pos[0], op, engine.Who("cli"), env.progressPrinter())
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.stderr, "%s %s: done.\n", op, pos[0])
+			fmt.Fprintf(env.stderr, "%s %s: %s.\n", op, pos[0], res.Summary)
 			return nil
 		})
 	}

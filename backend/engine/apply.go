@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -98,7 +99,7 @@ func (s *Service) observe(ctx context.Context, stackID int64, stack string) (pla
 	}
 	o := plan.Observed{Containers: cs, Networks: nets, Applied: map[string]plan.Applied{}}
 	for name, a := range applied {
-		o.Applied[name] = plan.Applied{ConfigHash: a.ConfigHash, Spec: a.Config, DependsOn: a.DependsOn, Running: a.Running, SecretVersions: a.SecretVersions}
+		o.Applied[name] = plan.Applied{ConfigHash: a.ConfigHash, Spec: a.Config, DependsOn: a.DependsOn, Running: a.Running, SecretVersions: a.SecretVersions, Failed: a.Failed}
 	}
 	return o, nil
 }
@@ -145,6 +146,9 @@ func (s *Service) compute(ctx context.Context, stack string) (computed, error) {
 	if err != nil {
 		return c, err
 	}
+	if c.desired.Stopped, err = s.Store.StackStopped(ctx, stackID); err != nil {
+		return c, err
+	}
 	o, err := s.observe(ctx, stackID, stack)
 	if err != nil {
 		return c, err
@@ -173,6 +177,19 @@ func (s *Service) Plan(ctx context.Context, stack, who string) (Planned, error) 
 	return Planned{ID: id, Plan: p}, err
 }
 
+// StoredPlan returns a stored plan by id, whatever its status.
+func (s *Service) StoredPlan(ctx context.Context, id int64) (Planned, error) {
+	sp, err := s.Store.GetPlan(ctx, id)
+	if err != nil {
+		return Planned{}, err
+	}
+	var p plan.Plan
+	if err := json.Unmarshal(sp.Document, &p); err != nil {
+		return Planned{}, model.Wrap(model.KindInternal, err, "the stored plan cannot be read", err.Error())
+	}
+	return Planned{ID: sp.ID, Plan: p}, nil
+}
+
 func summaryLine(p plan.Plan) string {
 	if p.Empty() {
 		return "up to date"
@@ -182,9 +199,13 @@ func summaryLine(p plan.Plan) string {
 
 // ActionResult is the outcome of one action of an apply.
 type ActionResult struct {
-	Action string `json:"action"` // "+ create web"
-	Status string `json:"status"` // done, failed, skipped
-	Error  string `json:"error,omitempty"`
+	Action    string `json:"action"` // "+ create web", as the plan lists it
+	Kind      string `json:"kind,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+	Container string `json:"container,omitempty"`
+	Network   string `json:"network,omitempty"`
+	Status    string `json:"status"` // done, failed, skipped (pending only while it runs)
+	Error     string `json:"error,omitempty"`
 }
 
 // Applied is the outcome of an apply.
@@ -233,160 +254,114 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return Applied{}, staleError(sp.Stack, fmt.Sprintf("stack %s changed since (revision %d -> %d)", sp.Stack, sp.Revision, rev))
 	}
 
-	lock, err := s.Store.LockStack(ctx, sp.Stack, "apply", who, &planID)
+	lock, err := s.lockStack(ctx, sp.Stack, "apply", who, &planID)
 	if err != nil {
 		return Applied{}, err
 	}
 	finishCtx := context.WithoutCancel(ctx)
-	fail := func(status, planStatus string, results []ActionResult, err error) (Applied, error) {
-		e := model.AsError(err)
-		_ = lock.Finish(finishCtx, status, results, tail(e.Detail, 2000), &planID, planStatus, nil, false)
-		sink.Progress(Progress{Status: "error", Message: e.Summary, Time: time.Now()})
-		return Applied{RunID: lock.RunID, Plan: stored, Results: results}, err
+	refuse := func(err error) (Applied, error) {
+		_ = lock.Finish(finishCtx, store.Outcome{Status: store.RunFailed, Stderr: recordText(err), PlanID: &planID, PlanStatus: store.PlanFailed})
+		sink.Progress(Progress{Status: "error", Message: model.AsError(err).Summary, Time: time.Now()})
+		return Applied{RunID: lock.RunID, Plan: stored}, err
 	}
 
 	// Under the lock, the plan must still describe reality exactly: same revision, and the
 	// same actions when computed now (a container changed meanwhile makes it stale).
 	c, err := s.compute(ctx, sp.Stack)
 	if err != nil {
-		return fail("failed", store.PlanFailed, nil, err)
+		return refuse(err)
 	}
-	now, rs, d := c.plan, c.rs, c.desired
+	now, d := c.plan, c.desired
 	if now.Revision != stored.Revision {
-		return fail("failed", store.PlanFailed, nil, staleError(sp.Stack, fmt.Sprintf("stack %s changed since (revision %d -> %d)", sp.Stack, stored.Revision, now.Revision)))
+		return refuse(staleError(sp.Stack, fmt.Sprintf("stack %s changed since (revision %d -> %d)", sp.Stack, stored.Revision, now.Revision)))
 	}
 	if now.String() != stored.String() {
-		return fail("failed", store.PlanFailed, nil, staleError(sp.Stack, "the containers changed since it was made"))
+		return refuse(staleError(sp.Stack, "the containers changed since it was made"))
 	}
 	if composeHash(c.compose) != sp.ComposeHash {
-		return fail("failed", store.PlanFailed, nil, staleError(sp.Stack, "its compose file is not the one the stack generates now"))
+		return refuse(staleError(sp.Stack, "its compose file is not the one the stack generates now"))
 	}
 	if err := lock.MarkPlan(ctx, planID, store.PlanApplying); err != nil {
-		return fail("failed", store.PlanFailed, nil, err)
+		return refuse(err)
 	}
-
 	env, err := s.secretEnv(ctx, c.secrets)
 	if err != nil {
-		return fail("failed", store.PlanFailed, nil, err)
+		return refuse(err)
 	}
-	results, err := s.execute(ctx, sp.Stack, c.compose, stored, env, sink)
+
+	x, err := s.execute(ctx, sp.Stack, c.compose, stored, env, sink)
+	out := Applied{RunID: lock.RunID, Plan: stored, Results: x.results}
+	record := func(svc plan.DesiredService, failed string) store.AppliedInstance {
+		return store.AppliedInstance{Instance: svc.Instance, Container: svc.Container, ConfigHash: svc.ConfigHash, Config: svc.Spec,
+			Running: !d.Stopped, DependsOn: svc.DependsOn, SecretVersions: svc.SecretVersions, Failed: failed}
+	}
 	if err != nil {
+		// What happened is recorded action by action: instances brought up count as applied,
+		// one left failing is recorded with why, removed ones are forgotten; the next plan
+		// shows what is still to do.
+		o := store.Outcome{Status: store.RunFailed, Results: x.results, Stderr: tail(firstNonEmpty(x.stderr, recordText(err)), 2000),
+			PlanID: &planID, PlanStatus: store.PlanFailed}
 		if model.KindOf(err) == model.KindCanceled || ctx.Err() != nil {
-			return fail("canceled", store.PlanCanceled, results, model.Wrap(model.KindCanceled, err, "apply canceled", model.AsError(err).Detail))
+			o.Status, o.PlanStatus = store.RunCanceled, store.PlanCanceled
+			err = canceledApply(err, x.results)
 		}
-		return fail("failed", store.PlanFailed, results, err)
-	}
-	applied := make([]store.AppliedInstance, 0, len(d.Services))
-	for i, svc := range d.Services {
-		applied = append(applied, store.AppliedInstance{Instance: svc.Instance, Container: svc.Container, ConfigHash: svc.ConfigHash,
-			Config: rs.Effective.Services[indexOf(rs.Effective, svc.Instance, i)].Spec, Running: true, DependsOn: svc.DependsOn, SecretVersions: svc.SecretVersions})
-	}
-	if err := lock.Finish(finishCtx, "succeeded", results, "", &planID, store.PlanApplied, applied, true); err != nil {
-		return Applied{RunID: lock.RunID, Plan: stored, Results: results}, err
-	}
-	sink.Progress(Progress{Status: "done", Message: summaryLine(stored), Time: time.Now()})
-	return Applied{RunID: lock.RunID, Plan: stored, Results: results}, nil
-}
-
-func indexOf(st model.EffectiveStack, instance string, hint int) int {
-	if hint < len(st.Services) && st.Services[hint].Instance == instance {
-		return hint
-	}
-	for i, s := range st.Services {
-		if s.Instance == instance {
-			return i
-		}
-	}
-	return 0
-}
-
-// execute maps the plan's targets onto compose and engine commands; it decides nothing.
-// Every compose command reads doc, the planned document, on stdin: nothing another process
-// writes meanwhile (a preview, `devarch compose`) can change what is applied. The file
-// under the stack's directory is only a copy for the user's eyes.
-// `up --wait` makes an apply finish when its containers run (and pass their healthchecks),
-// so "applied" means "up", and a container that never gets healthy fails the apply (or is
-// waited for until the user cancels).
-// Creates and starts run in one `compose up --no-recreate`, replaces in one `up
-// --force-recreate`, so a plan costs about what a plain `compose up -d` costs.
-func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.Plan, env secretEnv, sink Sink) ([]ActionResult, error) {
-	var results []ActionResult
-	for _, a := range p.Actions {
-		results = append(results, ActionResult{Action: strings.TrimSpace(a.Kind.Symbol() + " " + a.Kind.String() + " " + firstNonEmpty(a.Instance, a.Container, a.Network)), Status: "pending"})
-	}
-	mark := func(status string, err error) {
-		for i := range results {
-			if results[i].Status == "pending" {
-				results[i].Status = status
-				if err != nil {
-					results[i].Error = model.AsError(err).Summary
+		for _, svc := range d.Services {
+			for _, r := range x.results {
+				switch {
+				case r.Instance != svc.Instance || r.Kind == plan.Remove.String():
+				case r.Status == ResultDone:
+					o.Applied = append(o.Applied, record(svc, ""))
+				case r.Status == ResultFailed && x.failed[svc.Instance] != "":
+					o.Applied = append(o.Applied, record(svc, x.failed[svc.Instance]))
 				}
 			}
 		}
+		for _, r := range x.results {
+			if r.Kind == plan.Remove.String() && r.Status == ResultDone && r.Instance != "" {
+				o.Forget = append(o.Forget, r.Instance)
+			}
+		}
+		_ = lock.Finish(finishCtx, o)
+		sink.Progress(Progress{Status: "error", Message: model.AsError(err).Summary, Time: time.Now()})
+		return out, err
 	}
-	if p.Empty() {
-		return results, nil
+	applied := make([]store.AppliedInstance, 0, len(d.Services))
+	for _, svc := range d.Services {
+		applied = append(applied, record(svc, ""))
 	}
-	eng, err := s.Engine(ctx)
-	if err != nil {
-		return results, err
+	if err := lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded, Results: x.results, PlanID: &planID, PlanStatus: store.PlanApplied,
+		Applied: applied, ReplaceApplied: true}); err != nil {
+		return out, err
 	}
-	if _, _, err := compose.WriteFile(s.StackDir(stack), doc); err != nil {
-		return results, model.Wrap(model.KindInternal, err, "cannot write the compose file", err.Error())
-	}
-	base := s.composeArgs(stack)
-	t := p.Targets()
-	var create, recreate, unpause []string
-	for _, u := range t.Up {
-		switch {
-		case u.Unpause:
-			unpause = append(unpause, u.Service)
-		case u.Recreate:
-			recreate = append(recreate, u.Service)
-		default:
-			create = append(create, u.Service)
+	sink.Progress(Progress{Status: "done", Message: summaryLine(stored), Time: time.Now()})
+	return out, nil
+}
+
+// canceledApply says what a canceled apply left: which actions were done and which not.
+func canceledApply(err error, results []ActionResult) error {
+	var left []string
+	for _, r := range results {
+		if r.Status != ResultDone && r.Instance != "" && r.Kind != plan.Remove.String() {
+			left = append(left, r.Instance)
 		}
 	}
-	run := func(args []string) error {
-		w := progressWriter(stack, sink)
-		defer w.Close()
-		_, err := eng.RunCompose(ctx, append(append([]string{}, base...), args...), env.runOptions(doc, w))
-		return err
+	detail := "Nothing was left half-done."
+	if len(left) > 0 {
+		detail = fmt.Sprintf("Not brought up: %s; they may be down now (a replaced container is removed before its new one starts). Plan and apply again to finish.",
+			strings.Join(left, ", "))
 	}
-	for _, r := range t.Remove {
-		sink.Progress(Progress{Instance: r.Instance, Status: "Removing", Time: time.Now()})
-		if _, err := eng.Run(ctx, []string{"rm", "-f", r.Container}, runtime.RunOptions{}); err != nil && model.KindOf(err) != model.KindNotFound {
-			mark("failed", err)
-			return results, err
-		}
-		sink.Progress(Progress{Instance: r.Instance, Status: "Removed", Time: time.Now()})
+	return model.Wrap(model.KindCanceled, err, "apply canceled", detail)
+}
+
+// recordText is what a failed run's record keeps of its error: the failing command's
+// (redacted) output when a command failed, else the error's summary and detail.
+func recordText(err error) string {
+	var ce *runtime.CommandError
+	if errors.As(err, &ce) && ce.Stderr != "" {
+		return tail(ce.Stderr, 2000)
 	}
-	if len(recreate) > 0 {
-		if err := run(append([]string{"up", "-d", "--wait", "--no-deps", "--force-recreate"}, recreate...)); err != nil {
-			mark("failed", err)
-			return results, err
-		}
-	}
-	if len(create) > 0 {
-		if err := run(append([]string{"up", "-d", "--wait", "--no-deps", "--no-recreate"}, create...)); err != nil {
-			mark("failed", err)
-			return results, err
-		}
-	}
-	if len(unpause) > 0 {
-		if err := run(append([]string{"unpause"}, unpause...)); err != nil {
-			mark("failed", err)
-			return results, err
-		}
-	}
-	if t.RemoveNetwork != "" {
-		if _, err := eng.Run(ctx, []string{"network", "rm", t.RemoveNetwork}, runtime.RunOptions{}); err != nil && model.KindOf(err) != model.KindNotFound {
-			mark("failed", err)
-			return results, err
-		}
-	}
-	mark("done", nil)
-	return results, nil
+	e := model.AsError(err)
+	return tail(strings.TrimSpace(e.Summary+"\n"+e.Detail), 2000)
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -78,6 +78,7 @@ const (
 	StatusStopped   = "stopped"
 	StatusRunning   = "running"
 	StatusPartial   = "partial"
+	StatusDegraded  = "degraded" // a container crash-loops (restarting) or died
 	StatusUnhealthy = "unhealthy"
 	StatusUnknown   = "unknown"
 )
@@ -126,20 +127,25 @@ func (s *Service) ListStacks(ctx context.Context) (StackList, error) {
 	return StackList{Stacks: out, EngineErr: warn}, nil
 }
 
-// StackStatus summarizes a stack's containers: running when all run (and none is
-// unhealthy), partial when some do, unhealthy when a running one fails its healthcheck,
-// stopped when none runs.
+// StackStatus summarizes a stack's containers: degraded when one crash-loops (restarting) or
+// died, unhealthy when a running one fails its healthcheck, running when all run, partial
+// when some do, stopped when none runs.
 func StackStatus(cs []runtime.Container) string {
-	running, unhealthy := 0, 0
+	running, unhealthy, crashing := 0, 0, 0
 	for _, c := range cs {
-		if c.State == "running" {
+		switch c.State {
+		case "running":
 			running++
 			if c.Health == "unhealthy" {
 				unhealthy++
 			}
+		case "restarting", "dead":
+			crashing++
 		}
 	}
 	switch {
+	case crashing > 0:
+		return StatusDegraded
 	case unhealthy > 0:
 		return StatusUnhealthy
 	case running == 0:

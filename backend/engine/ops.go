@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
@@ -20,48 +21,99 @@ const (
 	OpDown  = "down"
 )
 
-// Operate runs start, stop or down on a stack under its lock. start needs the stack to have
-// been applied (its containers exist); down removes containers and network but keeps
-// named volumes (data).
-func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink) error {
+// OpResult is what a quick operation did, in words ("done", "nothing to take down").
+type OpResult struct {
+	Summary string
+}
+
+// Operate runs start, stop or down on a stack under its lock, and records what the user
+// means the stack to be: stop marks it stopped (the next plan leaves its stopped containers
+// alone and creates new ones without starting them), start and down mark it running again.
+// start needs the stack's containers to exist (apply makes them); down removes containers
+// and network but keeps named volumes (data), and is a no-op on a stack with neither.
+func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink) (OpResult, error) {
 	if sink == nil {
 		sink = discard()
 	}
 	if op != OpStart && op != OpStop && op != OpDown {
-		return model.Invalid("operation", fmt.Sprintf("unknown operation %q", op), "Use start, stop or down.")
+		return OpResult{}, model.Invalid("operation", fmt.Sprintf("unknown operation %q", op), "Use start, stop or down.")
 	}
 	rs, err := s.Resolve(ctx, stack)
 	if err != nil {
-		return err
+		return OpResult{}, err
 	}
 	eng, err := s.Engine(ctx)
 	if err != nil {
-		return err
+		return OpResult{}, err
 	}
-	lock, err := s.Store.LockStack(ctx, stack, op, who, nil)
+	lock, err := s.lockStack(ctx, stack, op, who, nil)
 	if err != nil {
-		return err
+		return OpResult{}, err
 	}
 	finishCtx := context.WithoutCancel(ctx)
+	failed := func(err error) (OpResult, error) {
+		o := store.Outcome{Status: store.RunFailed, Stderr: recordText(err)}
+		if ctx.Err() != nil {
+			o.Status = store.RunCanceled
+		}
+		_ = lock.Finish(finishCtx, o)
+		return OpResult{}, err
+	}
+	cs, err := eng.ListContainers(ctx, []string{model.LabelStack + "=" + stack})
+	if err != nil {
+		return failed(err)
+	}
+	have := map[string]bool{}
+	for _, c := range cs {
+		have[c.Labels[model.LabelInstance]] = true
+	}
+
 	var args []string
 	switch op {
 	case OpStart:
+		var missing []string
+		for _, es := range rs.Effective.Services {
+			if !have[es.Instance] {
+				missing = append(missing, es.Instance)
+			}
+		}
+		switch {
+		case len(rs.Effective.Services) == 0:
+			return failed(model.NewError(model.KindInvalid, fmt.Sprintf("stack %s has no instances to start", stack),
+				"Add one: devarch instance add "+stack+" NAME --template TEMPLATE"))
+		case len(missing) == len(rs.Effective.Services):
+			return failed(&model.Error{Kind: model.KindConflict, Field: "stack", Summary: fmt.Sprintf("stack %s is down: it has no containers to start", stack),
+				Detail: "Create and start them with: devarch apply " + stack})
+		case len(missing) > 0:
+			return failed(&model.Error{Kind: model.KindConflict, Field: "stack",
+				Summary: fmt.Sprintf("%s of stack %s %s no container yet", strings.Join(missing, ", "), stack, map[bool]string{true: "has", false: "have"}[len(missing) == 1]),
+				Detail:  "Apply the stack to create them and start everything: devarch apply " + stack})
+		}
 		args = []string{"start"}
 	case OpStop:
 		args = []string{"stop"}
 	case OpDown:
+		if len(cs) == 0 {
+			nets, err := eng.ListNetworks(ctx, []string{model.LabelStack + "=" + stack})
+			if err != nil {
+				return failed(err)
+			}
+			if len(nets) == 0 {
+				// Nothing exists: forget any applied record and the stopped mark all the same.
+				if err := lock.SetStopped(finishCtx, false); err != nil {
+					return failed(err)
+				}
+				return OpResult{Summary: "nothing to take down"}, lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded,
+					Results: []ActionResult{{Action: "down " + stack, Status: ResultDone}}, ReplaceApplied: true})
+			}
+		}
 		args = []string{"down", "--remove-orphans"}
-	default:
-		lock.Release(finishCtx)
-		return model.Invalid("operation", "unknown operation "+op, "Use start, stop or down.")
 	}
 	base := []string{"-p", model.ProjectName(stack)}
 	var doc []byte
 	if op != OpDown {
-		doc, err = compose.Generate(rs.Effective)
-		if err != nil {
-			_ = lock.Finish(finishCtx, "failed", nil, model.AsError(err).Detail, nil, "", nil, false)
-			return err
+		if doc, err = compose.Generate(rs.Effective); err != nil {
+			return failed(err)
 		}
 		base = s.composeArgs(stack)
 	}
@@ -73,29 +125,21 @@ func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink)
 			env, err = s.secretEnv(ctx, used)
 		}
 		if err != nil {
-			_ = lock.Finish(finishCtx, "failed", nil, model.AsError(err).Detail, nil, "", nil, false)
-			return err
+			return failed(err)
 		}
 	}
 	w := progressWriter(stack, sink)
 	_, runErr := eng.RunCompose(ctx, append(base, args...), env.runOptions(doc, w))
 	w.Close()
 	if runErr != nil {
-		status := "failed"
-		if ctx.Err() != nil {
-			status = "canceled"
-		}
-		_ = lock.Finish(finishCtx, status, nil, model.AsError(runErr).Detail, nil, "", nil, false)
-		return runErr
+		return failed(composeFailure(runErr))
 	}
-	switch op {
-	case OpStart:
-		_ = lock.SetRunning(finishCtx, true)
-	case OpStop:
-		_ = lock.SetRunning(finishCtx, false)
+	if err := lock.SetStopped(finishCtx, op == OpStop); err != nil {
+		return failed(err)
 	}
 	// down forgets the applied state: the next plan creates everything again.
-	return lock.Finish(finishCtx, "succeeded", []ActionResult{{Action: op + " " + stack, Status: "done"}}, "", nil, "", nil, op == OpDown)
+	return OpResult{Summary: "done"}, lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded,
+		Results: []ActionResult{{Action: op + " " + stack, Status: ResultDone}}, ReplaceApplied: op == OpDown})
 }
 
 // InstanceStatus is one instance's live state.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/store"
 )
 
 // StackDetail is a stack with its resolved instances and their live state.
@@ -66,19 +67,19 @@ func (s *Service) RenameStack(ctx context.Context, name, newName, who string) er
 			return model.Invalid("name", fmt.Sprintf("stack name %q is too long for instance %q", newName, inst.Name), model.AsError(err).Detail)
 		}
 	}
-	lock, err := s.Store.LockStack(ctx, name, "rename", who, nil)
+	lock, err := s.lockStack(ctx, name, "rename", who, nil)
 	if err != nil {
 		return err
 	}
 	finishCtx := context.WithoutCancel(ctx)
 	if err := s.Store.RenameStack(ctx, name, newName); err != nil {
-		_ = lock.Finish(finishCtx, "failed", nil, model.AsError(err).Summary, nil, "", nil, false)
+		_ = lock.Finish(finishCtx, store.Outcome{Status: store.RunFailed, Stderr: model.AsError(err).Summary})
 		return err
 	}
 	if old := s.StackDir(name); dirExists(old) {
 		_ = os.Rename(old, s.StackDir(newName))
 	}
-	return lock.Finish(finishCtx, "succeeded", []ActionResult{{Action: "rename " + name + " to " + newName, Status: "done"}}, "", nil, "", nil, false)
+	return lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded, Results: []ActionResult{{Action: "rename " + name + " to " + newName, Status: ResultDone}}})
 }
 
 // DeleteStack deletes a stack. A stack with running containers is refused unless force,
@@ -89,12 +90,12 @@ func (s *Service) DeleteStack(ctx context.Context, name string, force bool, who 
 	if _, err := s.Store.GetStack(ctx, name); err != nil {
 		return err
 	}
-	lock, err := s.Store.LockStack(ctx, name, "delete", who, nil)
+	lock, err := s.lockStack(ctx, name, "delete", who, nil)
 	if err != nil {
 		return err
 	}
 	if err := s.deleteLocked(ctx, name, force); err != nil {
-		_ = lock.Finish(context.WithoutCancel(ctx), "failed", nil, model.AsError(err).Summary, nil, "", nil, false)
+		_ = lock.Finish(context.WithoutCancel(ctx), store.Outcome{Status: store.RunFailed, Stderr: model.AsError(err).Summary})
 		return err
 	}
 	// The run record went with the stack: releasing the lock is all that is left.
@@ -138,4 +139,16 @@ func (s *Service) deleteLocked(ctx context.Context, name string, force bool) err
 func dirExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+// lockStack takes a stack's lock for an operation. Holding it proves no live DevArch works on
+// the stack, so a compose process a crashed one left behind is stopped first: it could
+// otherwise still be changing the containers this operation is about to change.
+func (s *Service) lockStack(ctx context.Context, stack, op, who string, planID *int64) (*store.StackLock, error) {
+	lock, err := s.Store.LockStack(ctx, stack, op, who, planID)
+	if err != nil {
+		return nil, err
+	}
+	runtime.StopStrayCompose(model.ProjectName(stack), s.StackDir(stack))
+	return lock, nil
 }

@@ -29,6 +29,9 @@ const (
 	CauseInstanceRemoved  = "instance removed"
 	CauseOrphan           = "orphaned container"
 	CauseDuplicate        = "duplicate container"
+	// CauseLastApplyFailed begins the cause of an action that finishes what a failed apply
+	// left undone; the reason follows ("last apply failed: unhealthy").
+	CauseLastApplyFailed = "last apply failed"
 )
 
 // Compute compares the desired state with the observed one and returns the plan that
@@ -103,6 +106,7 @@ func Compute(d Desired, o Observed) Plan {
 	}
 
 	order, cycle := startOrder(desired)
+	levels := dependencyLevels(order, desired)
 	if cycle != nil {
 		p.Errors = append(p.Errors, fmt.Sprintf("dependency cycle: %s (each instance waits for the next, so none can start first); remove one of these dependencies",
 			strings.Join(cycle, " -> ")))
@@ -128,10 +132,12 @@ func Compute(d Desired, o Observed) Plan {
 			}
 		}
 		applied, wasApplied := o.Applied[inst]
-		if a, ok := serviceAction(s, current, applied, wasApplied, networkExists); ok {
+		if a, ok := serviceAction(s, current, applied, wasApplied, networkExists, d.Stopped); ok {
+			a.Level = levels[inst]
 			ups = append(ups, a)
 		}
 	}
+	slices.SortStableFunc(ups, func(a, b Action) int { return a.Level - b.Level })
 
 	if !networkExists && len(ups) > 0 {
 		cause := CauseNetworkMissing
@@ -140,11 +146,14 @@ func Compute(d Desired, o Observed) Plan {
 		}
 		p.Actions = append(p.Actions, Action{Kind: CreateNetwork, Network: network, Cause: cause})
 	}
-	p.Actions = append(p.Actions, ups...)
+	// Removals run before creates: a removed container frees the host ports and names a new
+	// one may need.
 	slices.SortFunc(removes, func(a, b Action) int {
 		return cmpString(a.Container+"\x00"+a.Instance, b.Container+"\x00"+b.Instance)
 	})
 	p.Actions = append(p.Actions, removes...)
+	p.Actions = append(p.Actions, ups...)
+	p.Stopped = d.Stopped
 	if len(desired) == 0 && networkExists {
 		p.Actions = append(p.Actions, Action{Kind: RemoveNetwork, Network: network, Cause: CauseNoInstances})
 	}
@@ -152,9 +161,9 @@ func Compute(d Desired, o Observed) Plan {
 	return p
 }
 
-// serviceAction decides what one desired instance needs, given its container (nil: none)
-// and what DevArch last applied.
-func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasApplied, networkExists bool) (Action, bool) {
+// serviceAction decides what one desired instance needs, given its container (nil: none),
+// what DevArch last applied, and whether the stack is meant to be stopped.
+func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasApplied, networkExists, stopped bool) (Action, bool) {
 	a := Action{Instance: s.Instance, Container: s.Container}
 	if c == nil {
 		a.Kind, a.Cause = Create, CauseNewInstance
@@ -185,6 +194,9 @@ func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasA
 
 	var causes []string
 	current := c.Labels[model.LabelConfigHash]
+	// The last apply made this very configuration and failed on it (unhealthy, crashed,
+	// never started): what it left is not what the user asked for.
+	failedHere := wasApplied && applied.Failed != "" && applied.ConfigHash == s.ConfigHash && current == s.ConfigHash
 	switch {
 	case current != s.ConfigHash:
 		if wasApplied && applied.Spec != nil {
@@ -214,9 +226,13 @@ func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasA
 		causes = append(causes, CauseDead)
 	case !runningStates[c.State] && !networkExists:
 		causes = append(causes, CauseNetworkMissing)
+	case !runningStates[c.State] && stopped:
+		return Action{}, false // meant to be stopped: only configuration changes are planned
 	case !runningStates[c.State]:
 		a.Kind, a.State = Update, c.State
 		switch {
+		case failedHere:
+			a.Cause = CauseLastApplyFailed + ": " + applied.Failed
 		case wasApplied && applied.Running && c.State == "paused":
 			a.Cause = CausePausedOutside
 		case wasApplied && applied.Running:
@@ -225,6 +241,8 @@ func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasA
 			a.Cause = CauseNotRunning
 		}
 		return a, true
+	case failedHere && (c.State == "restarting" || c.Health == "unhealthy"):
+		causes = append(causes, CauseLastApplyFailed+": "+applied.Failed)
 	default:
 		return Action{}, false
 	}
@@ -345,6 +363,25 @@ func startOrder(desired map[string]DesiredService) (order, cycle []string) {
 		}
 	}
 	return append(order, left...), findCycle(left, deps, waiting)
+}
+
+// dependencyLevels gives each instance its level: 1 when it waits for no other desired
+// instance, else one more than the highest level among those it waits for. order is a
+// dependency order (startOrder), so every dependency's level is known when it is needed;
+// instances on a cycle get the level their known dependencies give them (the plan has an
+// error then anyway).
+func dependencyLevels(order []string, desired map[string]DesiredService) map[string]int {
+	levels := make(map[string]int, len(order))
+	for _, n := range order {
+		l := 1
+		for _, dep := range desired[n].DependsOn {
+			if dl, ok := levels[dep]; ok && dl+1 > l {
+				l = dl + 1
+			}
+		}
+		levels[n] = l
+	}
+	return levels
 }
 
 // findCycle walks dependencies from the smallest blocked instance. Every blocked instance

@@ -16,6 +16,8 @@ type Desired struct {
 	Services []DesiredService
 	// Network is the stack's network name (model.NetworkName); empty means that name.
 	Network string
+	// Stopped: the stack is meant to be stopped (see Plan.Stopped).
+	Stopped bool
 }
 
 // DesiredService is one instance as the generated compose file defines it.

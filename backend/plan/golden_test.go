@@ -185,6 +185,43 @@ func goldenCases() map[string]goldenCase {
 				Labels: map[string]string{model.LabelStack: "a-b", model.LabelInstance: "c"}}
 			return d, plan.Observed{Containers: []runtime.Container{other}}
 		},
+		// The stack was stopped with devarch stop: its stopped containers stay stopped, a
+		// configuration change replaces web without starting it, a new instance is created
+		// stopped.
+		"stack_stopped": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 4, svc("web", nginx("production", "8080:80")), svc("db", postgres()))
+			d := desired(t, 5, svc("web", nginx("local", "8080:80")), svc("db", postgres()), svc("cache", redis()))
+			o := upToDate(t, old)
+			replaceContainer(&o, container(t, old, "web", "exited"))
+			replaceContainer(&o, container(t, old, "db", "exited"))
+			o.Applied["web"] = withRunning(o.Applied["web"], false)
+			o.Applied["db"] = withRunning(o.Applied["db"], false)
+			d.Stopped = true
+			return d, o
+		},
+		// The last apply failed: web came up unhealthy, worker crash-loops, api was created
+		// but never started; cache failed before, but is healthy now. What is left undone is
+		// planned again, with the reason.
+		"last_apply_failed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 8, svc("web", nginx("local", "8080:80")), svc("worker", redis()), svc("api", redis()), svc("cache", redis()))
+			o := upToDate(t, d)
+			web := container(t, d, "web", "running")
+			web.Health = "unhealthy"
+			replaceContainer(&o, web)
+			replaceContainer(&o, container(t, d, "worker", "restarting"))
+			replaceContainer(&o, container(t, d, "api", "created"))
+			for inst, why := range map[string]string{"web": "unhealthy: HTTP 404", "worker": "exited with code 3", "api": "not started: an earlier instance failed", "cache": "unhealthy"} {
+				a := o.Applied[inst]
+				a.Failed = why
+				o.Applied[inst] = a
+			}
+			return d, o
+		},
+		// A chain: each level waits for the previous one.
+		"levels": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 1, svc("app", redis(), "db"), svc("db", postgres()), svc("web", nginx("local", "8080:80"), "app"), svc("cache", redis()))
+			return d, plan.Observed{}
+		},
 		// The example of the brief: every kind of instance action in one plan.
 		"mixed": func(t testing.TB) (plan.Desired, plan.Observed) {
 			old := desired(t, 6, svc("web", nginx("production", "8080:80")), svc("cache", redis()), svc("old", redis()))

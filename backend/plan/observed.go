@@ -28,6 +28,10 @@ type Applied struct {
 	// outside DevArch.
 	Running        bool
 	SecretVersions map[string]int
+	// Failed says why the last apply of this configuration (ConfigHash) failed for this
+	// instance ("unhealthy", "exited with code 3"); empty when it succeeded. The next plan
+	// then finishes the job instead of calling the result up to date.
+	Failed string
 }
 
 // runningStates are the engine states the plan leaves alone: restarting is a running

@@ -16,6 +16,9 @@ type Plan struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Summary counts Actions (see Summary); it is derived, stored for readers of the JSON.
 	Summary Summary `json:"summary"`
+	// Stopped: the stack is meant to be stopped (devarch stop). Its stopped containers are
+	// left alone, and creates and replaces make containers without starting them.
+	Stopped bool `json:"stopped,omitempty"`
 }
 
 // Action is one step of a plan.
@@ -35,6 +38,10 @@ type Action struct {
 	Cause string `json:"cause"`
 	// Changes are the changed fields of a replace, sorted by path.
 	Changes []Change `json:"changes,omitempty"`
+	// Level is the dependency level of a create, replace or update: 1 for an instance that
+	// waits for no other, else one more than the highest level it waits for. The executor
+	// runs the instances of one level together, level after level.
+	Level int `json:"level,omitempty"`
 }
 
 // Summary counts actions the way Terraform does: a replace is one add and one destroy, an
@@ -69,53 +76,77 @@ func (p Plan) Empty() bool { return len(p.Actions) == 0 && len(p.Errors) == 0 }
 // Failed reports a plan that must not be applied.
 func (p Plan) Failed() bool { return len(p.Errors) > 0 }
 
-// Targets is what the executor runs for a plan, in this order: every Up entry (one
-// `compose up -d --no-deps SERVICE` each, in the order given), every Remove entry, then
-// RemoveNetwork. The plan has already decided everything; the executor only maps each entry
-// onto a command.
+// Steps is what the executor runs for a plan, in this order, each step's commands once the
+// previous step succeeded: every removal (named by container: its instance is no longer in
+// the compose file, or never was), then one step per dependency level (the instances of that
+// level together), then the network's removal. The plan has already decided everything; the
+// executor only maps each step onto commands.
 //
-// A CreateNetwork action has no target of its own: the network is the compose project's
-// (not external), so the first `compose up` creates it.
-type Targets struct {
-	Up     []UpTarget
+// A CreateNetwork action has no step of its own: the network is the compose project's (not
+// external), so the first `compose up` creates it.
+type Steps struct {
 	Remove []RemoveTarget
+	Levels []Level
 	// RemoveNetwork is the network to remove last (`network rm`), or "".
 	RemoveNetwork string
 }
 
-// UpTarget brings one compose service to its desired state.
-type UpTarget struct {
-	Service string // the compose service, i.e. the instance name
-	// Recreate: replace the container (`--force-recreate`). Otherwise the container is only
-	// created or started (`--no-recreate`), so compose cannot recreate behind the plan's back.
-	Recreate bool
-	// Unpause: the container is paused; unpause it (`compose unpause SERVICE`) instead of up.
-	Unpause bool
+// Level is the instances of one dependency level, by what they need.
+type Level struct {
+	Level int
+	// Recreate: replace the container (`up --force-recreate`).
+	Recreate []string
+	// Up: create or start the container without recreating one (`up --no-recreate`), so
+	// compose cannot recreate behind the plan's back.
+	Up []string
+	// Unpause: the container is paused (`compose unpause`).
+	Unpause []string
 }
 
-// RemoveTarget is a container to stop and remove. It is named by container, not service:
-// its instance is no longer in the compose file (or it never had one).
+// Services are every instance of the level.
+func (l Level) Services() []string {
+	return append(append(append([]string(nil), l.Recreate...), l.Up...), l.Unpause...)
+}
+
+// RemoveTarget is a container to stop and remove.
 type RemoveTarget struct {
 	Instance  string
 	Container string
 }
 
-// Targets turns the actions into the executor's commands, keeping the plan's order.
-func (p Plan) Targets() Targets {
-	var t Targets
+// Steps turns the actions into the executor's steps, keeping the plan's order.
+func (p Plan) Steps() Steps {
+	var st Steps
+	byLevel := map[int]*Level{}
 	for _, a := range p.Actions {
+		var l *Level
+		if a.Kind == Create || a.Kind == Replace || a.Kind == Update {
+			if l = byLevel[a.Level]; l == nil {
+				st.Levels = append(st.Levels, Level{Level: a.Level})
+				l = &st.Levels[len(st.Levels)-1]
+				byLevel[a.Level] = l
+				// Appending may move the slice: re-point every level.
+				for i := range st.Levels {
+					byLevel[st.Levels[i].Level] = &st.Levels[i]
+				}
+			}
+		}
 		switch a.Kind {
 		case Create:
-			t.Up = append(t.Up, UpTarget{Service: a.Instance})
+			l.Up = append(l.Up, a.Instance)
 		case Replace:
-			t.Up = append(t.Up, UpTarget{Service: a.Instance, Recreate: true})
+			l.Recreate = append(l.Recreate, a.Instance)
 		case Update:
-			t.Up = append(t.Up, UpTarget{Service: a.Instance, Unpause: a.State == "paused"})
+			if a.State == "paused" {
+				l.Unpause = append(l.Unpause, a.Instance)
+			} else {
+				l.Up = append(l.Up, a.Instance)
+			}
 		case Remove:
-			t.Remove = append(t.Remove, RemoveTarget{Instance: a.Instance, Container: a.Container})
+			st.Remove = append(st.Remove, RemoveTarget{Instance: a.Instance, Container: a.Container})
 		case RemoveNetwork:
-			t.RemoveNetwork = a.Network
+			st.RemoveNetwork = a.Network
 		}
 	}
-	return t
+	return st
 }

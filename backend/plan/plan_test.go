@@ -79,33 +79,31 @@ func TestPlan_EmptyAndFailed(t *testing.T) {
 	}
 }
 
-func TestPlan_Targets(t *testing.T) {
+func TestPlan_Steps(t *testing.T) {
 	d, o := goldenCases()["mixed"](t)
 	o.Containers = append(o.Containers, runtime.Container{Name: "devarch-shop-stray", State: "exited",
 		Labels: map[string]string{model.LabelStack: stackName}})
-	got := plan.Compute(d, o).Targets()
-	want := plan.Targets{
-		Up: []plan.UpTarget{
-			{Service: "cache"},
-			{Service: "db"},
-			{Service: "web", Recreate: true},
-		},
+	got := plan.Compute(d, o).Steps()
+	want := plan.Steps{
 		Remove: []plan.RemoveTarget{
 			{Instance: "old", Container: "devarch-shop-old"},
 			{Container: "devarch-shop-stray"},
 		},
+		Levels: []plan.Level{
+			{Level: 1, Recreate: []string{"web"}, Up: []string{"cache", "db"}},
+		},
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("targets = %+v\nwant %+v", got, want)
+		t.Errorf("steps = %+v\nwant %+v", got, want)
 	}
 
-	got = plan.Compute(goldenCases()["stopped_outside"](t)).Targets()
-	if want := []plan.UpTarget{{Service: "cache", Unpause: true}, {Service: "db"}}; !reflect.DeepEqual(got.Up, want) {
-		t.Errorf("up = %+v, want %+v", got.Up, want)
+	got = plan.Compute(goldenCases()["stopped_outside"](t)).Steps()
+	if want := []plan.Level{{Level: 1, Up: []string{"db"}, Unpause: []string{"cache"}}}; !reflect.DeepEqual(got.Levels, want) {
+		t.Errorf("levels = %+v, want %+v", got.Levels, want)
 	}
-	got = plan.Compute(goldenCases()["network_remove"](t)).Targets()
-	if got.RemoveNetwork != "devarch-shop-net" || len(got.Up) != 0 || len(got.Remove) != 1 {
-		t.Errorf("targets = %+v", got)
+	got = plan.Compute(goldenCases()["network_remove"](t)).Steps()
+	if got.RemoveNetwork != "devarch-shop-net" || len(got.Levels) != 0 || len(got.Remove) != 1 {
+		t.Errorf("steps = %+v", got)
 	}
 }
 

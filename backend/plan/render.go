@@ -48,6 +48,9 @@ func (p Plan) String() string {
 			b.WriteString("\n")
 		}
 	}
+	if p.Stopped && p.creates() {
+		fmt.Fprintf(&b, "Stack %s is stopped: new and replaced containers are created without starting them (devarch start %s starts the stack).\n\n", p.Stack, p.Stack)
+	}
 	if p.Failed() {
 		n := "the error"
 		if len(p.Errors) > 1 {
@@ -89,4 +92,14 @@ func (a Action) subject() string {
 		return a.Instance
 	}
 	return a.Instance + " (" + a.Container + ")"
+}
+
+// creates reports whether the plan makes any container.
+func (p Plan) creates() bool {
+	for _, a := range p.Actions {
+		if a.Kind == Create || a.Kind == Replace {
+			return true
+		}
+	}
+	return false
 }

@@ -64,7 +64,7 @@ func TestLockStack_MoreHoldersThanPoolConnections(t *testing.T) {
 		t.Fatalf("holder %d: %v after %s", n+1, err, time.Since(start))
 	}
 	for _, l := range locks {
-		if err := l.Finish(ctx, "succeeded", nil, "", nil, "", nil, false); err != nil {
+		if err := l.Finish(ctx, store.Outcome{Status: store.RunSucceeded}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,6 +12,18 @@ import (
 	"github.com/devarch/devarch/backend/model"
 )
 
+// RunStatus is how a recorded run (apply, start, stop, down, rename, delete) stands.
+type RunStatus string
+
+// Run statuses, as the applies table stores them.
+const (
+	RunRunning     RunStatus = "running"
+	RunSucceeded   RunStatus = "succeeded"
+	RunFailed      RunStatus = "failed"
+	RunCanceled    RunStatus = "canceled"
+	RunInterrupted RunStatus = "interrupted"
+)
+
 // Plan statuses.
 const (
 	PlanPlanned     = "planned"
@@ -52,8 +64,21 @@ func (s *Store) SavePlan(ctx context.Context, stack string, revision int64, doc 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, stackNotFound(stack)
 	}
+	if err != nil {
+		return 0, interpret(err, "plan")
+	}
+	// Plans made only to look (plan --json, --detailed-exitcode in a loop) must not pile up:
+	// a stack keeps its newest KeptPlans unapplied plans; applied ones stay with their runs.
+	_, err = s.pool.Exec(ctx, `DELETE FROM plans p WHERE p.stack_id = (SELECT stack_id FROM plans WHERE id = $1)
+		AND p.status IN ('planned', 'errored')
+		AND p.id < (SELECT min(id) FROM (SELECT q.id FROM plans q WHERE q.stack_id = p.stack_id AND q.status IN ('planned', 'errored')
+		            ORDER BY q.id DESC LIMIT $2) newest)
+		AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id)`, id, KeptPlans)
 	return id, interpret(err, "plan")
 }
+
+// KeptPlans is how many unapplied plans a stack keeps (older ones are deleted).
+const KeptPlans = 20
 
 // GetPlan loads a stored plan.
 func (s *Store) GetPlan(ctx context.Context, id int64) (StoredPlan, error) {
@@ -87,11 +112,13 @@ type AppliedInstance struct {
 	Running        bool
 	DependsOn      []string
 	SecretVersions map[string]int
+	// Failed says why applying this configuration failed ("" when it succeeded).
+	Failed string
 }
 
 // AppliedState returns the last applied state of every instance of a stack.
 func (s *Store) AppliedState(ctx context.Context, stackID int64) (map[string]AppliedInstance, error) {
-	rows, err := s.pool.Query(ctx, `SELECT instance_name, container_name, config_hash, config, running, depends_on, secret_versions
+	rows, err := s.pool.Query(ctx, `SELECT instance_name, container_name, config_hash, config, running, depends_on, secret_versions, failed
 		FROM applied_instances WHERE stack_id = $1`, stackID)
 	if err != nil {
 		return nil, interpret(err, "applied state")
@@ -102,7 +129,7 @@ func (s *Store) AppliedState(ctx context.Context, stackID int64) (map[string]App
 		var a AppliedInstance
 		var cfg map[string]any
 		var deps, secrets []byte
-		if err := rows.Scan(&a.Instance, &a.Container, &a.ConfigHash, &cfg, &a.Running, &deps, &secrets); err != nil {
+		if err := rows.Scan(&a.Instance, &a.Container, &a.ConfigHash, &cfg, &a.Running, &deps, &secrets, &a.Failed); err != nil {
 			return nil, interpret(err, "applied state")
 		}
 		a.Config = model.Spec(cfg)
@@ -200,38 +227,65 @@ func (s *Store) lockedError(ctx context.Context, stack string, stackID int64) er
 		Detail:  detail + " Other stacks are not affected."}
 }
 
-// Finish records the run's outcome and, for a successful apply, the applied state and
-// the plan's status, in one transaction; then releases the lock.
-func (l *StackLock) Finish(ctx context.Context, status string, results any, stderr string, planID *int64, planStatus string, applied []AppliedInstance, replaceApplied bool) error {
+// Outcome is how a run ended and what it leaves recorded.
+type Outcome struct {
+	Status RunStatus
+	// Results are the per-action results (any JSON array; nil means none).
+	Results any
+	// Stderr is the (redacted) tail of what the failing command printed.
+	Stderr string
+	// PlanID and PlanStatus, when set, move the plan the run applied to its final status.
+	PlanID     *int64
+	PlanStatus string
+	// Applied are instances whose applied record is written (inserted or replaced);
+	// Forget are instances whose record goes (their container was removed). With
+	// ReplaceApplied, Applied replaces the stack's whole record instead (a complete apply,
+	// or none at all after down).
+	Applied        []AppliedInstance
+	Forget         []string
+	ReplaceApplied bool
+}
+
+// Finish records the run's outcome, the plan's status and the applied state in one
+// transaction, then releases the lock.
+func (l *StackLock) Finish(ctx context.Context, o Outcome) error {
 	defer l.Release(ctx)
-	res, _ := json.Marshal(results)
+	res, _ := json.Marshal(o.Results)
 	if string(res) == "null" {
 		res = []byte("[]") // the column holds an array: a run refused before any action has none
 	}
 	return pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE applies SET status = $2, finished_at = now(), results = $3, stderr_excerpt = $4 WHERE id = $1`,
-			l.RunID, status, res, stderr); err != nil {
+			l.RunID, string(o.Status), res, o.Stderr); err != nil {
 			return err
 		}
-		if planID != nil && planStatus != "" {
-			if _, err := tx.Exec(ctx, `UPDATE plans SET status = $2 WHERE id = $1`, *planID, planStatus); err != nil {
+		if o.PlanID != nil && o.PlanStatus != "" {
+			if _, err := tx.Exec(ctx, `UPDATE plans SET status = $2 WHERE id = $1`, *o.PlanID, o.PlanStatus); err != nil {
 				return err
 			}
 		}
-		if !replaceApplied {
-			return nil
+		if o.ReplaceApplied {
+			if _, err := tx.Exec(ctx, `DELETE FROM applied_instances WHERE stack_id = $1`, l.stackID); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM applied_instances WHERE stack_id = $1`, l.stackID); err != nil {
-			return err
+		if len(o.Forget) > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM applied_instances WHERE stack_id = $1 AND instance_name = ANY($2)`, l.stackID, o.Forget); err != nil {
+				return err
+			}
 		}
-		for _, a := range applied {
+		for _, a := range o.Applied {
 			deps, _ := json.Marshal(nonNil(a.DependsOn))
 			sv, _ := json.Marshal(a.SecretVersions)
 			if a.SecretVersions == nil {
 				sv = []byte("{}")
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO applied_instances (stack_id, instance_name, container_name, config_hash, config, running, depends_on, secret_versions)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, l.stackID, a.Instance, a.Container, a.ConfigHash, map[string]any(a.Config), a.Running, deps, sv); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO applied_instances (stack_id, instance_name, container_name, config_hash, config, running, depends_on, secret_versions, failed)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+				ON CONFLICT (stack_id, instance_name) DO UPDATE SET container_name = EXCLUDED.container_name, config_hash = EXCLUDED.config_hash,
+				  config = EXCLUDED.config, running = EXCLUDED.running, depends_on = EXCLUDED.depends_on, secret_versions = EXCLUDED.secret_versions,
+				  failed = EXCLUDED.failed, applied_at = now()`,
+				l.stackID, a.Instance, a.Container, a.ConfigHash, map[string]any(a.Config), a.Running, deps, sv, a.Failed); err != nil {
 				return err
 			}
 		}
@@ -239,11 +293,21 @@ func (l *StackLock) Finish(ctx context.Context, status string, results any, stde
 	})
 }
 
-// SetRunning records, without touching the rest of the applied state, whether the stack's
-// instances should be running (start/stop).
-func (l *StackLock) SetRunning(ctx context.Context, running bool) error {
-	_, err := l.conn.Exec(ctx, `UPDATE applied_instances SET running = $2 WHERE stack_id = $1`, l.stackID, running)
-	return err
+// SetStopped records whether the user means the stack to be stopped (devarch stop) or
+// running (devarch start, apply), together with the instances' running flag.
+func (l *StackLock) SetStopped(ctx context.Context, stopped bool) error {
+	if _, err := l.conn.Exec(ctx, `UPDATE stacks SET stopped = $2 WHERE id = $1`, l.stackID, stopped); err != nil {
+		return interpret(err, "stack")
+	}
+	_, err := l.conn.Exec(ctx, `UPDATE applied_instances SET running = $2 WHERE stack_id = $1`, l.stackID, !stopped)
+	return interpret(err, "applied state")
+}
+
+// StackStopped reports whether the user means the stack to be stopped.
+func (s *Store) StackStopped(ctx context.Context, stackID int64) (bool, error) {
+	var stopped bool
+	err := s.pool.QueryRow(ctx, `SELECT stopped FROM stacks WHERE id = $1`, stackID).Scan(&stopped)
+	return stopped, interpret(err, "stack")
 }
 
 // MarkPlan moves a planned plan to status under the lock (applying). A plan that is no

@@ -346,11 +346,11 @@ func TestApply_FailedRunsRecorded(t *testing.T) {
 	a := newApplyEnv(t)
 	a.stack("ap8", "app:t-idle")
 	r := run(t, a.env, "devarch", "start", "ap8") // never applied: no container to start
-	if r.code != 1 {
-		t.Fatalf("start of a never-applied stack must fail: %+v", r)
+	if r.code != 1 || !strings.Contains(r.stderr, "stack ap8 is down: it has no containers to start") || !strings.Contains(r.stderr, "devarch apply ap8") {
+		t.Fatalf("start of a never-applied stack must fail saying what to do: %+v", r)
 	}
 	r = mustRun(t, a.env, "devarch", "history", "ap8", "--json")
-	if !strings.Contains(r.stdout, `"status": "failed"`) || !strings.Contains(r.stdout, "no container to start") {
+	if !strings.Contains(r.stdout, `"status": "failed"`) || !strings.Contains(r.stdout, "has no containers to start") {
 		t.Fatalf("the failed start must be recorded with its stderr: %s", r.stdout)
 	}
 }

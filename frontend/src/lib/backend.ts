@@ -69,7 +69,7 @@ async function call<T>(struct: string, method: string, invoke: () => Promise<T>)
 }
 
 const CHECK_STATUSES: readonly CheckStatus[] = ['ok', 'warning', 'error'];
-const STACK_STATUSES: readonly StackStatus[] = ['stopped', 'running', 'partial', 'unhealthy', 'unknown'];
+const STACK_STATUSES: readonly StackStatus[] = ['stopped', 'running', 'partial', 'degraded', 'unhealthy', 'unknown'];
 const ORIGINS: readonly Origin[] = ['template', 'override', 'default', 'wiring'];
 const FIELD_KINDS: readonly FieldKind[] = ['scalar', 'argv', 'map', 'list', 'object', 'map-key'];
 

@@ -31,7 +31,8 @@ export interface VersionInfo {
   platform: string;
 }
 
-export type StackStatus = 'stopped' | 'running' | 'partial' | 'unhealthy' | 'unknown';
+/** degraded: a container crash-loops (restarting) or died. */
+export type StackStatus = 'stopped' | 'running' | 'partial' | 'degraded' | 'unhealthy' | 'unknown';
 
 export interface StackSummary {
   name: string;

@@ -4,6 +4,7 @@ import type { StackStatus } from '@/lib/types';
 const BADGES: Record<StackStatus, { text: string; tone: DotTone }> = {
   running: { text: 'Running', tone: 'ok' },
   partial: { text: 'Partly running', tone: 'warning' },
+  degraded: { text: 'Crashing', tone: 'error' },
   unhealthy: { text: 'Unhealthy', tone: 'error' },
   stopped: { text: 'Stopped', tone: 'neutral' },
   unknown: { text: 'Unknown', tone: 'neutral' },

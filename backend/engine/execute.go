@@ -1,0 +1,514 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/devarch/devarch/backend/compose"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
+	"github.com/devarch/devarch/backend/runtime"
+)
+
+// The executor: it runs a plan's steps in the plan's order and decides nothing. Its other
+// job is to tell the truth about each action: an instance counts as done only when its
+// container runs (and passes its healthcheck, when it has one) and did not exit or restart
+// while DevArch waited; every action ends done, failed (with the reason) or skipped.
+
+// Result statuses of an action.
+const (
+	ResultPending = "pending"
+	ResultDone    = "done"
+	ResultFailed  = "failed"
+	ResultSkipped = "skipped"
+)
+
+// execution is what execute learned, for the run record and the applied state.
+type execution struct {
+	results []ActionResult
+	// failed maps an instance whose up action failed to the reason, when the failure left a
+	// container with the planned configuration (unhealthy, crashed, never started): the
+	// applied record then says so, and the next plan finishes the job.
+	failed map[string]string
+	// stderr is the redacted tail of the failing command's output, for the run record.
+	stderr string
+}
+
+// watchInterval is how often a step's containers are inspected while compose waits for them;
+// progressEvery is how often a waiting instance gets a progress line saying why it is not
+// ready yet.
+const (
+	watchInterval = time.Second
+	progressEvery = 5 * time.Second
+)
+
+// execute runs p's steps (plan.Steps): removals, then one step per dependency level (the
+// level's services together: recreates, then creates and starts, then unpauses), then the
+// network's removal. Every compose command reads doc, the planned document, on stdin, so
+// nothing another process writes meanwhile (a preview, `devarch compose`) can change what is
+// applied; the file under the stack's directory is only a copy for the user's eyes.
+//
+// A stopped stack (p.Stopped) gets its containers created without starting them, and no
+// waiting. Otherwise `up --wait` waits for the level's containers while a watcher inspects
+// them every second: a container that exits or restarts fails the step at once (compose's
+// own wait would report a crash loop healthy if it catches it running), and a waiting
+// instance gets a progress line every few seconds with its health and the last probe's
+// output.
+func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.Plan, env secretEnv, sink Sink) (execution, error) {
+	x := execution{failed: map[string]string{}}
+	for _, a := range p.Actions {
+		x.results = append(x.results, ActionResult{
+			Action:   strings.TrimSpace(a.Kind.Symbol() + " " + a.Kind.String() + " " + firstNonEmpty(a.Instance, a.Container, a.Network)),
+			Kind:     a.Kind.String(),
+			Instance: a.Instance, Container: a.Container, Network: a.Network,
+			Status: ResultPending,
+		})
+	}
+	if p.Empty() {
+		return x, nil
+	}
+	// mark sets the result of the actions matching pick.
+	mark := func(pick func(r ActionResult) bool, status, why string) {
+		for i := range x.results {
+			if x.results[i].Status == ResultPending && pick(x.results[i]) {
+				x.results[i].Status, x.results[i].Error = status, why
+			}
+		}
+	}
+	instance := func(name string) func(ActionResult) bool {
+		return func(r ActionResult) bool { return r.Instance == name && r.Kind != plan.Remove.String() }
+	}
+	fail := func(err error) (execution, error) {
+		mark(func(ActionResult) bool { return true }, ResultSkipped, "not run: an earlier step failed")
+		var ce *runtime.CommandError
+		if errors.As(err, &ce) && x.stderr == "" {
+			x.stderr = ce.Stderr
+		}
+		return x, err
+	}
+
+	eng, err := s.Engine(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if _, _, err := compose.WriteFile(s.StackDir(stack), doc); err != nil {
+		return fail(model.Wrap(model.KindInternal, err, "cannot write the compose file", err.Error()))
+	}
+	mark(func(r ActionResult) bool { return r.Kind == plan.CreateNetwork.String() }, ResultDone, "") // compose creates it with the first step
+	steps := p.Steps()
+
+	for _, r := range steps.Remove {
+		sink.Progress(Progress{Instance: r.Instance, Status: "Removing", Time: time.Now()})
+		if _, err := eng.Run(ctx, []string{"rm", "-f", r.Container}, runtime.RunOptions{}); err != nil && model.KindOf(err) != model.KindNotFound {
+			mark(func(a ActionResult) bool { return a.Container == r.Container && a.Kind == plan.Remove.String() }, ResultFailed, model.AsError(err).Summary)
+			return fail(err)
+		}
+		mark(func(a ActionResult) bool { return a.Container == r.Container && a.Kind == plan.Remove.String() }, ResultDone, "")
+		sink.Progress(Progress{Instance: r.Instance, Status: "Removed", Time: time.Now()})
+	}
+
+	base := s.composeArgs(stack)
+	for _, lvl := range steps.Levels {
+		services := lvl.Services()
+		step, err := s.runLevel(ctx, eng, stack, base, doc, env, lvl, p.Stopped, sink)
+		for _, inst := range services {
+			switch why, bad := step.problems[inst]; {
+			case bad:
+				mark(instance(inst), ResultFailed, why)
+				if step.exists[inst] {
+					x.failed[inst] = why
+				}
+			case err == nil || step.ready[inst]:
+				mark(instance(inst), ResultDone, "")
+			default:
+				why := "not finished: " + model.AsError(err).Summary
+				mark(instance(inst), ResultFailed, why)
+				if step.exists[inst] {
+					x.failed[inst] = "not finished"
+				}
+			}
+		}
+		if err != nil {
+			x.stderr = step.stderr
+			return fail(err)
+		}
+	}
+
+	if steps.RemoveNetwork != "" {
+		if _, err := eng.Run(ctx, []string{"network", "rm", steps.RemoveNetwork}, runtime.RunOptions{}); err != nil && model.KindOf(err) != model.KindNotFound {
+			mark(func(a ActionResult) bool { return a.Kind == plan.RemoveNetwork.String() }, ResultFailed, model.AsError(err).Summary)
+			return fail(err)
+		}
+	}
+	mark(func(ActionResult) bool { return true }, ResultDone, "")
+	return x, nil
+}
+
+// levelOutcome is what one level's step did, per instance.
+type levelOutcome struct {
+	problems map[string]string // instance -> why it failed (crashed, unhealthy, not started)
+	ready    map[string]bool   // instance -> its container runs (and is healthy)
+	exists   map[string]bool   // instance -> a container with the planned configuration exists
+	stderr   string
+}
+
+// runLevel runs one dependency level: `up --force-recreate` for its replaces, `up
+// --no-recreate` for its creates and starts, `unpause` for paused ones; with `--wait` and a
+// watcher, or `--no-start` for a stopped stack.
+func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack string, base []string, doc []byte, env secretEnv,
+	lvl plan.Level, stopped bool, sink Sink) (levelOutcome, error) {
+	out := levelOutcome{problems: map[string]string{}, ready: map[string]bool{}, exists: map[string]bool{}}
+	names := map[string]string{} // container -> instance
+	for _, inst := range lvl.Services() {
+		names[model.ContainerName(stack, inst)] = inst
+	}
+	recreate := map[string]bool{}
+	for _, inst := range lvl.Recreate {
+		recreate[inst] = true
+	}
+	var w *watcher
+	stepCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if !stopped {
+		w = newWatcher(eng, names, recreate, env.values, sink, func(err error) { cancel(err) })
+		w.baseline(ctx)
+		go w.run(stepCtx)
+	}
+	wait := []string{"-d", "--wait"}
+	if stopped {
+		wait = []string{"--no-start"}
+	}
+	var runErr error
+	run := func(args ...string) {
+		if runErr != nil {
+			return
+		}
+		pw := progressWriter(stack, sink)
+		_, runErr = eng.RunCompose(stepCtx, append(append([]string{}, base...), args...), env.runOptions(doc, pw))
+		pw.Close()
+	}
+	if len(lvl.Recreate) > 0 {
+		run(append(append([]string{"up"}, wait...), append([]string{"--no-deps", "--force-recreate"}, lvl.Recreate...)...)...)
+	}
+	if len(lvl.Up) > 0 {
+		run(append(append([]string{"up"}, wait...), append([]string{"--no-deps", "--no-recreate"}, lvl.Up...)...)...)
+	}
+	if len(lvl.Unpause) > 0 {
+		run(append([]string{"unpause"}, lvl.Unpause...)...)
+	}
+	var ce *runtime.CommandError
+	if errors.As(runErr, &ce) {
+		out.stderr = ce.Stderr
+	}
+	if w == nil { // stopped stack: created, not started
+		for c, inst := range names {
+			if states, err := eng.InspectContainers(context.WithoutCancel(ctx), []string{c}); err == nil && len(states) == 1 {
+				out.exists[inst] = true
+			}
+		}
+		if runErr != nil {
+			return out, composeFailure(runErr)
+		}
+		return out, nil
+	}
+	crash := context.Cause(stepCtx)
+	cancel(nil)
+	w.stop()
+	final := w.final(context.WithoutCancel(ctx), runErr != nil)
+	for inst, why := range final.problems {
+		out.problems[inst] = why
+	}
+	out.ready, out.exists = final.ready, final.exists
+	if len(out.problems) > 0 {
+		return out, w.problemError(context.WithoutCancel(ctx), stack, out.problems)
+	}
+	if runErr != nil {
+		if ctx.Err() != nil {
+			return out, runErr // canceled by the user
+		}
+		if crash != nil && !errors.Is(crash, context.Canceled) {
+			return out, crash
+		}
+		return out, composeFailure(runErr)
+	}
+	return out, nil
+}
+
+// composeFailure turns a failed compose command into an error whose summary is the cause
+// compose gave (its last meaningful line), not the command line: that moves to the detail.
+func composeFailure(err error) error {
+	if model.KindOf(err) == model.KindCanceled {
+		return err
+	}
+	me := model.AsError(err)
+	var ce *runtime.CommandError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	cause := lastMeaningfulLine(ce.Stderr)
+	if cause == "" {
+		return err
+	}
+	return &model.Error{Kind: me.Kind, Field: me.Field, Err: err, Summary: cause,
+		Detail: me.Summary + ". Compose's full output is in the run's record: devarch history STACK."}
+}
+
+// lastMeaningfulLine is the last line of compose's output that says something: not a
+// progress line ("Container x Started"), not the "decoding failed" preamble.
+func lastMeaningfulLine(out string) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(lines[i]), "…"))
+		f := strings.Fields(l)
+		switch {
+		case l == "", strings.HasPrefix(l, "decoding failed due to"):
+			continue
+		case len(f) >= 3 && (f[0] == "Container" || f[0] == "Network" || f[0] == "Volume") && !strings.Contains(l, "rror"):
+			continue
+		}
+		l = strings.TrimPrefix(l, "Error response from daemon: ")
+		return l
+	}
+	return ""
+}
+
+// watcher inspects a level's containers while compose runs.
+type watcher struct {
+	eng      *runtime.Engine
+	names    map[string]string // container -> instance
+	recreate map[string]bool   // instances being replaced: their old container is not judged
+	redact   []string
+	sink     Sink
+	onCrash  func(error)
+
+	mu       sync.Mutex
+	before   map[string]int // container id existing before the step -> its restart count then
+	problems map[string]string
+	said     map[string]time.Time // instance -> when its last waiting line was sent
+	done     chan struct{}
+	stopped  chan struct{}
+}
+
+func newWatcher(eng *runtime.Engine, names map[string]string, recreate map[string]bool, redact []string, sink Sink, onCrash func(error)) *watcher {
+	return &watcher{eng: eng, names: names, recreate: recreate, redact: redact, sink: sink, onCrash: onCrash,
+		before: map[string]int{}, problems: map[string]string{}, said: map[string]time.Time{},
+		done: make(chan struct{}), stopped: make(chan struct{})}
+}
+
+func (w *watcher) containers() []string {
+	out := make([]string, 0, len(w.names))
+	for c := range w.names {
+		out = append(out, c)
+	}
+	return out
+}
+
+// baseline records the containers that exist before the step, with their restart counts:
+// a restart counts only when it happens during the wait, and a container being replaced is
+// not the one judged.
+func (w *watcher) baseline(ctx context.Context) {
+	states, _ := w.eng.InspectContainers(ctx, w.containers())
+	for _, st := range states {
+		w.before[st.ID] = st.RestartCount
+	}
+	now := time.Now()
+	for _, inst := range w.names {
+		w.said[inst] = now
+	}
+}
+
+func (w *watcher) run(ctx context.Context) {
+	defer close(w.stopped)
+	t := time.NewTicker(watchInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.done:
+			return
+		case <-t.C:
+		}
+		states, err := w.eng.InspectContainers(ctx, w.containers())
+		if err != nil {
+			continue // the next tick tries again; compose reports a gone engine itself
+		}
+		for _, st := range states {
+			inst, judged := w.judge(st)
+			if !judged {
+				continue
+			}
+			if why, bad := crashed(st, w.baseOf(st)); bad {
+				w.mu.Lock()
+				w.problems[inst] = why
+				w.mu.Unlock()
+				w.sink.Progress(Progress{Instance: inst, Status: "Failed", Message: why, Time: time.Now()})
+				w.onCrash(model.NewError(model.KindInternal, inst+" "+why, ""))
+				return
+			}
+			if !ready(st) && time.Since(w.said[inst]) >= progressEvery {
+				w.said[inst] = time.Now()
+				w.sink.Progress(Progress{Instance: inst, Status: "Waiting", Message: runtime.Redact(waitingFor(st), w.redact), Time: time.Now()})
+			}
+		}
+	}
+}
+
+func (w *watcher) stop() {
+	close(w.done)
+	<-w.stopped
+}
+
+// judge tells whether a state is one of the step's containers to judge, and its instance.
+func (w *watcher) judge(st runtime.ContainerState) (string, bool) {
+	inst, ok := w.names[st.Name]
+	if !ok {
+		return "", false
+	}
+	if _, old := w.before[st.ID]; old && w.recreate[inst] {
+		return inst, false // the container being replaced
+	}
+	return inst, true
+}
+
+func (w *watcher) baseOf(st runtime.ContainerState) int {
+	return w.before[st.ID] // 0 for a container made during the step
+}
+
+// finalState is the step's verdict after compose returned.
+type finalState struct {
+	problems map[string]string
+	ready    map[string]bool
+	exists   map[string]bool
+}
+
+// final inspects the containers once more after compose returned: a crash compose did not
+// notice, or (when compose failed) which ones are unhealthy, never started or missing.
+func (w *watcher) final(ctx context.Context, composeFailed bool) finalState {
+	f := finalState{problems: map[string]string{}, ready: map[string]bool{}, exists: map[string]bool{}}
+	w.mu.Lock()
+	for inst, why := range w.problems {
+		f.problems[inst] = why
+	}
+	w.mu.Unlock()
+	states, _ := w.eng.InspectContainers(ctx, w.containers())
+	for _, st := range states {
+		inst, judged := w.judge(st)
+		if !judged {
+			continue
+		}
+		f.exists[inst] = true
+		if _, seen := f.problems[inst]; seen {
+			continue
+		}
+		if why, bad := crashed(st, w.baseOf(st)); bad {
+			f.problems[inst] = why
+			continue
+		}
+		f.ready[inst] = ready(st)
+		if composeFailed && !f.ready[inst] {
+			switch {
+			case st.Health != nil && st.Health.Status == "unhealthy":
+				f.problems[inst] = "unhealthy" + probeSuffix(st.Health, w.redact)
+			case st.Status == "created":
+				f.problems[inst] = "not started"
+			}
+		}
+	}
+	return f
+}
+
+// problemError is the step's error: the first failing instance (by name) with the reason,
+// and what it printed last.
+func (w *watcher) problemError(ctx context.Context, stack string, problems map[string]string) error {
+	var first string
+	for inst := range problems {
+		if first == "" || inst < first {
+			first = inst
+		}
+	}
+	why := problems[first]
+	detail := ""
+	if logs := w.eng.LogTail(ctx, model.ContainerName(stack, first), 10, w.redact); logs != "" {
+		detail = "Its last lines:\n" + logs + "\n"
+	}
+	detail += fmt.Sprintf("All of them: devarch logs %s %s", stack, first)
+	if len(problems) > 1 {
+		var others []string
+		for inst, r := range problems {
+			if inst != first {
+				others = append(others, inst+" ("+r+")")
+			}
+		}
+		detail += "\nAlso failed: " + strings.Join(others, ", ")
+	}
+	return &model.Error{Kind: model.KindInternal, Field: "instance", Summary: first + " " + why, Detail: detail}
+}
+
+// crashed reports a container that exited with an error, died or restarted since base.
+func crashed(st runtime.ContainerState, base int) (string, bool) {
+	restarts := st.RestartCount - base
+	switch {
+	case st.OOMKilled && (st.Status == "exited" || st.Status == "restarting" || restarts > 0):
+		return "was killed: out of memory", true
+	case st.Status == "dead":
+		return "died: " + firstNonEmpty(st.Error, "the engine marked it dead"), true
+	case st.Status == "exited" && st.ExitCode != 0, st.Status == "restarting", restarts > 0:
+		why := fmt.Sprintf("exited with code %d", st.ExitCode)
+		if restarts > 0 {
+			why += fmt.Sprintf(" and restarted %d time%s", restarts, plural(restarts))
+		}
+		return why, true
+	}
+	return "", false
+}
+
+// ready: the container runs and, when it has a healthcheck, passes it.
+func ready(st runtime.ContainerState) bool {
+	return st.Status == "running" && (st.Health == nil || st.Health.Status == "healthy")
+}
+
+// waitingFor says why a container is not ready yet.
+func waitingFor(st runtime.ContainerState) string {
+	switch {
+	case st.Status != "running":
+		return st.Status
+	case st.Health == nil:
+		return "running"
+	case st.Health.FailingStreak > 0:
+		return fmt.Sprintf("health %s, %d/%d checks failed%s", st.Health.Status, st.Health.FailingStreak, st.Health.Retries, probeSuffix(st.Health, nil))
+	case st.Health.Probes == 0:
+		return "health " + st.Health.Status + ", no check finished yet"
+	default:
+		return "health " + st.Health.Status
+	}
+}
+
+// probeSuffix is ": <what the last probe printed>" (or its exit code), redacted.
+func probeSuffix(h *runtime.Health, redact []string) string {
+	if h == nil || h.Probes == 0 {
+		return ""
+	}
+	out := h.LastOutput
+	if i := strings.LastIndexByte(out, '\n'); i >= 0 {
+		out = strings.TrimSpace(out[i+1:])
+	}
+	if out == "" {
+		return fmt.Sprintf(": the check exited %d", h.LastExitCode)
+	}
+	if len(out) > 200 {
+		out = out[:200] + "…"
+	}
+	return ": " + runtime.Redact(out, redact)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
