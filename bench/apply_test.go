@@ -71,7 +71,7 @@ func applyOnce(b *testing.B, svc *engine.Service, stack string) {
 func BenchmarkApply_10Instances(b *testing.B) {
 	svc, eng := applyService(b, "benchapply", 10)
 	ctx := context.Background()
-	res, err := svc.Compose(ctx, "benchapply")
+	res, err := svc.Compose(ctx, "benchapply", true)
 	if err != nil {
 		b.Fatal(err)
 	}

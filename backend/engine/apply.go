@@ -289,7 +289,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return refuse(err)
 	}
 
-	x, err := s.execute(ctx, sp.Stack, c.compose, stored, env, sink)
+	x, err := s.execute(ctx, sp.Stack, c.compose, stored, env, healthchecked(c.rs), sink)
 	out := Applied{RunID: lock.RunID, Plan: stored, Results: x.results}
 	record := func(svc plan.DesiredService, failed string) store.AppliedInstance {
 		return store.AppliedInstance{Instance: svc.Instance, Container: svc.Container, ConfigHash: svc.ConfigHash, Config: svc.Spec,
@@ -337,6 +337,19 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 	return out, nil
 }
 
+// healthchecked lists the instances that have a healthcheck.
+func healthchecked(rs ResolvedStack) map[string]bool {
+	out := map[string]bool{}
+	for _, es := range rs.Effective.Services {
+		if hc, ok := es.Spec["healthcheck"].(map[string]any); ok && hc["disable"] != true {
+			if test, ok := hc["test"].([]any); !ok || len(test) == 0 || test[0] != "NONE" {
+				out[es.Instance] = true
+			}
+		}
+	}
+	return out
+}
+
 // canceledApply says what a canceled apply left: which actions were done and which not.
 func canceledApply(err error, results []ActionResult) error {
 	var left []string
@@ -381,8 +394,10 @@ func tail(s string, n int) string {
 }
 
 // progressWriter turns compose's progress lines (" Container devarch-shop-web  Started")
-// into Progress events.
-func progressWriter(stack string, sink Sink) io.WriteCloser {
+// into Progress events. Compose says "Healthy" for every container it finished waiting for;
+// for one without a healthcheck (not in healthchecked, when that is given) that is not true,
+// and the event says "Running" instead.
+func progressWriter(stack string, sink Sink, healthchecked map[string]bool) io.WriteCloser {
 	prefix := model.ContainerName(stack, "")
 	pr, pw := io.Pipe()
 	var wg sync.WaitGroup
@@ -403,6 +418,9 @@ func progressWriter(stack string, sink Sink) io.WriteCloser {
 				p.Message = ""
 				if f[0] == "Container" {
 					p.Instance = strings.TrimPrefix(name, prefix)
+					if p.Status == "Healthy" && healthchecked != nil && !healthchecked[p.Instance] {
+						p.Status = "Running"
+					}
 				} else {
 					p.Message = f[0] + " " + name
 				}

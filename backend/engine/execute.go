@@ -58,11 +58,11 @@ const (
 // own wait would report a crash loop healthy if it catches it running), and a waiting
 // instance gets a progress line every few seconds with its health and the last probe's
 // output.
-func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.Plan, env secretEnv, sink Sink) (execution, error) {
+func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.Plan, env secretEnv, checked map[string]bool, sink Sink) (execution, error) {
 	x := execution{failed: map[string]string{}}
 	for _, a := range p.Actions {
 		x.results = append(x.results, ActionResult{
-			Action:   strings.TrimSpace(a.Kind.Symbol() + " " + a.Kind.String() + " " + firstNonEmpty(a.Instance, a.Container, a.Network)),
+			Action:   a.Title(),
 			Kind:     a.Kind.String(),
 			Instance: a.Instance, Container: a.Container, Network: a.Network,
 			Status: ResultPending,
@@ -114,13 +114,13 @@ func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.
 	base := s.composeArgs(stack)
 	for _, lvl := range steps.Levels {
 		services := lvl.Services()
-		step, err := s.runLevel(ctx, eng, stack, base, doc, env, lvl, p.Stopped, sink)
+		step, err := s.runLevel(ctx, eng, stack, base, doc, env, lvl, p.Stopped, checked, sink)
 		for _, inst := range services {
-			switch why, bad := step.problems[inst]; {
+			switch pr, bad := step.problems[inst]; {
 			case bad:
-				mark(instance(inst), ResultFailed, why)
+				mark(instance(inst), ResultFailed, pr.why)
 				if step.exists[inst] {
-					x.failed[inst] = why
+					x.failed[inst] = pr.record()
 				}
 			case err == nil || step.ready[inst]:
 				mark(instance(inst), ResultDone, "")
@@ -128,7 +128,7 @@ func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.
 				why := "not finished: " + model.AsError(err).Summary
 				mark(instance(inst), ResultFailed, why)
 				if step.exists[inst] {
-					x.failed[inst] = "not finished"
+					x.failed[inst] = plan.FailedUnfinished
 				}
 			}
 		}
@@ -150,9 +150,9 @@ func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.
 
 // levelOutcome is what one level's step did, per instance.
 type levelOutcome struct {
-	problems map[string]string // instance -> why it failed (crashed, unhealthy, not started)
-	ready    map[string]bool   // instance -> its container runs (and is healthy)
-	exists   map[string]bool   // instance -> a container with the planned configuration exists
+	problems map[string]problem // instance -> why it failed (crashed, unhealthy, not started)
+	ready    map[string]bool    // instance -> its container runs (and is healthy)
+	exists   map[string]bool    // instance -> a container with the planned configuration exists
 	stderr   string
 }
 
@@ -160,8 +160,8 @@ type levelOutcome struct {
 // --no-recreate` for its creates and starts, `unpause` for paused ones; with `--wait` and a
 // watcher, or `--no-start` for a stopped stack.
 func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack string, base []string, doc []byte, env secretEnv,
-	lvl plan.Level, stopped bool, sink Sink) (levelOutcome, error) {
-	out := levelOutcome{problems: map[string]string{}, ready: map[string]bool{}, exists: map[string]bool{}}
+	lvl plan.Level, stopped bool, checked map[string]bool, sink Sink) (levelOutcome, error) {
+	out := levelOutcome{problems: map[string]problem{}, ready: map[string]bool{}, exists: map[string]bool{}}
 	names := map[string]string{} // container -> instance
 	for _, inst := range lvl.Services() {
 		names[model.ContainerName(stack, inst)] = inst
@@ -187,7 +187,7 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack strin
 		if runErr != nil {
 			return
 		}
-		pw := progressWriter(stack, sink)
+		pw := progressWriter(stack, sink, checked)
 		_, runErr = eng.RunCompose(stepCtx, append(append([]string{}, base...), args...), env.runOptions(doc, pw))
 		pw.Close()
 	}
@@ -276,6 +276,20 @@ func lastMeaningfulLine(out string) string {
 	return ""
 }
 
+// problem is why an instance failed its step.
+type problem struct {
+	kind string // plan.FailedCrashed, plan.FailedUnhealthy or plan.FailedNotStarted
+	why  string // for people: "exited with code 3 and restarted 2 times"
+}
+
+// record is the applied record's Failed text: the kind first (the plan reads it), then why.
+func (p problem) record() string {
+	if p.why == "" || strings.HasPrefix(p.why, p.kind) {
+		return firstNonEmpty(p.why, p.kind)
+	}
+	return p.kind + ": " + p.why
+}
+
 // watcher inspects a level's containers while compose runs.
 type watcher struct {
 	eng      *runtime.Engine
@@ -286,8 +300,9 @@ type watcher struct {
 	onCrash  func(error)
 
 	mu       sync.Mutex
+	since    time.Time      // when the step began
 	before   map[string]int // container id existing before the step -> its restart count then
-	problems map[string]string
+	problems map[string]problem
 	said     map[string]time.Time // instance -> when its last waiting line was sent
 	done     chan struct{}
 	stopped  chan struct{}
@@ -295,7 +310,7 @@ type watcher struct {
 
 func newWatcher(eng *runtime.Engine, names map[string]string, recreate map[string]bool, redact []string, sink Sink, onCrash func(error)) *watcher {
 	return &watcher{eng: eng, names: names, recreate: recreate, redact: redact, sink: sink, onCrash: onCrash,
-		before: map[string]int{}, problems: map[string]string{}, said: map[string]time.Time{},
+		since: time.Now(), before: map[string]int{}, problems: map[string]problem{}, said: map[string]time.Time{},
 		done: make(chan struct{}), stopped: make(chan struct{})}
 }
 
@@ -342,9 +357,9 @@ func (w *watcher) run(ctx context.Context) {
 			if !judged {
 				continue
 			}
-			if why, bad := crashed(st, w.baseOf(st)); bad {
+			if why, bad := w.crashed(ctx, st); bad {
 				w.mu.Lock()
-				w.problems[inst] = why
+				w.problems[inst] = problem{kind: plan.FailedCrashed, why: why}
 				w.mu.Unlock()
 				w.sink.Progress(Progress{Instance: inst, Status: "Failed", Message: why, Time: time.Now()})
 				w.onCrash(model.NewError(model.KindInternal, inst+" "+why, ""))
@@ -381,7 +396,7 @@ func (w *watcher) baseOf(st runtime.ContainerState) int {
 
 // finalState is the step's verdict after compose returned.
 type finalState struct {
-	problems map[string]string
+	problems map[string]problem
 	ready    map[string]bool
 	exists   map[string]bool
 }
@@ -389,7 +404,7 @@ type finalState struct {
 // final inspects the containers once more after compose returned: a crash compose did not
 // notice, or (when compose failed) which ones are unhealthy, never started or missing.
 func (w *watcher) final(ctx context.Context, composeFailed bool) finalState {
-	f := finalState{problems: map[string]string{}, ready: map[string]bool{}, exists: map[string]bool{}}
+	f := finalState{problems: map[string]problem{}, ready: map[string]bool{}, exists: map[string]bool{}}
 	w.mu.Lock()
 	for inst, why := range w.problems {
 		f.problems[inst] = why
@@ -405,17 +420,17 @@ func (w *watcher) final(ctx context.Context, composeFailed bool) finalState {
 		if _, seen := f.problems[inst]; seen {
 			continue
 		}
-		if why, bad := crashed(st, w.baseOf(st)); bad {
-			f.problems[inst] = why
+		if why, bad := w.crashed(ctx, st); bad {
+			f.problems[inst] = problem{kind: plan.FailedCrashed, why: why}
 			continue
 		}
 		f.ready[inst] = ready(st)
 		if composeFailed && !f.ready[inst] {
 			switch {
 			case st.Health != nil && st.Health.Status == "unhealthy":
-				f.problems[inst] = "unhealthy" + probeSuffix(st.Health, w.redact)
+				f.problems[inst] = problem{kind: plan.FailedUnhealthy, why: "unhealthy" + probeSuffix(st.Health, w.redact)}
 			case st.Status == "created":
-				f.problems[inst] = "not started"
+				f.problems[inst] = problem{kind: plan.FailedNotStarted, why: "not started"}
 			}
 		}
 	}
@@ -424,14 +439,14 @@ func (w *watcher) final(ctx context.Context, composeFailed bool) finalState {
 
 // problemError is the step's error: the first failing instance (by name) with the reason,
 // and what it printed last.
-func (w *watcher) problemError(ctx context.Context, stack string, problems map[string]string) error {
+func (w *watcher) problemError(ctx context.Context, stack string, problems map[string]problem) error {
 	var first string
 	for inst := range problems {
 		if first == "" || inst < first {
 			first = inst
 		}
 	}
-	why := problems[first]
+	why := problems[first].why
 	detail := ""
 	if logs := w.eng.LogTail(ctx, model.ContainerName(stack, first), 10, w.redact); logs != "" {
 		detail = "Its last lines:\n" + logs + "\n"
@@ -441,30 +456,54 @@ func (w *watcher) problemError(ctx context.Context, stack string, problems map[s
 		var others []string
 		for inst, r := range problems {
 			if inst != first {
-				others = append(others, inst+" ("+r+")")
+				others = append(others, inst+" ("+r.why+")")
 			}
 		}
 		detail += "\nAlso failed: " + strings.Join(others, ", ")
 	}
-	return &model.Error{Kind: model.KindInternal, Field: "instance", Summary: first + " " + why, Detail: detail}
+	return &model.Error{Kind: model.KindInternal, Summary: first + " " + why, Detail: detail}
 }
 
-// crashed reports a container that exited with an error, died or restarted since base.
-func crashed(st runtime.ContainerState, base int) (string, bool) {
-	restarts := st.RestartCount - base
+// crashed reports a container that exited with an error, died or restarted during the step.
+// A container the engine already restarted runs again and shows exit code 0, so the code is
+// read from the engine's die events of the step.
+func (w *watcher) crashed(ctx context.Context, st runtime.ContainerState) (string, bool) {
+	restarts := st.RestartCount - w.baseOf(st)
 	switch {
 	case st.OOMKilled && (st.Status == "exited" || st.Status == "restarting" || restarts > 0):
 		return "was killed: out of memory", true
 	case st.Status == "dead":
 		return "died: " + firstNonEmpty(st.Error, "the engine marked it dead"), true
 	case st.Status == "exited" && st.ExitCode != 0, st.Status == "restarting", restarts > 0:
-		why := fmt.Sprintf("exited with code %d", st.ExitCode)
+		code := st.ExitCode
+		if st.Status != "exited" {
+			if c, ok := w.lastExitCode(ctx, st.ID); ok {
+				code = c
+			}
+		}
+		why := fmt.Sprintf("exited with code %d", code)
 		if restarts > 0 {
 			why += fmt.Sprintf(" and restarted %d time%s", restarts, plural(restarts))
 		}
 		return why, true
 	}
 	return "", false
+}
+
+// lastExitCode is the exit code of the container's last "die" event since the step began.
+func (w *watcher) lastExitCode(ctx context.Context, id string) (int, bool) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	evs, err := w.eng.PastEvents(ctx, runtime.EventOptions{Since: w.since.Add(-time.Second), Until: time.Now(),
+		Filters: []string{"type=container", "container=" + id, "event=die"}})
+	if err != nil || len(evs) == 0 {
+		return 0, false
+	}
+	var code int
+	if _, err := fmt.Sscan(evs[len(evs)-1].Attributes["exitCode"], &code); err != nil {
+		return 0, false
+	}
+	return code, true
 }
 
 // ready: the container runs and, when it has a healthcheck, passes it.

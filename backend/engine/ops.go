@@ -128,7 +128,7 @@ func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink)
 			return failed(err)
 		}
 	}
-	w := progressWriter(stack, sink)
+	w := progressWriter(stack, sink, nil)
 	_, runErr := eng.RunCompose(ctx, append(base, args...), env.runOptions(doc, w))
 	w.Close()
 	if runErr != nil {

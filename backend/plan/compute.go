@@ -241,7 +241,7 @@ func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasA
 			a.Cause = CauseNotRunning
 		}
 		return a, true
-	case failedHere && (c.State == "restarting" || c.Health == "unhealthy"):
+	case failedHere && failedAgain(applied.Failed, *c):
 		causes = append(causes, CauseLastApplyFailed+": "+applied.Failed)
 	default:
 		return Action{}, false
@@ -254,6 +254,20 @@ func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasA
 	slices.SortStableFunc(a.Changes, func(x, y Change) int { return cmpString(x.Path, y.Path) })
 	a.Kind, a.Cause = Replace, strings.Join(causes, "; ")
 	return a, true
+}
+
+// failedAgain decides, for a running container whose configuration the last apply made and
+// failed on, whether it still needs doing: a crashed one always (a crash loop is "running"
+// between restarts), an unhealthy or unfinished one while it is not healthy.
+func failedAgain(failed string, c runtime.Container) bool {
+	switch {
+	case strings.HasPrefix(failed, FailedCrashed):
+		return c.Health != "healthy"
+	case c.State == "restarting":
+		return true
+	default:
+		return c.Health == "unhealthy"
+	}
 }
 
 // dependsOnChange compares the instances waited for, as sorted lists; none is absent.

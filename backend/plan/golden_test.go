@@ -210,7 +210,7 @@ func goldenCases() map[string]goldenCase {
 			replaceContainer(&o, web)
 			replaceContainer(&o, container(t, d, "worker", "restarting"))
 			replaceContainer(&o, container(t, d, "api", "created"))
-			for inst, why := range map[string]string{"web": "unhealthy: HTTP 404", "worker": "exited with code 3", "api": "not started: an earlier instance failed", "cache": "unhealthy"} {
+			for inst, why := range map[string]string{"web": "unhealthy: HTTP 404", "worker": "crashed: exited with code 3 and restarted 2 times", "api": "not started", "cache": "unhealthy"} {
 				a := o.Applied[inst]
 				a.Failed = why
 				o.Applied[inst] = a

@@ -29,10 +29,23 @@ type Applied struct {
 	Running        bool
 	SecretVersions map[string]int
 	// Failed says why the last apply of this configuration (ConfigHash) failed for this
-	// instance ("unhealthy", "exited with code 3"); empty when it succeeded. The next plan
-	// then finishes the job instead of calling the result up to date.
+	// instance, starting with one of the Failed* kinds ("crashed: exited with code 3");
+	// empty when it succeeded. The next plan then finishes the job instead of calling the
+	// result up to date.
 	Failed string
 }
+
+// Kinds of failure an applied record names (the start of Applied.Failed).
+const (
+	// FailedCrashed: the container exited or restarted while DevArch waited for it.
+	FailedCrashed = "crashed"
+	// FailedUnhealthy: it ran but failed its healthcheck.
+	FailedUnhealthy = "unhealthy"
+	// FailedNotStarted: it was created but never started.
+	FailedNotStarted = "not started"
+	// FailedUnfinished: DevArch stopped waiting for it because another instance failed.
+	FailedUnfinished = "not finished"
+)
 
 // runningStates are the engine states the plan leaves alone: restarting is a running
 // container's crash loop (starting it again changes nothing), removing is transient.

@@ -94,6 +94,16 @@ func (a Action) subject() string {
 	return a.Instance + " (" + a.Container + ")"
 }
 
+// Title is the action's first line as the rendered plan shows it, without the container
+// name: "+ create web", "-/+ replace db", "+ create network devarch-shop-net".
+func (a Action) Title() string {
+	subject := a.Instance
+	if subject == "" || a.Kind == CreateNetwork || a.Kind == RemoveNetwork {
+		subject = a.subject()
+	}
+	return a.Kind.Symbol() + " " + a.Kind.verb() + " " + subject
+}
+
 // creates reports whether the plan makes any container.
 func (p Plan) creates() bool {
 	for _, a := range p.Actions {

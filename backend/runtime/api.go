@@ -224,6 +224,8 @@ func (e *Engine) streamEventsAPI(ctx context.Context, sock string, opts EventOpt
 	switch {
 	case ctx.Err() != nil:
 		return streamEnded(ctx, Docker, nil, nil)
+	case err == nil && !opts.Until.IsZero():
+		return nil // a finite stream that ended where it was asked to
 	case err == nil:
 		return model.NewError(model.KindEngineUnavailable, "the docker event stream ended",
 			"the daemon closed the event stream; it may have been stopped or restarted")
@@ -261,6 +263,9 @@ func eventsQuery(opts EventOptions) (string, error) {
 	}
 	if !opts.Since.IsZero() {
 		q.Set("since", dockerTimestamp(opts.Since))
+	}
+	if !opts.Until.IsZero() {
+		q.Set("until", dockerTimestamp(opts.Until))
 	}
 	return q.Encode(), nil
 }

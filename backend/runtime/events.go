@@ -43,6 +43,23 @@ type EventOptions struct {
 	// miss an event caused by its own next action sets Since to a moment before that action,
 	// because the stream may not be connected yet when Events returns.
 	Since time.Time
+	// Until, when set, makes the stream finite: it ends (with a nil error) once the events up
+	// to then were delivered. PastEvents is the convenient way to ask for a finite stream.
+	Until time.Time
+}
+
+// PastEvents returns the events between opts.Since and opts.Until (which must be set), in
+// order.
+func (e *Engine) PastEvents(ctx context.Context, opts EventOptions) ([]Event, error) {
+	if opts.Until.IsZero() {
+		return nil, model.NewError(model.KindInternal, "PastEvents needs an end (Until)", "")
+	}
+	events, errs := e.Events(ctx, opts)
+	var out []Event
+	for ev := range events {
+		out = append(out, ev)
+	}
+	return out, <-errs
 }
 
 // eventBuffer lets a burst of events (a compose up of many services) pass without blocking
@@ -87,6 +104,13 @@ func (e *Engine) eventsCLI(ctx context.Context, opts EventOptions) (<-chan Event
 	default:
 		args = append(args, "--since", dockerTimestamp(opts.Since))
 	}
+	switch {
+	case opts.Until.IsZero():
+	case e.Name == Podman:
+		args = append(args, "--until", opts.Until.UTC().Format(time.RFC3339Nano))
+	default:
+		args = append(args, "--until", dockerTimestamp(opts.Until))
+	}
 	for _, f := range opts.Filters {
 		args = append(args, "--filter", f)
 	}
@@ -107,6 +131,10 @@ func (e *Engine) eventsCLI(ctx context.Context, opts EventOptions) (<-chan Event
 		stop()
 		pr.CloseWithError(io.ErrClosedPipe) // unblock the process's writes if we stopped early
 		runErr := <-runDone
+		if !opts.Until.IsZero() && runErr == nil && parseErr == nil && ctx.Err() == nil {
+			errs <- nil // a finite stream that ended where it was asked to
+			return
+		}
 		errs <- streamEnded(ctx, e.Name, runErr, parseErr)
 	}()
 	return events, errs

@@ -21,3 +21,6 @@ func NewRedactorForTest(next io.Writer, values []string) interface {
 // UsesEngineAPI reports whether e reads (listing, events) through the local Engine API
 // socket rather than the CLI.
 func UsesEngineAPI(e *Engine) bool { return e.apiSocket() != "" }
+
+// ParseInspectForTest exposes the inspect parser to its fuzz test.
+func ParseInspectForTest(b []byte) ([]ContainerState, error) { return parseInspect(b) }

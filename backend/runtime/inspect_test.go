@@ -63,3 +63,46 @@ func TestInspectContainers(t *testing.T) {
 		t.Errorf("log tail not redacted: %q", tail)
 	}
 }
+
+// FuzzParseInspect: any inspect output is parsed without panicking; a container with a
+// healthcheck state always says how many failures make it unhealthy.
+func FuzzParseInspect(f *testing.F) {
+	f.Add([]byte(`[{"Id":"abc","Name":"/devarch-shop-web","RestartCount":2,"State":{"Status":"restarting","ExitCode":3,"StartedAt":"2026-11-30T10:00:00.123Z"},"Config":{"Healthcheck":{"Test":["CMD","true"],"Retries":5}}}]`))
+	f.Add([]byte(`[{"Name":"/x","State":{"Status":"running","Health":{"Status":"unhealthy","FailingStreak":4,"Log":[{"ExitCode":1,"Output":"HTTP 404\n"}]}}}]`))
+	f.Add([]byte(`[{"Name":"x","State":{"Status":"exited","OOMKilled":true,"Healthcheck":{"Status":"starting"},"RestartCount":1}}]`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(``))
+	f.Add([]byte(`{"not":"a list"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		states, err := runtime.ParseInspectForTest(b)
+		if err != nil {
+			return
+		}
+		for _, s := range states {
+			if s.Health != nil && (s.Health.Retries < 1 || s.Health.Status == "") {
+				t.Fatalf("health without retries or status: %+v", s.Health)
+			}
+			if strings.HasPrefix(s.Name, "/") {
+				t.Fatalf("name keeps its slash: %q", s.Name)
+			}
+		}
+	})
+}
+
+// PastEvents is a finite replay: the die event of a container that exited 7, on both paths.
+func TestPastEvents_FiniteReplay(t *testing.T) {
+	t.Parallel()
+	eng := runtimetest.RequireEngine(t)
+	image := runtimetest.BusyboxImage(t)
+	label := newRunLabel(t, eng)
+	since := time.Now().Add(-time.Second)
+	name := "devarch-rt-exit7-" + strings.SplitN(label, "=", 2)[1]
+	_, _ = eng.Run(t.Context(), append(append([]string{"run", "--name", name}, labelArgs(label)...), image, "sh", "-c", "exit 7"), runtime.RunOptions{})
+	for path, e := range map[string]*runtime.Engine{"api": eng, "cli": detectWith(t, runtimetest.CLIEnv(t))} {
+		evs, err := e.PastEvents(t.Context(), runtime.EventOptions{Since: since, Until: time.Now().Add(time.Second),
+			Filters: []string{"type=container", "container=" + name, "event=die"}})
+		if err != nil || len(evs) != 1 || evs[0].Attributes["exitCode"] != "7" {
+			t.Fatalf("%s: %v %+v", path, err, evs)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func TestTwoStacksSideBySide(t *testing.T) {
 	}
 	up := func(st string) {
 		t.Helper()
-		res, err := svc.Compose(ctx, st)
+		res, err := svc.Compose(ctx, st, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,10 +131,10 @@ func TestTwoStacksSideBySide(t *testing.T) {
 	}
 
 	// Removing one stack leaves the other running.
-	if err := svc.DeleteStack(ctx, "isoblog", false); err == nil || !strings.Contains(err.Error(), "running") {
+	if err := svc.DeleteStack(ctx, "isoblog", false, "isolation test"); err == nil || !strings.Contains(err.Error(), "running") {
 		t.Fatalf("deleting a running stack must be refused: %v", err)
 	}
-	if err := svc.DeleteStack(ctx, "isoblog", true); err != nil {
+	if err := svc.DeleteStack(ctx, "isoblog", true, "isolation test"); err != nil {
 		t.Fatal(err)
 	}
 	if cs, _ := eng.ListContainers(ctx, []string{model.LabelStack + "=isoblog"}); len(cs) != 0 {
