@@ -98,6 +98,8 @@ func TestResolve_ValidateNumbers(t *testing.T) {
 			wantField: "deploy.n", wantIn: []string{"the integer 9007199254740993 is too large to store exactly", "Quote the value"}},
 		{name: "uint64 beyond 2^53", spec: model.Spec{"ulimits": map[string]any{"nofile": uint64(math.MaxUint64)}},
 			wantField: "ulimits.nofile", wantIn: []string{"18446744073709551615"}},
+		{name: "float retries beyond 2^53", spec: model.Spec{"healthcheck": map[string]any{"retries": 1e20}},
+			wantField: "healthcheck.retries", wantIn: []string{"the integer 100000000000000000000 is too large"}},
 		{name: "int retries beyond 2^53", spec: model.Spec{"healthcheck": map[string]any{"retries": -(1<<53 + 1)}},
 			wantField: "healthcheck.retries", wantIn: []string{"too large"}},
 		{name: "+Inf in an object", spec: model.Spec{"deploy": map[string]any{"a": math.Inf(1)}},

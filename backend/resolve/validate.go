@@ -136,7 +136,11 @@ func (v *validator) scalar(path string, typ model.ValueType, val any, doc string
 		v.add(path, "must be a boolean", fmt.Sprintf("Got %s; write true or false, without quotes.", describe(val)))
 	case model.TypeInt:
 		if f, ok := asNumber(val); ok && f == math.Trunc(f) && !math.IsInf(f, 0) {
-			v.number(path, val)
+			if math.Abs(f) > maxExactInt {
+				v.add(path, fmt.Sprintf("the integer %s is too large to store exactly", formatNumber(val)), bigIntFix)
+				return
+			}
+			v.number(path, val) // Go integers beyond 2^53 are rounded by asNumber
 			return
 		}
 		v.add(path, "must be an integer", fmt.Sprintf("Got %s; write a whole number without quotes, e.g. 3.", describe(val)))
