@@ -121,6 +121,9 @@ func checkRoundTrip(t *testing.T, in fuzzInput) {
 	if gen, err := Generate(st); err != nil || string(gen) != string(doc) {
 		t.Fatalf("Generate differs from NewProject+Marshal (%v)", err)
 	}
+	if want := Header(st.Name) + referenceYAML(t, p); string(doc) != want {
+		t.Fatalf("Marshal differs from yaml.v3's encoding of the same tree:\n--- got\n%s\n--- yaml.v3\n%s", doc, want)
+	}
 	svc := p.Services["app"]
 	inFile := config{Environment: map[string]string(svc.Environment), Labels: map[string]string(svc.Labels), Command: []string(svc.Command), Entrypoint: []string(svc.Entrypoint), Test: anyStrings(t, svc.Healthcheck.Test)}
 	if got := readWithYAMLv3(t, doc); !reflect.DeepEqual(got, inFile) {

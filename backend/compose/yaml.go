@@ -14,9 +14,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The compose file is written by yaml.v3: every scalar's style, quoting and escaping is the
-// library's. This file only turns the typed Project into a yaml.Node tree, for two reasons
-// yaml.Marshal of the structs cannot cover:
+// The compose file's scalars are written by yaml.v3: every string's style, quoting and
+// escaping is the library's. This file turns the typed Project into a yaml.Node tree, for
+// two reasons yaml.Marshal of the structs cannot cover:
 //
 //   - Determinism. yaml.v3 sorts map keys with a "natural" comparison (digit runs compared
 //     as numbers) that is not a total order once keys hold non-ASCII digits: marshalling
@@ -28,22 +28,170 @@ import (
 //     Every string holding a line break is double-quoted here instead, with the break
 //     escaped ("a\nb"), which reads back exactly.
 //
-// Building nodes directly is cheap (no Node.Encode, which marshals and re-parses each value:
-// that made generation 30x slower once).
+// Encoding the tree with yaml.v3 (encodeYAML) costs about 0.1 ms per service: its emitter
+// copies a ~280-byte event per node into a queue it never trims, so a 50-service file took
+// 4x as long to write as to build, resolve and load. marshalYAML therefore has yaml.v3
+// render each distinct string once, in one small document, and lays out the block
+// structure itself, exactly as yaml.v3 does (TestMarshalYAML_SameAsYAMLv3 and the fuzz
+// tests compare the two byte for byte). Node.Encode is never used: it marshals and
+// re-parses every value, which once made generation 30x slower.
 
 // marshalYAML writes v (a Project, or any value of the shapes it holds) as one YAML document
-// with two-space indentation.
+// with two-space indentation: the bytes encodeYAML writes, faster.
 func marshalYAML(buf *bytes.Buffer, v any) error {
-	n, err := encodeNode(reflect.ValueOf(v))
+	root, err := encodeNode(reflect.ValueOf(v))
 	if err != nil {
 		return err
 	}
+	text, ok, err := renderStrings(root)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return encodeYAML(buf, root)
+	}
+	w := blockWriter{buf: buf, text: text}
+	w.node(root, 0, false)
+	return nil
+}
+
+// encodeYAML writes the tree with yaml.v3's encoder (two-space indentation).
+func encodeYAML(buf *bytes.Buffer, root *yaml.Node) error {
 	enc := yaml.NewEncoder(buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(n); err != nil {
+	if err := enc.Encode(root); err != nil {
 		return fmt.Errorf("compose: encoding YAML: %w", err)
 	}
 	return enc.Close()
+}
+
+// renderStrings has yaml.v3 write every distinct string scalar of the tree, as the items of
+// one block sequence, and returns each one's text. yaml.v3 picks a scalar's style from its
+// value alone (a sequence item, a mapping value and a key get the same), and each item is
+// one line: strings with line breaks are double-quoted with the breaks escaped, and the
+// encoder never folds long lines. ok is false if the output is not one "- " line per item
+// (then the caller encodes the whole tree with yaml.v3).
+func renderStrings(root *yaml.Node) (text map[string]string, ok bool, err error) {
+	index := map[string]int{}
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	var collect func(n *yaml.Node)
+	collect = func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode {
+			if _, seen := index[n.Value]; !seen && n.Tag == "!!str" {
+				index[n.Value] = len(seq.Content)
+				seq.Content = append(seq.Content, n)
+			}
+			return
+		}
+		for _, c := range n.Content {
+			collect(c)
+		}
+	}
+	collect(root)
+	var buf bytes.Buffer
+	if len(seq.Content) > 0 {
+		if err := encodeYAML(&buf, seq); err != nil {
+			return nil, false, err
+		}
+	}
+	lines := strings.SplitAfter(buf.String(), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) != len(seq.Content) {
+		return nil, false, nil
+	}
+	text = make(map[string]string, len(index))
+	for s, i := range index {
+		line, found := strings.CutPrefix(lines[i], "- ")
+		if !found || !strings.HasSuffix(line, "\n") {
+			return nil, false, nil
+		}
+		text[s] = strings.TrimSuffix(line, "\n")
+	}
+	return text, true, nil
+}
+
+// blockWriter lays out a node tree in yaml.v3's block style with two-space indentation;
+// string scalars come from text (renderStrings), other scalars are their plain value.
+type blockWriter struct {
+	buf  *bytes.Buffer
+	text map[string]string
+}
+
+func (w blockWriter) scalar(n *yaml.Node) string {
+	if n.Tag == "!!str" {
+		return w.text[n.Value]
+	}
+	return n.Value
+}
+
+func (w blockWriter) indent(n int) {
+	for i := 0; i < n; i++ {
+		w.buf.WriteByte(' ')
+	}
+}
+
+// nonEmptyCollection is a node written on the lines below its key.
+func nonEmptyCollection(n *yaml.Node) bool {
+	return (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) > 0
+}
+
+// simpleKey is yaml.v3's rule for writing a key as "key:" rather than "? key": a single
+// line of at most 128 bytes.
+func simpleKey(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && len(n.Value) <= 128 && !hasLineBreak(n.Value)
+}
+
+// node writes n at the given indentation. inline means the line is already started (after
+// "- " or "? "/": "), so the first entry or item needs no indentation.
+func (w blockWriter) node(n *yaml.Node, level int, inline bool) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		if len(n.Content) == 0 {
+			w.buf.WriteString("{}\n")
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if !(i == 0 && inline) {
+				w.indent(level)
+			}
+			if !simpleKey(k) {
+				w.buf.WriteString("? ")
+				w.buf.WriteString(w.scalar(k))
+				w.buf.WriteByte('\n')
+				w.indent(level)
+				w.buf.WriteString(": ")
+				w.node(v, level+2, true)
+				continue
+			}
+			w.buf.WriteString(w.scalar(k))
+			w.buf.WriteByte(':')
+			if nonEmptyCollection(v) {
+				w.buf.WriteByte('\n')
+				w.node(v, level+2, false)
+				continue
+			}
+			w.buf.WriteByte(' ')
+			w.node(v, level+2, true)
+		}
+	case yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			w.buf.WriteString("[]\n")
+			return
+		}
+		for i, item := range n.Content {
+			if !(i == 0 && inline) {
+				w.indent(level)
+			}
+			w.buf.WriteString("- ")
+			w.node(item, level+2, true)
+		}
+	default:
+		w.buf.WriteString(w.scalar(n))
+		w.buf.WriteByte('\n')
+	}
 }
 
 // fieldInfo is one struct field with a yaml tag.
