@@ -29,8 +29,8 @@ import (
 //     escaped ("a\nb"), which reads back exactly.
 //
 // Encoding the tree with yaml.v3 (encodeYAML) costs about 0.1 ms per service: its emitter
-// copies a ~280-byte event per node into a queue it never trims, so a 50-service file took
-// 4x as long to write as to build, resolve and load. marshalYAML therefore has yaml.v3
+// copies a ~280-byte event per node into a queue it never trims (50 services: ~6 ms and
+// 4 MB, against ~2 ms here, in the same run). marshalYAML therefore has yaml.v3
 // render each distinct string once, in one small document, and lays out the block
 // structure itself, exactly as yaml.v3 does (TestMarshalYAML_SameAsYAMLv3 and the fuzz
 // tests compare the two byte for byte). Node.Encode is never used: it marshals and
