@@ -110,6 +110,22 @@ func BenchmarkGenerate_PureResolveGenerate(b *testing.B) {
 	}
 }
 
+// BenchmarkGenerate_GenerateOnly: compose.Generate alone (typed project + YAML) on the
+// resolved 50-instance stack, the part the YAML encoder's cost shows in.
+func BenchmarkGenerate_GenerateOnly(b *testing.B) {
+	svc := benchService(b, 0)
+	rs, err := svc.Resolve(context.Background(), "target")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := compose.Generate(rs.Effective); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkGenerate_ReferenceComposeConfig: `docker compose config` on the same file, the
 // reference the goal is stated against.
 func BenchmarkGenerate_ReferenceComposeConfig(b *testing.B) {

@@ -3,11 +3,10 @@ package compose
 import (
 	"bytes"
 	"fmt"
-	"slices"
+	"reflect"
 	"strings"
 
 	"github.com/devarch/devarch/backend/model"
-	"gopkg.in/yaml.v3"
 )
 
 // Project is a compose file. Field order is output order.
@@ -119,35 +118,14 @@ type Argv []string
 // IsZero makes yaml's omitempty drop only a nil Argv.
 func (a Argv) IsZero() bool { return a == nil }
 
-// Map is a YAML mapping emitted with its keys in byte order. yaml.v3 sorts plain maps with
-// its own "natural" comparison (digits compared as numbers), which is not obviously a total
-// order for arbitrary keys; byte order is, so the output cannot depend on map iteration.
+// Map is a YAML mapping written with its keys in byte order (see yaml.go for why not
+// yaml.v3's own order).
 type Map[V any] map[string]V
 
-// MarshalYAML emits the mapping with sorted keys.
+// MarshalYAML makes yaml.Marshal of a Map (or of a struct holding one) use the same byte
+// order as Project.Marshal.
 func (m Map[V]) MarshalYAML() (any, error) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	node := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-	for _, k := range keys {
-		// Strings become scalar nodes directly: yaml.v3's Node.Encode marshals and then
-		// re-parses, which made generation ~10x slower. The emitter still quotes a !!str
-		// value that would otherwise read as another type ("true", "8080").
-		kn := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}
-		if s, ok := any(m[k]).(string); ok {
-			node.Content = append(node.Content, kn, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s})
-			continue
-		}
-		var vn yaml.Node
-		if err := vn.Encode(m[k]); err != nil {
-			return nil, fmt.Errorf("%s: %w", k, err)
-		}
-		node.Content = append(node.Content, kn, &vn)
-	}
-	return node, nil
+	return encodeNode(reflect.ValueOf(m))
 }
 
 // Header opens every generated file. It names the stack and says why editing is pointless.
@@ -159,7 +137,7 @@ func Header(stack string) string {
 func (p Project) Marshal() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(Header(strings.TrimPrefix(p.Name, model.ContainerPrefix)))
-	if err := emitYAML(&buf, p); err != nil {
+	if err := marshalYAML(&buf, p); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

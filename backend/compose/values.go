@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/devarch/devarch/backend/model"
 )
@@ -19,7 +21,20 @@ func (b *builder) text(path string, v any) (string, error) {
 	if !ok {
 		return "", b.invalid(path, "must be a string, not "+typeName(v), "")
 	}
+	if err := b.utf8(path, s); err != nil {
+		return "", err
+	}
 	return b.escape(path, s)
+}
+
+// utf8 refuses text that is not UTF-8: YAML holds only text, and yaml.v3 would write such a
+// string as !!binary, which compose reads as something else. (Override and template
+// validation refuse it earlier, with control characters; everything else YAML escapes.)
+func (b *builder) utf8(path, s string) error {
+	if utf8.ValidString(s) {
+		return nil
+	}
+	return b.invalid(path, "is not UTF-8 text", "Values and keys must be UTF-8 text; remove the other bytes.")
 }
 
 // textList returns a non-nil slice even for an empty list: for command and entrypoint an
@@ -50,6 +65,13 @@ func (b *builder) textMap(path string, v any) (Map[string], error) {
 	for _, k := range sortedKeys(m) {
 		if k == "" {
 			return nil, b.invalid(path, "has an empty key", "")
+		}
+		if err := b.utf8(path, k); err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(k, "x-") {
+			return nil, b.invalid(path, fmt.Sprintf("key %q starts with x-", k),
+				"Compose reads keys starting with x- as extension fields and drops them, so the container would never get this one. Rename it (X- in capitals, or no prefix).")
 		}
 		var err error
 		if out[k], err = b.text(path+"."+k, m[k]); err != nil {
@@ -111,11 +133,17 @@ func (b *builder) plain(path string, v any) (any, error) {
 		return n, nil
 	}
 	if f, ok := v.(float64); ok {
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil, b.invalid(path, fmt.Sprintf("is not a finite number (%v)", f), "Infinity and NaN have no meaning in a compose file; write a finite number.")
+		}
 		return f, nil
 	}
 	if m, ok := asMap(v); ok {
 		out := make(Map[any], len(m))
 		for k, x := range m {
+			if err := b.utf8(path, k); err != nil {
+				return nil, err
+			}
 			var err error
 			if out[k], err = b.plain(path+"."+k, x); err != nil {
 				return nil, err

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/resolve"
 )
@@ -103,11 +101,7 @@ func (s *Service) SetOverridesYAML(ctx context.Context, stack, name, text string
 	if err != nil {
 		return InstanceView{}, err
 	}
-	var o map[string]any
-	if err := yaml.Unmarshal([]byte(text), &o); err != nil {
-		return InstanceView{}, model.Invalid("overrides", "the overrides are not valid YAML", err.Error())
-	}
-	norm, err := resolve.NormalizeOverrides(model.Spec(o))
+	norm, err := resolve.ParseOverridesYAML(text)
 	if err != nil {
 		return InstanceView{}, err
 	}
@@ -133,16 +127,14 @@ func (s *Service) replaceOverrides(ctx context.Context, cur InstanceView, o mode
 	return s.Instance(ctx, next.Stack, next.Name)
 }
 
-// OverridesYAML renders an override delta for the editor ("{}" when empty).
+// OverridesYAML renders an override delta for the editor ("{}" when empty), in the form
+// SetOverridesYAML reads back as the same delta (resolve.FormatOverridesYAML).
 func OverridesYAML(o model.Spec) string {
-	if len(o) == 0 {
-		return "{}\n"
-	}
-	b, err := yaml.Marshal(map[string]any(o))
+	text, err := resolve.FormatOverridesYAML(o)
 	if err != nil {
 		return "{}\n"
 	}
-	return string(b)
+	return text
 }
 
 // RemoveInstance deletes an instance.

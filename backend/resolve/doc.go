@@ -2,9 +2,12 @@
 // effective configuration, recording where every value came from (DOMAIN.md, Overrides).
 //
 // It is part of the pure core: no I/O, no clock, no randomness. It also owns the rules an
-// override delta must satisfy (ValidateOverrides) and the CLI's PATH=VALUE editing of a delta
-// (SetPath, UnsetPath), so that the merge rules and the rules for what may be merged live in
-// one place.
+// override delta must satisfy (ValidateOverrides), the CLI's PATH=VALUE editing of a delta
+// (SetPath, UnsetPath) and the editor's YAML view of it (ParseOverridesYAML,
+// FormatOverridesYAML), so that the merge rules and the rules for what may be merged live in
+// one place. Among them (text.go): every string is UTF-8 without control characters other
+// than tab and newline, and every number is finite and, if an integer, exact as a float64,
+// so that whatever is accepted reaches the container exactly as written.
 //
 // Values follow model.Spec: string, bool, numbers, []any, map[string]any and nil. Inputs may
 // also hold what YAML decoders and Go literals produce (int, []string, map[string]string,

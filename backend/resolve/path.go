@@ -95,7 +95,7 @@ func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (m
 		default:
 			obj, ok, _ := asObject(cur)
 			if !ok {
-				return nil, validateSpec(model.Spec{name: cur}, false)[0]
+				return nil, notAnObject(def, path, cur)
 			}
 			m = obj // n is a deep copy: mutating it is safe
 		}
@@ -121,7 +121,7 @@ func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (m
 		default:
 			obj, ok, _ := asObject(cur)
 			if !ok {
-				return nil, validateSpec(model.Spec{name: cur}, false)[0]
+				return nil, notAnObject(def, path, cur)
 			}
 			m = obj
 		}
@@ -180,6 +180,18 @@ func UnsetPath(o model.Spec, path string) (model.Spec, error) {
 		}
 	}
 	return finish(n)
+}
+
+// notAnObject reports that the current override of a map or object field (cur) is not an
+// object, so PATH's key cannot be set in it. Validation gives the precise message; should it
+// ever accept cur (it rejects every non-object today), a generic one is returned rather
+// than indexing an empty list.
+func notAnObject(def model.FieldDef, path string, cur any) error {
+	if errs := validateSpec(model.Spec{def.Name: cur}, false); len(errs) > 0 {
+		return errs[0]
+	}
+	return model.Invalid(path, fmt.Sprintf("the override of %s is %s, which has no keys", def.Name, describe(cur)),
+		fmt.Sprintf("Set the whole field first, e.g. %s=%s.", def.Name, example(def)))
 }
 
 // finish validates an edited delta and returns its canonical form.
@@ -308,37 +320,6 @@ func literal(raw string) string {
 	return node.Value
 }
 
-// decodeOne parses raw as exactly one YAML document and returns its root node. yaml.v3
-// stops reading after the first complete value on a line (`["8080:80"] x` would silently
-// drop the x), so the rest of the input must be empty.
-func decodeOne(raw string) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(strings.NewReader(raw))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		return nil, err
-	}
-	var rest yaml.Node
-	switch err := dec.Decode(&rest); {
-	case errors.Is(err, io.EOF):
-	case err != nil:
-		return nil, fmt.Errorf("unexpected text after the value (%w)", err)
-	default:
-		return nil, errors.New("more than one YAML document")
-	}
-	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
-		return doc.Content[0], nil
-	}
-	return &doc, nil
-}
-
-type yamlMode int
-
-const (
-	plain    yamlMode = iota // decode as YAML values
-	textList                 // a sequence keeps each scalar item's text
-	textMap                  // a mapping keeps each scalar value's text
-)
-
 // parseYAML parses raw as one YAML value; ex is an example value for messages. Syntax
 // errors are returned as invalid-field errors whose detail carries the parser's message (it
 // names the line and what it expected).
@@ -348,6 +329,10 @@ func parseYAML(ex, path, raw string, mode yamlMode) (any, error) {
 			fmt.Sprintf("Give a value after '=', e.g. %s=%s; write %s=null to remove it.", path, ex, path))
 	}
 	node, err := decodeOne(raw)
+	if errors.Is(err, io.EOF) {
+		return nil, model.Invalid(path, "has no value",
+			fmt.Sprintf("Give a value after '=', e.g. %s=%s; write %s=null to remove it.", path, ex, path))
+	}
 	if err != nil {
 		return nil, &model.Error{Kind: model.KindInvalid, Field: path, Summary: "is not valid YAML",
 			Detail: fmt.Sprintf("%s. Write the value as YAML or JSON, e.g. %s=%s (quote items that contain special characters).", err.Error(), path, ex),
@@ -355,52 +340,9 @@ func parseYAML(ex, path, raw string, mode yamlMode) (any, error) {
 	}
 	switch {
 	case mode == textList && node.Kind == yaml.SequenceNode:
-		out := make([]any, 0, len(node.Content))
-		for _, item := range node.Content {
-			v, err := nodeText(item, path)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
+		return fromNode(node, path, textList)
 	case mode == textMap && node.Kind == yaml.MappingNode:
-		out := make(map[string]any, len(node.Content)/2)
-		for i := 0; i+1 < len(node.Content); i += 2 {
-			k, v := node.Content[i], node.Content[i+1]
-			if k.Kind != yaml.ScalarNode {
-				return decodeNode(node, path) // validation reports the bad key
-			}
-			if _, dup := out[k.Value]; dup {
-				return nil, model.Invalid(path+"."+k.Value, "is set twice", "Give each key once.")
-			}
-			x, err := nodeText(v, path)
-			if err != nil {
-				return nil, err
-			}
-			out[k.Value] = x
-		}
-		return out, nil
+		return fromNode(node, path, textMap)
 	}
-	return decodeNode(node, path)
-}
-
-// nodeText is a scalar's text as typed (nil for a YAML null); other nodes decode as values.
-func nodeText(n *yaml.Node, path string) (any, error) {
-	if n.Kind == yaml.ScalarNode {
-		if n.ShortTag() == "!!null" {
-			return nil, nil
-		}
-		return n.Value, nil
-	}
-	return decodeNode(n, path)
-}
-
-func decodeNode(n *yaml.Node, path string) (any, error) {
-	var v any
-	if err := n.Decode(&v); err != nil {
-		return nil, &model.Error{Kind: model.KindInvalid, Field: path, Summary: "is not valid YAML",
-			Detail: err.Error() + ". Keys must be names; write the value as YAML or JSON.", Err: err}
-	}
-	return v, nil
+	return fromNode(node, path, plain)
 }

@@ -115,7 +115,8 @@ func (v *validator) scalar(path string, typ model.ValueType, val any, doc string
 	case model.TypeAny:
 		v.anyValue(path, val)
 	case model.TypeString:
-		if _, ok := val.(string); ok {
+		if str, ok := val.(string); ok {
+			v.text(path, "", str)
 			return
 		}
 		detail := fmt.Sprintf("Got %s", describe(val))
@@ -135,6 +136,11 @@ func (v *validator) scalar(path string, typ model.ValueType, val any, doc string
 		v.add(path, "must be a boolean", fmt.Sprintf("Got %s; write true or false, without quotes.", describe(val)))
 	case model.TypeInt:
 		if f, ok := asNumber(val); ok && f == math.Trunc(f) && !math.IsInf(f, 0) {
+			if math.Abs(f) > maxExactInt {
+				v.add(path, fmt.Sprintf("the integer %s is too large to store exactly", formatNumber(val)), bigIntFix)
+				return
+			}
+			v.number(path, val) // Go integers beyond 2^53 are rounded by asNumber
 			return
 		}
 		v.add(path, "must be an integer", fmt.Sprintf("Got %s; write a whole number without quotes, e.g. 3.", describe(val)))
@@ -156,6 +162,14 @@ func (v *validator) anyValue(path string, val any) {
 			"null only removes a whole field (healthcheck: null) or deletes a map key (environment.KEY: null); inside a value, omit the key instead.")
 		return
 	}
+	if s, ok := val.(string); ok {
+		v.text(path, "", s)
+		return
+	}
+	if _, ok := asNumber(val); ok {
+		v.number(path, val)
+		return
+	}
 	if _, ok := scalarText(val); ok {
 		return
 	}
@@ -171,6 +185,9 @@ func (v *validator) anyValue(path string, val any) {
 			return
 		}
 		for k, x := range m {
+			if !v.text(path, k, k) {
+				continue
+			}
 			v.anyValue(path+"."+k, x)
 		}
 		return
@@ -237,15 +254,35 @@ func (v *validator) keyedMap(def model.FieldDef, val any) {
 			v.add(def.Name, "has an empty key", fmt.Sprintf("Every entry needs a name, e.g. %s.", example(def)))
 			continue
 		}
+		if !v.text(def.Name, k, k) {
+			continue
+		}
+		if strings.ContainsAny(k, "= \t\n") {
+			v.add(def.Name, fmt.Sprintf("key %s is not a valid name", quoteShort(k)),
+				fmt.Sprintf("Keys cannot contain '=', spaces, tabs or line breaks (compose reads NAME=value and would split it; templates refuse them too). Write NAME: value, e.g. %s.", example(def)))
+			continue
+		}
+		if strings.HasPrefix(k, "x-") {
+			v.add(def.Name, fmt.Sprintf("key %s starts with x-", quoteShort(k)),
+				"Compose reads keys starting with x- as extension fields and drops them, so the container would never get this one. Rename it (X- in capitals, or no prefix).")
+			continue
+		}
 		if x == nil {
 			if v.template {
 				v.add(path, "must not be null in a template", "A template has nothing to delete: remove the key, or give it a value.")
 			}
 			continue
 		}
-		if _, ok := scalarText(x); !ok {
-			v.add(path, "must be a string, number or boolean",
-				fmt.Sprintf(`Got %s; a map value is a single value: write it as one string, e.g. %s: "a,b" (null deletes the key).`, describe(x), k))
+		switch str, isStr := x.(string); {
+		case isStr:
+			v.text(path, "", str)
+		case isNonFinite(x):
+			v.add(path, "is not a finite number", fmt.Sprintf("Got %s. %s", describe(x), nonFiniteFix))
+		default:
+			if _, ok := scalarText(x); !ok {
+				v.add(path, "must be a string, number or boolean",
+					fmt.Sprintf(`Got %s; a map value is a single value: write it as one string, e.g. %s: "a,b" (null deletes the key).`, describe(x), k))
+			}
 		}
 	}
 }
@@ -267,7 +304,9 @@ func (v *validator) object(def model.FieldDef, val any) {
 	for k, x := range m {
 		path := def.Name + "." + k
 		if def.Sub == nil {
-			v.anyValue(path, x)
+			if v.text(def.Name, k, k) {
+				v.anyValue(path, x)
+			}
 			continue
 		}
 		typ, known := def.Sub[k]
