@@ -35,7 +35,7 @@ func applyService(b *testing.B, stack string, n int) (*engine.Service, *runtime.
 	if _, _, err := svc.ImportTemplate(ctx, []byte(idle), false); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.CreateStack(ctx, stack, ""); err != nil {
+	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	for i := 0; i < n; i++ {

@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 func fillStack(b *testing.B, svc *engine.Service, stack string, n int, templates []string, portBase int) {
 	b.Helper()
 	ctx := context.Background()
-	if _, err := svc.CreateStack(ctx, stack, "benchmark"); err != nil {
+	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{Description: "benchmark"}); err != nil {
 		b.Fatal(err)
 	}
 	for i := 0; i < n; i++ {

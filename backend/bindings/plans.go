@@ -219,7 +219,7 @@ func (p *Plans) Operate(stack, op string) error {
 	}
 	defer end()
 	sink, stop := p.throttledSink(stack)
-	_, err = svc.Operate(ctx, stack, op, engine.Who("desktop"), sink)
+	_, err = svc.Operate(ctx, stack, op, engine.OpOptions{}, engine.Who("desktop"), sink)
 	stop()
 	return problem(err)
 }

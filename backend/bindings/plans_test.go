@@ -55,7 +55,7 @@ func TestPlans_ApplyProgressAndLiveStatus(t *testing.T) {
 	if _, _, err := svc.ImportTemplate(ctx, []byte(idleTemplate), false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CreateStack(ctx, "bind1", ""); err != nil {
+	if _, err := svc.CreateStack(ctx, "bind1", engine.StackOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.AddInstance(ctx, "bind1", "app", "b-idle", nil); err != nil {

@@ -26,7 +26,7 @@ func problems(errs []error) []Problem {
 // Create creates an empty stack.
 func (s *Stacks) Create(name, description string) (StackSummary, error) {
 	return call(s.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (StackSummary, error) {
-		st, err := svc.CreateStack(ctx, name, description)
+		st, err := svc.CreateStack(ctx, name, engine.StackOptions{Description: description})
 		if err != nil {
 			return StackSummary{}, err
 		}
@@ -99,12 +99,28 @@ func (s *Stacks) Rename(name, newName string) error {
 	return err
 }
 
-// Delete deletes a stack; refused while running unless force (which takes it down).
-func (s *Stacks) Delete(name string, force bool) error {
-	_, err := call(s.host, 2*time.Minute, func(ctx context.Context, svc *engine.Service) (struct{}, error) {
-		return struct{}{}, svc.DeleteStack(ctx, name, force, engine.Who("desktop"))
+// DeleteResult is what deleting a stack left in place: its volumes (data) and the user's
+// files in its folder.
+type DeleteResult struct {
+	KeptVolumes []string `json:"keptVolumes"`
+	KeptFiles   []string `json:"keptFiles"`
+	KeptDir     string   `json:"keptDir,omitempty"`
+}
+
+// Delete deletes a stack; refused while it has containers or a network unless force (which
+// takes it down first). Volumes stay unless volumes.
+func (s *Stacks) Delete(name string, force, volumes bool) (DeleteResult, error) {
+	return call(s.host, 2*time.Minute, func(ctx context.Context, svc *engine.Service) (DeleteResult, error) {
+		d, err := svc.DeleteStack(ctx, name, engine.DeleteOptions{Force: force, Volumes: volumes}, engine.Who("desktop"))
+		return DeleteResult{KeptVolumes: nonNilStrings(d.KeptVolumes), KeptFiles: nonNilStrings(d.KeptFiles), KeptDir: d.KeptDir}, err
 	})
-	return err
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // Compose generates (and writes, when changed) the stack's compose file.

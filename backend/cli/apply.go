@@ -281,16 +281,31 @@ func confirm(env cmdEnv, prompt string) bool {
 
 func (env cmdEnv) operate(op string) func(context.Context, []string) error {
 	return func(ctx context.Context, args []string) error {
-		_, pos, err := env.positional(op, args, 1, "exactly one STACK")
+		fs, _ := env.flags(op)
+		var volumes *bool
+		if op == engine.OpDown {
+			volumes = fs.Bool("volumes", false, "also remove the stack's named volumes: its data")
+		}
+		pos, err := parseInterleaved(fs, args)
 		if err != nil {
 			return err
 		}
+		if len(pos) != 1 {
+			return usageError{op + " takes exactly one STACK"}
+		}
+		var opts engine.OpOptions
+		if volumes != nil {
+			opts.Volumes = *volumes
+		}
 		return env.withBackend(ctx, func(svc *engine.Service) error {
-			res, err := svc.Operate(ctx, pos[0], op, engine.Who("cli"), env.progressPrinter())
+			res, err := svc.Operate(ctx, pos[0], op, opts, engine.Who("cli"), env.progressPrinter())
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(env.stderr, "%s %s: %s.\n", op, pos[0], res.Summary)
+			if len(res.RemovedVolumes) > 0 {
+				fmt.Fprintf(env.stderr, "Removed volumes: %s\n", strings.Join(res.RemovedVolumes, ", "))
+			}
 			return nil
 		})
 	}

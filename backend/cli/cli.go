@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -45,11 +46,12 @@ Usage:
   devarch template clone NAME NEW            copy a template as a custom one
   devarch template delete NAME               refused while instances use it
 
-  devarch stack create NAME [--description TEXT]
+  devarch stack create NAME [--description TEXT] [--root DIR] [--reuse-volumes]
   devarch stack list [--json]                with live status
   devarch stack show NAME [--json]
-  devarch stack rename NAME NEW
-  devarch stack delete NAME [--force]        refused while running unless --force
+  devarch stack set NAME [--description TEXT] [--root DIR | --default-root]
+  devarch stack rename NAME NEW              refused while it has containers (down first)
+  devarch stack delete NAME [--force] [--volumes]  refused while it has containers unless --force
 
   devarch instance add STACK NAME --template TEMPLATE [--set PATH=VALUE ...]
   devarch instance set STACK NAME PATH=VALUE ... [--unset PATH ...]
@@ -67,7 +69,7 @@ Usage:
   devarch apply STACK [--plan FILE] [--yes]  apply a saved plan, or plan + confirm
   devarch status STACK [--json]              containers, state, health
   devarch start STACK | stop STACK           quick start/stop
-  devarch down STACK                         remove the stack's containers and network (volumes stay)
+  devarch down STACK [--volumes]             remove the stack's containers and network (volumes stay unless --volumes)
   devarch logs STACK [INSTANCE] [--follow]
   devarch history STACK [--json]             applies and operations with their results
 
@@ -155,7 +157,7 @@ func (env cmdEnv) dispatch(ctx context.Context, args []string) error {
 	case "stack":
 		return env.sub(ctx, "stack", args[1:], map[string]func(context.Context, []string) error{
 			"list": env.stackList, "ls": env.stackList, "create": env.stackCreate, "show": env.stackShow,
-			"rename": env.stackRename, "delete": env.stackDelete, "rm": env.stackDelete,
+			"rename": env.stackRename, "delete": env.stackDelete, "rm": env.stackDelete, "set": env.stackSet,
 		})
 	case "template":
 		return env.sub(ctx, "template", args[1:], map[string]func(context.Context, []string) error{
@@ -386,6 +388,8 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 func (env cmdEnv) stackCreate(ctx context.Context, args []string) error {
 	fs, asJSON := env.flags("stack create")
 	desc := fs.String("description", "", "what the stack is for (at most 500 characters)")
+	root := fs.String("root", "", "the project's directory: relative bind mounts and build contexts resolve there (default: the stack's folder under the data home)")
+	reuse := fs.Bool("reuse-volumes", false, "mount the volumes a deleted stack of the same name left (its data) instead of fresh ones")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -393,8 +397,12 @@ func (env cmdEnv) stackCreate(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return usageError{"stack create takes exactly one NAME"}
 	}
+	abs, err := absPath(*root)
+	if err != nil {
+		return err
+	}
 	return env.withBackend(ctx, func(svc *engine.Service) error {
-		st, err := svc.CreateStack(ctx, pos[0], *desc)
+		st, err := svc.CreateStack(ctx, pos[0], engine.StackOptions{Description: *desc, Root: abs, ReuseVolumes: *reuse})
 		if err != nil {
 			return err
 		}
@@ -404,4 +412,17 @@ func (env cmdEnv) stackCreate(ctx context.Context, args []string) error {
 		fmt.Fprintf(env.stderr, "Created stack %s.\n", st.Name)
 		return nil
 	})
+}
+
+// absPath makes a directory typed on the command line absolute (the engine wants absolute
+// paths; the user's shell meant the current directory).
+func absPath(p string) (string, error) {
+	if p == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", model.Invalid("root", fmt.Sprintf("cannot resolve %s", p), err.Error())
+	}
+	return abs, nil
 }

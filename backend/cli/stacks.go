@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/store"
 )
 
 // multiFlag collects a repeatable flag (--set A=1 --set B=2).
@@ -136,17 +138,79 @@ func (env cmdEnv) stackRename(ctx context.Context, args []string) error {
 		return err
 	}
 	return env.withBackend(ctx, func(svc *engine.Service) error {
+		if pos[0] == pos[1] {
+			if err := svc.RenameStack(ctx, pos[0], pos[1], engine.Who("cli")); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.stderr, "Stack %s already has that name: nothing changed.\n", pos[0])
+			return nil
+		}
 		if err := svc.RenameStack(ctx, pos[0], pos[1], engine.Who("cli")); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.stderr, "Renamed stack %s to %s. Its containers are replaced at the next apply.\n", pos[0], pos[1])
+		fmt.Fprintf(env.stderr, "Renamed stack %s to %s. Create its containers under the new name with: devarch apply %s\n", pos[0], pos[1], pos[1])
+		return nil
+	})
+}
+
+func (env cmdEnv) stackSet(ctx context.Context, args []string) error {
+	fs, _ := env.flags("stack set")
+	desc := fs.String("description", "", "what the stack is for")
+	root := fs.String("root", "", "the project's directory, where relative bind mounts and build contexts resolve")
+	defaultRoot := fs.Bool("default-root", false, "go back to the stack's folder under the data home as its project root")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"stack set takes exactly one NAME"}
+	}
+	var set store.StackSettings
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "description":
+			set.Description = desc
+		case "root":
+			set.Root = root
+		}
+	})
+	if *defaultRoot {
+		if set.Root != nil {
+			return usageError{"stack set takes --root DIR or --default-root, not both"}
+		}
+		empty := ""
+		set.Root = &empty
+	} else if set.Root != nil {
+		abs, err := absPath(*set.Root)
+		if err != nil {
+			return err
+		}
+		set.Root = &abs
+	}
+	if set.Description == nil && set.Root == nil {
+		return usageError{"stack set needs --description TEXT, --root DIR or --default-root"}
+	}
+	return env.withBackend(ctx, func(svc *engine.Service) error {
+		changed, err := svc.UpdateStack(ctx, pos[0], set)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !changed:
+			fmt.Fprintf(env.stderr, "Stack %s already has those settings: nothing changed.\n", pos[0])
+		case set.Root != nil:
+			fmt.Fprintf(env.stderr, "Updated stack %s. Its bind mounts now resolve in the new root: the next plan replaces the containers that use them.\n", pos[0])
+		default:
+			fmt.Fprintf(env.stderr, "Updated stack %s.\n", pos[0])
+		}
 		return nil
 	})
 }
 
 func (env cmdEnv) stackDelete(ctx context.Context, args []string) error {
 	fs, _ := env.flags("stack delete")
-	force := fs.Bool("force", false, "take a running stack down first")
+	force := fs.Bool("force", false, "take the stack down first (its containers and network)")
+	volumes := fs.Bool("volumes", false, "also remove its named volumes: its data")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -155,10 +219,17 @@ func (env cmdEnv) stackDelete(ctx context.Context, args []string) error {
 		return usageError{"stack delete takes exactly one NAME"}
 	}
 	return env.withBackend(ctx, func(svc *engine.Service) error {
-		if err := svc.DeleteStack(ctx, pos[0], *force, engine.Who("cli")); err != nil {
+		d, err := svc.DeleteStack(ctx, pos[0], engine.DeleteOptions{Force: *force, Volumes: *volumes}, engine.Who("cli"))
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stderr, "Deleted stack %s.\n", pos[0])
+		if len(d.KeptVolumes) > 0 {
+			fmt.Fprintf(env.stderr, "Kept its volumes (your data): %s\n  Remove them with: docker volume rm %s\n", strings.Join(d.KeptVolumes, ", "), strings.Join(d.KeptVolumes, " "))
+		}
+		if len(d.KeptFiles) > 0 {
+			fmt.Fprintf(env.stderr, "Kept %d file(s) of yours in %s (DevArch deletes only what it wrote).\n", len(d.KeptFiles), d.KeptDir)
+		}
 		return nil
 	})
 }

@@ -2,6 +2,8 @@ package compose
 
 import (
 	"fmt"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -60,16 +62,24 @@ func NewProject(st model.EffectiveStack) (Project, error) {
 		Networks: Map[Network]{"default": {Name: model.NetworkName(st.Name), Labels: stackLabels}},
 		Volumes:  Map[Volume]{},
 	}
+	volumeLabels := stackLabels
+	if st.ID != 0 {
+		volumeLabels = Map[string]{model.LabelStack: st.Name, model.LabelStackID: fmt.Sprint(st.ID)}
+	}
 	secretVars := map[string]string{}
 	for _, es := range services {
-		b := &builder{stack: st.Name, instance: es.Instance, instances: instances, secretVars: secretVars, volumes: map[string]bool{}}
+		b := &builder{stack: st.Name, instance: es.Instance, instances: instances, secretVars: secretVars, volumes: map[string]bool{}, root: st.Root}
 		svc, err := b.service(es)
 		if err != nil {
 			return Project{}, err
 		}
 		p.Services[es.Instance] = svc
 		for v := range b.volumes {
-			p.Volumes[v] = Volume{Labels: stackLabels}
+			vol := Volume{Labels: volumeLabels}
+			if st.VolumePrefix != "" {
+				vol.Name = st.VolumePrefix + v
+			}
+			p.Volumes[v] = vol
 		}
 	}
 	if len(p.Volumes) == 0 {
@@ -85,6 +95,8 @@ type builder struct {
 	instances       map[string]bool   // every instance of the stack, for depends_on
 	secretVars      map[string]string // stack-wide: DEVARCH_SECRET_X -> secret name
 	volumes         map[string]bool   // named volumes this service mounts
+	root            string            // where relative paths resolve ("": left relative)
+	relative        bool              // the service uses a relative path (its hash covers root)
 }
 
 func (b *builder) service(es model.EffectiveService) (Service, error) {
@@ -186,7 +198,11 @@ func (b *builder) labels(es model.EffectiveService, user Map[string]) (Map[strin
 		}
 		out[k] = v
 	}
-	hash, err := ConfigHash(es)
+	root := ""
+	if b.relative {
+		root = b.root
+	}
+	hash, err := configHash(es, root)
 	if err != nil {
 		return nil, err
 	}
@@ -233,8 +249,9 @@ func (b *builder) ports(es model.EffectiveService) ([]string, error) {
 }
 
 // mounts passes short-syntax volume entries through (escaped), scopes named volumes to
-// their instance, and records them, since they must be declared at the top level. A relative bind ("./conf:/etc/x") stays
-// relative: compose resolves it against the stack's directory, where the file lives.
+// their instance, and records them, since they must be declared at the top level. A
+// relative bind ("./conf:/etc/x") is made absolute against the stack's project root, so the
+// file says exactly which directory is mounted, wherever it is read from.
 func (b *builder) mounts(v any) ([]string, error) {
 	items, err := b.textList("volumes", v)
 	if err != nil {
@@ -249,6 +266,11 @@ func (b *builder) mounts(v any) ([]string, error) {
 		}
 		name, ok := namedVolume(entry)
 		if !ok {
+			if abs, rel := b.absolute(entry); rel {
+				if items[i], err = b.escape(fmt.Sprintf("volumes[%d]", i), abs); err != nil {
+					return nil, err
+				}
+			}
 			continue
 		}
 		if !volumeName.MatchString(name) {
@@ -276,6 +298,10 @@ func (b *builder) build(v any) (*Build, error) {
 		switch x := obj[k]; k {
 		case "context":
 			out.Context, err = b.text(path, x)
+			if raw, _ := x.(string); err == nil && isRelativePath(raw) && b.root != "" {
+				b.relative = true
+				out.Context, err = b.escape(path, joinRoot(b.root, raw))
+			}
 		case "dockerfile":
 			out.Dockerfile, err = b.text(path, x)
 		case "target":
@@ -369,4 +395,61 @@ func (b *builder) invalid(path, summary, detail string) error {
 
 func invalidf(instance, path, summary, detail string) *model.Error {
 	return model.Invalid(path, fmt.Sprintf("instance %q: %s", instance, summary), detail)
+}
+
+// absolute returns a short-syntax bind entry with its relative source ("./x", "../x") made
+// absolute against the project root; rel is false when the entry is left as it is (no root,
+// or not a relative bind).
+func (b *builder) absolute(entry string) (string, bool) {
+	src, rest, ok := strings.Cut(entry, ":")
+	if !ok || b.root == "" || !isRelativePath(src) {
+		return entry, false
+	}
+	b.relative = true
+	return joinRoot(b.root, src) + ":" + rest, true
+}
+
+// isRelativePath: a path compose resolves against the project directory.
+func isRelativePath(p string) bool {
+	return p == "." || p == ".." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../")
+}
+
+// joinRoot joins a relative path to the root, cleaned, with forward slashes (compose's own
+// form on every platform).
+func joinRoot(root, rel string) string {
+	return path.Join(filepath.ToSlash(root), rel)
+}
+
+// BindSources lists the host directories a stack's relative bind mounts resolve to under its
+// root (absolute, sorted, unique): the ones DevArch creates before an apply, owned by the
+// user, instead of letting the engine create them owned by root. Pure: it only computes.
+func BindSources(st model.EffectiveStack) []string {
+	if st.Root == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, es := range st.Services {
+		raw, ok := asList(es.Spec["volumes"])
+		if !ok {
+			continue
+		}
+		for _, item := range raw {
+			entry, ok := item.(string)
+			if !ok {
+				continue
+			}
+			src, _, ok := strings.Cut(entry, ":")
+			if !ok || !isRelativePath(src) {
+				continue
+			}
+			p := joinRoot(st.Root, src)
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -24,7 +24,13 @@ const hashFormat = 1
 // names (they are identity, carried by the other labels and the container name). Secret
 // references count as written (${secret:NAME}), not by value: changing a secret's value does
 // not change the hash.
-func ConfigHash(svc model.EffectiveService) (string, error) {
+func ConfigHash(svc model.EffectiveService) (string, error) { return configHash(svc, "") }
+
+// configHash is ConfigHash that also covers root, the directory the service's relative
+// paths resolve against: moving a stack's project root changes what its bind mounts
+// mount, so the containers must be replaced. Services without relative paths pass "" and
+// hash as ConfigHash does.
+func configHash(svc model.EffectiveService, root string) (string, error) {
 	spec := make(map[string]any, len(svc.Spec))
 	for k, v := range svc.Spec {
 		if v != nil {
@@ -38,7 +44,8 @@ func ConfigHash(svc model.EffectiveService) (string, error) {
 		Format    int             `json:"format"`
 		Spec      map[string]any  `json:"spec"`
 		DependsOn map[string]bool `json:"depends_on,omitempty"`
-	}{hashFormat, spec, svc.DependsOn})
+		Root      string          `json:"root,omitempty"`
+	}{hashFormat, spec, svc.DependsOn, root})
 	if err != nil {
 		return "", model.Wrap(model.KindInternal, err, "cannot hash the configuration of instance "+svc.Instance, err.Error())
 	}

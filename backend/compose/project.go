@@ -108,6 +108,8 @@ type Network struct {
 // Volume is a named volume. It has no name of its own: compose scopes it by project
 // (devarch-{stack}_{volume}), which keeps each stack's data apart.
 type Volume struct {
+	// Name is the engine's name for the volume; "" lets compose call it PROJECT_KEY.
+	Name   string     `yaml:"name,omitempty"`
 	Labels Map[string] `yaml:"labels,omitempty"`
 }
 

@@ -289,7 +289,8 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return refuse(err)
 	}
 
-	x, err := s.execute(ctx, sp.Stack, c.compose, stored, env, healthchecked(c.rs), sink)
+	x, err := s.execute(ctx, runInput{stack: sp.Stack, doc: c.compose, plan: stored, env: env,
+		healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective)}, sink)
 	out := Applied{RunID: lock.RunID, Plan: stored, Results: x.results}
 	record := func(svc plan.DesiredService, failed string) store.AppliedInstance {
 		return store.AppliedInstance{Instance: svc.Instance, Container: svc.Container, ConfigHash: svc.ConfigHash, Config: svc.Spec,

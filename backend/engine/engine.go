@@ -157,14 +157,3 @@ func StackStatus(cs []runtime.Container) string {
 	}
 }
 
-// CreateStack validates and creates an empty stack. Invalid input is reported with the
-// field and rule, and nothing is written.
-func (s *Service) CreateStack(ctx context.Context, name, description string) (model.StackSummary, error) {
-	if err := model.ValidateStackName(name); err != nil {
-		return model.StackSummary{}, err
-	}
-	if err := model.ValidateDescription(description); err != nil {
-		return model.StackSummary{}, err
-	}
-	return s.Store.CreateStack(ctx, name, description)
-}

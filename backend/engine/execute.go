@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,35 @@ const (
 	ResultFailed  = "failed"
 	ResultSkipped = "skipped"
 )
+
+// runInput is what an apply executes: a plan, the document it was made for, and what the
+// stack's definition says about it.
+type runInput struct {
+	stack string
+	doc   []byte
+	plan  plan.Plan
+	env   secretEnv
+	// healthchecked lists the instances that have a healthcheck.
+	healthchecked map[string]bool
+	// binds are the host directories relative bind mounts resolve to (compose.BindSources).
+	binds []string
+}
+
+// makeBindSources creates the missing host directories of relative bind mounts, as the user
+// running DevArch: left to the engine, they would be created owned by root, and the user
+// could not put files in them.
+func makeBindSources(dirs []string) error {
+	for _, d := range dirs {
+		if _, err := os.Lstat(d); err == nil {
+			continue
+		}
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return model.Wrap(model.KindInvalid, err, fmt.Sprintf("cannot create the bind mount directory %s", d),
+				err.Error()+". Create it yourself, or change the project root (devarch stack set STACK --root DIR).")
+		}
+	}
+	return nil
+}
 
 // execution is what execute learned, for the run record and the applied state.
 type execution struct {
@@ -58,7 +88,8 @@ const (
 // own wait would report a crash loop healthy if it catches it running), and a waiting
 // instance gets a progress line every few seconds with its health and the last probe's
 // output.
-func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.Plan, env secretEnv, checked map[string]bool, sink Sink) (execution, error) {
+func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (execution, error) {
+	stack, doc, p, env, checked := in.stack, in.doc, in.plan, in.env, in.healthchecked
 	x := execution{failed: map[string]string{}}
 	for _, a := range p.Actions {
 		x.results = append(x.results, ActionResult{
@@ -97,6 +128,9 @@ func (s *Service) execute(ctx context.Context, stack string, doc []byte, p plan.
 	}
 	if _, _, err := compose.WriteFile(s.StackDir(stack), doc); err != nil {
 		return fail(model.Wrap(model.KindInternal, err, "cannot write the compose file", err.Error()))
+	}
+	if err := makeBindSources(in.binds); err != nil {
+		return fail(err)
 	}
 	mark(func(r ActionResult) bool { return r.Kind == plan.CreateNetwork.String() }, ResultDone, "") // compose creates it with the first step
 	steps := p.Steps()

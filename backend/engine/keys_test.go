@@ -60,7 +60,7 @@ func keyVersions(t *testing.T, path string) []string {
 func TestSetSecret_RotationInBetween(t *testing.T) {
 	svc, _, keyFile := newService(t)
 	ctx := t.Context()
-	if _, err := svc.CreateStack(ctx, "s", ""); err != nil {
+	if _, err := svc.CreateStack(ctx, "s", engine.StackOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.SetSecret(ctx, "s", "a", secrets.NewValue("value-a")); err != nil {
@@ -99,7 +99,7 @@ func TestSetSecret_RotationInBetween(t *testing.T) {
 func TestRotateKey_CommitReportedFailed(t *testing.T) {
 	svc, _, keyFile := newService(t)
 	ctx := t.Context()
-	if _, err := svc.CreateStack(ctx, "s", ""); err != nil {
+	if _, err := svc.CreateStack(ctx, "s", engine.StackOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"a", "b"} {
@@ -132,7 +132,7 @@ func TestRotateKey_CommitReportedFailed(t *testing.T) {
 func TestRotateKey_FailureKeepsTheOldKey(t *testing.T) {
 	svc, pool, keyFile := newService(t)
 	ctx := t.Context()
-	if _, err := svc.CreateStack(ctx, "s", ""); err != nil {
+	if _, err := svc.CreateStack(ctx, "s", engine.StackOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"a", "b"} {
@@ -164,7 +164,7 @@ func TestRotateKey_FailureKeepsTheOldKey(t *testing.T) {
 func TestSetSecret_Limits(t *testing.T) {
 	svc, pool, _ := newService(t)
 	ctx := t.Context()
-	if _, err := svc.CreateStack(ctx, "s", ""); err != nil {
+	if _, err := svc.CreateStack(ctx, "s", engine.StackOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ value, want string }{

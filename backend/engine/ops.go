@@ -24,6 +24,14 @@ const (
 // OpResult is what a quick operation did, in words ("done", "nothing to take down").
 type OpResult struct {
 	Summary string
+	// RemovedVolumes are the named volumes down --volumes removed.
+	RemovedVolumes []string
+}
+
+// OpOptions tune a quick operation.
+type OpOptions struct {
+	// Volumes: down also removes the stack's named volumes (its data).
+	Volumes bool
 }
 
 // Operate runs start, stop or down on a stack under its lock, and records what the user
@@ -31,12 +39,15 @@ type OpResult struct {
 // alone and creates new ones without starting them), start and down mark it running again.
 // start needs the stack's containers to exist (apply makes them); down removes containers
 // and network but keeps named volumes (data), and is a no-op on a stack with neither.
-func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink) (OpResult, error) {
+func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions, who string, sink Sink) (OpResult, error) {
 	if sink == nil {
 		sink = discard()
 	}
 	if op != OpStart && op != OpStop && op != OpDown {
 		return OpResult{}, model.Invalid("operation", fmt.Sprintf("unknown operation %q", op), "Use start, stop or down.")
+	}
+	if opts.Volumes && op != OpDown {
+		return OpResult{}, model.Invalid("volumes", "only down removes volumes", "Use: devarch down "+stack+" --volumes")
 	}
 	rs, err := s.Resolve(ctx, stack)
 	if err != nil {
@@ -103,7 +114,16 @@ func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink)
 				if err := lock.SetStopped(finishCtx, false); err != nil {
 					return failed(err)
 				}
-				return OpResult{Summary: "nothing to take down"}, lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded,
+				res := OpResult{Summary: "nothing to take down"}
+				if opts.Volumes {
+					if res.RemovedVolumes, err = s.removeStackVolumes(ctx, eng, rs.Stack); err != nil {
+						return failed(err)
+					}
+					if len(res.RemovedVolumes) > 0 {
+						res.Summary = "removed its volumes"
+					}
+				}
+				return res, lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded,
 					Results: []ActionResult{{Action: "down " + stack, Status: ResultDone}}, ReplaceApplied: true})
 			}
 		}
@@ -137,9 +157,24 @@ func (s *Service) Operate(ctx context.Context, stack, op, who string, sink Sink)
 	if err := lock.SetStopped(finishCtx, op == OpStop); err != nil {
 		return failed(err)
 	}
+	res := OpResult{Summary: "done"}
+	if opts.Volumes {
+		if res.RemovedVolumes, err = s.removeStackVolumes(ctx, eng, rs.Stack); err != nil {
+			return failed(err)
+		}
+	}
 	// down forgets the applied state: the next plan creates everything again.
-	return OpResult{Summary: "done"}, lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded,
+	return res, lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded,
 		Results: []ActionResult{{Action: op + " " + stack, Status: ResultDone}}, ReplaceApplied: op == OpDown})
+}
+
+// removeStackVolumes removes a stack's named volumes and returns their names.
+func (s *Service) removeStackVolumes(ctx context.Context, eng *runtime.Engine, st model.Stack) ([]string, error) {
+	vols, err := s.stackVolumes(ctx, eng, st)
+	if err != nil {
+		return nil, err
+	}
+	return vols, eng.RemoveVolumes(ctx, vols)
 }
 
 // InstanceStatus is one instance's live state.

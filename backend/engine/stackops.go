@@ -3,9 +3,13 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 
+	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/store"
@@ -51,10 +55,136 @@ func (s *Service) stackContainers(ctx context.Context, name string) ([]runtime.C
 	return eng.ListContainers(ctx, []string{model.LabelStack + "=" + name})
 }
 
-// RenameStack renames a stack. Its containers are not touched here: the next plan shows
-// them replaced under the new names. It holds the stack's lock, like apply: renaming the
-// directory an apply's compose is using would orphan containers.
+// StackOptions are the choices made when creating a stack.
+type StackOptions struct {
+	Description string
+	// Root is the project root, an absolute directory that exists; "" for the stack's
+	// folder under the data home.
+	Root string
+	// ReuseVolumes makes the new stack mount the named volumes a deleted stack of the same
+	// name left behind, instead of starting with fresh ones: an explicit choice, since those
+	// volumes hold the old stack's data (and its database passwords).
+	ReuseVolumes bool
+}
+
+// CreateStack validates and creates an empty stack. Invalid input is reported with the
+// field and rule, and nothing is written.
+func (s *Service) CreateStack(ctx context.Context, name string, opts StackOptions) (model.StackSummary, error) {
+	if err := model.ValidateStackName(name); err != nil {
+		return model.StackSummary{}, err
+	}
+	if err := model.ValidateDescription(opts.Description); err != nil {
+		return model.StackSummary{}, err
+	}
+	if err := validRoot(opts.Root); err != nil {
+		return model.StackSummary{}, err
+	}
+	prefix := ""
+	if opts.ReuseVolumes {
+		var err error
+		if prefix, err = s.leftVolumePrefix(ctx, name); err != nil {
+			return model.StackSummary{}, err
+		}
+	}
+	return s.Store.CreateStack(ctx, name, opts.Description, opts.Root, prefix)
+}
+
+// validRoot checks a project root: "" (the default) or an absolute path to a directory.
+func validRoot(root string) error {
+	if root == "" {
+		return nil
+	}
+	if !filepath.IsAbs(root) {
+		return model.Invalid("root", fmt.Sprintf("the project root %q is not an absolute path", root), "Give the full path of the project's directory, e.g. /home/me/src/shop.")
+	}
+	fi, err := os.Stat(root)
+	if err != nil || !fi.IsDir() {
+		return model.Invalid("root", fmt.Sprintf("the project root %s is not a directory", root), "Create it first (mkdir -p "+root+"), or choose the directory your project is in.")
+	}
+	return nil
+}
+
+// leftVolumePrefix finds the volume prefix of the named volumes a deleted stack of this name
+// left behind: those labelled with the name but with no stack owning their id any more
+// (or, for stacks from before stack ids, compose's project label).
+func (s *Service) leftVolumePrefix(ctx context.Context, name string) (string, error) {
+	eng, err := s.Engine(ctx)
+	if err != nil {
+		return "", err
+	}
+	vols, err := eng.ListVolumes(ctx, []string{model.LabelStack + "=" + name})
+	if err != nil {
+		return "", err
+	}
+	legacy, err := eng.ListVolumes(ctx, []string{"com.docker.compose.project=" + model.ProjectName(name)})
+	if err != nil {
+		return "", err
+	}
+	inUse, err := s.Store.VolumePrefixes(ctx)
+	if err != nil {
+		return "", err
+	}
+	prefixes := map[string]bool{}
+	for _, v := range append(vols, legacy...) {
+		p := ""
+		switch {
+		case strings.HasPrefix(v.Name, model.ProjectName(name)+"_"):
+			p = model.ProjectName(name) + "_" // a stack from before stack ids
+		case v.Labels[model.LabelStackID] != "":
+			p = "devarch-s" + v.Labels[model.LabelStackID] + "-"
+		}
+		// A live stack's volumes (one renamed away from this name keeps its prefix) are
+		// never another stack's to take.
+		if p != "" && strings.HasPrefix(v.Name, p) && !inUse[p] {
+			prefixes[p] = true
+		}
+	}
+	switch len(prefixes) {
+	case 0:
+		return "", model.Invalid("reuse-volumes", fmt.Sprintf("no volumes of an earlier stack named %s are left", name), "Create the stack without --reuse-volumes: it starts with fresh volumes.")
+	case 1:
+		for p := range prefixes {
+			return p, nil
+		}
+	}
+	var names []string
+	for p := range prefixes {
+		names = append(names, p+"*")
+	}
+	sort.Strings(names)
+	return "", model.Invalid("reuse-volumes", fmt.Sprintf("several earlier stacks named %s left volumes (%s)", name, strings.Join(names, ", ")),
+		"Remove the ones you do not want (docker volume rm NAME), then create the stack again with --reuse-volumes.")
+}
+
+// UpdateStack changes a stack's description and project root. A new root changes what the
+// stack's relative bind mounts point at: the next plan replaces those containers.
+func (s *Service) UpdateStack(ctx context.Context, name string, set store.StackSettings) (bool, error) {
+	if set.Description != nil {
+		if err := model.ValidateDescription(*set.Description); err != nil {
+			return false, err
+		}
+	}
+	if set.Root != nil {
+		if err := validRoot(*set.Root); err != nil {
+			return false, err
+		}
+	}
+	return s.Store.UpdateStack(ctx, name, set)
+}
+
+// RenameStack renames a stack. It holds the stack's lock, like apply, and refuses while the
+// stack has containers (in any state): they are named after the stack, and renaming would
+// leave them running unmanaged. Take the stack down first; the next apply creates the
+// containers under the new name. The stack's folder under the data home moves with it (the
+// default project root, with any files of the user's in it); named volumes keep their names,
+// so the data stays. Renaming to the same name changes nothing.
 func (s *Service) RenameStack(ctx context.Context, name, newName, who string) error {
+	if newName == name {
+		if _, err := s.Store.GetStack(ctx, name); err != nil {
+			return err
+		}
+		return nil
+	}
 	if err := model.ValidateStackName(newName); err != nil {
 		return err
 	}
@@ -72,68 +202,204 @@ func (s *Service) RenameStack(ctx context.Context, name, newName, who string) er
 		return err
 	}
 	finishCtx := context.WithoutCancel(ctx)
-	if err := s.Store.RenameStack(ctx, name, newName); err != nil {
-		_ = lock.Finish(finishCtx, store.Outcome{Status: store.RunFailed, Stderr: model.AsError(err).Summary})
+	fail := func(err error) error {
+		_ = lock.Finish(finishCtx, store.Outcome{Status: store.RunFailed, Stderr: recordText(err)})
 		return err
 	}
-	if old := s.StackDir(name); dirExists(old) {
-		_ = os.Rename(old, s.StackDir(newName))
+	cs, err := s.stackContainers(ctx, name)
+	if err != nil {
+		return fail(model.Wrap(model.KindEngineUnavailable, err, "cannot tell whether the stack has containers", model.AsError(err).Summary+". Start the container engine and try again."))
+	}
+	if len(cs) > 0 {
+		return fail(&model.Error{Kind: model.KindConflict, Field: "stack",
+			Summary: fmt.Sprintf("stack %s has %d container%s (%s)", name, len(cs), plural(len(cs)), containerNames(cs)),
+			Detail:  fmt.Sprintf("Containers are named after their stack. Take it down first (devarch down %s; volumes keep your data), rename, then apply: devarch apply %s", name, newName)})
+	}
+	oldDir, newDir := s.StackDir(name), s.StackDir(newName)
+	if dirExists(oldDir) && pathExists(newDir) {
+		return fail(model.Invalid("name", fmt.Sprintf("%s already exists", newDir), "DevArch would move the stack's folder there. Move that directory away, or choose another name."))
+	}
+	if err := s.Store.RenameStack(ctx, name, newName); err != nil {
+		return fail(err)
+	}
+	if dirExists(oldDir) {
+		if err := os.Rename(oldDir, newDir); err != nil {
+			// The rename is recorded; say what to move by hand rather than failing it.
+			_ = lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded, Results: []ActionResult{{Action: "rename " + name + " to " + newName, Status: ResultDone, Error: "folder not moved: " + err.Error()}}})
+			return model.Wrap(model.KindInternal, err, fmt.Sprintf("renamed, but %s could not be moved to %s", oldDir, newDir), err.Error()+". Move it by hand: its files are the stack's project root.")
+		}
 	}
 	return lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded, Results: []ActionResult{{Action: "rename " + name + " to " + newName, Status: ResultDone}}})
 }
 
-// DeleteStack deletes a stack. A stack with running containers is refused unless force,
-// which first takes its containers and network down. It holds the stack's lock throughout,
-// like apply: deleting the rows and directory of a stack an apply is running would orphan
-// its containers.
-func (s *Service) DeleteStack(ctx context.Context, name string, force bool, who string) error {
-	if _, err := s.Store.GetStack(ctx, name); err != nil {
-		return err
+// Deleted is what deleting a stack left in place, for the user to see.
+type Deleted struct {
+	// KeptVolumes are the stack's named volumes still on the engine (its data).
+	KeptVolumes []string
+	// KeptFiles are files of the user's left in the stack's folder under the data home
+	// (DevArch deletes only what it wrote there); KeptDir is that folder when it is kept.
+	KeptFiles []string
+	KeptDir   string
+}
+
+// DeleteOptions are the choices of a stack deletion.
+type DeleteOptions struct {
+	// Force takes the stack down first (its containers and network); without it a stack
+	// that has any container or network is refused.
+	Force bool
+	// Volumes also removes the stack's named volumes: its data.
+	Volumes bool
+}
+
+// DeleteStack deletes a stack's definition. It holds the stack's lock throughout, like apply,
+// and refuses while any container or network of the stack exists, in any state (they would
+// be left unmanaged): take it down first, or pass Force. DevArch deletes only files it wrote
+// (the compose file copy); the user's files in the stack's folder stay, and so do named
+// volumes unless Volumes: both are reported.
+func (s *Service) DeleteStack(ctx context.Context, name string, opts DeleteOptions, who string) (Deleted, error) {
+	st, err := s.Store.GetStack(ctx, name)
+	if err != nil {
+		return Deleted{}, err
 	}
 	lock, err := s.lockStack(ctx, name, "delete", who, nil)
 	if err != nil {
-		return err
+		return Deleted{}, err
 	}
-	if err := s.deleteLocked(ctx, name, force); err != nil {
-		_ = lock.Finish(context.WithoutCancel(ctx), store.Outcome{Status: store.RunFailed, Stderr: model.AsError(err).Summary})
-		return err
+	out, err := s.deleteLocked(ctx, st, opts)
+	if err != nil {
+		_ = lock.Finish(context.WithoutCancel(ctx), store.Outcome{Status: store.RunFailed, Stderr: recordText(err)})
+		return out, err
 	}
 	// The run record went with the stack: releasing the lock is all that is left.
 	lock.Release(ctx)
-	return nil
+	return out, nil
 }
 
-func (s *Service) deleteLocked(ctx context.Context, name string, force bool) error {
-	cs, err := s.stackContainers(ctx, name)
-	if err != nil && !force {
-		return model.Wrap(model.KindEngineUnavailable, err, "cannot tell whether the stack is running",
-			model.AsError(err).Summary+". Start the container engine, or delete with --force to delete the definition anyway.")
-	}
-	var running []string
-	for _, c := range cs {
-		if c.State == "running" {
-			running = append(running, c.Name)
+func (s *Service) deleteLocked(ctx context.Context, st model.Stack, opts DeleteOptions) (Deleted, error) {
+	name := st.Name
+	var out Deleted
+	eng, engErr := s.Engine(ctx)
+	var cs []runtime.Container
+	var nets []runtime.Network
+	if engErr == nil {
+		if cs, engErr = eng.ListContainers(ctx, []string{model.LabelStack + "=" + name}); engErr == nil {
+			nets, engErr = eng.ListNetworks(ctx, []string{model.LabelStack + "=" + name})
 		}
 	}
-	if len(running) > 0 && !force {
-		return &model.Error{Kind: model.KindConflict, Field: "stack",
-			Summary: fmt.Sprintf("stack %q is running (%s)", name, strings.Join(running, ", ")),
-			Detail:  "Stop it first (devarch down " + name + "), or delete with --force, which takes it down."}
+	if engErr != nil && !opts.Force {
+		return out, model.Wrap(model.KindEngineUnavailable, engErr, "cannot tell whether the stack has containers",
+			model.AsError(engErr).Summary+". Start the container engine, or delete with --force to delete the definition anyway.")
 	}
-	if force && len(cs) > 0 {
-		eng, err := s.Engine(ctx)
-		if err != nil {
-			return err
+	if (len(cs) > 0 || len(nets) > 0) && !opts.Force {
+		what := containerNames(cs)
+		if what == "" {
+			what = "its network"
 		}
+		return out, &model.Error{Kind: model.KindConflict, Field: "stack",
+			Summary: fmt.Sprintf("stack %s still has containers or a network (%s)", name, what),
+			Detail:  fmt.Sprintf("Take it down first (devarch down %s), or delete with --force, which does that. Volumes (your data) stay unless you add --volumes.", name)}
+	}
+	if engErr == nil && (len(cs) > 0 || len(nets) > 0) {
 		if _, err := eng.RunCompose(ctx, []string{"-p", model.ProjectName(name), "down", "--remove-orphans"}, runtime.RunOptions{}); err != nil {
-			return err
+			return out, composeFailure(err)
+		}
+	}
+	if engErr == nil {
+		vols, err := s.stackVolumes(ctx, eng, st)
+		if err != nil {
+			return out, err
+		}
+		if opts.Volumes {
+			if err := eng.RemoveVolumes(ctx, vols); err != nil {
+				return out, err
+			}
+		} else {
+			out.KeptVolumes = vols
 		}
 	}
 	if err := s.Store.DeleteStack(ctx, name); err != nil {
-		return err
+		return out, err
 	}
-	_ = os.RemoveAll(s.StackDir(name))
-	return nil
+	out.KeptDir, out.KeptFiles = s.removeOwnFiles(s.StackDir(name))
+	return out, nil
+}
+
+// stackVolumes lists a stack's named volumes: by its volume prefix (with its id label, or
+// compose's project label for stacks from before stack ids).
+func (s *Service) stackVolumes(ctx context.Context, eng *runtime.Engine, st model.Stack) ([]string, error) {
+	var vols []runtime.Volume
+	var err error
+	if strings.HasPrefix(st.VolumePrefix, "devarch-s") {
+		vols, err = eng.ListVolumes(ctx, []string{model.LabelStackID + "=" + fmt.Sprint(st.ID)})
+	} else {
+		vols, err = eng.ListVolumes(ctx, []string{"com.docker.compose.project=" + model.ProjectName(st.Name)})
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, v := range vols {
+		if strings.HasPrefix(v.Name, st.VolumePrefix) {
+			out = append(out, v.Name)
+		}
+	}
+	return out, nil
+}
+
+// removeOwnFiles deletes what DevArch wrote in a stack's folder (the compose file copy and
+// leftovers of its atomic writes) and the folder itself when nothing else is in it. It
+// never deletes anything else: the folder is the default project root, and the user's code
+// may live there. It returns the folder and the user's files when it keeps them.
+func (s *Service) removeOwnFiles(dir string) (string, []string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", nil
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if e.Type().IsRegular() && (n == compose.FileName || strings.HasPrefix(n, "."+compose.FileName+".") && strings.HasSuffix(n, ".tmp")) {
+			_ = os.Remove(filepath.Join(dir, n))
+		}
+	}
+	var kept []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			kept = append(kept, p)
+		}
+		return nil
+	})
+	if len(kept) == 0 {
+		// Only empty directories are left (DevArch made the bind mount sources): remove them,
+		// deepest first. os.Remove never removes a directory that is not empty.
+		var dirs []string
+		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				dirs = append(dirs, p)
+			}
+			return nil
+		})
+		for i := len(dirs) - 1; i >= 0; i-- {
+			_ = os.Remove(dirs[i])
+		}
+		if !pathExists(dir) {
+			return "", nil
+		}
+	}
+	return dir, kept
+}
+
+func containerNames(cs []runtime.Container) string {
+	names := make([]string, 0, len(cs))
+	for _, c := range cs {
+		names = append(names, c.Name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+func pathExists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
 }
 
 func dirExists(p string) bool {

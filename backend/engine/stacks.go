@@ -30,8 +30,19 @@ func (s *Service) SyncCatalog(ctx context.Context) (store.SyncResult, error) {
 	return s.Store.SyncBuiltins(ctx, builtins)
 }
 
-// StackDir is the directory that holds a stack's compose file and materialized config.
+// StackDir is DevArch's own directory for a stack (under the data home): it holds the copy
+// of the compose file DevArch writes, and it is the stack's project root unless the user
+// chose another.
 func (s *Service) StackDir(stack string) string { return filepath.Join(s.stacksDir, stack) }
+
+// ProjectRoot is where a stack's relative bind mounts and build contexts resolve: the root
+// the user chose, or the stack's directory under the data home.
+func (s *Service) ProjectRoot(st model.Stack) string {
+	if st.Root != "" {
+		return st.Root
+	}
+	return s.StackDir(st.Name)
+}
 
 // ResolvedStack is a stack with every instance resolved, ready for generation.
 type ResolvedStack struct {
@@ -46,13 +57,15 @@ func (s *Service) Resolve(ctx context.Context, name string) (ResolvedStack, erro
 	if err != nil {
 		return ResolvedStack{}, err
 	}
-	return ResolveLoaded(st, templates)
+	rs, err := ResolveLoaded(st, templates)
+	rs.Effective.Root = s.ProjectRoot(st)
+	return rs, err
 }
 
 // ResolveLoaded resolves an already-loaded stack: pure, so benchmarks and tests can call it
 // without a database.
 func ResolveLoaded(st model.Stack, templates map[string]model.Template) (ResolvedStack, error) {
-	eff := model.EffectiveStack{Name: st.Name}
+	eff := model.EffectiveStack{Name: st.Name, ID: st.ID, VolumePrefix: st.VolumePrefix, Root: st.Root}
 	for _, inst := range st.Instances {
 		t, ok := templates[inst.Template]
 		if !ok {

@@ -8,4 +8,7 @@ const (
 	LabelInstance   = "dev.devarch.instance"
 	LabelTemplate   = "dev.devarch.template"
 	LabelConfigHash = "dev.devarch.config-hash"
+	// LabelStackID is on a stack's named volumes: its database id, which a new stack that
+	// reuses a deleted stack's name does not share.
+	LabelStackID = "dev.devarch.stack-id"
 )

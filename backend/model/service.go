@@ -222,4 +222,13 @@ type EffectiveService struct {
 type EffectiveStack struct {
 	Name     string
 	Services []EffectiveService // sorted by Instance
+	// Root is the absolute directory relative bind mounts and build contexts resolve
+	// against; "" leaves them relative (compose then resolves them against its project
+	// directory).
+	Root string
+	// VolumePrefix, when set, names each named volume VolumePrefix + its scoped key, instead
+	// of compose's project-scoped default.
+	VolumePrefix string
+	// ID is the stack's database id, labelled on its volumes ("" when unknown: 0).
+	ID int64
 }

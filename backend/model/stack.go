@@ -14,10 +14,16 @@ type StackSummary struct {
 
 // Stack is a stack with its instances, as loaded for resolution and display.
 type Stack struct {
+	ID          int64
 	Name        string
 	Description string
 	Revision    int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Instances   []Instance // sorted by name
+	// Root is the project root the user chose (an absolute directory), or "" for the stack's
+	// own folder under the data home.
+	Root string
+	// VolumePrefix names the stack's named volumes: VolumePrefix + "{instance}-{volume}".
+	VolumePrefix string
 }

@@ -155,12 +155,20 @@ func (s *Store) RemoveInstance(ctx context.Context, stack, name string) error {
 	})
 }
 
+// stackColumns and stackFields read a stacks row into a model.Stack.
+const stackColumns = `id, name, description, revision, created_at, updated_at, coalesce(root, ''), volume_prefix`
+
+func stackFields(st *model.Stack) []any {
+	return []any{&st.ID, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt, &st.Root, &st.VolumePrefix}
+}
+
 // GetStack loads a stack and its instances (sorted by name).
 func (s *Store) GetStack(ctx context.Context, name string) (model.Stack, error) {
 	var st model.Stack
 	var id int64
-	err := s.pool.QueryRow(ctx, `SELECT id, name, description, revision, created_at, updated_at FROM stacks WHERE name = $1`, name).
-		Scan(&id, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt)
+	err := s.pool.QueryRow(ctx, `SELECT `+stackColumns+` FROM stacks WHERE name = $1`, name).
+		Scan(stackFields(&st)...)
+	id = st.ID
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, stackNotFound(name)
 	}
@@ -191,9 +199,8 @@ func (s *Store) LoadForResolve(ctx context.Context, name string) (model.Stack, m
 	var st model.Stack
 	templates := map[string]model.Template{}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `SELECT id, name, description, revision, created_at, updated_at FROM stacks WHERE name = $1`, name).
-			Scan(&id, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt)
+		err := tx.QueryRow(ctx, `SELECT `+stackColumns+` FROM stacks WHERE name = $1`, name).Scan(stackFields(&st)...)
+		id := st.ID
 		if errors.Is(err, pgx.ErrNoRows) {
 			return stackNotFound(name)
 		}

@@ -39,7 +39,7 @@ func TestSyncBuiltins_AddUpdateNeverTouchCustom(t *testing.T) {
 	if err != nil || len(res.Added) != 1 || len(res.Shadowed) != 1 {
 		t.Fatalf("first sync: %+v %v", res, err)
 	}
-	if _, err := s.CreateStack(ctx, "shop", ""); err != nil {
+	if _, err := s.CreateStack(ctx, "shop", "", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddInstance(ctx, model.Instance{Stack: "shop", Name: "app", Template: "web"}); err != nil {
@@ -81,8 +81,8 @@ func TestTemplates_DeleteRefusedWhileUsed(t *testing.T) {
 	if _, err := s.SaveCustomTemplate(ctx, busyboxTemplate("web", 0), true); model.KindOf(err) != model.KindConflict || !strings.Contains(err.Error(), "built-in") {
 		t.Fatalf("replacing a built-in must be refused: %v", err)
 	}
-	_, _ = s.CreateStack(ctx, "shop", "")
-	_, _ = s.CreateStack(ctx, "blog", "")
+	_, _ = s.CreateStack(ctx, "shop", "", "", "")
+	_, _ = s.CreateStack(ctx, "blog", "", "", "")
 	_ = s.AddInstance(ctx, model.Instance{Stack: "shop", Name: "app", Template: "mine"})
 	_ = s.AddInstance(ctx, model.Instance{Stack: "blog", Name: "web", Template: "mine"})
 	err := s.DeleteTemplate(ctx, "mine")
@@ -107,8 +107,8 @@ func TestInstances_RevisionsClashesAndNotFound(t *testing.T) {
 	s := store.New(pool)
 	ctx := t.Context()
 	_, _ = s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1)})
-	_, _ = s.CreateStack(ctx, "a-b", "")
-	_, _ = s.CreateStack(ctx, "a", "")
+	_, _ = s.CreateStack(ctx, "a-b", "", "", "")
+	_, _ = s.CreateStack(ctx, "a", "", "", "")
 	r0 := revision(t, pool, "a-b")
 	if err := s.AddInstance(ctx, model.Instance{Stack: "a-b", Name: "c", Template: "web", Overrides: model.Spec{"image": "x:1"}}); err != nil {
 		t.Fatal(err)
@@ -148,7 +148,7 @@ func TestInstances_RevisionsClashesAndNotFound(t *testing.T) {
 	}
 
 	// Rename: container names follow; a rename that would clash names both.
-	_, _ = s.CreateStack(ctx, "x", "")
+	_, _ = s.CreateStack(ctx, "x", "", "", "")
 	_ = s.AddInstance(ctx, model.Instance{Stack: "x", Name: "b-c", Template: "web"})
 	if err := s.RenameStack(ctx, "x", "a"); model.KindOf(err) != model.KindConflict {
 		t.Fatalf("rename onto an existing stack: %v", err)
@@ -161,7 +161,7 @@ func TestInstances_RevisionsClashesAndNotFound(t *testing.T) {
 	if cn != "devarch-q-c" {
 		t.Fatalf("container name after rename: %s", cn)
 	}
-	_, _ = s.CreateStack(ctx, "y", "")
+	_, _ = s.CreateStack(ctx, "y", "", "", "")
 	_ = s.AddInstance(ctx, model.Instance{Stack: "y", Name: "c", Template: "web"})
 	if err := s.RenameStack(ctx, "y", "q"); model.KindOf(err) != model.KindConflict {
 		t.Fatalf("rename clash: %v", err)

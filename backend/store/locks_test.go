@@ -23,7 +23,7 @@ func TestLockStack_MoreHoldersThanPoolConnections(t *testing.T) {
 	ctx := t.Context()
 	n := store.MaxLockHolders
 	for i := 0; i <= n; i++ {
-		if _, err := s.CreateStack(ctx, fmt.Sprintf("s%d", i), ""); err != nil {
+		if _, err := s.CreateStack(ctx, fmt.Sprintf("s%d", i), "", "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -81,7 +81,7 @@ func TestCheckUnlocked_LooksWithoutTaking(t *testing.T) {
 	pool := dbtest.MigratedDatabase(t)
 	s := store.New(pool)
 	ctx := t.Context()
-	if _, err := s.CreateStack(ctx, "shop", ""); err != nil {
+	if _, err := s.CreateStack(ctx, "shop", "", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CheckUnlocked(ctx, "shop"); err != nil {

@@ -64,11 +64,11 @@ func TestCreateStack_AndNameClash(t *testing.T) {
 	pool := dbtest.MigratedDatabase(t)
 	s := store.New(pool)
 	ctx := t.Context()
-	st, err := s.CreateStack(ctx, "shop", "Laravel + MySQL")
+	st, err := s.CreateStack(ctx, "shop", "Laravel + MySQL", "", "")
 	if err != nil || st.Revision != 1 || st.Name != "shop" {
 		t.Fatalf("create: %+v %v", st, err)
 	}
-	_, err = s.CreateStack(ctx, "shop", "again")
+	_, err = s.CreateStack(ctx, "shop", "again", "", "")
 	if model.KindOf(err) != model.KindConflict || !strings.Contains(err.Error(), `a stack named "shop" already exists`) {
 		t.Fatalf("clash: %v", err)
 	}

@@ -71,7 +71,7 @@ func TestTwoStacksSideBySide(t *testing.T) {
 	}
 	stacks := []string{"isoshop", "isoblog"}
 	for _, st := range stacks {
-		if _, err := svc.CreateStack(ctx, st, ""); err != nil {
+		if _, err := svc.CreateStack(ctx, st, engine.StackOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.AddInstance(ctx, st, "db", "test-db", []string{"environment.OWNER=" + st}); err != nil {
@@ -131,10 +131,10 @@ func TestTwoStacksSideBySide(t *testing.T) {
 	}
 
 	// Removing one stack leaves the other running.
-	if err := svc.DeleteStack(ctx, "isoblog", false, "isolation test"); err == nil || !strings.Contains(err.Error(), "running") {
+	if _, err := svc.DeleteStack(ctx, "isoblog", engine.DeleteOptions{}, "isolation test"); err == nil || !strings.Contains(err.Error(), "still has containers") {
 		t.Fatalf("deleting a running stack must be refused: %v", err)
 	}
-	if err := svc.DeleteStack(ctx, "isoblog", true, "isolation test"); err != nil {
+	if _, err := svc.DeleteStack(ctx, "isoblog", engine.DeleteOptions{Force: true}, "isolation test"); err != nil {
 		t.Fatal(err)
 	}
 	if cs, _ := eng.ListContainers(ctx, []string{model.LabelStack + "=isoblog"}); len(cs) != 0 {

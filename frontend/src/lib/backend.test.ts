@@ -165,8 +165,8 @@ describe('backend', () => {
     expect(bridge.Stacks.Create).toHaveBeenCalledWith('shop', 'desc');
     await stacks.rename('shop', 'store');
     expect(bridge.Stacks.Rename).toHaveBeenCalledWith('shop', 'store');
-    await stacks.delete('shop', true);
-    expect(bridge.Stacks.Delete).toHaveBeenCalledWith('shop', true);
+    await expect(stacks.delete('shop', true)).resolves.toEqual({ keptVolumes: [], keptFiles: [], keptDir: '' });
+    expect(bridge.Stacks.Delete).toHaveBeenCalledWith('shop', true, false);
     await expect(stacks.compose('shop')).resolves.toEqual({ stack: 'shop', yaml: 'name: x\n', path: '/p', written: true, clashes: [] });
 
     await expect(templates.list()).resolves.toEqual([]);

@@ -17,6 +17,7 @@ import { EventsOn } from '../../wailsjs/runtime/runtime';
 import { AppError, problemFrom, toAppError } from './errors';
 import type {
   ApplyOutcome,
+  DeleteResult,
   Check,
   CheckStatus,
   ComposePreview,
@@ -225,9 +226,13 @@ export const stacks = {
     await call('Stacks', 'Rename', () => StacksBinding.Rename(name, newName));
   },
 
-  /** Refused while the stack runs, unless force (which stops it first). */
-  async delete(name: string, force: boolean): Promise<void> {
-    await call('Stacks', 'Delete', () => StacksBinding.Delete(name, force));
+  /**
+   * Refused while the stack has containers or a network, unless force (which takes it down
+   * first). Volumes (data) stay unless volumes; the result names what was kept.
+   */
+  async delete(name: string, force: boolean, volumes = false): Promise<DeleteResult> {
+    const raw = await call('Stacks', 'Delete', () => StacksBinding.Delete(name, force, volumes));
+    return { keptVolumes: strings(raw?.keptVolumes), keptFiles: strings(raw?.keptFiles), keptDir: raw?.keptDir ?? '' };
   },
 
   async compose(name: string): Promise<ComposePreview> {

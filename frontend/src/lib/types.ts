@@ -270,3 +270,12 @@ export interface SecretSummary {
   /** RFC 3339; "" when not set. */
   updatedAt: string;
 }
+
+/** What deleting a stack left in place. */
+export interface DeleteResult {
+  /** Its named volumes, still on the engine: the data. */
+  keptVolumes: string[];
+  /** Files of the user's left in its folder (DevArch deletes only what it wrote). */
+  keptFiles: string[];
+  keptDir: string;
+}

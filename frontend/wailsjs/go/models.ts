@@ -140,6 +140,22 @@ export namespace bindings {
 	        this.required = source["required"];
 	    }
 	}
+	export class DeleteResult {
+	    keptVolumes: string[];
+	    keptFiles: string[];
+	    keptDir?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeleteResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.keptVolumes = source["keptVolumes"];
+	        this.keptFiles = source["keptFiles"];
+	        this.keptDir = source["keptDir"];
+	    }
+	}
 	export class EffectiveField {
 	    path: string;
 	    kind: string;

@@ -6,7 +6,7 @@ export function Compose(arg1:string):Promise<bindings.ComposePreview>;
 
 export function Create(arg1:string,arg2:string):Promise<bindings.StackSummary>;
 
-export function Delete(arg1:string,arg2:boolean):Promise<void>;
+export function Delete(arg1:string,arg2:boolean,arg3:boolean):Promise<bindings.DeleteResult>;
 
 export function Get(arg1:string):Promise<bindings.StackDetail>;
 

@@ -10,8 +10,8 @@ export function Create(arg1, arg2) {
   return window['go']['bindings']['Stacks']['Create'](arg1, arg2);
 }
 
-export function Delete(arg1, arg2) {
-  return window['go']['bindings']['Stacks']['Delete'](arg1, arg2);
+export function Delete(arg1, arg2, arg3) {
+  return window['go']['bindings']['Stacks']['Delete'](arg1, arg2, arg3);
 }
 
 export function Get(arg1) {

@@ -5,12 +5,14 @@ import { listStacksQueryOptions } from './listStacks';
 
 export interface DeleteStackInput {
   name: string;
-  /** Stop a running stack first instead of refusing. */
+  /** Take the stack down first instead of refusing. */
   force: boolean;
+  /** Also remove its named volumes (its data). */
+  volumes?: boolean;
 }
 
-export function deleteStack({ name, force }: DeleteStackInput) {
-  return stacks.delete(name, force);
+export function deleteStack({ name, force, volumes = false }: DeleteStackInput) {
+  return stacks.delete(name, force, volumes);
 }
 
 export function useDeleteStack() {

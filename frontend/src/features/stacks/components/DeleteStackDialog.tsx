@@ -2,25 +2,31 @@ import { navigate, hrefFor } from '@/app/routes';
 import { Callout } from '@/components/Callout';
 import { Dialog } from '@/components/Dialog';
 import { useToastStore } from '@/components/toast';
+import { useState } from 'react';
 import { useDeleteStack } from '../api/deleteStack';
 
 /**
- * Confirms deleting a stack. The backend refuses while the stack runs: the refusal shows
- * here with the way out, "Delete and stop" (force).
+ * Confirms deleting a stack. The backend refuses while the stack has containers or a
+ * network: the refusal shows here with the way out, "Take down and delete" (force). Volumes
+ * (the data) stay unless the user ticks the box; what was kept is said in the toast.
  */
 export function DeleteStackDialog({ name, instances, onClose }: { name: string; instances: number; onClose: () => void }) {
   const remove = useDeleteStack();
   const toasts = useToastStore();
   const refused = remove.error && (remove.error.kind === 'conflict' || remove.error.kind === 'locked') ? remove.error : undefined;
   const canForce = refused?.kind === 'conflict';
+  const [volumes, setVolumes] = useState(false);
 
   const run = (force: boolean) => {
     if (remove.isPending) return;
     remove.mutate(
-      { name, force },
+      { name, force, volumes },
       {
-        onSuccess: () => {
-          toasts.show({ tone: 'success', title: `Stack ${name} deleted`, timeout: 4000 });
+        onSuccess: (kept) => {
+          const notes = [];
+          if (kept.keptVolumes.length > 0) notes.push(`Its volumes are kept: ${kept.keptVolumes.join(', ')}.`);
+          if (kept.keptFiles.length > 0) notes.push(`${kept.keptFiles.length} file(s) of yours are kept in ${kept.keptDir}.`);
+          toasts.show({ tone: 'success', title: `Stack ${name} deleted`, message: notes.join(' ') || undefined, timeout: notes.length ? 8000 : 4000 });
           onClose();
           navigate(hrefFor('stacks'));
         },
@@ -42,7 +48,7 @@ export function DeleteStackDialog({ name, instances, onClose }: { name: string; 
           </button>
           {canForce ? (
             <button type="button" className="button button--danger" onClick={() => run(true)} aria-disabled={remove.isPending}>
-              {remove.isPending ? 'Stopping and deleting…' : 'Delete and stop'}
+              {remove.isPending ? 'Taking down and deleting…' : 'Take down and delete'}
             </button>
           ) : (
             <button type="button" className="button button--danger" onClick={() => run(false)} aria-disabled={remove.isPending}>
@@ -54,12 +60,16 @@ export function DeleteStackDialog({ name, instances, onClose }: { name: string; 
     >
       <p className="dialog__text">
         The stack, its {instances} {instances === 1 ? 'instance' : 'instances'} and their overrides are deleted. This
-        cannot be undone.
+        cannot be undone. Your files in its project folder stay.
       </p>
+      <label className="checkbox">
+        <input type="checkbox" checked={volumes} onChange={(e) => setVolumes(e.target.checked)} disabled={remove.isPending} />
+        Also remove its volumes (the databases' data)
+      </label>
       {refused && (
         <Callout tone={canForce ? 'warning' : 'error'} title={refused.summary} testId="delete-refused" role="alert">
           {refused.detail && <p className="callout__text">{refused.detail}</p>}
-          {canForce && <p className="callout__text">Delete and stop stops its containers first, then deletes it.</p>}
+          {canForce && <p className="callout__text">Take down and delete removes its containers and network first, then deletes it.</p>}
         </Callout>
       )}
     </Dialog>

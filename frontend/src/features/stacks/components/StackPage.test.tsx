@@ -115,7 +115,7 @@ describe('StackPage', () => {
     vi.mocked(stacks.delete).mockRejectedValueOnce(
       new AppError({ kind: 'conflict', summary: 'stack "shop" is running', detail: 'Stop it first, or delete with force.' }),
     );
-    vi.mocked(stacks.delete).mockResolvedValueOnce(undefined);
+    vi.mocked(stacks.delete).mockResolvedValueOnce({ keptVolumes: ['devarch-s1-db-data'], keptFiles: [], keptDir: '' });
     const { toasts } = renderWithApp(<StackPage name="shop" />);
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
     const dialog = await screen.findByRole('dialog', { name: 'Delete shop?' });
@@ -125,13 +125,15 @@ describe('StackPage', () => {
     const refused = await within(dialog).findByTestId('delete-refused');
     expect(refused).toHaveTextContent('stack "shop" is running');
     expect(refused).toHaveTextContent('Stop it first, or delete with force.');
-    expect(stacks.delete).toHaveBeenLastCalledWith('shop', false);
+    expect(stacks.delete).toHaveBeenLastCalledWith('shop', false, false);
     // The dialog explains it: no toast on top.
     expect(toasts.getSnapshot()).toHaveLength(0);
 
-    await user.click(within(dialog).getByRole('button', { name: 'Delete and stop' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Take down and delete' }));
     await waitFor(() => expect(window.location.hash).toBe('#/stacks'));
-    expect(stacks.delete).toHaveBeenLastCalledWith('shop', true);
+    expect(stacks.delete).toHaveBeenLastCalledWith('shop', true, false);
+    // What was kept is said.
+    expect(toasts.getSnapshot()[0]?.message).toContain('devarch-s1-db-data');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
