@@ -7,15 +7,16 @@ ALTER TABLE stacks ADD COLUMN root text CHECK (root IS NULL OR length(root) BETW
 
 -- Named volumes are called volume_prefix || key. Stacks made before this migration keep
 -- compose's project-scoped names (devarch-NAME_key), so their data stays where it is; new
--- stacks get a prefix with the stack's id, so a new stack that reuses a deleted stack's name
--- never mounts its volumes by accident, and a rename keeps them.
+-- stacks get a prefix of their own (their name when created and a random part), so a new
+-- stack that reuses a deleted stack's name never mounts its volumes by accident, another
+-- installation on the same engine never shares them, and a rename keeps them.
 ALTER TABLE stacks ADD COLUMN volume_prefix text;
 UPDATE stacks SET volume_prefix = 'devarch-' || name || '_';
 
 CREATE FUNCTION stacks_volume_prefix() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.volume_prefix IS NULL THEN
-    NEW.volume_prefix := 'devarch-s' || NEW.id || '-';
+    NEW.volume_prefix := 'devarch-' || NEW.name || '-' || substr(md5(gen_random_uuid()::text), 1, 8) || '_';
   END IF;
   RETURN NEW;
 END $$;

@@ -63,8 +63,11 @@ func NewProject(st model.EffectiveStack) (Project, error) {
 		Volumes:  Map[Volume]{},
 	}
 	volumeLabels := stackLabels
-	if st.ID != 0 {
-		volumeLabels = Map[string]{model.LabelStack: st.Name, model.LabelStackID: fmt.Sprint(st.ID)}
+	if st.VolumePrefix != "" {
+		volumeLabels = Map[string]{model.LabelStack: st.Name, model.LabelVolumePrefix: st.VolumePrefix}
+		if st.Installation != "" {
+			volumeLabels[model.LabelInstallation] = st.Installation
+		}
 	}
 	secretVars := map[string]string{}
 	for _, es := range services {

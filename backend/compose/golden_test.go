@@ -40,6 +40,15 @@ func goldenCases() map[string]model.EffectiveStack {
 			}},
 		}},
 		"all_fields": allFieldsStack(),
+		// A project root: relative bind sources and build contexts become absolute under it
+		// (a root holding a space and a dollar, escaped); named volumes get the stack's
+		// prefix and its labels.
+		"project_root": {Name: "shop", Root: "/home/me/src/my $hop", VolumePrefix: "devarch-shop-0a1b2c3d_", Installation: "8f2c1e4a-0b6d-4c3e-9a7f-1d2e3f405162",
+			Services: []model.EffectiveService{{Instance: "web", Template: "nginx", Spec: model.Spec{
+				"image":   "nginx:1.27",
+				"volumes": []any{"./public:/usr/share/nginx/html:ro", "../shared:/shared", "/etc/hosts:/etc/hosts:ro", "data:/data", "/anon"},
+				"build":   map[string]any{"context": "./web"},
+			}}}},
 	}
 }
 

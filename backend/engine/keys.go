@@ -33,23 +33,41 @@ func (kr keyring) entry(version int) secrets.Entry {
 	return secrets.Entry{Installation: kr.installation, Version: version}
 }
 
-// keyring returns the master-key store (OS keychain, or the opt-in key file) and the
-// installation id, resolved once.
-func (s *Service) keyring(ctx context.Context) (keyring, error) {
+// installationID is the database's installation id, read once.
+func (s *Service) installationID(ctx context.Context) (string, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.keyStore != nil && s.installation != "" {
-		return keyring{s.keyStore, s.installation}, nil
+	id := s.installation
+	s.mu.Unlock()
+	if id != "" {
+		return id, nil
 	}
 	id, err := s.Store.InstallationID(ctx)
 	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	s.installation = id
+	s.mu.Unlock()
+	return id, nil
+}
+
+// keyring returns the master-key store (OS keychain, or the opt-in key file) and the
+// installation id, resolved once.
+func (s *Service) keyring(ctx context.Context) (keyring, error) {
+	id, err := s.installationID(ctx)
+	if err != nil {
 		return keyring{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.keyStore != nil {
+		return keyring{s.keyStore, id}, nil
 	}
 	k, err := secrets.KeysFromEnv()
 	if err != nil {
 		return keyring{}, err
 	}
-	s.keyStore, s.installation = k, id
+	s.keyStore = k
 	return keyring{k, id}, nil
 }
 

@@ -105,14 +105,18 @@ func validRoot(root string) error {
 }
 
 // leftVolumePrefix finds the volume prefix of the named volumes a deleted stack of this name
-// left behind: those labelled with the name but with no stack owning their id any more
-// (or, for stacks from before stack ids, compose's project label).
+// left behind on this engine: made by this installation (or, for stacks from before volume
+// prefixes, named after the compose project), and used by no live stack.
 func (s *Service) leftVolumePrefix(ctx context.Context, name string) (string, error) {
 	eng, err := s.Engine(ctx)
 	if err != nil {
 		return "", err
 	}
-	vols, err := eng.ListVolumes(ctx, []string{model.LabelStack + "=" + name})
+	id, err := s.installationID(ctx)
+	if err != nil {
+		return "", err
+	}
+	vols, err := eng.ListVolumes(ctx, []string{model.LabelStack + "=" + name, model.LabelInstallation + "=" + id})
 	if err != nil {
 		return "", err
 	}
@@ -125,17 +129,15 @@ func (s *Service) leftVolumePrefix(ctx context.Context, name string) (string, er
 		return "", err
 	}
 	prefixes := map[string]bool{}
-	for _, v := range append(vols, legacy...) {
-		p := ""
-		switch {
-		case strings.HasPrefix(v.Name, model.ProjectName(name)+"_"):
-			p = model.ProjectName(name) + "_" // a stack from before stack ids
-		case v.Labels[model.LabelStackID] != "":
-			p = "devarch-s" + v.Labels[model.LabelStackID] + "-"
+	for _, v := range vols {
+		if p := v.Labels[model.LabelVolumePrefix]; p != "" && strings.HasPrefix(v.Name, p) && !inUse[p] {
+			prefixes[p] = true
 		}
-		// A live stack's volumes (one renamed away from this name keeps its prefix) are
-		// never another stack's to take.
-		if p != "" && strings.HasPrefix(v.Name, p) && !inUse[p] {
+	}
+	for _, v := range legacy {
+		// A live stack's volumes (one renamed away from this name keeps its prefix) are never
+		// another stack's to take.
+		if p := model.ProjectName(name) + "_"; strings.HasPrefix(v.Name, p) && v.Labels[model.LabelVolumePrefix] == "" && !inUse[p] {
 			prefixes[p] = true
 		}
 	}
@@ -324,25 +326,25 @@ func (s *Service) deleteLocked(ctx context.Context, st model.Stack, opts DeleteO
 	return out, nil
 }
 
-// stackVolumes lists a stack's named volumes: by its volume prefix (with its id label, or
-// compose's project label for stacks from before stack ids).
+// stackVolumes lists a stack's named volumes: those named with its volume prefix, labelled
+// with it, or (stacks from before volume prefixes, whose prefix is compose's project name)
+// with compose's project label.
 func (s *Service) stackVolumes(ctx context.Context, eng *runtime.Engine, st model.Stack) ([]string, error) {
-	var vols []runtime.Volume
-	var err error
-	if strings.HasPrefix(st.VolumePrefix, "devarch-s") {
-		vols, err = eng.ListVolumes(ctx, []string{model.LabelStackID + "=" + fmt.Sprint(st.ID)})
-	} else {
-		vols, err = eng.ListVolumes(ctx, []string{"com.docker.compose.project=" + model.ProjectName(st.Name)})
-	}
-	if err != nil {
-		return nil, err
-	}
 	var out []string
-	for _, v := range vols {
-		if strings.HasPrefix(v.Name, st.VolumePrefix) {
-			out = append(out, v.Name)
+	seen := map[string]bool{}
+	for _, label := range []string{model.LabelVolumePrefix + "=" + st.VolumePrefix, "com.docker.compose.project=" + strings.TrimSuffix(st.VolumePrefix, "_")} {
+		vols, err := eng.ListVolumes(ctx, []string{label})
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vols {
+			if strings.HasPrefix(v.Name, st.VolumePrefix) && !seen[v.Name] {
+				seen[v.Name] = true
+				out = append(out, v.Name)
+			}
 		}
 	}
+	sort.Strings(out)
 	return out, nil
 }
 

@@ -57,15 +57,19 @@ func (s *Service) Resolve(ctx context.Context, name string) (ResolvedStack, erro
 	if err != nil {
 		return ResolvedStack{}, err
 	}
+	id, err := s.installationID(ctx)
+	if err != nil {
+		return ResolvedStack{}, err
+	}
 	rs, err := ResolveLoaded(st, templates)
-	rs.Effective.Root = s.ProjectRoot(st)
+	rs.Effective.Root, rs.Effective.Installation = s.ProjectRoot(st), id
 	return rs, err
 }
 
 // ResolveLoaded resolves an already-loaded stack: pure, so benchmarks and tests can call it
 // without a database.
 func ResolveLoaded(st model.Stack, templates map[string]model.Template) (ResolvedStack, error) {
-	eff := model.EffectiveStack{Name: st.Name, ID: st.ID, VolumePrefix: st.VolumePrefix, Root: st.Root}
+	eff := model.EffectiveStack{Name: st.Name, VolumePrefix: st.VolumePrefix, Root: st.Root}
 	for _, inst := range st.Instances {
 		t, ok := templates[inst.Template]
 		if !ok {

@@ -8,7 +8,9 @@ const (
 	LabelInstance   = "dev.devarch.instance"
 	LabelTemplate   = "dev.devarch.template"
 	LabelConfigHash = "dev.devarch.config-hash"
-	// LabelStackID is on a stack's named volumes: its database id, which a new stack that
-	// reuses a deleted stack's name does not share.
-	LabelStackID = "dev.devarch.stack-id"
+	// LabelVolumePrefix and LabelInstallation are on a stack's named volumes: the prefix that
+	// names them (the stack's own, which a new stack reusing a deleted stack's name does not
+	// share) and the installation (database) that made them.
+	LabelVolumePrefix = "dev.devarch.volume-prefix"
+	LabelInstallation = "dev.devarch.installation"
 )

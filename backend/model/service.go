@@ -229,6 +229,7 @@ type EffectiveStack struct {
 	// VolumePrefix, when set, names each named volume VolumePrefix + its scoped key, instead
 	// of compose's project-scoped default.
 	VolumePrefix string
-	// ID is the stack's database id, labelled on its volumes ("" when unknown: 0).
-	ID int64
+	// Installation is the id of the database that owns the stack, labelled on its volumes
+	// ("" when unknown).
+	Installation string
 }
