@@ -109,7 +109,7 @@ type Network struct {
 // (devarch-{stack}_{volume}), which keeps each stack's data apart.
 type Volume struct {
 	// Name is the engine's name for the volume; "" lets compose call it PROJECT_KEY.
-	Name   string     `yaml:"name,omitempty"`
+	Name   string      `yaml:"name,omitempty"`
 	Labels Map[string] `yaml:"labels,omitempty"`
 }
 

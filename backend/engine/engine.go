@@ -156,4 +156,3 @@ func StackStatus(cs []runtime.Container) string {
 		return StatusPartial
 	}
 }
-
