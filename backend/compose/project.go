@@ -105,8 +105,10 @@ type Network struct {
 	Labels Map[string] `yaml:"labels,omitempty"`
 }
 
-// Volume is a named volume. It has no name of its own: compose scopes it by project
-// (devarch-{stack}_{volume}), which keeps each stack's data apart.
+// Volume is a named volume. Its name is the stack's volume prefix and its key
+// (devarch-shop-0a1b2c3d_web-data): unique to the stack, kept across renames, never shared
+// with a later stack of the same name. Without a prefix compose scopes it by project
+// (devarch-{stack}_{volume}).
 type Volume struct {
 	// Name is the engine's name for the volume; "" lets compose call it PROJECT_KEY.
 	Name   string      `yaml:"name,omitempty"`
