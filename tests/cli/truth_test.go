@@ -1,8 +1,12 @@
 package cli_test
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -192,5 +196,47 @@ func TestPlans_DoNotPileUp(t *testing.T) {
 	var n int
 	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM plans`).Scan(&n); err != nil || n > 20 {
 		t.Fatalf("%d plans kept after 30 looks (%v), want at most 20", n, err)
+	}
+}
+
+// A compose process a crashed DevArch left running for a stack (its parent-death signal
+// missed, as a compose plugin not yet connected to its CLI can) is stopped by the next
+// operation that takes the stack's lock, before that operation changes anything.
+func TestCrashRecovery_StopsStrayCompose(t *testing.T) {
+	a := newApplyEnv(t)
+	a.stack("tt6", "app:t-idle")
+	mustRun(t, a.env, "devarch", "apply", "tt6", "--yes")
+	dir := filepath.Join(a.env["DEVARCH_HOME"], "stacks", "tt6")
+	doc, err := os.ReadFile(filepath.Join(dir, "compose.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What DevArch runs, in a session of its own so nothing of the test's ends it.
+	stray := exec.Command("docker", "compose", "-p", "devarch-tt6", "-f", "-", "--project-directory", dir, "events")
+	stray.Stdin = strings.NewReader(string(doc))
+	stray.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := stray.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- stray.Wait() }()
+	defer func() { _ = stray.Process.Kill() }()
+	// Wait until it runs (the docker CLI and its compose plugin); it never ends on its own.
+	for deadline := time.Now().Add(20 * time.Second); len(composeProcs("devarch-tt6")) < 2; {
+		select {
+		case err := <-exited:
+			t.Fatalf("the stray compose ended on its own: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stray compose did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	mustRun(t, a.env, "devarch", "stop", "tt6")
+	select {
+	case <-exited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stray compose still runs after the next operation took the stack's lock")
 	}
 }
