@@ -334,8 +334,8 @@ type watcher struct {
 	onCrash  func(error)
 
 	mu       sync.Mutex
-	since    time.Time      // when the step began
-	before   map[string]int // container id existing before the step -> its restart count then
+	since    time.Time            // when the step began
+	before   map[string]startMark // containers existing before the step, by id
 	problems map[string]problem
 	said     map[string]time.Time // instance -> when its last waiting line was sent
 	done     chan struct{}
@@ -344,7 +344,7 @@ type watcher struct {
 
 func newWatcher(eng *runtime.Engine, names map[string]string, recreate map[string]bool, redact []string, sink Sink, onCrash func(error)) *watcher {
 	return &watcher{eng: eng, names: names, recreate: recreate, redact: redact, sink: sink, onCrash: onCrash,
-		since: time.Now(), before: map[string]int{}, problems: map[string]problem{}, said: map[string]time.Time{},
+		since: time.Now(), before: map[string]startMark{}, problems: map[string]problem{}, said: map[string]time.Time{},
 		done: make(chan struct{}), stopped: make(chan struct{})}
 }
 
@@ -356,13 +356,21 @@ func (w *watcher) containers() []string {
 	return out
 }
 
-// baseline records the containers that exist before the step, with their restart counts:
-// a restart counts only when it happens during the wait, and a container being replaced is
-// not the one judged.
+// startMark is how a container that existed before the step had last started.
+type startMark struct {
+	restarts  int
+	startedAt time.Time
+}
+
+// baseline records the containers that exist before the step, with how they last started:
+// an exit or a restart counts only when it happens during the step (a container stopped
+// outside DevArch that the step starts again is exited until compose starts it), and a
+// container being replaced is not the one judged. Comparing the engine's own start times,
+// not the clock, keeps this right for a remote engine whose clock differs.
 func (w *watcher) baseline(ctx context.Context) {
 	states, _ := w.eng.InspectContainers(ctx, w.containers())
 	for _, st := range states {
-		w.before[st.ID] = st.RestartCount
+		w.before[st.ID] = startMark{restarts: st.RestartCount, startedAt: st.StartedAt}
 	}
 	now := time.Now()
 	for _, inst := range w.names {
@@ -424,8 +432,11 @@ func (w *watcher) judge(st runtime.ContainerState) (string, bool) {
 	return inst, true
 }
 
-func (w *watcher) baseOf(st runtime.ContainerState) int {
-	return w.before[st.ID] // 0 for a container made during the step
+// startedInStep reports whether the container was started during the step (a container
+// made during the step counts as started in it), and how often it restarted since.
+func (w *watcher) startedInStep(st runtime.ContainerState) (started bool, restarts int) {
+	b, old := w.before[st.ID]
+	return !old || !st.StartedAt.Equal(b.startedAt), st.RestartCount - b.restarts
 }
 
 // finalState is the step's verdict after compose returned.
@@ -502,8 +513,10 @@ func (w *watcher) problemError(ctx context.Context, stack string, problems map[s
 // A container the engine already restarted runs again and shows exit code 0, so the code is
 // read from the engine's die events of the step.
 func (w *watcher) crashed(ctx context.Context, st runtime.ContainerState) (string, bool) {
-	restarts := st.RestartCount - w.baseOf(st)
+	started, restarts := w.startedInStep(st)
 	switch {
+	case !started && restarts <= 0:
+		return "", false // as it was before the step: compose has not started it yet
 	case st.OOMKilled && (st.Status == "exited" || st.Status == "restarting" || restarts > 0):
 		return "was killed: out of memory", true
 	case st.Status == "dead":
@@ -526,7 +539,9 @@ func (w *watcher) crashed(ctx context.Context, st runtime.ContainerState) (strin
 
 // lastExitCode is the exit code of the container's last "die" event since the step began.
 func (w *watcher) lastExitCode(ctx context.Context, id string) (int, bool) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	// Not canceled with the step: the step ends as soon as compose returns, which may be
+	// while this looks the code up.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	evs, err := w.eng.PastEvents(ctx, runtime.EventOptions{Since: w.since.Add(-time.Second), Until: time.Now(),
 		Filters: []string{"type=container", "container=" + id, "event=die"}})
