@@ -48,6 +48,8 @@ type PlanView struct {
 	Actions  []PlanAction `json:"actions"`
 	Errors   []string     `json:"errors"`
 	Warnings []string     `json:"warnings"`
+	// Stopped: the stack is meant to be stopped; creates and replaces do not start containers.
+	Stopped bool `json:"stopped"`
 }
 
 // ApplyOutcome is a finished apply.
@@ -78,6 +80,7 @@ func planView(id int64, p plan.Plan) PlanView {
 		Summary: PlanSummary{p.Summary.Add, p.Summary.Change, p.Summary.Destroy}, Actions: []PlanAction{}, Errors: []string{}, Warnings: []string{}}
 	v.Errors = append(v.Errors, p.Errors...)
 	v.Warnings = append(v.Warnings, p.Warnings...)
+	v.Stopped = p.Stopped
 	for _, a := range p.Actions {
 		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause, Changes: []PlanChange{}}
 		for _, c := range a.Changes {

@@ -253,8 +253,11 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack strin
 	cancel(nil)
 	w.stop()
 	final := w.final(context.WithoutCancel(ctx), runErr != nil)
-	for inst, why := range final.problems {
-		out.problems[inst] = why
+	for inst, pr := range final.problems {
+		out.problems[inst] = pr
+		if !w.reported(inst) {
+			sink.Progress(Progress{Instance: inst, Status: "Failed", Message: pr.why, Time: time.Now()})
+		}
 	}
 	out.ready, out.exists = final.ready, final.exists
 	if len(out.problems) > 0 {
@@ -413,6 +416,14 @@ func (w *watcher) run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// reported tells whether the watch loop already said the instance failed.
+func (w *watcher) reported(inst string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.problems[inst]
+	return ok
 }
 
 func (w *watcher) stop() {

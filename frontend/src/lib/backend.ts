@@ -340,6 +340,7 @@ function toPlanView(raw: bindings.PlanView): PlanView {
     actions: (raw.actions ?? []).map(toPlanAction),
     errors: strings(raw.errors),
     warnings: strings(raw.warnings),
+    stopped: Boolean(raw.stopped),
   };
 }
 

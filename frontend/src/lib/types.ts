@@ -183,6 +183,8 @@ export interface PlanView {
   errors: string[];
   /** Worth knowing, never blocking (a secret used outside an environment variable). */
   warnings: string[];
+  /** The stack is meant to be stopped: creates and replaces leave containers stopped. */
+  stopped: boolean;
 }
 
 export interface ActionResult {

@@ -200,6 +200,7 @@ export const samplePlan: PlanView = {
   ],
   errors: [],
   warnings: [],
+  stopped: false,
 };
 
 export const emptyPlan: PlanView = {
@@ -213,6 +214,7 @@ export const emptyPlan: PlanView = {
   actions: [],
   errors: [],
   warnings: [],
+  stopped: false,
 };
 
 export const failedPlan: PlanView = {
@@ -239,6 +241,7 @@ export const createPlan: PlanView = {
   ],
   errors: [],
   warnings: [],
+  stopped: false,
 };
 
 export const sampleStates: InstanceState[] = [

@@ -382,6 +382,7 @@ export namespace bindings {
 	    actions: PlanAction[];
 	    errors: string[];
 	    warnings: string[];
+	    stopped: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanView(source);
@@ -399,6 +400,7 @@ export namespace bindings {
 	        this.actions = this.convertValues(source["actions"], PlanAction);
 	        this.errors = source["errors"];
 	        this.warnings = source["warnings"];
+	        this.stopped = source["stopped"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -106,6 +106,14 @@ export function PlanPage({ stack }: { stack: string }) {
             </ul>
           </Callout>
         )}
+        {plan.stopped && !plan.empty && (
+          <Callout tone="info" title={`${stack} is stopped`} testId="plan-stopped">
+            <p className="callout__text">
+              New and replaced containers are created without starting them, and stopped ones stay stopped. Start the stack to run
+              them.
+            </p>
+          </Callout>
+        )}
         {plan.failed && (
           <Callout tone="error" title="Plan cannot be applied" testId="plan-errors">
             <ul className="problem-list">

@@ -16,7 +16,8 @@ export function useRenameStack() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: renameStack,
-    meta: { errorTitle: 'Could not rename the stack', fieldErrors: ['name', 'newName'] },
+    // A refusal (the stack has containers, or is busy) is explained in the dialog.
+    meta: { errorTitle: 'Could not rename the stack', fieldErrors: ['name', 'newName'], inlineKinds: ['conflict', 'locked'] },
     onSuccess: (_data, { name }) => {
       // The old name no longer exists: drop its cached page rather than refetch a 404.
       queryClient.removeQueries({ queryKey: stackQueryOptions(name).queryKey });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { navigate, stackHref } from '@/app/routes';
+import { Callout } from '@/components/Callout';
 import { Dialog } from '@/components/Dialog';
 import { Field } from '@/components/Field';
 import { useToastStore } from '@/components/toast';
@@ -13,6 +14,7 @@ export function RenameStackDialog({ name, onClose }: { name: string; onClose: ()
   const toasts = useToastStore();
   const hint = nameHint(newName, MAX_STACK_NAME);
   const error = fieldError(rename.error, 'name', 'newName');
+  const refused = !error && rename.error && (rename.error.kind === 'conflict' || rename.error.kind === 'locked') ? rename.error : undefined;
 
   const submit = () => {
     if (rename.isPending) return;
@@ -35,7 +37,7 @@ export function RenameStackDialog({ name, onClose }: { name: string; onClose: ()
   return (
     <Dialog
       title={`Rename ${name}`}
-      description="Its containers get new names on the next apply."
+      description="Containers are named after their stack: take it down first, rename, then apply. Volumes keep your data."
       onClose={onClose}
       onSubmit={submit}
       busy={rename.isPending}
@@ -67,6 +69,11 @@ export function RenameStackDialog({ name, onClose }: { name: string; onClose: ()
           />
         )}
       </Field>
+      {refused && (
+        <Callout tone="warning" title={refused.summary} testId="rename-refused" role="alert">
+          {refused.detail && <p className="callout__text">{refused.detail}</p>}
+        </Callout>
+      )}
     </Dialog>
   );
 }
