@@ -126,6 +126,14 @@ func (lx *lexer) line(s, e int) {
 	}
 
 	plain := false // the line starts inside a plain scalar
+	if lx.quote == 0 && len(lx.flow) > 0 {
+		// In a flow collection a plain scalar goes on over lines whatever their indentation.
+		plain = lx.inPlain && !blank && d[first] != '#' && !isFlowIndicator(d[first]) &&
+			!(d[first] == ':' && (first+1 == e || isBlank(d[first+1]) || isFlowIndicator(d[first+1])))
+		if blank {
+			return
+		}
+	}
 	if lx.quote == 0 && len(lx.flow) == 0 {
 		switch {
 		case blank:
@@ -309,10 +317,12 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 		scalarCol = i - s
 		i = lx.plain(i, e)
 		tokenStart = false
-		if i == e && !inFlow {
+		if i == e {
 			// It may go on over the next lines, indented more than its parent.
 			lx.inPlain = true
 			switch {
+			case inFlow:
+				lx.plainParent = -1
 			case lastIndicator == ':':
 				lx.plainParent = keyCol
 			case lastIndicator != 0:

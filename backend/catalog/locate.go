@@ -157,9 +157,21 @@ func (l *locator) quiet(n int) bool {
 	return true
 }
 
+// search finds the position: the longest valid run of whole lines, then the longest
+// valid start of the next line.
 func (l *locator) search(read int) (line, column int, err error) {
-	// Whole lines: the prefixes that end before read, newest first, minus those that end
-	// inside a construct left open (straight to the line before it opens) and quiet lines.
+	b, err := l.wholeLines(read)
+	if err != nil {
+		return 0, 0, err
+	}
+	return l.withinLine(b, read)
+}
+
+// wholeLines returns the longest run of whole lines that parses, as a base.
+func (l *locator) wholeLines(read int) (base, error) {
+	// Candidates: the runs that end before read, longest first, minus those that end
+	// inside a construct left open (straight to the line before it opens) and those that
+	// end with a quiet line (they parse exactly when the run without it does).
 	nmax := sort.SearchInts(l.ends, read)
 	openAt := make([]int, nmax+1)
 	lx := newLexer(l.data)
@@ -186,13 +198,15 @@ func (l *locator) search(read int) (line, column int, err error) {
 	// were not probed are then asked about through its skeleton.
 	probed := make([]bool, len(cands))
 	var b base
+	var err error
 	p := min(1, len(cands)-1)
 	for step := 2; ; step *= 2 {
-		if b, err = l.probe(cands[p]); err != nil && !errors.Is(err, errNoParse) {
-			return 0, 0, err
-		}
+		b, err = l.probe(cands[p])
 		if err == nil {
 			break
+		}
+		if !errors.Is(err, errNoParse) {
+			return base{}, err
 		}
 		probed[p] = true
 		p = min(p+step, len(cands)-1)
@@ -206,7 +220,7 @@ func (l *locator) search(read int) (line, column int, err error) {
 			continue
 		}
 		if err != nil {
-			return 0, 0, err
+			return base{}, err
 		}
 		b = nb
 		break
@@ -220,15 +234,19 @@ func (l *locator) search(read int) (line, column int, err error) {
 		b.text = append(b.text[:len(b.text):len(b.text)], l.data[b.end:l.lineEnd(n)]...)
 		b.line, b.end = n, l.lineEnd(n)
 	}
+	return b, nil
+}
 
-	// Within the next line: its token boundaries before read, last first.
+// withinLine returns the position after the longest valid start of the line after b.
+func (l *locator) withinLine(b base, read int) (line, column int, err error) {
+	// Candidates: the line's token boundaries before read, last first.
 	line = b.line + 1
 	s := l.lineStart(line)
 	e := len(l.data)
 	if line <= len(l.ends) {
 		e = l.ends[line-1]
 	}
-	lx = newLexer(l.data)
+	lx := newLexer(l.data)
 	for n := 1; n < line; n++ {
 		lx.line(l.lineStart(n), l.lineEnd(n))
 	}

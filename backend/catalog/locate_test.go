@@ -242,6 +242,10 @@ var locateCases = []string{
 	"@a: b\n",                                               // reserved indicator
 	"a: `b`\n",                                              // reserved indicator
 	"a: b #c: d\ne: f: g\n",                                 // comment after a value
+	"a: [x\n 'y, z]\nb: [\n",                                // a plain scalar over lines in a flow list
+	"a: {k: x\n  \"y, z: w}\nb: [\n",                        // ... in a flow mapping
+	"a: [x\n\n 'y]\nb: [\n",                                 // ... across a blank line
+	"a: [x,\n  # c\n  y]\nb: [\n",                           // a comment in a flow list
 }
 
 // Built-in templates with random edits (brackets, quotes, indicators, tabs, control
