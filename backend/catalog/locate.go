@@ -90,20 +90,15 @@ type base struct {
 // locateSyntaxError returns where data stops being valid YAML: the 1-based line and column
 // (in characters) of the first character after the longest valid prefix, as described
 // above. read is how many bytes the failed decode of data had read when it failed. ok is
-// false when no position was found within the budget (or data is not UTF-8 text); err is
-// ctx's error when ctx ended the search.
+// false when no position was found within the budget (or data is not UTF-8 text); column
+// is 0 when the budget ran out after the line was found; err is ctx's error when ctx
+// ended the search.
 func locateSyntaxError(ctx context.Context, data []byte, read int) (line, column int, ok bool, err error) {
 	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
 		return 0, 0, false, nil // UTF-16: byte offsets are not positions
 	}
 	read = min(max(read, 1), len(data))
-	l := &locator{ctx: ctx, data: data, budget: 3*read + locateSlack}
-	for i, c := range data {
-		if c == '\n' {
-			l.ends = append(l.ends, i)
-		}
-	}
-	line, column, err = l.search(read)
+	line, column, err = newLocator(ctx, data, 3*read+locateSlack).search(read)
 	switch {
 	case errors.Is(err, errBudget):
 		return 0, 0, false, nil
@@ -111,6 +106,17 @@ func locateSyntaxError(ctx context.Context, data []byte, read int) (line, column
 		return 0, 0, false, err
 	}
 	return line, column, true, nil
+}
+
+// newLocator prepares a search in data that may have yaml.v3 parse budget bytes.
+func newLocator(ctx context.Context, data []byte, budget int) *locator {
+	l := &locator{ctx: ctx, data: data, budget: budget}
+	for i, c := range data {
+		if c == '\n' {
+			l.ends = append(l.ends, i)
+		}
+	}
+	return l
 }
 
 // lineEnd is where the prefix of n whole lines ends (0 for none).
@@ -260,6 +266,9 @@ func (l *locator) withinLine(b base, read int) (line, column int, err error) {
 		_, _, _, _, err := l.holds(b, k)
 		if errors.Is(err, errNoParse) {
 			continue
+		}
+		if errors.Is(err, errBudget) {
+			return line, 0, nil // the line is known, not the column
 		}
 		if err != nil {
 			return 0, 0, err

@@ -296,3 +296,37 @@ func edit(rng *rand.Rand, data []byte) []byte {
 	}
 	return d
 }
+
+// However small the budget, the search never names a wrong position: it names the right
+// one, or the right line only (the budget ran out within it), or nothing.
+func TestLocate_BudgetNeverGivesAWrongPosition(t *testing.T) {
+	lineOnly := 0
+	for _, c := range malformed {
+		data := c.build(32 << 10)
+		read := readOf(data)
+		l := newLocator(context.Background(), data, 1<<30)
+		wl, wc, err := l.search(read)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		used := 1<<30 - l.budget
+		for budget := 0; budget <= used; budget += max(used/64, 1) {
+			gl, gc, err := newLocator(context.Background(), data, budget).search(read)
+			switch {
+			case errors.Is(err, errBudget):
+			case err != nil:
+				t.Fatalf("%s, budget %d: %v", c.name, budget, err)
+			case gl != wl || gc != wc && gc != 0:
+				t.Fatalf("%s, budget %d of %d: %d:%d, want %d:%d", c.name, budget, used, gl, gc, wl, wc)
+			case gc == 0:
+				lineOnly++
+			}
+		}
+		if _, _, err := newLocator(context.Background(), data, used).search(read); err != nil {
+			t.Errorf("%s: the budget it used (%d) is not enough again: %v", c.name, used, err)
+		}
+	}
+	if lineOnly == 0 {
+		t.Error("no budget ran out within the line: the line-only answer is not tested")
+	}
+}

@@ -62,9 +62,12 @@ func syntaxError(ctx context.Context, data []byte, read int, err error) error {
 	if lerr != nil {
 		return canceled(lerr)
 	}
-	if !ok {
+	switch {
+	case !ok:
 		// The search found no position; keep what yaml said, line included.
 		return model.Invalid("", "the YAML is not valid", strings.TrimPrefix(err.Error(), "yaml: ")+". "+fix)
+	case column == 0:
+		return model.Invalid("", "the YAML is not valid", fmt.Sprintf("line %d: %s. %s", line, msg, fix))
 	}
 	return model.Invalid("", "the YAML is not valid", fmt.Sprintf("line %d, column %d: %s. %s", line, column, msg, fix))
 }
