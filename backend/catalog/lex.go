@@ -32,10 +32,35 @@ type lexer struct {
 	inPlain     bool // the last line ended inside a plain scalar (block context)
 
 	collect bool  // record candidate cut positions on this line
-	cands   []int // ascending offsets
+	cands   []int // their offsets, in no particular order
+
+	anchors    map[string]bool // anchor names seen so far
+	anchorLens map[int]bool    // their lengths
 }
 
 func newLexer(data []byte) *lexer { return &lexer{data: data} }
+
+// anchor records an anchor's name, for alias.
+func (lx *lexer) anchor(name []byte) {
+	if lx.anchors == nil {
+		lx.anchors, lx.anchorLens = map[string]bool{}, map[int]bool{}
+	}
+	lx.anchors[string(name)] = true
+	lx.anchorLens[len(name)] = true
+}
+
+// alias records, on the collected line, the places in the alias name data[s:e] where
+// what comes before names an anchor: "*x" may be valid where "*x0" is not.
+func (lx *lexer) alias(s, e int) {
+	if !lx.collect {
+		return
+	}
+	for n := range lx.anchorLens {
+		if n < e-s && lx.anchors[string(lx.data[s:s+n])] {
+			lx.cand(s + n)
+		}
+	}
+}
 
 // open returns the offset of the outermost quoted scalar or flow collection open at the
 // current point, or -1.
@@ -54,7 +79,7 @@ func (lx *lexer) cand(off int) {
 	if !lx.collect || len(lx.flow) > 0 || lx.quote != 0 {
 		return
 	}
-	if n := len(lx.cands); n > 0 && lx.cands[n-1] >= off {
+	if n := len(lx.cands); n > 0 && lx.cands[n-1] == off {
 		return
 	}
 	lx.cands = append(lx.cands, off)
@@ -68,9 +93,10 @@ func isAnchorChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }
 
-// isTagChar reports whether c may be part of a tag (URI characters and '!').
+// isTagChar reports whether c may be part of a tag (URI characters and '!', as yaml.v3
+// reads them).
 func isTagChar(c byte) bool {
-	return isAnchorChar(c) || c >= 0x80 || strings.IndexByte("!;/?:@&=+$,.~*'()[]%#", c) >= 0
+	return isAnchorChar(c) || strings.IndexByte("!;/?:@&=+$,.~*'()[]%", c) >= 0
 }
 
 func isFlowIndicator(c byte) bool { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}' }
@@ -96,8 +122,37 @@ func badAt(data []byte, i int) (bad bool, size int) {
 	return false, size
 }
 
-// line reads the line data[s:e] (e at its '\n' or the end of the data).
+// line reads the line data[s:e] (e at its '\n' or the end of the data). yaml.v3 also
+// breaks lines at a lone '\r', NEL, LS and PS, so each piece between those is read as a
+// line of its own.
 func (lx *lexer) line(s, e int) {
+	from := s
+	for i := s; i < e; {
+		brk, size := oddBreak(lx.data, i, e)
+		if brk {
+			lx.segment(from, i)
+			from = i + size
+		}
+		i += size
+	}
+	lx.segment(from, e)
+}
+
+// oddBreak reports whether a line break other than '\n' starts at data[i] (before the
+// line's end e), and the length of the character there.
+func oddBreak(data []byte, i, e int) (bool, int) {
+	switch c := data[i]; {
+	case c == '\r':
+		return i+1 < e || i+1 == len(data) || data[i+1] != '\n', 1
+	case c < 0x80:
+		return false, 1
+	}
+	r, size := utf8.DecodeRune(data[i:])
+	return r == 0x85 || r == 0x2028 || r == 0x2029, size
+}
+
+// segment reads data[s:e] as one line.
+func (lx *lexer) segment(s, e int) {
 	d := lx.data
 	lx.cand(s)
 	defer lx.cand(e)
@@ -116,7 +171,15 @@ func (lx *lexer) line(s, e int) {
 	if lx.pendingBlock {
 		lx.pendingBlock, lx.inBlock, lx.blockParent = false, true, lx.pendingAt
 	}
-	marker := indent == 0 && e-s >= 3 && (string(d[s:s+3]) == "---" || string(d[s:s+3]) == "...") && (e-s == 3 || isBlank(d[s+3]))
+	dashes := indent == 0 && e-s >= 3 && (string(d[s:s+3]) == "---" || string(d[s:s+3]) == "...")
+	marker := dashes && (e-s == 3 || isBlank(d[s+3]))
+	if dashes {
+		// A document marker, or text that starts like one: a prefix that stops within
+		// it reads differently.
+		lx.cand(s + 1)
+		lx.cand(s + 2)
+		lx.cand(s + 3)
+	}
 	if lx.inBlock && lx.quote == 0 && len(lx.flow) == 0 && !marker {
 		if blank || indent > lx.blockParent {
 			lx.badCands(s, e)
@@ -146,14 +209,10 @@ func (lx *lexer) line(s, e int) {
 		if marker {
 			// A document marker ends whatever block scalar or plain scalar was going on.
 			lx.inBlock, lx.inPlain, plain = false, false, false
-			lx.cand(s + 1)
-			lx.cand(s + 2)
-			lx.cand(s + 3)
 			first = s + 3
-			if d[s] == '.' {
-				return
-			}
-		} else if indent == 0 && d[s] == '%' {
+		} else if indent == 0 && d[s] == '%' && !plain {
+			lx.cand(s + 1)
+			lx.badCands(s, e)
 			return // a directive
 		}
 	}
@@ -287,24 +346,43 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 				if c := d[i-1]; c == '|' || c == '>' || c == '+' || c == '-' || c >= '0' && c <= '9' {
 					lx.cand(i)
 				}
+				if d[i] == '#' {
+					// yaml.v3 takes a '#' right after the header for a comment.
+					lx.cand(i)
+					lx.badCands(i, e)
+					return
+				}
+				if bad, _ := badAt(d, i); bad {
+					break
+				}
 			}
 			lx.cand(i)
 			continue
 		case c == '&' || c == '*' || c == '!':
 			// An anchor, alias or tag: its name ends at the first character a name cannot
-			// hold, where the valid part may end too.
+			// hold, where the valid part may end too; what follows is read as more tokens.
 			lx.cand(i)
 			named := isAnchorChar
 			if c == '!' {
 				named = isTagChar
 			}
-			for i++; i < e && !isBlank(d[i]) && !(inFlow && isFlowIndicator(d[i])); i++ {
-				if !named(d[i]) {
+			start := i + 1
+			for i++; i < e && !isBlank(d[i]) && !(inFlow && isFlowIndicator(d[i])) && named(d[i]); i++ {
+				if c == '!' && (d[i] == '!' || d[i] == '%') {
+					// "!a!b" is handle "!a!" and suffix "b", "%2F" an escape: either side
+					// may be where it breaks.
 					lx.cand(i)
-					named = func(byte) bool { return true }
+					lx.cand(i + 1)
 				}
 			}
+			switch c {
+			case '&':
+				lx.anchor(d[start:i])
+			case '*':
+				lx.alias(start, i)
+			}
 			lx.cand(i)
+			tokenStart = false
 			continue
 		case c == '@' || c == '`' || c == '%' || c == ',' || c == ']' || c == '}':
 			lx.cand(i)
@@ -318,7 +396,10 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 		i = lx.plain(i, e)
 		tokenStart = false
 		if i == e {
-			// It may go on over the next lines, indented more than its parent.
+			// It may go on over the next lines, indented more than its parent. Where the
+			// parent is not on this line (a value under its key, the document's root) it
+			// is taken to be anything: reading a real quote or bracket as text only costs
+			// the locator more questions, the other way round a wrong answer.
 			lx.inPlain = true
 			switch {
 			case inFlow:
@@ -328,7 +409,7 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 			case lastIndicator != 0:
 				lx.plainParent = dashCol
 			default:
-				lx.plainParent = indent - 1
+				lx.plainParent = -1
 			}
 		}
 	}
