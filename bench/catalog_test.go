@@ -94,7 +94,7 @@ func BenchmarkTemplateRefusal(b *testing.B) {
 	}
 	for _, c := range malformedTemplates {
 		for _, kib := range sizes {
-			data := c.build(kib << 10)
+			data := c.build(kib<<10 - 64) // builders may overshoot a little; 256 KiB is the limit
 			b.Run(fmt.Sprintf("%s/%dKiB/parse", c.name, kib), func(b *testing.B) {
 				for b.Loop() {
 					_, err := catalog.Parse(data, false)
