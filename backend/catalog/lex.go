@@ -29,7 +29,7 @@ type lexer struct {
 	pendingAt    int  // its parent's indentation
 
 	plainParent int  // a plain scalar may continue on lines indented more than this
-	inPlain     bool // the last line ended inside a plain scalar (block context)
+	inPlain     bool // the last line ended inside a plain scalar
 
 	collect bool  // record candidate cut positions on this line
 	cands   []int // their offsets, in no particular order

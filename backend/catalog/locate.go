@@ -143,7 +143,8 @@ func (l *locator) lineOf(off int) int { return sort.SearchInts(l.ends, off) + 1 
 
 // quiet reports whether line n is blank or only a comment (holding no character badAt
 // flags, like a lone '\r' that yaml.v3 reads as a line break). Appending such a line to a
-// prefix does not change whether it parses, so the search does not ask about it.
+// prefix does not change whether it parses, so the search does not ask about it; unless
+// the line is inside a quoted scalar, which the caller checks.
 func (l *locator) quiet(n int) bool {
 	end := len(l.data)
 	if n <= len(l.ends) {
@@ -182,7 +183,8 @@ func (l *locator) wholeLines(read int) (base, error) {
 	// inside a construct left open (straight to the line before it opens) and those that
 	// end with a quiet line (they parse exactly when the run without it does).
 	nmax := sort.SearchInts(l.ends, read)
-	openAt := make([]int, nmax+1)
+	openAt := make([]int, nmax+1) // openAt[n]: the construct open at line n's end, or -1
+	openAt[0] = -1
 	lx := newLexer(l.data)
 	for n := 1; n <= nmax; n++ {
 		lx.line(l.lineStart(n), l.lineEnd(n))
@@ -193,7 +195,7 @@ func (l *locator) wholeLines(read int) (base, error) {
 		switch {
 		case openAt[n] >= 0:
 			n = l.lineOf(openAt[n]) - 1
-		case l.quiet(n):
+		case openAt[n-1] < 0 && l.quiet(n):
 			n--
 		default:
 			cands = append(cands, n)
@@ -234,10 +236,11 @@ func (l *locator) wholeLines(read int) (base, error) {
 		b = nb
 		break
 	}
-	if n := b.line; n < nmax && l.quiet(n+1) {
+	quiet := func(n int) bool { return openAt[n-1] < 0 && l.quiet(n) } // not inside a quote
+	if n := b.line; n < nmax && quiet(n+1) {
 		// Quiet lines after it parse too, and they stay in the text: a comment line ends a
 		// plain scalar that the next line would otherwise continue.
-		for n < nmax && l.quiet(n+1) {
+		for n < nmax && quiet(n+1) {
 			n++
 		}
 		b.text = append(b.text[:len(b.text):len(b.text)], l.data[b.end:l.lineEnd(n)]...)

@@ -254,6 +254,7 @@ var locateCases = []string{
 	"a: {k: x\n  \"y, z: w}\nb: [\n",                        // ... in a flow mapping
 	"a: [x\n\n 'y]\nb: [\n",                                 // ... across a blank line
 	"a: [x,\n  # c\n  y]\nb: [\n",                           // a comment in a flow list
+	"\"\n#\"\n000",                                          // "#" inside a quoted scalar is no comment
 }
 
 // Built-in templates with random edits (brackets, quotes, indicators, tabs, control
