@@ -144,8 +144,12 @@ func (l *locator) lineOf(off int) int { return sort.SearchInts(l.ends, off) + 1 
 // quiet reports whether line n is blank or only a comment (holding no character badAt
 // flags, like a lone '\r' that yaml.v3 reads as a line break). Appending such a line to a
 // prefix does not change whether it parses, so the search does not ask about it; unless
-// the line is inside a quoted scalar, which the caller checks.
+// the line is inside a quoted scalar, which the caller checks, or follows a blank line
+// holding a tab (yaml.v3 refuses the tab at the end of the input, not before a line).
 func (l *locator) quiet(n int) bool {
+	if n > 1 && l.tabBlank(n-1) {
+		return false
+	}
 	end := len(l.data)
 	if n <= len(l.ends) {
 		end = l.ends[n-1]
@@ -165,6 +169,22 @@ func (l *locator) quiet(n int) bool {
 		i += size
 	}
 	return true
+}
+
+// tabBlank reports whether line n holds nothing but blanks, a tab among them.
+func (l *locator) tabBlank(n int) bool {
+	end := len(l.data)
+	if n <= len(l.ends) {
+		end = l.ends[n-1]
+	}
+	tab := false
+	for _, c := range l.data[l.lineStart(n):end] {
+		if !isBlank(c) {
+			return false
+		}
+		tab = tab || c == '\t'
+	}
+	return tab
 }
 
 // search finds the position: the longest valid run of whole lines, then the longest

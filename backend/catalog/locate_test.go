@@ -255,6 +255,8 @@ var locateCases = []string{
 	"a: [x\n\n 'y]\nb: [\n",                                 // ... across a blank line
 	"a: [x,\n  # c\n  y]\nb: [\n",                           // a comment in a flow list
 	"\"\n#\"\n000",                                          // "#" inside a quoted scalar is no comment
+	"#\n\t\n#\n\"",                                          // a comment after a line with a tab
+	"a: 1\n\t\nb: 2: 3\n",                                   // a line with a tab, then an error
 }
 
 // Built-in templates with random edits (brackets, quotes, indicators, tabs, control
