@@ -144,12 +144,9 @@ func (l *locator) lineOf(off int) int { return sort.SearchInts(l.ends, off) + 1 
 // quiet reports whether line n is blank or only a comment (holding no character badAt
 // flags, like a lone '\r' that yaml.v3 reads as a line break). Appending such a line to a
 // prefix does not change whether it parses, so the search does not ask about it; unless
-// the line is inside a quoted scalar, which the caller checks, or follows a blank line
-// holding a tab (yaml.v3 refuses the tab at the end of the input, not before a line).
+// the line is inside a quoted scalar, or follows blank lines holding a tab (yaml.v3
+// refuses those at the end of the input, not before a comment): the caller checks those.
 func (l *locator) quiet(n int) bool {
-	if n > 1 && l.tabBlank(n-1) {
-		return false
-	}
 	end := len(l.data)
 	if n <= len(l.ends) {
 		end = l.ends[n-1]
@@ -171,20 +168,19 @@ func (l *locator) quiet(n int) bool {
 	return true
 }
 
-// tabBlank reports whether line n holds nothing but blanks, a tab among them.
-func (l *locator) tabBlank(n int) bool {
+// blankLine reports whether line n holds nothing but blanks, and whether a tab is among them.
+func (l *locator) blankLine(n int) (blank, tab bool) {
 	end := len(l.data)
 	if n <= len(l.ends) {
 		end = l.ends[n-1]
 	}
-	tab := false
 	for _, c := range l.data[l.lineStart(n):end] {
 		if !isBlank(c) {
-			return false
+			return false, false
 		}
 		tab = tab || c == '\t'
 	}
-	return tab
+	return true, tab
 }
 
 // search finds the position: the longest valid run of whole lines, then the longest
@@ -205,17 +201,21 @@ func (l *locator) wholeLines(read int) (base, error) {
 	nmax := sort.SearchInts(l.ends, read)
 	openAt := make([]int, nmax+1) // openAt[n]: the construct open at line n's end, or -1
 	openAt[0] = -1
+	tabRun := make([]bool, nmax+1) // tabRun[n]: line n ends a run of blank lines holding a tab
 	lx := newLexer(l.data)
 	for n := 1; n <= nmax; n++ {
 		lx.line(l.lineStart(n), l.lineEnd(n))
 		openAt[n] = lx.open()
+		blank, tab := l.blankLine(n)
+		tabRun[n] = blank && (tab || tabRun[n-1])
 	}
+	quiet := func(n int) bool { return openAt[n-1] < 0 && !tabRun[n-1] && l.quiet(n) }
 	var cands []int
 	for n := nmax; n >= 1; {
 		switch {
 		case openAt[n] >= 0:
 			n = l.lineOf(openAt[n]) - 1
-		case openAt[n-1] < 0 && l.quiet(n):
+		case quiet(n):
 			n--
 		default:
 			cands = append(cands, n)
@@ -256,7 +256,6 @@ func (l *locator) wholeLines(read int) (base, error) {
 		b = nb
 		break
 	}
-	quiet := func(n int) bool { return openAt[n-1] < 0 && l.quiet(n) } // not inside a quote
 	if n := b.line; n < nmax && quiet(n+1) {
 		// Quiet lines after it parse too, and they stay in the text: a comment line ends a
 		// plain scalar that the next line would otherwise continue.

@@ -256,6 +256,7 @@ var locateCases = []string{
 	"a: [x,\n  # c\n  y]\nb: [\n",                           // a comment in a flow list
 	"\"\n#\"\n000",                                          // "#" inside a quoted scalar is no comment
 	"#\n\t\n#\n\"",                                          // a comment after a line with a tab
+	"#\n\t\n\n#\n\"",                                        // ... and a blank line
 	"a: 1\n\t\nb: 2: 3\n",                                   // a line with a tab, then an error
 }
 
