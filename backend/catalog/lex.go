@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -215,6 +216,16 @@ func (lx *lexer) segment(s, e int) {
 			lx.badCands(s, e)
 			return // a directive
 		}
+	}
+	if plain && lx.collect {
+		// Whether the line goes on with the plain scalar or starts afresh depends on an
+		// indentation the lexer does not track exactly: collect the places both readings
+		// find (the state after the line is the continuation's).
+		saved := *lx
+		saved.flow = slices.Clone(lx.flow)
+		lx.tokens(s, first, e, indent, false)
+		saved.cands = lx.cands
+		*lx = saved
 	}
 	lx.tokens(s, first, e, indent, plain)
 }
