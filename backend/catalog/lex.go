@@ -287,7 +287,8 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 			i++
 			tokenStart = true
 			continue
-		case c == '#' && tokenStart:
+		case c == '#':
+			// Between tokens a '#' starts a comment, even right after one ("[a]#c").
 			lx.cand(i)
 			lx.badCands(i, e)
 			return

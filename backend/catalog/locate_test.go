@@ -257,6 +257,7 @@ var locateCases = []string{
 	"\"\n#\"\n000",                                          // "#" inside a quoted scalar is no comment
 	"#\n\t\n#\n\"",                                          // a comment after a line with a tab
 	"#\n\t\n\n#\n\"",                                        // ... and a blank line
+	"a: [\"\"]#b: \"\n0000\n",                               // a comment right after a bracket
 	"a: 1\n\t\nb: 2: 3\n",                                   // a line with a tab, then an error
 }
 
