@@ -183,6 +183,9 @@ func (lx *lexer) segment(s, e int) {
 	}
 	if lx.inBlock && lx.quote == 0 && len(lx.flow) == 0 && !marker {
 		if blank || indent > lx.blockParent {
+			if !blank {
+				lx.alsoTokens(s, first, e, indent, false) // the parent may be less indented than thought
+			}
 			lx.badCands(s, e)
 			return
 		}
@@ -217,17 +220,26 @@ func (lx *lexer) segment(s, e int) {
 			return // a directive
 		}
 	}
-	if plain && lx.collect {
-		// Whether the line goes on with the plain scalar or starts afresh depends on an
-		// indentation the lexer does not track exactly: collect the places both readings
-		// find (the state after the line is the continuation's).
-		saved := *lx
-		saved.flow = slices.Clone(lx.flow)
-		lx.tokens(s, first, e, indent, false)
-		saved.cands = lx.cands
-		*lx = saved
+	if plain {
+		lx.alsoTokens(s, first, e, indent, false)
 	}
 	lx.tokens(s, first, e, indent, plain)
+}
+
+// alsoTokens collects, on the collected line, the candidates tokens would find reading
+// the line with plain, and leaves the lexer's state as it was. Whether a line goes on
+// with a plain scalar or holds block scalar content, or starts afresh, depends on an
+// indentation the lexer does not track exactly; the locator tries the places both
+// readings find (the state carried on is the one the caller chooses).
+func (lx *lexer) alsoTokens(s, first, e, indent int, plain bool) {
+	if !lx.collect {
+		return
+	}
+	saved := *lx
+	saved.flow = slices.Clone(lx.flow)
+	lx.tokens(s, first, e, indent, plain)
+	saved.cands = lx.cands
+	*lx = saved
 }
 
 // badCands records the characters badAt finds in data[s:e] as cut candidates.

@@ -258,6 +258,8 @@ var locateCases = []string{
 	"#\n\t\n#\n\"",                                          // a comment after a line with a tab
 	"#\n\t\n\n#\n\"",                                        // ... and a blank line
 	"a: [\"\"]#b: \"\n0000\n",                               // a comment right after a bracket
+	"-\n|\n-0\n",                                            // a block scalar whose parent is on another line
+	"? \n 0\n? \"0\n",                                       // a plain scalar whose parent is on another line
 	"a: 1\n\t\nb: 2: 3\n",                                   // a line with a tab, then an error
 }
 
