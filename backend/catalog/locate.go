@@ -168,19 +168,28 @@ func (l *locator) quiet(n int) bool {
 	return true
 }
 
-// blankLine reports whether line n holds nothing but blanks, and whether a tab is among them.
-func (l *locator) blankLine(n int) (blank, tab bool) {
+// blankEnd reports whether line n ends with nothing but blanks since its start or since
+// a line break yaml.v3 sees within it (a lone '\r', NEL, LS, PS: broken says one was
+// seen), and whether a tab is among those blanks.
+func (l *locator) blankEnd(n int) (blank, tab, broken bool) {
 	end := len(l.data)
 	if n <= len(l.ends) {
 		end = l.ends[n-1]
 	}
-	for _, c := range l.data[l.lineStart(n):end] {
-		if !isBlank(c) {
-			return false, false
+	blank = true
+	for i := l.lineStart(n); i < end; {
+		brk, size := oddBreak(l.data, i, end)
+		switch c := l.data[i]; {
+		case brk:
+			blank, tab, broken = true, false, true
+		case isBlank(c):
+			tab = tab || c == '\t'
+		default:
+			blank, tab = false, false
 		}
-		tab = tab || c == '\t'
+		i += size
 	}
-	return true, tab
+	return blank, tab, broken
 }
 
 // search finds the position: the longest valid run of whole lines, then the longest
@@ -201,13 +210,13 @@ func (l *locator) wholeLines(read int) (base, error) {
 	nmax := sort.SearchInts(l.ends, read)
 	openAt := make([]int, nmax+1) // openAt[n]: the construct open at line n's end, or -1
 	openAt[0] = -1
-	tabRun := make([]bool, nmax+1) // tabRun[n]: line n ends a run of blank lines holding a tab
+	tabRun := make([]bool, nmax+1) // tabRun[n]: line n ends with a run of blank lines holding a tab
 	lx := newLexer(l.data)
 	for n := 1; n <= nmax; n++ {
 		lx.line(l.lineStart(n), l.lineEnd(n))
 		openAt[n] = lx.open()
-		blank, tab := l.blankLine(n)
-		tabRun[n] = blank && (tab || tabRun[n-1])
+		blank, tab, broken := l.blankEnd(n)
+		tabRun[n] = blank && (tab || !broken && tabRun[n-1])
 	}
 	quiet := func(n int) bool { return openAt[n-1] < 0 && !tabRun[n-1] && l.quiet(n) }
 	var cands []int

@@ -257,6 +257,7 @@ var locateCases = []string{
 	"\"\n#\"\n000",                                          // "#" inside a quoted scalar is no comment
 	"#\n\t\n#\n\"",                                          // a comment after a line with a tab
 	"#\n\t\n\n#\n\"",                                        // ... and a blank line
+	"#\r\t\n#\n\"",                                          // ... after a lone '\r'
 	"a: [\"\"]#b: \"\n0000\n",                               // a comment right after a bracket
 	"-\n|\n-0\n",                                            // a block scalar whose parent is on another line
 	"? \n 0\n? \"0\n",                                       // a plain scalar whose parent is on another line
