@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -391,6 +392,17 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 				named = isTagChar
 			}
 			start := i + 1
+			if c == '!' && next == '<' {
+				// A verbatim tag, !<...>.
+				if j := bytes.IndexByte(d[i:e], '>'); j > 0 {
+					lx.cand(i + 1)
+					lx.cand(i + 2)
+					i += j + 1
+					lx.cand(i)
+					tokenStart = false
+					continue
+				}
+			}
 			for i++; i < e && !isBlank(d[i]) && !(inFlow && isFlowIndicator(d[i])) && named(d[i]); i++ {
 				if c == '!' && (d[i] == '!' || d[i] == '%') {
 					// "!a!b" is handle "!a!" and suffix "b", "%2F" an escape: either side

@@ -244,6 +244,8 @@ var locateCases = []string{
 	"--- |\n  x\n--- [\n",                                   // several documents
 	"? a\n: b\n? [c\n",                                      // explicit keys
 	"a: !!str x: y\n",                                       // tags
+	"!<0>0\n",                                               // a verbatim tag
+	"a: !<tag:x> [\n",                                       // ... before a bracket left open
 	"a: [b, {c: d, e: [f, g}]\n",                            // mismatched brackets
 	"a: 'x' y\n",                                            // text after a quoted scalar
 	"a:\n  - b\n  -c: d\n  - e: [\n",                        // "-c" is not an entry
