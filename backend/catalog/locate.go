@@ -168,28 +168,33 @@ func (l *locator) quiet(n int) bool {
 	return true
 }
 
-// blankEnd reports whether line n ends with nothing but blanks since its start or since
-// a line break yaml.v3 sees within it (a lone '\r', NEL, LS, PS: broken says one was
-// seen), and whether a tab is among those blanks.
-func (l *locator) blankEnd(n int) (blank, tab, broken bool) {
+// tabRun says whether the input up to line n's end ends with blank lines holding a tab
+// (counting the line breaks yaml.v3 sees within a line: a lone '\r', NEL, LS, PS), given
+// the same for the line before.
+func (l *locator) tabRun(n int, before bool) bool {
 	end := len(l.data)
 	if n <= len(l.ends) {
 		end = l.ends[n-1]
 	}
-	blank = true
-	for i := l.lineStart(n); i < end; {
-		brk, size := oddBreak(l.data, i, end)
-		switch c := l.data[i]; {
-		case brk:
-			blank, tab, broken = true, false, true
-		case isBlank(c):
-			tab = tab || c == '\t'
-		default:
-			blank, tab = false, false
+	run, blank, tab := before, true, false // the run so far; the current (yaml) line
+	for i := l.lineStart(n); ; {
+		brk, size := true, 1 // the line's end is a break too
+		if i < end {
+			brk, size = oddBreak(l.data, i, end)
+		}
+		if brk {
+			run = blank && (run || tab)
+			if i >= end {
+				return run
+			}
+			blank, tab = true, false
+		} else if c := l.data[i]; !isBlank(c) {
+			blank = false
+		} else if c == '\t' {
+			tab = true
 		}
 		i += size
 	}
-	return blank, tab, broken
 }
 
 // search finds the position: the longest valid run of whole lines, then the longest
@@ -215,8 +220,7 @@ func (l *locator) wholeLines(read int) (base, error) {
 	for n := 1; n <= nmax; n++ {
 		lx.line(l.lineStart(n), l.lineEnd(n))
 		openAt[n] = lx.open()
-		blank, tab, broken := l.blankEnd(n)
-		tabRun[n] = blank && (tab || !broken && tabRun[n-1])
+		tabRun[n] = l.tabRun(n, tabRun[n-1])
 	}
 	quiet := func(n int) bool { return openAt[n-1] < 0 && !tabRun[n-1] && l.quiet(n) }
 	var cands []int

@@ -260,6 +260,7 @@ var locateCases = []string{
 	"#\n\t\n#\n\"",                                          // a comment after a line with a tab
 	"#\n\t\n\n#\n\"",                                        // ... and a blank line
 	"#\r\t\n#\n\"",                                          // ... after a lone '\r'
+	"#\n\t\r \n#\n\"",                                       // ... before one
 	"a: [\"\"]#b: \"\n0000\n",                               // a comment right after a bracket
 	"-\n|\n-0\n",                                            // a block scalar whose parent is on another line
 	"? \n 0\n? \"0\n",                                       // a plain scalar whose parent is on another line
