@@ -128,6 +128,10 @@ func badAt(data []byte, i int) (bad bool, size int) {
 // breaks lines at a lone '\r', NEL, LS and PS, so each piece between those is read as a
 // line of its own.
 func (lx *lexer) line(s, e int) {
+	if s == 0 && bytes.HasPrefix(lx.data[:e], []byte("\ufeff")) {
+		lx.cand(0)
+		s = 3 // yaml.v3 reads past a byte order mark
+	}
 	from := s
 	for i := s; i < e; {
 		brk, size := oddBreak(lx.data, i, e)

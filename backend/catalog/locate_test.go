@@ -239,6 +239,7 @@ var locateCases = []string{
 	"a: b\x01c\n",                                           // control character
 	"a: b\xffc\n",                                           // invalid UTF-8
 	"é: ü: x\n",                                             // columns count characters
+	"\ufeff \"\n",                                           // a byte order mark
 	"a: 1\r\nb: 2: 3\r\n",                                   // CRLF
 	"%YAML 1.2\n---\na: [\n",                                // directives
 	"--- |\n  x\n--- [\n",                                   // several documents
