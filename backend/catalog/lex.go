@@ -130,7 +130,7 @@ func badAt(data []byte, i int) (bad bool, size int) {
 func (lx *lexer) line(s, e int) {
 	if s == 0 && bytes.HasPrefix(lx.data[:e], []byte("\ufeff")) {
 		lx.cand(0)
-		s = 3 // yaml.v3 reads past a byte order mark
+		s = 3 // yaml.v3's reader drops a byte order mark at the start
 	}
 	from := s
 	for i := s; i < e; {
@@ -162,6 +162,10 @@ func (lx *lexer) segment(s, e int) {
 	d := lx.data
 	lx.cand(s)
 	defer lx.cand(e)
+	if bytes.HasPrefix(d[s:e], []byte("\ufeff")) && lx.quote == 0 {
+		s += 3 // yaml.v3 skips a byte order mark at the start of a line
+		lx.cand(s)
+	}
 
 	indent := 0
 	for s+indent < e && d[s+indent] == ' ' {

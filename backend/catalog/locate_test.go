@@ -240,6 +240,8 @@ var locateCases = []string{
 	"a: b\xffc\n",                                           // invalid UTF-8
 	"é: ü: x\n",                                             // columns count characters
 	"\ufeff \"\n",                                           // a byte order mark
+	"\ufeff\ufeff \"\n",                                     // ... two
+	"a: 1\n\ufeffb: [\n",                                    // ... at the start of a line
 	"a: 1\r\nb: 2: 3\r\n",                                   // CRLF
 	"%YAML 1.2\n---\na: [\n",                                // directives
 	"--- |\n  x\n--- [\n",                                   // several documents
