@@ -162,9 +162,12 @@ func (lx *lexer) segment(s, e int) {
 	d := lx.data
 	lx.cand(s)
 	defer lx.cand(e)
-	if bytes.HasPrefix(d[s:e], []byte("\ufeff")) && lx.quote == 0 {
-		s += 3 // yaml.v3 skips a byte order mark at the start of a line
-		lx.cand(s)
+	if bytes.HasPrefix(d[s:e], []byte("\ufeff")) && lx.quote == 0 && len(lx.flow) == 0 {
+		// yaml.v3 skips a byte order mark at the start of a line, mostly: try the places
+		// that reading finds too, but carry on as if the mark were text (that reading
+		// opens no quote or bracket at the start of the line).
+		lx.cand(s + 3)
+		lx.alsoTokens(s+3, s+3, e, 0, false)
 	}
 
 	indent := 0

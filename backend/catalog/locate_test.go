@@ -242,6 +242,7 @@ var locateCases = []string{
 	"\ufeff \"\n",                                           // a byte order mark
 	"\ufeff\ufeff \"\n",                                     // ... two
 	"a: 1\n\ufeffb: [\n",                                    // ... at the start of a line
+	"\n\ufeff\"000\xea0",                                    // ... where yaml.v3 does not skip it
 	"a: 1\r\nb: 2: 3\r\n",                                   // CRLF
 	"%YAML 1.2\n---\na: [\n",                                // directives
 	"--- |\n  x\n--- [\n",                                   // several documents
