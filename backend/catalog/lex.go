@@ -345,6 +345,12 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 			lx.cand(i)
 			tokenStart = true
 			continue
+		case c == ']' || c == '}':
+			// A closing bracket with nothing open: a token of its own.
+			lx.cand(i)
+			i++
+			lx.cand(i)
+			continue
 		case !tokenStart:
 			// Text right after a token (a closing quote, a bracket): read it as plain text.
 		case c == '"' || c == '\'':
@@ -431,7 +437,7 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 			lx.cand(i)
 			tokenStart = false
 			continue
-		case c == '@' || c == '`' || c == '%' || c == ',' || c == ']' || c == '}':
+		case c == '@' || c == '`' || c == '%' || c == ',':
 			lx.cand(i)
 			i++
 			lx.cand(i)

@@ -251,6 +251,7 @@ var locateCases = []string{
 	"!<0>0\n",                                               // a verbatim tag
 	"a: !<tag:x> [\n",                                       // ... before a bracket left open
 	"a: [b, {c: d, e: [f, g}]\n",                            // mismatched brackets
+	"[?]]0\n",                                               // a closing bracket too many, right after one
 	"a: 'x' y\n",                                            // text after a quoted scalar
 	"a:\n  - b\n  -c: d\n  - e: [\n",                        // "-c" is not an entry
 	"@a: b\n",                                               // reserved indicator
