@@ -203,7 +203,9 @@ func checkLocate(t *testing.T, data []byte) {
 				}
 			}
 			prefix += line[:cut]
-			if !parsesSlowly(prefix) {
+			// yaml.v3 even reads such marks differently depending on how its input
+			// arrives, so ask it the way the locator does.
+			if _, _, _, err := newLocator(context.Background(), nil, 1<<30).parse([]byte(prefix)); err != nil {
 				t.Errorf("located %d:%d, where the document before does not parse, in\n%q", gl, gc, data)
 			}
 		}
