@@ -420,7 +420,8 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 					continue
 				}
 			}
-			for i++; i < e && !isBlank(d[i]) && !(inFlow && isFlowIndicator(d[i])) && named(d[i]); i++ {
+			// (yaml.v3 reads '[', ']' and ',' as part of a tag even in a flow collection.)
+			for i++; i < e && named(d[i]); i++ {
 				if c == '!' && (d[i] == '!' || d[i] == '%') {
 					// "!a!b" is handle "!a!" and suffix "b", "%2F" an escape: either side
 					// may be where it breaks.

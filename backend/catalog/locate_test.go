@@ -277,6 +277,8 @@ var locateCases = []string{
 	"? a\n: b\n? [c\n",                                      // explicit keys
 	"a: !!str x: y\n",                                       // tags
 	"!<0>0\n",                                               // a verbatim tag
+	"[!]]]]]]]]%\n",                                         // brackets in a tag, in a flow list
+	"[!a, b]: [\n",                                          // ... and a comma
 	"a: !<tag:x> [\n",                                       // ... before a bracket left open
 	"a: [b, {c: d, e: [f, g}]\n",                            // mismatched brackets
 	"[?]]0\n",                                               // a closing bracket too many, right after one
