@@ -24,7 +24,10 @@
 // Parse is strict: unknown keys, unknown service fields, wrong types, nulls, aliases and
 // custom tags are errors. Every error is a *model.Error of KindInvalid whose Field is the
 // path of the offending value (service.ports, provides[0].contract) and whose Detail starts
-// with "line L, column C" and says what to write instead.
+// with "line L, column C" and says what to write instead. A document is at most MaxSize
+// (256 KiB), and ParseContext's work, syntax-error location included (locate.go), is
+// linear in its size and stops when its context ends: templates come from files and
+// editors, and a bad one must cost milliseconds, not minutes.
 //
 // Parsed values take one canonical, JSON-like form so that a template read from YAML, from
 // the database (JSONB) or from the UI compares equal: strings, bools, float64 for every

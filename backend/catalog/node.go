@@ -1,14 +1,13 @@
 package catalog
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -19,26 +18,24 @@ import (
 // valid syntax, no aliases or custom tags, unique keys. Template rules (which keys, which
 // types) live in parse.go and service.go and can rely on these having been checked.
 
-// maxLocateSize bounds the input for which a syntax error's position is searched for
-// (locateSyntaxError re-parses prefixes); larger inputs report yaml's own line only.
-const maxLocateSize = 256 << 10
-
-// document returns the root node of data's single YAML document.
-func document(data []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+// document returns the root node of data's single YAML document. A syntax error is located
+// (line and column); ctx stops the decoding and the search.
+func document(ctx context.Context, data []byte) (*yaml.Node, error) {
+	m := &meter{ctx: ctx, data: data}
+	dec := yaml.NewDecoder(m)
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, model.Invalid("", "the template is empty",
 				"Write a YAML mapping with at least name, category and service (see backend/catalog/FORMAT.md).")
 		}
-		return nil, syntaxError(data, err)
+		return nil, syntaxError(ctx, data, m.read, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, syntaxError(data, err)
+		return nil, syntaxError(ctx, data, m.read, err)
 	default:
 		return nil, invalid(&next, "", "the file holds more than one YAML document",
 			"A file holds one template: remove the \"---\" and what follows, or put each template in its own file.")
@@ -52,64 +49,32 @@ func document(data []byte) (*yaml.Node, error) {
 
 var yamlLinePrefix = regexp.MustCompile(`^yaml: (line \d+: )?`)
 
-// syntaxError turns a yaml.v3 syntax error into an Invalid error with a line and column.
-func syntaxError(data []byte, err error) error {
+// syntaxError turns yaml.v3's error for data, whose decoder had read read bytes when it
+// failed, into an Invalid error with a line and column (locate.go), or ctx's error as a
+// Canceled one.
+func syntaxError(ctx context.Context, data []byte, read int, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return canceled(cerr)
+	}
 	msg := yamlLinePrefix.ReplaceAllString(err.Error(), "")
 	const fix = "Check the indentation (spaces, not tabs), closing quotes and brackets, and quote values that contain \": \" or \" #\"."
-	line, column, ok := locateSyntaxError(data)
-	if !ok {
+	line, column, ok, lerr := locateSyntaxError(ctx, data, read)
+	if lerr != nil {
+		return canceled(lerr)
+	}
+	switch {
+	case !ok:
 		// The search found no position; keep what yaml said, line included.
 		return model.Invalid("", "the YAML is not valid", strings.TrimPrefix(err.Error(), "yaml: ")+". "+fix)
+	case column == 0:
+		return model.Invalid("", "the YAML is not valid", fmt.Sprintf("line %d: %s. %s", line, msg, fix))
 	}
 	return model.Invalid("", "the YAML is not valid", fmt.Sprintf("line %d, column %d: %s. %s", line, column, msg, fix))
 }
 
-// locateSyntaxError finds where data stops being valid YAML. yaml.v3 reports syntax errors
-// by line only, and that line is the scanner's context (the line where the enclosing
-// construct began, the end of the input, or nothing at all on line 1), so the position is
-// searched for instead: the longest run of whole lines that parses, then the longest
-// prefix of the next line that still parses. The first character after it is where the
-// problem starts (an unclosed quote or bracket is reported where it opens).
-func locateSyntaxError(data []byte) (line, column int, ok bool) {
-	if len(data) > maxLocateSize {
-		return 0, 0, false
-	}
-	lines := strings.Split(string(data), "\n")
-	n := len(lines)
-	for n > 0 && !parses(strings.Join(lines[:n], "\n")) {
-		n--
-	}
-	if n == len(lines) {
-		return 0, 0, false
-	}
-	prefix := strings.Join(lines[:n], "\n")
-	if n > 0 {
-		prefix += "\n"
-	}
-	text := lines[n]
-	for cut := len(text); cut > 0; {
-		_, size := utf8.DecodeLastRuneInString(text[:cut])
-		cut -= size
-		if parses(prefix + text[:cut]) {
-			return n + 1, utf8.RuneCountInString(text[:cut]) + 1, true
-		}
-	}
-	return n + 1, 1, true
-}
-
-// parses reports whether s is syntactically valid YAML (every document in it).
-func parses(s string) bool {
-	dec := yaml.NewDecoder(strings.NewReader(s))
-	for {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		if errors.Is(err, io.EOF) {
-			return true
-		}
-		if err != nil {
-			return false
-		}
-	}
+// canceled is the error for a parse that ctx stopped.
+func canceled(err error) error {
+	return model.Wrap(model.KindCanceled, err, "reading the template was canceled", "Nothing was saved; run it again to finish.")
 }
 
 // standardTags are the YAML core tags. Anything else (compose's !reset and !override, or

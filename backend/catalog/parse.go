@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -36,13 +37,54 @@ var (
 
 const maxTemplateName = 63
 
-// Parse decodes and validates one template document. builtin says whose rules apply:
-// built-in templates carry a version >= 1 (the database sync replaces stored copies with a
-// lower one); custom templates carry none. The result is in the canonical form described
-// in the package comment, so Parse(Marshal(t)) equals t. Every error is a *model.Error of
-// KindInvalid naming the offending path and, where it has one, its line and column.
+// MaxSize is the largest template document, in bytes, that Parse accepts. A template is
+// one service definition: the built-ins are under 2 KiB, and 256 KiB leaves room for long
+// commands and environments while bounding what a bad or hostile file can cost (memory,
+// and the time to parse it and locate a syntax error, well under a second).
+const MaxSize = 256 << 10
+
+// CheckSize refuses a document of size bytes larger than MaxSize. Parse calls it first;
+// a caller that reads a document from a file or stream calls it with the size it knows
+// (a file's), or reads at most MaxSize+1 bytes and lets Parse refuse those: that count
+// reads as "more than 256 KiB".
+func CheckSize(size int64) error {
+	if size <= MaxSize {
+		return nil
+	}
+	const fix = "A template holds one service definition; keep large content (scripts, configuration files) out of it: build it into the image or mount it from a file."
+	if size == MaxSize+1 {
+		return model.Invalid("", "the template is larger than the limit of 256 KiB", fix)
+	}
+	return model.Invalid("", fmt.Sprintf("the template is %s; the limit is 256 KiB", sizeText(size)), fix)
+}
+
+// sizeText writes a byte count for people: KiB rounded up, MiB with one decimal from 1 MiB.
+func sizeText(size int64) string {
+	if size >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(size)/(1<<20))
+	}
+	return fmt.Sprintf("%d KiB", (size+1023)/1024)
+}
+
+// Parse is ParseContext without a context to stop it: for documents at hand, like the
+// built-in templates.
 func Parse(data []byte, builtin bool) (model.Template, error) {
-	root, err := document(data)
+	return ParseContext(context.Background(), data, builtin)
+}
+
+// ParseContext decodes and validates one template document. builtin says whose rules
+// apply: built-in templates carry a version >= 1 (the database sync replaces stored copies
+// with a lower one); custom templates carry none. The result is in the canonical form
+// described in the package comment, so Parse(Marshal(t)) equals t. Every error is a
+// *model.Error of KindInvalid naming the offending path and, where it has one, its line
+// and column; a document over MaxSize is refused before anything else. When ctx ends
+// first the error is KindCanceled; the work, decoding and locating a syntax error
+// included, takes time linear in the document's size.
+func ParseContext(ctx context.Context, data []byte, builtin bool) (model.Template, error) {
+	if err := CheckSize(int64(len(data))); err != nil {
+		return model.Template{}, err
+	}
+	root, err := document(ctx, data)
 	if err != nil {
 		return model.Template{}, err
 	}

@@ -1,11 +1,14 @@
 package catalog
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/devarch/devarch/backend/model"
 )
@@ -225,5 +228,106 @@ func TestParse_FormatExample(t *testing.T) {
 	}
 	if _, err := Parse([]byte(example), true); err != nil {
 		t.Errorf("FORMAT.md example: %v", err)
+	}
+}
+
+// One limit for every path: a document over MaxSize is refused for its size before it is
+// decoded, with its size and the limit; one of exactly MaxSize is read.
+func TestParse_SizeLimit(t *testing.T) {
+	padded := func(size int) []byte {
+		data := []byte(minimal + "#")
+		return append(data, bytes.Repeat([]byte("x"), size-len(data))...)
+	}
+	if _, err := Parse(padded(MaxSize), false); err != nil {
+		t.Fatalf("a template of exactly MaxSize: %v", err)
+	}
+	for _, c := range []struct {
+		data []byte
+		want string
+	}{
+		{padded(MaxSize + 1), "the template is larger than the limit of 256 KiB"},
+		{padded(300 << 10), "the template is 300 KiB; the limit is 256 KiB"},
+		{padded(300<<10 + 1), "the template is 301 KiB; the limit is 256 KiB"},
+		{[]byte("name: [" + strings.Repeat("x", 3<<20)), "the template is 3.0 MiB; the limit is 256 KiB"},
+	} {
+		_, err := Parse(c.data, false)
+		var e *model.Error
+		if !errors.As(err, &e) || e.Kind != model.KindInvalid || e.Summary != c.want {
+			t.Errorf("%d bytes: got %v, want %q", len(c.data), err, c.want)
+			continue
+		}
+		if !strings.Contains(e.Detail, "keep large content") {
+			t.Errorf("the error says nothing about what to do: %v", err)
+		}
+	}
+	if CheckSize(MaxSize) != nil || CheckSize(MaxSize+1) == nil {
+		t.Error("CheckSize does not draw the line at MaxSize")
+	}
+}
+
+// A context that has ended stops ParseContext, before decoding and during it, with a
+// Canceled error, valid input or not.
+func TestParseContext_Canceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, data := range [][]byte{[]byte(minimal), malformed[0].build(4 << 10)} {
+		if _, err := ParseContext(ctx, data, false); model.KindOf(err) != model.KindCanceled || !errors.Is(err, context.Canceled) {
+			t.Errorf("canceled context: got %v", err)
+		}
+	}
+
+	// A deadline that passes while a large malformed template is decoded or its error
+	// located: the parse stops with the deadline's error, well before it would finish.
+	data := malformed[0].build(MaxSize - 64)
+	ctx, cancel = context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := ParseContext(ctx, data, false)
+	if model.KindOf(err) != model.KindCanceled || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("deadline: got %v after %v", err, time.Since(start))
+	}
+}
+
+// countdown is a context whose Err turns to Canceled after n calls: a real context
+// cannot be made to end at a chosen point of a computation, and this one lets the test
+// end it at every point where the syntax-error search looks.
+type countdown struct {
+	context.Context
+	n, calls int
+}
+
+func (c *countdown) Err() error {
+	c.calls++
+	if c.calls > c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
+// The syntax-error search looks at its context between questions and while yaml.v3 reads:
+// ended at any of those points, it stops with the context's error, never with a wrong
+// position.
+func TestLocate_StopsWhenCanceled(t *testing.T) {
+	for _, c := range malformed {
+		data := c.build(64 << 10)
+		read := readOf(data)
+		wl, wc, ok, err := locateSyntaxError(context.Background(), data, read)
+		if !ok || err != nil {
+			t.Fatalf("%s: not located: %v", c.name, err)
+		}
+		full := &countdown{Context: context.Background(), n: 1 << 30}
+		locateSyntaxError(full, data, read)
+		if full.calls < 2 {
+			t.Fatalf("%s: the search looked at its context %d times", c.name, full.calls)
+		}
+		for n := 0; n < full.calls; n++ {
+			gl, gc, ok, err := locateSyntaxError(&countdown{Context: context.Background(), n: n}, data, read)
+			if !errors.Is(err, context.Canceled) && !(ok && gl == wl && gc == wc) {
+				t.Fatalf("%s: canceled at look %d of %d: %d:%d %v %v", c.name, n, full.calls, gl, gc, ok, err)
+			}
+		}
+		if _, _, _, err := locateSyntaxError(&countdown{Context: context.Background()}, data, read); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: canceled before it starts: %v", c.name, err)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/devarch/devarch/backend/catalog"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/store"
@@ -484,14 +485,9 @@ func (env cmdEnv) templateImport(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return usageError{"template import takes exactly one FILE (- for stdin)"}
 	}
-	var doc []byte
-	if pos[0] == "-" {
-		doc, err = io.ReadAll(os.Stdin)
-	} else {
-		doc, err = os.ReadFile(pos[0])
-	}
+	doc, err := readTemplate(pos[0])
 	if err != nil {
-		return model.Invalid("file", "cannot read the template file", err.Error())
+		return err
 	}
 	return env.withBackend(ctx, func(svc *engine.Service) error {
 		t, created, err := svc.ImportTemplate(ctx, doc, *replace)
@@ -505,6 +501,35 @@ func (env cmdEnv) templateImport(ctx context.Context, args []string) error {
 		fmt.Fprintf(env.stderr, "%s custom template %s.\n", verb, t.Name)
 		return nil
 	})
+}
+
+// readTemplate reads the template document at path ("-" for standard input) without ever
+// holding more than catalog.MaxSize+1 bytes: a file's size is checked before it is read,
+// and a stream is read up to one byte over the limit, which catalog.CheckSize refuses
+// ("larger than the limit"). The same limit applies again when the document is parsed.
+func readTemplate(path string) ([]byte, error) {
+	r := io.Reader(os.Stdin)
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, model.Invalid("file", "cannot read the template file", err.Error())
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if err := catalog.CheckSize(st.Size()); err != nil {
+				return nil, err
+			}
+		}
+		r = f
+	}
+	doc, err := io.ReadAll(io.LimitReader(r, catalog.MaxSize+1))
+	if err != nil {
+		return nil, model.Invalid("file", "cannot read the template file", err.Error())
+	}
+	if err := catalog.CheckSize(int64(len(doc))); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 func (env cmdEnv) templateClone(ctx context.Context, args []string) error {

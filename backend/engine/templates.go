@@ -25,9 +25,11 @@ func (s *Service) Template(ctx context.Context, name string) (model.Template, []
 }
 
 // ImportTemplate creates (or, with replace, updates) a custom template from YAML.
-// Everything is validated first; syntax errors name line and column.
+// Everything is validated first; syntax errors name line and column. Every way a template
+// comes in (CLI import and clone, the desktop editor) passes here, so catalog.ParseContext
+// applies the same size limit (catalog.MaxSize) to all, and ctx stops the parse.
 func (s *Service) ImportTemplate(ctx context.Context, doc []byte, replace bool) (model.Template, bool, error) {
-	t, err := catalog.Parse(doc, false)
+	t, err := catalog.ParseContext(ctx, doc, false)
 	if err != nil {
 		return t, false, err
 	}
