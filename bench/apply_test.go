@@ -53,7 +53,7 @@ func down(eng *runtime.Engine, stack string) {
 
 func applyOnce(b *testing.B, svc *engine.Service, stack string) {
 	ctx := context.Background()
-	p, err := svc.Plan(ctx, stack, "bench")
+	p, err := svc.Plan(ctx, stack, "bench", engine.PlanOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func BenchmarkPlan_20InstancesRunning(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		p, err := svc.Plan(context.Background(), "benchplan", "bench")
+		p, err := svc.Plan(context.Background(), "benchplan", "bench", engine.PlanOptions{})
 		times = append(times, time.Since(t0))
 		if err != nil || !p.Plan.Empty() {
 			b.Fatalf("%v %v", err, p.Plan.String())

@@ -105,7 +105,7 @@ func NewPlans(host *Host) *Plans { return &Plans{host: host, running: map[string
 // Plan computes and stores a plan for the stack.
 func (p *Plans) Plan(stack string) (PlanView, error) {
 	return call(p.host, 30*time.Second, func(ctx context.Context, svc *engine.Service) (PlanView, error) {
-		pl, err := svc.Plan(ctx, stack, engine.Who("desktop"))
+		pl, err := svc.Plan(ctx, stack, engine.Who("desktop"), engine.PlanOptions{})
 		if err != nil {
 			return PlanView{}, err
 		}

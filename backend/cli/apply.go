@@ -74,6 +74,8 @@ func (env cmdEnv) planCmd(ctx context.Context, args []string) error {
 	fs, asJSON := env.flags("plan")
 	out := fs.String("out", "", "save the plan to FILE for `devarch apply --plan FILE`")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when up to date, 2 when there are changes, 1 on error")
+	var replace multiFlag
+	fs.Var(&replace, "replace", "replace INSTANCE whatever its state, e.g. after rebuilding its image (repeatable)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -82,7 +84,7 @@ func (env cmdEnv) planCmd(ctx context.Context, args []string) error {
 		return usageError{"plan takes exactly one STACK"}
 	}
 	return env.withBackend(ctx, func(svc *engine.Service) error {
-		pl, err := svc.Plan(ctx, pos[0], engine.Who("cli"))
+		pl, err := svc.Plan(ctx, pos[0], engine.Who("cli"), engine.PlanOptions{Replace: replace})
 		if err != nil {
 			return err
 		}
@@ -142,6 +144,8 @@ func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
 	planPath := fs.String("plan", "", "apply the plan saved by `devarch plan --out FILE`")
 	planID := fs.Int64("plan-id", 0, "apply the stored plan with this id (`devarch plan` prints it)")
 	yes := fs.Bool("yes", false, "apply without asking for confirmation")
+	var replace multiFlag
+	fs.Var(&replace, "replace", "replace INSTANCE whatever its state, e.g. after rebuilding its image (repeatable)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -157,6 +161,8 @@ func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
 		switch {
 		case *planPath != "" && *planID != 0:
 			return usageError{"apply takes --plan FILE or --plan-id N, not both"}
+		case len(replace) > 0 && (*planPath != "" || *planID != 0):
+			return usageError{"--replace makes a new plan: use it without --plan or --plan-id (or with devarch plan)"}
 		case *planPath != "":
 			f, err := readPlanFile(*planPath, stack)
 			if err != nil {
@@ -173,7 +179,7 @@ func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
 			}
 			id, p = pl.ID, pl.Plan
 		default:
-			pl, err := svc.Plan(ctx, stack, who)
+			pl, err := svc.Plan(ctx, stack, who, engine.PlanOptions{Replace: replace})
 			if err != nil {
 				return err
 			}

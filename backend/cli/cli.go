@@ -65,8 +65,9 @@ Usage:
   devarch secret rotate-key                  new master key; re-encrypt everything at once
 
   devarch compose STACK                      print (and write) the generated compose file
-  devarch plan STACK [--out FILE] [--json] [--detailed-exitcode]
-  devarch apply STACK [--plan FILE] [--yes]  apply a saved plan, or plan + confirm
+  devarch plan STACK [--out FILE] [--json] [--detailed-exitcode] [--replace INSTANCE ...]
+  devarch apply STACK [--plan FILE | --plan-id N] [--yes] [--replace INSTANCE ...]
+                                             apply a saved plan, or plan + confirm
   devarch status STACK [--json]              containers, state, health
   devarch start STACK | stop STACK           quick start/stop
   devarch down STACK [--volumes]             remove the stack's containers and network (volumes stay unless --volumes)

@@ -123,7 +123,7 @@ func composeHash(doc []byte) string {
 
 // compute makes the plan for a stack's current revision. References to secrets that do
 // not exist are plan errors naming instance and field.
-func (s *Service) compute(ctx context.Context, stack string) (computed, error) {
+func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (computed, error) {
 	var c computed
 	rs, err := s.Resolve(ctx, stack)
 	if err != nil {
@@ -149,8 +149,12 @@ func (s *Service) compute(ctx context.Context, stack string) (computed, error) {
 	if c.desired.Stopped, err = s.Store.StackStopped(ctx, stackID); err != nil {
 		return c, err
 	}
+	c.desired.Replace = opts.Replace
 	o, err := s.observe(ctx, stackID, stack)
 	if err != nil {
+		return c, err
+	}
+	if o.ImageIDs, err = s.imageIDs(ctx, c.desired, o); err != nil {
 		return c, err
 	}
 	c.plan = plan.Compute(c.desired, o)
@@ -159,12 +163,47 @@ func (s *Service) compute(ctx context.Context, stack string) (computed, error) {
 	return c, nil
 }
 
+// PlanOptions are the user's choices for a plan.
+type PlanOptions struct {
+	// Replace names instances to replace whatever their state (apply --replace).
+	Replace []string
+}
+
+// imageIDs asks the engine which image id each image of the stack's instances points at
+// now, when its listing told which id each container runs (the Engine API path): the plan
+// then notices a tag rebuilt or pulled under the same name.
+func (s *Service) imageIDs(ctx context.Context, d plan.Desired, o plan.Observed) (map[string]string, error) {
+	known := false
+	for _, c := range o.Containers {
+		if c.Labels[model.LabelStack] == d.Stack && c.ImageID != "" {
+			known = true
+			break
+		}
+	}
+	if !known {
+		return nil, nil
+	}
+	var refs []string
+	seen := map[string]bool{}
+	for _, svc := range d.Services {
+		if ref, _ := svc.Spec["image"].(string); ref != "" && !seen[ref] {
+			seen[ref] = true
+			refs = append(refs, ref)
+		}
+	}
+	eng, err := s.Engine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return eng.ImageIDs(ctx, refs)
+}
+
 // Plan computes and stores the plan for a stack, recording the revision it came from.
-func (s *Service) Plan(ctx context.Context, stack, who string) (Planned, error) {
+func (s *Service) Plan(ctx context.Context, stack, who string, opts PlanOptions) (Planned, error) {
 	if err := s.Store.CheckUnlocked(ctx, stack); err != nil {
 		return Planned{}, err
 	}
-	c, err := s.compute(ctx, stack)
+	c, err := s.compute(ctx, stack, opts)
 	if err != nil {
 		return Planned{}, err
 	}
@@ -267,7 +306,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 
 	// Under the lock, the plan must still describe reality exactly: same revision, and the
 	// same actions when computed now (a container changed meanwhile makes it stale).
-	c, err := s.compute(ctx, sp.Stack)
+	c, err := s.compute(ctx, sp.Stack, PlanOptions{Replace: stored.Replace})
 	if err != nil {
 		return refuse(err)
 	}

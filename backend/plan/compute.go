@@ -32,6 +32,8 @@ const (
 	// CauseLastApplyFailed begins the cause of an action that finishes what a failed apply
 	// left undone; the reason follows ("last apply failed: unhealthy").
 	CauseLastApplyFailed = "last apply failed"
+	CauseReplaceRequested = "replace requested"
+	CauseImageRebuilt     = "image rebuilt under the same tag"
 )
 
 // Compute compares the desired state with the observed one and returns the plan that
@@ -132,7 +134,15 @@ func Compute(d Desired, o Observed) Plan {
 			}
 		}
 		applied, wasApplied := o.Applied[inst]
-		if a, ok := serviceAction(s, current, applied, wasApplied, networkExists, d.Stopped); ok {
+		a, ok := serviceAction(s, current, applied, wasApplied, networkExists, d.Stopped)
+		switch {
+		case current == nil || ok && a.Kind == Replace:
+		case slices.Contains(d.Replace, inst):
+			a, ok = Action{Kind: Replace, Instance: inst, Container: s.Container, Cause: CauseReplaceRequested}, true
+		case !ok && imageRebuilt(s, *current, o.ImageIDs):
+			a, ok = Action{Kind: Replace, Instance: inst, Container: s.Container, Cause: CauseImageRebuilt}, true
+		}
+		if ok {
 			a.Level = levels[inst]
 			ups = append(ups, a)
 		}
@@ -154,6 +164,13 @@ func Compute(d Desired, o Observed) Plan {
 	p.Actions = append(p.Actions, removes...)
 	p.Actions = append(p.Actions, ups...)
 	p.Stopped = d.Stopped
+	p.Replace = slices.Clone(d.Replace)
+	slices.Sort(p.Replace)
+	for _, inst := range p.Replace {
+		if _, ok := desired[inst]; !ok {
+			p.Errors = append(p.Errors, fmt.Sprintf("instance %q cannot be replaced: stack %q has no instance of that name", inst, d.Stack))
+		}
+	}
 	if len(desired) == 0 && networkExists {
 		p.Actions = append(p.Actions, Action{Kind: RemoveNetwork, Network: network, Cause: CauseNoInstances})
 	}
@@ -254,6 +271,14 @@ func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasA
 	slices.SortStableFunc(a.Changes, func(x, y Change) int { return cmpString(x.Path, y.Path) })
 	a.Kind, a.Cause = Replace, strings.Join(causes, "; ")
 	return a, true
+}
+
+// imageRebuilt reports a container whose instance's image tag now points at another image
+// than the one it runs (rebuilt locally, or pulled), when the engine told both ids.
+func imageRebuilt(s DesiredService, c runtime.Container, ids map[string]string) bool {
+	ref, _ := s.Spec["image"].(string)
+	now := ids[ref]
+	return ref != "" && now != "" && c.ImageID != "" && c.ImageID != now
 }
 
 // failedAgain decides, for a running container whose configuration the last apply made and

@@ -18,6 +18,9 @@ type Desired struct {
 	Network string
 	// Stopped: the stack is meant to be stopped (see Plan.Stopped).
 	Stopped bool
+	// Replace names instances the user asked to replace whatever their state (apply
+	// --replace), e.g. after rebuilding an image.
+	Replace []string
 }
 
 // DesiredService is one instance as the generated compose file defines it.

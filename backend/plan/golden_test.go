@@ -217,6 +217,19 @@ func goldenCases() map[string]goldenCase {
 			}
 			return d, o
 		},
+		// The user asked to replace web and db (apply --replace), web stopped; cache's tag was
+		// rebuilt (its container runs an older image id).
+		"replace_requested": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 3, svc("web", nginx("local", "8080:80")), svc("db", postgres()), svc("cache", redis()))
+			o := upToDate(t, d)
+			replaceContainer(&o, container(t, d, "web", "exited"))
+			cache := container(t, d, "cache", "running")
+			cache.ImageID = "sha256:old"
+			replaceContainer(&o, cache)
+			o.ImageIDs = map[string]string{"redis:7": "sha256:new", "postgres:16": "sha256:pg"}
+			d.Replace = []string{"web", "db"}
+			return d, o
+		},
 		// A chain: each level waits for the previous one.
 		"levels": func(t testing.TB) (plan.Desired, plan.Observed) {
 			d := desired(t, 1, svc("app", redis(), "db"), svc("db", postgres()), svc("web", nginx("local", "8080:80"), "app"), svc("cache", redis()))

@@ -16,6 +16,10 @@ type Observed struct {
 	// Applied maps instance name to what DevArch last applied for it. An instance absent
 	// here was never applied (or its record was dropped when it was removed).
 	Applied map[string]Applied
+	// ImageIDs maps an image reference to the id it points at now, for the references the
+	// engine has; a container running another id for its instance's image was made from an
+	// image since rebuilt (or pulled) under the same tag.
+	ImageIDs map[string]string
 }
 
 // Applied is what DevArch recorded for an instance after its last successful apply.

@@ -19,6 +19,9 @@ type Plan struct {
 	// Stopped: the stack is meant to be stopped (devarch stop). Its stopped containers are
 	// left alone, and creates and replaces make containers without starting them.
 	Stopped bool `json:"stopped,omitempty"`
+	// Replace are the instances the user asked to replace (apply --replace): part of what
+	// the plan was made from, so apply computes it again the same way.
+	Replace []string `json:"replace,omitempty"`
 }
 
 // Action is one step of a plan.

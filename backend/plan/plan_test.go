@@ -285,3 +285,13 @@ func TestCompute_DuplicateInstance(t *testing.T) {
 		t.Errorf("errors = %q", p.Errors)
 	}
 }
+
+// Replacing an instance the stack does not have is a plan error naming it.
+func TestPlan_ReplaceUnknown(t *testing.T) {
+	d, o := goldenCases()["up_to_date"](t)
+	d.Replace = []string{"ghost"}
+	p := plan.Compute(d, o)
+	if !p.Failed() || !strings.Contains(p.String(), `instance "ghost" cannot be replaced`) {
+		t.Fatalf("plan:\n%s", p)
+	}
+}

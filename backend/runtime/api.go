@@ -96,6 +96,7 @@ type apiContainer struct {
 	ID      string `json:"Id"`
 	Names   []string
 	Image   string
+	ImageID string
 	State   string
 	Status  string
 	Labels  map[string]string
@@ -147,7 +148,7 @@ func decodeAPIContainers(r io.Reader) ([]Container, error) {
 	}
 	out := make([]Container, 0, len(raw))
 	for _, a := range raw {
-		c := Container{ID: a.ID, Image: a.Image, Status: a.Status, Labels: a.Labels, CreatedAt: time.Unix(a.Created, 0).UTC()}
+		c := Container{ID: a.ID, Image: a.Image, ImageID: a.ImageID, Status: a.Status, Labels: a.Labels, CreatedAt: time.Unix(a.Created, 0).UTC()}
 		if c.Labels == nil {
 			c.Labels = map[string]string{}
 		}
@@ -330,4 +331,32 @@ func apiRefused(resp *http.Response) *model.Error {
 	}
 	return model.NewError(model.KindEngineUnavailable, "the docker event stream ended",
 		fmt.Sprintf("the daemon refused the event stream (HTTP %d): %s", resp.StatusCode, tail(said, 1000)))
+}
+
+// imageIDAPI is GET /images/{ref}/json: the image's id, or found false when the engine does
+// not have it.
+func (e *Engine) imageIDAPI(ctx context.Context, sock, ref string) (string, bool, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker/images/"+url.PathEscape(ref)+"/json", nil)
+	if err != nil {
+		return "", false, err
+	}
+	resp, err := apiTransport(sock).Do(req)
+	if err != nil {
+		return "", false, err
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusNotFound:
+		return "", false, nil
+	case http.StatusOK:
+	default:
+		return "", false, fmt.Errorf("GET /images/%s/json: %s", ref, resp.Status)
+	}
+	var img struct {
+		ID string `json:"Id"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(&img); err != nil {
+		return "", false, err
+	}
+	return img.ID, true, nil
 }

@@ -22,6 +22,9 @@ type Container struct {
 	Name  string   // primary name, without a leading "/"
 	Names []string // all names (docker lists legacy link aliases too)
 	Image string   // image reference as the container was created from it
+	// ImageID is the id of the image the container runs ("" when the engine's listing does
+	// not say: the CLI path); a tag rebuilt or pulled since points at another id.
+	ImageID string
 	// State is the machine-readable state: "created", "running", "paused", "restarting",
 	// "removing", "exited" or "dead".
 	State string

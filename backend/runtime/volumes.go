@@ -75,3 +75,42 @@ func (e *Engine) RemoveVolumes(ctx context.Context, names []string) error {
 	}
 	return nil
 }
+
+// ImageIDs returns the id each image reference points at now (references the engine does not
+// have are left out), through the local Engine API when the CLI would use it, else one
+// `image inspect` call.
+func (e *Engine) ImageIDs(ctx context.Context, refs []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(refs) == 0 {
+		return out, nil
+	}
+	if sock := e.apiSocket(); sock != "" {
+		ok := true
+		for _, ref := range refs {
+			id, found, err := e.imageIDAPI(ctx, sock, ref)
+			if err != nil {
+				ok = false
+				break
+			}
+			if found {
+				out[ref] = id
+			}
+		}
+		if ok {
+			return out, nil
+		}
+	}
+	res, err := e.Run(ctx, append([]string{"image", "inspect", "--format", "{{.Id}}"}, refs...), RunOptions{})
+	if err != nil && model.KindOf(err) != model.KindNotFound {
+		return nil, err
+	}
+	// One id per line for the references that exist, in order; a missing one prints nothing
+	// (and makes the command fail), so pair them up only when every one answered.
+	lines := strings.Fields(string(res.Stdout))
+	if len(lines) == len(refs) {
+		for i, ref := range refs {
+			out[ref] = lines[i]
+		}
+	}
+	return out, nil
+}
