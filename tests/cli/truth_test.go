@@ -240,3 +240,41 @@ func TestCrashRecovery_StopsStrayCompose(t *testing.T) {
 		t.Fatal("the stray compose still runs after the next operation took the stack's lock")
 	}
 }
+
+// A local image rebuilt under the same tag is noticed by the plan; --replace replaces an
+// instance whatever its state.
+func TestPlan_ImageRebuiltAndReplace(t *testing.T) {
+	a := newApplyEnv(t)
+	tag := "devarch-test/rebuilt:" + strings.ToLower(strings.ReplaceAll(t.Name(), "_", "-"))
+	mustRun(t, a.env, "docker", "tag", "devarch-test/busybox:1", tag)
+	t.Cleanup(func() { _ = exec.Command("docker", "rmi", "-f", tag).Run() })
+	a.stack("tt7", "app:t-idle")
+	mustRun(t, a.env, "devarch", "instance", "set", "tt7", "app", "image="+tag)
+	mustRun(t, a.env, "devarch", "apply", "tt7", "--yes")
+	if out, code := a.plan("tt7"); code != 0 {
+		t.Fatalf("up to date after apply:\n%s", out)
+	}
+	// "Rebuild" the tag: a new image (a commit of a container) under the same name.
+	cid := strings.TrimSpace(mustRun(t, a.env, "docker", "create", "devarch-test/busybox:1", "true").stdout)
+	mustRun(t, a.env, "docker", "commit", "--change", "LABEL rebuilt=yes", cid, tag)
+	_ = exec.Command("docker", "rm", cid).Run()
+	out, code := a.plan("tt7")
+	if code != 2 || !strings.Contains(out, "-/+ replace app") || !strings.Contains(out, "image rebuilt under the same tag") {
+		t.Fatalf("a rebuilt tag must be noticed:\n%s", out)
+	}
+	mustRun(t, a.env, "devarch", "apply", "tt7", "--yes")
+	if out, code := a.plan("tt7"); code != 0 {
+		t.Fatalf("replaced: up to date:\n%s", out)
+	}
+	r := mustRun(t, a.env, "devarch", "plan", "tt7", "--replace", "app")
+	if !strings.Contains(r.stdout, "cause: replace requested") {
+		t.Fatalf("plan --replace:\n%s", r.stdout)
+	}
+	r = mustRun(t, a.env, "devarch", "apply", "tt7", "--yes", "--replace", "app")
+	if !strings.Contains(r.stderr, "replace requested") || !strings.Contains(r.stderr, "Apply complete: 1 added, 0 changed, 1 destroyed.") {
+		t.Fatalf("apply --replace: %s", r.stderr)
+	}
+	if r := run(t, a.env, "devarch", "plan", "tt7", "--replace", "ghost"); r.code != 1 || !strings.Contains(r.stdout, `instance "ghost" cannot be replaced`) {
+		t.Fatalf("--replace of an unknown instance: %+v", r)
+	}
+}
