@@ -22,13 +22,12 @@ import (
 	"github.com/devarch/devarch/backend/runtime/runtimetest"
 )
 
-// SchemaRelPath is where the schema lives relative to the module root: the repository is
-// checked out with the shared design folder beside it (CI clones it to ../shared).
-const SchemaRelPath = "../shared/spec/compose-spec.json"
+// SchemaRelPath is where the schema lives relative to the module root: vendored with its
+// license and provenance (testdata/README.md), so a plain clone runs every schema check.
+const SchemaRelPath = "backend/compose/composetest/testdata/compose-spec.json"
 
-// SchemaPath returns the compose-spec schema's path. When the file is missing the test fails
-// in CI (environment variable CI non-empty), where it is a broken checkout, and is skipped
-// elsewhere.
+// SchemaPath returns the compose-spec schema's path; the file is part of the repository, so
+// a missing one is a broken checkout and fails the test.
 func SchemaPath(t testing.TB) string {
 	t.Helper()
 	root, err := moduleRoot()
@@ -37,10 +36,7 @@ func SchemaPath(t testing.TB) string {
 	}
 	path := filepath.Join(root, filepath.FromSlash(SchemaRelPath))
 	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI requires the compose-spec schema at %s: %v", path, err)
-		}
-		t.Skipf("skipping: the compose-spec schema is not at %s (check out shared/ beside the repository; set CI=1 to make this a failure)", path)
+		t.Fatalf("the vendored compose-spec schema is missing at %s: %v", path, err)
 	}
 	return path
 }
