@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/devarch/devarch/backend/model"
-	"github.com/devarch/devarch/backend/runtime"
 )
 
 // Causes an Action can carry. The secret cause is built by secretCause ("secret NAME
@@ -31,7 +30,7 @@ const (
 	CauseDuplicate        = "duplicate container"
 	// CauseLastApplyFailed begins the cause of an action that finishes what a failed apply
 	// left undone; the reason follows ("last apply failed: unhealthy").
-	CauseLastApplyFailed = "last apply failed"
+	CauseLastApplyFailed  = "last apply failed"
 	CauseReplaceRequested = "replace requested"
 	CauseImageRebuilt     = "image rebuilt under the same tag"
 )
@@ -76,10 +75,10 @@ func Compute(d Desired, o Observed) Plan {
 	}
 
 	containers := slices.Clone(o.Containers)
-	slices.SortFunc(containers, func(a, b runtime.Container) int {
+	slices.SortFunc(containers, func(a, b model.Container) int {
 		return cmpString(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID)
 	})
-	mine := map[string][]runtime.Container{} // desired instance -> its containers
+	mine := map[string][]model.Container{} // desired instance -> its containers
 	var removes []Action
 	for _, c := range containers {
 		if stackOf(c) != d.Stack {
@@ -116,7 +115,7 @@ func Compute(d Desired, o Observed) Plan {
 	var ups []Action
 	for _, inst := range order {
 		s := desired[inst]
-		var current *runtime.Container
+		var current *model.Container
 		if cs := mine[inst]; len(cs) > 0 {
 			// Keep the container with the desired name; any other is an extra.
 			keep := 0
@@ -180,7 +179,7 @@ func Compute(d Desired, o Observed) Plan {
 
 // serviceAction decides what one desired instance needs, given its container (nil: none),
 // what DevArch last applied, and whether the stack is meant to be stopped.
-func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasApplied, networkExists, stopped bool) (Action, bool) {
+func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApplied, networkExists, stopped bool) (Action, bool) {
 	a := Action{Instance: s.Instance, Container: s.Container}
 	if c == nil {
 		a.Kind, a.Cause = Create, CauseNewInstance
@@ -275,7 +274,7 @@ func serviceAction(s DesiredService, c *runtime.Container, applied Applied, wasA
 
 // imageRebuilt reports a container whose instance's image tag now points at another image
 // than the one it runs (rebuilt locally, or pulled), when the engine told both ids.
-func imageRebuilt(s DesiredService, c runtime.Container, ids map[string]string) bool {
+func imageRebuilt(s DesiredService, c model.Container, ids map[string]string) bool {
 	ref, _ := s.Spec["image"].(string)
 	now := ids[ref]
 	return ref != "" && now != "" && c.ImageID != "" && c.ImageID != now
@@ -284,7 +283,7 @@ func imageRebuilt(s DesiredService, c runtime.Container, ids map[string]string) 
 // failedAgain decides, for a running container whose configuration the last apply made and
 // failed on, whether it still needs doing: a crashed one always (a crash loop is "running"
 // between restarts), an unhealthy or unfinished one while it is not healthy.
-func failedAgain(failed string, c runtime.Container) bool {
+func failedAgain(failed string, c model.Container) bool {
 	switch {
 	case strings.HasPrefix(failed, FailedCrashed):
 		return c.Health != "healthy"
@@ -340,7 +339,7 @@ func secretChanges(spec model.Spec, changed []string, shown []Change) []Change {
 // nameClash reports a desired container name held by a container of another stack (or one
 // DevArch did not create): the engine would refuse to create it. Container names are
 // engine-wide, and stack "a-b" + instance "c" collides with stack "a" + instance "b-c".
-func nameClash(stack, instance string, c runtime.Container) string {
+func nameClash(stack, instance string, c model.Container) string {
 	holder := "a container DevArch did not create"
 	if other := stackOf(c); other != "" {
 		holder = fmt.Sprintf("stack %q", other)

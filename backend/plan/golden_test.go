@@ -15,7 +15,6 @@ import (
 
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/plan"
-	"github.com/devarch/devarch/backend/runtime"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -129,9 +128,9 @@ func goldenCases() map[string]goldenCase {
 		"orphan": func(t testing.TB) (plan.Desired, plan.Observed) {
 			d := desired(t, 2, svc("web", nginx("local", "8080:80")))
 			o := upToDate(t, d)
-			noLabel := runtime.Container{ID: "0123456789abcdef0123", Name: "devarch-shop-manual", State: "running",
+			noLabel := model.Container{ID: "0123456789abcdef0123", Name: "devarch-shop-manual", State: "running",
 				Labels: map[string]string{model.LabelStack: stackName}}
-			ghost := runtime.Container{ID: "ghost-id", Name: "devarch-shop-ghost", State: "exited",
+			ghost := model.Container{ID: "ghost-id", Name: "devarch-shop-ghost", State: "exited",
 				Labels: map[string]string{model.LabelStack: stackName, model.LabelInstance: "ghost"}}
 			dup := container(t, d, "web", "running")
 			dup.ID, dup.Name, dup.Names = "dup-id", "web-copy", []string{"web-copy"}
@@ -181,9 +180,9 @@ func goldenCases() map[string]goldenCase {
 			if err != nil {
 				t.Fatal(err)
 			}
-			other := runtime.Container{ID: "other", Name: "devarch-a-b-c", State: "running",
+			other := model.Container{ID: "other", Name: "devarch-a-b-c", State: "running",
 				Labels: map[string]string{model.LabelStack: "a-b", model.LabelInstance: "c"}}
-			return d, plan.Observed{Containers: []runtime.Container{other}}
+			return d, plan.Observed{Containers: []model.Container{other}}
 		},
 		// The stack was stopped with devarch stop: its stopped containers stay stopped, a
 		// configuration change replaces web without starting it, a new instance is created

@@ -5,7 +5,6 @@ import (
 
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/plan"
-	"github.com/devarch/devarch/backend/runtime"
 )
 
 // The stack every case uses.
@@ -45,10 +44,10 @@ func service(t testing.TB, d plan.Desired, instance string) plan.DesiredService 
 }
 
 // container is the container DevArch would have made for instance in d, in state.
-func container(t testing.TB, d plan.Desired, instance, state string) runtime.Container {
+func container(t testing.TB, d plan.Desired, instance, state string) model.Container {
 	t.Helper()
 	s := service(t, d, instance)
-	return runtime.Container{
+	return model.Container{
 		ID:    "id-" + s.Container,
 		Name:  s.Container,
 		Names: []string{s.Container},
@@ -70,14 +69,14 @@ func applied(t testing.TB, d plan.Desired, instance string, running bool) plan.A
 	return plan.Applied{ConfigHash: s.ConfigHash, Spec: s.Spec, DependsOn: s.DependsOn, Running: running, SecretVersions: s.SecretVersions}
 }
 
-func network(d plan.Desired) runtime.Network {
-	return runtime.Network{ID: "net-id", Name: d.Network, Labels: map[string]string{model.LabelStack: d.Stack}}
+func network(d plan.Desired) model.Network {
+	return model.Network{ID: "net-id", Name: d.Network, Labels: map[string]string{model.LabelStack: d.Stack}}
 }
 
 // upToDate is what exists after applying d: every container running, recorded, networked.
 func upToDate(t testing.TB, d plan.Desired) plan.Observed {
 	t.Helper()
-	o := plan.Observed{Networks: []runtime.Network{network(d)}, Applied: map[string]plan.Applied{}}
+	o := plan.Observed{Networks: []model.Network{network(d)}, Applied: map[string]plan.Applied{}}
 	for _, s := range d.Services {
 		o.Containers = append(o.Containers, container(t, d, s.Instance, "running"))
 		o.Applied[s.Instance] = applied(t, d, s.Instance, true)
@@ -86,7 +85,7 @@ func upToDate(t testing.TB, d plan.Desired) plan.Observed {
 }
 
 // replaceContainer swaps the observed container of the same name.
-func replaceContainer(o *plan.Observed, c runtime.Container) {
+func replaceContainer(o *plan.Observed, c model.Container) {
 	for i := range o.Containers {
 		if o.Containers[i].Name == c.Name {
 			o.Containers[i] = c

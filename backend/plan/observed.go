@@ -2,7 +2,6 @@ package plan
 
 import (
 	"github.com/devarch/devarch/backend/model"
-	"github.com/devarch/devarch/backend/runtime"
 )
 
 // Observed is what exists: the stack's containers and networks as the engine lists them
@@ -11,8 +10,8 @@ type Observed struct {
 	// Containers are the engine's containers. Those labelled with another stack are ignored,
 	// except that one holding a desired container's name is a plan error (container names
 	// are engine-wide), so the engine may pass every DevArch container.
-	Containers []runtime.Container
-	Networks   []runtime.Network
+	Containers []model.Container
+	Networks   []model.Network
 	// Applied maps instance name to what DevArch last applied for it. An instance absent
 	// here was never applied (or its record was dropped when it was removed).
 	Applied map[string]Applied
@@ -56,7 +55,7 @@ const (
 var runningStates = map[string]bool{"running": true, "restarting": true, "removing": true}
 
 // containerName is how a plan names an observed container: its name, else a short id.
-func containerName(c runtime.Container) string {
+func containerName(c model.Container) string {
 	if c.Name != "" {
 		return c.Name
 	}
@@ -67,4 +66,4 @@ func containerName(c runtime.Container) string {
 }
 
 // stackOf is the stack label, the only thing that makes a container the plan's business.
-func stackOf(c runtime.Container) string { return c.Labels[model.LabelStack] }
+func stackOf(c model.Container) string { return c.Labels[model.LabelStack] }

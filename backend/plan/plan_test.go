@@ -10,7 +10,6 @@ import (
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/plan"
-	"github.com/devarch/devarch/backend/runtime"
 )
 
 func TestKind_StringAndJSON(t *testing.T) {
@@ -81,7 +80,7 @@ func TestPlan_EmptyAndFailed(t *testing.T) {
 
 func TestPlan_Steps(t *testing.T) {
 	d, o := goldenCases()["mixed"](t)
-	o.Containers = append(o.Containers, runtime.Container{Name: "devarch-shop-stray", State: "exited",
+	o.Containers = append(o.Containers, model.Container{Name: "devarch-shop-stray", State: "exited",
 		Labels: map[string]string{model.LabelStack: stackName}})
 	got := plan.Compute(d, o).Steps()
 	want := plan.Steps{
@@ -199,8 +198,8 @@ func TestCompute_FieldDiffs(t *testing.T) {
 		{Instance: "app", Container: "devarch-shop-app", ConfigHash: "new", Spec: new},
 	}}
 	o := plan.Observed{
-		Networks:   []runtime.Network{{Name: "devarch-shop-net"}},
-		Containers: []runtime.Container{{Name: "devarch-shop-app", State: "running", Labels: map[string]string{model.LabelStack: stackName, model.LabelInstance: "app", model.LabelConfigHash: "old"}}},
+		Networks:   []model.Network{{Name: "devarch-shop-net"}},
+		Containers: []model.Container{{Name: "devarch-shop-app", State: "running", Labels: map[string]string{model.LabelStack: stackName, model.LabelInstance: "app", model.LabelConfigHash: "old"}}},
 		Applied:    map[string]plan.Applied{"app": {ConfigHash: "old", Spec: old, Running: true}},
 	}
 	p := plan.Compute(d, o)
@@ -267,9 +266,9 @@ func TestCompute_Cycles(t *testing.T) {
 func TestCompute_OtherStacksAreIgnored(t *testing.T) {
 	d := desired(t, 1, svc("web", nginx("local")))
 	o := upToDate(t, d)
-	o.Containers = append(o.Containers, runtime.Container{Name: "devarch-blog-web", State: "exited",
+	o.Containers = append(o.Containers, model.Container{Name: "devarch-blog-web", State: "exited",
 		Labels: map[string]string{model.LabelStack: "blog", model.LabelInstance: "web"}})
-	o.Networks = append(o.Networks, runtime.Network{Name: "devarch-blog-net"})
+	o.Networks = append(o.Networks, model.Network{Name: "devarch-blog-net"})
 	if p := plan.Compute(d, o); !p.Empty() {
 		t.Errorf("plan touches another stack:\n%s", p)
 	}

@@ -1,0 +1,47 @@
+package model
+
+import "time"
+
+// What DevArch observes of a container engine. Package runtime fills these in (it owns how
+// they are read); the pure plan package compares them with the desired state.
+
+// Container is one container as the engine's `ps` reports it.
+type Container struct {
+	ID    string   // full id
+	Name  string   // primary name, without a leading "/"
+	Names []string // all names (docker lists legacy link aliases too)
+	Image string   // image reference as the container was created from it
+	// ImageID is the id of the image the container runs ("" when the engine's listing does
+	// not say: the CLI path); a tag rebuilt or pulled since points at another id.
+	ImageID string
+	// State is the machine-readable state: "created", "running", "paused", "restarting",
+	// "removing", "exited" or "dead".
+	State string
+	// Status is the engine's human text, e.g. "Up 3 minutes (healthy)", "Exited (1) 2s ago".
+	Status string
+	// Health is "healthy", "unhealthy", "starting", or "" for a container without a
+	// healthcheck (or not running).
+	Health string
+	// ExitCode is the exit status of an exited container (meaningful only when State is
+	// "exited").
+	ExitCode int
+	// Labels are the container's labels. (Read from docker's ps output they have one ambiguity,
+	// commas inside values: see runtime.parseLabelString.)
+	Labels    map[string]string
+	CreatedAt time.Time
+	// HostPorts are the host ports the container publishes (sorted, unique).
+	HostPorts []int
+	// Networks are the names of the networks the container is attached to.
+	Networks []string
+}
+
+// Network is one network as the engine's `network ls` reports it.
+type Network struct {
+	ID        string
+	Name      string
+	Driver    string
+	Scope     string
+	Internal  bool
+	Labels    map[string]string
+	CreatedAt time.Time
+}
