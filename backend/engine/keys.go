@@ -234,7 +234,6 @@ func (s *Service) RotateKey(ctx context.Context) (int, int, error) {
 		if err != nil {
 			return err
 		}
-		pause := testPause()
 		_, rerr := s.Store.RotateSecrets(ctx, newVersion, func(x store.SealedSecret) (store.SealedSecret, error) {
 			k, ok := old[x.KeyVersion]
 			if !ok { // sealed with a key that sealed nothing when the rotation began: impossible under the locks
@@ -247,9 +246,6 @@ func (s *Service) RotateKey(ctx context.Context) (int, int, error) {
 			sealed, err := secrets.Seal(newKey, secrets.Owner{StackID: x.StackID, Name: x.Name}, v)
 			if err != nil {
 				return x, err
-			}
-			if pause > 0 {
-				time.Sleep(pause) // test hook: lets a test kill the process mid-rotation
 			}
 			x.KeyVersion, x.Nonce, x.Ciphertext = sealed.KeyVersion, sealed.Nonce, sealed.Ciphertext
 			return x, nil

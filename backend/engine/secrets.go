@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -243,11 +242,4 @@ func (s *Service) secretEnv(ctx context.Context, used []store.SealedSecret) (sec
 		out.values = append(out.values, v.Reveal())
 	}
 	return out, nil
-}
-
-// testPause reads DEVARCH_TEST_PAUSE_ROTATION (a duration): tests use it to kill the
-// process in the middle of a rotation. Unset in normal use.
-func testPause() time.Duration {
-	d, _ := time.ParseDuration(os.Getenv("DEVARCH_TEST_PAUSE_ROTATION"))
-	return d
 }

@@ -10,6 +10,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/devarch/devarch/backend/database/dbtest"
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/secrets"
+	"github.com/devarch/devarch/backend/store"
 )
 
 // runIn runs devarch with stdin.
@@ -142,24 +148,43 @@ func pgDump(t *testing.T) string {
 }
 
 func TestSecrets_RotationInterruptedLeavesEverythingReadable(t *testing.T) {
-	env := map[string]string{"DEVARCH_DATABASE_URL": databaseURL(t), "DEVARCH_HOME": tempHome(t),
+	url := databaseURL(t)
+	env := map[string]string{"DEVARCH_DATABASE_URL": url, "DEVARCH_HOME": tempHome(t),
 		"DEVARCH_MASTER_KEY_FILE": filepath.Join(tempHome(t), "master.key")}
 	mustRun(t, env, "devarch", "stack", "create", "rot")
 	values := map[string]string{"a": "value-a-1", "b": "value-b-2", "c": "value-c-3"}
 	for n, v := range values {
 		mustRunIn(t, env, v, "secret", "set", "rot", n)
 	}
-	// Kill -9 in the middle of a rotation (after the first secret was re-sealed).
-	cmd := exec.Command(devarch(t), "secret", "rotate-key")
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
+	// Enough secrets that a rotation takes a while: kill -9 it while it holds the key lock
+	// (seen in pg_locks: the condition, not a guess at a duration).
+	pool := dbtest.Connect(t, url)
+	t.Setenv("DEVARCH_MASTER_KEY_FILE", env["DEVARCH_MASTER_KEY_FILE"])
+	svc := engine.New(store.New(pool), runtime.Options{}, tempHome(t))
+	for i := 0; i < 400; i++ {
+		if _, err := svc.SetSecret(t.Context(), "rot", fmt.Sprintf("filler_%d", i), secrets.NewValue(fmt.Sprintf("filler-%d", i))); err != nil {
+			t.Fatal(err)
+		}
 	}
-	cmd.Env = append(cmd.Env, "DEVARCH_TEST_PAUSE_ROTATION=3s")
+	cmd := exec.Command(devarch(t), "secret", "rotate-key")
+	cmd.Env = environ(env)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		var held bool
+		// Only a rotation re-seals rows, statement by statement, inside its transaction.
+		_ = pool.QueryRow(t.Context(), `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE datname = current_database() AND state IN ('active', 'idle in transaction')
+			  AND query LIKE 'UPDATE secrets SET key_version%')`).Scan(&held)
+		if held {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the rotation never got under way")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	_ = cmd.Wait()
 	for n, v := range values {
@@ -170,7 +195,7 @@ func TestSecrets_RotationInterruptedLeavesEverythingReadable(t *testing.T) {
 	// A completed rotation re-encrypts all; still readable; then again.
 	for i := 0; i < 2; i++ {
 		r := mustRun(t, env, "devarch", "secret", "rotate-key")
-		if !strings.Contains(r.stderr, "re-encrypted 3 secret(s)") {
+		if !strings.Contains(r.stderr, "re-encrypted 403 secret(s)") {
 			t.Fatalf("rotation: %s", r.stderr)
 		}
 		for n, v := range values {
