@@ -57,10 +57,10 @@ func Resolve(t model.Template, inst model.Instance) (model.EffectiveService, err
 // path: the template's first, their summaries starting with `template "NAME": `, then the
 // overrides', whose summaries do not name the instance (the caller knows it).
 //
-// With problems only in the overrides, es is still the resolution of the template with
-// every override field that has none (a field with a problem keeps the template's value),
+// With problems, es is still the resolution of every field that has none (an override
+// field with a problem keeps the template's value; a template field with one is left out),
 // so that checks of the effective config (compose.CheckService) can look at the rest in
-// the same pass. With a problem in the template es is the zero value.
+// the same pass.
 func ResolveAll(t model.Template, inst model.Instance) (es model.EffectiveService, problems []*model.Error) {
 	es, tProblems, oProblems := resolveAll(t, inst)
 	return es, append(tProblems, oProblems...)
@@ -73,24 +73,30 @@ func resolveAll(t model.Template, inst model.Instance) (es model.EffectiveServic
 		return model.EffectiveService{}, []*model.Error{model.NewError(model.KindInternal, "wrong template for instance",
 			fmt.Sprintf("Instance %q uses template %q but was resolved against %q.", inst.Name, inst.Template, t.Name))}, nil
 	}
-	for _, p := range validateSpec(t.Service, true) {
+	tErrs := validateSpec(t.Service, true)
+	for _, p := range tErrs {
 		tProblems = append(tProblems, inContext(p, fmt.Sprintf("template %q", t.Name)))
 	}
 	oProblems = validateSpec(inst.Overrides, false)
-	if len(tProblems) > 0 {
-		return model.EffectiveService{}, tProblems, oProblems
+	valid := t
+	valid.Service = withoutProblems(t.Service, tErrs)
+	return merge(valid, inst.Name, withoutProblems(inst.Overrides, oProblems)), tProblems, oProblems
+}
+
+// withoutProblems is s without the top-level fields problems are about (s itself when
+// there are none).
+func withoutProblems(s model.Spec, problems []*model.Error) model.Spec {
+	if len(problems) == 0 {
+		return s
 	}
-	over := inst.Overrides
-	if len(oProblems) > 0 {
-		over = make(model.Spec, len(inst.Overrides))
-		for k, v := range inst.Overrides {
-			over[k] = v
-		}
-		for _, p := range oProblems {
-			delete(over, topField(p.Field))
-		}
+	out := make(model.Spec, len(s))
+	for k, v := range s {
+		out[k] = v
 	}
-	return merge(t, inst.Name, over), nil, oProblems
+	for _, p := range problems {
+		delete(out, topField(p.Field))
+	}
+	return out
 }
 
 // topField is the top-level field of a problem's path: "healthcheck" for

@@ -180,10 +180,11 @@ func TestResolve_ResolveAll(t *testing.T) {
 	_, err = Resolve(tmpl, one)
 	checkInvalid(t, err, "restart", `instance "w": "sometimes" is not a restart policy`)
 
-	// A template's problems name the template; nothing is resolved.
+	// A template's problems name the template; its fields with a problem are left out.
 	bad := model.Template{Name: "bad", Service: model.Spec{"image": "x", "restart": "sometimes", "pull_policy": "often"}}
 	es, problems = ResolveAll(bad, model.Instance{Name: "w", Template: "bad", Overrides: model.Spec{"user": 5}})
-	if len(problems) != 3 || es.Spec != nil || !strings.HasPrefix(problems[0].Summary, `template "bad": `) || problems[2].Field != "user" {
+	if len(problems) != 3 || !reflect.DeepEqual(es.Spec, model.Spec{"image": "x", "restart": DefaultRestart}) ||
+		!strings.HasPrefix(problems[0].Summary, `template "bad": `) || problems[2].Field != "user" {
 		t.Errorf("template problems: %v, %v", es, problems)
 	}
 	if _, problems := ResolveAll(tmpl, model.Instance{Name: "w", Template: "web"}); problems != nil {
