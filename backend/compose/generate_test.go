@@ -36,6 +36,7 @@ func TestGenerate_Errors(t *testing.T) {
 		{"port zero", oneService(img("ports", []any{"0:80"})), "ports[0]", "host port 0 is out of range 1-65535", ""},
 		{"container port not a number", oneService(img("ports", []any{"abc"})), "ports[0]", `container port "abc" is not a number`, ""},
 		{"signed port", oneService(img("ports", []any{"+80"})), "ports[0]", `container port "+80" is not a number`, ""},
+		{"port twice", oneService(img("ports", []any{"1", "8080:80", "01"})), "ports[2]", `port "01" publishes the same as ports[0] ("1")`, "Remove one"},
 		{"port bad address", oneService(img("ports", []any{"1.2.3:8080:80"})), "ports[0]", "is not an IP address", ""},
 		{"port bad protocol", oneService(img("ports", []any{"8080:80/icmp"})), "ports[0]", `unknown protocol "icmp"`, `"/udp"`},
 		{"port range lengths", oneService(img("ports", []any{"8000-8002:80"})), "ports[0]", "different lengths", ""},

@@ -199,6 +199,7 @@ func publishedPorts(svc model.EffectiveService) ([]Published, []*model.Error) {
 	}
 	var pubs []Published
 	var problems []*model.Error
+	first := map[string]int{} // rendered entry -> index of its first occurrence
 	for i, item := range items {
 		path := fmt.Sprintf("ports[%d]", i)
 		s, ok := item.(string)
@@ -210,6 +211,12 @@ func publishedPorts(svc model.EffectiveService) ([]Published, []*model.Error) {
 		if err != nil {
 			problems = append(problems, invalidf(svc.Instance, path, fmt.Sprintf("invalid port %q: %v", s, err), portForms))
 			continue
+		}
+		if j, dup := first[p.String()]; dup {
+			problems = append(problems, invalidf(svc.Instance, path, fmt.Sprintf("port %q publishes the same as ports[%d] (%q)", s, j, items[j]),
+				"Compose refuses a ports list with the same entry twice. Remove one of them."))
+		} else {
+			first[p.String()] = i
 		}
 		pubs = append(pubs, p)
 	}

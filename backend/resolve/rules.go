@@ -3,6 +3,7 @@ package resolve
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,8 @@ import (
 //     reads d and w units, which the compose file schema's duration format does not, so
 //     they are refused with a hint. The engine refuses a healthcheck duration under 1ms other
 //     than 0.
+//   - build.args: NAME: text pairs or a list of strings; logging.options: NAME: text or
+//     number pairs (compose refuses anything else there).
 //   - healthcheck: a test is required unless disable is true (without one the engine
 //     silently falls back to the image's own check, or to none); the test is a non-blank
 //     string (run by the container's shell) or a list of strings starting with CMD or
@@ -57,7 +60,78 @@ func (v *validator) fieldRules(def model.FieldDef, val any) {
 		if m, ok, badKey := asObject(val); ok && badKey == "" {
 			v.healthcheck(m)
 		}
+	case "build":
+		if m, ok, badKey := asObject(val); ok && badKey == "" && m["args"] != nil {
+			v.buildArgs(m["args"])
+		}
+	case "logging":
+		if m, ok, badKey := asObject(val); ok && badKey == "" && m["options"] != nil {
+			v.loggingOptions(m["options"])
+		}
 	}
+}
+
+// buildArgs: build.args is NAME: value pairs of text, or a list of "NAME=value" strings,
+// as compose reads them.
+func (v *validator) buildArgs(args any) {
+	const path = "build.args"
+	const fix = `Write NAME: value pairs with text values, e.g. args: {VERSION: "1.2"}, or a list of "NAME=value" strings.`
+	if items, ok := asList(args); ok {
+		for i, item := range items {
+			if _, isText := item.(string); !isText {
+				v.add(fmt.Sprintf("%s[%d]", path, i), "must be a string", fmt.Sprintf("Got %s. %s", describe(item), fix))
+			}
+		}
+		return
+	}
+	m, ok, badKey := asObject(args)
+	if !ok || badKey != "" {
+		v.add(path, "must be a map of names to text, or a list of strings", fmt.Sprintf("Got %s. %s", describe(args), fix))
+		return
+	}
+	for _, k := range sortedKeys(m) {
+		switch {
+		case k == "":
+			v.add(path, "has an empty key", "Every build argument needs a name. "+fix)
+		case strings.HasPrefix(k, "x-"):
+			v.add(path, fmt.Sprintf("key %s starts with x-", quoteShort(k)),
+				"Compose reads keys starting with x- as extension fields and drops them, so the build would never get this one. Rename it.")
+		default:
+			if _, isText := m[k].(string); !isText && m[k] != nil {
+				v.add(path+"."+k, "must be a string", fmt.Sprintf("Got %s; quote it. %s", describe(m[k]), fix))
+			}
+		}
+	}
+}
+
+// loggingOptions: logging.options is NAME: value pairs of text or numbers (the compose
+// file schema's rule).
+func (v *validator) loggingOptions(opts any) {
+	const path = "logging.options"
+	const fix = `Write the driver's options as NAME: value pairs, e.g. options: {max-size: 10m, max-file: "3"}.`
+	m, ok, badKey := asObject(opts)
+	if !ok || badKey != "" {
+		v.add(path, "must be a map of option names to values", fmt.Sprintf("Got %s. %s", describe(opts), fix))
+		return
+	}
+	for _, k := range sortedKeys(m) {
+		x := m[k]
+		if _, isNum := asNumber(x); x == nil || isNum {
+			continue
+		}
+		if _, isText := x.(string); !isText {
+			v.add(path+"."+k, "must be text or a number", fmt.Sprintf("Got %s. %s", describe(x), fix))
+		}
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // restartPolicies are the policies restart takes, in the order messages list them.
