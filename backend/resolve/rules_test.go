@@ -118,6 +118,25 @@ func TestResolve_ValueRules(t *testing.T) {
 		{name: "healthcheck negative retries", spec: hc("test", "true", "retries", -1),
 			wantField: "healthcheck.retries", wantIn: []string{"-1 is negative"}},
 		{name: "healthcheck zero retries", spec: hc("test", "true", "retries", 0)},
+
+		// build.args, logging.options
+		{name: "build args map", spec: model.Spec{"build": map[string]any{"context": ".", "args": map[string]any{"V": "1"}}}},
+		{name: "build args list", spec: model.Spec{"build": map[string]any{"context": ".", "args": []any{"V=1"}}}},
+		{name: "build args number value", spec: model.Spec{"build": map[string]any{"args": map[string]any{"V": 1}}},
+			wantField: "build.args.V", wantIn: []string{"must be a string", "quote it"}},
+		{name: "build args list item", spec: model.Spec{"build": map[string]any{"args": []any{"A=1", true}}},
+			wantField: "build.args[1]", wantIn: []string{"must be a string"}},
+		{name: "build args scalar", spec: model.Spec{"build": map[string]any{"args": "V=1"}},
+			wantField: "build.args", wantIn: []string{"must be a map of names to text, or a list of strings"}},
+		{name: "build args empty key", spec: model.Spec{"build": map[string]any{"args": map[string]any{"": "1"}}},
+			wantField: "build.args", wantIn: []string{"has an empty key"}},
+		{name: "build args x- key", spec: model.Spec{"build": map[string]any{"args": map[string]any{"x-v": "1"}}},
+			wantField: "build.args", wantIn: []string{"starts with x-"}},
+		{name: "logging options", spec: model.Spec{"logging": map[string]any{"driver": "local", "options": map[string]any{"max-size": "10m", "max-file": 3}}}},
+		{name: "logging options not a map", spec: model.Spec{"logging": map[string]any{"options": 0}},
+			wantField: "logging.options", wantIn: []string{"must be a map of option names to values", "max-size: 10m"}},
+		{name: "logging option nested", spec: model.Spec{"logging": map[string]any{"options": map[string]any{"a": []any{"x"}}}},
+			wantField: "logging.options.a", wantIn: []string{"must be text or a number"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
