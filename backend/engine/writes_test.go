@@ -21,7 +21,7 @@ func newStack(t *testing.T) *engine.Service {
 	if _, err := svc.SyncCatalog(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CreateStack(ctx, "shop", ""); err != nil {
+	if _, err := svc.CreateStack(ctx, "shop", engine.StackOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.AddInstance(ctx, "shop", "web", "nginx", nil); err != nil {
