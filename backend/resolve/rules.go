@@ -36,7 +36,8 @@ import (
 //   - healthcheck: a test is required unless disable is true (without one the engine
 //     silently falls back to the image's own check, or to none); the test is a non-blank
 //     string (run by the container's shell) or a list of strings starting with CMD or
-//     CMD-SHELL and a command, or [NONE]; retries is not negative.
+//     CMD-SHELL and a command, or [NONE]; retries is not negative; start_interval comes
+//     with a start_period (compose refuses it alone).
 //
 // Rules run only on values of the right type: a value of the wrong type is reported once,
 // by the type check.
@@ -228,6 +229,12 @@ func (v *validator) healthcheck(m map[string]any) {
 	for _, k := range []string{"interval", "timeout", "start_period", "start_interval"} {
 		if s, ok := m[k].(string); ok {
 			v.duration("healthcheck."+k, s, true)
+		}
+	}
+	if _, hasInterval := m["start_interval"]; hasInterval {
+		if _, hasPeriod := m["start_period"]; !hasPeriod {
+			v.add("healthcheck.start_interval", "needs start_period",
+				"The engine checks at start_interval only during the start period, and compose refuses start_interval without one: add start_period, e.g. start_period: 30s.")
 		}
 	}
 	if n, ok := asNumber(m["retries"]); ok && n < 0 && n >= -maxExactInt && !tooBig(m["retries"]) {
