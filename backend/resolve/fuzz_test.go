@@ -68,6 +68,31 @@ var fullyChecked = map[string]bool{
 	"read_only": true, "tty": true, "stdin_open": true, "logging": true, "build": true,
 }
 
+// judgedValues are the fields whose values the value rules judge: holding a secret
+// reference, their value is only known at apply (rules.go), so compose-go, given any value
+// for the secret, may refuse it.
+var judgedValues = map[string]bool{"restart": true, "pull_policy": true, "stop_grace_period": true, "healthcheck": true, "ports": true}
+
+func holdsSecretRef(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.Contains(x, secretRef)
+	case []any:
+		for _, item := range x {
+			if holdsSecretRef(item) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, item := range x {
+			if holdsSecretRef(item) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // checkWrite runs on a delta every check a write of it runs (resolve.ResolveAll and
 // compose.CheckService, as engine.checkInstance does). When they pass: resolution and
 // generation cannot fail, and when the effective service holds only fullyChecked fields,
@@ -93,8 +118,8 @@ func checkWrite(t *testing.T, what string, tmpl model.Template, o model.Spec) (l
 	if err != nil {
 		t.Fatalf("%s: every write check passed, but Generate refuses: %v", what, err)
 	}
-	for f := range es.Spec {
-		if !fullyChecked[f] {
+	for f, v := range es.Spec {
+		if !fullyChecked[f] || (judgedValues[f] && holdsSecretRef(v)) {
 			return false
 		}
 	}

@@ -40,21 +40,33 @@ import (
 //     with a start_period (compose refuses it alone).
 //
 // Rules run only on values of the right type: a value of the wrong type is reported once,
-// by the type check.
+// by the type check. A value holding a secret reference (${secret:NAME}, see package
+// compose) is not judged: its text is only known at apply, when compose judges it (and
+// plan warns that a secret is used outside environment).
+
+// secretRef starts a secret reference in a value (compose.secretRefOpen).
+const secretRef = "${secret:"
+
+// plainText is val as text when it is a string without a secret reference: a value a rule
+// can judge now.
+func plainText(val any) (string, bool) {
+	s, ok := val.(string)
+	return s, ok && !strings.Contains(s, secretRef)
+}
 
 // fieldRules checks the value rules of one top-level field whose value is not nil.
 func (v *validator) fieldRules(def model.FieldDef, val any) {
 	switch def.Name {
 	case "restart":
-		if s, ok := val.(string); ok {
+		if s, ok := plainText(val); ok {
 			v.restart(s)
 		}
 	case "pull_policy":
-		if s, ok := val.(string); ok {
+		if s, ok := plainText(val); ok {
 			v.pullPolicy(s)
 		}
 	case "stop_grace_period":
-		if s, ok := val.(string); ok {
+		if s, ok := plainText(val); ok {
 			v.duration(def.Name, s, false)
 		}
 	case "healthcheck":
@@ -227,7 +239,7 @@ func (v *validator) healthcheck(m map[string]any) {
 		v.healthcheckTest(test)
 	}
 	for _, k := range []string{"interval", "timeout", "start_period", "start_interval"} {
-		if s, ok := m[k].(string); ok {
+		if s, ok := plainText(m[k]); ok {
 			v.duration("healthcheck."+k, s, true)
 		}
 	}
@@ -271,7 +283,11 @@ func (v *validator) healthcheckTest(test any) {
 		v.add(path, "is empty", "An empty test makes the engine fall back to the image's own check. "+healthcheckTestFix)
 		return
 	}
-	switch first, _ := items[0].(string); first {
+	first, _ := items[0].(string)
+	if strings.Contains(first, secretRef) {
+		return
+	}
+	switch first {
 	case "CMD", "CMD-SHELL":
 		if len(items) < 2 {
 			v.add(path, fmt.Sprintf("%s names no command", first), healthcheckTestFix)

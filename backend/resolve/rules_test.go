@@ -118,6 +118,8 @@ func TestResolve_ValueRules(t *testing.T) {
 		{name: "healthcheck negative retries", spec: hc("test", "true", "retries", -1),
 			wantField: "healthcheck.retries", wantIn: []string{"-1 is negative"}},
 		{name: "healthcheck zero retries", spec: hc("test", "true", "retries", 0)},
+		{name: "secret references are judged at apply", spec: model.Spec{"restart": "${secret:r}", "pull_policy": "x${secret:p}",
+			"stop_grace_period": "${secret:g}", "healthcheck": map[string]any{"test": []any{"${secret:t}", "x"}, "interval": "${secret:i}"}}},
 		{name: "healthcheck start_interval alone", spec: hc("test", "true", "start_interval", "1s"),
 			wantField: "healthcheck.start_interval", wantIn: []string{"needs start_period", "start_period: 30s"}},
 
