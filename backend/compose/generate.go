@@ -100,6 +100,44 @@ type builder struct {
 	volumes         map[string]bool   // named volumes this service mounts
 	root            string            // where relative paths resolve ("": left relative)
 	relative        bool              // the service uses a relative path (its hash covers root)
+	// problems collects what service refuses, in the order it checks: fields by name,
+	// then image-or-build, labels, depends_on. A failed field is left out and the others
+	// are still checked, so that CheckService can report every problem; NewProject
+	// reports the first, which is the one it reported when it stopped at the first.
+	problems []*model.Error
+}
+
+// problem records a refusal; an error standing for several problems records each.
+func (b *builder) problem(err error) {
+	e := model.AsError(err)
+	if len(e.Problems) > 0 {
+		b.problems = append(b.problems, e.Problems...)
+		return
+	}
+	b.problems = append(b.problems, e)
+}
+
+// CheckService runs every check Generate makes of one service on its own and returns every
+// problem found, in a stable order (nil when there is none): what a write of one instance
+// (or one template) must pass so that generation, and so plan, cannot fail on it later.
+// Summaries do not name the instance, which the caller knows. Checks that need the whole
+// stack stay NewProject's: instance names, dependencies, and two secret names that reach
+// compose as one variable from different services.
+func CheckService(es model.EffectiveService) []*model.Error {
+	es.DependsOn = nil
+	b := &builder{instance: es.Instance, instances: map[string]bool{es.Instance: true}, secretVars: map[string]string{}, volumes: map[string]bool{}}
+	_, _ = b.service(es)
+	prefix := fmt.Sprintf("instance %q: ", es.Instance)
+	out := make([]*model.Error, len(b.problems))
+	for i, p := range b.problems {
+		c := *p
+		c.Summary = strings.TrimPrefix(c.Summary, prefix)
+		out[i] = &c
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func (b *builder) service(es model.EffectiveService) (Service, error) {
@@ -169,34 +207,40 @@ func (b *builder) service(es model.EffectiveService) (Service, error) {
 				"model.ServiceFields lists a field that package compose does not render; add it to Service and builder.service.")
 		}
 		if err != nil {
-			return Service{}, err
+			b.problem(err)
 		}
 	}
 	if svc.Image == "" && svc.Build == nil {
-		return Service{}, b.invalid("image", "the service has neither an image nor a build", "Set image (e.g. mysql:8.4) or build (a context directory).")
+		b.problem(b.invalid("image", "the service has neither an image nor a build", "Set image (e.g. mysql:8.4) or build (a context directory)."))
 	}
 	if svc.Hostname == "" {
 		svc.Hostname = es.Instance
 	}
 	var err error
 	if svc.Labels, err = b.labels(es, userLabels); err != nil {
-		return Service{}, err
+		b.problem(err)
 	}
 	if svc.DependsOn, err = b.dependsOn(es); err != nil {
-		return Service{}, err
+		b.problem(err)
+	}
+	if len(b.problems) > 0 {
+		return Service{}, b.problems[0]
 	}
 	return svc, nil
 }
 
-// labels merges the user's labels with DevArch's, which nobody may override.
+// labels merges the user's labels with DevArch's, which nobody may override. Every
+// reserved user label is recorded as a problem (b.problem) and left out.
 func (b *builder) labels(es model.EffectiveService, user Map[string]) (Map[string], error) {
 	out := make(Map[string], len(user)+4)
+keys:
 	for _, k := range sortedKeys(user) {
 		v := user[k]
 		for _, r := range reservedLabels {
 			if strings.HasPrefix(k, r.prefix) {
-				return nil, b.invalid("labels."+k, fmt.Sprintf("label %q is reserved", k),
-					fmt.Sprintf("Labels starting with %q belong to %s. Choose another key.", r.prefix, r.owner))
+				b.problem(b.invalid("labels."+k, fmt.Sprintf("label %q is reserved", k),
+					fmt.Sprintf("Labels starting with %q belong to %s. Choose another key.", r.prefix, r.owner)))
+				continue keys
 			}
 		}
 		out[k] = v
@@ -239,10 +283,11 @@ func (b *builder) dependsOn(es model.EffectiveService) (Map[Dependency], error) 
 	return out, nil
 }
 
+// ports renders the ports entries; an error stands for every invalid entry.
 func (b *builder) ports(es model.EffectiveService) ([]string, error) {
-	pubs, err := PublishedPorts(es)
-	if err != nil {
-		return nil, err
+	pubs, problems := publishedPorts(es)
+	if len(problems) > 0 {
+		return nil, model.JoinProblems("ports", problems)
 	}
 	out := make([]string, len(pubs))
 	for i, p := range pubs {

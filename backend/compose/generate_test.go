@@ -32,8 +32,11 @@ func TestGenerate_Errors(t *testing.T) {
 		detail  string // substring of Detail
 	}{
 		{"port not a number", oneService(img("ports", []any{"8080:80", "http"})), "ports[1]", `invalid port "http"`, `"8080:80"`},
-		{"port out of range", oneService(img("ports", []any{"70000:80"})), "ports[0]", "is not a port number", "1-65535"},
-		{"port zero", oneService(img("ports", []any{"0:80"})), "ports[0]", "is not a port number", ""},
+		{"port out of range", oneService(img("ports", []any{"70000:80"})), "ports[0]", "host port 70000 is out of range 1-65535", "1-65535"},
+		{"port zero", oneService(img("ports", []any{"0:80"})), "ports[0]", "host port 0 is out of range 1-65535", ""},
+		{"container port not a number", oneService(img("ports", []any{"abc"})), "ports[0]", `container port "abc" is not a number`, ""},
+		{"signed port", oneService(img("ports", []any{"+80"})), "ports[0]", `container port "+80" is not a number`, ""},
+		{"port twice", oneService(img("ports", []any{"1", "8080:80", "01"})), "ports[2]", `port "01" publishes the same as ports[0] ("1")`, "Remove one"},
 		{"port bad address", oneService(img("ports", []any{"1.2.3:8080:80"})), "ports[0]", "is not an IP address", ""},
 		{"port bad protocol", oneService(img("ports", []any{"8080:80/icmp"})), "ports[0]", `unknown protocol "icmp"`, `"/udp"`},
 		{"port range lengths", oneService(img("ports", []any{"8000-8002:80"})), "ports[0]", "different lengths", ""},
@@ -87,6 +90,47 @@ func TestGenerate_Errors(t *testing.T) {
 				t.Errorf("Summary %q does not name the instance", e.Summary)
 			}
 		})
+	}
+}
+
+// TestCheckService: every problem Generate would refuse one service for, all at once, in
+// Generate's order, without the instance in the summaries; the first is NewProject's error.
+func TestCheckService(t *testing.T) {
+	es := model.EffectiveService{Instance: "web", Spec: model.Spec{
+		"image":   "",
+		"ports":   []any{"abc", "8080:80", "99999:80"},
+		"labels":  map[string]any{"dev.devarch.x": "1", "ok": "1", "com.docker.compose.project": "p"},
+		"volumes": []any{"my volume:/data"},
+		"command": []any{"${secret:}"},
+	}}
+	got := compose.CheckService(es)
+	want := []struct{ field, summary string }{
+		{"command[0]", `invalid secret reference "${secret:}"`},
+		{"ports[0]", `invalid port "abc": container port "abc" is not a number`},
+		{"ports[2]", `invalid port "99999:80": host port 99999 is out of range 1-65535`},
+		{"volumes[0]", `invalid volume name "my volume"`},
+		{"image", "the service has neither an image nor a build"},
+		{"labels.com.docker.compose.project", `label "com.docker.compose.project" is reserved`},
+		{"labels.dev.devarch.x", `label "dev.devarch.x" is reserved`},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d: %v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if got[i].Field != w.field || got[i].Summary != w.summary || got[i].Kind != model.KindInvalid || got[i].Detail == "" {
+			t.Errorf("problem %d = %q %q (%v), want %q %q", i, got[i].Field, got[i].Summary, got[i].Kind, w.field, w.summary)
+		}
+	}
+	_, err := compose.NewProject(model.EffectiveStack{Name: "s", Services: []model.EffectiveService{es}})
+	var e *model.Error
+	if !errors.As(err, &e) || e.Field != "command[0]" || !strings.HasPrefix(e.Summary, `instance "web": `) || len(e.Problems) != 0 {
+		t.Errorf("NewProject reports the first problem, naming the instance: %#v", err)
+	}
+	if ps := compose.PortProblems(es); len(ps) != 2 || ps[0].Field != "ports[0]" || ps[1].Field != "ports[2]" {
+		t.Errorf("PortProblems = %v", ps)
+	}
+	if got := compose.CheckService(model.EffectiveService{Instance: "web", Spec: model.Spec{"image": "nginx", "ports": []any{"80"}}}); got != nil {
+		t.Errorf("a valid service has problems: %v", got)
 	}
 }
 

@@ -121,12 +121,12 @@ func ParsePort(entry string) (Published, error) {
 		p.HostIP = addr.String()
 	}
 	var err error
-	if p.ContainerPort, p.ContainerPortEnd, err = parseRange(parts[1]); err != nil {
-		return bad("container port: " + err.Error())
+	if p.ContainerPort, p.ContainerPortEnd, err = parseRange("container port", parts[1]); err != nil {
+		return bad(err.Error())
 	}
 	if parts[0] != "" {
-		if p.HostPort, p.HostPortEnd, err = parseRange(parts[0]); err != nil {
-			return bad("host port: " + err.Error())
+		if p.HostPort, p.HostPortEnd, err = parseRange("host port", parts[0]); err != nil {
+			return bad(err.Error())
 		}
 		if p.HostPortEnd-p.HostPort != p.ContainerPortEnd-p.ContainerPort {
 			return bad("the host and container port ranges have different lengths")
@@ -135,75 +135,92 @@ func ParsePort(entry string) (Published, error) {
 	return p, nil
 }
 
-func parseRange(s string) (int, int, error) {
+// parseRange reads a port or a range of ports ("8000-8002"); side names it in errors
+// ("host port 99999 is out of range 1-65535").
+func parseRange(side, s string) (int, int, error) {
 	lo, hi, isRange := strings.Cut(s, "-")
-	a, err := parsePortNumber(lo)
+	a, err := parsePortNumber(side, lo)
 	if err != nil {
 		return 0, 0, err
 	}
 	if !isRange {
 		return a, a, nil
 	}
-	b, err := parsePortNumber(hi)
+	b, err := parsePortNumber(side, hi)
 	if err != nil {
 		return 0, 0, err
 	}
 	if b < a {
-		return 0, 0, fmt.Errorf("range %q ends before it starts", s)
+		return 0, 0, fmt.Errorf("%s range %q ends before it starts", side, s)
 	}
 	return a, b, nil
 }
 
-func parsePortNumber(s string) (int, error) {
+// parsePortNumber reads one port: decimal digits, 1-65535.
+func parsePortNumber(side, s string) (int, error) {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, fmt.Errorf("%s %q is not a number", side, s)
+	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 65535 || s[0] == '+' {
-		return 0, fmt.Errorf("%q is not a port number", s)
+	if err != nil || n < 1 || n > 65535 {
+		return 0, fmt.Errorf("%s %s is out of range 1-65535", side, s)
 	}
 	return n, nil
 }
 
 // PublishedPorts returns how svc's ports entries will be bound, in spec order. An invalid
-// entry is a model.Invalid error on "ports[i]".
+// entry is a model.Invalid error on "ports[i]" (the first one; PortProblems lists all).
 func PublishedPorts(svc model.EffectiveService) ([]Published, error) {
-	pubs, err := publishedPorts(svc)
-	if err != nil {
-		return nil, err
+	pubs, problems := publishedPorts(svc)
+	if len(problems) > 0 {
+		return nil, problems[0]
 	}
 	return pubs, nil
 }
 
-// publishedPorts returns the valid entries and the first error, so that PortClashes can still
-// check the valid ones of a service whose spec Generate will reject.
-func publishedPorts(svc model.EffectiveService) ([]Published, error) {
+// PortProblems returns a problem for every invalid ports entry of svc, in spec order (nil
+// when all are valid): what PublishedPorts, and so Generate, would refuse, for callers that
+// report every problem of an input at once.
+func PortProblems(svc model.EffectiveService) []*model.Error {
+	_, problems := publishedPorts(svc)
+	return problems
+}
+
+// publishedPorts returns the valid entries and a problem per invalid one, so that
+// PortClashes can still check the valid ones of a service whose spec Generate will reject.
+func publishedPorts(svc model.EffectiveService) ([]Published, []*model.Error) {
 	v, ok := svc.Spec["ports"]
 	if !ok || v == nil {
 		return nil, nil
 	}
 	items, ok := asList(v)
 	if !ok {
-		return nil, invalidf(svc.Instance, "ports", "ports must be a list of strings", portForms)
+		return nil, []*model.Error{invalidf(svc.Instance, "ports", "ports must be a list of strings", portForms)}
 	}
 	var pubs []Published
-	var first error
+	var problems []*model.Error
+	first := map[string]int{} // rendered entry -> index of its first occurrence
 	for i, item := range items {
 		path := fmt.Sprintf("ports[%d]", i)
 		s, ok := item.(string)
 		if !ok {
-			if first == nil {
-				first = invalidf(svc.Instance, path, fmt.Sprintf("port must be a string, not %s", typeName(item)), portForms)
-			}
+			problems = append(problems, invalidf(svc.Instance, path, fmt.Sprintf("port must be a string, not %s", typeName(item)), portForms))
 			continue
 		}
 		p, err := ParsePort(s)
 		if err != nil {
-			if first == nil {
-				first = invalidf(svc.Instance, path, fmt.Sprintf("invalid port %q: %v", s, err), portForms)
-			}
+			problems = append(problems, invalidf(svc.Instance, path, fmt.Sprintf("invalid port %q: %v", s, err), portForms))
 			continue
+		}
+		if j, dup := first[p.String()]; dup {
+			problems = append(problems, invalidf(svc.Instance, path, fmt.Sprintf("port %q publishes the same as ports[%d] (%q)", s, j, items[j]),
+				"Compose refuses a ports list with the same entry twice. Remove one of them."))
+		} else {
+			first[p.String()] = i
 		}
 		pubs = append(pubs, p)
 	}
-	return pubs, first
+	return pubs, problems
 }
 
 // Owner is one side of a Clash.

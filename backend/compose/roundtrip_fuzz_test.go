@@ -2,21 +2,15 @@ package compose
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/compose-spec/compose-go/v2/loader"
-	"github.com/compose-spec/compose-go/v2/schema"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
 	"github.com/devarch/devarch/backend/compose/composetest"
@@ -184,50 +178,11 @@ func readWithYAMLv3(t *testing.T, doc []byte) config {
 	return config{Environment: s.Environment, Labels: s.Labels, Command: s.Command, Entrypoint: s.Entrypoint, Test: s.Healthcheck.Test}
 }
 
-// composeSchema is compose-go's own schema, compiled once: its loader compiles it on every
-// load, which made each fuzz iteration cost ~10 ms. The loader then runs with
-// SkipValidation and the document is validated here instead, as the loader would (the
-// model as parsed, before interpolation).
-var composeSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schema.Schema))
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("compose-spec.json", doc); err != nil {
-		return nil, err
-	}
-	c.RegisterFormat(&jsonschema.Format{Name: "duration", Validate: func(v any) error {
-		s, ok := v.(string)
-		if !ok {
-			return errors.New("expected string")
-		}
-		_, err := time.ParseDuration(s)
-		return err
-	}})
-	return c.Compile("compose-spec.json")
-})
-
 func readWithComposeGo(t *testing.T, doc []byte, env types.Mapping) config {
 	t.Helper()
-	sch, err := composeSchema()
+	p, err := composetest.LoadComposeGo(doc, env)
 	if err != nil {
-		t.Fatalf("compiling compose-go's schema: %v", err)
-	}
-	var model any
-	if err := yaml.Unmarshal(doc, &model); err != nil {
-		t.Fatalf("yaml.v3 cannot read the generated file: %v", err)
-	}
-	if err := sch.Validate(model); err != nil {
-		t.Fatalf("compose-go's schema rejects the generated file: %v\n%s", err, doc)
-	}
-	p, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir:  "/nonexistent/devarch-fuzz", // nothing is read from it: the file is given as content
-		ConfigFiles: []types.ConfigFile{{Filename: "compose.yaml", Content: doc}},
-		Environment: env,
-	}, func(o *loader.Options) { o.SkipValidation = true })
-	if err != nil {
-		t.Fatalf("compose-go cannot load the generated file: %v\n%s", err, doc)
+		t.Fatalf("%v\n%s", err, doc)
 	}
 	s, ok := p.Services["app"]
 	if !ok {

@@ -7,6 +7,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies a failure so that each side (CLI exit codes, UI toasts) can react to it
@@ -48,12 +49,20 @@ func (k Kind) String() string {
 // Error is a user-facing problem: a one-line Summary, a Detail that says what to do, and
 // optionally the Field (path or rule) that was wrong. Err keeps the cause for errors.Is/As
 // but is never shown on its own: its text may hold internals the user cannot act on.
+//
+// One input can break several rules at once (an instance write setting a bad port and a
+// reserved label). Such an error carries each broken rule in Problems (see JoinProblems),
+// and its Summary and Detail already say everything a reader that ignores Problems needs.
 type Error struct {
 	Kind    Kind
 	Summary string
 	Detail  string
 	Field   string
 	Err     error
+	// Problems are the individual problems of an error that stands for several, each with
+	// its own Field, Summary and Detail, sorted by Field; nil for a single problem (the
+	// error itself is then the one problem). Never nested: a problem has no Problems.
+	Problems []*Error
 }
 
 func (e *Error) Error() string {
@@ -82,6 +91,54 @@ func Wrap(kind Kind, err error, summary, detail string) *Error {
 // Invalid reports a broken rule on a field; detail names the rule or limit and the fix.
 func Invalid(field, summary, detail string) *Error {
 	return &Error{Kind: KindInvalid, Field: field, Summary: summary, Detail: detail}
+}
+
+// JoinProblems makes the one error an input that broke several rules returns, so that the
+// user sees every problem at once instead of one per attempt. No problems give nil; one
+// problem is returned as it is; several give an error whose Summary is summary followed by
+// ": N problems", whose Detail lists each problem ("- FIELD: SUMMARY", its detail indented
+// below it) in the order given, and whose Problems holds them (problems that carried
+// Problems of their own are flattened). Its Kind is the problems' kind when they share one,
+// else KindInvalid; Field is empty, since no one field is at fault.
+func JoinProblems(summary string, problems []*Error) *Error {
+	var flat []*Error
+	for _, p := range problems {
+		if p == nil {
+			continue
+		}
+		if len(p.Problems) > 0 {
+			flat = append(flat, p.Problems...)
+			continue
+		}
+		flat = append(flat, p)
+	}
+	switch len(flat) {
+	case 0:
+		return nil
+	case 1:
+		return flat[0]
+	}
+	kind := flat[0].Kind
+	var b strings.Builder
+	for i, p := range flat {
+		if p.Kind != kind {
+			kind = KindInvalid
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("- ")
+		if p.Field != "" {
+			b.WriteString(p.Field + ": ")
+		}
+		b.WriteString(p.Summary)
+		if p.Detail != "" {
+			for _, line := range strings.Split(p.Detail, "\n") {
+				b.WriteString("\n    " + line)
+			}
+		}
+	}
+	return &Error{Kind: kind, Summary: fmt.Sprintf("%s: %d problems", summary, len(flat)), Detail: b.String(), Problems: flat}
 }
 
 // KindOf returns the Kind of the first *Error in err's chain, or KindInternal.

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -56,9 +58,19 @@ func SetPathFrom(t model.Spec, o model.Spec, path, raw string) (model.Spec, erro
 }
 
 func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (model.Spec, error) {
+	n := copySpec(o)
+	if err := setIn(t, haveTemplate, n, path, raw); err != nil {
+		return nil, err
+	}
+	return finish(n)
+}
+
+// setIn sets PATH to raw in n (a copy the caller owns) as SetPath and SetPathFrom describe,
+// without validating the rest of the delta. On error n is unchanged.
+func setIn(t model.Spec, haveTemplate bool, n model.Spec, path, raw string) error {
 	def, key, hasKey, err := parsePath(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var value any
 	if hasKey {
@@ -67,10 +79,9 @@ func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (m
 		value, err = parseFieldValue(def, path, raw)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 
-	n := copySpec(o)
 	name := def.Name
 	switch {
 	case !hasKey:
@@ -83,7 +94,7 @@ func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (m
 			m = map[string]any{}
 		case cur == nil:
 			if !haveTemplate {
-				return nil, model.Invalid(path, fmt.Sprintf("%s is removed by this instance's overrides", name),
+				return model.Invalid(path, fmt.Sprintf("%s is removed by this instance's overrides", name),
 					fmt.Sprintf("The overrides set %s to null, which drops the template's whole map. Unset that first (--unset %s), then set keys.", name, name))
 			}
 			m = map[string]any{}
@@ -95,7 +106,7 @@ func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (m
 		default:
 			obj, ok, _ := asObject(cur)
 			if !ok {
-				return nil, notAnObject(def, path, cur)
+				return notAnObject(def, path, cur)
 			}
 			m = obj // n is a deep copy: mutating it is safe
 		}
@@ -109,7 +120,7 @@ func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (m
 			// removing a key from an object that is not overridden (or removed): nothing to do
 		case !present:
 			if !haveTemplate {
-				return nil, model.Invalid(path, fmt.Sprintf("%s is not overridden yet", name),
+				return model.Invalid(path, fmt.Sprintf("%s is not overridden yet", name),
 					fmt.Sprintf("An object override replaces the template's whole %s, so setting one key would drop the others. Set the whole object, e.g. %s=%s.", name, name, example(def)))
 			}
 			m = map[string]any{}
@@ -121,7 +132,7 @@ func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (m
 		default:
 			obj, ok, _ := asObject(cur)
 			if !ok {
-				return nil, notAnObject(def, path, cur)
+				return notAnObject(def, path, cur)
 			}
 			m = obj
 		}
@@ -134,24 +145,56 @@ func setPath(t model.Spec, haveTemplate bool, o model.Spec, path, raw string) (m
 			n[name] = m
 		}
 	}
-	return finish(n)
+	return nil
 }
 
 // UnsetPath returns a copy of the override delta o without PATH, for
-// `devarch instance set ... --unset PATH`: FIELD drops the field's override (back to the
-// template's value); FIELD.KEY drops one key of a keyed map override (the map override goes
-// away when it becomes empty, which merges the same) or of an object override (an object
-// left empty stays {}: an empty object still replaces the template's; unset the field to go
-// back to it). Unsetting what is not overridden does nothing. Fields and object keys this
-// version does not know are accepted when o holds them, so stale data can be cleaned up.
-// o is not modified; the result is validated and canonical, as with SetPath.
+// `devarch instance set ... --unset PATH` when the template is not at hand (UnsetPathFrom
+// is the command's rule): FIELD drops the field's override (back to the template's value);
+// FIELD.KEY drops one key of a keyed map override (the map override goes away when it
+// becomes empty, which merges the same) or of an object override (an object left empty
+// stays {}: an empty object still replaces the template's; unset the field to go back to
+// it). Unsetting what is not overridden does nothing; a key of an object the overrides
+// remove (healthcheck: null) is an error, since there is no key to reset. Fields and object
+// keys this version does not know are accepted when o holds them, so stale data can be
+// cleaned up. o is not modified; the result is validated and canonical, as with SetPath.
 func UnsetPath(o model.Spec, path string) (model.Spec, error) {
 	n := copySpec(o)
+	if err := unsetIn(nil, false, n, path); err != nil {
+		return nil, err
+	}
+	return finish(n)
+}
+
+// UnsetPathFrom is UnsetPath for a delta over the template spec t, and the rule of
+// `--unset`: every unset goes back to the template's value of what it names.
+//   - FIELD: the field's override is dropped; the field is the template's again.
+//   - MAP.KEY (environment, labels): the key's override is dropped, so the key has the
+//     template's value again, or none. When the overrides remove the whole map (null), the
+//     template's KEY comes back and its other keys stay removed.
+//   - OBJECT.KEY (healthcheck.interval): the object's override keeps its other keys and
+//     gets the template's value of KEY, or loses KEY when the template's object has none.
+//     When the override then equals the template's object (or is empty and the template
+//     has no such object) it is dropped, and the field is the template's again.
+//
+// Unsetting what is not overridden does nothing; a key of an object the overrides remove
+// (healthcheck: null) is an error naming the fix (--unset the field). t is not modified.
+func UnsetPathFrom(t model.Spec, o model.Spec, path string) (model.Spec, error) {
+	n := copySpec(o)
+	if err := unsetIn(t, true, n, path); err != nil {
+		return nil, err
+	}
+	return finish(n)
+}
+
+// unsetIn unsets PATH in n (a copy the caller owns) as UnsetPath (haveTemplate false) or
+// UnsetPathFrom describe, without validating the rest of the delta. On error n is unchanged.
+func unsetIn(t model.Spec, haveTemplate bool, n model.Spec, path string) error {
 	name, key, hasKey := strings.Cut(path, ".")
 	if _, known := model.LookupField(name); !known && !hasKey && name != "" {
-		if _, present := o[name]; present {
+		if _, present := n[name]; present {
 			delete(n, name)
-			return finish(n)
+			return nil
 		}
 	}
 	if def, known := model.LookupField(name); known && hasKey && def.Kind == model.FieldObject && def.Sub != nil && key != "" {
@@ -159,7 +202,7 @@ func UnsetPath(o model.Spec, path string) (model.Spec, error) {
 			if obj, ok, _ := asObject(n[name]); ok {
 				if _, present := obj[key]; present {
 					delete(obj, key)
-					return finish(n)
+					return nil
 				}
 			}
 		}
@@ -167,19 +210,136 @@ func UnsetPath(o model.Spec, path string) (model.Spec, error) {
 
 	def, key, hasKey, err := parsePath(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	name = def.Name
 	if !hasKey {
-		delete(n, def.Name)
-		return finish(n)
+		delete(n, name)
+		return nil
 	}
-	if obj, ok, _ := asObject(n[def.Name]); ok {
+	cur, present := n[name]
+	if !present {
+		return nil // not overridden: already the template's
+	}
+	tv, inTemplate := t[name]
+	tobj, _, _ := asObject(normalizeField(def, tv))
+	if def.Kind == model.FieldMap {
+		if cur == nil {
+			// The whole map is removed: bring the template's KEY back, keep the others removed.
+			if _, has := tobj[key]; !haveTemplate || !has {
+				return nil
+			}
+			m := make(map[string]any, len(tobj))
+			for k := range tobj {
+				if k != key {
+					m[k] = nil
+				}
+			}
+			n[name] = m
+		} else if obj, ok, _ := asObject(cur); ok {
+			delete(obj, key)
+			n[name] = obj
+		} else {
+			return nil // not a map: validation reports it
+		}
+		if m, _, _ := asObject(n[name]); len(m) == 0 {
+			delete(n, name) // an empty map override merges nothing
+		}
+		return nil
+	}
+	// object
+	if cur == nil {
+		return model.Invalid(path, fmt.Sprintf("%s is removed by this instance's overrides", name),
+			fmt.Sprintf("The overrides set %s to null, so it has no %s to reset. --unset %s brings the template's back; to change one key, set it (%s=VALUE).", name, key, name, path))
+	}
+	obj, ok, badKey := asObject(cur)
+	if !ok || badKey != "" {
+		return nil // not an object: validation reports it
+	}
+	obj = normalize(obj).(map[string]any)
+	if x, has := tobj[key]; haveTemplate && has {
+		obj[key] = normalize(x)
+	} else {
 		delete(obj, key)
-		if def.Kind == model.FieldMap && len(obj) == 0 {
-			delete(n, def.Name)
+	}
+	n[name] = obj
+	if haveTemplate && ((inTemplate && reflect.DeepEqual(obj, normalize(tv))) || (!inTemplate && len(obj) == 0)) {
+		delete(n, name)
+	}
+	return nil
+}
+
+// Edit is one `devarch instance set` (or `instance add --set`) on the delta o of an
+// instance of template spec t: every "PATH=VALUE" of sets, in order, as SetPathFrom, then
+// every PATH of unsets as UnsetPathFrom (--unset goes back to the template's value).
+//
+// A set and an unset of the same path, or of a field and a key of it (ports=[...] with
+// --unset ports, healthcheck.interval=1s with --unset healthcheck), in one command are
+// refused as a whole with err, naming both: which one should win is not for DevArch to
+// guess, and silently applying one loses the other.
+//
+// Otherwise every edit is tried; one that cannot be made (not PATH=VALUE, an unknown field
+// or key, a value that is not valid YAML) is left out and reported in problems, so that the
+// caller can still check the rest and report every problem of the command at once. The
+// result is not validated as a whole (ResolveAll does that, with the template) and not
+// canonical (NormalizeOverrides). o and t are not modified.
+func Edit(t, o model.Spec, sets, unsets []string) (edited model.Spec, problems []*model.Error, err error) {
+	if err := editConflicts(sets, unsets); err != nil {
+		return nil, nil, err
+	}
+	n := copySpec(o)
+	for _, kv := range sets {
+		path, raw, ok := strings.Cut(kv, "=")
+		if !ok || path == "" {
+			problems = append(problems, model.Invalid("set", fmt.Sprintf("%s is not PATH=VALUE", quoteShort(kv)),
+				`Write the field path, an equals sign and the value, e.g. image=nginx:1.27, environment.APP_ENV=local or ports=["8080:80"].`))
+			continue
+		}
+		if err := setIn(t, true, n, path, raw); err != nil {
+			problems = append(problems, model.AsError(err))
 		}
 	}
-	return finish(n)
+	for _, path := range unsets {
+		if err := unsetIn(t, true, n, path); err != nil {
+			problems = append(problems, model.AsError(err))
+		}
+	}
+	return n, problems, nil
+}
+
+// editConflicts refuses a set and an unset of one path, or of a field and a key of it, in
+// one command (see Edit), listing every such pair.
+func editConflicts(sets, unsets []string) error {
+	var conflicts []*model.Error
+	for _, kv := range sets {
+		path, _, ok := strings.Cut(kv, "=")
+		if !ok || path == "" {
+			continue // reported by Edit
+		}
+		sf, sk, sHasKey := strings.Cut(path, ".")
+		for _, u := range unsets {
+			uf, uk, uHasKey := strings.Cut(u, ".")
+			if sf != uf || (sHasKey && uHasKey && sk != uk) {
+				continue
+			}
+			conflicts = append(conflicts, model.Invalid(path, fmt.Sprintf("%s and --unset %s in one command", showArg(kv), showArg(u)),
+				"Setting and unsetting the same path (or a field and one of its keys) in one command leaves unclear which should win, so nothing was changed. "+
+					"Drop one of them, or run them as two commands in the order you mean."))
+		}
+	}
+	if len(conflicts) == 0 {
+		return nil
+	}
+	return model.JoinProblems("set and unset of the same path", conflicts)
+}
+
+// showArg is a command-line argument as a message shows it: as typed when it is short,
+// printable text, else quoted (control characters escaped) and shortened.
+func showArg(s string) string {
+	if len(s) > 60 || !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return badRune(r) || r == '\t' || r == '\n' }) {
+		return quoteShort(s)
+	}
+	return s
 }
 
 // notAnObject reports that the current override of a map or object field (cur) is not an

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/devarch/devarch/backend/model"
 )
@@ -34,24 +35,83 @@ const DefaultRestart = "unless-stopped"
 // OriginDefault; overriding restart to nil removes it and no default is applied (compose's
 // own default, "no", then holds).
 //
-// Both inputs are validated first (ValidateTemplateSpec, ValidateOverrides); errors name the
-// template or instance in their Summary and keep the field path in Field. The result is a
+// Both inputs are validated first (ValidateTemplateSpec, ValidateOverrides). One problem is
+// returned as an error naming the template or instance in its Summary, with the field path
+// in Field; several as one error listing them all (model.JoinProblems, see ResolveAll). The result is a
 // canonical deep copy (see the package doc) with no nil values: it shares no memory with the
 // inputs, so later changes to either do not change it. The same inputs give an equal result.
 // DependsOn is left nil for wiring to fill.
 func Resolve(t model.Template, inst model.Instance) (model.EffectiveService, error) {
+	es, tProblems, oProblems := resolveAll(t, inst)
+	switch {
+	case len(tProblems)+len(oProblems) == 0:
+		return es, nil
+	case len(tProblems) == 0 && len(oProblems) == 1:
+		return model.EffectiveService{}, inContext(oProblems[0], fmt.Sprintf("instance %q", inst.Name))
+	}
+	return model.EffectiveService{}, model.JoinProblems(fmt.Sprintf("instance %q", inst.Name), append(tProblems, oProblems...))
+}
+
+// ResolveAll is Resolve reporting every problem of both inputs at once, for writes that
+// must refuse a bad instance or template with the whole list. Problems are sorted by field
+// path: the template's first, their summaries starting with `template "NAME": `, then the
+// overrides', whose summaries do not name the instance (the caller knows it).
+//
+// With problems, es is still the resolution of every field that has none (an override
+// field with a problem keeps the template's value; a template field with one is left out),
+// so that checks of the effective config (compose.CheckService) can look at the rest in
+// the same pass.
+func ResolveAll(t model.Template, inst model.Instance) (es model.EffectiveService, problems []*model.Error) {
+	es, tProblems, oProblems := resolveAll(t, inst)
+	return es, append(tProblems, oProblems...)
+}
+
+// resolveAll is ResolveAll with the template's problems (summaries naming the template)
+// apart from the overrides' (bare).
+func resolveAll(t model.Template, inst model.Instance) (es model.EffectiveService, tProblems, oProblems []*model.Error) {
 	if inst.Template != "" && inst.Template != t.Name {
-		return model.EffectiveService{}, model.NewError(model.KindInternal, "wrong template for instance",
-			fmt.Sprintf("Instance %q uses template %q but was resolved against %q.", inst.Name, inst.Template, t.Name))
+		return model.EffectiveService{}, []*model.Error{model.NewError(model.KindInternal, "wrong template for instance",
+			fmt.Sprintf("Instance %q uses template %q but was resolved against %q.", inst.Name, inst.Template, t.Name))}, nil
 	}
-	if errs := validateSpec(t.Service, true); len(errs) > 0 {
-		return model.EffectiveService{}, inContext(errs[0], fmt.Sprintf("template %q", t.Name))
+	tErrs := validateSpec(t.Service, true)
+	for _, p := range tErrs {
+		tProblems = append(tProblems, inContext(p, fmt.Sprintf("template %q", t.Name)))
 	}
-	if errs := validateSpec(inst.Overrides, false); len(errs) > 0 {
-		return model.EffectiveService{}, inContext(errs[0], fmt.Sprintf("instance %q", inst.Name))
+	oProblems = validateSpec(inst.Overrides, false)
+	valid := t
+	valid.Service = withoutProblems(t.Service, tErrs)
+	return merge(valid, inst.Name, withoutProblems(inst.Overrides, oProblems)), tProblems, oProblems
+}
+
+// withoutProblems is s without the top-level fields problems are about (s itself when
+// there are none).
+func withoutProblems(s model.Spec, problems []*model.Error) model.Spec {
+	if len(problems) == 0 {
+		return s
 	}
+	out := make(model.Spec, len(s))
+	for k, v := range s {
+		out[k] = v
+	}
+	for _, p := range problems {
+		delete(out, topField(p.Field))
+	}
+	return out
+}
+
+// topField is the top-level field of a problem's path: "healthcheck" for
+// "healthcheck.retries", "command" for "command[1]".
+func topField(path string) string {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return path
+}
+
+// merge resolves a valid template with valid overrides (see Resolve for the rules).
+func merge(t model.Template, instance string, overrides model.Spec) model.EffectiveService {
 	base := normalizeSpec(t.Service)
-	over := normalizeSpec(inst.Overrides)
+	over := normalizeSpec(overrides)
 
 	spec := model.Spec{}
 	origins := map[string]model.Origin{}
@@ -84,11 +144,11 @@ func Resolve(t model.Template, inst model.Instance) (model.EffectiveService, err
 		}
 	}
 	return model.EffectiveService{
-		Instance: inst.Name,
+		Instance: instance,
 		Template: t.Name,
 		Spec:     spec,
 		Origins:  origins,
-	}, nil
+	}
 }
 
 // mergeMap merges a keyed map override (normalized, non-nil) into the template's map (tv,

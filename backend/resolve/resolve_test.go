@@ -159,11 +159,11 @@ func TestResolve_MergeRules(t *testing.T) {
 			want:        model.Spec{"healthcheck": map[string]any{"test": []any{"CMD", "mysqladmin", "ping"}, "interval": "10s", "retries": 3.0}},
 			wantOrigins: origins{"healthcheck": tpl}},
 		{name: "object override replaces the whole object, keys are not merged",
-			template: model.Spec{"healthcheck": hc()}, overrides: model.Spec{"healthcheck": map[string]any{"retries": 5}},
-			want: model.Spec{"healthcheck": map[string]any{"retries": 5.0}}, wantOrigins: origins{"healthcheck": ovr}},
+			template: model.Spec{"healthcheck": hc()}, overrides: model.Spec{"healthcheck": map[string]any{"test": "true", "retries": 5}},
+			want: model.Spec{"healthcheck": map[string]any{"test": "true", "retries": 5.0}}, wantOrigins: origins{"healthcheck": ovr}},
 		{name: "object overridden to empty is an empty object",
-			template: model.Spec{"healthcheck": hc()}, overrides: model.Spec{"healthcheck": map[string]any{}},
-			want: model.Spec{"healthcheck": map[string]any{}}, wantOrigins: origins{"healthcheck": ovr}},
+			template: model.Spec{"logging": map[string]any{"driver": "local"}}, overrides: model.Spec{"logging": map[string]any{}},
+			want: model.Spec{"logging": map[string]any{}}, wantOrigins: origins{"logging": ovr}},
 		{name: "object overridden to nil is removed",
 			template: model.Spec{"healthcheck": hc()}, overrides: model.Spec{"healthcheck": nil},
 			want: model.Spec{}, wantOrigins: origins{}},
@@ -192,9 +192,12 @@ func TestResolve_MergeRules(t *testing.T) {
 		{name: "restart overridden to nil is removed and not defaulted", noDefault: true,
 			template: model.Spec{"restart": "always"}, overrides: model.Spec{"restart": nil},
 			want: model.Spec{}, wantOrigins: origins{}},
-		{name: "restart overridden to empty is kept", noDefault: true,
-			template: model.Spec{}, overrides: model.Spec{"restart": ""},
-			want: model.Spec{"restart": ""}, wantOrigins: origins{"restart": ovr}},
+		{name: "restart overridden is kept", noDefault: true,
+			template: model.Spec{}, overrides: model.Spec{"restart": "no"},
+			want: model.Spec{"restart": "no"}, wantOrigins: origins{"restart": ovr}},
+		{name: "a scalar overridden to empty is kept",
+			template: model.Spec{"user": "app"}, overrides: model.Spec{"user": ""},
+			want: model.Spec{"user": ""}, wantOrigins: origins{"user": ovr}},
 
 		// everything at once
 		{name: "every kind in one service",
@@ -419,7 +422,7 @@ func TestResolve_NormalizeOverrides(t *testing.T) {
 	in := model.Spec{
 		"environment": map[any]any{"PORT": 3306, "DEBUG": false, "GONE": nil},
 		"ports":       []string{"80:80"},
-		"healthcheck": map[string]any{"retries": 3},
+		"healthcheck": map[string]any{"test": "true", "retries": 3},
 		"user":        nil,
 	}
 	got, err := NormalizeOverrides(in)
@@ -429,7 +432,7 @@ func TestResolve_NormalizeOverrides(t *testing.T) {
 	want := model.Spec{
 		"environment": map[string]any{"PORT": "3306", "DEBUG": "false", "GONE": nil},
 		"ports":       []any{"80:80"},
-		"healthcheck": map[string]any{"retries": 3.0},
+		"healthcheck": map[string]any{"test": "true", "retries": 3.0},
 		"user":        nil,
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -92,7 +92,7 @@ func TestResolve_ValidateNumbers(t *testing.T) {
 		wantField string
 		wantIn    []string
 	}{
-		{name: "2^53 fits", spec: model.Spec{"deploy": map[string]any{"n": int64(1 << 53), "m": -(1 << 53)}, "healthcheck": map[string]any{"retries": 1 << 53}}},
+		{name: "2^53 fits", spec: model.Spec{"deploy": map[string]any{"n": int64(1 << 53), "m": -(1 << 53)}, "healthcheck": map[string]any{"test": "true", "retries": 1 << 53}}},
 		{name: "large floats are floats", spec: model.Spec{"deploy": map[string]any{"big": 1e21}}},
 		{name: "int64 beyond 2^53", spec: model.Spec{"deploy": map[string]any{"n": int64(1<<53 + 1)}},
 			wantField: "deploy.n", wantIn: []string{"the integer 9007199254740993 is too large to store exactly", "Quote the value"}},

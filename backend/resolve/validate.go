@@ -9,8 +9,8 @@ import (
 	"github.com/devarch/devarch/backend/model"
 )
 
-// ValidateOverrides checks an instance's override delta against model.ServiceFields and
-// returns the first problem in path order (nil if there is none), as a *model.Error of
+// ValidateOverrides checks an instance's override delta against model.ServiceFields and the
+// value rules (rules.go) and returns the first problem in path order (nil if there is none), as a *model.Error of
 // KindInvalid whose Field is the path ("ports", "environment.APP_ENV", "healthcheck.retries",
 // "command[1]"). Malformed overrides must be rejected before anything is stored (DOMAIN.md),
 // and one deterministic message keeps CLI output and tests stable.
@@ -106,6 +106,7 @@ func (v *validator) field(def model.FieldDef, val any) {
 	default:
 		v.add(def.Name, "has no merge rule", fmt.Sprintf("Field kind %s is not known to this version of DevArch.", def.Kind))
 	}
+	v.fieldRules(def, val)
 }
 
 // scalar checks one value of type typ at path; doc describes what is expected, for the

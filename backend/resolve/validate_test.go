@@ -56,13 +56,13 @@ func TestResolve_ValidateOverrides(t *testing.T) {
 			"image": nil, "init": nil, "command": nil, "environment": nil, "ports": nil, "healthcheck": nil, "deploy": nil,
 		}},
 		{name: "empty values of every kind", spec: model.Spec{
-			"image": "", "command": []any{}, "environment": map[string]any{}, "ports": []any{}, "healthcheck": map[string]any{},
+			"image": "", "command": []any{}, "environment": map[string]any{}, "ports": []any{}, "logging": map[string]any{},
 		}},
 		{name: "map values may be numbers, booleans or nil", spec: model.Spec{
 			"environment": map[string]any{"PORT": 3306, "RATIO": 0.5, "DEBUG": true, "GONE": nil},
 		}},
-		{name: "integers from JSON and YAML", spec: model.Spec{"healthcheck": map[string]any{"retries": 3}}},
-		{name: "integral float is an integer", spec: model.Spec{"healthcheck": map[string]any{"retries": 3.0}}},
+		{name: "integers from JSON and YAML", spec: model.Spec{"healthcheck": map[string]any{"test": "true", "retries": 3}}},
+		{name: "integral float is an integer", spec: model.Spec{"healthcheck": map[string]any{"test": "true", "retries": 3.0}}},
 		{name: "healthcheck test as a string", spec: model.Spec{"healthcheck": map[string]any{"test": "curl -f localhost"}}},
 		{name: "object without a Sub table takes any structure", spec: model.Spec{
 			"deploy": map[string]any{"resources": map[string]any{"limits": map[string]any{"memory": "512m", "cpus": 1.5}}},
@@ -189,7 +189,7 @@ func TestResolve_ValidateOverridesAll(t *testing.T) {
 		"nope":        true,
 		"init":        "yes",
 	}
-	wantFields := []string{"environment.A", "environment.B", "healthcheck.bogus", "healthcheck.retries", "image", "init", "nope", "ports"}
+	wantFields := []string{"environment.A", "environment.B", "healthcheck.bogus", "healthcheck.retries", "healthcheck.test", "image", "init", "nope", "ports"}
 	for i := 0; i < 20; i++ { // map iteration order must not leak into the result
 		errs := ValidateOverridesAll(spec)
 		var fields []string

@@ -29,6 +29,19 @@ import (
 // with yaml.v3's line; everything else on the value's field path ("environment.X",
 // "command[1]"), with the line and column in the detail.
 func ParseOverridesYAML(text string) (model.Spec, error) {
+	o, err := DecodeOverridesYAML(text)
+	if err != nil {
+		return nil, err
+	}
+	return NormalizeOverrides(o)
+}
+
+// DecodeOverridesYAML is ParseOverridesYAML without the validation of the delta's values:
+// it applies the YAML rules (syntax, and the first break of the templates' YAML rules, with
+// its line and column) and returns the delta as written, for a caller that checks it
+// against its template (ResolveAll) and reports every problem at once. It is not canonical
+// until NormalizeOverrides.
+func DecodeOverridesYAML(text string) (model.Spec, error) {
 	root, err := decodeOne(text)
 	if errors.Is(err, io.EOF) {
 		return model.Spec{}, nil
@@ -60,7 +73,7 @@ func ParseOverridesYAML(text string) (model.Spec, error) {
 		}
 		o[name] = v
 	}
-	return NormalizeOverrides(o)
+	return o, nil
 }
 
 // decodeOne parses raw as exactly one YAML document and returns its root node (io.EOF for

@@ -36,8 +36,15 @@ func lockStack(ctx context.Context, tx pgx.Tx, name string) (int64, error) {
 }
 
 func bumpRevision(ctx context.Context, tx pgx.Tx, id int64) error {
-	_, err := tx.Exec(ctx, `UPDATE stacks SET revision = revision + 1, updated_at = now() WHERE id = $1`, id)
+	_, err := bumpRevisionTo(ctx, tx, id)
 	return err
+}
+
+// bumpRevisionTo is bumpRevision returning the new revision.
+func bumpRevisionTo(ctx context.Context, tx pgx.Tx, id int64) (int64, error) {
+	var rev int64
+	err := tx.QueryRow(ctx, `UPDATE stacks SET revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING revision`, id).Scan(&rev)
+	return rev, err
 }
 
 // containerClash turns a violation of the engine-wide container-name uniqueness into a
@@ -82,7 +89,13 @@ func (s *Store) withClashOwner(ctx context.Context, err error, stack, instance s
 
 // AddInstance places a template in a stack with the given overrides.
 func (s *Store) AddInstance(ctx context.Context, inst model.Instance) error {
-	err := s.tx(ctx, "instance "+inst.Name, func(tx pgx.Tx) error {
+	_, err := s.AddInstanceRevision(ctx, inst)
+	return err
+}
+
+// AddInstanceRevision is AddInstance returning the stack's revision after the write.
+func (s *Store) AddInstanceRevision(ctx context.Context, inst model.Instance) (revision int64, err error) {
+	err = s.tx(ctx, "instance "+inst.Name, func(tx pgx.Tx) error {
 		id, err := lockStack(ctx, tx, inst.Stack)
 		if err != nil {
 			return err
@@ -110,31 +123,54 @@ func (s *Store) AddInstance(ctx context.Context, inst model.Instance) error {
 			id, inst.Name, inst.Template, map[string]any(overrides)); err != nil {
 			return containerClash(err, inst.Stack, inst.Name)
 		}
-		return bumpRevision(ctx, tx, id)
+		revision, err = bumpRevisionTo(ctx, tx, id)
+		return err
 	})
-	return s.withClashOwner(ctx, err, inst.Stack, inst.Name)
+	return revision, s.withClashOwner(ctx, err, inst.Stack, inst.Name)
 }
 
 // SetOverrides replaces an instance's overrides (the caller computed the new delta).
 func (s *Store) SetOverrides(ctx context.Context, stack, name string, overrides model.Spec) error {
+	_, _, err := s.ReplaceOverrides(ctx, stack, name, overrides)
+	return err
+}
+
+// ReplaceOverrides is SetOverrides telling what it did: the stack's revision after the
+// call, and whether anything changed. Overrides equal to the stored ones (as JSON values:
+// key order and number spelling do not count) are a no-op: nothing is written and the
+// revision is not bumped, so plans saved at that revision stay applicable. The comparison
+// runs under the stack's row lock, so a concurrent write cannot slip between it and the
+// update.
+func (s *Store) ReplaceOverrides(ctx context.Context, stack, name string, overrides model.Spec) (revision int64, changed bool, err error) {
 	if overrides == nil {
 		overrides = model.Spec{}
 	}
-	return s.tx(ctx, "instance "+name, func(tx pgx.Tx) error {
+	err = s.tx(ctx, "instance "+name, func(tx pgx.Tx) error {
 		id, err := lockStack(ctx, tx, stack)
 		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE instances SET overrides = $3, updated_at = now() WHERE stack_id = $1 AND name = $2`,
-			id, name, map[string]any(overrides))
+		var same bool
+		err = tx.QueryRow(ctx, `SELECT overrides = $3::jsonb FROM instances WHERE stack_id = $1 AND name = $2`,
+			id, name, map[string]any(overrides)).Scan(&same)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return instanceNotFound(stack, name)
+		}
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return instanceNotFound(stack, name)
+		if same {
+			return tx.QueryRow(ctx, `SELECT revision FROM stacks WHERE id = $1`, id).Scan(&revision)
 		}
-		return bumpRevision(ctx, tx, id)
+		if _, err := tx.Exec(ctx, `UPDATE instances SET overrides = $3, updated_at = now() WHERE stack_id = $1 AND name = $2`,
+			id, name, map[string]any(overrides)); err != nil {
+			return err
+		}
+		changed = true
+		revision, err = bumpRevisionTo(ctx, tx, id)
+		return err
 	})
+	return revision, changed, err
 }
 
 // RemoveInstance deletes an instance (its wires go with it).

@@ -181,16 +181,34 @@ func templateNotFound(name string) error {
 // Built-in templates are never replaced: clone one under a new name instead. Replacing a
 // template bumps the revision of every stack that uses it.
 func (s *Store) SaveCustomTemplate(ctx context.Context, t model.Template, replace bool) (created bool, err error) {
+	res, err := s.SaveTemplate(ctx, t, replace)
+	return res.Created, err
+}
+
+// TemplateSave says what SaveTemplate did.
+type TemplateSave struct {
+	// Created: the template did not exist.
+	Created bool
+	// Changed: the template was created, or replaced by a different definition. Replacing
+	// it with an identical one (category, description, service and contracts equal as JSON
+	// values) changes nothing: no write, no revision bump for the stacks using it, so their
+	// saved plans stay applicable.
+	Changed bool
+}
+
+// SaveTemplate is SaveCustomTemplate telling whether anything changed (see TemplateSave).
+func (s *Store) SaveTemplate(ctx context.Context, t model.Template, replace bool) (res TemplateSave, err error) {
 	pj, cj, err := contractsJSON(t)
 	if err != nil {
-		return false, err
+		return res, err
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		res = TemplateSave{}
 		var builtin bool
 		err := tx.QueryRow(ctx, `SELECT builtin FROM templates WHERE name = $1 FOR UPDATE`, t.Name).Scan(&builtin)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
-			created = true
+			res = TemplateSave{Created: true, Changed: true}
 			_, err = tx.Exec(ctx, `INSERT INTO templates (name, builtin, category, description, spec, provides, consumes)
 				VALUES ($1, false, $2, $3, $4, $5, $6)`, t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj)
 			return err
@@ -205,10 +223,14 @@ func (s *Store) SaveCustomTemplate(ctx context.Context, t model.Template, replac
 				Summary: fmt.Sprintf("a template named %q already exists", t.Name),
 				Detail:  "Choose another name, or replace it explicitly."}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE templates SET category = $2, description = $3, spec = $4, provides = $5,
-			consumes = $6, updated_at = now() WHERE name = $1`, t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj); err != nil {
-			return err
+		tag, err := tx.Exec(ctx, `UPDATE templates SET category = $2, description = $3, spec = $4, provides = $5,
+			consumes = $6, updated_at = now() WHERE name = $1
+			AND (category, description, spec, provides, consumes) IS DISTINCT FROM ($2::text, $3::text, $4::jsonb, $5::jsonb, $6::jsonb)`,
+			t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err // identical: nothing changed
 		}
+		res.Changed = true
 		_, err = tx.Exec(ctx, `UPDATE stacks SET revision = revision + 1, updated_at = now()
 			WHERE id IN (SELECT stack_id FROM instances WHERE template_name = $1)`, t.Name)
 		return err
@@ -216,11 +238,11 @@ func (s *Store) SaveCustomTemplate(ctx context.Context, t model.Template, replac
 	if err != nil {
 		var me *model.Error
 		if errors.As(err, &me) {
-			return false, err
+			return TemplateSave{}, err
 		}
-		return false, interpret(err, "template "+t.Name)
+		return TemplateSave{}, interpret(err, "template "+t.Name)
 	}
-	return created, nil
+	return res, nil
 }
 
 // DeleteTemplate deletes a custom template. It is refused while instances use it (naming
