@@ -89,6 +89,9 @@ func problem(err error) error {
 	}
 	e := model.AsError(err)
 	p := Problem{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail, Field: e.Field}
+	for _, sub := range e.Problems {
+		p.Problems = append(p.Problems, Problem{Kind: sub.Kind.String(), Summary: sub.Summary, Detail: sub.Detail, Field: sub.Field})
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		p.Kind = model.KindCanceled.String()
 	}

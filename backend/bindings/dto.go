@@ -46,6 +46,9 @@ type Problem struct {
 	Summary string `json:"summary"`
 	Detail  string `json:"detail,omitempty"`
 	Field   string `json:"field,omitempty"`
+	// Problems are the individual problems of a write refused for several reasons at once
+	// (each with its field path), so the window can show each next to its field.
+	Problems []Problem `json:"problems,omitempty"`
 }
 
 // TemplateSummary is one template in the catalog.

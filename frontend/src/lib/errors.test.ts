@@ -142,3 +142,26 @@ describe('field errors', () => {
     expect(problemFrom({ odd: true }).kind).toBe('internal');
   });
 });
+
+describe('problems of one refused write', () => {
+  it('keeps each problem with its field', () => {
+    const error = toAppError(
+      new Error(
+        JSON.stringify({
+          kind: 'invalid',
+          summary: 'instance "web" of stack "shop": 2 problems',
+          problems: [
+            { kind: 'invalid', summary: 'host port 99999 is out of range 1-65535', field: 'ports[0]' },
+            { kind: 'invalid', summary: '"sometimes" is not a restart policy', field: 'restart' },
+            { summary: 'not a problem: no kind' },
+          ],
+        }),
+      ),
+    );
+    expect(error.problems).toEqual([
+      { kind: 'invalid', summary: 'host port 99999 is out of range 1-65535', field: 'ports[0]' },
+      { kind: 'invalid', summary: '"sometimes" is not a restart policy', field: 'restart' },
+    ]);
+    expect(toAppError(new Error('{"kind":"invalid","summary":"one"}')).problems).toBeUndefined();
+  });
+});

@@ -27,6 +27,8 @@ export interface Problem {
   summary: string;
   detail?: string;
   field?: string;
+  /** The individual problems of a write refused for several reasons at once. */
+  problems?: Problem[];
 }
 
 export class AppError extends Error {
@@ -34,6 +36,7 @@ export class AppError extends Error {
   readonly summary: string;
   readonly detail?: string;
   readonly field?: string;
+  readonly problems?: Problem[];
 
   constructor(problem: Problem, options?: { cause?: unknown }) {
     super(problem.summary, options);
@@ -42,10 +45,11 @@ export class AppError extends Error {
     this.summary = problem.summary;
     if (problem.detail) this.detail = problem.detail;
     if (problem.field) this.field = problem.field;
+    if (problem.problems?.length) this.problems = problem.problems;
   }
 
   toProblem(): Problem {
-    return { kind: this.kind, summary: this.summary, detail: this.detail, field: this.field };
+    return { kind: this.kind, summary: this.summary, detail: this.detail, field: this.field, problems: this.problems };
   }
 }
 
@@ -69,13 +73,18 @@ function problemFromObject(value: unknown): Problem | undefined {
   const record = value as Record<string, unknown>;
   const summary = nonEmptyString(record.summary);
   if (!summary || typeof record.kind !== 'string') return undefined;
-  return {
+  const problem: Problem = {
     // An unknown kind from a newer backend still shows its summary; treat it as internal.
     kind: isErrorKind(record.kind) ? record.kind : 'internal',
     summary,
     detail: nonEmptyString(record.detail),
     field: nonEmptyString(record.field),
   };
+  if (Array.isArray(record.problems)) {
+    const problems = record.problems.map(problemFromObject).filter((p): p is Problem => p !== undefined);
+    if (problems.length > 0) problem.problems = problems;
+  }
+  return problem;
 }
 
 /**

@@ -75,6 +75,7 @@ export namespace bindings {
 	    summary: string;
 	    detail?: string;
 	    field?: string;
+	    problems?: Problem[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Problem(source);
@@ -86,7 +87,26 @@ export namespace bindings {
 	        this.summary = source["summary"];
 	        this.detail = source["detail"];
 	        this.field = source["field"];
+	        this.problems = this.convertValues(source["problems"], Problem);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ComposePreview {
 	    stack: string;
