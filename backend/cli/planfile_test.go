@@ -19,7 +19,7 @@ func samplePlanFile() []byte {
 		{Kind: plan.Remove, Container: "devarch-shop-old", Cause: "removed from the stack"},
 	}, Warnings: []string{"instance \"web\" field command uses secret \"x\""}}
 	p.Summary = plan.Summary{Add: 2, Change: 1, Destroy: 2}
-	b, _ := json.MarshalIndent(planFile{PlanID: 12, Stack: "shop", Revision: 7, Plan: p}, "", "  ")
+	b, _ := json.MarshalIndent(planFile{PlanID: 12, Stack: "shop", Revision: 7, Plan: toPlanJSON(p)}, "", "  ")
 	return b
 }
 
