@@ -41,6 +41,7 @@ func (env *cmdEnv) rootCommand() *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{flagMessage(c, err)}
 	})
+	root.SetHelpCommand(env.helpCommand())
 	root.AddCommand(
 		env.versionCommand(),
 		env.doctorCommand(),
@@ -66,6 +67,36 @@ func (env *cmdEnv) rootCommand() *cobra.Command {
 		env.completionCommand(),
 	)
 	return root
+}
+
+// helpCommand is `devarch help [COMMAND...]`: a command's help, or a usage error (with a
+// suggestion) for one that does not exist.
+func (env *cmdEnv) helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		Args:  cobra.ArbitraryArgs,
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			target, _, _ := c.Root().Find(args)
+			var out []cobra.Completion
+			for _, sub := range target.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, sub.Name())
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil {
+				return usageError{err.Error()}
+			}
+			if len(rest) > 0 && target.HasAvailableSubCommands() {
+				return env.groupRun(target, rest)
+			}
+			return target.Help()
+		},
+	}
 }
 
 // group is a noun command (stack, template, ...) whose verbs are its subcommands. Called
