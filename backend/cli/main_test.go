@@ -31,7 +31,7 @@ func TestIsCommand(t *testing.T) {
 		"--devserver=127.0.0.1:1":       false,
 		"-loglevel debug":               false,
 		"-psn_0_12345":                  false, // older macOS Finder
-		"--verbose":                     true, // a typo is a usage error, not the window
+		"--verbose":                     true,  // a typo is a usage error, not the window
 		"-x":                            true,
 		"stack list":                    true,
 		"--help":                        true,

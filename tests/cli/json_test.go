@@ -222,7 +222,9 @@ func TestJSON_OneConvention(t *testing.T) {
 	if created.Name != "js1" || created.InstanceCount != 0 || created.Status != "stopped" || created.Description != "" {
 		t.Fatalf("stack create --json: %+v", created)
 	}
-	t.Cleanup(func() { _ = exec.Command("docker", "compose", "-p", "devarch-js1", "down", "--remove-orphans", "-t", "0").Run() })
+	t.Cleanup(func() {
+		_ = exec.Command("docker", "compose", "-p", "devarch-js1", "down", "--remove-orphans", "-t", "0").Run()
+	})
 
 	var inst jInstance
 	decodeStrict(t, env, &inst, "instance", "add", "js1", "web", "--template", "t-http", "--set", "environment.MODE=a", "--json")
