@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -181,9 +182,10 @@ get a prompt). Progress goes to stderr; --json prints the outcome on stdout in e
 			return usageError{"--replace makes a new plan: use it without --plan or --plan-id (or with devarch plan)"}
 		}
 		ctx := c.Context()
-		return env.withBackend(ctx, func(svc *engine.Service) error {
+		var id int64
+		printed := false
+		err := env.withBackend(ctx, func(svc *engine.Service) error {
 			who := engine.Who("cli")
-			var id int64
 			var p plan.Plan
 			switch {
 			case *planPath != "":
@@ -213,6 +215,7 @@ get a prompt). Progress goes to stderr; --json prints the outcome on stdout in e
 				}
 				if p.Empty() {
 					if *asJSON {
+						printed = true
 						return env.printJSON(applyJSON{PlanID: id, Results: []engine.ActionResult{}, Summary: summary(p)})
 					}
 					return nil
@@ -235,6 +238,7 @@ get a prompt). Progress goes to stderr; --json prints the outcome on stdout in e
 					e := model.AsError(err)
 					doc.Error, doc.Summary = &jsonError{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail}, ""
 				}
+				printed = true
 				if perr := env.printJSON(doc); perr != nil {
 					return perr
 				}
@@ -250,6 +254,17 @@ get a prompt). Progress goes to stderr; --json prints the outcome on stdout in e
 			}
 			return nil
 		})
+		// --json prints a document in every case: one refused before the apply ran (the plan
+		// has errors, is stale, the stack is locked, the answer was not yes) says so too.
+		var ue usageError
+		if err != nil && *asJSON && !printed && !errors.As(err, &ue) {
+			e := model.AsError(err)
+			if perr := env.printJSON(applyJSON{PlanID: id, Results: []engine.ActionResult{},
+				Error: &jsonError{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail}}); perr != nil {
+				return perr
+			}
+		}
+		return err
 	})
 }
 

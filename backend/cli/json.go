@@ -220,10 +220,11 @@ func runResults(r store.Run) []engine.ActionResult {
 	return out
 }
 
-// applyJSON is `apply --json`'s document, printed in every case (nothing to do, applied,
-// failed).
+// applyJSON is `apply --json`'s document, printed in every case but a usage error (nothing
+// to do, applied, failed, refused before it ran). PlanID is left out when no plan was made
+// or read.
 type applyJSON struct {
-	PlanID  int64                 `json:"planId"`
+	PlanID  int64                 `json:"planId,omitempty"`
 	RunID   int64                 `json:"runId,omitempty"`
 	Summary string                `json:"summary,omitempty"`
 	Results []engine.ActionResult `json:"results"`

@@ -417,6 +417,22 @@ func compact(raw json.RawMessage) string {
 	return b.String()
 }
 
+// apply --json refused before it runs still prints its document, with the error.
+func TestJSON_ApplyRefused(t *testing.T) {
+	env := map[string]string{"DEVARCH_DATABASE_URL": databaseURL(t), "DEVARCH_HOME": tempHome(t)}
+	r := run(t, env, "devarch", "apply", "nope", "--yes", "--json")
+	var doc jApply
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	dec.DisallowUnknownFields()
+	if r.code != 1 || dec.Decode(&doc) != nil || doc.Error == nil || doc.Error.Kind != "not_found" || doc.PlanID != 0 ||
+		doc.Results == nil || strings.Contains(r.stdout, "planId") || !strings.Contains(r.stderr, `error: stack: no stack named "nope"`) {
+		t.Fatalf("apply --json of an unknown stack: %+v\n%+v", r, doc)
+	}
+	if r := run(t, env, "devarch", "apply", "nope", "--plan", "a", "--plan-id", "1", "--json"); r.code != 2 || r.stdout != "" {
+		t.Fatalf("a usage error prints no document: %+v", r)
+	}
+}
+
 func jsonID(id int64) string {
 	b, _ := json.Marshal(id)
 	return string(b)
