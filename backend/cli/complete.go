@@ -45,6 +45,20 @@ func secretNames(ctx context.Context, svc *engine.Service, args []string) ([]str
 	return svc.SecretNames(ctx, args[0])
 }
 
+// secretNamesToSet are the stack's stored secrets and the ones its instances reference
+// without a value yet (what `secret set` is usually run for).
+func secretNamesToSet(ctx context.Context, svc *engine.Service, args []string) ([]string, error) {
+	list, err := svc.Secrets(ctx, args[0])
+	if err != nil {
+		return svc.SecretNames(ctx, args[0])
+	}
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		out = append(out, s.Name)
+	}
+	return out, nil
+}
+
 // completeArgs completes positional arguments, one lister per position (nil: nothing).
 func (env *cmdEnv) completeArgs(byPosition ...names) cobra.CompletionFunc {
 	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {

@@ -58,7 +58,7 @@ at the next apply.`,
 			}
 			return nil
 		},
-		ValidArgsFunction: env.completeArgs(stackNames, secretNames),
+		ValidArgsFunction: env.completeArgs(stackNames, secretNamesToSet),
 	}
 	generate := c.Flags().Bool("generate", false, "store a strong random value instead of reading one")
 	return env.leaf(c, func(c *cobra.Command, a []string) error {

@@ -46,6 +46,7 @@ func TestCompletion_NamesFromTheStore(t *testing.T) {
 		mustRun(t, env, append([]string{"devarch"}, argv...)...)
 	}
 	mustRunIn(t, env, "pw", "secret", "set", "shop", "db_password")
+	mustRun(t, env, "devarch", "instance", "set", "shop", "web", "environment.TOKEN=${secret:api_token}")
 
 	start := time.Now()
 	got, r = completions(t, env, "stack", "show", "")
@@ -67,6 +68,7 @@ func TestCompletion_NamesFromTheStore(t *testing.T) {
 		{[]string{"instance", "set-template", "shop", "db", "mar"}, "mariadb"},
 		{[]string{"template", "show", "post"}, "postgres"},
 		{[]string{"secret", "reveal", "shop", ""}, "db_password"},
+		{[]string{"secret", "set", "shop", ""}, "api_token db_password"},
 		{[]string{"apply", "shop", "--replace", ""}, "db web"},
 		{[]string{"instance", "show", "nope", ""}, ""},
 		{[]string{"completion", ""}, "bash fish powershell zsh"},
