@@ -86,6 +86,10 @@ text for text fields, or JSON/YAML for lists and objects (ports=["8080:80"]).`,
 			if *asJSON {
 				return env.printJSON(toInstanceJSON(v))
 			}
+			if !v.Changed {
+				fmt.Fprintf(env.stderr, "%s/%s already has those values: nothing changed (stack revision %d).\n", a[0], a[1], v.Revision)
+				return nil
+			}
 			fmt.Fprintf(env.stderr, "Updated %s/%s (stack revision %d).\n", a[0], a[1], v.Revision)
 			return nil
 		})
@@ -200,14 +204,14 @@ nothing is changed if there is one. The next plan replaces the container.`,
 	asJSON := jsonFlag(c)
 	return env.leaf(c, func(c *cobra.Command, a []string) error {
 		return env.withBackend(c.Context(), func(svc *engine.Service) error {
-			v, changed, err := svc.SetInstanceTemplate(c.Context(), a[0], a[1], a[2])
+			v, err := svc.SetInstanceTemplate(c.Context(), a[0], a[1], a[2])
 			if err != nil {
 				return err
 			}
 			if *asJSON {
 				return env.printJSON(toInstanceJSON(v))
 			}
-			if !changed {
+			if !v.Changed {
 				fmt.Fprintf(env.stderr, "%s/%s already uses template %s: nothing changed.\n", a[0], a[1], a[2])
 				return nil
 			}

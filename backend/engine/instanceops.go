@@ -3,11 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
-	"github.com/devarch/devarch/backend/resolve"
 	"github.com/devarch/devarch/backend/store"
 )
 
@@ -73,82 +72,43 @@ func (s *Service) RenameInstance(ctx context.Context, stack, name, newName, who 
 
 // SetInstanceTemplate switches an instance to another template, keeping its overrides (the
 // delta stays a delta: the new template's values show through wherever the instance did not
-// override). The overrides must fit the new template: every problem the stack would then
-// have (override rules, resolution, compose generation) is reported at once, as one error,
-// and nothing is stored. The container is not touched; the next plan replaces it. Switching
-// to the template the instance already uses changes nothing (changed is false) and keeps
-// the revision.
-func (s *Service) SetInstanceTemplate(ctx context.Context, stack, name, template string) (InstanceView, bool, error) {
-	st, templates, err := s.Store.LoadForResolve(ctx, stack)
+// override). The overrides must fit the new template: the switch runs every check an
+// instance write runs (checkInstance: resolve's rules, compose's checks of the service) and
+// reports every problem at once, as one error naming the fields to unset, and nothing is
+// stored. The container is not touched; the next plan replaces it. Switching to the
+// template the instance already uses changes nothing (Changed is false) and keeps the
+// revision; so does a switch refused because the overrides changed meanwhile (stale).
+func (s *Service) SetInstanceTemplate(ctx context.Context, stack, name, template string) (InstanceView, error) {
+	cur, _, _, err := s.loadInstance(ctx, stack, name)
 	if err != nil {
-		return InstanceView{}, false, err
-	}
-	idx := -1
-	for i, in := range st.Instances {
-		if in.Name == name {
-			idx = i
-		}
-	}
-	if idx < 0 {
-		return InstanceView{}, false, instanceMissing(stack, name)
+		return InstanceView{}, err
 	}
 	t, err := s.Store.GetTemplate(ctx, template)
 	if err != nil {
-		return InstanceView{}, false, err
+		return InstanceView{}, err
 	}
-	cur := st.Instances[idx]
+	next := cur
+	next.Template = template
 	if cur.Template != template {
-		next := cur
-		next.Template = template
-		st.Instances[idx] = next
-		templates[template] = t
-		if problems := templateFit(st, templates, next, t); len(problems) > 0 {
-			return InstanceView{}, false, fitError(stack, name, template, problems)
+		if problems := serviceProblems(t, next); len(problems) > 0 {
+			return InstanceView{}, fitError(stack, name, template, problems)
 		}
 	}
 	changed, err := s.Store.SetInstanceTemplate(ctx, stack, name, template, cur.Overrides)
 	if err != nil {
-		return InstanceView{}, false, err
+		return InstanceView{}, err
 	}
-	v, err := s.Instance(ctx, stack, name)
-	return v, changed, err
-}
-
-// templateFit lists every problem of the stack st once inst (already switched, in st) uses
-// t: the overrides under the override rules (all of them), then, when those hold, resolving
-// the instance and generating the stack's compose file (the first problem of each, which is
-// all they report). Other instances that no longer resolve are not this switch's problem
-// and are left to the plan.
-func templateFit(st model.Stack, templates map[string]model.Template, inst model.Instance, t model.Template) []*model.Error {
-	if errs := resolve.ValidateOverridesAll(inst.Overrides); len(errs) > 0 {
-		return errs
-	}
-	if _, err := resolve.Resolve(t, inst); err != nil {
-		return []*model.Error{model.AsError(err)}
-	}
-	rs, err := ResolveLoaded(st, templates)
+	_, rev, err := s.Store.StackRevision(ctx, stack)
 	if err != nil {
-		return nil
+		return InstanceView{}, err
 	}
-	if _, err := compose.Generate(rs.Effective); err != nil {
-		return []*model.Error{model.AsError(err)}
-	}
-	return nil
+	return instanceView(t, next, rev, changed)
 }
 
-// fitError is one error standing for every problem of a template switch.
+// fitError is one error standing for every problem of a template switch, with the fields
+// whose overrides to unset to make it fit.
 func fitError(stack, name, template string, problems []*model.Error) error {
-	lines := make([]string, 0, len(problems)+1)
-	for _, p := range problems {
-		line := p.Summary
-		if p.Field != "" {
-			line = p.Field + ": " + line
-		}
-		if p.Detail != "" {
-			line += " (" + p.Detail + ")"
-		}
-		lines = append(lines, "- "+line)
-	}
+	slices.SortStableFunc(problems, func(a, b *model.Error) int { return strings.Compare(a.Field, b.Field) })
 	var unset []string
 	seen := map[string]bool{}
 	for _, p := range problems {
@@ -162,12 +122,15 @@ func fitError(stack, name, template string, problems []*model.Error) error {
 	if len(unset) > 0 {
 		how += fmt.Sprintf(" (devarch instance set %s %s %s goes back to the template's values)", stack, name, strings.Join(unset, " "))
 	}
-	lines = append(lines, "Nothing was changed. "+how+", or choose another template.")
-	summary := fmt.Sprintf("the overrides of %s/%s do not fit template %s", stack, name, template)
-	if len(problems) > 1 {
-		summary += fmt.Sprintf(" (%d problems)", len(problems))
+	e := model.JoinProblems(fmt.Sprintf("the overrides of %s/%s do not fit template %s", stack, name, template), problems)
+	if len(e.Problems) == 0 {
+		// One problem: say what it is about.
+		one := *e
+		one.Summary = fmt.Sprintf("the overrides of %s/%s do not fit template %s: %s", stack, name, template, e.Summary)
+		e = &one
 	}
-	return &model.Error{Kind: model.KindInvalid, Field: "template", Summary: summary, Detail: strings.Join(lines, "\n")}
+	e.Detail = strings.TrimSpace(e.Detail + "\nNothing was changed. " + how + ", or choose another template.")
+	return e
 }
 
 func hasInstance(st model.Stack, name string) bool {
