@@ -74,7 +74,7 @@ text for text fields, or JSON/YAML for lists and objects (ports=["8080:80"]).`,
 	sets := c.Flags().StringArray("set", nil, "`PATH=VALUE` override, as a bare PATH=VALUE argument (repeatable)")
 	unsets := c.Flags().StringArray("unset", nil, "`PATH` to reset to the template's value (repeatable)")
 	return env.leaf(c, func(c *cobra.Command, a []string) error {
-		all := append(append([]string{}, a[2:]...), *sets...)
+		all := orderedSets(env.args, a, *sets)
 		if len(all) == 0 && len(*unsets) == 0 {
 			return usageError{"instance set takes STACK NAME PATH=VALUE ... [--unset PATH ...]"}
 		}
@@ -239,6 +239,49 @@ func (env *cmdEnv) instanceRemoveCommand() *cobra.Command {
 			return nil
 		})
 	})
+}
+
+// orderedSets is instance set's PATH=VALUE list in the order typed, bare ones and --set ones
+// alike (the sets apply in order: the last of two for one path wins). raw is the command
+// line, positional the command's positional arguments (STACK NAME PATH=VALUE...), flagSets
+// the --set values. Should raw not account for them all, bare sets come first.
+func orderedSets(raw, positional, flagSets []string) []string {
+	var out []string
+	p, f := 0, 0
+	for i := 0; i < len(raw); i++ {
+		a := raw[i]
+		switch {
+		case a == "--":
+			for _, rest := range raw[i+1:] {
+				if p < len(positional) && rest == positional[p] {
+					if p >= 2 {
+						out = append(out, rest)
+					}
+					p++
+				}
+			}
+			i = len(raw)
+		case a == "--set" && i+1 < len(raw) && f < len(flagSets) && raw[i+1] == flagSets[f]:
+			out = append(out, flagSets[f])
+			f++
+			i++
+		case strings.HasPrefix(a, "--set=") && f < len(flagSets) && a[len("--set="):] == flagSets[f]:
+			out = append(out, flagSets[f])
+			f++
+		case a == "--unset":
+			i++ // its value
+		case strings.HasPrefix(a, "-"):
+		case p < len(positional) && a == positional[p]:
+			if p >= 2 {
+				out = append(out, a)
+			}
+			p++
+		}
+	}
+	if p != len(positional) || f != len(flagSets) {
+		return append(append([]string{}, positional[2:]...), flagSets...)
+	}
+	return out
 }
 
 // effectiveRows lists each field (map fields one row per key) with its origin, sorted.

@@ -181,6 +181,23 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+func TestOrderedSets(t *testing.T) {
+	for _, c := range []struct {
+		raw, pos, flags []string
+		want            string
+	}{
+		{[]string{"instance", "set", "s", "n", "a=1", "--set", "a=2"}, []string{"s", "n", "a=1"}, []string{"a=2"}, "a=1 a=2"},
+		{[]string{"instance", "set", "--set", "a=2", "s", "n", "a=1"}, []string{"s", "n", "a=1"}, []string{"a=2"}, "a=2 a=1"},
+		{[]string{"instance", "set", "s", "--set=b=1", "n", "--unset", "c", "a=1", "--json"}, []string{"s", "n", "a=1"}, []string{"b=1"}, "b=1 a=1"},
+		{[]string{"instance", "set", "s", "n", "--", "--x=1"}, []string{"s", "n", "--x=1"}, nil, "--x=1"},
+		{[]string{"instance", "set", "s", "n", "--set", "s"}, []string{"s", "n"}, []string{"s"}, "s"},
+	} {
+		if got := strings.Join(orderedSets(c.raw, c.pos, c.flags), " "); got != c.want {
+			t.Errorf("%q: %q, want %q", c.raw, got, c.want)
+		}
+	}
+}
+
 func TestCompletionScripts(t *testing.T) {
 	for shell, want := range map[string]string{"bash": "__start_devarch", "zsh": "#compdef devarch", "fish": "complete -c devarch", "powershell": "Register-ArgumentCompleter"} {
 		code, out, errOut := runArgs("completion", shell)
