@@ -3,34 +3,22 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
+	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/plan"
 )
-
-// exitCode ends a command successfully with a specific code (plan --detailed-exitcode).
-type exitCode int
-
-func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
-
-// planFile is what `plan --out FILE` saves and `apply --plan FILE` reads.
-type planFile struct {
-	PlanID   int64     `json:"planId"`
-	Stack    string    `json:"stack"`
-	Revision int64     `json:"revision"`
-	Plan     plan.Plan `json:"plan"`
-}
 
 // maxPlanFile bounds what `apply --plan FILE` reads: a plan of hundreds of instances is a
 // few hundred KiB.
@@ -70,182 +58,218 @@ func parsePlanFile(b []byte, stack string) (planFile, error) {
 	return f, nil
 }
 
-func (env cmdEnv) planCmd(ctx context.Context, args []string) error {
-	fs, asJSON := env.flags("plan")
-	out := fs.String("out", "", "save the plan to FILE for `devarch apply --plan FILE`")
-	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when up to date, 2 when there are changes, 1 on error")
-	var replace multiFlag
-	fs.Var(&replace, "replace", "replace INSTANCE whatever its state, e.g. after rebuilding its image (repeatable)")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
+func (env *cmdEnv) planCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "plan STACK",
+		Short: "Show what apply would change, and save it as a plan",
+		Long: `Compare the stack's definition with its containers and print the actions that would make them
+match, each with its cause, Terraform-style. The plan is stored: apply exactly this plan with
+--plan-id (its id is printed) or from the file --out writes. A plan with errors exits 1.`,
+		Example: `  devarch plan shop
+  devarch plan shop --out shop.plan && devarch apply shop --plan shop.plan
+  devarch plan shop --detailed-exitcode   # exit 0 up to date, 2 changes, 1 error
+  devarch plan shop --replace web         # replace web whatever its state (a rebuilt image)`,
+		Args:              args(1, 1, "exactly one STACK", nil),
+		ValidArgsFunction: env.completeArgs(stackNames),
 	}
-	if len(pos) != 1 {
-		return usageError{"plan takes exactly one STACK"}
-	}
-	return env.withBackend(ctx, func(svc *engine.Service) error {
-		pl, err := svc.Plan(ctx, pos[0], engine.Who("cli"), engine.PlanOptions{Replace: replace})
-		if err != nil {
-			return err
-		}
-		doc := planFile{PlanID: pl.ID, Stack: pos[0], Revision: pl.Plan.Revision, Plan: pl.Plan}
-		if *out != "" {
-			b, _ := json.MarshalIndent(doc, "", "  ")
-			if err := os.WriteFile(*out, append(b, '\n'), 0o600); err != nil {
-				return model.Invalid("out", "cannot write the plan file", err.Error())
-			}
-		}
-		if *asJSON {
-			if err := env.printJSON(doc); err != nil {
+	asJSON := jsonFlag(c)
+	out := c.Flags().String("out", "", "save the plan to `FILE` for devarch apply --plan FILE")
+	detailed := c.Flags().Bool("detailed-exitcode", false, "exit 0 when up to date, 2 when there are changes, 1 on error")
+	replace := c.Flags().StringArray("replace", nil, "replace `INSTANCE` whatever its state, e.g. after rebuilding its image (repeatable)")
+	_ = c.RegisterFlagCompletionFunc("replace", env.completeWith(instanceNamesOfArg0))
+	_ = c.RegisterFlagCompletionFunc("out", fileCompletion)
+	return env.leaf(c, func(c *cobra.Command, a []string) error {
+		stack := a[0]
+		return env.withBackend(c.Context(), func(svc *engine.Service) error {
+			pl, err := svc.Plan(c.Context(), stack, engine.Who("cli"), engine.PlanOptions{Replace: *replace})
+			if err != nil {
 				return err
 			}
-		} else {
-			fmt.Fprint(env.stdout, pl.Plan.String())
-			if !pl.Plan.Empty() && !pl.Plan.Failed() {
-				how := fmt.Sprintf("devarch apply %s --plan-id %d", pos[0], pl.ID)
-				if *out != "" {
-					how = "devarch apply " + pos[0] + " --plan " + *out
+			doc := planFile{PlanID: pl.ID, Stack: stack, Revision: pl.Plan.Revision, Plan: toPlanJSON(pl.Plan)}
+			if *out != "" {
+				b, _ := json.MarshalIndent(doc, "", "  ")
+				if err := os.WriteFile(*out, append(b, '\n'), 0o600); err != nil {
+					return model.Invalid("out", "cannot write the plan file", err.Error())
 				}
-				fmt.Fprintf(env.stderr, "\nSaved as plan %d. Apply exactly this plan with: %s\n", pl.ID, how)
 			}
-		}
-		if pl.Plan.Failed() {
-			return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(pl.Plan.Errors, "\n"))
-		}
-		if *detailed && !pl.Plan.Empty() {
-			return exitCode(2)
-		}
-		return nil
+			if *asJSON {
+				if err := env.printJSON(doc); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprint(env.stdout, pl.Plan.String())
+				if !pl.Plan.Empty() && !pl.Plan.Failed() {
+					how := fmt.Sprintf("devarch apply %s --plan-id %d", stack, pl.ID)
+					if *out != "" {
+						how = "devarch apply " + stack + " --plan " + *out
+					}
+					fmt.Fprintf(env.stderr, "\nSaved as plan %d. Apply exactly this plan with: %s\n", pl.ID, how)
+				}
+			}
+			if pl.Plan.Failed() {
+				return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(pl.Plan.Errors, "\n"))
+			}
+			if *detailed && !pl.Plan.Empty() {
+				return exitCode(2)
+			}
+			return nil
+		})
 	})
 }
 
-// progressPrinter prints live progress lines on stderr.
-func (env cmdEnv) progressPrinter() engine.Sink {
+// progressPrinter prints live progress lines on stderr. header, when set, is printed once,
+// before the first line: an operation refused before it did anything prints only its
+// error.
+func (env *cmdEnv) progressPrinter(header string) engine.Sink {
 	start := time.Now()
+	var mu sync.Mutex
+	said := header == ""
+	line := func(format string, a ...any) {
+		if !said {
+			fmt.Fprintln(env.stderr, header)
+			said = true
+		}
+		fmt.Fprintf(env.stderr, format, a...)
+	}
 	return engine.SinkFunc(func(p engine.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
 		el := time.Since(start).Truncate(100 * time.Millisecond)
 		switch {
 		case p.Status == "done" || p.Status == "error":
 			// The outcome is printed once, after the run (success line or error).
 		case p.Instance != "" && p.Message != "":
-			fmt.Fprintf(env.stderr, "  [%5s] %-16s %-9s %s\n", el, p.Instance, p.Status, p.Message)
+			line("  [%5s] %-16s %-9s %s\n", el, p.Instance, p.Status, p.Message)
 		case p.Instance != "":
-			fmt.Fprintf(env.stderr, "  [%5s] %-16s %s\n", el, p.Instance, p.Status)
+			line("  [%5s] %-16s %s\n", el, p.Instance, p.Status)
 		case p.Message != "" && p.Status != "info":
-			fmt.Fprintf(env.stderr, "  [%5s] %-16s %s\n", el, p.Message, p.Status)
+			line("  [%5s] %-16s %s\n", el, p.Message, p.Status)
 		case p.Message != "":
-			fmt.Fprintf(env.stderr, "  [%5s] %s\n", el, p.Message)
+			line("  [%5s] %s\n", el, p.Message)
 		}
 	})
 }
 
-func (env cmdEnv) applyCmd(ctx context.Context, args []string) error {
-	fs, asJSON := env.flags("apply")
-	planPath := fs.String("plan", "", "apply the plan saved by `devarch plan --out FILE`")
-	planID := fs.Int64("plan-id", 0, "apply the stored plan with this id (`devarch plan` prints it)")
-	yes := fs.Bool("yes", false, "apply without asking for confirmation")
-	var replace multiFlag
-	fs.Var(&replace, "replace", "replace INSTANCE whatever its state, e.g. after rebuilding its image (repeatable)")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
+func (env *cmdEnv) applyCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "apply STACK",
+		Short: "Apply a saved plan, or plan and confirm",
+		Long: `Make the stack's containers match its definition. With --plan FILE or --plan-id N it applies
+exactly that plan, refusing it if anything changed since it was made; without, it plans,
+shows the plan and asks for confirmation (exactly "yes"; --yes for scripts, which never
+get a prompt). Progress goes to stderr; --json prints the outcome on stdout in every case.`,
+		Example: `  devarch apply shop
+  devarch apply shop --yes
+  devarch apply shop --plan-id 12
+  devarch apply shop --plan shop.plan
+  devarch apply shop --yes --replace web`,
+		Args:              args(1, 1, "exactly one STACK", nil),
+		ValidArgsFunction: env.completeArgs(stackNames),
 	}
-	if len(pos) != 1 {
-		return usageError{"apply takes exactly one STACK"}
-	}
-	stack := pos[0]
-	return env.withBackend(ctx, func(svc *engine.Service) error {
-		who := engine.Who("cli")
-		var id int64
-		var p plan.Plan
+	asJSON := jsonFlag(c)
+	planPath := c.Flags().String("plan", "", "apply the plan saved by devarch plan --out `FILE`")
+	planID := c.Flags().Int64("plan-id", 0, "apply the stored plan with this id `N` (devarch plan prints it)")
+	yes := c.Flags().Bool("yes", false, "apply without asking for confirmation")
+	replace := c.Flags().StringArray("replace", nil, "replace `INSTANCE` whatever its state, e.g. after rebuilding its image (repeatable)")
+	_ = c.RegisterFlagCompletionFunc("replace", env.completeWith(instanceNamesOfArg0))
+	_ = c.RegisterFlagCompletionFunc("plan", fileCompletion)
+	return env.leaf(c, func(c *cobra.Command, a []string) error {
+		stack := a[0]
 		switch {
 		case *planPath != "" && *planID != 0:
 			return usageError{"apply takes --plan FILE or --plan-id N, not both"}
-		case len(replace) > 0 && (*planPath != "" || *planID != 0):
+		case len(*replace) > 0 && (*planPath != "" || *planID != 0):
 			return usageError{"--replace makes a new plan: use it without --plan or --plan-id (or with devarch plan)"}
-		case *planPath != "":
-			f, err := readPlanFile(*planPath, stack)
-			if err != nil {
-				return err
-			}
-			id, p = f.PlanID, f.Plan
-		case *planID != 0:
-			pl, err := svc.StoredPlan(ctx, *planID)
-			if err != nil {
-				return err
-			}
-			if pl.Plan.Stack != stack {
-				return model.Invalid("plan-id", fmt.Sprintf("plan %d is for stack %q, not %q", *planID, pl.Plan.Stack, stack), "Apply it to its own stack.")
-			}
-			id, p = pl.ID, pl.Plan
-		default:
-			pl, err := svc.Plan(ctx, stack, who, engine.PlanOptions{Replace: replace})
-			if err != nil {
-				return err
-			}
-			id, p = pl.ID, pl.Plan
-			fmt.Fprint(env.stderr, p.String())
-			if p.Failed() {
-				return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(p.Errors, "\n"))
-			}
-			if p.Empty() {
-				if *asJSON {
-					return env.printJSON(applyJSON{PlanID: id, Results: []engine.ActionResult{}, Summary: summary(p)})
-				}
-				return nil
-			}
-			if !*yes {
-				if !confirm(env, "\nApply these changes to "+stack+"? Type yes to apply: ") {
-					return model.NewError(model.KindCanceled, "apply canceled", "Nothing was changed. Use --yes to apply without asking.")
-				}
-			}
 		}
-		fmt.Fprintf(env.stderr, "Applying plan %d to %s...\n", id, stack)
-		res, err := svc.Apply(ctx, id, who, env.progressPrinter())
-		if res.Results == nil {
-			res.Results = []engine.ActionResult{}
-		}
-		if *asJSON {
-			doc := applyJSON{PlanID: id, RunID: res.RunID, Results: res.Results, Summary: summary(p)}
-			if err != nil {
-				e := model.AsError(err)
-				doc.Error, doc.Summary = &jsonError{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail}, ""
+		ctx := c.Context()
+		var id int64
+		printed := false
+		err := env.withBackend(ctx, func(svc *engine.Service) error {
+			who := engine.Who("cli")
+			var p plan.Plan
+			switch {
+			case *planPath != "":
+				f, err := readPlanFile(*planPath, stack)
+				if err != nil {
+					return err
+				}
+				id, p = f.PlanID, f.Plan.toPlan()
+			case *planID != 0:
+				pl, err := svc.StoredPlan(ctx, *planID)
+				if err != nil {
+					return err
+				}
+				if pl.Plan.Stack != stack {
+					return model.Invalid("plan-id", fmt.Sprintf("plan %d is for stack %q, not %q", *planID, pl.Plan.Stack, stack), "Apply it to its own stack.")
+				}
+				id, p = pl.ID, pl.Plan
+			default:
+				pl, err := svc.Plan(ctx, stack, who, engine.PlanOptions{Replace: *replace})
+				if err != nil {
+					return err
+				}
+				id, p = pl.ID, pl.Plan
+				fmt.Fprint(env.stderr, p.String())
+				if p.Failed() {
+					return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(p.Errors, "\n"))
+				}
+				if p.Empty() {
+					if *asJSON {
+						printed = true
+						return env.printJSON(applyJSON{PlanID: id, Results: []engine.ActionResult{}, Summary: summary(p)})
+					}
+					return nil
+				}
+				if !*yes {
+					if !confirm(env, "\nApply these changes to "+stack+"? Type yes to apply: ") {
+						return model.NewError(model.KindCanceled, "apply canceled", "Nothing was changed. Use --yes to apply without asking.")
+					}
+				}
 			}
-			if perr := env.printJSON(doc); perr != nil {
+			// "Applying plan N" is said when the apply starts working, so a plan refused
+			// up front (applied already, stale, locked) gets its error alone.
+			res, err := svc.Apply(ctx, id, who, env.progressPrinter(fmt.Sprintf("Applying plan %d to %s...", id, stack)))
+			if res.Results == nil {
+				res.Results = []engine.ActionResult{}
+			}
+			if *asJSON {
+				doc := applyJSON{PlanID: id, RunID: res.RunID, Results: res.Results, Summary: summary(p)}
+				if err != nil {
+					e := model.AsError(err)
+					doc.Error, doc.Summary = &jsonError{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail}, ""
+				}
+				printed = true
+				if perr := env.printJSON(doc); perr != nil {
+					return perr
+				}
+			}
+			if err != nil {
+				if !*asJSON {
+					printResults(env, res.Results)
+				}
+				return err
+			}
+			if !*asJSON {
+				fmt.Fprintf(env.stderr, "Apply complete: %s.\n", summary(res.Plan))
+			}
+			return nil
+		})
+		// --json prints a document in every case: one refused before the apply ran (the plan
+		// has errors, is stale, the stack is locked, the answer was not yes) says so too.
+		var ue usageError
+		if err != nil && *asJSON && !printed && !errors.As(err, &ue) {
+			e := model.AsError(err)
+			if perr := env.printJSON(applyJSON{PlanID: id, Results: []engine.ActionResult{},
+				Error: &jsonError{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail}}); perr != nil {
 				return perr
 			}
 		}
-		if err != nil {
-			if !*asJSON {
-				printResults(env, res.Results)
-			}
-			return err
-		}
-		if !*asJSON {
-			fmt.Fprintf(env.stderr, "Apply complete: %s.\n", summary(res.Plan))
-		}
-		return nil
+		return err
 	})
 }
 
-// applyJSON is `apply --json`'s document, printed in every case (nothing to do, applied,
-// failed).
-type applyJSON struct {
-	PlanID  int64                 `json:"planId"`
-	RunID   int64                 `json:"runId,omitempty"`
-	Summary string                `json:"summary,omitempty"`
-	Results []engine.ActionResult `json:"results"`
-	Error   *jsonError            `json:"error,omitempty"`
-}
-
-type jsonError struct {
-	Kind    string `json:"kind"`
-	Summary string `json:"summary"`
-	Detail  string `json:"detail,omitempty"`
-}
-
 // printResults says, after a failed or canceled apply, what was done and what was not.
-func printResults(env cmdEnv, results []engine.ActionResult) {
+func printResults(env *cmdEnv, results []engine.ActionResult) {
 	if len(results) == 0 {
 		return
 	}
@@ -269,7 +293,7 @@ func summary(p plan.Plan) string {
 
 // confirm asks on the terminal and wants exactly "yes"; without a terminal (a pipe, a file,
 // /dev/null) it refuses: scripts pass --yes.
-func confirm(env cmdEnv, prompt string) bool {
+func confirm(env *cmdEnv, prompt string) bool {
 	if !term.IsTerminal(int(os.Stdin.Fd())) {
 		fmt.Fprintln(env.stderr, "\nstdin is not a terminal: pass --yes to apply.")
 		return false
@@ -283,126 +307,4 @@ func confirm(env cmdEnv, prompt string) bool {
 		return false
 	}
 	return true
-}
-
-func (env cmdEnv) operate(op string) func(context.Context, []string) error {
-	return func(ctx context.Context, args []string) error {
-		fs, _ := env.flags(op)
-		var volumes *bool
-		if op == engine.OpDown {
-			volumes = fs.Bool("volumes", false, "also remove the stack's named volumes: its data")
-		}
-		pos, err := parseInterleaved(fs, args)
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return usageError{op + " takes exactly one STACK"}
-		}
-		var opts engine.OpOptions
-		if volumes != nil {
-			opts.Volumes = *volumes
-		}
-		return env.withBackend(ctx, func(svc *engine.Service) error {
-			res, err := svc.Operate(ctx, pos[0], op, opts, engine.Who("cli"), env.progressPrinter())
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(env.stderr, "%s %s: %s.\n", op, pos[0], res.Summary)
-			if len(res.RemovedVolumes) > 0 {
-				fmt.Fprintf(env.stderr, "Removed volumes: %s\n", strings.Join(res.RemovedVolumes, ", "))
-			}
-			return nil
-		})
-	}
-}
-
-func (env cmdEnv) statusCmd(ctx context.Context, args []string) error {
-	asJSON, pos, err := env.positional("status", args, 1, "exactly one STACK")
-	if err != nil {
-		return err
-	}
-	return env.withBackend(ctx, func(svc *engine.Service) error {
-		rows, err := svc.Status(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			if rows == nil {
-				rows = []engine.InstanceStatus{}
-			}
-			return env.printJSON(rows)
-		}
-		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "INSTANCE\tCONTAINER\tSTATE\tHEALTH\tSTATUS")
-		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Instance, r.Container, r.State, r.Health, r.Status)
-		}
-		return tw.Flush()
-	})
-}
-
-func (env cmdEnv) logsCmd(ctx context.Context, args []string) error {
-	fs, _ := env.flags("logs")
-	follow := fs.Bool("follow", false, "keep streaming new lines")
-	fs.BoolVar(follow, "f", false, "shorthand for --follow")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) < 1 || len(pos) > 2 {
-		return usageError{"logs takes STACK [INSTANCE]"}
-	}
-	instance := ""
-	if len(pos) == 2 {
-		instance = pos[1]
-	}
-	return env.withBackend(ctx, func(svc *engine.Service) error {
-		return svc.Logs(ctx, pos[0], instance, *follow, env.stdout)
-	})
-}
-
-func (env cmdEnv) historyCmd(ctx context.Context, args []string) error {
-	asJSON, pos, err := env.positional("history", args, 1, "exactly one STACK")
-	if err != nil {
-		return err
-	}
-	return env.withBackend(ctx, func(svc *engine.Service) error {
-		runs, err := svc.History(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			type row struct {
-				ID         int64           `json:"id"`
-				PlanID     *int64          `json:"planId"`
-				Operation  string          `json:"operation"`
-				Status     string          `json:"status"`
-				StartedBy  string          `json:"startedBy"`
-				StartedAt  time.Time       `json:"startedAt"`
-				FinishedAt *time.Time      `json:"finishedAt"`
-				Results    json.RawMessage `json:"results"`
-				Stderr     string          `json:"stderr,omitempty"`
-			}
-			out := []row{}
-			for _, r := range runs {
-				out = append(out, row{r.ID, r.PlanID, r.Operation, r.Status, r.StartedBy, r.StartedAt, r.FinishedAt, r.Results, r.StderrExcerpt})
-			}
-			return env.printJSON(out)
-		}
-		if len(runs) == 0 {
-			fmt.Fprintln(env.stderr, "No runs yet.")
-			return nil
-		}
-		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "RUN\tOPERATION\tPLAN\tSTATUS\tSTARTED\tBY")
-		for _, r := range runs {
-			planID := "-"
-			if r.PlanID != nil {
-				planID = fmt.Sprint(*r.PlanID)
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Operation, planID, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"), r.StartedBy)
-		}
-		return tw.Flush()
-	})
 }

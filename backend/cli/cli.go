@@ -1,29 +1,33 @@
-// Package cli is DevArch's command-line face: `devarch <subcommand>` runs the same use cases
-// as the window, headless. Results go to stdout (--json for scripts); progress, warnings and
-// errors go to stderr. Exit codes: 0 success, 1 error, 2 usage error.
+// Package cli is DevArch's command-line face: `devarch <command>` runs the same use cases
+// as the window, headless. It only parses arguments and formats results; the use cases live
+// once, in backend/engine. Results go to stdout (--json for scripts, one convention across
+// commands: docs/cli-json.md); progress, warnings and errors go to stderr. Exit codes: 0
+// success, 1 error, 2 usage error (plan --detailed-exitcode: 2 when there are changes).
+//
+// The command tree is built with cobra (per-command help with examples, shell completion
+// of stack, instance, template and secret names, "did you mean" for commands), but the
+// error handling is this package's: a usage error names the bad flag or argument and points
+// at --help, in three lines, and every other error prints its one-line summary and the
+// detail saying what to do.
 package cli
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
 	"strings"
-	"text/tabwriter"
-	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/devarch/devarch/backend/appdir"
 	"github.com/devarch/devarch/backend/database"
-	"github.com/devarch/devarch/backend/doctor"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/store"
-	"github.com/devarch/devarch/backend/version"
 )
 
 // Exit codes scripts rely on.
@@ -33,29 +37,43 @@ const (
 	ExitUsage = 2
 )
 
-const usage = `devarch: isolated local development environments, planned before they run
+func init() {
+	// The window, not cobra, answers a double-click on Windows (main only calls Main with
+	// arguments); never let cobra print its "this is a command line tool" box.
+	cobra.MousetrapHelpText = ""
+}
+
+// overview is `devarch --help`: every command on one screen. `devarch COMMAND --help` has
+// each command's flags and examples.
+const overview = `devarch: isolated local development environments, planned before they run
 
 Usage:
   devarch                      open the desktop app
+  devarch COMMAND [ARGS] [flags]
+  devarch COMMAND --help       a command's flags and examples
+
   devarch version [--json]     print the version
   devarch doctor [--json]      check the database, container engine, compose, keychain, webview
 
   devarch template list [--json]
   devarch template show NAME [--json]
-  devarch template import FILE [--replace]   add (or replace) a custom template from YAML
+  devarch template import FILE [--replace] [--json]  add (or replace) a custom template from YAML
   devarch template clone NAME NEW            copy a template as a custom one
   devarch template delete NAME               refused while instances use it
 
-  devarch stack create NAME [--description TEXT] [--root DIR] [--reuse-volumes]
+  devarch stack create NAME [--description TEXT] [--root DIR] [--reuse-volumes] [--json]
   devarch stack list [--json]                with live status
   devarch stack show NAME [--json]
   devarch stack set NAME [--description TEXT] [--root DIR | --default-root]
   devarch stack rename NAME NEW              refused while it has containers (down first)
   devarch stack delete NAME [--force] [--volumes]  refused while it has containers unless --force
 
-  devarch instance add STACK NAME --template TEMPLATE [--set PATH=VALUE ...]
-  devarch instance set STACK NAME PATH=VALUE ... [--unset PATH ...]
+  devarch instance add STACK NAME --template TEMPLATE [--set PATH=VALUE ...] [--json]
+  devarch instance set STACK NAME [--set] PATH=VALUE ... [--unset PATH ...] [--json]
   devarch instance show STACK NAME [--effective] [--json]
+  devarch instance list STACK [--json]
+  devarch instance rename STACK NAME NEW     refused while it has a container (down first)
+  devarch instance set-template STACK NAME TEMPLATE [--json]  keeps its overrides
   devarch instance remove STACK NAME
 
   devarch secret set STACK NAME [--generate] value from stdin (never argv); encrypted
@@ -66,13 +84,16 @@ Usage:
 
   devarch compose STACK                      print (and write) the generated compose file
   devarch plan STACK [--out FILE] [--json] [--detailed-exitcode] [--replace INSTANCE ...]
-  devarch apply STACK [--plan FILE | --plan-id N] [--yes] [--replace INSTANCE ...]
+  devarch apply STACK [--plan FILE | --plan-id N] [--yes] [--replace INSTANCE ...] [--json]
                                              apply a saved plan, or plan + confirm
   devarch status STACK [--json]              containers, state, health
-  devarch start STACK | stop STACK           quick start/stop
-  devarch down STACK [--volumes]             remove the stack's containers and network (volumes stay unless --volumes)
-  devarch logs STACK [INSTANCE] [--follow]
-  devarch history STACK [--json]             applies and operations with their results
+  devarch start STACK [--json]               start its containers (apply creates them)
+  devarch stop STACK [--json]                stop its containers, keeping them
+  devarch down STACK [--volumes] [--json]    remove the stack's containers and network (volumes stay unless --volumes)
+  devarch logs STACK [INSTANCE] [-f|--follow] [--tail N] [--since T]
+  devarch history STACK [RUN] [--json]       applies and operations; one run with its results
+
+  devarch completion bash|zsh|fish|powershell  shell completion script
 
 PATH=VALUE addresses a field: image=nginx:1.27, environment.APP_ENV=local, ports=["8080:80"].
 
@@ -84,16 +105,32 @@ Environment:
   DOCKER_HOST           the docker engine to drive, as the docker CLI understands it
 `
 
-// IsCommand reports whether args select the command line rather than the window.
+// windowFlags are the flags a desktop launch passes: Wails' dev-build settings (see
+// dev_flags.go in package main; the e2e harness starts the window with -assetdir and
+// -devserver) and the process serial number older macOS Finders add. With one of them first,
+// the arguments are the window's; any other leading flag is the command line's, so a typo
+// such as `devarch --verbose` is a usage error instead of silently opening the window.
+var windowFlags = []string{"assetdir", "devserver", "frontenddevserverurl", "loglevel"}
+
+// IsCommand reports whether args select the command line rather than the window: any
+// arguments do, except a desktop launch's own flags (windowFlags).
 func IsCommand(args []string) bool {
 	if len(args) == 0 {
 		return false
 	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help", "--version", "-version":
-		return true
+	a := args[0]
+	if strings.HasPrefix(a, "-psn_") {
+		return false
 	}
-	return !strings.HasPrefix(args[0], "-")
+	name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+	if strings.HasPrefix(a, "-") {
+		for _, f := range windowFlags {
+			if name == f {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // usageError is a mistake in how the command was called (exit 2).
@@ -101,14 +138,61 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// exitCode ends a command successfully with a specific code (plan --detailed-exitcode).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+// cmdEnv is one run of the command line: where output goes and what happened so far.
 type cmdEnv struct {
 	stdout, stderr io.Writer
+	// args are the arguments as given (after normalizeArgs), for messages about flags the
+	// command groups do not parse themselves.
+	args []string
+	// ran is set when a command's own code starts: an error before that (a flag, an
+	// argument, an unknown command) is a usage error whatever its type.
+	ran bool
+	// quiet suppresses the database's progress lines (shell completion must print nothing
+	// but its answers).
+	quiet bool
+	// backend, when set, replaces opening the database (the package's own tests of the
+	// argument handling, which must not need one).
+	backend func(ctx context.Context, fn func(*engine.Service) error) error
 }
 
 // Main runs one command and returns its exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	env := cmdEnv{stdout: stdout, stderr: stderr}
-	err := env.dispatch(ctx, args)
+	return (&cmdEnv{stdout: stdout, stderr: stderr}).run(ctx, args)
+}
+
+func (env *cmdEnv) run(ctx context.Context, args []string) int {
+	args = normalizeArgs(args)
+	env.args = args
+	root := env.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(env.stdout)
+	root.SetErr(env.stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	return env.exit(cmd, err)
+}
+
+// normalizeArgs keeps the spellings of the flag-package days that scripts use as a whole
+// command: -h/-help/--help alone, and -version/--version for `devarch version`.
+func normalizeArgs(args []string) []string {
+	if len(args) == 0 {
+		return []string{}
+	}
+	switch args[0] {
+	case "-help":
+		return append([]string{"--help"}, args[1:]...)
+	case "-version", "--version":
+		return append([]string{"version"}, args[1:]...)
+	}
+	return args
+}
+
+// exit turns a command's outcome into its exit code, printing the error.
+func (env *cmdEnv) exit(cmd *cobra.Command, err error) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -117,15 +201,31 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return int(code)
 	}
 	var ue usageError
-	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "devarch: %s\n\n%s", ue.msg, usage)
+	if errors.As(err, &ue) || !env.ran {
+		msg := err.Error()
+		if errors.As(err, &ue) {
+			msg = ue.msg
+		}
+		env.printUsageError(cmd, msg)
 		return ExitUsage
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	printError(stderr, err)
+	printError(env.stderr, err)
 	return ExitError
+}
+
+// printUsageError says what was wrong with the call, the command's synopsis and where its
+// help is: three lines, never the whole command list.
+func (env *cmdEnv) printUsageError(cmd *cobra.Command, msg string) {
+	fmt.Fprintf(env.stderr, "devarch: %s\n", msg)
+	if cmd == nil || !cmd.HasParent() {
+		fmt.Fprintf(env.stderr, "Usage: devarch COMMAND [ARGS] [flags]\nRun 'devarch --help' for the commands.\n")
+		return
+	}
+	if cmd.HasAvailableSubCommands() {
+		fmt.Fprintf(env.stderr, "Usage: %s COMMAND [ARGS] [flags]\nRun '%s --help' for its commands.\n", cmd.CommandPath(), cmd.CommandPath())
+		return
+	}
+	fmt.Fprintf(env.stderr, "Usage: %s\nRun '%s --help' for its flags and examples.\n", cmd.UseLine(), cmd.CommandPath())
 }
 
 // printError prints the one-line summary and, indented, the detail saying what to do.
@@ -143,122 +243,22 @@ func printError(w io.Writer, err error) {
 	}
 }
 
-func (env cmdEnv) dispatch(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageError{"no command given"}
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(env.stdout, usage)
-		return nil
-	case "version", "--version", "-version":
-		return env.version(args[1:])
-	case "doctor":
-		return env.doctor(ctx, args[1:])
-	case "stack":
-		return env.sub(ctx, "stack", args[1:], map[string]func(context.Context, []string) error{
-			"list": env.stackList, "ls": env.stackList, "create": env.stackCreate, "show": env.stackShow,
-			"rename": env.stackRename, "delete": env.stackDelete, "rm": env.stackDelete, "set": env.stackSet,
-		})
-	case "template":
-		return env.sub(ctx, "template", args[1:], map[string]func(context.Context, []string) error{
-			"list": env.templateList, "ls": env.templateList, "show": env.templateShow, "import": env.templateImport,
-			"clone": env.templateClone, "delete": env.templateDelete, "rm": env.templateDelete,
-		})
-	case "instance":
-		return env.sub(ctx, "instance", args[1:], map[string]func(context.Context, []string) error{
-			"add": env.instanceAdd, "set": env.instanceSet, "show": env.instanceShow, "remove": env.instanceRemove, "rm": env.instanceRemove,
-		})
-	case "secret":
-		return env.sub(ctx, "secret", args[1:], map[string]func(context.Context, []string) error{
-			"set": env.secretSet, "list": env.secretList, "ls": env.secretList, "reveal": env.secretReveal,
-			"delete": env.secretDelete, "rm": env.secretDelete, "rotate-key": env.secretRotateKey,
-		})
-	case "compose":
-		return env.compose(ctx, args[1:])
-	case "plan":
-		return env.planCmd(ctx, args[1:])
-	case "apply":
-		return env.applyCmd(ctx, args[1:])
-	case "status":
-		return env.statusCmd(ctx, args[1:])
-	case "start", "stop", "down":
-		return env.operate(args[0])(ctx, args[1:])
-	case "logs":
-		return env.logsCmd(ctx, args[1:])
-	case "history":
-		return env.historyCmd(ctx, args[1:])
-	}
-	return usageError{fmt.Sprintf("unknown command %q", args[0])}
-}
-
-// sub dispatches "NOUN VERB ...".
-func (env cmdEnv) sub(ctx context.Context, noun string, args []string, verbs map[string]func(context.Context, []string) error) error {
-	names := make([]string, 0, len(verbs))
-	for v := range verbs {
-		names = append(names, v)
-	}
-	sort.Strings(names)
-	if len(args) == 0 {
-		return usageError{fmt.Sprintf("%s needs a subcommand: %s", noun, strings.Join(names, ", "))}
-	}
-	fn, ok := verbs[args[0]]
-	if !ok {
-		return usageError{fmt.Sprintf("unknown %s subcommand %q (one of: %s)", noun, args[0], strings.Join(names, ", "))}
-	}
-	return fn(ctx, args[1:])
-}
-
-func (env cmdEnv) flags(name string) (*flag.FlagSet, *bool) {
-	fs := flag.NewFlagSet("devarch "+name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	asJSON := fs.Bool("json", false, "print machine-readable JSON on stdout")
-	return fs, asJSON
-}
-
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))}
-	}
-	return nil
-}
-
-func (env cmdEnv) printJSON(v any) error {
+func (env *cmdEnv) printJSON(v any) error {
 	enc := json.NewEncoder(env.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
 
-func (env cmdEnv) version(args []string) error {
-	fs, asJSON := env.flags("version")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	v := version.Get()
-	if *asJSON {
-		return env.printJSON(v)
-	}
-	commit := ""
-	if v.Commit != "" {
-		commit = " (" + v.Commit + ")"
-	}
-	fmt.Fprintf(env.stdout, "devarch %s%s %s %s\n", v.Version, commit, v.GoVersion, v.Platform)
-	return nil
-}
-
-func (env cmdEnv) databaseOptions() (database.Options, error) {
+func (env *cmdEnv) databaseOptions() (database.Options, error) {
 	dirs, err := appdir.Resolve()
 	if err != nil {
 		return database.Options{}, model.Wrap(model.KindUnavailable, err, "cannot tell where DevArch keeps its data", err.Error())
 	}
 	opts := database.OptionsFromEnv(dirs, "devarch-cli")
 	opts.Progress = prefixWriter{w: env.stderr}
+	if env.quiet {
+		opts.Progress = nil
+	}
 	return opts, nil
 }
 
@@ -270,42 +270,12 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func (env cmdEnv) doctor(ctx context.Context, args []string) error {
-	fs, asJSON := env.flags("doctor")
-	if err := parse(fs, args); err != nil {
-		return err
+// withBackend opens the database and the use-case service for one command (shell
+// completion included, quietly).
+func (env *cmdEnv) withBackend(ctx context.Context, fn func(*engine.Service) error) error {
+	if env.backend != nil {
+		return env.backend(ctx, fn)
 	}
-	opts, err := env.databaseOptions()
-	if err != nil {
-		return err
-	}
-	opts.Progress = nil // the report says it all
-	checks := doctor.Report(ctx, opts, runtime.Options{})
-	healthy := doctor.Healthy(checks)
-	if *asJSON {
-		if err := env.printJSON(map[string]any{"healthy": healthy, "checks": checks}); err != nil {
-			return err
-		}
-	} else {
-		for _, c := range checks {
-			mark := map[string]string{doctor.OK: "ok  ", doctor.Warning: "warn", doctor.Error: "FAIL"}[c.Status]
-			fmt.Fprintf(env.stdout, "[%s] %-9s %s\n", mark, c.Name, c.Summary)
-			if c.Detail != "" {
-				fmt.Fprintf(env.stdout, "           %s\n", c.Detail)
-			}
-			if c.Fix != "" {
-				fmt.Fprintf(env.stdout, "           fix: %s\n", c.Fix)
-			}
-		}
-	}
-	if !healthy {
-		return model.NewError(model.KindUnavailable, "doctor found problems", "Apply the fixes above and run devarch doctor again.")
-	}
-	return nil
-}
-
-// withBackend opens the database and the use-case service for one command.
-func (env cmdEnv) withBackend(ctx context.Context, fn func(*engine.Service) error) error {
 	opts, err := env.databaseOptions()
 	if err != nil {
 		return err
@@ -320,99 +290,6 @@ func (env cmdEnv) withBackend(ctx context.Context, fn func(*engine.Service) erro
 		return err
 	}
 	return fn(svc)
-}
-
-type stackJSON struct {
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Instances   int       `json:"instances"`
-	Revision    int64     `json:"revision"`
-	Status      string    `json:"status"`
-	UpdatedAt   time.Time `json:"updatedAt"`
-}
-
-func (env cmdEnv) stackList(ctx context.Context, args []string) error {
-	fs, asJSON := env.flags("stack list")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	return env.withBackend(ctx, func(svc *engine.Service) error {
-		list, err := svc.ListStacks(ctx)
-		if err != nil {
-			return err
-		}
-		if list.EngineErr != nil {
-			e := model.AsError(list.EngineErr)
-			fmt.Fprintf(env.stderr, "warning: live status unavailable: %s\n", e.Summary)
-		}
-		if *asJSON {
-			out := make([]stackJSON, 0, len(list.Stacks))
-			for _, s := range list.Stacks {
-				out = append(out, stackJSON{s.Name, s.Description, s.Instances, s.Revision, s.Status, s.UpdatedAt})
-			}
-			return env.printJSON(out)
-		}
-		if len(list.Stacks) == 0 {
-			fmt.Fprintln(env.stderr, "No stacks yet.")
-			return nil
-		}
-		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tINSTANCES\tSTATUS\tREVISION\tDESCRIPTION")
-		for _, s := range list.Stacks {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\n", s.Name, s.Instances, s.Status, s.Revision, s.Description)
-		}
-		return tw.Flush()
-	})
-}
-
-// parseInterleaved parses flags wherever they appear among positional arguments
-// (`stack create shop --description x` and `stack create --description x shop` alike) and
-// returns the positional ones.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{err.Error()}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-func (env cmdEnv) stackCreate(ctx context.Context, args []string) error {
-	fs, asJSON := env.flags("stack create")
-	desc := fs.String("description", "", "what the stack is for (at most 500 characters)")
-	root := fs.String("root", "", "the project's directory: relative bind mounts and build contexts resolve there (default: the stack's folder under the data home)")
-	reuse := fs.Bool("reuse-volumes", false, "mount the volumes a deleted stack of the same name left (its data) instead of fresh ones")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError{"stack create takes exactly one NAME"}
-	}
-	abs, err := absPath(*root)
-	if err != nil {
-		return err
-	}
-	return env.withBackend(ctx, func(svc *engine.Service) error {
-		st, err := svc.CreateStack(ctx, pos[0], engine.StackOptions{Description: *desc, Root: abs, ReuseVolumes: *reuse})
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return env.printJSON(stackJSON{st.Name, st.Description, 0, st.Revision, engine.StatusStopped, st.UpdatedAt})
-		}
-		fmt.Fprintf(env.stderr, "Created stack %s.\n", st.Name)
-		return nil
-	})
 }
 
 // absPath makes a directory typed on the command line absolute (the engine wants absolute

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/devarch/devarch/backend/model"
@@ -19,7 +20,7 @@ func samplePlanFile() []byte {
 		{Kind: plan.Remove, Container: "devarch-shop-old", Cause: "removed from the stack"},
 	}, Warnings: []string{"instance \"web\" field command uses secret \"x\""}}
 	p.Summary = plan.Summary{Add: 2, Change: 1, Destroy: 2}
-	b, _ := json.MarshalIndent(planFile{PlanID: 12, Stack: "shop", Revision: 7, Plan: p}, "", "  ")
+	b, _ := json.MarshalIndent(planFile{PlanID: 12, Stack: "shop", Revision: 7, Plan: toPlanJSON(p)}, "", "  ")
 	return b
 }
 
@@ -36,6 +37,8 @@ func FuzzParsePlanFile(f *testing.F) {
 	f.Add([]byte(`{"planId":1,"stack":"a","plan":{"stack":"a"}} {"planId":2}`), "a")
 	f.Add([]byte("\xff\xfe"), "a")
 	f.Add([]byte(`{"planId":1,"stack":"a","plan":{"stack":"a","actions":[],"errors":[]}}`), "a")
+	f.Add([]byte(`{"planId":2,"stack":"a","revision":3,"plan":{"stack":"a","revision":3,"summary":{"add":1,"change":0,"destroy":1},"actions":[{"kind":"replace","instance":"w","cause":"x","changes":[{"path":"ports","old":"(none)","new":"[\"1:2\"]","newValue":["1:2"]},{"path":"environment.S","old":"(sensitive)","new":"(sensitive)","sensitive":true}]}],"errors":[],"warnings":[],"replace":[]}}`), "a")
+	f.Add([]byte(`{"planId":2,"stack":"a","plan":{"stack":"a","actions":[{"kind":"create","cause":"x","changes":[{"path":"p","old":"1","new":"2","oldValue":null,"newValue":  [ 1 ,2 ]}]}]}}`), "a")
 	f.Fuzz(func(t *testing.T, data []byte, stack string) {
 		got, err := parsePlanFile(data, stack)
 		if err != nil {
@@ -59,6 +62,35 @@ func FuzzParsePlanFile(f *testing.F) {
 			t.Fatalf("re-encoded plan file differs:\n%s\n%s", again, twice)
 		}
 	})
+}
+
+// The typed values of plan --json: JSON values next to the rendered ones, left out for an
+// absent side, never given for a hidden one.
+func TestToPlanJSON(t *testing.T) {
+	b, _ := json.Marshal(toPlanJSON(plan.Plan{Stack: "shop", Actions: []plan.Action{{Kind: plan.Replace, Instance: "web", Changes: []plan.Change{
+		{Path: "ports", Old: `["8080:80"]`, New: plan.None},
+		{Path: "environment.A", Old: plan.None, New: `"(none)"`},
+		{Path: "environment.S", Old: plan.Sensitive, New: plan.None},
+	}}, {Kind: plan.CreateNetwork, Network: "n"}}}))
+	got := string(b)
+	for _, want := range []string{
+		`{"path":"ports","old":"[\"8080:80\"]","new":"(none)","oldValue":["8080:80"]}`,
+		`{"path":"environment.A","old":"(none)","new":"\"(none)\"","newValue":"(none)"}`,
+		`{"path":"environment.S","old":"(sensitive)","new":"(none)","sensitive":true}`,
+		`"kind":"create-network","network":"n","cause":"","changes":[]`,
+		`"errors":[],"warnings":[],"replace":[]`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("plan JSON lacks %s:\n%s", want, got)
+		}
+	}
+	var back planFile
+	if err := json.Unmarshal([]byte(`{"planId":1,"stack":"shop","plan":`+got+`}`), &back); err != nil {
+		t.Fatal(err)
+	}
+	if p := back.Plan.toPlan(); len(p.Actions) != 2 || p.Actions[0].Changes[2].Old != plan.Sensitive || p.Actions[1].Changes != nil {
+		t.Fatalf("toPlan: %+v", p)
+	}
 }
 
 func TestParsePlanFile(t *testing.T) {

@@ -12,9 +12,11 @@ import (
 	"strings"
 
 	"github.com/devarch/devarch/backend/database"
+	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/secrets"
+	"github.com/devarch/devarch/backend/store"
 )
 
 // Status of one check.
@@ -74,17 +76,53 @@ func Engine(rep runtime.Report) (engine, compose Check) {
 	return engine, compose
 }
 
-// Keychain reports whether the OS keychain can hold the master key. Without one, an
-// explicit DEVARCH_MASTER_KEY_FILE makes it a warning instead of an error.
-func Keychain() Check {
-	err := secrets.ProbeKeychain()
-	if err == nil {
-		return Check{Name: "keychain", Status: OK, Summary: "OS keychain available"}
+// Keychain reports whether DevArch can keep and read its master key, and, when secrets is
+// given, whether the stored secrets open with it (engine.CheckSecrets). The check is still
+// named "keychain", as scripts know it.
+//
+// With DEVARCH_MASTER_KEY_FILE set, the key file is what DevArch uses, so it is checked the
+// way DevArch will use it (secrets.KeyFileKeys: its directory, mode, owner and content): a
+// file DevArch would refuse is an error, whatever the keychain can do. A usable key file
+// with no usable keychain is a warning (the file is the opt-in fallback), and the fix never
+// tells the user to set the variable they already set. Without the variable, an unusable
+// keychain is an error whose fix names the key file option.
+func Keychain(secretsCheck func() (engine.SecretsHealth, error)) Check {
+	probe := secrets.ProbeKeychain()
+	path := os.Getenv(secrets.EnvMasterKeyFile)
+	var c Check
+	switch {
+	case path != "":
+		if _, err := secrets.KeyFileKeys(path); err != nil {
+			c = failed("keychain", Error, err)
+			c.Detail = "the key file is named by " + secrets.EnvMasterKeyFile
+			return c
+		}
+		if probe == nil {
+			c = Check{Name: "keychain", Status: OK, Summary: "using the key file " + path + " (" + secrets.EnvMasterKeyFile + "); the OS keychain is not used"}
+		} else {
+			c = Check{Name: "keychain", Status: Warning, Summary: model.AsError(probe).Summary,
+				Detail: "using the key file " + path + " (" + secrets.EnvMasterKeyFile + ") instead"}
+		}
+	case probe != nil:
+		return failed("keychain", Error, probe)
+	default:
+		c = Check{Name: "keychain", Status: OK, Summary: "OS keychain available"}
 	}
-	c := failed("keychain", Error, err)
-	if f := os.Getenv("DEVARCH_MASTER_KEY_FILE"); f != "" {
-		c.Status = Warning
-		c.Detail = "using the key file " + f + " (DEVARCH_MASTER_KEY_FILE) instead"
+	if secretsCheck == nil {
+		return c
+	}
+	h, err := secretsCheck()
+	if err != nil {
+		e := model.AsError(err)
+		return Check{Name: "keychain", Status: Error, Summary: "the stored secrets cannot be opened: " + e.Summary, Detail: c.Summary, Fix: e.Detail}
+	}
+	if h.Sealed > 0 {
+		opens := fmt.Sprintf("the master key opens the %d stored secret(s)", h.Sealed)
+		if c.Detail != "" {
+			c.Detail += "; " + opens
+		} else {
+			c.Detail = opens
+		}
 	}
 	return c
 }
@@ -134,16 +172,21 @@ func WebviewIn(goos string, dirs []string) Check {
 }
 
 // Report runs every check. It opens (and afterwards closes) the database itself, so it
-// also proves the embedded server can start.
+// also proves the embedded server can start, and the stored secrets can be checked.
 func Report(ctx context.Context, dbOpts database.Options, engOpts runtime.Options) []Check {
 	db, err := database.Open(ctx, dbOpts)
 	checks := []Check{Database(db, err)}
+	var keys Check
 	if db != nil {
+		svc := engine.New(store.New(db.Pool), engOpts, "")
+		keys = Keychain(func() (engine.SecretsHealth, error) { return svc.CheckSecrets(ctx) })
 		_ = db.Close(context.WithoutCancel(ctx))
+	} else {
+		keys = Keychain(nil)
 	}
 	_, rep := runtime.Probe(ctx, engOpts)
 	e, c := Engine(rep)
-	return append(checks, e, c, Keychain(), Webview())
+	return append(checks, e, c, keys, Webview())
 }
 
 // Healthy reports whether no check failed (warnings are fine).

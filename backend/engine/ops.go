@@ -218,10 +218,21 @@ func (s *Service) Status(ctx context.Context, stack string) ([]InstanceStatus, e
 }
 
 // Logs streams a stack's (or one instance's) logs to w until ctx ends (follow) or the logs
-// end.
-func (s *Service) Logs(ctx context.Context, stack, instance string, follow bool, w io.Writer) error {
-	if _, err := s.Store.GetStack(ctx, stack); err != nil {
+// end. An instance must be one of the stack's, or have a container left from one removed
+// since (it runs until the next apply): naming anything else is an error, not an empty
+// stream. opts are validated (ParseLogSince; a tail above MaxLogTail is refused) before
+// compose runs.
+func (s *Service) Logs(ctx context.Context, stack, instance string, opts LogOptions, w io.Writer) error {
+	st, err := s.Store.GetStack(ctx, stack)
+	if err != nil {
 		return err
+	}
+	since, err := ParseLogSince(opts.Since)
+	if err != nil {
+		return err
+	}
+	if t := opts.Tail; t != nil && (*t < 0 || *t > MaxLogTail) {
+		return model.Invalid("tail", fmt.Sprintf("--tail %d is not a number of lines from 0 to %d", *t, MaxLogTail), "Give a number in that range, or all.")
 	}
 	if instance != "" {
 		// Passed to compose as an argument: a valid name can never be read as a flag.
@@ -233,15 +244,30 @@ func (s *Service) Logs(ctx context.Context, stack, instance string, follow bool,
 	if err != nil {
 		return err
 	}
+	if instance != "" && !hasInstance(st, instance) {
+		cs, err := eng.ListContainers(ctx, []string{model.LabelStack + "=" + stack, model.LabelInstance + "=" + instance})
+		if err != nil {
+			return err
+		}
+		if len(cs) == 0 {
+			return instanceMissing(stack, instance)
+		}
+	}
 	args := []string{"-p", model.ProjectName(stack), "logs", "--no-color", "--timestamps"}
-	if follow {
+	if opts.Follow {
 		args = append(args, "--follow")
+	}
+	if opts.Tail != nil {
+		args = append(args, "--tail", fmt.Sprint(*opts.Tail))
+	}
+	if since != "" {
+		args = append(args, "--since", since)
 	}
 	if instance != "" {
 		args = append(args, instance)
 	}
 	_, err = eng.RunCompose(ctx, args, runtime.RunOptions{Stdout: w, Stderr: w})
-	if err != nil && ctx.Err() != nil && follow {
+	if err != nil && ctx.Err() != nil && opts.Follow {
 		return nil // the user stopped following
 	}
 	return err

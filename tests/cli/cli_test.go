@@ -188,7 +188,7 @@ func TestStackList_LiveStatus(t *testing.T) {
 	var got []struct {
 		Name      string `json:"name"`
 		Status    string `json:"status"`
-		Instances int    `json:"instances"`
+		Instances int    `json:"instanceCount"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
 		t.Fatalf("stack list --json: %v %+v", err, r)

@@ -1,0 +1,119 @@
+package engine_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+)
+
+func TestParseLogSince(t *testing.T) {
+	for _, ok := range []string{"", "10m", "1h30m", "90s", "2026-11-02", "2026-11-02T15:04", "2026-11-02T15:04:05",
+		"2026-11-02T15:04:05Z", "2026-11-02T15:04:05.5+02:00", "1700000000"} {
+		if got, err := engine.ParseLogSince(ok); err != nil || got != ok {
+			t.Errorf("%q: %q %v", ok, got, err)
+		}
+	}
+	for _, bad := range []string{"yesterday", "0s", "-10m", "5d", "2026-13-02", "--follow", "10m ", " 10m", "2026/11/02", "99999999999999999999", strings.Repeat("1", 65) + "s"} {
+		if got, err := engine.ParseLogSince(bad); err == nil {
+			t.Errorf("%q accepted as %q", bad, got)
+		} else if e := model.AsError(err); e.Field != "since" || e.Kind != model.KindInvalid {
+			t.Errorf("%q: %#v", bad, e)
+		}
+	}
+}
+
+func TestParseLogTail(t *testing.T) {
+	for in, want := range map[string]int{"0": 0, "10": 10, "1000000": 1000000} {
+		if got, err := engine.ParseLogTail(in); err != nil || got == nil || *got != want {
+			t.Errorf("%q: %v %v", in, got, err)
+		}
+	}
+	for _, all := range []string{"all", ""} {
+		if got, err := engine.ParseLogTail(all); err != nil || got != nil {
+			t.Errorf("%q must mean every line: %v %v", all, got, err)
+		}
+	}
+	for _, bad := range []string{"-1", "+5", "1000001", "ten", " 5", "5 ", "0x10", "1e3", "ALL"} {
+		if got, err := engine.ParseLogTail(bad); err == nil {
+			t.Errorf("%q accepted as %v", bad, *got)
+		} else if e := model.AsError(err); e.Field != "tail" || e.Detail == "" {
+			t.Errorf("%q: %#v", bad, e)
+		}
+	}
+}
+
+// FuzzParseLogSince: --since never panics; what it refuses is a clear error on field since;
+// what it accepts is passed to compose unchanged, cannot be read as a flag, and is one of
+// the documented forms.
+func FuzzParseLogSince(f *testing.F) {
+	for _, s := range []string{"10m", "1h30m", "0s", "-5m", "2026-11-02", "2026-11-02T15:04:05Z", "2026-11-02T15:04:05.999999999-07:00",
+		"1700000000", "--tail", "", "5d", "1.5h", "9223372036854775807", "9223372036854775808", "\x00", "2026-02-30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := engine.ParseLogSince(s)
+		if err != nil {
+			if e := model.AsError(err); e.Kind != model.KindInvalid || e.Field != "since" || e.Summary == "" || e.Detail == "" {
+				t.Fatalf("unclear error %#v", e)
+			}
+			return
+		}
+		if got != s {
+			t.Fatalf("%q changed to %q", s, got)
+		}
+		if s == "" {
+			return
+		}
+		if strings.HasPrefix(s, "-") || len(s) > 64 {
+			t.Fatalf("accepted %q", s)
+		}
+		if d, err := time.ParseDuration(s); err == nil {
+			if d <= 0 {
+				t.Fatalf("accepted a duration that is not positive: %q", s)
+			}
+			return
+		}
+		if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return
+		}
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+			if _, err := time.Parse(layout, s); err == nil {
+				return
+			}
+		}
+		t.Fatalf("accepted %q, which is none of the forms", s)
+	})
+}
+
+// FuzzParseLogTail: --tail never panics; it accepts exactly all, "" and decimal numbers of
+// lines within the limit, read as that number.
+func FuzzParseLogTail(f *testing.F) {
+	for _, s := range []string{"0", "10", "all", "", "-1", "+1", "007", "1000001", "1e3", " 1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := engine.ParseLogTail(s)
+		if err != nil {
+			if e := model.AsError(err); e.Kind != model.KindInvalid || e.Field != "tail" || e.Detail == "" {
+				t.Fatalf("unclear error %#v", e)
+			}
+			return
+		}
+		if got == nil {
+			if s != "all" && s != "" {
+				t.Fatalf("%q read as every line", s)
+			}
+			return
+		}
+		if *got < 0 || *got > engine.MaxLogTail {
+			t.Fatalf("%q read as %d", s, *got)
+		}
+		if n, _ := strconv.Atoi(s); n != *got {
+			t.Fatalf("%q read as %d", s, *got)
+		}
+	})
+}
