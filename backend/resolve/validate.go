@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/spelling"
 )
 
 // ValidateOverrides checks an instance's override delta against model.ServiceFields and the
@@ -442,7 +443,7 @@ func suggest(name string, candidates []string) string {
 	}
 	best, bestDist := "", 3
 	for _, c := range candidates {
-		if d := editDistance(lower, c); d < bestDist {
+		if d := spelling.Distance(lower, c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
@@ -482,26 +483,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// editDistance is the Levenshtein distance between a and b, by bytes (field names are
-// ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
