@@ -5,6 +5,8 @@ package isolation_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +71,11 @@ func TestTwoStacksSideBySide(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stacks := []string{"isoshop", "isoblog"}
+	// Names unique to this run: container names are global to the engine, and two runs of
+	// this test at once (two checkouts on one machine) must not adopt each other's containers.
+	suffix := fmt.Sprintf("%04d", os.Getpid()%10000)
+	shop, blog := "isoshop"+suffix, "isoblog"+suffix
+	stacks := []string{shop, blog}
 	for _, st := range stacks {
 		if _, err := svc.CreateStack(ctx, st, engine.StackOptions{}); err != nil {
 			t.Fatal(err)
@@ -117,8 +123,8 @@ func TestTwoStacksSideBySide(t *testing.T) {
 	}
 
 	// Nothing crosses: by the other db's container name, and by its IP address.
-	other := model.ContainerName("isoblog", "db")
-	if out, err := exec(t, eng, model.ContainerName("isoshop", "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://"+other+":8080/"); err == nil {
+	other := model.ContainerName(blog, "db")
+	if out, err := exec(t, eng, model.ContainerName(shop, "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://"+other+":8080/"); err == nil {
 		t.Fatalf("isoshop's app reached isoblog's db by name: %q", out)
 	}
 	res, err := eng.Run(ctx, []string{"inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", other}, runtime.RunOptions{})
@@ -126,21 +132,21 @@ func TestTwoStacksSideBySide(t *testing.T) {
 	if err != nil || ip == "" {
 		t.Fatalf("ip of %s: %q %v", other, ip, err)
 	}
-	if out, err := exec(t, eng, model.ContainerName("isoshop", "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://"+ip+":8080/"); err == nil {
+	if out, err := exec(t, eng, model.ContainerName(shop, "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://"+ip+":8080/"); err == nil {
 		t.Fatalf("isoshop's app reached isoblog's db at %s: %q", ip, out)
 	}
 
 	// Removing one stack leaves the other running.
-	if _, err := svc.DeleteStack(ctx, "isoblog", engine.DeleteOptions{}, "isolation test"); err == nil || !strings.Contains(err.Error(), "still has containers") {
+	if _, err := svc.DeleteStack(ctx, blog, engine.DeleteOptions{}, "isolation test"); err == nil || !strings.Contains(err.Error(), "still has containers") {
 		t.Fatalf("deleting a running stack must be refused: %v", err)
 	}
-	if _, err := svc.DeleteStack(ctx, "isoblog", engine.DeleteOptions{Force: true}, "isolation test"); err != nil {
+	if _, err := svc.DeleteStack(ctx, blog, engine.DeleteOptions{Force: true}, "isolation test"); err != nil {
 		t.Fatal(err)
 	}
-	if cs, _ := eng.ListContainers(ctx, []string{model.LabelStack + "=isoblog"}); len(cs) != 0 {
+	if cs, _ := eng.ListContainers(ctx, []string{model.LabelStack + "=" + blog}); len(cs) != 0 {
 		t.Fatalf("isoblog containers left: %+v", cs)
 	}
-	cs, _ := eng.ListContainers(ctx, []string{model.LabelStack + "=isoshop"})
+	cs, _ := eng.ListContainers(ctx, []string{model.LabelStack + "=" + shop})
 	for _, c := range cs {
 		if c.State != "running" {
 			t.Fatalf("isoshop container %s is %s after isoblog was removed", c.Name, c.State)
@@ -149,7 +155,7 @@ func TestTwoStacksSideBySide(t *testing.T) {
 	if len(cs) != 2 {
 		t.Fatalf("isoshop containers: %+v", cs)
 	}
-	if out, err := exec(t, eng, model.ContainerName("isoshop", "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://db:8080/"); err != nil || out != "db of isoshop" {
+	if out, err := exec(t, eng, model.ContainerName(shop, "app"), "timeout", "5", "wget", "-q", "-O", "-", "http://db:8080/"); err != nil || out != "db of "+shop {
 		t.Fatalf("isoshop still works: %q %v", out, err)
 	}
 }
