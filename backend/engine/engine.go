@@ -1,7 +1,9 @@
-// Package engine holds DevArch's use cases: what the CLI and the desktop bindings ask for
-// (list stacks with live status, and later plan, apply, start/stop, import/export). It
-// combines the store, the container runtime and the pure core; it owns no SQL and runs no
-// commands itself.
+// Package engine holds DevArch's use cases, once, for both faces: the CLI and the desktop
+// bindings only parse input and format what these return. Stacks, instances and templates
+// (writes checked as plan checks them, every problem at once), secrets and master keys, plan
+// and apply (the executor runs the plan's steps in the plan's order, execute.go), operations
+// (start, stop, down), logs and history. It combines the store, the container runtime and the
+// pure core; it owns no SQL and runs no commands itself.
 package engine
 
 import (

@@ -19,8 +19,9 @@
 //   - Commands are argv slices handed to exec, never shell strings, so no value is ever
 //     re-parsed by a shell. Secret values travel only in RunOptions.Env, which this package
 //     never logs nor copies into errors; argv, which does appear in error summaries, must
-//     therefore never hold a secret. (What a command itself prints on stderr does reach the
-//     error detail.)
+//     therefore never hold a secret. What a command itself prints reaches the error detail
+//     and progress only after RunOptions.Redact has replaced every secret value in it
+//     (redact.go: whole values, their escaped forms and the lines of multi-line ones).
 //   - Every command runs in its own process group; cancelling its context kills the group, so
 //     a canceled operation leaves no CLI process behind. On Linux every command also gets a
 //     parent-death signal (SIGKILL), so it ends with DevArch even on kill -9 or a crash.
