@@ -45,7 +45,7 @@ func TestFromStackAndApplyTo(t *testing.T) {
 		t.Error("ApplyTo changed its input")
 	}
 	errs, warns := Strings(r.Problems, true)
-	if len(errs) != 0 || !reflect.DeepEqual(warns, []string{"wiring: app: DB_USER set by hand shadows the wire to db (mysql.user). Your value is used. To take the wired one, remove yours: devarch instance unset s app environment.DB_USER"}) {
+	if len(errs) != 0 || !reflect.DeepEqual(warns, []string{"wiring: app: DB_USER set by hand shadows the wire to db (mysql.user). Your value is used. To take the wired one, remove yours: devarch instance set s app --unset environment.DB_USER"}) {
 		t.Errorf("Strings = %q, %q", errs, warns)
 	}
 }

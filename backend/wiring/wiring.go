@@ -215,7 +215,7 @@ func Resolve(in Input) Result {
 				}
 				r.Problems = append(r.Problems, Problem{sev,
 					fmt.Sprintf("%s needs %s (%s) but no instance in stack %s provides it", n, need.Contract, what, in.Stack),
-					fmt.Sprintf("Add an instance whose template provides %s (devarch instance add %s NAME TEMPLATE), then plan again.", need.Contract, in.Stack),
+					fmt.Sprintf("Add an instance whose template provides %s (devarch instance add %s NAME --template TEMPLATE), then plan again.", need.Contract, in.Stack),
 					n, field})
 				continue
 			}
@@ -256,7 +256,7 @@ func (r *Result) inject(stack string, consumer *Instance, need Need, provider *I
 		if consumer.UserEnv[v] {
 			r.Problems = append(r.Problems, Problem{SeverityWarning,
 				fmt.Sprintf("%s: %s set by hand shadows the wire to %s (%s.%s)", consumer.Name, v, provider.Name, need.Contract, valueName),
-				fmt.Sprintf("Your value is used. To take the wired one, remove yours: devarch instance unset %s %s %s", stack, consumer.Name, field),
+				fmt.Sprintf("Your value is used. To take the wired one, remove yours: devarch instance set %s %s --unset %s", stack, consumer.Name, field),
 				consumer.Name, field})
 			continue
 		}
@@ -435,4 +435,46 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// PinsFromApplied derives the pinned wires from what the last apply made each instance
+// wait for (applied: instance -> the providers in its applied depends_on). A consumer's
+// need is pinned to a provider it waited for when that provider is the only one of them
+// that provides the contract now; when none or several of them do, the need has no pin
+// (never a choice by order or name). Deriving pins from the applied record, rather than
+// storing them, means they exist exactly when an apply made them, and vanish with the
+// applied record when the consumer is removed or renamed.
+//
+// An explicit wire that was applied and then unset leaves the same trace, so its provider
+// stays the pin: unsetting a wire does not switch a running consumer to another provider
+// either.
+func PinsFromApplied(instances []Instance, applied map[string][]string) []Wire {
+	if len(applied) == 0 {
+		return nil
+	}
+	provides := map[string]map[string]bool{} // instance -> contract -> true
+	for _, inst := range instances {
+		m := map[string]bool{}
+		for _, o := range inst.Provides {
+			m[o.Contract] = true
+		}
+		provides[inst.Name] = m
+	}
+	var out []Wire
+	for _, inst := range instances {
+		deps := slices.Sorted(slices.Values(applied[inst.Name]))
+		deps = slices.Compact(deps)
+		for _, need := range inst.Consumes {
+			var from []string
+			for _, p := range deps {
+				if p != inst.Name && provides[p][need.Contract] {
+					from = append(from, p)
+				}
+			}
+			if len(from) == 1 {
+				out = append(out, Wire{Consumer: inst.Name, Contract: need.Contract, Provider: from[0], Kind: Pinned})
+			}
+		}
+	}
+	return sortedWires(out)
 }

@@ -48,7 +48,7 @@ func TestResolveRules(t *testing.T) {
 	}{
 		{name: "no provider, required", in: Input{Instances: []Instance{app("app", true)}},
 			problems: []string{"error: app needs mysql (required) but no instance in stack s provides it"},
-			detail:   "devarch instance add s NAME TEMPLATE"},
+			detail:   "devarch instance add s NAME --template TEMPLATE"},
 		{name: "no provider, optional", in: Input{Instances: []Instance{app("app", false)}},
 			problems: []string{"warning: app needs mysql (optional) but no instance in stack s provides it"}},
 		{name: "one provider: automatic, healthy", in: Input{Instances: []Instance{app("app", true), mysqlDB("db", true)}},
@@ -90,7 +90,7 @@ func TestResolveRules(t *testing.T) {
 		{name: "hand-set variable shadows the wire", in: Input{Instances: []Instance{app("app", true, "DB_HOST"), mysqlDB("db", true)}},
 			wires:    []Wire{{"app", "mysql", "db", Automatic}},
 			problems: []string{"warning: app: DB_HOST set by hand shadows the wire to db (mysql.host)"},
-			detail:   "devarch instance unset s app environment.DB_HOST",
+			detail:   "devarch instance set s app --unset environment.DB_HOST",
 			env:      map[string]map[string]string{"app": {"DB_PORT": "3306", "DB_PASSWORD": "${secret:db_password}"}}},
 		{name: "explicit wire to an instance that does not provide the contract", in: Input{Instances: []Instance{app("app", true), mysqlDB("db", true), {Name: "cache"}},
 			Explicit: []Wire{w("app", "mysql", "cache")}},
@@ -181,7 +181,7 @@ func TestProblemFields(t *testing.T) {
 		Pinned: []Wire{{Consumer: "app", Contract: "mysql", Provider: "db"}}})
 	want := []Problem{
 		{SeverityWarning, "db2 also provides mysql; app stays wired to db", "The applied wire is kept. To switch, run: devarch wire set s app mysql db2", "app", "consumes.mysql"},
-		{SeverityWarning, "app: DB_PORT set by hand shadows the wire to db (mysql.port)", "Your value is used. To take the wired one, remove yours: devarch instance unset s app environment.DB_PORT", "app", "environment.DB_PORT"},
+		{SeverityWarning, "app: DB_PORT set by hand shadows the wire to db (mysql.port)", "Your value is used. To take the wired one, remove yours: devarch instance set s app --unset environment.DB_PORT", "app", "environment.DB_PORT"},
 	}
 	if !reflect.DeepEqual(r.Problems, want) {
 		t.Errorf("problems =\n%#v\nwant\n%#v", r.Problems, want)
@@ -313,4 +313,21 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("Render(%q) = %q left a ${host} unresolved", s, out)
 		}
 	})
+}
+
+func TestPinsFromApplied(t *testing.T) {
+	is := []Instance{app("app", true), mysqlDB("db", true), mysqlDB("db2", true), {Name: "cache", Provides: []Offer{{Contract: "redis"}}}, app("new", true)}
+	got := PinsFromApplied(is, map[string][]string{"app": {"cache", "db"}, "gone": {"db"}})
+	if want := []Wire{{"app", "mysql", "db", Pinned}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("pins = %v, want %v", got, want)
+	}
+	// Two applied providers of the contract: no pin, the need is judged afresh.
+	if got := PinsFromApplied(is, map[string][]string{"app": {"db", "db2"}}); len(got) != 0 {
+		t.Errorf("pins = %v, want none", got)
+	}
+	// End to end: the pin keeps app on db, new is ambiguous.
+	r := Resolve(Input{Stack: "s", Instances: is, Pinned: PinsFromApplied(is, map[string][]string{"app": {"db"}})})
+	if want := []string{"warning: db2 also provides mysql; app stays wired to db", "error: new: mysql is ambiguous: choose db or db2"}; !reflect.DeepEqual(summaries(r.Problems), want) {
+		t.Errorf("problems = %q", summaries(r.Problems))
+	}
 }
