@@ -16,11 +16,13 @@ category: database
 description: mysql-like provider
 service:
   image: devarch-test/busybox:1
-  command: [sh, -c, "mkdir -p /www && echo db > /www/index.html && exec httpd -f -p 3306 -h /www"]
+  # Healthy only after 3 s, so a consumer that waits for service_healthy starts visibly later.
+  command: [sh, -c, "sleep 3; mkdir -p /www && echo db > /www/index.html && exec httpd -f -p 3306 -h /www"]
   environment: {DB_PASSWORD: s3cret}
   healthcheck:
     test: [CMD, wget, -q, -O, /dev/null, "http://127.0.0.1:3306/"]
     interval: 1s
+    start_period: 10s
     retries: 30
 provides:
   - contract: mydb
