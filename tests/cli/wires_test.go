@@ -151,6 +151,22 @@ func TestWires_CLI(t *testing.T) {
 		t.Fatalf("compose lacks depends_on cache started:\n%s", r.stdout)
 	}
 
+	// Completion: consumers, the contracts the consumer consumes, their providers, formats.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"wire", "set", "wr1", ""}, "app cache db"},
+		{[]string{"wire", "set", "wr1", "app", ""}, "kv mydb"},
+		{[]string{"wire", "set", "wr1", "app", "mydb", ""}, "db"},
+		{[]string{"wire", "unset", "wr1", "app", "m"}, "mydb"},
+		{[]string{"graph", "wr1", "--format", ""}, "dot json mermaid"},
+	} {
+		if got, _ := completions(t, env, c.args...); strings.Join(got, " ") != c.want {
+			t.Errorf("complete %q = %q, want %q", c.args, got, c.want)
+		}
+	}
+
 	// Graph formats.
 	var g jGraph
 	noNull(t, "graph", decodeStrict(t, env, &g, "graph", "wr1", "--format", "json"))
