@@ -204,7 +204,7 @@ func Resolve(in Input) Result {
 			case len(others) > 1:
 				r.Problems = append(r.Problems, Problem{SeverityError,
 					fmt.Sprintf("%s: %s is ambiguous: choose %s", n, need.Contract, orList(others, "or")),
-					fmt.Sprintf("%s all provide %s. Choose one: devarch wire set %s %s %s %s",
+					fmt.Sprintf("%s provide %s. Choose one: devarch wire set %s %s %s %s",
 						orList(others, "and"), need.Contract, in.Stack, n, need.Contract, others[0]),
 					n, field})
 				continue
