@@ -82,6 +82,11 @@ Usage:
   devarch secret delete STACK NAME           refused while referenced
   devarch secret rotate-key                  new master key; re-encrypt everything at once
 
+  devarch wire list STACK [--json]           explicit, automatic and pinned wires, with problems
+  devarch wire set STACK CONSUMER CONTRACT PROVIDER  choose a provider (wins over automatic)
+  devarch wire unset STACK CONSUMER CONTRACT         back to automatic wiring
+  devarch graph STACK [--format dot|mermaid|json]    the wiring graph: consumer -> provider
+
   devarch compose STACK                      print (and write) the generated compose file
   devarch plan STACK [--out FILE] [--json] [--detailed-exitcode] [--replace INSTANCE ...]
   devarch apply STACK [--plan FILE | --plan-id N] [--yes] [--replace INSTANCE ...] [--json]

@@ -15,9 +15,7 @@ import (
 // knownBadHints are hints in packages this CLI does not own that name a command that does
 // not exist; each is reported to the package's owner. Remove an entry once it is fixed (the
 // test then fails if it comes back).
-var knownBadHints = map[string]string{
-	"devarch wire set": "backend/resolve/validate.go: wiring commands do not exist yet",
-}
+var knownBadHints = map[string]string{}
 
 var hintCommand = regexp.MustCompile(`devarch ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?`)
 

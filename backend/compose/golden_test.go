@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -11,9 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/devarch/devarch/backend/catalog"
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/compose/composetest"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/resolve"
+	"github.com/devarch/devarch/backend/wiring"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -40,6 +44,7 @@ func goldenCases() map[string]model.EffectiveStack {
 			}},
 		}},
 		"all_fields": allFieldsStack(),
+		"wired":      wiredStack(),
 		// A project root: relative bind sources and build contexts become absolute under it
 		// (a root holding a space and a dollar, escaped); named volumes get the stack's
 		// prefix and its labels.
@@ -50,6 +55,41 @@ func goldenCases() map[string]model.EffectiveStack {
 				"build":   map[string]any{"context": "./web"},
 			}}}},
 	}
+}
+
+// wiredStack is built the way the engine builds a stack: built-in templates resolved with
+// overrides, then wired (backend/wiring): php-fpm consumes mysql, redis and smtp; redis's
+// healthcheck is removed by an override, so app waits for it with service_started and for
+// the others with service_healthy; DB_PORT set by hand wins over the wire.
+func wiredStack() model.EffectiveStack {
+	ts, err := catalog.Builtins()
+	if err != nil {
+		panic(err)
+	}
+	templates := map[string]model.Template{}
+	for _, t := range ts {
+		templates[t.Name] = t
+	}
+	instances := []model.Instance{
+		{Stack: "shop", Name: "app", Template: "php-fpm", Overrides: model.Spec{"environment": map[string]any{"DB_PORT": "3307"}}},
+		{Stack: "shop", Name: "db", Template: "mysql"},
+		{Stack: "shop", Name: "mail", Template: "mailpit"},
+		{Stack: "shop", Name: "redis", Template: "redis", Overrides: model.Spec{"healthcheck": nil}},
+	}
+	st := model.EffectiveStack{Name: "shop"}
+	for _, inst := range instances {
+		es, err := resolve.Resolve(templates[inst.Template], inst)
+		if err != nil {
+			panic(err)
+		}
+		st.Services = append(st.Services, es)
+	}
+	r := wiring.Resolve(wiring.Input{Stack: "shop", Instances: wiring.FromStack(st.Services, templates, instances)})
+	if len(r.Wires) != 3 || len(r.Problems) != 2 { // the optional postgres need, the shadowed DB_PORT
+		panic(fmt.Sprintf("wiring: %+v %+v", r.Wires, r.Problems))
+	}
+	st.Services = r.ApplyTo(st.Services)
+	return st
 }
 
 // laravelStack is app + mysql + redis. reversed builds every map and list of services in the

@@ -147,6 +147,15 @@ func (s *Service) Instance(ctx context.Context, stack, name string) (InstanceVie
 	if err != nil {
 		return InstanceView{}, err
 	}
+	// With the stack's wiring when the stack resolves (wired variables, origin wiring);
+	// another instance's problem must not hide this one's config.
+	if rs, err := s.Resolve(ctx, stack); err == nil {
+		for _, w := range rs.Effective.Services {
+			if w.Instance == name {
+				es = w
+			}
+		}
+	}
 	return InstanceView{Instance: inst, Revision: rev, Effective: es}, nil
 }
 

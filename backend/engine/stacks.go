@@ -12,6 +12,7 @@ import (
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/resolve"
 	"github.com/devarch/devarch/backend/store"
+	"github.com/devarch/devarch/backend/wiring"
 )
 
 // SyncCatalog runs the start-up housekeeping: it installs the binary's built-in templates (new ones added, older stored
@@ -48,10 +49,16 @@ func (s *Service) ProjectRoot(st model.Stack) string {
 type ResolvedStack struct {
 	Stack     model.Stack
 	Templates map[string]model.Template
+	// Effective has the wiring applied: wired environment variables (origin wiring) and
+	// depends_on.
 	Effective model.EffectiveStack
+	// Wiring is the stack's wiring: wires in effect, problems (plan errors and warnings),
+	// start order.
+	Wiring wiring.Result
 }
 
-// Resolve loads a stack (one consistent snapshot) and resolves every instance.
+// Resolve loads a stack (one consistent snapshot), resolves every instance and wires them,
+// pinning the automatic wires the last apply made (see appliedPins).
 func (s *Service) Resolve(ctx context.Context, name string) (ResolvedStack, error) {
 	st, templates, err := s.Store.LoadForResolve(ctx, name)
 	if err != nil {
@@ -61,14 +68,41 @@ func (s *Service) Resolve(ctx context.Context, name string) (ResolvedStack, erro
 	if err != nil {
 		return ResolvedStack{}, err
 	}
-	rs, err := ResolveLoaded(st, templates)
+	applied, err := s.Store.AppliedDependsOn(ctx, st.ID)
+	if err != nil {
+		return ResolvedStack{}, err
+	}
+	rs, err := resolveWired(st, templates, applied)
 	rs.Effective.Root, rs.Effective.Installation = s.ProjectRoot(st), id
 	return rs, err
 }
 
-// ResolveLoaded resolves an already-loaded stack: pure, so benchmarks and tests can call it
-// without a database.
+// ResolveLoaded resolves and wires an already-loaded stack, with no applied state (no
+// pinned wires): pure, so benchmarks and tests can call it without a database.
 func ResolveLoaded(st model.Stack, templates map[string]model.Template) (ResolvedStack, error) {
+	return resolveWired(st, templates, nil)
+}
+
+// resolveWired resolves every instance, then wires the stack; applied is what each
+// instance waited for when last applied (instance -> providers), for the pins.
+func resolveWired(st model.Stack, templates map[string]model.Template, applied map[string][]string) (ResolvedStack, error) {
+	rs, err := resolveInstances(st, templates)
+	if err != nil {
+		return rs, err
+	}
+	instances := wiring.FromStack(rs.Effective.Services, templates, st.Instances)
+	explicit := make([]wiring.Wire, len(st.Wires))
+	for i, w := range st.Wires {
+		explicit[i] = wiring.Wire{Consumer: w.Consumer, Contract: w.Contract, Provider: w.Provider}
+	}
+	rs.Wiring = wiring.Resolve(wiring.Input{Stack: st.Name, Instances: instances, Explicit: explicit,
+		Pinned: wiring.PinsFromApplied(instances, applied)})
+	rs.Effective.Services = rs.Wiring.ApplyTo(rs.Effective.Services)
+	return rs, nil
+}
+
+// resolveInstances resolves every instance of a loaded stack (no wiring).
+func resolveInstances(st model.Stack, templates map[string]model.Template) (ResolvedStack, error) {
 	eff := model.EffectiveStack{Name: st.Name, VolumePrefix: st.VolumePrefix, Root: st.Root}
 	for _, inst := range st.Instances {
 		t, ok := templates[inst.Template]

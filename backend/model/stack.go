@@ -26,4 +26,15 @@ type Stack struct {
 	Root string
 	// VolumePrefix names the stack's named volumes: VolumePrefix + "{instance}-{volume}".
 	VolumePrefix string
+	// Wires are the user's explicit wires, sorted by consumer then contract (automatic
+	// wires are computed, never stored).
+	Wires []Wire
+}
+
+// Wire is an explicit wire: the consumer's need for Contract is met by Provider, both
+// instances of the same stack. There is at most one per consumer and contract.
+type Wire struct {
+	Consumer string
+	Contract string
+	Provider string
 }

@@ -259,6 +259,9 @@ func (s *Store) LoadForResolve(ctx context.Context, name string) (model.Stack, m
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if st.Wires, err = wires(ctx, tx, id); err != nil {
+			return err
+		}
 		trows, err := tx.Query(ctx, `SELECT `+templateColumns+` FROM templates t
 			WHERE t.name IN (SELECT template_name FROM instances WHERE stack_id = $1)`, id)
 		if err != nil {
