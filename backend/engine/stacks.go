@@ -3,14 +3,14 @@ package engine
 import (
 	"context"
 	"fmt"
-	"net"
 	"path/filepath"
-	"strconv"
 
 	"github.com/devarch/devarch/backend/catalog"
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
 	"github.com/devarch/devarch/backend/resolve"
+	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/store"
 )
 
@@ -127,8 +127,10 @@ type ComposeResult struct {
 	Resolved ResolvedStack
 }
 
-// PortClashes reports host ports of stack that another instance (any stack) also
-// publishes, or that another process already holds, naming both sides.
+// PortClashes reports the port problems of a stack's definition: host ports that another
+// instance (any stack) also publishes, naming both sides, and the plan's findings for ports
+// something holds now (another stack's running container, named; a process outside
+// DevArch, named by its address). Without a container engine only the first kind is seen.
 func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error) {
 	names, err := s.Store.ListStacks(ctx)
 	if err != nil {
@@ -161,67 +163,62 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 	if mine == nil {
 		return out, nil
 	}
-	running, _ := s.runningPorts(ctx, stack)
-	for _, svc := range mine.Services {
-		ports, err := compose.PublishedPorts(svc)
-		if err != nil {
-			continue
-		}
-		for _, p := range ports {
-			if p.HostPort == 0 || running[p.HostPort] {
-				continue
-			}
-			if holder := boundElsewhere(p.HostIP, p.HostPort, p.Protocol); holder != "" {
-				out = append(out, model.Invalid("ports",
-					fmt.Sprintf("host port %d/%s is already in use on this machine", p.HostPort, p.Protocol),
-					fmt.Sprintf("%s/%s publishes it, but another process (%s) holds it. Stop that process or choose another port.", stack, svc.Instance, holder)))
-			}
-		}
+	d, err := plan.DesiredFrom(*mine, 0)
+	if err != nil {
+		return out, nil // the definition's own problems are reported by whoever generates it
+	}
+	var o plan.Observed
+	if o.Containers, err = s.devarchContainers(ctx); err != nil {
+		return out, nil // live status unavailable: the caller says so
+	}
+	o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(o))
+	// Warnings (ports merely defined elsewhere) are the "published twice" above.
+	for _, diag := range plan.PortDiagnostics(d, o).Errors() {
+		out = append(out, model.Invalid(diag.Subject.Path, diag.Summary, fmt.Sprintf("%s/%s: %s", stack, diag.Subject.Instance, diag.Detail)))
 	}
 	return out, nil
 }
 
 func owner(o compose.Owner) string { return fmt.Sprintf("%s/%s", o.Stack, o.Instance) }
 
-// runningPorts are host ports this stack's own running containers hold: not clashes.
-func (s *Service) runningPorts(ctx context.Context, stack string) (map[int]bool, error) {
-	out := map[int]bool{}
+// devarchContainers lists every container with DevArch's stack label, in one engine call.
+func (s *Service) devarchContainers(ctx context.Context) ([]model.Container, error) {
 	eng, err := s.Engine(ctx)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
-	cs, err := eng.ListContainers(ctx, []string{model.LabelStack + "=" + stack})
+	return eng.ListContainers(ctx, []string{model.LabelStack})
+}
+
+// observePorts adds to o what the plan needs to judge the stack's host ports (o.Containers
+// already lists every DevArch container): the ports other stacks define, and which of the
+// stack's addresses a process outside DevArch holds now (probed by runtime.PortsInUse,
+// leaving out those DevArch containers hold).
+func (s *Service) observePorts(ctx context.Context, stack string, d plan.Desired, o *plan.Observed) error {
+	names, err := s.Store.ListStacks(ctx)
 	if err != nil {
-		return out, err
+		return err
 	}
-	for _, c := range cs {
-		if c.State == "running" {
-			for _, p := range c.HostPorts {
-				out[p] = true
+	for _, n := range names {
+		if n.Name == stack {
+			continue
+		}
+		rs, err := s.Resolve(ctx, n.Name)
+		if err != nil {
+			continue // another stack's own problem is reported on its own page
+		}
+		for _, svc := range rs.Effective.Services {
+			pubs, err := compose.PublishedPorts(svc)
+			if err != nil {
+				continue
+			}
+			for _, p := range pubs {
+				if p.HostPort != 0 {
+					o.OtherPorts = append(o.OtherPorts, plan.PortClaim{Stack: n.Name, Instance: svc.Instance, Port: p})
+				}
 			}
 		}
 	}
-	return out, nil
-}
-
-// boundElsewhere tries to bind the port: failure means another process holds it.
-func boundElsewhere(ip string, port int, proto string) string {
-	if ip == "" {
-		ip = "127.0.0.1"
-	}
-	addr := net.JoinHostPort(ip, strconv.Itoa(port))
-	if proto == "udp" {
-		c, err := net.ListenPacket("udp", addr)
-		if err != nil {
-			return "bound: " + err.Error()
-		}
-		c.Close()
-		return ""
-	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "listening on " + addr
-	}
-	l.Close()
-	return ""
+	o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(*o))
+	return nil
 }
