@@ -382,7 +382,7 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   await openPlan(page);
   const warnings = page.getByTestId('plan-warnings');
   await warnings.waitFor();
-  assert.match(await warnings.innerText(), /field extra_hosts uses secret "e2e_host" outside an environment variable/);
+  assert.match(await warnings.innerText(), /secret e2e_host is used outside an environment variable/);
   await shot(app, 'plan-warning');
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await page.locator('[data-testid="apply-panel"][data-state="failed"]').waitFor({ timeout: 120_000 });
