@@ -294,6 +294,10 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   await planErrors.waitFor();
   assert.match(await planErrors.innerText(), /Plan cannot be applied/);
   assert.match(await planErrors.innerText(), /api_token/);
+  // Each error is shown with what it is about: the instance (a link to it) and the field.
+  const missing = planErrors.locator('[data-testid="plan-diagnostic"][data-instance="worker"][data-path="environment.API_TOKEN"]');
+  assert.equal(await missing.count(), 1);
+  assert.match(await missing.getByRole('link', { name: 'worker' }).getAttribute('href'), /instances\/worker$/);
   assert.equal(await page.getByRole('button', { name: 'Apply', exact: true }).isDisabled(), true);
   await shot(app, 'plan-errors');
   await backToStack(page);
