@@ -132,23 +132,18 @@ type ComposeResult struct {
 // something holds now (another stack's running container, named; a process outside
 // DevArch, named by its address). Without a container engine only the first kind is seen.
 func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error) {
-	names, err := s.Store.ListStacks(ctx)
+	own, err := s.Resolve(ctx, stack)
 	if err != nil {
 		return nil, err
 	}
-	var all []model.EffectiveStack
-	var mine *model.EffectiveStack
-	for _, n := range names {
-		rs, err := s.Resolve(ctx, n.Name)
-		if err != nil {
-			if n.Name == stack {
-				return nil, err
-			}
-			continue // another stack's own problem is reported on its own page
-		}
-		all = append(all, rs.Effective)
-		if n.Name == stack {
-			mine = &all[len(all)-1]
+	others, templates, err := s.Store.LoadAllForResolve(ctx, stack)
+	if err != nil {
+		return nil, err
+	}
+	all := []model.EffectiveStack{own.Effective}
+	for _, st := range others {
+		if rs, err := ResolveLoaded(st, templates); err == nil { // another stack's own problem is reported on its own page
+			all = append(all, rs.Effective)
 		}
 	}
 	var out []error
@@ -160,10 +155,7 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 			fmt.Sprintf("host port %d/%s is published twice", c.Port, c.Protocol),
 			fmt.Sprintf("%s and %s both publish it. Change one of them (devarch instance set STACK NAME ports=[...]).", owner(c.A), owner(c.B))))
 	}
-	if mine == nil {
-		return out, nil
-	}
-	d, err := plan.DesiredFrom(*mine, 0)
+	d, err := plan.DesiredFrom(own.Effective, 0)
 	if err != nil {
 		return out, nil // the definition's own problems are reported by whoever generates it
 	}
@@ -191,19 +183,17 @@ func (s *Service) devarchContainers(ctx context.Context) ([]model.Container, err
 }
 
 // observePorts adds to o what the plan needs to judge the stack's host ports (o.Containers
-// already lists every DevArch container): the ports other stacks define, and which of the
+// already lists every DevArch container): the ports other stacks define (read in one
+// snapshot, whatever their number), and which of the
 // stack's addresses a process outside DevArch holds now (probed by runtime.PortsInUse,
 // leaving out those DevArch containers hold).
 func (s *Service) observePorts(ctx context.Context, stack string, d plan.Desired, o *plan.Observed) error {
-	names, err := s.Store.ListStacks(ctx)
+	others, templates, err := s.Store.LoadAllForResolve(ctx, stack)
 	if err != nil {
 		return err
 	}
-	for _, n := range names {
-		if n.Name == stack {
-			continue
-		}
-		rs, err := s.Resolve(ctx, n.Name)
+	for _, st := range others {
+		rs, err := ResolveLoaded(st, templates)
 		if err != nil {
 			continue // another stack's own problem is reported on its own page
 		}
@@ -214,7 +204,7 @@ func (s *Service) observePorts(ctx context.Context, stack string, d plan.Desired
 			}
 			for _, p := range pubs {
 				if p.HostPort != 0 {
-					o.OtherPorts = append(o.OtherPorts, plan.PortClaim{Stack: n.Name, Instance: svc.Instance, Port: p})
+					o.OtherPorts = append(o.OtherPorts, plan.PortClaim{Stack: st.Name, Instance: svc.Instance, Port: p})
 				}
 			}
 		}
