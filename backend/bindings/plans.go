@@ -46,10 +46,22 @@ type PlanView struct {
 	Failed   bool         `json:"failed"`
 	Summary  PlanSummary  `json:"summary"`
 	Actions  []PlanAction `json:"actions"`
-	Errors   []string     `json:"errors"`
-	Warnings []string     `json:"warnings"`
+	// Diagnostics are the plan's problems, errors and warnings, in the order the text shows
+	// them (warnings first); Failed says whether any is an error.
+	Diagnostics []Diagnostic `json:"diagnostics"`
 	// Stopped: the stack is meant to be stopped; creates and replaces do not start containers.
 	Stopped bool `json:"stopped"`
+}
+
+// Diagnostic is one problem of a plan (plan.Diagnostic): Severity is "error" (blocks
+// applying) or "warning"; Instance and Path say what it is about when known (the instance of
+// the plan's stack, and its field path as the instance editor names fields).
+type Diagnostic struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance"`
+	Path     string `json:"path"`
 }
 
 // ApplyOutcome is a finished apply.
@@ -77,9 +89,11 @@ type ProgressEvent struct {
 
 func planView(id int64, p plan.Plan) PlanView {
 	v := PlanView{ID: id, Stack: p.Stack, Revision: p.Revision, Text: p.String(), Empty: p.Empty(), Failed: p.Failed(),
-		Summary: PlanSummary{p.Summary.Add, p.Summary.Change, p.Summary.Destroy}, Actions: []PlanAction{}, Errors: []string{}, Warnings: []string{}}
-	v.Errors = append(v.Errors, p.Errors...)
-	v.Warnings = append(v.Warnings, p.Warnings...)
+		Summary: PlanSummary{p.Summary.Add, p.Summary.Change, p.Summary.Destroy}, Actions: []PlanAction{}, Diagnostics: []Diagnostic{}}
+	for _, d := range append(p.Diagnostics.Warnings(), p.Diagnostics.Errors()...) {
+		v.Diagnostics = append(v.Diagnostics, Diagnostic{Severity: string(d.Severity), Summary: d.Summary, Detail: d.Detail,
+			Instance: d.Subject.Instance, Path: d.Subject.Path})
+	}
 	v.Stopped = p.Stopped
 	for _, a := range p.Actions {
 		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause, Changes: []PlanChange{}}

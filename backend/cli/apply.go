@@ -107,7 +107,7 @@ match, each with its cause, Terraform-style. The plan is stored: apply exactly t
 				}
 			}
 			if pl.Plan.Failed() {
-				return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(pl.Plan.Errors, "\n"))
+				return model.NewError(model.KindInvalid, "the plan has errors", pl.Plan.Diagnostics.Err())
 			}
 			if *detailed && !pl.Plan.Empty() {
 				return exitCode(2)
@@ -211,7 +211,7 @@ get a prompt). Progress goes to stderr; --json prints the outcome on stdout in e
 				id, p = pl.ID, pl.Plan
 				fmt.Fprint(env.stderr, p.String())
 				if p.Failed() {
-					return model.NewError(model.KindInvalid, "the plan has errors", strings.Join(p.Errors, "\n"))
+					return model.NewError(model.KindInvalid, "the plan has errors", p.Diagnostics.Err())
 				}
 				if p.Empty() {
 					if *asJSON {

@@ -259,10 +259,14 @@ type planFile struct {
 // it; the fields declared here replace the embedded ones of the same JSON name.
 type planJSON struct {
 	plan.Plan
-	Actions  []actionJSON `json:"actions"`
-	Errors   []string     `json:"errors"`
-	Warnings []string     `json:"warnings"`
-	Replace  []string     `json:"replace"`
+	Actions     []actionJSON      `json:"actions"`
+	Diagnostics []plan.Diagnostic `json:"diagnostics"`
+	Replace     []string          `json:"replace"`
+	// OldErrors and OldWarnings are the sentence lists plan files had before diagnostics
+	// (the same problems, untyped): accepted when read, so those files still apply; plan
+	// --out never writes them.
+	OldErrors   []string `json:"errors,omitempty"`
+	OldWarnings []string `json:"warnings,omitempty"`
 }
 
 type actionJSON struct {
@@ -292,7 +296,7 @@ func nonNil[T any](s []T) []T {
 // unless it is one of the placeholders (unquoted, so never a JSON string), which is how an
 // absent or hidden side is told apart.
 func toPlanJSON(p plan.Plan) planJSON {
-	out := planJSON{Plan: p, Actions: []actionJSON{}, Errors: nonNil(p.Errors), Warnings: nonNil(p.Warnings), Replace: nonNil(p.Replace)}
+	out := planJSON{Plan: p, Actions: []actionJSON{}, Diagnostics: nonNil(p.Diagnostics), Replace: nonNil(p.Replace)}
 	for _, a := range p.Actions {
 		aj := actionJSON{Action: a, Changes: []changeJSON{}}
 		for _, c := range a.Changes {
@@ -321,7 +325,7 @@ func rawValue(s string) json.RawMessage {
 // toPlan is the plan.Plan of a plan file, for the summary apply prints.
 func (p planJSON) toPlan() plan.Plan {
 	out := p.Plan
-	out.Actions, out.Errors, out.Warnings, out.Replace = nil, p.Errors, p.Warnings, p.Replace
+	out.Actions, out.Diagnostics, out.Replace = nil, p.Diagnostics, p.Replace
 	for _, a := range p.Actions {
 		act := a.Action
 		act.Changes = nil

@@ -18,7 +18,7 @@ func samplePlanFile() []byte {
 			Changes: []plan.Change{{Path: "environment.APP_ENV", Old: `"production"`, New: `"local"`}, {Path: "environment.DB", Old: "(sensitive)", New: "(sensitive)"}}},
 		{Kind: plan.Update, Instance: "db", Container: "devarch-shop-db", State: "exited", Cause: "stopped outside DevArch"},
 		{Kind: plan.Remove, Container: "devarch-shop-old", Cause: "removed from the stack"},
-	}, Warnings: []string{"instance \"web\" field command uses secret \"x\""}}
+	}, Diagnostics: plan.Diagnostics{plan.Warningf(plan.Subject{Instance: "web", Path: "command"}, "secret x is used outside an environment variable", "Prefer environment.")}}
 	p.Summary = plan.Summary{Add: 2, Change: 1, Destroy: 2}
 	b, _ := json.MarshalIndent(planFile{PlanID: 12, Stack: "shop", Revision: 7, Plan: toPlanJSON(p)}, "", "  ")
 	return b
@@ -38,6 +38,8 @@ func FuzzParsePlanFile(f *testing.F) {
 	f.Add([]byte("\xff\xfe"), "a")
 	f.Add([]byte(`{"planId":1,"stack":"a","plan":{"stack":"a","actions":[],"errors":[]}}`), "a")
 	f.Add([]byte(`{"planId":2,"stack":"a","revision":3,"plan":{"stack":"a","revision":3,"summary":{"add":1,"change":0,"destroy":1},"actions":[{"kind":"replace","instance":"w","cause":"x","changes":[{"path":"ports","old":"(none)","new":"[\"1:2\"]","newValue":["1:2"]},{"path":"environment.S","old":"(sensitive)","new":"(sensitive)","sensitive":true}]}],"errors":[],"warnings":[],"replace":[]}}`), "a")
+	f.Add([]byte(`{"planId":3,"stack":"a","plan":{"stack":"a","actions":[],"diagnostics":[{"severity":"error","summary":"s","detail":"d","subject":{"instance":"w","path":"ports"}}]}}`), "a")
+	f.Add([]byte(`{"planId":3,"stack":"a","plan":{"stack":"a","diagnostics":[{"severity":"fatal","summary":"s","subject":{}}]}}`), "a")
 	f.Add([]byte(`{"planId":2,"stack":"a","plan":{"stack":"a","actions":[{"kind":"create","cause":"x","changes":[{"path":"p","old":"1","new":"2","oldValue":null,"newValue":  [ 1 ,2 ]}]}]}}`), "a")
 	f.Fuzz(func(t *testing.T, data []byte, stack string) {
 		got, err := parsePlanFile(data, stack)
@@ -78,7 +80,7 @@ func TestToPlanJSON(t *testing.T) {
 		`{"path":"environment.A","old":"(none)","new":"\"(none)\"","newValue":"(none)"}`,
 		`{"path":"environment.S","old":"(sensitive)","new":"(none)","sensitive":true}`,
 		`"kind":"create-network","network":"n","cause":"","changes":[]`,
-		`"errors":[],"warnings":[],"replace":[]`,
+		`"diagnostics":[],"replace":[]`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("plan JSON lacks %s:\n%s", want, got)

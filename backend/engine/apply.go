@@ -157,9 +157,12 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	if o.ImageIDs, err = s.imageIDs(ctx, c.desired, o); err != nil {
 		return c, err
 	}
+	if err := s.observePorts(ctx, stack, c.desired, &o); err != nil {
+		return c, err
+	}
 	c.plan = plan.Compute(c.desired, o)
-	c.plan.Errors = append(problems, c.plan.Errors...)
-	c.plan.Warnings = append(secretFieldWarnings(rs), c.plan.Warnings...)
+	// The engine's own diagnostics come first: secrets before what the plan found.
+	c.plan.Diagnostics = append(append(problems, secretFieldWarnings(rs)...), c.plan.Diagnostics...)
 	wiringToPlan(&c.plan, rs.Wiring)
 	return c, nil
 }
@@ -223,8 +226,8 @@ func (s *Service) StoredPlan(ctx context.Context, id int64) (Planned, error) {
 	if err != nil {
 		return Planned{}, err
 	}
-	var p plan.Plan
-	if err := json.Unmarshal(sp.Document, &p); err != nil {
+	p, err := plan.Decode(sp.Document)
+	if err != nil {
 		return Planned{}, model.Wrap(model.KindInternal, err, "the stored plan cannot be read", err.Error())
 	}
 	return Planned{ID: sp.ID, Plan: p}, nil
@@ -273,15 +276,15 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 	if err != nil {
 		return Applied{}, err
 	}
-	var stored plan.Plan
-	if err := json.Unmarshal(sp.Document, &stored); err != nil {
+	stored, err := plan.Decode(sp.Document)
+	if err != nil {
 		return Applied{}, model.Wrap(model.KindInternal, err, "the stored plan cannot be read", err.Error())
 	}
 	switch sp.Status {
 	case store.PlanPlanned:
 	case store.PlanErrored:
 		return Applied{}, &model.Error{Kind: model.KindInvalid, Field: "plan", Summary: "the plan has errors and cannot be applied",
-			Detail: strings.Join(stored.Errors, "; ") + ". Fix them and plan again: devarch plan " + sp.Stack}
+			Detail: stored.Diagnostics.Err() + "\nFix them and plan again: devarch plan " + sp.Stack}
 	case store.PlanApplied:
 		return Applied{}, &model.Error{Kind: model.KindConflict, Field: "plan", Summary: fmt.Sprintf("plan %d was already applied", planID),
 			Detail: "A plan is applied once. Make a new plan: devarch plan " + sp.Stack}
@@ -314,6 +317,12 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 	now, d := c.plan, c.desired
 	if now.Revision != stored.Revision {
 		return refuse(staleError(sp.Stack, fmt.Sprintf("stack %s changed since (revision %d -> %d)", sp.Stack, stored.Revision, now.Revision)))
+	}
+	// An error found now (a host port another stack or process took since the plan was
+	// made) refuses the run before anything is touched, naming the problem itself.
+	if now.Failed() {
+		return refuse(&model.Error{Kind: model.KindInvalid, Field: "plan", Summary: "the plan has errors now and cannot be applied",
+			Detail: now.Diagnostics.Err() + "\nFix them and plan again: devarch plan " + sp.Stack})
 	}
 	if now.String() != stored.String() {
 		return refuse(staleError(sp.Stack, "the containers changed since it was made"))

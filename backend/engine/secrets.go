@@ -10,6 +10,7 @@ import (
 
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
 	"github.com/devarch/devarch/backend/secrets"
 	"github.com/devarch/devarch/backend/store"
 )
@@ -160,7 +161,7 @@ func (s *Service) DeleteSecret(ctx context.Context, stack, name string) error {
 
 // secretsForStack returns what plan and apply need: the value version of each referenced
 // secret, and plan errors for references to secrets that do not exist.
-func (s *Service) secretsForStack(ctx context.Context, rs ResolvedStack) (map[string]int, []string, []store.SealedSecret, error) {
+func (s *Service) secretsForStack(ctx context.Context, rs ResolvedStack) (map[string]int, plan.Diagnostics, []store.SealedSecret, error) {
 	stored, err := s.Store.StackSecrets(ctx, rs.Stack.Name)
 	if err != nil {
 		return nil, nil, nil, err
@@ -170,7 +171,7 @@ func (s *Service) secretsForStack(ctx context.Context, rs ResolvedStack) (map[st
 	for _, x := range stored {
 		have[x.Name] = x
 	}
-	var problems []string
+	var problems plan.Diagnostics
 	var used []store.SealedSecret
 	users := secretUsers(rs)
 	names := make([]string, 0, len(users))
@@ -183,8 +184,9 @@ func (s *Service) secretsForStack(ctx context.Context, rs ResolvedStack) (map[st
 		if !ok {
 			for _, u := range users[name] {
 				inst, field, _ := strings.Cut(u, " ")
-				problems = append(problems, fmt.Sprintf("instance %q field %s references secret %q, which does not exist: set it with devarch secret set %s %s",
-					inst, field, name, rs.Stack.Name, name))
+				problems = append(problems, plan.Errorf(plan.Subject{Instance: inst, Path: field},
+					fmt.Sprintf("secret %s does not exist", name),
+					fmt.Sprintf("The field references it, and the stack has no secret of that name. Set it with: devarch secret set %s %s", rs.Stack.Name, name)))
 			}
 			continue
 		}
@@ -199,23 +201,24 @@ func (s *Service) secretsForStack(ctx context.Context, rs ResolvedStack) (map[st
 // image it cannot pull), engines show labels, commands and hostnames to anyone who lists
 // containers, and a command line is visible to every local user. DevArch redacts known
 // values from what it shows, but the safe place for a secret is an environment variable.
-func secretFieldWarnings(rs ResolvedStack) []string {
+func secretFieldWarnings(rs ResolvedStack) plan.Diagnostics {
 	users := secretUsers(rs)
 	names := make([]string, 0, len(users))
 	for n := range users {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var out []string
+	var out plan.Diagnostics
 	for _, name := range names {
 		for _, u := range users[name] {
 			inst, field, _ := strings.Cut(u, " ")
 			if strings.HasPrefix(field, "environment.") {
 				continue
 			}
-			out = append(out, fmt.Sprintf("instance %q field %s uses secret %q outside an environment variable: compose may print this field's value in its messages, "+
-				"and the engine shows it to anyone who can list containers; DevArch hides the value in its own output, but prefer environment.NAME=${secret:%s}",
-				inst, field, name, name))
+			out = append(out, plan.Warningf(plan.Subject{Instance: inst, Path: field},
+				fmt.Sprintf("secret %s is used outside an environment variable", name),
+				fmt.Sprintf("Compose may print this field's value in its messages, and the engine shows it to anyone who can list containers. "+
+					"DevArch hides the value in its own output, but prefer environment.NAME=${secret:%s}.", name)))
 		}
 	}
 	return out

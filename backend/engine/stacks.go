@@ -3,14 +3,14 @@ package engine
 import (
 	"context"
 	"fmt"
-	"net"
 	"path/filepath"
-	"strconv"
 
 	"github.com/devarch/devarch/backend/catalog"
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
 	"github.com/devarch/devarch/backend/resolve"
+	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/store"
 	"github.com/devarch/devarch/backend/wiring"
 )
@@ -161,26 +161,23 @@ type ComposeResult struct {
 	Resolved ResolvedStack
 }
 
-// PortClashes reports host ports of stack that another instance (any stack) also
-// publishes, or that another process already holds, naming both sides.
+// PortClashes reports the port problems of a stack's definition: host ports that another
+// instance (any stack) also publishes, naming both sides, and the plan's findings for ports
+// something holds now (another stack's running container, named; a process outside
+// DevArch, named by its address). Without a container engine only the first kind is seen.
 func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error) {
-	names, err := s.Store.ListStacks(ctx)
+	own, err := s.Resolve(ctx, stack)
 	if err != nil {
 		return nil, err
 	}
-	var all []model.EffectiveStack
-	var mine *model.EffectiveStack
-	for _, n := range names {
-		rs, err := s.Resolve(ctx, n.Name)
-		if err != nil {
-			if n.Name == stack {
-				return nil, err
-			}
-			continue // another stack's own problem is reported on its own page
-		}
-		all = append(all, rs.Effective)
-		if n.Name == stack {
-			mine = &all[len(all)-1]
+	others, templates, err := s.Store.LoadAllForResolve(ctx, stack)
+	if err != nil {
+		return nil, err
+	}
+	all := []model.EffectiveStack{own.Effective}
+	for _, st := range others {
+		if rs, err := ResolveLoaded(st, templates); err == nil { // another stack's own problem is reported on its own page
+			all = append(all, rs.Effective)
 		}
 	}
 	var out []error
@@ -192,70 +189,60 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 			fmt.Sprintf("host port %d/%s is published twice", c.Port, c.Protocol),
 			fmt.Sprintf("%s and %s both publish it. Change one of them (devarch instance set STACK NAME ports=[...]).", owner(c.A), owner(c.B))))
 	}
-	if mine == nil {
-		return out, nil
+	d, err := plan.DesiredFrom(own.Effective, 0)
+	if err != nil {
+		return out, nil // the definition's own problems are reported by whoever generates it
 	}
-	running, _ := s.runningPorts(ctx, stack)
-	for _, svc := range mine.Services {
-		ports, err := compose.PublishedPorts(svc)
-		if err != nil {
-			continue
-		}
-		for _, p := range ports {
-			if p.HostPort == 0 || running[p.HostPort] {
-				continue
-			}
-			if holder := boundElsewhere(p.HostIP, p.HostPort, p.Protocol); holder != "" {
-				out = append(out, model.Invalid("ports",
-					fmt.Sprintf("host port %d/%s is already in use on this machine", p.HostPort, p.Protocol),
-					fmt.Sprintf("%s/%s publishes it, but another process (%s) holds it. Stop that process or choose another port.", stack, svc.Instance, holder)))
-			}
-		}
+	var o plan.Observed
+	if o.Containers, err = s.devarchContainers(ctx); err != nil {
+		return out, nil // live status unavailable: the caller says so
+	}
+	o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(o))
+	// Warnings (ports merely defined elsewhere) are the "published twice" above.
+	for _, diag := range plan.PortDiagnostics(d, o).Errors() {
+		out = append(out, model.Invalid(diag.Subject.Path, diag.Summary, fmt.Sprintf("%s/%s: %s", stack, diag.Subject.Instance, diag.Detail)))
 	}
 	return out, nil
 }
 
 func owner(o compose.Owner) string { return fmt.Sprintf("%s/%s", o.Stack, o.Instance) }
 
-// runningPorts are host ports this stack's own running containers hold: not clashes.
-func (s *Service) runningPorts(ctx context.Context, stack string) (map[int]bool, error) {
-	out := map[int]bool{}
+// devarchContainers lists every container with DevArch's stack label, in one engine call.
+func (s *Service) devarchContainers(ctx context.Context) ([]model.Container, error) {
 	eng, err := s.Engine(ctx)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
-	cs, err := eng.ListContainers(ctx, []string{model.LabelStack + "=" + stack})
+	return eng.ListContainers(ctx, []string{model.LabelStack})
+}
+
+// observePorts adds to o what the plan needs to judge the stack's host ports (o.Containers
+// already lists every DevArch container): the ports other stacks define (read in one
+// snapshot, whatever their number), and which of the
+// stack's addresses a process outside DevArch holds now (probed by runtime.PortsInUse,
+// leaving out those DevArch containers hold).
+func (s *Service) observePorts(ctx context.Context, stack string, d plan.Desired, o *plan.Observed) error {
+	others, templates, err := s.Store.LoadAllForResolve(ctx, stack)
 	if err != nil {
-		return out, err
+		return err
 	}
-	for _, c := range cs {
-		if c.State == "running" {
-			for _, p := range c.HostPorts {
-				out[p] = true
+	for _, st := range others {
+		rs, err := ResolveLoaded(st, templates)
+		if err != nil {
+			continue // another stack's own problem is reported on its own page
+		}
+		for _, svc := range rs.Effective.Services {
+			pubs, err := compose.PublishedPorts(svc)
+			if err != nil {
+				continue
+			}
+			for _, p := range pubs {
+				if p.HostPort != 0 {
+					o.OtherPorts = append(o.OtherPorts, plan.PortClaim{Stack: st.Name, Instance: svc.Instance, Port: p})
+				}
 			}
 		}
 	}
-	return out, nil
-}
-
-// boundElsewhere tries to bind the port: failure means another process holds it.
-func boundElsewhere(ip string, port int, proto string) string {
-	if ip == "" {
-		ip = "127.0.0.1"
-	}
-	addr := net.JoinHostPort(ip, strconv.Itoa(port))
-	if proto == "udp" {
-		c, err := net.ListenPacket("udp", addr)
-		if err != nil {
-			return "bound: " + err.Error()
-		}
-		c.Close()
-		return ""
-	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "listening on " + addr
-	}
-	l.Close()
-	return ""
+	o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(*o))
+	return nil
 }

@@ -189,14 +189,23 @@ func listOrNone(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// wiringToPlan hands the wiring's problems to the plan: errors block the apply, warnings
-// do not. It is the one place wiring problems meet the plan, so a switch of the plan to
-// typed diagnostics changes only this function (wiring.Problem has the same fields).
+// wiringToPlan hands the wiring's problems to the plan as diagnostics (wiring.Problem has
+// the same fields): errors block the apply, warnings do not. The subject is the consumer and
+// its field, so the summary drops the consumer's name the wiring package starts it with.
 // Cycles are left to plan.Compute, which finds the same cycle in depends_on.
 func wiringToPlan(p *plan.Plan, r wiring.Result) {
-	errs, warns := wiring.Strings(r.Problems, true)
-	p.Errors = append(p.Errors, errs...)
-	p.Warnings = append(p.Warnings, warns...)
+	for _, pr := range r.Problems {
+		if pr.IsCycle() {
+			continue
+		}
+		subject := plan.Subject{Instance: pr.Instance, Path: pr.Field}
+		summary := "wiring: " + strings.TrimPrefix(pr.Summary, pr.Instance+": ")
+		if pr.Severity == wiring.SeverityError {
+			p.Diagnostics = append(p.Diagnostics, plan.Errorf(subject, summary, pr.Detail))
+		} else {
+			p.Diagnostics = append(p.Diagnostics, plan.Warningf(subject, summary, pr.Detail))
+		}
+	}
 }
 
 // ConsumedContracts lists the contracts an instance's template consumes (for completion).

@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // What DevArch observes of a container engine. Package runtime fills these in (it owns how
 // they are read); the pure plan package compares them with the desired state.
@@ -31,6 +35,11 @@ type Container struct {
 	CreatedAt time.Time
 	// HostPorts are the host ports the container publishes (sorted, unique).
 	HostPorts []int
+	// Published are the host addresses the container publishes, one per port (a range is
+	// expanded), sorted by port, protocol, then address: what it holds while it runs. The
+	// plan compares them with the ports a stack wants (a port held by another stack's running
+	// container is a plan error).
+	Published []HostPort
 	// Networks are the names of the networks the container is attached to.
 	Networks []string
 }
@@ -44,4 +53,36 @@ type Network struct {
 	Internal  bool
 	Labels    map[string]string
 	CreatedAt time.Time
+}
+
+// HostPort is one host address a container publishes, or a plan probes.
+type HostPort struct {
+	// IP is the host address: "0.0.0.0" or "::" for every interface, "" when the engine did
+	// not say (also every interface).
+	IP   string
+	Port int
+	// Protocol is "tcp", "udp" or "sctp".
+	Protocol string
+}
+
+// Wildcard reports whether the binding covers every interface.
+func (h HostPort) Wildcard() bool { return h.IP == "" || h.IP == "0.0.0.0" || h.IP == "::" }
+
+// Overlaps reports whether two bindings cannot both be held: same port and protocol, and the
+// same address or either side on every interface.
+func (h HostPort) Overlaps(o HostPort) bool {
+	return h.Port == o.Port && h.Protocol == o.Protocol && (h.IP == o.IP || h.Wildcard() || o.Wildcard())
+}
+
+// String is the address as a listener names it: "127.0.0.1:8080/tcp", "[::1]:53/udp",
+// "*:8080/tcp" for every interface when no address is known.
+func (h HostPort) String() string {
+	ip := h.IP
+	switch {
+	case ip == "":
+		ip = "*"
+	case strings.Contains(ip, ":"):
+		ip = "[" + ip + "]"
+	}
+	return ip + ":" + strconv.Itoa(h.Port) + "/" + h.Protocol
 }

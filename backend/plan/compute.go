@@ -36,8 +36,8 @@ const (
 )
 
 // Compute compares the desired state with the observed one and returns the plan that
-// reconciles them. It is pure and total: problems that forbid applying become Plan.Errors,
-// never a missing plan. Per desired instance:
+// reconciles them. It is pure and total: problems become Plan.Diagnostics (errors forbid
+// applying), never a missing plan. Per desired instance:
 //
 //   - no container: create ("new instance", or "removed outside DevArch" if DevArch had
 //     applied it);
@@ -54,7 +54,8 @@ const (
 // Containers of the stack that no desired instance owns are removed ("instance removed" when
 // DevArch applied that instance, else "orphaned container"; extra containers of one instance
 // are "duplicate container"). The network is created when missing and anything will be
-// created or started, and removed when the stack has no instances left.
+// created or started, and removed when the stack has no instances left. Host ports the
+// instances publish are checked against what holds them now (see portDiagnostics).
 func Compute(d Desired, o Observed) Plan {
 	p := Plan{Stack: d.Stack, Revision: d.Revision}
 	network := d.network()
@@ -67,7 +68,9 @@ func Compute(d Desired, o Observed) Plan {
 	owners := make(map[string]string, len(services)) // container name -> instance
 	for _, s := range services {
 		if _, dup := desired[s.Instance]; dup {
-			p.Errors = append(p.Errors, fmt.Sprintf("instance %q appears twice in stack %q; instance names are unique within a stack", s.Instance, d.Stack))
+			p.Diagnostics = append(p.Diagnostics, Errorf(Subject{Instance: s.Instance},
+				fmt.Sprintf("instance %s appears twice in stack %s", s.Instance, d.Stack),
+				"Instance names are unique within a stack: rename or remove one of them."))
 			continue
 		}
 		desired[s.Instance] = s
@@ -83,7 +86,7 @@ func Compute(d Desired, o Observed) Plan {
 	for _, c := range containers {
 		if stackOf(c) != d.Stack {
 			if inst, ok := owners[c.Name]; ok {
-				p.Errors = append(p.Errors, nameClash(d.Stack, inst, c))
+				p.Diagnostics = append(p.Diagnostics, nameClash(d.Stack, inst, c))
 			}
 			continue
 		}
@@ -109,8 +112,9 @@ func Compute(d Desired, o Observed) Plan {
 	order, cycle := startOrder(desired)
 	levels := dependencyLevels(order, desired)
 	if cycle != nil {
-		p.Errors = append(p.Errors, fmt.Sprintf("dependency cycle: %s (each instance waits for the next, so none can start first); remove one of these dependencies",
-			strings.Join(cycle, " -> ")))
+		p.Diagnostics = append(p.Diagnostics, Errorf(Subject{Instance: cycle[0], Path: "depends_on"},
+			"dependency cycle: "+strings.Join(cycle, " -> "),
+			"Each instance waits for the next, so none can start first. Remove one of these dependencies."))
 	}
 	var ups []Action
 	for _, inst := range order {
@@ -167,12 +171,17 @@ func Compute(d Desired, o Observed) Plan {
 	slices.Sort(p.Replace)
 	for _, inst := range p.Replace {
 		if _, ok := desired[inst]; !ok {
-			p.Errors = append(p.Errors, fmt.Sprintf("instance %q cannot be replaced: stack %q has no instance of that name", inst, d.Stack))
+			p.Diagnostics = append(p.Diagnostics, Errorf(Subject{Instance: inst},
+				fmt.Sprintf("instance %s cannot be replaced", inst),
+				fmt.Sprintf("Stack %s has no instance of that name: replace one of its instances (devarch stack show %s lists them).", d.Stack, d.Stack)))
 		}
 	}
 	if len(desired) == 0 && networkExists {
 		p.Actions = append(p.Actions, Action{Kind: RemoveNetwork, Network: network, Cause: CauseNoInstances})
 	}
+	sorted := o
+	sorted.Containers = containers
+	p.Diagnostics = append(p.Diagnostics, portDiagnostics(d.Stack, services, sorted)...)
 	p.Summary = summarize(p.Actions)
 	return p
 }
@@ -339,16 +348,17 @@ func secretChanges(spec model.Spec, changed []string, shown []Change) []Change {
 // nameClash reports a desired container name held by a container of another stack (or one
 // DevArch did not create): the engine would refuse to create it. Container names are
 // engine-wide, and stack "a-b" + instance "c" collides with stack "a" + instance "b-c".
-func nameClash(stack, instance string, c model.Container) string {
+func nameClash(stack, instance string, c model.Container) Diagnostic {
 	holder := "a container DevArch did not create"
 	if other := stackOf(c); other != "" {
-		holder = fmt.Sprintf("stack %q", other)
+		holder = "stack " + other
 		if inst := c.Labels[model.LabelInstance]; inst != "" {
-			holder += fmt.Sprintf(" (instance %q)", inst)
+			holder += " (instance " + inst + ")"
 		}
 	}
-	return fmt.Sprintf("container name %s is taken: stack %q needs it for instance %q, and %s already has it; rename one of the instances (or stacks)",
-		c.Name, stack, instance, holder)
+	return Errorf(Subject{Instance: instance},
+		fmt.Sprintf("container name %s is taken by %s", c.Name, holder),
+		fmt.Sprintf("Stack %s needs it for instance %s, and container names are engine-wide: rename one of the instances (or stacks).", stack, instance))
 }
 
 // startOrder returns the instances in dependency order: an instance comes after every

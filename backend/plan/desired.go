@@ -43,6 +43,9 @@ type DesiredService struct {
 	// it will get. The config hash covers references, not values, so a new version is what
 	// tells the plan a running container holds an outdated secret.
 	SecretVersions map[string]int
+	// Ports are the host ports it publishes, as the generated file binds them (entries with
+	// a host port the engine picks included; they never clash).
+	Ports []compose.Published
 }
 
 // DesiredFrom builds the desired state of a stack at a revision. It goes through
@@ -78,6 +81,8 @@ func DesiredFrom(st model.EffectiveStack, revision int64) (Desired, error) {
 			DependsOn:  slices.Sorted(maps.Keys(es.DependsOn)),
 			Sensitive:  slices.Sorted(maps.Keys(refs)),
 		}
+		// NewProject accepted the stack, so every entry is valid.
+		ds.Ports, _ = compose.PublishedPorts(es)
 		for _, names := range refs {
 			for _, n := range names {
 				if ds.SecretVersions == nil {

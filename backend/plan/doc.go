@@ -19,5 +19,7 @@
 //   - A plan is stored (JSON) and applied later exactly as stored: it round-trips through
 //     JSON with an identical String(), and Targets() turns it into the executor's commands
 //     without the executor deciding anything.
-//   - A plan with Errors cannot be applied; it still lists what it would do.
+//   - Problems are Diagnostics (severity, summary, detail, subject instance and field). A
+//     plan with an Error diagnostic cannot be applied; it still lists what it would do.
+//     Warnings never block.
 package plan

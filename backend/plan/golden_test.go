@@ -234,6 +234,41 @@ func goldenCases() map[string]goldenCase {
 			d := desired(t, 1, svc("app", redis(), "db"), svc("db", postgres()), svc("web", nginx("local", "8080:80"), "app"), svc("cache", redis()))
 			return d, plan.Observed{}
 		},
+		// Stack pa's running web holds 127.0.0.1:8080 (and its stopped api would hold 9090):
+		// web's 8080 is an error naming pa and its instance; nothing is said of api's port,
+		// which pa's stopped container does not hold and no definition of pa claims here.
+		"port_held_by_other_stack": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 1, svc("web", nginx("local", "8080:80")), svc("api", nginx("local", "9090:80")))
+			web := otherContainer("pa", "web", "running", model.HostPort{IP: "127.0.0.1", Port: 8080, Protocol: "tcp"})
+			api := otherContainer("pa", "api", "exited", model.HostPort{IP: "127.0.0.1", Port: 9090, Protocol: "tcp"})
+			return d, plan.Observed{Containers: []model.Container{web, api}}
+		},
+		// A process outside DevArch listens on 127.0.0.1:8080 (the engine's probe found it);
+		// a udp port of the same number is another address.
+		"port_in_use_outside": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 2, svc("web", nginx("local", "8080:80", "8080:53/udp")))
+			return d, plan.Observed{PortsInUse: []model.HostPort{{IP: "127.0.0.1", Port: 8080, Protocol: "tcp"}}}
+		},
+		// Stack pa defines 0.0.0.0:8080 (all interfaces, so it overlaps 127.0.0.1:8080) but
+		// is stopped: a warning, and the plan can be applied. Stack pb's udp 8080 is no clash.
+		"port_defined_elsewhere": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 3, svc("web", nginx("local", "8080:80")))
+			o := plan.Observed{OtherPorts: []plan.PortClaim{claim(t, "pa", "site", "0.0.0.0:8080:80"), claim(t, "pb", "dns", "8080:53/udp")}}
+			o.Containers = []model.Container{otherContainer("pa", "site", "exited", model.HostPort{IP: "0.0.0.0", Port: 8080, Protocol: "tcp"})}
+			return d, o
+		},
+		// This stack's own running web holds 8080 and is replaced (config changed): no clash.
+		// Another stack's definition of 8081 is a warning all the same.
+		"port_held_by_own": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 4, svc("web", nginx("production", "8080:80", "8081:81")))
+			d := desired(t, 5, svc("web", nginx("local", "8080:80", "8081:81")))
+			o := upToDate(t, old)
+			web := container(t, old, "web", "running")
+			web.Published = []model.HostPort{{IP: "127.0.0.1", Port: 8080, Protocol: "tcp"}, {IP: "127.0.0.1", Port: 8081, Protocol: "tcp"}}
+			replaceContainer(&o, web)
+			o.OtherPorts = []plan.PortClaim{claim(t, "blog", "web", "8081:80")}
+			return d, o
+		},
 		// The example of the brief: every kind of instance action in one plan.
 		"mixed": func(t testing.TB) (plan.Desired, plan.Observed) {
 			old := desired(t, 6, svc("web", nginx("production", "8080:80")), svc("cache", redis()), svc("old", redis()))

@@ -3,6 +3,7 @@ package plan_test
 import (
 	"testing"
 
+	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/plan"
 )
@@ -124,3 +125,20 @@ func nginx(appEnv string, ports ...any) model.Spec {
 }
 
 func redis() model.Spec { return model.Spec{"image": "redis:7"} }
+
+// otherContainer is a container of another stack's instance, publishing ports.
+func otherContainer(stack, instance, state string, ports ...model.HostPort) model.Container {
+	name := model.ContainerName(stack, instance)
+	return model.Container{ID: "id-" + name, Name: name, State: state, Published: ports,
+		Labels: map[string]string{model.LabelStack: stack, model.LabelInstance: instance}}
+}
+
+// claim is a ports entry another stack's instance defines.
+func claim(t testing.TB, stack, instance, entry string) plan.PortClaim {
+	t.Helper()
+	p, err := compose.ParsePort(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan.PortClaim{Stack: stack, Instance: instance, Port: p}
+}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
 )
 
@@ -19,6 +20,19 @@ type Observed struct {
 	// engine has; a container running another id for its instance's image was made from an
 	// image since rebuilt (or pulled) under the same tag.
 	ImageIDs map[string]string
+	// OtherPorts are the host ports other stacks define, whether or not their containers
+	// run: one also held by a running container (in Containers) is a plan error, one merely
+	// defined a warning.
+	OtherPorts []PortClaim
+	// PortsInUse are the addresses among Desired.PortsToProbe that a listen attempt found
+	// held by a process outside DevArch (EADDRINUSE): plan errors naming the address.
+	PortsInUse []model.HostPort
+}
+
+// PortClaim is a host port another stack's instance publishes.
+type PortClaim struct {
+	Stack, Instance string
+	Port            compose.Published
 }
 
 // Applied is what DevArch recorded for an instance after its last successful apply.

@@ -1,5 +1,7 @@
 package plan
 
+import "encoding/json"
+
 // Plan is the ordered list of actions that would make a stack's containers match its
 // definition at Revision. It is data: stored as JSON, shown with String(), executed through
 // Targets().
@@ -8,12 +10,11 @@ type Plan struct {
 	Revision int64  `json:"revision"`
 	// Actions are in execution order (see the package doc).
 	Actions []Action `json:"actions,omitempty"`
-	// Errors are problems that forbid applying the plan (a dependency cycle, a container
-	// name taken by another stack). They are whole sentences, shown before the actions.
-	Errors []string `json:"errors,omitempty"`
-	// Warnings are problems worth knowing that do not block applying (a secret used in a
-	// field compose may print). Whole sentences, shown after the errors.
-	Warnings []string `json:"warnings,omitempty"`
+	// Diagnostics are the plan's problems, each with a severity and the instance and field
+	// it is about. Errors forbid applying the plan (a dependency cycle, a container name or
+	// a host port taken by another stack); warnings do not (a secret used in a field compose
+	// may print, a host port another stack publishes but does not hold now).
+	Diagnostics Diagnostics `json:"diagnostics,omitempty"`
 	// Summary counts Actions (see Summary); it is derived, stored for readers of the JSON.
 	Summary Summary `json:"summary"`
 	// Stopped: the stack is meant to be stopped (devarch stop). Its stopped containers are
@@ -73,11 +74,35 @@ func summarize(actions []Action) Summary {
 	return s
 }
 
-// Empty reports a plan with nothing to do and nothing wrong: the stack is up to date.
-func (p Plan) Empty() bool { return len(p.Actions) == 0 && len(p.Errors) == 0 }
+// Empty reports a plan with nothing to do and no error: the stack is up to date (it may
+// still carry warnings).
+func (p Plan) Empty() bool { return len(p.Actions) == 0 && !p.Diagnostics.HasErrors() }
 
-// Failed reports a plan that must not be applied.
-func (p Plan) Failed() bool { return len(p.Errors) > 0 }
+// Failed reports a plan that must not be applied: it has a diagnostic of severity Error.
+func (p Plan) Failed() bool { return p.Diagnostics.HasErrors() }
+
+// Decode reads a stored plan document, including one stored before diagnostics were typed:
+// its "errors" and "warnings" lists of sentences become diagnostics without a subject, so an
+// errored plan stays errored. (A function, not an UnmarshalJSON method: types embedding Plan
+// would inherit the method and lose their own fields.)
+func Decode(data []byte) (Plan, error) {
+	var v struct {
+		Plan
+		Errors   []string `json:"errors"`
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return Plan{}, err
+	}
+	p := v.Plan
+	for _, e := range v.Errors {
+		p.Diagnostics = append(p.Diagnostics, Diagnostic{Severity: Error, Summary: e})
+	}
+	for _, w := range v.Warnings {
+		p.Diagnostics = append(p.Diagnostics, Diagnostic{Severity: Warning, Summary: w})
+	}
+	return p, nil
+}
 
 // Steps is what the executor runs for a plan, in this order, each step's commands once the
 // previous step succeeded: every removal (named by container: its instance is no longer in

@@ -72,7 +72,7 @@ func TestPlan_EmptyAndFailed(t *testing.T) {
 		}
 	}
 	// Errors without actions are not "up to date".
-	p := plan.Plan{Stack: "shop", Errors: []string{"broken"}}
+	p := plan.Plan{Stack: "shop", Diagnostics: plan.Diagnostics{plan.Errorf(plan.Subject{}, "broken", "")}}
 	if p.Empty() || !strings.Contains(p.String(), "Error: broken") || strings.Contains(p.String(), "up to date") {
 		t.Errorf("errored plan without actions:\n%s", p)
 	}
@@ -252,8 +252,10 @@ func TestCompute_Cycles(t *testing.T) {
 	}
 	for _, c := range cases {
 		p := plan.Compute(ds(c.deps), plan.Observed{})
-		if len(p.Errors) != 1 || !strings.Contains(p.Errors[0], "dependency cycle: "+c.want+" ") {
-			t.Errorf("%v: errors %q, want the cycle %s", c.deps, p.Errors, c.want)
+		first, _, _ := strings.Cut(c.want, " ")
+		want := plan.Subject{Instance: first, Path: "depends_on"}
+		if errs := p.Diagnostics.Errors(); len(errs) != 1 || errs[0].Summary != "dependency cycle: "+c.want || errs[0].Subject != want {
+			t.Errorf("%v: errors %+v, want the cycle %s about %v", c.deps, p.Diagnostics, c.want, want)
 		}
 		if len(p.Actions) != len(c.deps)+1 {
 			t.Errorf("%v: every instance is still listed:\n%s", c.deps, p)
@@ -280,8 +282,10 @@ func TestCompute_DuplicateInstance(t *testing.T) {
 		{Instance: "web", Container: "devarch-shop-web", ConfigHash: "b"},
 	}}
 	p := plan.Compute(d, plan.Observed{})
-	if !p.Failed() || !strings.Contains(p.Errors[0], `instance "web" appears twice`) {
-		t.Errorf("errors = %q", p.Errors)
+	want := plan.Errorf(plan.Subject{Instance: "web"}, "instance web appears twice in stack shop",
+		"Instance names are unique within a stack: rename or remove one of them.")
+	if !p.Failed() || !reflect.DeepEqual(p.Diagnostics, plan.Diagnostics{want}) {
+		t.Errorf("diagnostics = %+v", p.Diagnostics)
 	}
 }
 
@@ -290,7 +294,7 @@ func TestPlan_ReplaceUnknown(t *testing.T) {
 	d, o := goldenCases()["up_to_date"](t)
 	d.Replace = []string{"ghost"}
 	p := plan.Compute(d, o)
-	if !p.Failed() || !strings.Contains(p.String(), `instance "ghost" cannot be replaced`) {
+	if !p.Failed() || !strings.Contains(p.String(), "Error: instance ghost cannot be replaced\n  on instance ghost\n") {
 		t.Fatalf("plan:\n%s", p)
 	}
 }

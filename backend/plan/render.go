@@ -16,25 +16,22 @@ import (
 //
 //	Plan: 1 to add, 0 to change, 1 to destroy.
 //
-// An empty plan is one line saying the stack is up to date. Warnings come first, one
-// "Warning: ..." line each (they never block), then errors, one "Error: ..." line each; the
-// actions follow, and with errors the last line says the plan cannot be applied.
+// An empty plan is one line saying the stack is up to date. Diagnostics come first, warnings
+// (they never block) before errors, each a block ended by a blank line (see writeDiagnostic);
+// the actions follow, and with errors the last line says the plan cannot be applied.
 func (p Plan) String() string {
 	var b strings.Builder
-	for _, w := range p.Warnings {
-		fmt.Fprintf(&b, "Warning: %s\n", w)
+	for _, d := range p.Diagnostics.Warnings() {
+		writeDiagnostic(&b, d)
+		b.WriteString("\n")
 	}
 	if p.Empty() {
-		if len(p.Warnings) > 0 {
-			b.WriteString("\n")
-		}
 		fmt.Fprintf(&b, "No changes. Stack %s is up to date.\n", p.Stack)
 		return b.String()
 	}
-	for _, e := range p.Errors {
-		fmt.Fprintf(&b, "Error: %s\n", e)
-	}
-	if len(p.Errors)+len(p.Warnings) > 0 {
+	errs := p.Diagnostics.Errors()
+	for _, d := range errs {
+		writeDiagnostic(&b, d)
 		b.WriteString("\n")
 	}
 	if len(p.Actions) > 0 {
@@ -53,8 +50,8 @@ func (p Plan) String() string {
 	}
 	if p.Failed() {
 		n := "the error"
-		if len(p.Errors) > 1 {
-			n = fmt.Sprintf("the %d errors", len(p.Errors))
+		if len(errs) > 1 {
+			n = fmt.Sprintf("the %d errors", len(errs))
 		}
 		fmt.Fprintf(&b, "Plan cannot be applied: fix %s above and plan again.\n", n)
 		return b.String()

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -102,7 +103,9 @@ type apiContainer struct {
 	Labels  map[string]string
 	Created int64
 	Ports   []struct {
+		IP         string
 		PublicPort int
+		Type       string
 	}
 	NetworkSettings struct {
 		Networks map[string]json.RawMessage
@@ -174,6 +177,13 @@ func decodeAPIContainers(r io.Reader) ([]Container, error) {
 			}
 		}
 		sort.Ints(c.HostPorts)
+		var pub []model.HostPort
+		for _, p := range a.Ports {
+			if validPort(p.PublicPort) {
+				pub = append(pub, model.HostPort{IP: p.IP, Port: p.PublicPort, Protocol: cmp.Or(p.Type, "tcp")})
+			}
+		}
+		c.Published = sortedBindings(pub)
 		for n := range a.NetworkSettings.Networks {
 			c.Networks = append(c.Networks, n)
 		}

@@ -166,6 +166,7 @@ func parseContainers(data []byte) ([]Container, error) {
 		}
 		c.CreatedAt = parseTime(p.CreatedAt, p.Created)
 		c.HostPorts = hostPorts(p.Ports)
+		c.Published = hostBindings(p.Ports)
 		if ns := stringList(p.Networks); len(ns) > 0 {
 			c.Networks = ns
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/devarch/devarch/backend/model"
 )
@@ -93,26 +94,10 @@ func (r Result) ApplyTo(services []model.EffectiveService) []model.EffectiveServ
 	return out
 }
 
-// Strings renders problems as the plan's error and warning lines ("wiring: SUMMARY.
-// DETAIL"), cycles left out when skipCycles (plan.Compute reports those itself from
-// depends_on). It is the one place wiring problems become plan text: when the plan has
-// typed diagnostics, this is the function to switch.
-func Strings(problems []Problem, skipCycles bool) (errs, warnings []string) {
-	for _, p := range problems {
-		if skipCycles && p.Field == "depends_on" && len(p.Summary) > len(CyclePrefix) && p.Summary[:len(CyclePrefix)] == CyclePrefix {
-			continue
-		}
-		line := "wiring: " + p.Summary
-		if p.Detail != "" {
-			line = fmt.Sprintf("%s. %s", line, p.Detail)
-		}
-		if p.Severity == SeverityError {
-			errs = append(errs, line)
-		} else {
-			warnings = append(warnings, line)
-		}
-	}
-	return errs, warnings
+// IsCycle tells a cycle problem apart: a cycle of wires is also a cycle of depends_on, which
+// plan.Compute reports itself, so the plan leaves these out to say it once.
+func (p Problem) IsCycle() bool {
+	return p.Field == "depends_on" && strings.HasPrefix(p.Summary, CyclePrefix)
 }
 
 // stringMap reads a keyed map of the effective spec (canonical: string values).

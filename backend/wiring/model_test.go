@@ -44,19 +44,19 @@ func TestFromStackAndApplyTo(t *testing.T) {
 	if _, touched := services[0].Spec["environment"].(map[string]any)["DB_HOST"]; touched || services[2].Spec["environment"] != nil {
 		t.Error("ApplyTo changed its input")
 	}
-	errs, warns := Strings(r.Problems, true)
-	if len(errs) != 0 || !reflect.DeepEqual(warns, []string{"wiring: app: DB_USER set by hand shadows the wire to db (mysql.user). Your value is used. To take the wired one, remove yours: devarch instance set s app --unset environment.DB_USER"}) {
-		t.Errorf("Strings = %q, %q", errs, warns)
+	want := []Problem{{SeverityWarning, "app: DB_USER set by hand shadows the wire to db (mysql.user)",
+		"Your value is used. To take the wired one, remove yours: devarch instance set s app --unset environment.DB_USER", "app", "environment.DB_USER"}}
+	if !reflect.DeepEqual(r.Problems, want) {
+		t.Errorf("problems = %q", r.Problems)
 	}
 }
 
-func TestStringsSkipsCycles(t *testing.T) {
-	ps := []Problem{{SeverityError, CyclePrefix + "a -> b -> a", "fix", "a", "depends_on"}, {SeverityError, "x", "", "x", "consumes.y"}}
-	if errs, _ := Strings(ps, true); !reflect.DeepEqual(errs, []string{"wiring: x"}) {
-		t.Errorf("skip: %q", errs)
+func TestIsCycle(t *testing.T) {
+	if !(Problem{SeverityError, CyclePrefix + "a -> b -> a", "fix", "a", "depends_on"}).IsCycle() {
+		t.Error("a cycle")
 	}
-	if errs, _ := Strings(ps, false); len(errs) != 2 {
-		t.Errorf("keep: %q", errs)
+	if (Problem{SeverityError, "x", "", "x", "consumes.y"}).IsCycle() || (Problem{SeverityError, CyclePrefix + "a", "", "a", "consumes.y"}).IsCycle() {
+		t.Error("not a cycle")
 	}
 }
 

@@ -113,12 +113,11 @@ type jPlanFile struct {
 	Stack    string `json:"stack"`
 	Revision int64  `json:"revision"`
 	Plan     struct {
-		Stack    string    `json:"stack"`
-		Revision int64     `json:"revision"`
-		Actions  []jAction `json:"actions"`
-		Errors   []string  `json:"errors"`
-		Warnings []string  `json:"warnings"`
-		Summary  struct {
+		Stack       string        `json:"stack"`
+		Revision    int64         `json:"revision"`
+		Actions     []jAction     `json:"actions"`
+		Diagnostics []jDiagnostic `json:"diagnostics"`
+		Summary     struct {
 			Add     int `json:"add"`
 			Change  int `json:"change"`
 			Destroy int `json:"destroy"`
@@ -273,7 +272,7 @@ func TestJSON_OneConvention(t *testing.T) {
 
 	var p jPlanFile
 	noNull(t, "plan", decodeStrict(t, env, &p, "plan", "js1", "--json"))
-	if p.PlanID == 0 || len(p.Plan.Actions) != 3 || p.Plan.Errors == nil || p.Plan.Warnings == nil || p.Plan.Replace == nil {
+	if p.PlanID == 0 || len(p.Plan.Actions) != 3 || p.Plan.Diagnostics == nil || p.Plan.Replace == nil {
 		t.Fatalf("plan --json: %+v", p)
 	}
 	var applied jApply

@@ -50,7 +50,7 @@ func TestSecrets_EndToEndWithoutLeaks(t *testing.T) {
 
 	// A referenced secret that does not exist is a plan error naming instance and field.
 	r := record(run(t, a.env, "devarch", "plan", "sec1"))
-	if r.code != 1 || !strings.Contains(r.stdout, `instance "app" field environment.API references secret "api_token", which does not exist`) {
+	if r.code != 1 || !strings.Contains(r.stdout, "Error: secret api_token does not exist\n  on instance app, field environment.API\n") {
 		t.Fatalf("missing secret: %+v", r)
 	}
 	// Values come from stdin only.

@@ -158,11 +158,11 @@ func TestCompose_PortClashesNameBothSides(t *testing.T) {
 	held := l.Addr().(*net.TCPAddr).Port
 	mustRun(t, env, "devarch", "instance", "set", "blog", "web", fmt.Sprintf(`ports=["%d:80"]`, held))
 	r = mustRun(t, env, "devarch", "compose", "blog")
-	if !strings.Contains(r.stderr, fmt.Sprintf("host port %d/tcp is already in use", held)) || !strings.Contains(r.stderr, "blog/web") {
+	if !strings.Contains(r.stderr, fmt.Sprintf("host address 127.0.0.1:%d/tcp is in use by a process outside DevArch", held)) || !strings.Contains(r.stderr, "blog/web") {
 		t.Fatalf("a port held by another process must be reported:\n%s", r.stderr)
 	}
 	r = mustRun(t, env, "devarch", "stack", "show", "blog", "--json")
-	if !strings.Contains(r.stdout, "already in use") {
+	if !strings.Contains(r.stdout, "in use by a process outside DevArch") {
 		t.Fatalf("stack show lists the clash as a problem: %s", r.stdout)
 	}
 }

@@ -183,10 +183,10 @@ func TestSecrets_NeverInComposeOutput(t *testing.T) {
 		mustRun(t, a.env, "devarch", "instance", "set", "tr3", "app", "environment.TOKEN=${secret:env}", set)
 		r := record(run(t, a.env, "devarch", "plan", "tr3"))
 		field := strings.SplitN(set, "=", 2)[0]
-		if !strings.Contains(r.stdout, "Warning: instance \"app\" field "+field+" uses secret") {
+		if !strings.Contains(r.stdout, " is used outside an environment variable\n  on instance app, field "+field+"\n") {
 			t.Errorf("%s: the plan must warn: %s", set, r.stdout)
 		}
-		if strings.Contains(r.stdout, "field environment.TOKEN uses secret") {
+		if strings.Contains(r.stdout, "field environment.TOKEN") {
 			t.Errorf("a secret in an environment variable is not worth a warning: %s", r.stdout)
 		}
 		r = record(run(t, a.env, "devarch", "apply", "tr3", "--yes"))

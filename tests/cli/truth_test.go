@@ -274,7 +274,7 @@ func TestPlan_ImageRebuiltAndReplace(t *testing.T) {
 	if !strings.Contains(r.stderr, "replace requested") || !strings.Contains(r.stderr, "Apply complete: 1 added, 0 changed, 1 destroyed.") {
 		t.Fatalf("apply --replace: %s", r.stderr)
 	}
-	if r := run(t, a.env, "devarch", "plan", "tt7", "--replace", "ghost"); r.code != 1 || !strings.Contains(r.stdout, `instance "ghost" cannot be replaced`) {
+	if r := run(t, a.env, "devarch", "plan", "tt7", "--replace", "ghost"); r.code != 1 || !strings.Contains(r.stdout, "Error: instance ghost cannot be replaced") {
 		t.Fatalf("--replace of an unknown instance: %+v", r)
 	}
 }

@@ -80,7 +80,7 @@ func TestWires_EndToEnd(t *testing.T) {
 	// A new consumer of the same contract is ambiguous: the plan names both, apply refuses.
 	mustRun(t, env, "devarch", "instance", "add", "wr3", "app2", "--template", "w-app")
 	r = run(t, env, "devarch", "apply", "wr3", "--yes")
-	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "app2: mydb is ambiguous: choose db or db2") {
+	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "wiring: mydb is ambiguous: choose db or db2") || !strings.Contains(r.stdout+r.stderr, "on instance app2, field consumes.mydb") {
 		t.Fatalf("apply with an ambiguous need: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if s := containerState(t, "devarch-wr3-app2"); s != "missing" {

@@ -219,12 +219,18 @@ describe('backend', () => {
         { kind: 'replace', symbol: '-/+', instance: 'web', container: 'devarch-shop-web', network: '', cause: 'config changed', changes: [{ path: 'environment.A', old: '(sensitive)', new: '(sensitive)' }] },
         { kind: 'teleport', symbol: '-', instance: 'old', container: 'devarch-shop-old', network: '', cause: 'x', changes: null },
       ],
-      errors: null,
+      diagnostics: [
+        { severity: 'warning', summary: 'w', detail: 'd', instance: 'web', path: 'command' },
+        { severity: 'fatal', summary: 'e' },
+      ],
     });
     installBridge({ Plans: { Plan } });
     const plan = await plans.plan('shop');
     expect(Plan).toHaveBeenCalledWith('shop');
-    expect(plan.errors).toEqual([]);
+    expect(plan.diagnostics).toEqual([
+      { severity: 'warning', summary: 'w', detail: 'd', instance: 'web', path: 'command' },
+      { severity: 'error', summary: 'e', detail: '', instance: '', path: '' },
+    ]);
     expect(plan.actions[0]).toEqual({
       kind: 'replace',
       symbol: '-/+',

@@ -31,6 +31,7 @@ import type {
   PlanAction,
   PlanActionKind,
   PlanSymbol,
+  PlanDiagnostic,
   PlanView,
   ProgressEvent,
   RunSummary,
@@ -328,6 +329,17 @@ function toPlanAction(raw: bindings.PlanAction): PlanAction {
   };
 }
 
+/** An unknown severity counts as an error: a plan the page cannot read is not applied. */
+function toPlanDiagnostic(raw: bindings.Diagnostic): PlanDiagnostic {
+  return {
+    severity: raw.severity === 'warning' ? 'warning' : 'error',
+    summary: raw.summary ?? '',
+    detail: raw.detail ?? '',
+    instance: raw.instance ?? '',
+    path: raw.path ?? '',
+  };
+}
+
 function toPlanView(raw: bindings.PlanView): PlanView {
   return {
     id: raw.id,
@@ -338,8 +350,7 @@ function toPlanView(raw: bindings.PlanView): PlanView {
     failed: Boolean(raw.failed),
     summary: { add: raw.summary?.add ?? 0, change: raw.summary?.change ?? 0, destroy: raw.summary?.destroy ?? 0 },
     actions: (raw.actions ?? []).map(toPlanAction),
-    errors: strings(raw.errors),
-    warnings: strings(raw.warnings),
+    diagnostics: (raw.diagnostics ?? []).map(toPlanDiagnostic),
     stopped: Boolean(raw.stopped),
   };
 }

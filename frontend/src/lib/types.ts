@@ -167,6 +167,21 @@ export interface PlanSummary {
   destroy: number;
 }
 
+/**
+ * One problem of a plan: an error (blocks applying: a host port another stack holds, a
+ * missing secret, a dependency cycle) or a warning (worth knowing: a secret used outside an
+ * environment variable, a host port a stopped stack also publishes). `instance` and `path`
+ * say what it is about when known ("" otherwise): an instance of the plan's stack and its
+ * field path as the instance editor names fields.
+ */
+export interface PlanDiagnostic {
+  severity: 'error' | 'warning';
+  summary: string;
+  detail: string;
+  instance: string;
+  path: string;
+}
+
 /** A stored plan, as the plan page shows it. */
 export interface PlanView {
   id: number;
@@ -180,9 +195,8 @@ export interface PlanView {
   failed: boolean;
   summary: PlanSummary;
   actions: PlanAction[];
-  errors: string[];
-  /** Worth knowing, never blocking (a secret used outside an environment variable). */
-  warnings: string[];
+  /** The plan's problems, warnings first: errors block applying (`failed`), warnings never do. */
+  diagnostics: PlanDiagnostic[];
   /** The stack is meant to be stopped: creates and replaces leave containers stopped. */
   stopped: boolean;
 }

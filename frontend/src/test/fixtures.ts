@@ -198,8 +198,7 @@ export const samplePlan: PlanView = {
     },
     { kind: 'remove', symbol: '-', instance: 'old', container: 'devarch-shop-old', network: '', cause: 'instance removed', changes: [] },
   ],
-  errors: [],
-  warnings: [],
+  diagnostics: [],
   stopped: false,
 };
 
@@ -212,8 +211,7 @@ export const emptyPlan: PlanView = {
   failed: false,
   summary: { add: 0, change: 0, destroy: 0 },
   actions: [],
-  errors: [],
-  warnings: [],
+  diagnostics: [],
   stopped: false,
 };
 
@@ -221,8 +219,23 @@ export const failedPlan: PlanView = {
   ...samplePlan,
   id: 9,
   failed: true,
-  errors: ['instance "web" field environment.DB_PASSWORD references secret "db_password", which does not exist'],
-  text: 'Error: instance "web" field environment.DB_PASSWORD references secret "db_password", which does not exist\n\nPlan cannot be applied: fix the error above and plan again.\n',
+  diagnostics: [
+    {
+      severity: 'warning',
+      summary: 'host port 8080/tcp is also published by stack blog',
+      detail: 'Instance web of stack blog publishes it ("8080:80") and does not hold it now, but the two cannot run at the same time: whichever starts second fails.',
+      instance: 'web',
+      path: 'ports',
+    },
+    {
+      severity: 'error',
+      summary: 'secret db_password does not exist',
+      detail: 'The field references it, and the stack has no secret of that name. Set it with: devarch secret set shop db_password',
+      instance: 'web',
+      path: 'environment.DB_PASSWORD',
+    },
+  ],
+  text: 'Error: secret db_password does not exist\n  on instance web, field environment.DB_PASSWORD\n  The field references it, and the stack has no secret of that name. Set it with: devarch secret set shop db_password\n\nPlan cannot be applied: fix the error above and plan again.\n',
 };
 
 /** Two creates and the network, as a new stack plans. */
@@ -239,8 +252,7 @@ export const createPlan: PlanView = {
     { kind: 'create', symbol: '+', instance: 'cache', container: 'devarch-shop-cache', network: '', cause: 'new instance', changes: [] },
     { kind: 'create', symbol: '+', instance: 'web', container: 'devarch-shop-web', network: '', cause: 'new instance', changes: [] },
   ],
-  errors: [],
-  warnings: [],
+  diagnostics: [],
   stopped: false,
 };
 

@@ -176,6 +176,26 @@ export namespace bindings {
 	        this.keptDir = source["keptDir"];
 	    }
 	}
+	export class Diagnostic {
+	    severity: string;
+	    summary: string;
+	    detail: string;
+	    instance: string;
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Diagnostic(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.severity = source["severity"];
+	        this.summary = source["summary"];
+	        this.detail = source["detail"];
+	        this.instance = source["instance"];
+	        this.path = source["path"];
+	    }
+	}
 	export class EffectiveField {
 	    path: string;
 	    kind: string;
@@ -400,8 +420,7 @@ export namespace bindings {
 	    failed: boolean;
 	    summary: PlanSummary;
 	    actions: PlanAction[];
-	    errors: string[];
-	    warnings: string[];
+	    diagnostics: Diagnostic[];
 	    stopped: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -418,8 +437,7 @@ export namespace bindings {
 	        this.failed = source["failed"];
 	        this.summary = this.convertValues(source["summary"], PlanSummary);
 	        this.actions = this.convertValues(source["actions"], PlanAction);
-	        this.errors = source["errors"];
-	        this.warnings = source["warnings"];
+	        this.diagnostics = this.convertValues(source["diagnostics"], Diagnostic);
 	        this.stopped = source["stopped"];
 	    }
 	

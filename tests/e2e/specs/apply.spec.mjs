@@ -294,6 +294,10 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   await planErrors.waitFor();
   assert.match(await planErrors.innerText(), /Plan cannot be applied/);
   assert.match(await planErrors.innerText(), /api_token/);
+  // Each error is shown with what it is about: the instance (a link to it) and the field.
+  const missing = planErrors.locator('[data-testid="plan-diagnostic"][data-instance="worker"][data-path="environment.API_TOKEN"]');
+  assert.equal(await missing.count(), 1);
+  assert.match(await missing.getByRole('link', { name: 'worker' }).getAttribute('href'), /instances\/worker$/);
   assert.equal(await page.getByRole('button', { name: 'Apply', exact: true }).isDisabled(), true);
   await shot(app, 'plan-errors');
   await backToStack(page);
@@ -382,7 +386,7 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   await openPlan(page);
   const warnings = page.getByTestId('plan-warnings');
   await warnings.waitFor();
-  assert.match(await warnings.innerText(), /field extra_hosts uses secret "e2e_host" outside an environment variable/);
+  assert.match(await warnings.innerText(), /secret e2e_host is used outside an environment variable/);
   await shot(app, 'plan-warning');
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await page.locator('[data-testid="apply-panel"][data-state="failed"]').waitFor({ timeout: 120_000 });

@@ -132,7 +132,19 @@ describe('PlanPage', () => {
     renderWithApp(<PlanPage stack="shop" />);
     const errors = await screen.findByTestId('plan-errors');
     expect(errors).toHaveTextContent('Plan cannot be applied');
-    expect(errors).toHaveTextContent('references secret "db_password", which does not exist');
+    // Each error with what it is about: the instance (a link to its page) and the field.
+    const [error] = within(errors).getAllByTestId('plan-diagnostic');
+    expect(within(errors).getAllByTestId('plan-diagnostic')).toHaveLength(1);
+    expect(error).toHaveAttribute('data-severity', 'error');
+    expect(error).toHaveTextContent('secret db_password does not exist');
+    expect(error).toHaveTextContent('Set it with: devarch secret set shop db_password');
+    expect(within(error).getByRole('link', { name: 'web' })).toHaveAttribute('href', '#/stacks/shop/instances/web');
+    expect(within(error).getByTestId('plan-diagnostic-subject')).toHaveTextContent('web · environment.DB_PASSWORD');
+    // Warnings are listed apart, and do not count as errors.
+    const warnings = screen.getByTestId('plan-warnings');
+    expect(warnings).toHaveTextContent('Warning');
+    expect(warnings).toHaveTextContent('host port 8080/tcp is also published by stack blog');
+    expect(within(warnings).getByTestId('plan-diagnostic')).toHaveAttribute('data-path', 'ports');
     expect(screen.getByRole('heading', { name: 'Apply would perform these actions' })).toBeInTheDocument();
     expect(applyButton()).toBeDisabled();
     await userEvent.click(applyButton());

@@ -14,6 +14,7 @@ import { usePlan } from '../api/getPlan';
 import { useProgress } from '../hooks/useProgress';
 import { useStatusChanges } from '../hooks/useStatusChanges';
 import { ApplyPanel, type ApplyState } from './ApplyPanel';
+import { DiagnosticList } from './DiagnosticList';
 import { PlanDiff, PlanSummaryLine } from './PlanDiff';
 import { PlanText } from './PlanText';
 
@@ -63,6 +64,8 @@ export function PlanPage({ stack }: { stack: string }) {
 
   let body;
   if (plan) {
+    const warnings = plan.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning');
+    const errors = plan.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
     body = (
       <div className={isFetching ? 'plan-body is-refreshing' : 'plan-body'} aria-busy={isFetching || undefined}>
         {applyState && (
@@ -95,15 +98,9 @@ export function PlanPage({ stack }: { stack: string }) {
             </div>
           </Callout>
         )}
-        {plan.warnings.length > 0 && (
-          <Callout tone="warning" title={plan.warnings.length === 1 ? 'Warning' : `${plan.warnings.length} warnings`} testId="plan-warnings">
-            <ul className="problem-list">
-              {plan.warnings.map((message, index) => (
-                <li key={index}>
-                  <span className="problem-list__summary">{message}</span>
-                </li>
-              ))}
-            </ul>
+        {warnings.length > 0 && (
+          <Callout tone="warning" title={warnings.length === 1 ? 'Warning' : `${warnings.length} warnings`} testId="plan-warnings">
+            <DiagnosticList stack={stack} diagnostics={warnings} />
           </Callout>
         )}
         {plan.stopped && !plan.empty && (
@@ -116,14 +113,8 @@ export function PlanPage({ stack }: { stack: string }) {
         )}
         {plan.failed && (
           <Callout tone="error" title="Plan cannot be applied" testId="plan-errors">
-            <ul className="problem-list">
-              {plan.errors.map((message, index) => (
-                <li key={index}>
-                  <span className="problem-list__summary">{message}</span>
-                </li>
-              ))}
-            </ul>
-            <p className="callout__text">Fix {plan.errors.length === 1 ? 'it' : 'them'}, then plan again.</p>
+            <DiagnosticList stack={stack} diagnostics={errors} />
+            <p className="callout__text">Fix {errors.length === 1 ? 'it' : 'them'}, then plan again.</p>
           </Callout>
         )}
         {plan.empty ? (
