@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -96,4 +97,17 @@ func newRecorded(t *testing.T) (*engine.Service, *recorder, *pgxpool.Pool) {
 	svc, pool, _ := newService(t)
 	rec := &recorder{}
 	return engine.New(svc.Store, runtime.Options{Wrap: rec.wrap}, t.TempDir()), rec, pool
+}
+
+// eventually waits until cond holds, checking every 20ms, and fails the test naming what it
+// waited for when 30 seconds pass first.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30s for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond) // a poll interval, not a wait for time to pass
+	}
 }
