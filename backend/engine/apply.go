@@ -239,7 +239,8 @@ func (s *Service) Plan(ctx context.Context, stack, who string, opts PlanOptions)
 	if err != nil {
 		return Planned{}, err
 	}
-	id, err := s.Store.SavePlan(ctx, stack, p.Revision, doc, summaryLine(p), p.Failed(), who, composeHash(c.compose))
+	id, err := s.Store.SavePlan(ctx, store.NewPlan{Stack: stack, Revision: p.Revision, Document: doc, Summary: summaryLine(p),
+		Errored: p.Failed(), CreatedBy: who, ComposeHash: composeHash(c.compose)})
 	return Planned{ID: id, Plan: p}, err
 }
 

@@ -99,7 +99,7 @@ const (
 // instance gets a progress line every few seconds with its health and the last probe's
 // output.
 func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (execution, error) {
-	stack, doc, p, env, checked := in.stack, in.doc, in.plan, in.env, in.healthchecked
+	stack, doc, p := in.stack, in.doc, in.plan
 	x := execution{failed: map[string]string{}}
 	for _, a := range p.Actions {
 		x.results = append(x.results, ActionResult{
@@ -155,10 +155,9 @@ func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (executio
 		sink.Progress(Progress{Instance: r.Instance, Status: ProgressRemoved, Time: time.Now()})
 	}
 
-	base := s.composeArgs(stack)
 	for _, lvl := range steps.Levels {
 		services := lvl.Services()
-		step, err := s.runLevel(ctx, eng, stack, base, doc, env, lvl, p.Stopped, checked, sink)
+		step, err := s.runLevel(ctx, eng, in, lvl, sink)
 		for _, inst := range services {
 			switch pr, bad := step.problems[inst]; {
 			case bad:
@@ -202,9 +201,10 @@ type levelOutcome struct {
 
 // runLevel runs one dependency level: `up --force-recreate` for its replaces, `up
 // --no-recreate` for its creates and starts, `unpause` for paused ones; with `--wait` and a
-// watcher, or `--no-start` for a stopped stack.
-func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack string, base []string, doc []byte, env secretEnv,
-	lvl plan.Level, stopped bool, checked map[string]bool, sink Sink) (levelOutcome, error) {
+// watcher, or `--no-start` for a stopped stack (in.plan.Stopped).
+func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput, lvl plan.Level, sink Sink) (levelOutcome, error) {
+	stack, doc, env, stopped, checked := in.stack, in.doc, in.env, in.plan.Stopped, in.healthchecked
+	base := s.composeArgs(stack)
 	out := levelOutcome{problems: map[string]problem{}, ready: map[string]bool{}, exists: map[string]bool{}}
 	names := map[string]string{} // container -> instance
 	for _, inst := range lvl.Services() {

@@ -86,18 +86,31 @@ type StoredPlan struct {
 	ComposeHash string
 }
 
+// NewPlan is a plan to record.
+type NewPlan struct {
+	Stack    string
+	Revision int64 // the stack revision the plan was made from
+	Document []byte
+	Summary  string
+	// Errored: the plan has errors; it is stored PlanErrored and can never be applied.
+	Errored   bool
+	CreatedBy string
+	// ComposeHash is the SHA-256 of the compose document the plan was made for.
+	ComposeHash string
+}
+
 // SavePlan records a plan made from a stack revision, with the hash of its compose document.
-func (s *Store) SavePlan(ctx context.Context, stack string, revision int64, doc []byte, summary string, errored bool, by, composeHash string) (int64, error) {
+func (s *Store) SavePlan(ctx context.Context, np NewPlan) (int64, error) {
 	status := PlanPlanned
-	if errored {
+	if np.Errored {
 		status = PlanErrored
 	}
 	var id int64
 	err := s.pool.QueryRow(ctx, `INSERT INTO plans (stack_id, stack_revision, status, document, summary, created_by, compose_hash)
 		SELECT id, $2, $3, $4, $5, $6, $7 FROM stacks WHERE name = $1 RETURNING id`,
-		stack, revision, status, doc, summary, by, composeHash).Scan(&id)
+		np.Stack, np.Revision, status, np.Document, np.Summary, np.CreatedBy, np.ComposeHash).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, stackNotFound(stack)
+		return 0, stackNotFound(np.Stack)
 	}
 	if err != nil {
 		return 0, interpret(err, "plan")

@@ -22,7 +22,7 @@ func runStore(t *testing.T) (*store.Store, *pgxpool.Pool, int64) {
 	if _, err := s.CreateStack(ctx, "shop", "", "", ""); err != nil {
 		t.Fatal(err)
 	}
-	id, err := s.SavePlan(ctx, "shop", 1, []byte(`{"stack":"shop"}`), "1 to add", false, "test", "hash")
+	id, err := s.SavePlan(ctx, store.NewPlan{Stack: "shop", Revision: 1, Document: []byte(`{"stack":"shop"}`), Summary: "1 to add", CreatedBy: "test", ComposeHash: "hash"})
 	if err != nil {
 		t.Fatal(err)
 	}
