@@ -207,7 +207,7 @@ func (p *Plans) Apply(planID int64) (ApplyOutcome, error) {
 	}
 	out := ApplyOutcome{PlanID: planID, RunID: res.RunID, Results: []ActionResult{}}
 	for _, r := range res.Results {
-		out.Results = append(out.Results, ActionResult{r.Action, r.Status, r.Error})
+		out.Results = append(out.Results, ActionResult{r.Action, string(r.Status), r.Error})
 	}
 	return out, nil
 }

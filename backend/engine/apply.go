@@ -25,12 +25,39 @@ import (
 
 // Progress is one step of a running operation, for the CLI's live lines and the UI's
 // events. Instance is empty for stack-wide messages.
+//
+// Progress is display, not control: what each action came to is its ActionResult's
+// ResultStatus, decided by the executor. Status is text for people: for an instance, compose's
+// own words ("Creating", "Started", "Healthy") or the executor's (ProgressRemoving, ...); for
+// the whole run (Instance empty), one of ProgressInfo, ProgressDone or ProgressError, which
+// the faces key on to end their live display.
 type Progress struct {
 	Instance string    `json:"instance,omitempty"`
-	Status   string    `json:"status"` // e.g. "Creating", "Started", "Stopped", "Removed", "error"
+	Status   string    `json:"status"`
 	Message  string    `json:"message,omitempty"`
 	Time     time.Time `json:"time"`
 }
+
+// Progress statuses of a whole run (Instance empty). Their text is on the wire (the CLI's
+// progress lines, the desktop's progress events): it never changes.
+const (
+	// ProgressInfo: a line of compose output about no container (Message holds it).
+	ProgressInfo = "info"
+	// ProgressDone: the run succeeded; Message is the plan's summary line.
+	ProgressDone = "done"
+	// ProgressError: the run failed or was refused; Message is why.
+	ProgressError = "error"
+)
+
+// The executor's own progress words for one instance, next to compose's.
+const (
+	ProgressRemoving = "Removing"
+	ProgressRemoved  = "Removed"
+	ProgressWaiting  = "Waiting" // Message says what the container waits for
+	ProgressFailed   = "Failed"  // Message says why
+	// ProgressRunning replaces compose's "Healthy" for a container without a healthcheck.
+	ProgressRunning = "Running"
+)
 
 // Sink receives progress. Implementations must be safe for concurrent use and fast; the
 // UI adapter throttles.
@@ -216,7 +243,8 @@ func (s *Service) Plan(ctx context.Context, stack, who string, opts PlanOptions)
 	if err != nil {
 		return Planned{}, err
 	}
-	id, err := s.Store.SavePlan(ctx, stack, p.Revision, doc, summaryLine(p), p.Failed(), who, composeHash(c.compose))
+	id, err := s.Store.SavePlan(ctx, store.NewPlan{Stack: stack, Revision: p.Revision, Document: doc, Summary: summaryLine(p),
+		Errored: p.Failed(), CreatedBy: who, ComposeHash: composeHash(c.compose)})
 	return Planned{ID: id, Plan: p}, err
 }
 
@@ -242,13 +270,13 @@ func summaryLine(p plan.Plan) string {
 
 // ActionResult is the outcome of one action of an apply.
 type ActionResult struct {
-	Action    string `json:"action"` // "+ create web", as the plan lists it
-	Kind      string `json:"kind,omitempty"`
-	Instance  string `json:"instance,omitempty"`
-	Container string `json:"container,omitempty"`
-	Network   string `json:"network,omitempty"`
-	Status    string `json:"status"` // done, failed, skipped (pending only while it runs)
-	Error     string `json:"error,omitempty"`
+	Action    string       `json:"action"` // "+ create web", as the plan lists it
+	Kind      string       `json:"kind,omitempty"`
+	Instance  string       `json:"instance,omitempty"`
+	Container string       `json:"container,omitempty"`
+	Network   string       `json:"network,omitempty"`
+	Status    ResultStatus `json:"status"` // done, failed, skipped (pending only while it runs)
+	Error     string       `json:"error,omitempty"`
 }
 
 // Applied is the outcome of an apply.
@@ -297,14 +325,14 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return Applied{}, staleError(sp.Stack, fmt.Sprintf("stack %s changed since (revision %d -> %d)", sp.Stack, sp.Revision, rev))
 	}
 
-	lock, err := s.lockStack(ctx, sp.Stack, "apply", who, &planID)
+	lock, err := s.lockStack(ctx, sp.Stack, store.OpApply, who, &planID)
 	if err != nil {
 		return Applied{}, err
 	}
 	finishCtx := context.WithoutCancel(ctx)
 	refuse := func(err error) (Applied, error) {
 		_ = lock.Finish(finishCtx, store.Outcome{Status: store.RunFailed, Stderr: recordText(err), PlanID: &planID, PlanStatus: store.PlanFailed})
-		sink.Progress(Progress{Status: "error", Message: model.AsError(err).Summary, Time: time.Now()})
+		sink.Progress(Progress{Status: ProgressError, Message: model.AsError(err).Summary, Time: time.Now()})
 		return Applied{RunID: lock.RunID, Plan: stored}, err
 	}
 
@@ -372,7 +400,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 			}
 		}
 		_ = lock.Finish(finishCtx, o)
-		sink.Progress(Progress{Status: "error", Message: model.AsError(err).Summary, Time: time.Now()})
+		sink.Progress(Progress{Status: ProgressError, Message: model.AsError(err).Summary, Time: time.Now()})
 		return out, err
 	}
 	applied := make([]store.AppliedInstance, 0, len(d.Services))
@@ -383,7 +411,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		Applied: applied, ReplaceApplied: true}); err != nil {
 		return out, err
 	}
-	sink.Progress(Progress{Status: "done", Message: summaryLine(stored), Time: time.Now()})
+	sink.Progress(Progress{Status: ProgressDone, Message: summaryLine(stored), Time: time.Now()})
 	return out, nil
 }
 
@@ -461,7 +489,7 @@ func progressWriter(stack string, sink Sink, healthchecked map[string]bool) io.W
 				continue
 			}
 			f := strings.Fields(line)
-			p := Progress{Status: "info", Message: line, Time: time.Now()}
+			p := Progress{Status: ProgressInfo, Message: line, Time: time.Now()}
 			if len(f) >= 3 && (f[0] == "Container" || f[0] == "Network" || f[0] == "Volume") {
 				name := f[1]
 				p.Status = strings.Join(f[2:], " ")
@@ -469,7 +497,7 @@ func progressWriter(stack string, sink Sink, healthchecked map[string]bool) io.W
 				if f[0] == "Container" {
 					p.Instance = strings.TrimPrefix(name, prefix)
 					if p.Status == "Healthy" && healthchecked != nil && !healthchecked[p.Instance] {
-						p.Status = "Running"
+						p.Status = ProgressRunning
 					}
 				} else {
 					p.Message = f[0] + " " + name

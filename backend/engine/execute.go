@@ -20,12 +20,22 @@ import (
 // container runs (and passes its healthcheck, when it has one) and did not exit or restart
 // while DevArch waited; every action ends done, failed (with the reason) or skipped.
 
+// ResultStatus is where one action of a run stands: the executor's control state, decided
+// by DevArch, never compose's display text (that travels in Progress.Status). The values are
+// stored in run records and shown by `history --json` and the desktop: they never change.
+type ResultStatus string
+
 // Result statuses of an action.
 const (
-	ResultPending = "pending"
-	ResultDone    = "done"
-	ResultFailed  = "failed"
-	ResultSkipped = "skipped"
+	// ResultPending: not run yet (only while the run goes on).
+	ResultPending ResultStatus = "pending"
+	// ResultDone: the action took effect (an instance's container runs, and is healthy when
+	// it has a healthcheck).
+	ResultDone ResultStatus = "done"
+	// ResultFailed: the action was tried and failed; ActionResult.Error says why.
+	ResultFailed ResultStatus = "failed"
+	// ResultSkipped: not tried, because an earlier step failed or the run was canceled.
+	ResultSkipped ResultStatus = "skipped"
 )
 
 // runInput is what an apply executes: a plan, the document it was made for, and what the
@@ -89,7 +99,7 @@ const (
 // instance gets a progress line every few seconds with its health and the last probe's
 // output.
 func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (execution, error) {
-	stack, doc, p, env, checked := in.stack, in.doc, in.plan, in.env, in.healthchecked
+	stack, doc, p := in.stack, in.doc, in.plan
 	x := execution{failed: map[string]string{}}
 	for _, a := range p.Actions {
 		x.results = append(x.results, ActionResult{
@@ -103,7 +113,7 @@ func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (executio
 		return x, nil
 	}
 	// mark sets the result of the actions matching pick.
-	mark := func(pick func(r ActionResult) bool, status, why string) {
+	mark := func(pick func(r ActionResult) bool, status ResultStatus, why string) {
 		for i := range x.results {
 			if x.results[i].Status == ResultPending && pick(x.results[i]) {
 				x.results[i].Status, x.results[i].Error = status, why
@@ -136,19 +146,18 @@ func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (executio
 	steps := p.Steps()
 
 	for _, r := range steps.Remove {
-		sink.Progress(Progress{Instance: r.Instance, Status: "Removing", Time: time.Now()})
+		sink.Progress(Progress{Instance: r.Instance, Status: ProgressRemoving, Time: time.Now()})
 		if _, err := eng.Run(ctx, []string{"rm", "-f", r.Container}, runtime.RunOptions{}); err != nil && model.KindOf(err) != model.KindNotFound {
 			mark(func(a ActionResult) bool { return a.Container == r.Container && a.Kind == plan.Remove.String() }, ResultFailed, model.AsError(err).Summary)
 			return fail(err)
 		}
 		mark(func(a ActionResult) bool { return a.Container == r.Container && a.Kind == plan.Remove.String() }, ResultDone, "")
-		sink.Progress(Progress{Instance: r.Instance, Status: "Removed", Time: time.Now()})
+		sink.Progress(Progress{Instance: r.Instance, Status: ProgressRemoved, Time: time.Now()})
 	}
 
-	base := s.composeArgs(stack)
 	for _, lvl := range steps.Levels {
 		services := lvl.Services()
-		step, err := s.runLevel(ctx, eng, stack, base, doc, env, lvl, p.Stopped, checked, sink)
+		step, err := s.runLevel(ctx, eng, in, lvl, sink)
 		for _, inst := range services {
 			switch pr, bad := step.problems[inst]; {
 			case bad:
@@ -192,9 +201,10 @@ type levelOutcome struct {
 
 // runLevel runs one dependency level: `up --force-recreate` for its replaces, `up
 // --no-recreate` for its creates and starts, `unpause` for paused ones; with `--wait` and a
-// watcher, or `--no-start` for a stopped stack.
-func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack string, base []string, doc []byte, env secretEnv,
-	lvl plan.Level, stopped bool, checked map[string]bool, sink Sink) (levelOutcome, error) {
+// watcher, or `--no-start` for a stopped stack (in.plan.Stopped).
+func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput, lvl plan.Level, sink Sink) (levelOutcome, error) {
+	stack, doc, env, stopped, checked := in.stack, in.doc, in.env, in.plan.Stopped, in.healthchecked
+	base := s.composeArgs(stack)
 	out := levelOutcome{problems: map[string]problem{}, ready: map[string]bool{}, exists: map[string]bool{}}
 	names := map[string]string{} // container -> instance
 	for _, inst := range lvl.Services() {
@@ -256,7 +266,7 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack strin
 	for inst, pr := range final.problems {
 		out.problems[inst] = pr
 		if !w.reported(inst) {
-			sink.Progress(Progress{Instance: inst, Status: "Failed", Message: pr.why, Time: time.Now()})
+			sink.Progress(Progress{Instance: inst, Status: ProgressFailed, Message: pr.why, Time: time.Now()})
 		}
 	}
 	out.ready, out.exists = final.ready, final.exists
@@ -406,13 +416,13 @@ func (w *watcher) run(ctx context.Context) {
 				w.mu.Lock()
 				w.problems[inst] = problem{kind: plan.FailedCrashed, why: why}
 				w.mu.Unlock()
-				w.sink.Progress(Progress{Instance: inst, Status: "Failed", Message: why, Time: time.Now()})
+				w.sink.Progress(Progress{Instance: inst, Status: ProgressFailed, Message: why, Time: time.Now()})
 				w.onCrash(model.NewError(model.KindInternal, inst+" "+why, ""))
 				return
 			}
 			if !ready(st) && time.Since(w.said[inst]) >= progressEvery {
 				w.said[inst] = time.Now()
-				w.sink.Progress(Progress{Instance: inst, Status: "Waiting", Message: runtime.Redact(waitingFor(st), w.redact), Time: time.Now()})
+				w.sink.Progress(Progress{Instance: inst, Status: ProgressWaiting, Message: runtime.Redact(waitingFor(st), w.redact), Time: time.Now()})
 			}
 		}
 	}

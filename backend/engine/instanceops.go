@@ -37,7 +37,7 @@ func (s *Service) RenameInstance(ctx context.Context, stack, name, newName, who 
 			Summary: fmt.Sprintf("stack %q already has an instance named %q", stack, newName),
 			Detail:  "Instance names are unique within a stack. Choose another name."}
 	}
-	lock, err := s.lockStack(ctx, stack, "rename", who, nil)
+	lock, err := s.lockStack(ctx, stack, store.OpRename, who, nil)
 	if err != nil {
 		return err
 	}

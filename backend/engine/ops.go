@@ -15,10 +15,11 @@ import (
 
 // Quick operations on a whole stack (what the tray calls). They take the same lock as
 // apply and are recorded in the stack's history.
+// Their values are the store's Operation values (the faces pass them as text).
 const (
-	OpStart = "start"
-	OpStop  = "stop"
-	OpDown  = "down"
+	OpStart = string(store.OpStart)
+	OpStop  = string(store.OpStop)
+	OpDown  = string(store.OpDown)
 )
 
 // OpResult is what a quick operation did, in words ("done", "nothing to take down").
@@ -57,7 +58,7 @@ func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions,
 	if err != nil {
 		return OpResult{}, err
 	}
-	lock, err := s.lockStack(ctx, stack, op, who, nil)
+	lock, err := s.lockStack(ctx, stack, store.Operation(op), who, nil)
 	if err != nil {
 		return OpResult{}, err
 	}

@@ -199,7 +199,7 @@ func (s *Service) RenameStack(ctx context.Context, name, newName, who string) er
 			return model.Invalid("name", fmt.Sprintf("stack name %q is too long for instance %q", newName, inst.Name), model.AsError(err).Detail)
 		}
 	}
-	lock, err := s.lockStack(ctx, name, "rename", who, nil)
+	lock, err := s.lockStack(ctx, name, store.OpRename, who, nil)
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (s *Service) DeleteStack(ctx context.Context, name string, opts DeleteOptio
 	if err != nil {
 		return Deleted{}, err
 	}
-	lock, err := s.lockStack(ctx, name, "delete", who, nil)
+	lock, err := s.lockStack(ctx, name, store.OpDelete, who, nil)
 	if err != nil {
 		return Deleted{}, err
 	}
@@ -412,7 +412,7 @@ func dirExists(p string) bool {
 // lockStack takes a stack's lock for an operation. Holding it proves no live DevArch works on
 // the stack, so a compose process a crashed one left behind is stopped first: it could
 // otherwise still be changing the containers this operation is about to change.
-func (s *Service) lockStack(ctx context.Context, stack, op, who string, planID *int64) (*store.StackLock, error) {
+func (s *Service) lockStack(ctx context.Context, stack string, op store.Operation, who string, planID *int64) (*store.StackLock, error) {
 	lock, err := s.Store.LockStack(ctx, stack, op, who, planID)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/devarch/devarch/backend/testenv"
 )
 
 // TestStartProcess_SurvivesTheStartingThread guards against golang/go#27505: Linux sends the
@@ -22,7 +24,7 @@ import (
 func TestStartProcess_SurvivesTheStartingThread(t *testing.T) {
 	sleep, err := exec.LookPath("sleep")
 	if err != nil {
-		t.Skip("no sleep binary")
+		testenv.Missing(t, "sleep", "coreutils")
 	}
 	type started struct {
 		cmd *exec.Cmd
@@ -104,7 +106,7 @@ func procState(pid int) string {
 func BenchmarkStartProcess(b *testing.B) {
 	truePath, err := exec.LookPath("true")
 	if err != nil {
-		b.Skip("no true binary")
+		testenv.Missing(b, "true", "coreutils")
 	}
 	for _, bc := range []struct {
 		name  string

@@ -14,6 +14,7 @@ import (
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/runtime/runtimetest"
+	"github.com/devarch/devarch/backend/testenv"
 )
 
 func TestDetect_RealEngine(t *testing.T) {
@@ -128,7 +129,7 @@ func dockerOnPath(t *testing.T) {
 		return
 	}
 	if eng := runtimetest.RequireEngine(t); eng.Name != runtime.Docker {
-		runtimetest.Missing(t, "docker as the container engine")
+		testenv.Missing(t, "docker as the container engine", "")
 	}
 }
 
@@ -215,7 +216,7 @@ func TestDetect_PermissionDenied(t *testing.T) {
 	t.Parallel()
 	eng := runtimetest.RequireEngine(t)
 	if eng.Name != runtime.Docker {
-		runtimetest.Missing(t, "docker as the container engine")
+		testenv.Missing(t, "docker as the container engine", "")
 	}
 	if os.Geteuid() != 0 {
 		// A regular user cannot become nobody, but permissions bind them too: a socket of
@@ -238,10 +239,10 @@ func TestDetect_PermissionDenied(t *testing.T) {
 	}
 	runuser, err := exec.LookPath("runuser")
 	if err != nil {
-		runtimetest.Missing(t, "runuser (util-linux)")
+		testenv.Missing(t, "runuser (util-linux)", "")
 	}
 	if _, err := user.Lookup("nobody"); err != nil {
-		runtimetest.Missing(t, "the user nobody")
+		testenv.Missing(t, "the user nobody", "")
 	}
 	asNobody := func(argv []string) []string {
 		return append([]string{runuser, "-u", "nobody", "--"}, argv...)
@@ -256,7 +257,7 @@ func TestDetect_PermissionDenied(t *testing.T) {
 	})
 	me := asModelError(t, err, model.KindEngineUnavailable)
 	if me.Summary == "the Docker daemon is not running" && strings.Contains(me.Detail, "tcp://") {
-		runtimetest.Missing(t, "a local unix-socket docker daemon (DOCKER_HOST points at TCP, which has no socket permissions)")
+		testenv.Missing(t, "a local unix-socket docker daemon (DOCKER_HOST points at TCP, which has no socket permissions)", "")
 	}
 	if me.Summary != "permission denied on the Docker socket" {
 		t.Fatalf("Summary = %q (detail %q), want permission denied", me.Summary, me.Detail)

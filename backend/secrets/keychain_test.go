@@ -17,6 +17,7 @@ import (
 
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/secrets"
+	"github.com/devarch/devarch/backend/testenv"
 )
 
 // The keychain tests run against a real Secret Service (gnome-keyring) or a real lack of
@@ -27,23 +28,10 @@ import (
 // it ran and passed.
 const innerScenario = "DEVARCH_SECRETS_TEST_SCENARIO"
 
-// requireTools fails in CI (where the tools are part of the contract) and skips elsewhere,
-// naming what is missing.
+// requireTools is testenv.RequireTools with the keyring's install hint.
 func requireTools(t *testing.T, names ...string) {
 	t.Helper()
-	var missing []string
-	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			missing = append(missing, n)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI requires %s (Debian: apt-get install dbus-daemon gnome-keyring)", strings.Join(missing, ", "))
-	}
-	t.Skipf("needs %s (Debian: apt-get install dbus-daemon gnome-keyring)", strings.Join(missing, ", "))
+	testenv.RequireTools(t, "Debian: apt-get install dbus-daemon gnome-keyring", names...)
 }
 
 // runInner runs this binary's test `test` as scenario, wrapped by wrap (which receives the

@@ -12,27 +12,62 @@ import (
 	"github.com/devarch/devarch/backend/model"
 )
 
+// The states of runs and plans, and the operations runs record, are named types whose
+// values live here and nowhere else: the SQL below takes them as parameters, never as
+// literals. Their text is what the database stores and what `history --json` and the
+// desktop show, so a value never changes once released.
+
 // RunStatus is how a recorded run (apply, start, stop, down, rename, delete) stands.
 type RunStatus string
 
 // Run statuses, as the applies table stores them.
 const (
-	RunRunning     RunStatus = "running"
-	RunSucceeded   RunStatus = "succeeded"
-	RunFailed      RunStatus = "failed"
-	RunCanceled    RunStatus = "canceled"
+	// RunRunning: the run holds the stack's lock now (or its holder died: see RunInterrupted).
+	RunRunning RunStatus = "running"
+	// RunSucceeded: every action was done.
+	RunSucceeded RunStatus = "succeeded"
+	// RunFailed: an action failed or the run was refused under the lock; its results say
+	// which actions were done before.
+	RunFailed RunStatus = "failed"
+	// RunCanceled: the user canceled the run; its results say what was done.
+	RunCanceled RunStatus = "canceled"
+	// RunInterrupted: the holder's process died mid-run (crash, kill -9); found at the next
+	// start or by the next taker of the lock.
 	RunInterrupted RunStatus = "interrupted"
 )
 
-// Plan statuses.
+// PlanStatus is where a stored plan stands.
+type PlanStatus string
+
+// Plan statuses, as the plans table stores them.
 const (
-	PlanPlanned     = "planned"
-	PlanErrored     = "errored"
-	PlanApplying    = "applying"
-	PlanApplied     = "applied"
-	PlanFailed      = "failed"
-	PlanCanceled    = "canceled"
-	PlanInterrupted = "interrupted"
+	// PlanPlanned: stored, waiting to be applied (the only status apply accepts).
+	PlanPlanned PlanStatus = "planned"
+	// PlanErrored: the plan has errors; it can never be applied.
+	PlanErrored PlanStatus = "errored"
+	// PlanApplying: a run applies it now.
+	PlanApplying PlanStatus = "applying"
+	// PlanApplied: applied completely, once.
+	PlanApplied PlanStatus = "applied"
+	// PlanFailed: its apply failed or was refused as stale.
+	PlanFailed PlanStatus = "failed"
+	// PlanCanceled: its apply was canceled.
+	PlanCanceled PlanStatus = "canceled"
+	// PlanInterrupted: the process applying it died.
+	PlanInterrupted PlanStatus = "interrupted"
+)
+
+// Operation is what a run does to its stack.
+type Operation string
+
+// Operations, as the applies table stores them.
+const (
+	OpApply  Operation = "apply"
+	OpStart  Operation = "start"
+	OpStop   Operation = "stop"
+	OpDown   Operation = "down"
+	OpRename Operation = "rename" // a stack or one of its instances renamed
+	OpDelete Operation = "delete" // the stack deleted
 )
 
 // StoredPlan is a plan as recorded.
@@ -41,7 +76,7 @@ type StoredPlan struct {
 	Stack     string
 	StackID   int64
 	Revision  int64
-	Status    string
+	Status    PlanStatus
 	Document  json.RawMessage
 	Summary   string
 	CreatedBy string
@@ -51,18 +86,31 @@ type StoredPlan struct {
 	ComposeHash string
 }
 
+// NewPlan is a plan to record.
+type NewPlan struct {
+	Stack    string
+	Revision int64 // the stack revision the plan was made from
+	Document []byte
+	Summary  string
+	// Errored: the plan has errors; it is stored PlanErrored and can never be applied.
+	Errored   bool
+	CreatedBy string
+	// ComposeHash is the SHA-256 of the compose document the plan was made for.
+	ComposeHash string
+}
+
 // SavePlan records a plan made from a stack revision, with the hash of its compose document.
-func (s *Store) SavePlan(ctx context.Context, stack string, revision int64, doc []byte, summary string, errored bool, by, composeHash string) (int64, error) {
+func (s *Store) SavePlan(ctx context.Context, np NewPlan) (int64, error) {
 	status := PlanPlanned
-	if errored {
+	if np.Errored {
 		status = PlanErrored
 	}
 	var id int64
 	err := s.pool.QueryRow(ctx, `INSERT INTO plans (stack_id, stack_revision, status, document, summary, created_by, compose_hash)
 		SELECT id, $2, $3, $4, $5, $6, $7 FROM stacks WHERE name = $1 RETURNING id`,
-		stack, revision, status, doc, summary, by, composeHash).Scan(&id)
+		np.Stack, np.Revision, status, np.Document, np.Summary, np.CreatedBy, np.ComposeHash).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, stackNotFound(stack)
+		return 0, stackNotFound(np.Stack)
 	}
 	if err != nil {
 		return 0, interpret(err, "plan")
@@ -70,10 +118,10 @@ func (s *Store) SavePlan(ctx context.Context, stack string, revision int64, doc 
 	// Plans made only to look (plan --json, --detailed-exitcode in a loop) must not pile up:
 	// a stack keeps its newest KeptPlans unapplied plans; applied ones stay with their runs.
 	_, err = s.pool.Exec(ctx, `DELETE FROM plans p WHERE p.stack_id = (SELECT stack_id FROM plans WHERE id = $1)
-		AND p.status IN ('planned', 'errored')
-		AND p.id < (SELECT min(id) FROM (SELECT q.id FROM plans q WHERE q.stack_id = p.stack_id AND q.status IN ('planned', 'errored')
+		AND p.status IN ($3, $4)
+		AND p.id < (SELECT min(id) FROM (SELECT q.id FROM plans q WHERE q.stack_id = p.stack_id AND q.status IN ($3, $4)
 		            ORDER BY q.id DESC LIMIT $2) newest)
-		AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id)`, id, KeptPlans)
+		AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id)`, id, KeptPlans, PlanPlanned, PlanErrored)
 	return id, interpret(err, "plan")
 }
 
@@ -140,7 +188,9 @@ func (s *Store) AppliedState(ctx context.Context, stackID int64) (map[string]App
 	return out, interpret(rows.Err(), "applied state")
 }
 
-// Run is one recorded operation on a stack (apply, start, stop, down).
+// Run is one recorded operation on a stack (apply, start, stop, down). Operation and Status
+// hold an Operation and a RunStatus as stored; they are plain strings because the faces
+// print and serialize them as they are.
 type Run struct {
 	ID            int64
 	PlanID        *int64
@@ -169,7 +219,7 @@ const stackLockClass = 0x44455653
 
 // LockStack takes a stack's advisory lock without waiting and records the run it guards.
 // When another holder has it, the error (KindLocked) says who, since when and for what.
-func (s *Store) LockStack(ctx context.Context, stack, operation, holder string, planID *int64) (*StackLock, error) {
+func (s *Store) LockStack(ctx context.Context, stack string, operation Operation, holder string, planID *int64) (*StackLock, error) {
 	stackID, _, err := s.StackRevision(ctx, stack)
 	if err != nil {
 		return nil, err
@@ -190,17 +240,17 @@ func (s *Store) LockStack(ctx context.Context, stack, operation, holder string, 
 	l := &StackLock{conn: conn, release: release, stackID: stackID}
 	// Runs left "running" by a holder whose connection is gone were interrupted (crash,
 	// kill -9): the lock we now hold proves nobody else runs.
-	if _, err := conn.Exec(ctx, `UPDATE applies SET status = 'interrupted', finished_at = now()
-		WHERE stack_id = $1 AND status = 'running'`, stackID); err != nil {
+	if _, err := conn.Exec(ctx, `UPDATE applies SET status = $2, finished_at = now()
+		WHERE stack_id = $1 AND status = $3`, stackID, RunInterrupted, RunRunning); err != nil {
 		l.Release(ctx)
 		return nil, interpret(err, "stack lock")
 	}
-	if _, err := conn.Exec(ctx, `UPDATE plans SET status = 'interrupted' WHERE stack_id = $1 AND status = 'applying'`, stackID); err != nil {
+	if _, err := conn.Exec(ctx, `UPDATE plans SET status = $2 WHERE stack_id = $1 AND status = $3`, stackID, PlanInterrupted, PlanApplying); err != nil {
 		l.Release(ctx)
 		return nil, interpret(err, "stack lock")
 	}
 	err = conn.QueryRow(ctx, `INSERT INTO applies (plan_id, stack_id, operation, status, started_by, holder, backend_pid)
-		VALUES ($1, $2, $3, 'running', $4, $4, pg_backend_pid()) RETURNING id`, planID, stackID, operation, holder).Scan(&l.RunID)
+		VALUES ($1, $2, $3, $5, $4, $4, pg_backend_pid()) RETURNING id`, planID, stackID, operation, holder, RunRunning).Scan(&l.RunID)
 	if err != nil {
 		l.Release(ctx)
 		return nil, interpret(err, "stack lock")
@@ -213,7 +263,7 @@ func (s *Store) lockedError(ctx context.Context, stack string, stackID int64) er
 	var since time.Time
 	var planID *int64
 	err := s.pool.QueryRow(ctx, `SELECT holder, operation, started_at, plan_id FROM applies
-		WHERE stack_id = $1 AND status = 'running' ORDER BY started_at DESC LIMIT 1`, stackID).Scan(&holder, &op, &since, &planID)
+		WHERE stack_id = $1 AND status = $2 ORDER BY started_at DESC LIMIT 1`, stackID, RunRunning).Scan(&holder, &op, &since, &planID)
 	what := op
 	if planID != nil {
 		what = fmt.Sprintf("%s of plan %d", op, *planID)
@@ -236,7 +286,7 @@ type Outcome struct {
 	Stderr string
 	// PlanID and PlanStatus, when set, move the plan the run applied to its final status.
 	PlanID     *int64
-	PlanStatus string
+	PlanStatus PlanStatus
 	// Applied are instances whose applied record is written (inserted or replaced);
 	// Forget are instances whose record goes (their container was removed). With
 	// ReplaceApplied, Applied replaces the stack's whole record instead (a complete apply,
@@ -256,7 +306,7 @@ func (l *StackLock) Finish(ctx context.Context, o Outcome) error {
 	}
 	return pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE applies SET status = $2, finished_at = now(), results = $3, stderr_excerpt = $4 WHERE id = $1`,
-			l.RunID, string(o.Status), res, o.Stderr); err != nil {
+			l.RunID, o.Status, res, o.Stderr); err != nil {
 			return err
 		}
 		if o.PlanID != nil && o.PlanStatus != "" {
@@ -312,8 +362,8 @@ func (s *Store) StackStopped(ctx context.Context, stackID int64) (bool, error) {
 
 // MarkPlan moves a planned plan to status under the lock (applying). A plan that is no
 // longer "planned" (applied or taken by another run meanwhile) is refused.
-func (l *StackLock) MarkPlan(ctx context.Context, planID int64, status string) error {
-	tag, err := l.conn.Exec(ctx, `UPDATE plans SET status = $2 WHERE id = $1 AND status = 'planned'`, planID, status)
+func (l *StackLock) MarkPlan(ctx context.Context, planID int64, status PlanStatus) error {
+	tag, err := l.conn.Exec(ctx, `UPDATE plans SET status = $2 WHERE id = $1 AND status = $3`, planID, status, PlanPlanned)
 	if err != nil {
 		return interpret(err, "plan")
 	}
@@ -386,14 +436,14 @@ func (s *Store) CheckUnlocked(ctx context.Context, stack string) error {
 func (s *Store) MarkInterrupted(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.tx(ctx, "runs", func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE applies a SET status = 'interrupted', finished_at = now()
-			WHERE a.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = a.backend_pid)`)
+		tag, err := tx.Exec(ctx, `UPDATE applies a SET status = $1, finished_at = now()
+			WHERE a.status = $2 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = a.backend_pid)`, RunInterrupted, RunRunning)
 		if err != nil {
 			return err
 		}
 		n = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `UPDATE plans p SET status = 'interrupted' WHERE p.status = 'applying'
-			AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id AND a.status = 'running')`)
+		_, err = tx.Exec(ctx, `UPDATE plans p SET status = $1 WHERE p.status = $2
+			AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id AND a.status = $3)`, PlanInterrupted, PlanApplying, RunRunning)
 		return err
 	})
 	return n, err

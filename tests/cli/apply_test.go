@@ -245,7 +245,7 @@ func startApply(t *testing.T, a applyEnv, stack string) (*exec.Cmd, *lockedBuffe
 	case <-time.After(60 * time.Second):
 		t.Fatalf("apply did not reach the waiting container:\n%s", out.String())
 	}
-	time.Sleep(500 * time.Millisecond)
+	waitFor(t, 30*time.Second, "the stack's compose process", func() bool { return len(composeProcs("devarch-"+stack)) > 0 })
 	return cmd, &out
 }
 
@@ -287,17 +287,9 @@ func TestApply_Kill9ThenPlanAndApplyAgain(t *testing.T) {
 	}
 	// The next start (any command) marks the killed run interrupted, once the server has
 	// noticed the killed process's connection is gone (a few milliseconds; under load more).
-	var r result
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		r = mustRun(t, a.env, "devarch", "history", "ap7", "--json")
-		if strings.Contains(r.stdout, `"status": "interrupted"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the killed run must be marked interrupted at the next start: %s", r.stdout)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitFor(t, 20*time.Second, "the killed run to be marked interrupted at the next start", func() bool {
+		return strings.Contains(mustRun(t, a.env, "devarch", "history", "ap7", "--json").stdout, `"status": "interrupted"`)
+	})
 	// The sick instance goes: then plan and apply work again, the lock being free.
 	mustRun(t, a.env, "devarch", "instance", "remove", "ap7", "sick")
 	out, _ := a.plan("ap7")
@@ -305,7 +297,7 @@ func TestApply_Kill9ThenPlanAndApplyAgain(t *testing.T) {
 		t.Fatalf("the plan shows the truth (the half-applied sick container goes):\n%s", out)
 	}
 	mustRun(t, a.env, "devarch", "apply", "ap7", "--yes")
-	r = mustRun(t, a.env, "devarch", "history", "ap7", "--json")
+	r := mustRun(t, a.env, "devarch", "history", "ap7", "--json")
 	if !strings.Contains(r.stdout, `"status": "interrupted"`) || !strings.Contains(r.stdout, `"status": "succeeded"`) {
 		t.Fatalf("the killed run is marked interrupted, the next one succeeded: %s", r.stdout)
 	}
@@ -384,12 +376,11 @@ func TestLogsAndStatus(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	t.Cleanup(func() { _ = cmd.Process.Kill() }) // when a wait below fails
+	// The stream is attached once it has delivered the earlier line: new ones follow it.
+	waitFor(t, 30*time.Second, "logs --follow to print the earlier line", func() bool { return strings.Contains(out.String(), "hello-from-app") })
 	exec.Command("docker", "exec", "devarch-ap9-app", "sh", "-c", "echo followed-line > /proc/1/fd/1").Run()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "followed-line") && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitFor(t, 10*time.Second, "logs --follow to stream the new line", func() bool { return strings.Contains(out.String(), "followed-line") })
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("logs --follow must end cleanly on Ctrl+C: %v\n%s", err, out.String())

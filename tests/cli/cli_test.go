@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/devarch/devarch/backend/database/dbtest"
 	"github.com/devarch/devarch/backend/runtime"
@@ -22,6 +23,19 @@ import (
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// waitFor waits until cond holds, checking it every 50ms, and fails the test naming what it
+// waited for when timeout passes first. Tests wait for conditions, never for time.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond) // the poll interval
+	}
+}
 
 var (
 	buildOnce sync.Once

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/devarch/devarch/backend/testenv"
 )
 
 type doctorReport struct {
@@ -28,16 +30,10 @@ func (d doctorReport) check(t *testing.T, name string) (status, summary, fix str
 	return
 }
 
+// requireTool is testenv.RequireTools with this suite's install hint.
 func requireTool(t *testing.T, names ...string) {
 	t.Helper()
-	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("CI requires %s", n)
-			}
-			t.Skipf("%s is missing", n)
-		}
-	}
+	testenv.RequireTools(t, "run scripts/install-deps.sh", names...)
 }
 
 // withKeyring runs argv inside a private D-Bus session with an unlocked gnome-keyring:

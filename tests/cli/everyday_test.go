@@ -149,7 +149,9 @@ func TestLogs_TailSinceAndUnknownInstance(t *testing.T) {
 	importTemplate(t, a.env, chattyTemplate)
 	a.stack("ev3", "talk:t-chatty")
 	mustRun(t, a.env, "devarch", "apply", "ev3", "--yes")
-	time.Sleep(1500 * time.Millisecond)
+	waitFor(t, 30*time.Second, "talk to print 5 lines", func() bool {
+		return strings.Count(mustRun(t, a.env, "devarch", "logs", "ev3", "talk").stdout, "line-") >= 5
+	})
 
 	r := mustRun(t, a.env, "devarch", "logs", "ev3", "talk", "--tail", "2")
 	if n := strings.Count(r.stdout, "line-"); n != 2 {

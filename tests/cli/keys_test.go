@@ -36,17 +36,13 @@ func keyringSession(t *testing.T) map[string]string {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		_ = cmd.Wait()
 	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "addr"))
-		if err == nil && len(strings.TrimSpace(string(b))) > 0 {
-			return map[string]string{"DBUS_SESSION_BUS_ADDRESS": strings.TrimSpace(string(b)), "DEVARCH_MASTER_KEY_FILE": "<unset>"}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the keyring session did not start")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	var addr string
+	waitFor(t, 30*time.Second, "the keyring session to start", func() bool {
+		b, _ := os.ReadFile(filepath.Join(dir, "addr"))
+		addr = strings.TrimSpace(string(b))
+		return addr != ""
+	})
+	return map[string]string{"DBUS_SESSION_BUS_ADDRESS": addr, "DEVARCH_MASTER_KEY_FILE": "<unset>"}
 }
 
 // merge returns a copy of the maps, later ones winning.

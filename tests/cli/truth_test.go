@@ -66,17 +66,9 @@ func TestApply_CrashLoopFails(t *testing.T) {
 	if code != 2 || !strings.Contains(out, "last apply failed: crashed: exited with code 3") {
 		t.Fatalf("the next plan must finish the job, not say up to date:\n%s", out)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		l := mustRun(t, a.env, "devarch", "stack", "list", "--json")
-		if strings.Contains(l.stdout, `"status": "degraded"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stack list must call a crash-looping stack degraded: %s", l.stdout)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	waitFor(t, 30*time.Second, "stack list to call the crash-looping stack degraded", func() bool {
+		return strings.Contains(mustRun(t, a.env, "devarch", "stack", "list", "--json").stdout, `"status": "degraded"`)
+	})
 	t.Logf("crash noticed after %s", took.Round(100*time.Millisecond))
 }
 

@@ -20,19 +20,13 @@ import (
 
 	"github.com/devarch/devarch/backend/database/dbtest"
 	"github.com/devarch/devarch/backend/runtime/runtimetest"
+	"github.com/devarch/devarch/backend/testenv"
 )
 
-// require fails in CI (where every part must be installed) and skips elsewhere, naming
-// what is missing either way.
+// require is testenv.Require with this suite's install hint.
 func require(t *testing.T, what string, ok bool) {
 	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is required in CI and missing", what)
-	}
-	t.Skipf("%s is missing; run scripts/install-deps.sh", what)
+	testenv.Require(t, what, "run scripts/install-deps.sh", ok)
 }
 
 func have(bin string) bool { _, err := exec.LookPath(bin); return err == nil }

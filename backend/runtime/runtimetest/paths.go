@@ -43,7 +43,7 @@ func CLIEnv(t testing.TB) []string {
 	t.Helper()
 	eng := RequireEngine(t)
 	if eng.Name != runtime.Docker {
-		Missing(t, "docker (the CLI fallback under test is docker's)")
+		missing(t, "docker (the CLI fallback under test is docker's)")
 	}
 	dir, err := os.MkdirTemp("", "devarch-dockercfg-")
 	if err != nil {
@@ -79,7 +79,7 @@ func NewSocketProxy(t testing.TB) *SocketProxy {
 	t.Helper()
 	eng := RequireEngine(t)
 	if eng.Name != runtime.Docker {
-		Missing(t, "docker (the Engine API path under test is docker's)")
+		missing(t, "docker (the Engine API path under test is docker's)")
 	}
 	// A short directory: a unix socket path may not exceed about 100 bytes.
 	dir, err := os.MkdirTemp("", "dvp")

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/testenv"
 )
 
 // Image is the local test image BusyboxImage provides: busybox with its applets as commands
@@ -56,18 +57,8 @@ func probe() (*runtime.Engine, runtime.Report) {
 	return probeEng, probeRep
 }
 
-// missing skips the test, or fails it in CI, naming what is missing.
-func missing(t testing.TB, what string) { Missing(t, what) }
-
-// Missing skips the test outside CI and fails it in CI, naming what the machine lacks: in
-// CI every part is installed, so a missing one is a broken runner, never a reason to skip.
-func Missing(t testing.TB, what string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI requires %s", what)
-	}
-	t.Skipf("skipping: %s (set CI=1 to make this a failure)", what)
-}
+// missing skips the test, or fails it in CI, naming what is missing (testenv.Missing).
+func missing(t testing.TB, what string) { testenv.Missing(t, what, "") }
 
 // RequireEngine returns the machine's container engine (docker or podman, daemon answering).
 // Its Compose may be empty: use RequireCompose when the test runs compose. Detection runs

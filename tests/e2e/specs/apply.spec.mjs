@@ -88,17 +88,27 @@ function cliIn(stdin, ...args) {
 /** Replaces the text of the CodeMirror editor inside the element with this test id, as one paste. */
 async function replaceEditorText(page, testId, text) {
   const content = page.getByTestId(testId).locator('.cm-content');
-  const read = () => content.evaluate((el) => [...el.querySelectorAll('.cm-line')].map((l) => l.textContent ?? '').join('\n'));
   const want = text.replace(/\n+$/, '');
   // Under load the lazily loaded editor can miss the first select-all: retry until it holds the text.
   for (let attempt = 0; attempt < 5; attempt++) {
     await content.click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.insertText(text);
-    for (let i = 0; i < 20; i++) {
-      if ((await read()).replace(/\n+$/, '') === want) return;
-      await page.waitForTimeout(100);
-    }
+    const holds = await page
+      .waitForFunction(
+        ({ testId, want }) => {
+          const el = document.querySelector(`[data-testid="${testId}"] .cm-content`);
+          const lines = el ? [...el.querySelectorAll('.cm-line')].map((l) => l.textContent ?? '') : [];
+          return el !== null && lines.join('\n').replace(/\n+$/, '') === want;
+        },
+        { testId, want },
+        { timeout: 2_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (holds) return;
   }
   throw new Error(`the editor ${testId} did not take the new text`);
 }

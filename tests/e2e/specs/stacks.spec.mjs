@@ -21,14 +21,23 @@ async function editorText(page, testId) {
  * draws a view that was hidden on its next frame), and returns the text.
  */
 async function editorShowing(page, testId, patterns, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await editorText(page, testId).catch(() => '');
-    if (patterns.every((pattern) => pattern.test(text))) return text;
-    await page.waitForTimeout(200);
+  const sources = patterns.map((pattern) => [pattern.source, pattern.flags]);
+  try {
+    const shown = await page.waitForFunction(
+      ({ testId, sources }) => {
+        const el = document.querySelector(`[data-testid="${testId}"] .cm-content`);
+        if (!el) return false;
+        const text = [...el.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n');
+        return sources.every(([source, flags]) => new RegExp(source, flags).test(text)) ? text : false;
+      },
+      { testId, sources },
+      { timeout },
+    );
+    return await shown.jsonValue();
+  } catch {
+    const text = await editorText(page, testId).catch(() => '');
+    assert.fail(`${testId} never matched ${patterns.join(', ')}; it shows:\n${text}`);
   }
-  assert.fail(`${testId} never matched ${patterns.join(', ')}; it shows:\n${text}`);
 }
 
 const composeShowing = (page, patterns) => editorShowing(page, 'compose-yaml', patterns);
