@@ -44,7 +44,7 @@ func goldenPlan(t *testing.T, name string, c executorCase) plan.Plan {
 		// Errors are told apart by the word only, not by their layout, which belongs to the
 		// plan's renderer (the executor never sees an errored plan: apply refuses it).
 		if strings.Contains(strings.ToLower(line), "error") {
-			p.Errors = append(p.Errors, line)
+			p.Diagnostics = append(p.Diagnostics, plan.Errorf(plan.Subject{}, line, ""))
 		}
 		if strings.HasPrefix(line, "Stack shop is stopped") && !c.stopped {
 			t.Fatalf("%s: the golden's stack is stopped, the case is not", name)
@@ -94,27 +94,31 @@ const (
 
 // executorCases: for every plan golden, the exact commands apply runs, in order.
 var executorCases = map[string]executorCase{
-	"changed_outside":         {levels: map[string]int{"api": 1, "web": 1}, want: []string{upReplace + " api web"}},
-	"config_changed":          {levels: map[string]int{"web": 2}, want: []string{upReplace + " web"}},
-	"cycle":                   {errored: true},
-	"dead":                    {levels: map[string]int{"cache": 1}, want: []string{upReplace + " cache"}},
-	"dependency_order":        {levels: map[string]int{"cache": 1, "db": 1, "app": 2, "worker": 3, "admin": 4}, want: []string{upNew + " cache db", upNew + " app", upNew + " worker", upNew + " admin"}},
-	"depends_on_changed":      {levels: map[string]int{"app": 2}, want: []string{upReplace + " app"}},
-	"image_changed":           {levels: map[string]int{"cache": 1}, want: []string{upReplace + " cache"}},
-	"instance_removed":        {want: []string{"rm -f devarch-etshop-old"}},
-	"last_apply_failed":       {levels: map[string]int{"api": 1, "web": 1, "worker": 1}, want: []string{upReplace + " web worker", upNew + " api"}},
-	"levels":                  {levels: map[string]int{"cache": 1, "db": 1, "app": 2, "web": 3}, want: []string{upNew + " cache db", upNew + " app", upNew + " web"}},
-	"mixed":                   {levels: map[string]int{"cache": 1, "db": 1, "web": 1}, want: []string{"rm -f devarch-etshop-old", upReplace + " web", upNew + " cache db"}},
-	"name_clash":              {errored: true},
-	"network_missing":         {levels: map[string]int{"db": 1, "web": 2}, want: []string{upReplace + " db", upReplace + " web"}},
-	"network_remove":          {want: []string{"rm -f devarch-etshop-web", "network rm devarch-etshop-net"}},
-	"new_stack":               {levels: map[string]int{"db": 1, "web": 2}, want: []string{upNew + " db", upNew + " web"}},
-	"not_running":             {levels: map[string]int{"cache": 1, "web": 1}, want: []string{upNew + " cache web"}},
-	"orphan":                  {want: []string{"rm -f devarch-etshop-ghost", "rm -f devarch-etshop-manual", "rm -f web-copy"}},
-	"removed_outside":         {levels: map[string]int{"db": 1}, want: []string{upNew + " db"}},
-	"replace_requested":       {levels: map[string]int{"cache": 1, "db": 1, "web": 1}, want: []string{upReplace + " cache db web"}},
-	"secret_changed":          {levels: map[string]int{"db": 1, "web": 2}, want: []string{upReplace + " db", upReplace + " web"}},
-	"sensitive_field_changed": {levels: map[string]int{"web": 1}, want: []string{upReplace + " web"}},
+	"changed_outside":          {levels: map[string]int{"api": 1, "web": 1}, want: []string{upReplace + " api web"}},
+	"config_changed":           {levels: map[string]int{"web": 2}, want: []string{upReplace + " web"}},
+	"cycle":                    {errored: true},
+	"dead":                     {levels: map[string]int{"cache": 1}, want: []string{upReplace + " cache"}},
+	"dependency_order":         {levels: map[string]int{"cache": 1, "db": 1, "app": 2, "worker": 3, "admin": 4}, want: []string{upNew + " cache db", upNew + " app", upNew + " worker", upNew + " admin"}},
+	"depends_on_changed":       {levels: map[string]int{"app": 2}, want: []string{upReplace + " app"}},
+	"image_changed":            {levels: map[string]int{"cache": 1}, want: []string{upReplace + " cache"}},
+	"instance_removed":         {want: []string{"rm -f devarch-etshop-old"}},
+	"last_apply_failed":        {levels: map[string]int{"api": 1, "web": 1, "worker": 1}, want: []string{upReplace + " web worker", upNew + " api"}},
+	"levels":                   {levels: map[string]int{"cache": 1, "db": 1, "app": 2, "web": 3}, want: []string{upNew + " cache db", upNew + " app", upNew + " web"}},
+	"mixed":                    {levels: map[string]int{"cache": 1, "db": 1, "web": 1}, want: []string{"rm -f devarch-etshop-old", upReplace + " web", upNew + " cache db"}},
+	"name_clash":               {errored: true},
+	"network_missing":          {levels: map[string]int{"db": 1, "web": 2}, want: []string{upReplace + " db", upReplace + " web"}},
+	"network_remove":           {want: []string{"rm -f devarch-etshop-web", "network rm devarch-etshop-net"}},
+	"new_stack":                {levels: map[string]int{"db": 1, "web": 2}, want: []string{upNew + " db", upNew + " web"}},
+	"not_running":              {levels: map[string]int{"cache": 1, "web": 1}, want: []string{upNew + " cache web"}},
+	"port_defined_elsewhere":   {levels: map[string]int{"web": 1}, want: []string{upNew + " web"}},
+	"port_held_by_other_stack": {errored: true},
+	"port_held_by_own":         {levels: map[string]int{"web": 1}, want: []string{upReplace + " web"}},
+	"port_in_use_outside":      {errored: true},
+	"orphan":                   {want: []string{"rm -f devarch-etshop-ghost", "rm -f devarch-etshop-manual", "rm -f web-copy"}},
+	"removed_outside":          {levels: map[string]int{"db": 1}, want: []string{upNew + " db"}},
+	"replace_requested":        {levels: map[string]int{"cache": 1, "db": 1, "web": 1}, want: []string{upReplace + " cache db web"}},
+	"secret_changed":           {levels: map[string]int{"db": 1, "web": 2}, want: []string{upReplace + " db", upReplace + " web"}},
+	"sensitive_field_changed":  {levels: map[string]int{"web": 1}, want: []string{upReplace + " web"}},
 	"stack_stopped": {levels: map[string]int{"cache": 1, "web": 1}, stopped: true,
 		want: []string{"compose $P up --no-start --no-deps --force-recreate web", "compose $P up --no-start --no-deps --no-recreate cache"}},
 	"stopped_outside": {levels: map[string]int{"cache": 1, "db": 1}, paused: []string{"cache"}, want: []string{upNew + " db", "compose $P unpause cache"}},
@@ -146,7 +150,7 @@ func TestExecute_Goldens(t *testing.T) {
 				return
 			}
 			if p.Failed() {
-				t.Fatalf("the golden shows errors: %v", p.Errors)
+				t.Fatalf("the golden shows errors: %v", p.Diagnostics.Errors())
 			}
 			rec.reset()
 			results, err := engine.Execute(t.Context(), svc, goldenStack, p, nil)
