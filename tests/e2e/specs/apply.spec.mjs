@@ -98,8 +98,9 @@ async function replaceEditorText(page, testId, text) {
       .waitForFunction(
         ({ testId, want }) => {
           const el = document.querySelector(`[data-testid="${testId}"] .cm-content`);
-          const lines = el ? [...el.querySelectorAll('.cm-line')].map((l) => l.textContent ?? '') : [];
-          return el !== null && lines.join('\n').replace(/\n+$/, '') === want;
+          // The whole document: CodeMirror renders only the lines in view.
+          const text = el ? ((el.cmTile?.root?.view ?? el.cmView?.view)?.state.doc.toString() ?? [...el.querySelectorAll('.cm-line')].map((l) => l.textContent ?? '').join('\n')) : '';
+          return el !== null && text.replace(/\n+$/, '') === want;
         },
         { testId, want },
         { timeout: 2_000 },
@@ -224,7 +225,7 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   for (const name of ['app', 'worker']) {
     const step = panel.locator(`[data-testid="apply-step"][data-step="${name}"]`);
     assert.equal(await step.getAttribute('data-tone'), 'done', `${name} is done`);
-    assert.match(await step.innerText(), /Started|Healthy/, `${name} reached Started`);
+    assert.match(await step.innerText(), /Started|Running|Healthy/, `${name} reached Started`);
   }
   // The log folds away when the apply succeeded; it opens on request.
   await panel.locator('.apply-log > summary').click();
@@ -287,6 +288,13 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   assert.equal(await stateOf(page, 'worker').innerText(), 'Stopped');
   await page.locator('.page-header [data-status="stopped"]').waitFor();
   await shot(app, 'stack-stopped');
+
+  // ---- Start from the toolbar: the stack is meant to run again (a stopped stack's plans
+  // would only create its containers, not start them) ----
+  await ops.getByRole('button', { name: 'Start' }).click();
+  await page.getByTestId('operation-progress').waitFor({ state: 'detached', timeout: 60_000 });
+  await waitForState(page, 'app', 'running', 60_000);
+  await waitForState(page, 'worker', 'running', 60_000);
 
   // ---- Secrets: referenced from overrides (by the CLI), missing, then set and generated ----
   await cli('instance', 'set', STACK, 'worker', 'environment.API_TOKEN=${secret:api_token}', 'environment.DB_PASSWORD=${secret:db_password}');
@@ -376,7 +384,7 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   assert.match(await changes.locator('tr[data-path="environment.API_TOKEN"]').innerText(), /none\s*→\s*sensitive/);
   assert.equal(await changes.getByTestId('sensitive').count(), 2);
   assert.equal(await page.content().then((html) => html.includes(TOKEN)), false, 'no secret value in the plan');
-  await page.locator('[data-testid="plan-action"][data-kind="update"][data-instance="app"]').waitFor();
+  assert.equal(await page.locator('[data-testid="plan-action"][data-instance="app"]').count(), 0, 'app is running and unchanged');
   await shot(app, 'plan-sensitive');
   await page.emulateMedia({ colorScheme: 'dark' });
   await app.screenshot('plan-sensitive-dark');
@@ -436,8 +444,8 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   const history = page.getByTestId('history-table');
   await history.waitFor();
   const operations = await history.locator('tbody tr td:nth-child(2)').allInnerTexts();
-  assert.deepEqual(operations, ['Apply', 'Apply', 'Stop', 'Apply']);
-  assert.equal(await history.locator('tbody [data-status="succeeded"]').count(), 3);
+  assert.deepEqual(operations, ['Apply', 'Apply', 'Start', 'Stop', 'Apply']);
+  assert.equal(await history.locator('tbody [data-status="succeeded"]').count(), 4);
   assert.equal(await history.locator('tbody [data-status="failed"]').count(), 1);
   assert.equal((await history.innerText()).includes('Hunter2'), false, 'history keeps no piece of the value');
   await shot(app, 'history');

@@ -12,6 +12,8 @@ async function editorText(page, testId) {
   const content = page.getByTestId(testId).locator('.cm-content');
   await content.waitFor();
   return content.evaluate((element) =>
+    // The whole document: CodeMirror renders only the lines in view.
+    (element.cmTile?.root?.view ?? element.cmView?.view)?.state.doc.toString() ??
     [...element.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n'),
   );
 }
@@ -27,7 +29,8 @@ async function editorShowing(page, testId, patterns, timeout = 20_000) {
       ({ testId, sources }) => {
         const el = document.querySelector(`[data-testid="${testId}"] .cm-content`);
         if (!el) return false;
-        const text = [...el.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n');
+        // The whole document: CodeMirror renders only the lines in view.
+        const text = (el.cmTile?.root?.view ?? el.cmView?.view)?.state.doc.toString() ?? [...el.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n');
         return sources.every(([source, flags]) => new RegExp(source, flags).test(text)) ? text : false;
       },
       { testId, sources },

@@ -40,7 +40,12 @@ async function editorText(page, testId) {
   return page
     .getByTestId(testId)
     .locator('.cm-content')
-    .evaluate((element) => [...element.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n'));
+    .evaluate(
+      (element) =>
+        // The whole document: CodeMirror renders only the lines in view.
+        (element.cmTile?.root?.view ?? element.cmView?.view)?.state.doc.toString() ??
+        [...element.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n'),
+    );
 }
 
 test('custom templates: YAML errors at the editor, refusal to delete one in use', { timeout: 240_000 }, async (t) => {
