@@ -288,7 +288,7 @@ func summary(p plan.Plan) string {
 	if p.Empty() {
 		return "nothing to do"
 	}
-	return fmt.Sprintf("%d added, %d changed, %d destroyed", p.Summary.Add, p.Summary.Change, p.Summary.Destroy)
+	return p.Summary.Past()
 }
 
 // confirm asks on the terminal and wants exactly "yes"; without a terminal (a pipe, a file,

@@ -265,7 +265,7 @@ func summaryLine(p plan.Plan) string {
 	if p.Empty() {
 		return "up to date"
 	}
-	return fmt.Sprintf("%d to add, %d to change, %d to destroy", p.Summary.Add, p.Summary.Change, p.Summary.Destroy)
+	return p.Summary.String()
 }
 
 // ActionResult is the outcome of one action of an apply.

@@ -1,6 +1,9 @@
 package plan
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // Plan is the ordered list of actions that would make a stack's containers match its
 // definition at Revision. It is data: stored as JSON, shown with String(), executed through
@@ -54,6 +57,17 @@ type Summary struct {
 	Add     int `json:"add"`
 	Change  int `json:"change"`
 	Destroy int `json:"destroy"`
+}
+
+// String is the summary as the plan says it ("1 to add, 0 to change, 1 to destroy"): the one
+// wording the plan text, the stored plan's summary and the faces share.
+func (s Summary) String() string {
+	return fmt.Sprintf("%d to add, %d to change, %d to destroy", s.Add, s.Change, s.Destroy)
+}
+
+// Past is the summary once applied ("1 added, 0 changed, 1 destroyed").
+func (s Summary) Past() string {
+	return fmt.Sprintf("%d added, %d changed, %d destroyed", s.Add, s.Change, s.Destroy)
 }
 
 func summarize(actions []Action) Summary {

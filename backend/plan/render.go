@@ -57,7 +57,7 @@ func (p Plan) String() string {
 		return b.String()
 	}
 	s := summarize(p.Actions)
-	fmt.Fprintf(&b, "Plan: %d to add, %d to change, %d to destroy.\n", s.Add, s.Change, s.Destroy)
+	fmt.Fprintf(&b, "Plan: %s.\n", s)
 	return b.String()
 }
 
