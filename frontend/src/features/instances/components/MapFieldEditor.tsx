@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { focusWhenReady } from '@/components/Dialog';
 import { InlineError } from '@/components/Field';
 import { PlusIcon, UndoIcon } from '@/components/icons';
 import { OriginBadge } from '@/components/OriginBadge';
@@ -6,6 +7,7 @@ import { fieldError } from '@/lib/errors';
 import type { EffectiveField } from '@/lib/types';
 import { useSetField } from '../api/setField';
 import { useUnsetField } from '../api/unsetField';
+import { useDraftFlag } from '../drafts';
 import { mapEntries, type MapEntry } from '../fields';
 
 interface MapFieldEditorProps {
@@ -73,9 +75,27 @@ function MapEntryRow({ stack, instance, map, entry }: { stack: string; instance:
   const save = useSetField([path]);
   const reset = useUnsetField([path]);
   const error = fieldError(save.error, path) ?? fieldError(reset.error, path);
+  useDraftFlag(path, dirty);
+
+  /**
+   * After a reset the reset button is gone (and the row too when the template has no such
+   * key): focus goes to the row's value, or else the next variable, or else "Add".
+   */
+  const focusAfterReset = () => {
+    const group = document.querySelector(`[data-testid="field-${CSS.escape(map)}"]`);
+    focusWhenReady(() => {
+      if (!group?.isConnected) return null;
+      const row = group.querySelector<HTMLElement>(`[data-testid="field-${CSS.escape(path)}"]`);
+      if (row && row.dataset.origin === 'override') return null; // not re-rendered yet
+      if (row) return row.querySelector<HTMLInputElement>('input');
+      const rows = [...group.querySelectorAll<HTMLElement>('.map-editor__item')];
+      const next = rows.find((item) => (item.dataset.key ?? '') > entry.key) ?? rows.at(-1);
+      return next?.querySelector<HTMLInputElement>('input') ?? group.querySelector<HTMLElement>('.form-field__actions button');
+    });
+  };
 
   return (
-    <li className="map-editor__item" data-testid={`field-${path}`} data-origin={entry.origin}>
+    <li className="map-editor__item" data-testid={`field-${path}`} data-origin={entry.origin} data-key={entry.key}>
       <form
         className="map-editor__row"
         noValidate
@@ -122,7 +142,7 @@ function MapEntryRow({ stack, instance, map, entry }: { stack: string; instance:
                   title="Reset to template"
                   aria-disabled={reset.isPending}
                   onClick={() => {
-                    if (!reset.isPending) reset.mutate({ stack, name: instance, path });
+                    if (!reset.isPending) reset.mutate({ stack, name: instance, path }, { onSuccess: focusAfterReset });
                   }}
                 >
                   <UndoIcon aria-hidden="true" className={reset.isPending ? 'spin' : undefined} />
@@ -148,6 +168,7 @@ function AddMapEntry({ stack, instance, map, keyLabel, taken }: { stack: string;
   const save = useSetField([map]);
   const error = fieldError(save.error, map);
   const duplicate = taken.includes(key.trim());
+  useDraftFlag(`New ${keyLabel}`, open && (key.trim() !== '' || value !== ''));
 
   if (!open) {
     return (
