@@ -79,19 +79,27 @@ function MapEntryRow({ stack, instance, map, entry }: { stack: string; instance:
 
   /**
    * After a reset the reset button is gone (and the row too when the template has no such
-   * key): focus goes to the row's value, or else the next variable, or else "Add".
+   * key): focus goes to the row's value, or else the next variable, or else "Add". Started
+   * at the click, because the row (and with it this mutation's callbacks) may be gone when
+   * the answer comes; it gives up when the user has moved focus on meanwhile.
    */
-  const focusAfterReset = () => {
-    const group = document.querySelector(`[data-testid="field-${CSS.escape(map)}"]`);
-    focusWhenReady(() => {
-      if (!group?.isConnected) return null;
-      const row = group.querySelector<HTMLElement>(`[data-testid="field-${CSS.escape(path)}"]`);
-      if (row && row.dataset.origin === 'override') return null; // not re-rendered yet
-      if (row) return row.querySelector<HTMLInputElement>('input');
-      const rows = [...group.querySelectorAll<HTMLElement>('.map-editor__item')];
-      const next = rows.find((item) => (item.dataset.key ?? '') > entry.key) ?? rows.at(-1);
-      return next?.querySelector<HTMLInputElement>('input') ?? group.querySelector<HTMLElement>('.form-field__actions button');
-    });
+  const focusAfterReset = (button: HTMLElement) => {
+    const group = button.closest<HTMLElement>(`[data-testid="field-${CSS.escape(map)}"]`);
+    focusWhenReady(
+      () => {
+        const active = document.activeElement;
+        if (active && active !== document.body && active !== button) return active as HTMLElement;
+        if (!group?.isConnected) return null;
+        const row = group.querySelector<HTMLElement>(`[data-testid="field-${CSS.escape(path)}"]`);
+        if (row && row.dataset.origin === 'override') return null; // not answered yet
+        if (row) return row.querySelector<HTMLInputElement>('input');
+        const rows = [...group.querySelectorAll<HTMLElement>('.map-editor__item')];
+        const next = rows.find((item) => (item.dataset.key ?? '') > entry.key) ?? rows.at(-1);
+        return next?.querySelector<HTMLInputElement>('input') ?? group.querySelector<HTMLElement>('.form-field__actions button');
+      },
+      undefined,
+      15_000,
+    );
   };
 
   return (
@@ -141,8 +149,10 @@ function MapEntryRow({ stack, instance, map, entry }: { stack: string; instance:
                   aria-label={`Reset to template: ${path}`}
                   title="Reset to template"
                   aria-disabled={reset.isPending}
-                  onClick={() => {
-                    if (!reset.isPending) reset.mutate({ stack, name: instance, path }, { onSuccess: focusAfterReset });
+                  onClick={(event) => {
+                    if (reset.isPending) return;
+                    focusAfterReset(event.currentTarget);
+                    reset.mutate({ stack, name: instance, path });
                   }}
                 >
                   <UndoIcon aria-hidden="true" className={reset.isPending ? 'spin' : undefined} />

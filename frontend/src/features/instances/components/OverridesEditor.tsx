@@ -144,7 +144,7 @@ export function OverridesEditor({ detail }: { detail: InstanceDetail }) {
         <button type="button" className="button" onClick={discard} aria-disabled={!dirty || save.isPending}>
           Revert
         </button>
-        <button type="submit" className="button button--primary" aria-disabled={!dirty || stale || save.isPending || checking}>
+        <button type="submit" className="button button--primary" aria-disabled={!dirty || save.isPending || checking}>
           {save.isPending || checking ? 'Saving…' : 'Save overrides'}
         </button>
       </div>
