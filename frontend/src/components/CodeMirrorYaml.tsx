@@ -71,7 +71,7 @@ export function focusAfter(editor: HTMLElement): void {
 /**
  * Keys that keep the keyboard free to move: Tab indents (two spaces, or the selected lines)
  * and Shift+Tab is left to the browser, so it always moves focus backwards out of the
- * editor; Escape leaves the editor forwards. A read-only viewer takes no Tab at all.
+ * editor; Escape leaves the editor forwards. A read-only viewer takes neither Tab nor Escape.
  */
 const keyboard = Prec.high(
   keymap.of([
@@ -99,6 +99,8 @@ const keyboard = Prec.high(
     {
       key: 'Escape',
       run: (view) => {
+        // A read-only viewer traps nothing: Escape keeps its usual meaning (close the dialog).
+        if (view.state.readOnly) return false;
         focusAfter(view.dom);
         return true;
       },

@@ -47,7 +47,6 @@ export function YamlEditor(props: YamlEditorProps) {
           aria-busy="true"
           aria-label={`${props.label} (loading)`}
           role="textbox"
-          aria-readonly="true"
           tabIndex={0}
           data-testid={props.testId ? `${props.testId}-loading` : undefined}
           onFocus={() => {

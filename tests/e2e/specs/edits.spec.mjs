@@ -91,7 +91,7 @@ async function openWeb(t, options = {}) {
   return { app, page, yaml: page.getByTestId('overrides-yaml').locator('.cm-content') };
 }
 
-test('1, 13: a YAML overrides draft made stale by a form save is refused, naming the field; Shift+Tab leaves the editor', { timeout: 180_000 }, async (t) => {
+test('1: a YAML overrides draft made stale by a form save is refused, naming the field', { timeout: 180_000 }, async (t) => {
   const { app, page, yaml } = await openWeb(t);
   const appEnv = page.getByTestId('field-environment.APP_ENV').getByRole('textbox');
 
@@ -101,7 +101,7 @@ test('1, 13: a YAML overrides draft made stale by a form save is refused, naming
   await yaml.click();
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.insertText('\nhostname: edited-in-yaml');
-  await until(async () => (await page.getByTestId('overrides-state').innerText()) === 'Unsaved changes', 'the YAML is marked unsaved');
+  await page.getByTestId('overrides-yaml').locator('xpath=..').getByText('Unsaved changes').waitFor();
 
   await appEnv.fill('dev');
   await appEnv.press('Enter');
@@ -122,7 +122,7 @@ test('1, 13: a YAML overrides draft made stale by a form save is refused, naming
   await stale.waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Save overrides' }).click();
   await until(async () => /hostname: edited-in-yaml/.test(await cli('instance', 'show', STACK, 'web')), 'the overwrite saved the YAML');
-  await until(async () => (await page.getByTestId('overrides-state').innerText()) === 'Saved', 'the YAML is saved');
+  await page.getByTestId('overrides-yaml').locator('xpath=..').getByText('Saved', { exact: true }).waitFor();
 
   // A change made outside the window (the CLI) is caught at Save too.
   await yaml.click();
@@ -136,13 +136,22 @@ test('1, 13: a YAML overrides draft made stale by a form save is refused, naming
   await stale.getByRole('button', { name: 'Discard my YAML' }).click();
   await until(async () => /APP_ENV: staging/.test(await editorText(page, 'overrides-yaml')), 'discarding shows the stored overrides');
 
-  // ---- 13. Shift+Tab leaves the YAML editor backwards ----
+  assert.deepEqual(problems(app), []);
+});
+
+test('13: Tab indents in the YAML editor, Shift+Tab leaves it backwards', { timeout: 180_000 }, async (t) => {
+  const { app, page, yaml } = await openWeb(t);
+  await page.getByRole('tab', { name: 'Overrides (YAML)' }).click();
+  await yaml.waitFor();
+  await until(async () => /APP_ENV: local/.test(await editorText(page, 'overrides-yaml')), 'the YAML shows APP_ENV: local');
   await yaml.click();
+  await page.keyboard.press('ControlOrMeta+Home');
   await page.keyboard.press('Tab'); // indents
   await until(async () => (await focused(page)).inEditor, 'Tab stays in the editor (it indents)');
   await page.keyboard.press('Shift+Tab');
   const back = await focused(page);
   assert.equal(back.inEditor, false, `Shift+Tab left the editor (focus on ${JSON.stringify(back)})`);
+  assert.match(await editorText(page, 'overrides-yaml'), /^  environment:/, 'Tab indented the line');
   await page.getByRole('button', { name: 'Revert' }).click();
   assert.deepEqual(problems(app), []);
 });
@@ -166,7 +175,7 @@ test('3: leaving the instance page with unsaved edits asks first (the sidebar, a
   await yaml.click();
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.insertText('\nuser: nobody');
-  await until(async () => (await page.getByTestId('overrides-state').innerText()) === 'Unsaved changes', 'the YAML is marked unsaved');
+  await page.getByTestId('overrides-yaml').locator('xpath=..').getByText('Unsaved changes').waitFor();
   await page.evaluate(() => {
     window.location.hash = '#/stacks/ed-shop/compose';
   });
@@ -205,6 +214,7 @@ test('4: a command line typed on one argv row is offered split shell-style, and 
   const shown = await cli('instance', 'show', STACK, 'web', '--json');
   assert.deepEqual(JSON.parse(shown).overrides.command, ['/bin/httpd', '-f', '-p', '80', '-h', '/srv/my site']);
   await until(async () => (await command.getByRole('textbox').count()) === 6, 'the form shows six arguments');
+  assert.equal(await command.getByTestId('argv-split-offer').count(), 0, 'an argument that holds its spaces on purpose is not offered again');
   await app.screenshot('edits-argv-split-dark-1024');
   assert.deepEqual(problems(app), []);
 });
@@ -296,7 +306,7 @@ test('13: a Tab into the YAML editor while it loads is not lost', { timeout: 180
 
   await page.getByRole('button', { name: 'New template' }).click();
   const dialog = page.getByRole('dialog', { name: 'New template' });
-  await dialog.getByTestId('template-yaml-loading').waitFor();
+  await dialog.locator('.code-editor--loading').waitFor();
   await dialog.getByRole('button', { name: 'Cancel' }).focus();
   await page.keyboard.press('Shift+Tab');
   const waiting = await focused(page);

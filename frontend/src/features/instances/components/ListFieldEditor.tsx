@@ -67,7 +67,11 @@ export function ListFieldEditor({
   const askRef = useRef<HTMLDivElement>(null);
   const [askSplit, setAskSplit] = useState(false);
   useDraftFlag(label, dirty);
-  const offers = items.map((item) => (commandLine ? splitOffer(item.trim()) : null));
+  // Arguments known to hold their spaces on purpose (saved ones, the parts of a split) are
+  // not offered for splitting again: only what the user typed in this draft is.
+  const [kept, setKept] = useState<string[]>([]);
+  const deliberate = new Set([...current, ...kept]);
+  const offers = items.map((item) => (commandLine && !deliberate.has(item.trim()) ? splitOffer(item.trim()) : null));
   const splittable = offers.some(Boolean);
 
   const update = (next: string[]) => {
@@ -173,6 +177,7 @@ export function ListFieldEditor({
                   args={offers[index]}
                   label={`${itemLabel} ${index + 1}`}
                   onSplit={() => {
+                    setKept([...kept, ...offers[index]!]);
                     update([...items.slice(0, index), ...offers[index]!, ...items.slice(index + 1)]);
                     focusRow(index);
                   }}
@@ -214,7 +219,14 @@ export function ListFieldEditor({
               stays one argument, and the container then looks for a program named after the whole line.
             </p>
             <div className="panel-actions">
-              <button type="button" className="button button--primary" onClick={() => saveList(splitAll(items))}>
+              <button
+                type="button"
+                className="button button--primary"
+                onClick={() => {
+                  setKept([...kept, ...splitAll(items)]);
+                  saveList(splitAll(items));
+                }}
+              >
                 Split and save ({splitAll(items).filter((item) => item.trim()).length} arguments)
               </button>
               <button type="button" className="button" onClick={() => saveList(items)}>
@@ -238,7 +250,7 @@ export function ListFieldEditor({
 function SplitOffer({ args, label, onSplit }: { args: string[]; label: string; onSplit: () => void }) {
   return (
     <div className="form-field__hint argv-split" data-testid="argv-split-offer" role="status">
-      <span>
+      <span className="argv-split__args">
         {label} is one argument with spaces. Split shell-style into {args.length}:{' '}
         {args.map((arg, index) => (
           <code key={index} className="tag mono">
