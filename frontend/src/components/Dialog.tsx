@@ -10,6 +10,8 @@ import { CloseIcon } from './icons';
 export function focusWhenReady(find: () => HTMLElement | null | undefined, fallback?: () => HTMLElement | null | undefined, timeout = 2000): void {
   const started = Date.now();
   const attempt = () => {
+    // The page is gone (a test environment torn down): nothing to focus.
+    if (typeof document === 'undefined') return;
     const target = find();
     if (target?.isConnected) {
       target.focus();

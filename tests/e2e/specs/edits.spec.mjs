@@ -208,6 +208,7 @@ test('4: a command line typed on one argv row is offered split shell-style, and 
   await first.press('Enter');
   const question = command.getByTestId('argv-split-question');
   await question.waitFor();
+  await app.screenshot('edits-argv-question-dark-1024');
   assert.doesNotMatch(await cli('instance', 'show', STACK, 'web'), /command/, 'Enter on a command line asks before it saves');
   await question.getByRole('button', { name: /Split and save \(6 arguments\)/ }).click();
   await until(async () => /command:/.test(await cli('instance', 'show', STACK, 'web')), 'the split command was saved');
