@@ -159,67 +159,67 @@ export function Dialog({
 
   return (
     <DialogCloseContext.Provider value={{ requestClose, busy }}>
-    <dialog
-      ref={ref}
-      className={`dialog dialog--${size} ${className}`.trim()}
-      aria-labelledby={titleId}
-      aria-describedby={description ? descriptionId : undefined}
-      data-testid={testId}
-    >
-      <header className="dialog__header">
-        <h2 className="dialog__title" id={titleId}>
-          {title}
-        </h2>
-        {description && (
-          <p className="dialog__description" id={descriptionId}>
-            {description}
-          </p>
-        )}
-      </header>
-      {onSubmit ? (
-        <form className="dialog__form" noValidate onSubmit={submit}>
-          {content}
-        </form>
-      ) : (
-        content
-      )}
-      <button
-        type="button"
-        className="icon-button dialog__close"
-        aria-label="Close"
-        aria-disabled={busy}
-        onClick={requestClose}
+      <dialog
+        ref={ref}
+        className={`dialog dialog--${size} ${className}`.trim()}
+        aria-labelledby={titleId}
+        aria-describedby={description ? descriptionId : undefined}
+        data-testid={testId}
       >
-        <CloseIcon aria-hidden="true" />
-      </button>
-      {confirming && (
-        <Dialog
-          title="Discard unsaved changes?"
-          onClose={() => setConfirming(false)}
-          size="sm"
-          testId="discard-dialog"
-          footer={
-            <>
-              <button type="button" className="button" data-autofocus onClick={() => setConfirming(false)}>
-                Keep editing
-              </button>
-              <button
-                type="button"
-                className="button button--danger"
-                onClick={() => {
-                  setConfirming(false);
-                  onCloseRef.current();
-                }}
-              >
-                Discard
-              </button>
-            </>
-          }
+        <header className="dialog__header">
+          <h2 className="dialog__title" id={titleId}>
+            {title}
+          </h2>
+          {description && (
+            <p className="dialog__description" id={descriptionId}>
+              {description}
+            </p>
+          )}
+        </header>
+        {onSubmit ? (
+          <form className="dialog__form" noValidate onSubmit={submit}>
+            {content}
+          </form>
+        ) : (
+          content
+        )}
+        <button
+          type="button"
+          className="icon-button dialog__close"
+          aria-label="Close"
+          aria-disabled={busy}
+          onClick={requestClose}
         >
-          <p className="dialog__text">{discardText ?? 'What you typed in this dialog is not saved.'} Closing throws it away.</p>
-        </Dialog>
-      )}
-    </dialog>
+          <CloseIcon aria-hidden="true" />
+        </button>
+        {confirming && (
+          <Dialog
+            title="Discard unsaved changes?"
+            onClose={() => setConfirming(false)}
+            size="sm"
+            testId="discard-dialog"
+            footer={
+              <>
+                <button type="button" className="button" data-autofocus onClick={() => setConfirming(false)}>
+                  Keep editing
+                </button>
+                <button
+                  type="button"
+                  className="button button--danger"
+                  onClick={() => {
+                    setConfirming(false);
+                    onCloseRef.current();
+                  }}
+                >
+                  Discard
+                </button>
+              </>
+            }
+          >
+            <p className="dialog__text">{discardText ?? 'What you typed in this dialog is not saved.'} Closing throws it away.</p>
+          </Dialog>
+        )}
+      </dialog>
     </DialogCloseContext.Provider>
   );
 }
