@@ -28,3 +28,48 @@ describe('routes', () => {
     expect(locationFromHash('#/stacks/shop/instances')).toEqual({ route: 'stacks', page: 'list' });
   });
 });
+
+describe('navigation blocking', () => {
+  it('hands a navigation to the blocker, and lets it through when confirmed or forced', async () => {
+    const { blockNavigation, navigate } = await import('./routes');
+    window.location.hash = '#/stacks/shop/instances/web';
+    const asked: (() => void)[] = [];
+    const unblock = blockNavigation({ onBlock: (proceed) => asked.push(proceed) });
+    navigate('#/templates');
+    expect(asked).toHaveLength(1);
+    expect(window.location.hash).toBe('#/stacks/shop/instances/web');
+    navigate('#/stacks/shop/instances/web');
+    expect(asked).toHaveLength(1); // the same page is no navigation
+    asked[0]();
+    expect(window.location.hash).toBe('#/templates');
+    navigate('#/system', { force: true });
+    expect(asked).toHaveLength(1);
+    expect(window.location.hash).toBe('#/system');
+    unblock();
+    navigate('#/stacks');
+    expect(window.location.hash).toBe('#/stacks');
+  });
+
+  it('catches a plain click on an in-app link, not a modified one', async () => {
+    const { blockNavigation } = await import('./routes');
+    window.location.hash = '#/stacks/shop/instances/web';
+    const asked: (() => void)[] = [];
+    const unblock = blockNavigation({ onBlock: (proceed) => asked.push(proceed) });
+    const link = document.createElement('a');
+    link.href = '#/templates';
+    document.body.append(link);
+    const plain = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 });
+    link.dispatchEvent(plain);
+    expect(plain.defaultPrevented).toBe(true);
+    expect(asked).toHaveLength(1);
+    const withCtrl = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0, ctrlKey: true });
+    link.dispatchEvent(withCtrl);
+    expect(asked).toHaveLength(1);
+    unblock();
+    const after = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 });
+    link.addEventListener('click', (event) => event.preventDefault(), { once: true }); // keep jsdom from navigating
+    link.dispatchEvent(after);
+    expect(asked).toHaveLength(1);
+    link.remove();
+  });
+});

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /**
  * Navigation is by location hash (#/stacks/shop), which the webview keeps. The sidebar's
@@ -73,9 +73,94 @@ export function instanceHref(stack: string, instance: string): string {
   return `${stackHref(stack)}/instances/${encodeURIComponent(instance)}`;
 }
 
-/** Goes to a hash location (adds a history entry, so Back works). */
-export function navigate(href: string): void {
+/* ---------- Leaving a page with unsaved edits ---------- */
+
+/**
+ * A page holding unsaved edits. While one is registered, leaving the location (a link, the
+ * sidebar, Back, navigate()) does not happen at once: onBlock gets the way to carry on, so
+ * the page can ask "Discard unsaved changes?" in a dialog of its own.
+ */
+export interface NavigationBlocker {
+  onBlock: (proceed: () => void) => void;
+}
+
+const blockers = new Set<NavigationBlocker>();
+/** The hash the app shows; a blocked Back is undone by putting it back. */
+let shownHash = typeof window === 'undefined' ? '' : window.location.hash;
+/** The hash of a navigation that may go through (confirmed, or nothing to lose). */
+let allowed: string | null = null;
+
+function blocker(): NavigationBlocker | undefined {
+  return [...blockers].at(-1);
+}
+
+function sameLocation(a: string, b: string): boolean {
+  return locationKey(locationFromHash(a)) === locationKey(locationFromHash(b));
+}
+
+function go(href: string): void {
+  allowed = href;
   window.location.hash = href;
+}
+
+/** A plain click on an in-app link that leaves the location, while a page blocks leaving. */
+function onLinkClick(event: MouseEvent): void {
+  const active = blocker();
+  if (!active || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const link = (event.target as Element | null)?.closest?.('a[href]');
+  if (!(link instanceof HTMLAnchorElement) || link.target === '_blank') return;
+  const href = link.getAttribute('href') ?? '';
+  if (!href.startsWith('#') || href === '#main' || sameLocation(href, window.location.hash)) return;
+  event.preventDefault();
+  active.onBlock(() => go(href));
+}
+
+function onBeforeUnload(event: BeforeUnloadEvent): void {
+  if (blockers.size === 0) return;
+  event.preventDefault();
+}
+
+/**
+ * Registers a page that holds unsaved edits; returns the way to unregister. Link clicks are
+ * caught before they change the hash; Back (which has changed it already) is undone with
+ * pushState and then handed to onBlock like a click.
+ */
+export function blockNavigation(entry: NavigationBlocker): () => void {
+  if (blockers.size === 0) {
+    document.addEventListener('click', onLinkClick, true);
+    window.addEventListener('beforeunload', onBeforeUnload);
+  }
+  blockers.add(entry);
+  return () => {
+    blockers.delete(entry);
+    if (blockers.size === 0) {
+      document.removeEventListener('click', onLinkClick, true);
+      window.removeEventListener('beforeunload', onBeforeUnload);
+    }
+  };
+}
+
+/** While `active`, leaving the page calls onBlock instead (see blockNavigation). */
+export function useNavigationBlocker(active: boolean, onBlock: (proceed: () => void) => void): void {
+  const onBlockRef = useRef(onBlock);
+  onBlockRef.current = onBlock;
+  useEffect(() => {
+    if (!active) return;
+    return blockNavigation({ onBlock: (proceed) => onBlockRef.current(proceed) });
+  }, [active]);
+}
+
+/**
+ * Goes to a hash location (adds a history entry, so Back works). A page with unsaved edits
+ * is asked first, unless `force` (the page itself is gone, e.g. its instance was removed).
+ */
+export function navigate(href: string, { force = false }: { force?: boolean } = {}): void {
+  const active = blocker();
+  if (active && !force && !sameLocation(href, window.location.hash)) {
+    active.onBlock(() => go(href));
+    return;
+  }
+  go(href);
 }
 
 /** A stable string for a location, to tell when the page changed. */
@@ -86,7 +171,22 @@ export function locationKey(location: AppLocation): string {
 export function useAppLocation(): AppLocation {
   const [location, setLocation] = useState<AppLocation>(() => locationFromHash(window.location.hash));
   useEffect(() => {
-    const onChange = () => setLocation(locationFromHash(window.location.hash));
+    shownHash = window.location.hash;
+    const onChange = () => {
+      const target = window.location.hash;
+      const active = blocker();
+      const confirmed = allowed !== null && sameLocation(target, allowed);
+      allowed = null;
+      if (active && !confirmed && !sameLocation(target, shownHash)) {
+        // Back, Forward or a typed address: the hash changed already. Show the page with the
+        // edits again (a new entry, so history still leads back) and ask.
+        window.history.pushState(null, '', shownHash || '#/');
+        active.onBlock(() => go(target));
+        return;
+      }
+      shownHash = target;
+      setLocation(locationFromHash(target));
+    };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);

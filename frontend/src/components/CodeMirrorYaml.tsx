@@ -1,7 +1,7 @@
 import { yaml } from '@codemirror/lang-yaml';
-import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
-import CodeMirror, { Decoration, EditorView, type Extension } from '@uiw/react-codemirror';
+import CodeMirror, { Decoration, EditorSelection, EditorView, keymap, Prec, type Extension } from '@uiw/react-codemirror';
 import { useImperativeHandle, useMemo, useRef } from 'react';
 import type { YamlEditorHandle, YamlEditorProps } from './YamlEditor';
 
@@ -47,6 +47,67 @@ function errorLineExtension(line: number | undefined): Extension {
   });
 }
 
+const FOCUSABLE =
+  'a[href], button, input:not([type="hidden"]), select, textarea, [contenteditable="true"], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Moves focus to the first focusable element after the editor (inside its dialog, or the
+ * page), or out of the editor altogether when there is none. What Escape does: it leaves
+ * the editor and nothing else (it does not close the dialog around it).
+ */
+export function focusAfter(editor: HTMLElement): void {
+  const scope = editor.closest('dialog') ?? document.body;
+  const next = [...scope.querySelectorAll<HTMLElement>(FOCUSABLE)].find(
+    (element) =>
+      !editor.contains(element) &&
+      editor.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING &&
+      !element.closest('[hidden], [inert]') &&
+      element.getClientRects().length > 0,
+  );
+  if (next) next.focus();
+  else (document.activeElement as HTMLElement | null)?.blur();
+}
+
+/**
+ * Keys that keep the keyboard free to move: Tab indents (two spaces, or the selected lines)
+ * and Shift+Tab is left to the browser, so it always moves focus backwards out of the
+ * editor; Escape leaves the editor forwards. A read-only viewer takes neither Tab nor Escape.
+ */
+const keyboard = Prec.high(
+  keymap.of([
+    {
+      key: 'Tab',
+      run: (view) => {
+        if (view.state.readOnly) return false;
+        const unit = view.state.facet(indentUnit);
+        view.dispatch(
+          view.state.changeByRange((range) => {
+            if (range.empty) return { changes: { from: range.from, insert: unit }, range: EditorSelection.cursor(range.from + unit.length) };
+            const changes = [];
+            for (let pos = range.from; pos <= range.to; ) {
+              const line = view.state.doc.lineAt(pos);
+              changes.push({ from: line.from, insert: unit });
+              pos = line.to + 1;
+            }
+            return { changes, range: range.map(view.state.changes(changes)) };
+          }),
+          { scrollIntoView: true, userEvent: 'input.indent' },
+        );
+        return true;
+      },
+    },
+    {
+      key: 'Escape',
+      run: (view) => {
+        // A read-only viewer traps nothing: Escape keeps its usual meaning (close the dialog).
+        if (view.state.readOnly) return false;
+        focusAfter(view.dom);
+        return true;
+      },
+    },
+  ]),
+);
+
 /** A CodeMirror 6 YAML editor (or read-only viewer) in the app's colours. Loaded lazily: see ./YamlEditor. */
 export default function CodeMirrorYaml({
   value,
@@ -60,7 +121,8 @@ export default function CodeMirrorYaml({
   maxHeight = '60vh',
   testId,
   ref,
-}: YamlEditorProps) {
+  focusOnMount,
+}: YamlEditorProps & { focusOnMount?: () => boolean }) {
   const viewRef = useRef<EditorView | null>(null);
 
   useImperativeHandle(ref, (): YamlEditorHandle => ({
@@ -85,6 +147,7 @@ export default function CodeMirrorYaml({
   const extensions = useMemo(
     () => [
       yaml(),
+      keyboard,
       syntaxHighlighting(highlight),
       EditorView.lineWrapping,
       EditorView.contentAttributes.of(contentAttributes),
@@ -99,6 +162,7 @@ export default function CodeMirrorYaml({
         value={value}
         onChange={onChange}
         readOnly={readOnly}
+        indentWithTab={false}
         theme={theme}
         extensions={extensions}
         minHeight={minHeight}
@@ -112,6 +176,8 @@ export default function CodeMirrorYaml({
         }}
         onCreateEditor={(view) => {
           viewRef.current = view;
+          // The keyboard reached the placeholder while the editor loaded: carry on in the editor.
+          if (focusOnMount?.()) view.focus();
         }}
       />
     </div>

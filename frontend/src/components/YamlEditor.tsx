@@ -1,4 +1,4 @@
-import { lazy, Suspense, type Ref } from 'react';
+import { lazy, Suspense, useRef, type Ref } from 'react';
 
 export interface YamlEditorHandle {
   /** Moves the cursor to a 1-based line (and column) and focuses the editor. */
@@ -23,19 +23,52 @@ export interface YamlEditorProps {
 }
 
 // CodeMirror is most of the bundle: load it when the first editor shows, not at start-up.
-const CodeMirrorYaml = lazy(() => import('./CodeMirrorYaml'));
+const loadEditor = () => import('./CodeMirrorYaml');
+const CodeMirrorYaml = lazy(loadEditor);
 
-/** The YAML editor (CodeMirror 6 with YAML highlighting), or a read-only viewer. */
+/** Starts loading the editor ahead of need (a page that has one in a hidden tab). */
+export function preloadYamlEditor(): void {
+  void loadEditor();
+}
+
+/**
+ * The YAML editor (CodeMirror 6 with YAML highlighting), or a read-only viewer. While it
+ * loads, a placeholder holds its place in the tab order: a Tab that lands there is not lost,
+ * focus moves into the editor as soon as it is ready.
+ */
 export function YamlEditor(props: YamlEditorProps) {
+  const waiting = useRef(false);
   return (
     <Suspense
       fallback={
-        <div className="code-editor code-editor--loading" style={{ minHeight: props.minHeight ?? '160px' }} aria-busy="true">
+        <div
+          className="code-editor code-editor--loading"
+          style={{ minHeight: props.minHeight ?? '160px' }}
+          aria-busy="true"
+          aria-label={`${props.label} (loading)`}
+          role="textbox"
+          tabIndex={0}
+          data-testid={props.testId ? `${props.testId}-loading` : undefined}
+          onFocus={() => {
+            waiting.current = true;
+          }}
+          onBlur={(event) => {
+            // Unmounting the placeholder blurs it with nowhere to go: the editor takes over.
+            if (event.relatedTarget) waiting.current = false;
+          }}
+        >
           <pre className="code-editor__fallback">{props.value}</pre>
         </div>
       }
     >
-      <CodeMirrorYaml {...props} />
+      <CodeMirrorYaml
+        {...props}
+        focusOnMount={() => {
+          const was = waiting.current;
+          waiting.current = false;
+          return was;
+        }}
+      />
     </Suspense>
   );
 }

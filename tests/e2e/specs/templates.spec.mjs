@@ -110,7 +110,10 @@ test('custom templates: YAML errors at the editor, refusal to delete one in use'
   assert.equal(await add.getByRole('textbox', { name: 'Instance name' }).getAttribute('aria-invalid'), 'true');
   assert.equal(await page.getByRole('alert').count(), 0, 'no toast on top of the field error');
   await app.screenshot('add-instance-error');
+  // The dialog holds a typed name: closing it asks first (issue 10, item 2).
   await add.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('dialog', { name: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard' }).click();
+  await add.waitFor({ state: 'detached' });
 
   // ---- Instance editor: a YAML mistake in the overrides ----
   await page.getByRole('link', { name: 'site', exact: true }).click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EffectiveField } from '@/lib/types';
-import { effectiveGroups, listItems, mapEntries, overrideCount } from './fields';
+import { changedOverrides, describeChange, effectiveGroups, listItems, mapEntries, overrideCount } from './fields';
 
 const fields: EffectiveField[] = [
   { path: 'image', kind: 'scalar', value: 'nginx:1.27', origin: 'template' },
@@ -45,5 +45,29 @@ describe('flowText', () => {
       { key: 'interval', text: '5s' },
       { key: 'timeout', text: '3s' },
     ]);
+  });
+});
+
+describe('changedOverrides', () => {
+  const withEnv = (value: string, origin: EffectiveField['origin']) =>
+    fields.map((field) => (field.path === 'environment.APP_ENV' ? { ...field, value, origin } : field));
+
+  it('names a variable saved in the form, with its old and new value', () => {
+    const changes = changedOverrides(fields, withEnv('dev', 'override'));
+    expect(changes).toEqual([{ path: 'environment.APP_ENV', before: 'local', after: 'dev' }]);
+    expect(describeChange(changes[0])).toBe('environment.APP_ENV: local → dev');
+  });
+
+  it('names an override that was added or removed', () => {
+    const added = changedOverrides(fields, [...fields.filter((f) => f.path !== 'image'), { path: 'image', kind: 'scalar', value: 'nginx:1.28', origin: 'override' }]);
+    expect(added.map(describeChange)).toEqual(['image: set to nginx:1.28']);
+    const removed = changedOverrides(fields, withEnv('local', 'template'));
+    expect(removed.map(describeChange)).toEqual(['environment.APP_ENV: override removed (local before)']);
+  });
+
+  it('reports nothing when only template values moved', () => {
+    const templateMoved = fields.map((field) => (field.path === 'restart' ? { ...field, value: 'always' } : field));
+    expect(changedOverrides(fields, templateMoved)).toEqual([]);
+    expect(changedOverrides(fields, fields)).toEqual([]);
   });
 });

@@ -110,3 +110,41 @@ export function objectLines(value: Record<string, unknown>): { key: string; text
     .sort()
     .map((key) => ({ key, text: flowText(value[key]) }));
 }
+
+/** One overridden value that differs between two readings of an instance. */
+export interface OverrideChange {
+  path: string;
+  /** The value before, as one line ("local"), or undefined when the field was not overridden. */
+  before?: string;
+  /** The value now, or undefined when the override was removed (the template's value applies). */
+  after?: string;
+}
+
+/**
+ * What changed in an instance's overrides between two readings of its effective fields:
+ * every path overridden in either reading whose value or origin differs. A keyed map is
+ * compared key by key (its whole-map row is skipped), so a variable saved in the form names
+ * itself ("environment.APP_ENV"). Used to name the field that makes a YAML draft stale.
+ */
+export function changedOverrides(before: readonly EffectiveField[], after: readonly EffectiveField[]): OverrideChange[] {
+  const overridden = (fields: readonly EffectiveField[]) =>
+    new Map(fields.filter((field) => field.origin === 'override' && field.kind !== 'map').map((field) => [field.path, field]));
+  const was = overridden(before);
+  const now = overridden(after);
+  const paths = [...new Set([...was.keys(), ...now.keys()])].sort();
+  const changes: OverrideChange[] = [];
+  for (const path of paths) {
+    const a = was.get(path);
+    const b = now.get(path);
+    if (a && b && JSON.stringify(a.value) === JSON.stringify(b.value)) continue;
+    changes.push({ path, before: a ? flowText(a.value) : undefined, after: b ? flowText(b.value) : undefined });
+  }
+  return changes;
+}
+
+/** "environment.APP_ENV: local → dev", "image: override removed", "ports: set to [8081:80]". */
+export function describeChange(change: OverrideChange): string {
+  if (change.before !== undefined && change.after !== undefined) return `${change.path}: ${change.before} → ${change.after}`;
+  if (change.after !== undefined) return `${change.path}: set to ${change.after}`;
+  return `${change.path}: override removed (${change.before} before)`;
+}

@@ -1,5 +1,5 @@
-import { useId, useMemo, useState } from 'react';
-import { Dialog } from '@/components/Dialog';
+import { useId, useMemo, useRef, useState } from 'react';
+import { Dialog, DialogCancel } from '@/components/Dialog';
 import { ErrorState } from '@/components/ErrorState';
 import { Field, InlineError } from '@/components/Field';
 import { Spinner } from '@/components/Spinner';
@@ -30,6 +30,8 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
   const [name, setName] = useState('');
   const [nameEdited, setNameEdited] = useState(false);
   const [missingTemplate, setMissingTemplate] = useState(false);
+  // The instance just added: focus lands on its row when the "add your first" button is gone.
+  const added = useRef<string | null>(null);
   const radioName = useId();
   const max = maxInstanceName(stack);
   const hint = nameHint(name, max);
@@ -59,6 +61,7 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
       { stack, name, template },
       {
         onSuccess: (detail) => {
+          added.current = detail.name;
           toasts.show({ tone: 'success', title: `Added ${detail.name}`, message: `From template ${detail.template}.`, timeout: 4000 });
           onClose();
         },
@@ -125,6 +128,11 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
       onClose={onClose}
       onSubmit={submit}
       busy={add.isPending}
+      dirty={nameEdited && name.trim() !== ''}
+      returnFocus={() =>
+        added.current ? document.querySelector<HTMLElement>(`[data-testid="instance-row-${CSS.escape(added.current)}"] a`) : null
+      }
+      discardText="The instance name you typed is not saved."
       size="xl"
       className="dialog--catalog"
       testId="add-instance-dialog"
@@ -139,9 +147,7 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
               'No template selected'
             )}
           </span>
-          <button type="button" className="button" onClick={onClose} aria-disabled={add.isPending}>
-            Cancel
-          </button>
+          <DialogCancel />
           <button type="submit" className="button button--primary" aria-disabled={add.isPending}>
             {add.isPending ? 'Adding…' : 'Add instance'}
           </button>

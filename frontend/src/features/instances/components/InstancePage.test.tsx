@@ -180,6 +180,50 @@ describe('InstancePage: overrides YAML', () => {
     expect(await screen.findByText('Saved')).toBeInTheDocument();
   });
 
+  it('refuses to save a YAML draft the form made stale, naming the field', async () => {
+    const dev: InstanceDetail = {
+      ...sampleInstance,
+      revision: 6,
+      overrides: 'environment:\n  APP_ENV: dev\nports:\n  - 8081:80\n',
+      fields: sampleInstance.fields.map((field) => (field.path === 'environment.APP_ENV' ? { ...field, value: 'dev' } : field)),
+    };
+    vi.mocked(instances.setField).mockImplementation(async () => {
+      vi.mocked(instances.get).mockResolvedValue(dev);
+      return dev;
+    });
+    const { user } = renderPage();
+    await user.click(await screen.findByRole('tab', { name: 'Overrides (YAML)' }));
+    const view = await findEditor('overrides-yaml');
+    setEditorText(view, `${sampleInstance.overrides}hostname: mine\n`);
+
+    const appEnv = within(screen.getByTestId('field-environment.APP_ENV')).getByRole('textbox');
+    await user.clear(appEnv);
+    await user.type(appEnv, 'dev{Enter}');
+    await waitFor(() => expect(instances.setField).toHaveBeenCalledWith('shop', 'web', 'environment.APP_ENV', 'dev'));
+
+    const stale = await screen.findByTestId('overrides-stale');
+    expect(stale).toHaveTextContent('environment.APP_ENV: local → dev');
+    await user.click(screen.getByRole('button', { name: 'Save overrides' }));
+    expect(instances.setOverrides).not.toHaveBeenCalled();
+    expect(view.state.doc.toString()).toContain('hostname: mine');
+
+    await user.click(within(stale).getByRole('button', { name: 'Discard my YAML' }));
+    await waitFor(() => expect(view.state.doc.toString()).toBe(dev.overrides));
+    expect(screen.queryByTestId('overrides-stale')).not.toBeInTheDocument();
+  });
+
+  it('refuses at Save when the delta changed outside the window', async () => {
+    const { user } = renderPage();
+    await user.click(await screen.findByRole('tab', { name: 'Overrides (YAML)' }));
+    const view = await findEditor('overrides-yaml');
+    setEditorText(view, 'image: nginx:1.28\n');
+    vi.mocked(instances.get).mockResolvedValue({ ...sampleInstance, overrides: '{}\n', fields: sampleInstance.fields.map((f) => (f.origin === 'override' ? { ...f, origin: 'template' } : f)) });
+    await user.click(screen.getByRole('button', { name: 'Save overrides' }));
+    const stale = await screen.findByTestId('overrides-stale');
+    expect(stale).toHaveTextContent('ports: override removed');
+    expect(instances.setOverrides).not.toHaveBeenCalled();
+  });
+
   it('shows a YAML error under the editor with its line, column and path', async () => {
     vi.mocked(instances.setOverrides).mockRejectedValue(
       new AppError({

@@ -1,12 +1,15 @@
-import { useState } from 'react';
-import { composeHref, hrefFor, navigate, stackHref } from '@/app/routes';
+import { useEffect, useState } from 'react';
+import { composeHref, hrefFor, navigate, stackHref, useNavigationBlocker } from '@/app/routes';
+import { Dialog } from '@/components/Dialog';
 import { ErrorState } from '@/components/ErrorState';
 import { CodeIcon, RefreshIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
+import { preloadYamlEditor } from '@/components/YamlEditor';
 import { StacksSkeleton } from '@/features/stacks/components/StacksSkeleton';
 import type { InstanceDetail } from '@/lib/types';
 import { useInstance } from '../api/getInstance';
+import { useDraftRegistry } from '../drafts';
 import { fieldAt, overrideCount } from '../fields';
 import { EffectiveConfig } from './EffectiveConfig';
 import { ListFieldEditor } from './ListFieldEditor';
@@ -15,10 +18,18 @@ import { OverridesEditor } from './OverridesEditor';
 import { RemoveInstanceDialog } from './RemoveInstanceDialog';
 import { ScalarFieldEditor } from './ScalarFieldEditor';
 
-/** The instance editor: common fields on the left, effective config and YAML delta on the right. */
+/**
+ * The instance editor: common fields on the left, effective config and YAML delta on the right.
+ * Leaving it (a link, the sidebar, Back) while any editor holds unsaved text asks first.
+ */
 export function InstancePage({ stack, name }: { stack: string; name: string }) {
   const { data, error, isFetching, refetch } = useInstance(stack, name);
   const [removing, setRemoving] = useState(false);
+  const { unsaved, DraftProvider } = useDraftRegistry();
+  const [leaving, setLeaving] = useState<(() => void) | null>(null);
+  useNavigationBlocker(unsaved.length > 0, (proceed) => setLeaving(() => proceed));
+  // The YAML tab's editor is lazy: load it now, so the first Tab into it finds it ready.
+  useEffect(preloadYamlEditor, []);
   const refresh = () => {
     if (!isFetching) void refetch();
   };
@@ -26,7 +37,11 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
 
   let body;
   if (data) {
-    body = <InstanceEditor detail={data} />;
+    body = (
+      <DraftProvider>
+        <InstanceEditor detail={data} />
+      </DraftProvider>
+    );
   } else if (error?.kind === 'not_found') {
     body = (
       <ErrorState
@@ -101,7 +116,48 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
       />
       {body}
       {removing && (
-        <RemoveInstanceDialog stack={stack} name={name} onClose={() => setRemoving(false)} onRemoved={() => navigate(stackHref(stack))} />
+        <RemoveInstanceDialog
+          stack={stack}
+          name={name}
+          onClose={() => setRemoving(false)}
+          onRemoved={() => navigate(stackHref(stack), { force: true })}
+        />
+      )}
+      {leaving && unsaved.length > 0 && (
+        <Dialog
+          title="Discard unsaved changes?"
+          description={`${name} has edits that are not saved.`}
+          onClose={() => setLeaving(null)}
+          size="sm"
+          testId="leave-dialog"
+          footer={
+            <>
+              <button type="button" className="button" data-autofocus onClick={() => setLeaving(null)}>
+                Stay and keep editing
+              </button>
+              <button
+                type="button"
+                className="button button--danger"
+                onClick={() => {
+                  const proceed = leaving;
+                  setLeaving(null);
+                  proceed();
+                }}
+              >
+                Discard and leave
+              </button>
+            </>
+          }
+        >
+          <p className="dialog__text">Not saved yet:</p>
+          <ul className="problem-list" data-testid="leave-unsaved">
+            {unsaved.map((label) => (
+              <li key={label}>
+                <span className="problem-list__summary">{label}</span>
+              </li>
+            ))}
+          </ul>
+        </Dialog>
       )}
     </div>
   );
@@ -157,7 +213,8 @@ function InstanceEditor({ detail }: { detail: InstanceDetail }) {
             placeholder="--flag"
             field={fieldAt(fields, 'command')}
             emptyText="Not set: the image's default command runs."
-            hint="One argument per row; the whole command replaces the template's."
+            hint="One argument per row; the whole command replaces the template's. A command line typed on one row can be split into its arguments."
+            commandLine
           />
         </div>
       </section>

@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { focusWhenReady } from '@/components/Dialog';
 import { InlineError } from '@/components/Field';
 import { PlusIcon, UndoIcon } from '@/components/icons';
 import { OriginBadge } from '@/components/OriginBadge';
@@ -6,6 +7,7 @@ import { fieldError } from '@/lib/errors';
 import type { EffectiveField } from '@/lib/types';
 import { useSetField } from '../api/setField';
 import { useUnsetField } from '../api/unsetField';
+import { useDraftFlag } from '../drafts';
 import { mapEntries, type MapEntry } from '../fields';
 
 interface MapFieldEditorProps {
@@ -73,9 +75,35 @@ function MapEntryRow({ stack, instance, map, entry }: { stack: string; instance:
   const save = useSetField([path]);
   const reset = useUnsetField([path]);
   const error = fieldError(save.error, path) ?? fieldError(reset.error, path);
+  useDraftFlag(path, dirty);
+
+  /**
+   * After a reset the reset button is gone (and the row too when the template has no such
+   * key): focus goes to the row's value, or else the next variable, or else "Add". Started
+   * at the click, because the row (and with it this mutation's callbacks) may be gone when
+   * the answer comes; it gives up when the user has moved focus on meanwhile.
+   */
+  const focusAfterReset = (button: HTMLElement) => {
+    const group = button.closest<HTMLElement>(`[data-testid="field-${CSS.escape(map)}"]`);
+    focusWhenReady(
+      () => {
+        const active = document.activeElement;
+        if (active && active !== document.body && active !== button) return active as HTMLElement;
+        if (!group?.isConnected) return null;
+        const row = group.querySelector<HTMLElement>(`[data-testid="field-${CSS.escape(path)}"]`);
+        if (row && row.dataset.origin === 'override') return null; // not answered yet
+        if (row) return row.querySelector<HTMLInputElement>('input');
+        const rows = [...group.querySelectorAll<HTMLElement>('.map-editor__item')];
+        const next = rows.find((item) => (item.dataset.key ?? '') > entry.key) ?? rows.at(-1);
+        return next?.querySelector<HTMLInputElement>('input') ?? group.querySelector<HTMLElement>('.form-field__actions button');
+      },
+      undefined,
+      15_000,
+    );
+  };
 
   return (
-    <li className="map-editor__item" data-testid={`field-${path}`} data-origin={entry.origin}>
+    <li className="map-editor__item" data-testid={`field-${path}`} data-origin={entry.origin} data-key={entry.key}>
       <form
         className="map-editor__row"
         noValidate
@@ -121,8 +149,10 @@ function MapEntryRow({ stack, instance, map, entry }: { stack: string; instance:
                   aria-label={`Reset to template: ${path}`}
                   title="Reset to template"
                   aria-disabled={reset.isPending}
-                  onClick={() => {
-                    if (!reset.isPending) reset.mutate({ stack, name: instance, path });
+                  onClick={(event) => {
+                    if (reset.isPending) return;
+                    focusAfterReset(event.currentTarget);
+                    reset.mutate({ stack, name: instance, path });
                   }}
                 >
                   <UndoIcon aria-hidden="true" className={reset.isPending ? 'spin' : undefined} />
@@ -148,6 +178,7 @@ function AddMapEntry({ stack, instance, map, keyLabel, taken }: { stack: string;
   const save = useSetField([map]);
   const error = fieldError(save.error, map);
   const duplicate = taken.includes(key.trim());
+  useDraftFlag(`New ${keyLabel}`, open && (key.trim() !== '' || value !== ''));
 
   if (!open) {
     return (

@@ -4,6 +4,7 @@ import { fieldError } from '@/lib/errors';
 import type { EffectiveField } from '@/lib/types';
 import { useSetField } from '../api/setField';
 import { useUnsetField } from '../api/unsetField';
+import { useDraftFlag } from '../drafts';
 import { valueText } from '../fields';
 import { FieldHeader } from './FieldHeader';
 
@@ -29,6 +30,7 @@ export function ScalarFieldEditor({ stack, instance, path, label, field, placeho
   const save = useSetField([path]);
   const reset = useUnsetField([path]);
   const error = fieldError(save.error, path) ?? fieldError(reset.error, path);
+  useDraftFlag(label, dirty);
 
   return (
     <form
@@ -51,7 +53,18 @@ export function ScalarFieldEditor({ stack, instance, path, label, field, placeho
         path={path}
         origin={field?.origin}
         resetting={reset.isPending}
-        onReset={() => reset.mutate({ stack, name: instance, path }, { onSuccess: () => setDraft(null) })}
+        onReset={() =>
+          reset.mutate(
+            { stack, name: instance, path },
+            {
+              onSuccess: () => {
+                setDraft(null);
+                // The reset button is gone now: carry on at the field.
+                document.getElementById(id)?.focus();
+              },
+            },
+          )
+        }
       />
       <div className="form-field__row">
         <input

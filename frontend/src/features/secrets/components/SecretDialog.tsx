@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Dialog } from '@/components/Dialog';
+import { useRef, useState } from 'react';
+import { Dialog, DialogCancel } from '@/components/Dialog';
 import { Field } from '@/components/Field';
 import { SparkleIcon } from '@/components/icons';
 import { useToastStore } from '@/components/toast';
@@ -28,6 +28,8 @@ export function SecretDialog({ stack, name: fixedName, missing = false, taken = 
   const [name, setName] = useState(fixedName ?? '');
   const [value, setValue] = useState('');
   const [valueMissing, setValueMissing] = useState(false);
+  // The secret just saved: focus lands on its row when the button that opened this is gone.
+  const saved = useRef<string | null>(null);
   const save = useSetSecret();
   const generate = useGenerateSecret();
   const toasts = useToastStore();
@@ -55,6 +57,7 @@ export function SecretDialog({ stack, name: fixedName, missing = false, taken = 
       { stack, name, value },
       {
         onSuccess: () => {
+          saved.current = name;
           setValue('');
           toasts.show({ tone: 'success', title: `Secret ${name} saved`, timeout: 4000 });
           onClose();
@@ -73,6 +76,7 @@ export function SecretDialog({ stack, name: fixedName, missing = false, taken = 
       { stack, name },
       {
         onSuccess: () => {
+          saved.current = name;
           setValue('');
           toasts.show({ tone: 'success', title: `Generated a strong value for ${name}`, message: 'Reveal shows it.', timeout: 5000 });
           onClose();
@@ -95,13 +99,18 @@ export function SecretDialog({ stack, name: fixedName, missing = false, taken = 
       onClose={onClose}
       onSubmit={submit}
       busy={busy}
+      dirty={value !== '' || (adding && name.trim() !== '')}
+      returnFocus={() => {
+        if (!saved.current) return null;
+        const row = document.querySelector(`[data-testid="secret-row-${CSS.escape(saved.current)}"]`);
+        return row?.querySelector<HTMLElement>('button[aria-label^="Reveal"]') ?? row?.querySelector<HTMLElement>('button') ?? null;
+      }}
+      discardText={value !== '' ? 'The value you typed is not saved.' : 'The secret you started is not saved.'}
       size="sm"
       testId="secret-dialog"
       footer={
         <>
-          <button type="button" className="button" onClick={onClose} aria-disabled={busy}>
-            Cancel
-          </button>
+          <DialogCancel />
           <button type="button" className="button" onClick={runGenerate} aria-disabled={busy}>
             <SparkleIcon aria-hidden="true" />
             {generate.isPending ? 'Generating…' : 'Generate strong value'}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Dialog } from '@/components/Dialog';
+import { Dialog, DialogCancel } from '@/components/Dialog';
 import { Field } from '@/components/Field';
 import { useToastStore } from '@/components/toast';
 import { fieldError } from '@/lib/errors';
@@ -8,11 +8,12 @@ import { useCloneTemplate } from '../api/cloneTemplate';
 
 /** Asks for the copy's name; a bad or taken name shows at the field. */
 export function CloneTemplateDialog({ name, taken, onClose, onCloned }: { name: string; taken: string[]; onClose: () => void; onCloned?: (newName: string) => void }) {
-  const [newName, setNewName] = useState(() => {
+  const [suggested] = useState(() => {
     let candidate = `${name}-custom`;
     for (let i = 2; taken.includes(candidate); i++) candidate = `${name}-custom-${i}`;
     return candidate;
   });
+  const [newName, setNewName] = useState(suggested);
   const clone = useCloneTemplate();
   const toasts = useToastStore();
   const hint = nameHint(newName);
@@ -42,13 +43,13 @@ export function CloneTemplateDialog({ name, taken, onClose, onCloned }: { name: 
       onClose={onClose}
       onSubmit={submit}
       busy={clone.isPending}
+      dirty={newName !== suggested}
+      discardText="The name you typed is not saved."
       size="sm"
       testId="clone-template-dialog"
       footer={
         <>
-          <button type="button" className="button" onClick={onClose} aria-disabled={clone.isPending}>
-            Cancel
-          </button>
+          <DialogCancel />
           <button type="submit" className="button button--primary" aria-disabled={clone.isPending}>
             {clone.isPending ? 'Cloning…' : 'Clone template'}
           </button>

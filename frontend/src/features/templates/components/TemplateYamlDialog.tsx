@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import { Dialog } from '@/components/Dialog';
+import { Dialog, DialogCancel } from '@/components/Dialog';
 import { ErrorState } from '@/components/ErrorState';
 import { Spinner } from '@/components/Spinner';
 import { useToastStore } from '@/components/toast';
@@ -33,6 +33,7 @@ export function TemplateYamlDialog({ mode, onClose, onClone }: TemplateYamlDialo
   const readOnly = mode.kind === 'view';
   const loaded = mode.kind === 'new' ? NEW_TEMPLATE_YAML : template.data?.yaml;
   const text = draft ?? loaded ?? '';
+  const dirty = !readOnly && draft !== null && draft !== loaded;
   // Errors about the document show under the editor; anything else is a toast.
   const error = save.error && (save.error.kind === 'invalid' || save.error.kind === 'conflict' || save.error.field) ? save.error : undefined;
   const position = yamlErrorPosition(error, text);
@@ -102,6 +103,8 @@ export function TemplateYamlDialog({ mode, onClose, onClone }: TemplateYamlDialo
       onClose={onClose}
       onSubmit={readOnly ? undefined : submit}
       busy={save.isPending}
+      dirty={dirty}
+      discardText={mode.kind === 'new' ? 'The template you typed is not saved.' : `Your changes to ${name} are not saved.`}
       size="lg"
       testId="template-yaml-dialog"
       footer={
@@ -118,10 +121,8 @@ export function TemplateYamlDialog({ mode, onClose, onClone }: TemplateYamlDialo
           </>
         ) : (
           <>
-            <span className="dialog__footer-note">Esc then Tab leaves the editor.</span>
-            <button type="button" className="button" onClick={onClose} aria-disabled={save.isPending}>
-              Cancel
-            </button>
+            <span className="dialog__footer-note">Esc leaves the editor, Shift+Tab goes back.</span>
+            <DialogCancel />
             <button type="submit" className="button button--primary" aria-disabled={save.isPending || loaded === undefined}>
               {save.isPending ? 'Saving…' : mode.kind === 'new' ? 'Create template' : 'Save template'}
             </button>
