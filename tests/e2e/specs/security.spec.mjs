@@ -88,7 +88,7 @@ test('the dev server refuses requests and IPC WebSockets without the per-run tok
     const created = await call(ok.socket, 'bindings.Stacks.Create', ['e2e-ipc-token', 'created over the IPC']);
     assert.equal(created.error, null, JSON.stringify(created));
     assert.ok((await stackNames()).includes('e2e-ipc-token'), 'the call with the token really ran');
-    const deleted = await call(ok.socket, 'bindings.Stacks.Delete', ['e2e-ipc-token', false]);
+    const deleted = await call(ok.socket, 'bindings.Stacks.Delete', ['e2e-ipc-token', false, false]);
     assert.equal(deleted.error, null, JSON.stringify(deleted));
   } finally {
     ok.socket.destroy();
