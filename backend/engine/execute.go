@@ -86,6 +86,13 @@ const (
 	progressEvery = 5 * time.Second
 )
 
+// settleFor is how long a container without a healthcheck, started by a step, must keep
+// running before the step counts it as started (like Kubernetes' minReadySeconds): compose's
+// --wait returns the moment such a container runs, so a command that fails a second later
+// (a missing config, a refused connection) would otherwise be reported a success. A
+// healthcheck is the better signal; containers with one are judged by it and not held.
+const settleFor = 3 * time.Second
+
 // execute runs p's steps (plan.Steps): removals, then one step per dependency level (the
 // level's services together: recreates, then creates and starts, then unpauses), then the
 // network's removal. Every compose command reads doc, the planned document, on stdin, so
@@ -244,6 +251,12 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 	if len(lvl.Unpause) > 0 {
 		run(append([]string{"unpause"}, lvl.Unpause...)...)
 	}
+	if runErr == nil && w != nil && w.unsettled(stepCtx) {
+		select { // the watcher cancels stepCtx at the first crash
+		case <-stepCtx.Done():
+		case <-time.After(settleFor):
+		}
+	}
 	var ce *runtime.CommandError
 	if errors.As(runErr, &ce) {
 		out.stderr = ce.Stderr
@@ -272,6 +285,9 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 	out.ready, out.exists = final.ready, final.exists
 	if len(out.problems) > 0 {
 		return out, w.problemError(context.WithoutCancel(ctx), stack, out.problems)
+	}
+	if runErr == nil && ctx.Err() != nil {
+		runErr = ctx.Err() // canceled by the user while the level settled
 	}
 	if runErr != nil {
 		if ctx.Err() != nil {
@@ -426,6 +442,21 @@ func (w *watcher) run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// unsettled tells whether a container of the step runs without a healthcheck and was
+// started by the step: one that must stay up for settleFor before it counts as started.
+func (w *watcher) unsettled(ctx context.Context) bool {
+	states, _ := w.eng.InspectContainers(ctx, w.containers())
+	for _, st := range states {
+		if _, judged := w.judge(st); !judged || st.Status != "running" || st.Health != nil {
+			continue
+		}
+		if started, _ := w.startedInStep(st); started {
+			return true
+		}
+	}
+	return false
 }
 
 // reported tells whether the watch loop already said the instance failed.

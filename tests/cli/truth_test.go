@@ -72,6 +72,30 @@ func TestApply_CrashLoopFails(t *testing.T) {
 	t.Logf("crash noticed after %s", took.Round(100*time.Millisecond))
 }
 
+// A command without a healthcheck that fails a second after it started (a missing config, a
+// refused connection) fails the apply too: compose's --wait returns the moment it runs, so
+// such a container must stay up a few seconds before it counts as started. A sibling that
+// keeps running passes.
+func TestApply_LateCrashWithoutHealthcheckFails(t *testing.T) {
+	a := newApplyEnv(t)
+	importTemplate(t, a.env, `name: t-latecrash
+category: runtime
+description: fails a second after it starts
+service:
+  image: devarch-test/busybox:1
+  command: [sh, -c, "echo late boom; sleep 1; exit 4"]
+  init: true
+`)
+	a.stack("tt7", "app:t-latecrash", "idle:t-idle")
+	r := run(t, a.env, "devarch", "apply", "tt7", "--yes")
+	if r.code != 1 || !strings.Contains(r.stderr, "error: app exited with code 4") || !strings.Contains(r.stderr, "late boom") {
+		t.Fatalf("apply of a container that fails after a second: %+v", r)
+	}
+	if !regexp.MustCompile(`done\s+\+ create idle`).MatchString(r.stderr) || !regexp.MustCompile(`failed\s+\+ create app: exited with code 4`).MatchString(r.stderr) {
+		t.Fatalf("the results say which one failed: %s", r.stderr)
+	}
+}
+
 // While a healthcheck fails, apply says so every few seconds with the probe's output, and
 // the error names the last probe's output. The next plan replaces only the failed instance,
 // with the reason; an edit of it then shows as a config change with its diff.
