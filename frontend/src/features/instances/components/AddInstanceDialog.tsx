@@ -30,6 +30,7 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
   const [name, setName] = useState('');
   const [nameEdited, setNameEdited] = useState(false);
   const [missingTemplate, setMissingTemplate] = useState(false);
+  const [hiddenRefused, setHiddenRefused] = useState(false);
   const radioName = useId();
   const max = maxInstanceName(stack);
   const hint = nameHint(name, max);
@@ -37,6 +38,8 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
   const all = useMemo(() => catalog.data ?? [], [catalog.data]);
   const visible = useMemo(() => filterTemplates(all, filter), [all, filter]);
   const categories = useMemo(() => categoriesOf(all), [all]);
+  // A search or category can hide the selected card: what is not on screen is never added.
+  const hidden = template !== '' && catalog.data !== undefined && !visible.some((option) => option.name === template);
   const counts = useMemo(
     () => all.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.category]: (acc[t.category] ?? 0) + 1 }), {}),
     [all],
@@ -45,6 +48,7 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
   const pick = (picked: TemplateSummary) => {
     setTemplate(picked.name);
     setMissingTemplate(false);
+    setHiddenRefused(false);
     if (!nameEdited) setName(uniqueName(picked.name, taken));
     if (add.error) add.reset();
   };
@@ -53,6 +57,10 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
     if (add.isPending) return;
     if (!template) {
       setMissingTemplate(true);
+      return;
+    }
+    if (hidden) {
+      setHiddenRefused(true);
       return;
     }
     add.mutate(
@@ -131,7 +139,11 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
       footer={
         <>
           <span className="dialog__footer-note">
-            {template ? (
+            {template && hidden ? (
+              <>
+                <strong>{template}</strong> is hidden by the search
+              </>
+            ) : template ? (
               <>
                 Template <strong>{template}</strong>
               </>
@@ -157,6 +169,9 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
       </div>
       {(missingTemplate || templateError) && (
         <InlineError error={templateError ?? 'Choose a template for the instance.'} />
+      )}
+      {hidden && hiddenRefused && (
+        <InlineError error={`${template} is hidden by the search: clear the search to add it, or pick a template that is shown.`} />
       )}
       <Field
         label="Instance name"
