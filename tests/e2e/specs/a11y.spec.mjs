@@ -21,9 +21,22 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 // does not allow on an element, such as group on a form, "minor").
 const ALSO_FAIL = ['aria-allowed-role'];
 
-/** Waits two frames, so styles of a theme just switched are applied before colours are measured. */
+/**
+ * Waits until the styles of a theme just switched are applied (the heading has the body's
+ * colour, which it inherits) before colours are measured; if that never happens, axe reports it.
+ */
 async function settled(page) {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page
+    .waitForFunction(
+      () => {
+        const h1 = document.querySelector('h1');
+        return !h1 || getComputedStyle(h1).color === getComputedStyle(document.body).color;
+      },
+      undefined,
+      { timeout: 5000 },
+    )
+    .catch(() => {});
 }
 
 /**
@@ -68,6 +81,7 @@ test('axe-core finds no serious or critical WCAG 2.1 A/AA violation on any page,
   const found = [];
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
+    await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, theme === 'dark');
     for (const { name, open } of pages(STACK)) {
       await open(page);
       await settled(page);
