@@ -108,6 +108,9 @@ service:
     () => assert.fail('the worker is meant to fail its apply'),
     () => {},
   );
+  // Stopped, so its restart loop does not stream container events at the pages (an event
+  // that reaches a page before the Wails runtime has loaded is a page error in dev builds).
+  await cli('stop', stack);
   for (const [name, tmpl] of Object.entries(INSTANCES)) await cli('instance', 'add', stack, name, '--template', tmpl);
   await cliIn('orders-db-Passw0rd-for-layout', 'secret', 'set', stack, 'orders_db_password');
   await cli('instance', 'set', stack, 'orders-postgres-primary', 'environment.POSTGRES_PASSWORD=${secret:orders_db_password}');
