@@ -79,12 +79,15 @@ function measure() {
       problems.push(`a header action is off screen (${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)}): ${describe(el)}`);
     }
   }
-  // Text cut with an ellipsis: the full text on hover (title), and a focusable element in its row.
+  // Text cut with an ellipsis or clamped to some lines: the full text on hover (title), and a
+  // focusable element in its row that shows it whole.
   const focusable = 'a[href], button, input, select, textarea, summary, [tabindex="0"]';
   const truncated = [];
   for (const el of main.querySelectorAll('*')) {
     const style = getComputedStyle(el);
-    if (style.textOverflow !== 'ellipsis' || el.scrollWidth <= el.clientWidth + 1) continue;
+    const cutWide = style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1;
+    const cutHigh = style.webkitLineClamp !== 'none' && style.webkitLineClamp !== '' && el.scrollHeight > el.clientHeight + 1;
+    if (!cutWide && !cutHigh) continue;
     const full = (el.textContent || '').trim();
     if (!full) continue;
     const titled = el.closest('[title]');
@@ -145,7 +148,7 @@ async function checkPage(page, label) {
   for (let i = 0; i < measured.truncated.length; i++) {
     const { what, probe } = measured.truncated[i];
     await page.locator(`[data-layout-probe="${probe}"]`).first().focus();
-    const whole = await page.locator(`[data-layout-cut="${i}"]`).evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+    const whole = await page.locator(`[data-layout-cut="${i}"]`).evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1);
     if (!whole) problems.push(`keyboard focus on its row does not show the cut text whole: ${what}`);
   }
   await page.evaluate(() => {
