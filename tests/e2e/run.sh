@@ -53,7 +53,7 @@ mkdir -p "$OUT/screenshots"
 rm -f "$OUT"/screenshots/*.png
 
 # ---- build ----
-if [ ! -d "$E2E_DIR/node_modules/playwright-core" ]; then
+if [ ! -d "$E2E_DIR/node_modules/playwright-core" ] || [ ! -d "$E2E_DIR/node_modules/axe-core" ]; then
   log "installing e2e dependencies (npm ci)"
   (cd "$E2E_DIR" && npm ci --no-audit --no-fund)
 fi

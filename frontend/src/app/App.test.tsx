@@ -27,7 +27,7 @@ describe('App', () => {
     expect(nav).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Stacks' })).toHaveAttribute('aria-current', 'page');
     expect(await screen.findByText('No stacks yet')).toBeInTheDocument();
-    expect(await screen.findByRole('button', { name: 'Database: ok' })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: /^Database\b.*\(ok\)$/ })).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('link', { name: 'System' }));
     const heading = await screen.findByRole('heading', { level: 1, name: 'System' });

@@ -73,6 +73,24 @@ describe('AddInstanceDialog', () => {
     expect(name).toHaveValue('cache');
   });
 
+  it('never adds a selected template that a search hides', async () => {
+    const { user, onClose } = renderDialog();
+    const dialog = screen.getByRole('dialog');
+    await user.click(await within(dialog).findByRole('radio', { name: 'redis' }));
+    const search = within(dialog).getByRole('searchbox', { name: 'Search templates' });
+    await user.type(search, 'nginx');
+    expect(options(dialog)).toEqual(['nginx']);
+    expect(dialog).toHaveTextContent('redis is hidden by the search');
+    await user.type(search, '{Enter}');
+    expect(within(dialog).getByTestId('field-error')).toHaveTextContent('redis is hidden by the search: clear the search to add it');
+    expect(instances.add).not.toHaveBeenCalled();
+    expect(onClose).not.toHaveBeenCalled();
+
+    await user.clear(search);
+    expect(within(dialog).getByRole('radio', { name: 'redis' })).toBeChecked();
+    expect(within(dialog).queryByTestId('field-error')).not.toBeInTheDocument();
+  });
+
   it('asks for a template before adding', async () => {
     const { user } = renderDialog();
     const dialog = screen.getByRole('dialog');

@@ -32,6 +32,7 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
   const [missingTemplate, setMissingTemplate] = useState(false);
   // The instance just added: focus lands on its row when the "add your first" button is gone.
   const added = useRef<string | null>(null);
+  const [hiddenRefused, setHiddenRefused] = useState(false);
   const radioName = useId();
   const max = maxInstanceName(stack);
   const hint = nameHint(name, max);
@@ -39,6 +40,8 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
   const all = useMemo(() => catalog.data ?? [], [catalog.data]);
   const visible = useMemo(() => filterTemplates(all, filter), [all, filter]);
   const categories = useMemo(() => categoriesOf(all), [all]);
+  // A search or category can hide the selected card: what is not on screen is never added.
+  const hidden = template !== '' && catalog.data !== undefined && !visible.some((option) => option.name === template);
   const counts = useMemo(
     () => all.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.category]: (acc[t.category] ?? 0) + 1 }), {}),
     [all],
@@ -47,6 +50,7 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
   const pick = (picked: TemplateSummary) => {
     setTemplate(picked.name);
     setMissingTemplate(false);
+    setHiddenRefused(false);
     if (!nameEdited) setName(uniqueName(picked.name, taken));
     if (add.error) add.reset();
   };
@@ -55,6 +59,10 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
     if (add.isPending) return;
     if (!template) {
       setMissingTemplate(true);
+      return;
+    }
+    if (hidden) {
+      setHiddenRefused(true);
       return;
     }
     add.mutate(
@@ -139,7 +147,11 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
       footer={
         <>
           <span className="dialog__footer-note">
-            {template ? (
+            {template && hidden ? (
+              <>
+                <strong>{template}</strong> is hidden by the search
+              </>
+            ) : template ? (
               <>
                 Template <strong>{template}</strong>
               </>
@@ -163,6 +175,9 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
       </div>
       {(missingTemplate || templateError) && (
         <InlineError error={templateError ?? 'Choose a template for the instance.'} />
+      )}
+      {hidden && hiddenRefused && (
+        <InlineError error={`${template} is hidden by the search: clear the search to add it, or pick a template that is shown.`} />
       )}
       <Field
         label="Instance name"

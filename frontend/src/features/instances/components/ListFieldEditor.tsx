@@ -106,7 +106,6 @@ export function ListFieldEditor({
       className={`form-field ${error ? 'form-field--invalid' : ''}`}
       data-testid={`field-${path}`}
       data-origin={field?.origin ?? 'unset'}
-      role="group"
       aria-labelledby={labelId}
       aria-describedby={[error ? errorId : '', hint ? hintId : ''].filter(Boolean).join(' ') || undefined}
       noValidate

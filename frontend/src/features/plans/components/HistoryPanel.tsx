@@ -8,11 +8,10 @@ import { RunStatusBadge } from './RunStatusBadge';
 
 const OPERATIONS: Record<string, string> = { apply: 'Apply', start: 'Start', stop: 'Stop', down: 'Down' };
 
-/** The last lines of compose's stderr: the excerpt shows these, the details all of it. */
+/** The last line of compose's stderr: the excerpt shows it (cut to the column by CSS), the details all of it. */
 function stderrExcerpt(stderr: string): string {
   const lines = stderr.trim().split('\n');
-  const last = lines[lines.length - 1] ?? '';
-  return last.length > 120 ? `${last.slice(0, 117)}…` : last;
+  return lines[lines.length - 1] ?? '';
 }
 
 /** Every apply and quick operation of a stack, newest first: what ran, who ran it, how it ended. */
@@ -107,7 +106,7 @@ function HistoryRow({ run }: { run: RunSummary }) {
       <td className="history__output">
         {run.stderr.trim() ? (
           <details className="history__stderr">
-            <summary>
+            <summary title={run.stderr.trim()}>
               <code>{stderrExcerpt(run.stderr)}</code>
             </summary>
             <pre className="code-block">{run.stderr}</pre>

@@ -45,18 +45,26 @@ export function StackInstancesTable({ stack, instances, states, onRemove }: Stac
             const count = instance.overridden.length;
             return (
               <tr key={instance.name} data-testid={`instance-row-${instance.name}`}>
-                <th scope="row" className="table__name">
-                  <a className="table__link" href={instanceHref(stack, instance.name)}>
+                <th scope="row" className="table__name cell-fit cell-fit--name">
+                  <a className="table__link truncate" href={instanceHref(stack, instance.name)} title={instance.name}>
                     {instance.name}
                   </a>
-                  {instance.containerName && <span className="table__sub mono">{instance.containerName}</span>}
+                  {instance.containerName && (
+                    <span className="table__sub mono truncate" title={instance.containerName}>
+                      {instance.containerName}
+                    </span>
+                  )}
                 </th>
-                <td>
-                  <span className="tag">{instance.template}</span>
+                <td className="cell-fit cell-fit--template">
+                  <span className="tag truncate" title={instance.template}>
+                    {instance.template}
+                  </span>
                 </td>
-                <td>
+                <td className="cell-fit cell-fit--image">
                   <span className="value-with-origin">
-                    <code className="table__code">{instance.image || '—'}</code>
+                    <code className="table__code truncate" title={instance.image || undefined}>
+                      {instance.image || '—'}
+                    </code>
                     {instance.imageOrigin === 'override' && <OriginBadge origin="override" />}
                   </span>
                 </td>

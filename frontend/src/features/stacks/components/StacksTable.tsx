@@ -22,12 +22,20 @@ export function StacksTable({ stacks }: { stacks: StackSummary[] }) {
         <tbody>
           {stacks.map((stack) => (
             <tr key={stack.name}>
-              <th scope="row" className="table__name">
-                <a className="table__link" href={stackHref(stack.name)}>
+              <th scope="row" className="table__name cell-fit cell-fit--stack">
+                <a className="table__link truncate" href={stackHref(stack.name)} title={stack.name}>
                   {stack.name}
                 </a>
               </th>
-              <td className="table__description">{stack.description || <span className="muted">—</span>}</td>
+              <td className="table__description cell-fit cell-fit--description">
+                {stack.description ? (
+                  <span className="clamp" title={stack.description}>
+                    {stack.description}
+                  </span>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
               <td className="num">{stack.instances}</td>
               <td>
                 <StackStatusBadge status={stack.status} />

@@ -25,17 +25,17 @@ describe('StatusBar', () => {
   it('says it is checking before the first report', () => {
     health.mockReturnValue(pending());
     renderWithApp(<StatusBar />);
-    expect(screen.getByRole('button', { name: 'Database: checking' })).toHaveAttribute('data-status', 'checking');
-    expect(screen.getByRole('button', { name: 'Container engine: checking' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /^Database\b.*\(checking\)$/ })).toHaveAttribute('data-status', 'checking');
+    expect(screen.getByRole('button', { name: /^Container engine\b.*\(checking\)$/ })).toBeInTheDocument();
   });
 
   it('shows both checks ok, with their summaries and the version', async () => {
     health.mockResolvedValue(healthyReport);
     renderWithApp(<StatusBar />);
-    const database = await screen.findByRole('button', { name: 'Database: ok' });
-    expect(database).toHaveAccessibleDescription('PostgreSQL 15 is running');
+    // The name is what the button shows, with the state after the label (WCAG 2.5.3).
+    const database = await screen.findByRole('button', { name: 'Database PostgreSQL 15 is running (ok)' });
     expect(database).toHaveAttribute('data-testid', 'status-database');
-    const engine = screen.getByRole('button', { name: 'Container engine: ok' });
+    const engine = screen.getByRole('button', { name: /^Container engine\b.*\(ok\)$/ });
     expect(engine).toHaveTextContent('Docker 24.0 with Compose v2.40');
     expect(await screen.findByRole('link', { name: 'DevArch v0.1.0' })).toHaveAttribute('href', '#/system');
     expect(screen.queryByTestId('status-starting')).not.toBeInTheDocument();
@@ -44,7 +44,7 @@ describe('StatusBar', () => {
   it('shows a failing check in red with its fix on demand', async () => {
     health.mockResolvedValue(engineDownReport);
     renderWithApp(<StatusBar />);
-    const engine = await screen.findByRole('button', { name: 'Container engine: error' });
+    const engine = await screen.findByRole('button', { name: /^Container engine\b.*\(error\)$/ });
     expect(engine).toHaveAttribute('data-status', 'error');
     expect(engine).toHaveAttribute('title', expect.stringContaining('Fix: Start Docker'));
     expect(engine).toHaveAttribute('aria-expanded', 'false');
@@ -60,15 +60,15 @@ describe('StatusBar', () => {
     await userEvent.keyboard('{Escape}');
     expect(engine).toHaveAttribute('aria-expanded', 'false');
     expect(engine).toHaveFocus();
-    expect(screen.getByRole('button', { name: 'Database: ok' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /^Database\b.*\(ok\)$/ })).toBeInTheDocument();
   });
 
   it('says unknown, without a toast, when the backend cannot be asked', async () => {
     health.mockRejectedValue(new AppError({ kind: 'unavailable', summary: 'The DevArch backend is not connected' }));
     const { toasts } = renderWithApp(<StatusBar />);
-    const database = await screen.findByRole('button', { name: 'Database: unknown' });
+    const database = await screen.findByRole('button', { name: /^Database\b.*\(unknown\)$/ });
     expect(database).toHaveTextContent('Status unknown');
-    expect(screen.getByRole('button', { name: 'Container engine: unknown' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /^Container engine\b.*\(unknown\)$/ })).toBeInTheDocument();
     expect(toasts.getSnapshot()).toHaveLength(0);
   });
 

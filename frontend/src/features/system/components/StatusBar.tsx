@@ -34,7 +34,6 @@ export function StatusBar() {
 function StatusBarItem({ item }: { item: HealthItem }) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
-  const summaryId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
@@ -66,8 +65,9 @@ function StatusBarItem({ item }: { item: HealthItem }) {
         ref={buttonRef}
         type="button"
         className={`statusbar__button statusbar__button--${item.state}`}
-        aria-label={`${item.label}: ${item.state}`}
-        aria-describedby={summaryId}
+        // The name is the button's text, the visible label and summary then the state ("Database
+        // embedded PostgreSQL ... (ok)"), no aria-label: a name that left out or interrupted the
+        // visible text would not match what voice-control users read on screen (WCAG 2.5.3).
         aria-expanded={open}
         aria-controls={panelId}
         title={tooltip}
@@ -76,10 +76,9 @@ function StatusBarItem({ item }: { item: HealthItem }) {
         onClick={() => setOpen((value) => !value)}
       >
         <StatusDot tone={HEALTH_TONES[item.state]} />
-        <span className="statusbar__label">{item.label}</span>
-        <span className="statusbar__summary" id={summaryId}>
-          {item.summary}
-        </span>
+        <span className="statusbar__label">{item.label}</span>{' '}
+        <span className="statusbar__summary">{item.summary}</span>{' '}
+        <span className="visually-hidden">({item.state})</span>
       </button>
       <div
         className="statusbar__panel"
