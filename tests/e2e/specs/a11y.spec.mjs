@@ -82,6 +82,9 @@ test('axe-core finds no serious or critical WCAG 2.1 A/AA violation on any page,
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
     await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, theme === 'dark');
+    // Once seen: the status bar still had the other theme's text colour in the first audit
+    // after the switch. Let the styles of the whole page settle (two frames) first.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     for (const { name, open } of pages(STACK)) {
       await open(page);
       await settled(page);
