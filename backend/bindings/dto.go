@@ -49,6 +49,11 @@ type Problem struct {
 	// Problems are the individual problems of a write refused for several reasons at once
 	// (each with its field path), so the window can show each next to its field.
 	Problems []Problem `json:"problems,omitempty"`
+	// RunID and Results are set on a failed or canceled apply that ran: the recorded run and
+	// what became of each action (done, failed with why, skipped), so the window shows what
+	// the apply did before it stopped.
+	RunID   int64          `json:"runId,omitempty"`
+	Results []ActionResult `json:"results,omitempty"`
 }
 
 // TemplateSummary is one template in the catalog.

@@ -270,6 +270,9 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack strin
 		if crash != nil && !errors.Is(crash, context.Canceled) {
 			return out, crash
 		}
+		if e := portClash(context.WithoutCancel(ctx), eng, stack, runErr); e != nil {
+			return out, e
+		}
 		return out, composeFailure(runErr)
 	}
 	return out, nil
@@ -292,6 +295,42 @@ func composeFailure(err error) error {
 	}
 	return &model.Error{Kind: me.Kind, Field: me.Field, Err: err, Summary: cause,
 		Detail: me.Summary + ". Compose's full output is in the run's record: devarch history STACK."}
+}
+
+// portClash turns compose's "Bind for 127.0.0.1:28080 failed: port is already allocated"
+// into its cause: the host port and who holds it (a DevArch container, named by stack and
+// instance, or a process outside DevArch). It keeps the conflict kind and the field "ports"
+// (the fix is the instance's ports); the command line and compose's output go to the detail.
+// nil when err is not a port clash.
+func portClash(ctx context.Context, eng *runtime.Engine, stack string, err error) error {
+	var ce *runtime.CommandError
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	ip, port, ok := runtime.PortTaken(ce.Stderr)
+	if !ok {
+		return nil
+	}
+	holder := "a process outside DevArch"
+	if cs, lerr := eng.ListContainers(ctx, []string{model.LabelStack}); lerr == nil {
+		for _, c := range cs {
+			if c.State != "running" || c.Labels[model.LabelStack] == stack {
+				continue
+			}
+			for _, hp := range c.HostPorts {
+				if hp == port {
+					holder = c.Labels[model.LabelStack] + "/" + c.Labels[model.LabelInstance]
+				}
+			}
+		}
+	}
+	where := ""
+	if ip != "" && ip != "0.0.0.0" && ip != "::" {
+		where = " on " + ip
+	}
+	return &model.Error{Kind: model.KindConflict, Field: "ports", Err: err,
+		Summary: fmt.Sprintf("host port %d%s is taken by %s", port, where, holder),
+		Detail:  fmt.Sprintf("Free the port or publish another one. %s.\n%s", model.AsError(err).Summary, strings.TrimSpace(ce.Stderr))}
 }
 
 // lastMeaningfulLine is the last line of compose's output that says something: not a

@@ -190,8 +190,14 @@ export interface PlanView {
 export interface ActionResult {
   /** "+ create web" */
   action: string;
+  /** The plan action's kind: create, update, replace, remove, create-network, remove-network. */
+  kind?: string;
+  instance?: string;
+  container?: string;
+  network?: string;
   /** done, failed, skipped, pending */
   status: string;
+  /** Why it failed or was skipped. */
   error?: string;
 }
 
@@ -247,6 +253,8 @@ export interface RunSummary {
   finishedAt: string;
   /** The end of compose's stderr when it failed. */
   stderr: string;
+  /** An apply's per-action results: what it did before it stopped (empty otherwise). */
+  results?: ActionResult[];
 }
 
 /**
