@@ -34,7 +34,8 @@ type StackSummary struct {
 	Description string `json:"description"`
 	Instances   int    `json:"instances"`
 	Revision    int64  `json:"revision"`
-	// Status is "stopped", "running", "partial", "unhealthy" or "unknown".
+	// Status is "new" (no container: not applied yet), "stopped", "running", "partial", "degraded",
+	// "unhealthy" or "unknown".
 	Status    string `json:"status"`
 	UpdatedAt string `json:"updatedAt"` // RFC 3339
 }

@@ -32,7 +32,7 @@ export interface VersionInfo {
 }
 
 /** degraded: a container crash-loops (restarting) or died. */
-export type StackStatus = 'stopped' | 'running' | 'partial' | 'degraded' | 'unhealthy' | 'unknown';
+export type StackStatus = 'new' | 'stopped' | 'running' | 'partial' | 'degraded' | 'unhealthy' | 'unknown';
 
 export interface StackSummary {
   name: string;

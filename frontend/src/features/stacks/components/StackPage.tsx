@@ -11,13 +11,22 @@ import { useStackStatus } from '@/features/plans/api/getStatus';
 import { HistoryPanel } from '@/features/plans/components/HistoryPanel';
 import { StackToolbar } from '@/features/plans/components/StackToolbar';
 import { SecretsPanel } from '@/features/secrets/components/SecretsPanel';
-import type { InstanceSummary } from '@/lib/types';
+import type { InstanceState, InstanceSummary } from '@/lib/types';
 import { useStack } from '../api/getStack';
 import { DeleteStackDialog } from './DeleteStackDialog';
 import { RenameStackDialog } from './RenameStackDialog';
 import { StackInstancesTable } from './StackInstancesTable';
 import { StacksSkeleton } from './StacksSkeleton';
 import { StackStatusBadge } from './StackStatusBadge';
+
+/** The instances with their live container state when it is known (it refreshes on every container event). */
+function liveInstances(instances: InstanceSummary[], states: InstanceState[] | undefined): InstanceSummary[] {
+  if (!states) return instances;
+  return instances.map((instance) => {
+    const live = states.find((state) => state.instance === instance.name);
+    return live ? { ...instance, status: live.state } : instance;
+  });
+}
 
 type DialogState = { kind: 'add' } | { kind: 'rename' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
 
@@ -48,7 +57,7 @@ export function StackPage({ name }: { name: string }) {
   if (data) {
     body = (
       <>
-        <StackToolbar stack={name} onShowHistory={showHistory} />
+        <StackToolbar stack={name} onShowHistory={showHistory} status={data.status} instances={liveInstances(data.instances, status.data)} />
         {data.problems.length > 0 && (
           <Callout
             title={`${data.problems.length} ${data.problems.length === 1 ? 'problem needs' : 'problems need'} attention before this stack can run`}
@@ -69,7 +78,8 @@ export function StackPage({ name }: { name: string }) {
                 id: 'instances',
                 label: 'Instances',
                 content:
-                  data.instances.length === 0 ? (
+                  // Containers of removed instances keep the table: they run until the next apply.
+                  data.instances.length === 0 && !status.data?.some((state) => state.state !== 'not created') ? (
                     <div className="state" data-testid="instances-empty">
                       <div className="state__icon">
                         <BoxIcon width={28} height={28} aria-hidden="true" />
