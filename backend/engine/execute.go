@@ -253,6 +253,19 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack strin
 	cancel(nil)
 	w.stop()
 	final := w.final(context.WithoutCancel(ctx), runErr != nil)
+	// A host port taken is the cause of a container "not started": say so, per instance and
+	// as the step's error.
+	var clash error
+	if runErr != nil && ctx.Err() == nil {
+		clash = portClash(context.WithoutCancel(ctx), eng, stack, runErr)
+	}
+	if clash != nil {
+		for inst, pr := range final.problems {
+			if pr.kind == plan.FailedNotStarted {
+				final.problems[inst] = problem{kind: pr.kind, why: "not started: " + model.AsError(clash).Summary}
+			}
+		}
+	}
 	for inst, pr := range final.problems {
 		out.problems[inst] = pr
 		if !w.reported(inst) {
@@ -260,6 +273,9 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack strin
 		}
 	}
 	out.ready, out.exists = final.ready, final.exists
+	if clash != nil && !crashedAny(out.problems) {
+		return out, clash
+	}
 	if len(out.problems) > 0 {
 		return out, w.problemError(context.WithoutCancel(ctx), stack, out.problems)
 	}
@@ -269,9 +285,6 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, stack strin
 		}
 		if crash != nil && !errors.Is(crash, context.Canceled) {
 			return out, crash
-		}
-		if e := portClash(context.WithoutCancel(ctx), eng, stack, runErr); e != nil {
-			return out, e
 		}
 		return out, composeFailure(runErr)
 	}
@@ -295,6 +308,17 @@ func composeFailure(err error) error {
 	}
 	return &model.Error{Kind: me.Kind, Field: me.Field, Err: err, Summary: cause,
 		Detail: me.Summary + ". Compose's full output is in the run's record: devarch history STACK."}
+}
+
+// crashedAny tells whether a problem is a crash or a failed healthcheck (which then is the
+// step's headline rather than a port clash of another instance).
+func crashedAny(problems map[string]problem) bool {
+	for _, p := range problems {
+		if p.kind != plan.FailedNotStarted {
+			return true
+		}
+	}
+	return false
 }
 
 // portClash turns compose's "Bind for 127.0.0.1:28080 failed: port is already allocated"

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { composeHref, hrefFor } from '@/app/routes';
 import { Callout, ProblemList } from '@/components/Callout';
 import { ErrorState } from '@/components/ErrorState';
@@ -43,6 +43,21 @@ export function StackPage({ name }: { name: string }) {
   const [tab, setTab] = useState<StackTab>('instances');
   const tabsRef = useRef<HTMLDivElement>(null);
   const close = () => setDialog(null);
+  // After an instance is removed, focus goes to the row that took its place (or the one
+  // before it), or to "Add instance" when none is left: never to the page body.
+  const [removed, setRemoved] = useState<{ name: string; index: number } | null>(null);
+  const instanceNames = data?.instances.map((instance) => instance.name).join('\n');
+  useEffect(() => {
+    if (!removed || !data) return;
+    const names = data.instances.map((instance) => instance.name);
+    if (names.includes(removed.name)) return; // the list has not refreshed yet
+    const next = names[Math.min(removed.index, names.length - 1)];
+    const target = next
+      ? document.querySelector<HTMLElement>(`[data-testid="instance-row-${CSS.escape(next)}"] a`)
+      : document.querySelector<HTMLElement>('[data-testid="add-instance"]');
+    target?.focus();
+    setRemoved(null);
+  }, [instanceNames, removed, data]);
   const refresh = () => {
     if (isFetching) return;
     void refetch();
@@ -152,7 +167,7 @@ export function StackPage({ name }: { name: string }) {
         actions={
           data && (
             <>
-              <button type="button" className="button" onClick={() => setDialog({ kind: 'add' })}>
+              <button type="button" className="button" onClick={() => setDialog({ kind: 'add' })} data-testid="add-instance">
                 <PlusIcon aria-hidden="true" />
                 Add instance
               </button>
@@ -188,7 +203,16 @@ export function StackPage({ name }: { name: string }) {
       )}
       {dialog?.kind === 'rename' && <RenameStackDialog name={name} onClose={close} />}
       {dialog?.kind === 'delete' && <DeleteStackDialog name={name} instances={data?.instances.length ?? 0} onClose={close} />}
-      {dialog?.kind === 'remove' && <RemoveInstanceDialog stack={name} name={dialog.instance.name} onClose={close} />}
+      {dialog?.kind === 'remove' && (
+        <RemoveInstanceDialog
+          stack={name}
+          name={dialog.instance.name}
+          onClose={close}
+          onRemoved={() =>
+            setRemoved({ name: dialog.instance.name, index: Math.max(0, data?.instances.findIndex((instance) => instance.name === dialog.instance.name) ?? 0) })
+          }
+        />
+      )}
     </div>
   );
 }
