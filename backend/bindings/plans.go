@@ -22,6 +22,15 @@ type PlanAction struct {
 	Network   string       `json:"network"`
 	Cause     string       `json:"cause"`
 	Changes   []PlanChange `json:"changes"`
+	// Config is what a create makes: the effective image, ports and command (values rendered
+	// like a change's; a secret reference shows "(sensitive)").
+	Config []PlanField `json:"config"`
+}
+
+// PlanField is one field of a created container's configuration.
+type PlanField struct {
+	Path  string `json:"path"`
+	Value string `json:"value"`
 }
 
 // PlanChange is one changed field of a replace.
@@ -111,7 +120,11 @@ func planView(id int64, p plan.Plan) PlanView {
 	v.Warnings = append(v.Warnings, p.Warnings...)
 	v.Stopped = p.Stopped
 	for _, a := range p.Actions {
-		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause, Changes: []PlanChange{}}
+		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause,
+			Changes: []PlanChange{}, Config: []PlanField{}}
+		for _, f := range a.Config {
+			pa.Config = append(pa.Config, PlanField{f.Path, f.Value})
+		}
 		for _, c := range a.Changes {
 			pa.Changes = append(pa.Changes, PlanChange{c.Path, c.Old, c.New})
 		}

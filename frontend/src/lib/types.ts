@@ -159,6 +159,13 @@ export interface PlanAction {
   /** Why: "new instance", "stopped outside DevArch", "config changed; image changed", ... */
   cause: string;
   changes: PlanChange[];
+  /** What a create makes: effective image, ports and command ("(sensitive)" for a secret reference). */
+  config?: PlanField[];
+}
+
+export interface PlanField {
+  path: string;
+  value: string;
 }
 
 export interface PlanSummary {

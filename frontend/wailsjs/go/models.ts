@@ -328,6 +328,20 @@ export namespace bindings {
 	        this.status = source["status"];
 	    }
 	}
+	export class PlanField {
+	    path: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanField(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.value = source["value"];
+	    }
+	}
 	export class PlanChange {
 	    path: string;
 	    old: string;
@@ -352,6 +366,7 @@ export namespace bindings {
 	    network: string;
 	    cause: string;
 	    changes: PlanChange[];
+	    config: PlanField[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanAction(source);
@@ -366,6 +381,7 @@ export namespace bindings {
 	        this.network = source["network"];
 	        this.cause = source["cause"];
 	        this.changes = this.convertValues(source["changes"], PlanChange);
+	        this.config = this.convertValues(source["config"], PlanField);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -386,6 +402,7 @@ export namespace bindings {
 		    return a;
 		}
 	}
+	
 	
 	export class PlanSummary {
 	    add: number;

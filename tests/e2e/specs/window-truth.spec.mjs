@@ -126,6 +126,12 @@ service:
 
   // ---- 5: an apply that succeeds: a container without a healthcheck is "Running", never "Healthy" ----
   await openPlan(page, HOLDER);
+  // ---- 8: a create shows what it makes: the effective image, ports and command ----
+  const webConfig = page.locator('[data-testid="plan-action"][data-kind="create"][data-instance="web"] [data-testid="plan-config"]');
+  assert.equal(await webConfig.locator('tr[data-path="image"] td').innerText(), '"devarch-test/busybox:1"');
+  assert.equal(await webConfig.locator('tr[data-path="ports"] td').innerText(), `["127.0.0.1:${port}:80"]`);
+  assert.match(await webConfig.locator('tr[data-path="command"] td').innerText(), /\["sleep","3600"\]/);
+  await app.screenshot('window-truth-plan-create-config');
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await page.locator('[data-testid="apply-panel"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
   for (const instance of ['web', 'aux']) {
@@ -137,6 +143,18 @@ service:
   await page.locator('.page-header [data-status="running"]').first().waitFor({ timeout: 30_000 });
   assert.equal(await toolbar(page, HOLDER).getByRole('button', { name: 'Start', exact: true }).getAttribute('aria-disabled'), 'true', 'nothing to start');
   assert.notEqual(await toolbar(page, HOLDER).getByRole('button', { name: 'Stop', exact: true }).getAttribute('aria-disabled'), 'true');
+
+  // ---- 8: a change made in DevArch shows its cause and the field diff ----
+  await cli('instance', 'set', HOLDER, 'web', 'environment.MODE=changed');
+  await openStack(page, HOLDER);
+  await openPlan(page, HOLDER);
+  const replace = page.locator('[data-testid="plan-action"][data-kind="replace"][data-instance="web"]');
+  await replace.waitFor();
+  assert.match(await replace.locator('.plan-action__cause').innerText(), /config changed/);
+  assert.doesNotMatch(await replace.innerText(), /outside DevArch/);
+  const diffRow = replace.locator('[data-testid="plan-changes"] tr[data-path="environment.MODE"]');
+  assert.match(await diffRow.innerText(), /"changed"/);
+  await app.screenshot('window-truth-plan-change-diff');
 
   // ---- 6, 9, issue 11.3: a host port taken at apply ----
   await openStack(page, CLASH);
