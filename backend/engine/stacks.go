@@ -150,8 +150,14 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 		}
 	}
 	var out []error
+	running, _ := s.runningPorts(ctx, stack)
 	for _, c := range compose.PortClashes(all) {
 		if c.A.Stack != stack && c.B.Stack != stack {
+			continue
+		}
+		if c.A.Stack != c.B.Stack && running[c.Port] {
+			// This stack runs with the port: the clash is the other stack's to fix, shown
+			// on its page (and its apply), not on the healthy one.
 			continue
 		}
 		out = append(out, model.Invalid("ports",
@@ -161,7 +167,6 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 	if mine == nil {
 		return out, nil
 	}
-	running, _ := s.runningPorts(ctx, stack)
 	for _, svc := range mine.Services {
 		ports, err := compose.PublishedPorts(svc)
 		if err != nil {

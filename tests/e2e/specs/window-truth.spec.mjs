@@ -142,6 +142,8 @@ service:
   await openStack(page, HOLDER);
   await page.locator('.page-header [data-status="running"]').first().waitFor({ timeout: 30_000 });
   assert.equal(await toolbar(page, HOLDER).getByRole('button', { name: 'Start', exact: true }).getAttribute('aria-disabled'), 'true', 'nothing to start');
+  // 9: the port clash belongs to the stack that would cause it, not to the healthy running one.
+  assert.equal(await page.getByTestId('stack-problems').filter({ hasText: String(port) }).count(), 0, 'no clash on the running holder');
   assert.notEqual(await toolbar(page, HOLDER).getByRole('button', { name: 'Stop', exact: true }).getAttribute('aria-disabled'), 'true');
 
   // ---- 8: a change made in DevArch shows its cause and the field diff ----
@@ -158,6 +160,7 @@ service:
 
   // ---- 6, 9, issue 11.3: a host port taken at apply ----
   await openStack(page, CLASH);
+  await page.getByTestId('stack-problems').filter({ hasText: String(port) }).waitFor();
   await openPlan(page, CLASH);
   const planErrors = page.getByTestId('plan-errors');
   if (await planErrors.isVisible()) {
