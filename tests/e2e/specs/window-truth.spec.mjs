@@ -231,6 +231,55 @@ service:
   await remove.waitFor({ state: 'detached' });
   // 11: focus goes to the row that took its place, not the page body.
   await page.waitForFunction(() => document.activeElement?.closest('[data-testid="instance-row-web"]') !== null, null, { timeout: 15_000 });
+
+  // ---- 12: a toast never covers the control in use ----
+  // (Right away: "Removed aux" closes by itself after a few seconds.)
+  // Focus a control that lies under the toast ("Removed aux"): the toasts step aside.
+  await page.getByTestId('toasts').getByText('Removed aux').waitFor({ timeout: 5_000 });
+  // A short window, so the stack's controls reach the bottom where the toasts are: find a
+  // height (and scroll position) at which a control lies under the toast.
+  let covered = false;
+  for (const height of [360, 400, 440, 500]) {
+    await page.setViewportSize({ width: 1024, height });
+    covered = await page.evaluate(() => {
+      const region = document.querySelector('[data-testid="toasts"]').getBoundingClientRect();
+      const hits = (el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.left < region.right && region.left < r.right && r.top < region.bottom && region.top < r.bottom;
+      };
+      const main = document.querySelector('main');
+      for (const el of document.querySelectorAll('main a[href], main button')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.right <= region.left || r.left >= region.right) continue;
+        for (const move of [
+          () => {},
+          () => el.scrollIntoView({ block: 'end' }),
+          () => main.scrollBy(0, el.getBoundingClientRect().top - region.top - 4),
+          () => document.scrollingElement.scrollBy(0, el.getBoundingClientRect().top - region.top - 4),
+        ]) {
+          move();
+          if (hits(el)) {
+            el.setAttribute('data-covered', 'true');
+            return true;
+          }
+        }
+      }
+      return false;
+    });
+    if (covered) break;
+  }
+  assert.ok(covered, 'a control of the page can lie under the toast');
+  await page.locator('[data-covered="true"]').focus();
+  await page.locator('[data-testid="toasts"][data-yield="true"]').waitFor();
+  const overlap = await page.evaluate(() => {
+    const a = document.querySelector('[data-testid="toasts"]').getBoundingClientRect();
+    const b = document.activeElement.getBoundingClientRect();
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  });
+  assert.equal(overlap, false, 'the toast no longer covers the focused control');
+  await app.screenshot('window-truth-toast-steps-aside');
+  await page.setViewportSize({ width: 1024, height: 700 });
+
   const removedRow = page.getByTestId('removed-row-aux');
   await removedRow.waitFor({ timeout: 30_000 });
   assert.match(await removedRow.innerText(), /still running until apply/i);
