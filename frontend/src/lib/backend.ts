@@ -326,7 +326,7 @@ function toPlanAction(raw: bindings.PlanAction): PlanAction {
     network: raw.network ?? '',
     cause: raw.cause ?? '',
     changes: (raw.changes ?? []).map((change) => ({ path: change.path ?? '', old: change.old ?? '', new: change.new ?? '' })),
-    config: (raw.config ?? []).map((field) => ({ path: field.path ?? '', value: field.value ?? '' })),
+    ...(raw.config?.length ? { config: raw.config.map((field) => ({ path: field.path ?? '', value: field.value ?? '' })) } : {}),
   };
 }
 

@@ -124,7 +124,6 @@ service:
   await page.locator(`[data-status="new"]`).first().waitFor();
   await openStack(page, HOLDER);
 
-  // ---- 5: an apply that succeeds: a container without a healthcheck is "Running", never "Healthy" ----
   await openPlan(page, HOLDER);
   // ---- 8: a create shows what it makes: the effective image, ports and command ----
   const webConfig = page.locator('[data-testid="plan-action"][data-kind="create"][data-instance="web"] [data-testid="plan-config"]');
@@ -132,6 +131,8 @@ service:
   assert.equal(await webConfig.locator('tr[data-path="ports"] td').innerText(), `["127.0.0.1:${port}:80"]`);
   assert.match(await webConfig.locator('tr[data-path="command"] td').innerText(), /\["sleep","3600"\]/);
   await app.screenshot('window-truth-plan-create-config');
+
+  // ---- 5: apply: a container without a healthcheck ends "Running", not "Healthy" ----
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await page.locator('[data-testid="apply-panel"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
   for (const instance of ['web', 'aux']) {
