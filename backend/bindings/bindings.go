@@ -173,7 +173,7 @@ func (s *Stacks) List() ([]StackSummary, error) {
 	for _, st := range list.Stacks {
 		out = append(out, StackSummary{
 			Name: st.Name, Description: st.Description, Instances: st.Instances, Revision: st.Revision,
-			Status: st.Status, UpdatedAt: st.UpdatedAt.UTC().Format(time.RFC3339),
+			Status: windowStatus(st.Status, st.Containers, st.Instances), UpdatedAt: st.UpdatedAt.UTC().Format(time.RFC3339),
 		})
 	}
 	return out, nil

@@ -34,7 +34,8 @@ type StackSummary struct {
 	Description string `json:"description"`
 	Instances   int    `json:"instances"`
 	Revision    int64  `json:"revision"`
-	// Status is "stopped", "running", "partial", "unhealthy" or "unknown".
+	// Status is "new" (no container: not applied yet), "stopped", "running", "partial", "degraded",
+	// "unhealthy" or "unknown".
 	Status    string `json:"status"`
 	UpdatedAt string `json:"updatedAt"` // RFC 3339
 }
@@ -49,6 +50,11 @@ type Problem struct {
 	// Problems are the individual problems of a write refused for several reasons at once
 	// (each with its field path), so the window can show each next to its field.
 	Problems []Problem `json:"problems,omitempty"`
+	// RunID and Results are set on a failed or canceled apply that ran: the recorded run and
+	// what became of each action (done, failed with why, skipped), so the window shows what
+	// the apply did before it stopped.
+	RunID   int64          `json:"runId,omitempty"`
+	Results []ActionResult `json:"results,omitempty"`
 }
 
 // TemplateSummary is one template in the catalog.

@@ -2,6 +2,8 @@ package bindings
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -20,6 +22,15 @@ type PlanAction struct {
 	Network   string       `json:"network"`
 	Cause     string       `json:"cause"`
 	Changes   []PlanChange `json:"changes"`
+	// Config is what a create makes: the effective image, ports and command (values rendered
+	// like a change's; a secret reference shows "(sensitive)").
+	Config []PlanField `json:"config"`
+}
+
+// PlanField is one field of a created container's configuration.
+type PlanField struct {
+	Path  string `json:"path"`
+	Value string `json:"value"`
 }
 
 // PlanChange is one changed field of a replace.
@@ -71,11 +82,38 @@ type ApplyOutcome struct {
 	Results []ActionResult `json:"results"`
 }
 
-// ActionResult is one action's outcome.
+// ActionResult is one action's outcome, as the engine reports it.
 type ActionResult struct {
-	Action string `json:"action"`
-	Status string `json:"status"`
-	Error  string `json:"error,omitempty"`
+	Action    string `json:"action"` // "+ create web", as the plan lists it
+	Kind      string `json:"kind"`   // the plan action's kind: create, replace, remove, ...
+	Instance  string `json:"instance"`
+	Container string `json:"container"`
+	Network   string `json:"network"`
+	Status    string `json:"status"` // done, failed, skipped (pending only while it runs)
+	Error     string `json:"error,omitempty"`
+}
+
+func actionResults(rs []engine.ActionResult) []ActionResult {
+	out := make([]ActionResult, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, ActionResult{Action: r.Action, Kind: r.Kind, Instance: r.Instance, Container: r.Container,
+			Network: r.Network, Status: string(r.Status), Error: r.Error})
+	}
+	return out
+}
+
+// applyProblem is a failed apply's problem document with what the run did: its id and the
+// per-action results (none when the apply was refused before it ran).
+func applyProblem(err error, res engine.Applied) error {
+	if res.RunID == 0 && len(res.Results) == 0 {
+		return problem(err)
+	}
+	var p Problem
+	_ = json.Unmarshal([]byte(problem(err).Error()), &p)
+	p.RunID = res.RunID
+	p.Results = actionResults(res.Results)
+	b, _ := json.Marshal(p)
+	return errors.New(string(b))
 }
 
 // ProgressEvent is one step of a running apply or operation; batches of them are emitted
@@ -96,7 +134,11 @@ func planView(id int64, p plan.Plan) PlanView {
 	}
 	v.Stopped = p.Stopped
 	for _, a := range p.Actions {
-		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause, Changes: []PlanChange{}}
+		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause,
+			Changes: []PlanChange{}, Config: []PlanField{}}
+		for _, f := range a.Config {
+			pa.Config = append(pa.Config, PlanField{f.Path, f.Value})
+		}
 		for _, c := range a.Changes {
 			pa.Changes = append(pa.Changes, PlanChange{c.Path, c.Old, c.New})
 		}
@@ -203,13 +245,9 @@ func (p *Plans) Apply(planID int64) (ApplyOutcome, error) {
 	res, err := svc.Apply(ctx, planID, engine.Who("desktop"), sink)
 	stop()
 	if err != nil {
-		return ApplyOutcome{}, problem(err)
+		return ApplyOutcome{}, applyProblem(err, res)
 	}
-	out := ApplyOutcome{PlanID: planID, RunID: res.RunID, Results: []ActionResult{}}
-	for _, r := range res.Results {
-		out.Results = append(out.Results, ActionResult{r.Action, string(r.Status), r.Error})
-	}
-	return out, nil
+	return ApplyOutcome{PlanID: planID, RunID: res.RunID, Results: actionResults(res.Results)}, nil
 }
 
 // Cancel stops the stack's running apply or operation started from this window (the
@@ -275,6 +313,9 @@ type RunSummary struct {
 	StartedAt  string `json:"startedAt"`
 	FinishedAt string `json:"finishedAt"`
 	Stderr     string `json:"stderr"`
+	// Results are the apply's per-action results (empty for quick operations and for runs
+	// refused before they ran).
+	Results []ActionResult `json:"results"`
 }
 
 // History lists the stack's runs, newest first.
@@ -287,7 +328,11 @@ func (p *Plans) History(stack string) ([]RunSummary, error) {
 		out := []RunSummary{}
 		for _, r := range runs {
 			rs := RunSummary{ID: r.ID, Operation: r.Operation, Status: r.Status, StartedBy: r.StartedBy,
-				StartedAt: r.StartedAt.UTC().Format(time.RFC3339), Stderr: r.StderrExcerpt}
+				StartedAt: r.StartedAt.UTC().Format(time.RFC3339), Stderr: r.StderrExcerpt, Results: []ActionResult{}}
+			var results []engine.ActionResult
+			if len(r.Results) > 0 && json.Unmarshal(r.Results, &results) == nil {
+				rs.Results = actionResults(results)
+			}
 			if r.PlanID != nil {
 				rs.PlanID = *r.PlanID
 			}

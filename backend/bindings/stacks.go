@@ -15,6 +15,25 @@ func toProblem(err error) Problem {
 	return Problem{Kind: e.Kind.String(), Summary: e.Summary, Detail: e.Detail, Field: e.Field}
 }
 
+// StatusNew is the window's status of a stack with no container at all: never applied (or
+// taken down), which "stopped" would misreport.
+const StatusNew = "new"
+
+// windowStatus refines the engine's stack status for the window: a stack without any
+// container is "new" (the window says "Not applied yet"), and one that runs every container
+// it has while some of its instances have none is "partial", not "running".
+func windowStatus(status string, containers, instances int) string {
+	switch {
+	case status == engine.StatusUnknown:
+		return status
+	case containers == 0:
+		return StatusNew
+	case status == engine.StatusRunning && containers < instances:
+		return engine.StatusPartial
+	}
+	return status
+}
+
 func problems(errs []error) []Problem {
 	out := make([]Problem, 0, len(errs))
 	for _, e := range errs {
@@ -30,7 +49,7 @@ func (s *Stacks) Create(name, description string) (StackSummary, error) {
 		if err != nil {
 			return StackSummary{}, err
 		}
-		return StackSummary{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: engine.StatusStopped,
+		return StackSummary{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: StatusNew,
 			UpdatedAt: st.UpdatedAt.UTC().Format(time.RFC3339)}, nil
 	})
 }
@@ -43,7 +62,20 @@ func (s *Stacks) Get(name string) (StackDetail, error) {
 			return StackDetail{}, err
 		}
 		st := d.Resolved.Stack
-		out := StackDetail{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: d.Status,
+		created := 0
+		for _, inst := range st.Instances {
+			if _, ok := d.Containers[inst.Name]; ok {
+				created++
+			}
+		}
+		status := d.Status
+		if d.EngineErr == nil {
+			status = windowStatus(d.Status, len(d.Containers), len(st.Instances))
+			if status == engine.StatusRunning && created < len(st.Instances) {
+				status = engine.StatusPartial
+			}
+		}
+		out := StackDetail{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: status,
 			Instances: []InstanceSummary{}, Problems: problems(d.Clashes)}
 		if d.EngineErr != nil {
 			out.Problems = append(out.Problems, toProblem(d.EngineErr))

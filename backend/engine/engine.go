@@ -89,6 +89,9 @@ const (
 type StackView struct {
 	model.StackSummary
 	Status string
+	// Containers counts the stack's containers (of any state), so a face can tell a stack
+	// never applied (none) from a stopped one.
+	Containers int
 }
 
 // StackList is the stacks list. EngineErr is set when live status could not be read: the
@@ -124,7 +127,7 @@ func (s *Service) ListStacks(ctx context.Context) (StackList, error) {
 		if warn != nil {
 			status = StatusUnknown
 		}
-		out[i] = StackView{StackSummary: st, Status: status}
+		out[i] = StackView{StackSummary: st, Status: status, Containers: len(byStack[st.Name])}
 	}
 	return StackList{Stacks: out, EngineErr: warn}, nil
 }

@@ -276,6 +276,19 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 	cancel(nil)
 	w.stop()
 	final := w.final(context.WithoutCancel(ctx), runErr != nil)
+	// A host port taken is the cause of a container "not started": say so, per instance and
+	// as the step's error.
+	var clash error
+	if runErr != nil && ctx.Err() == nil {
+		clash = portClash(context.WithoutCancel(ctx), eng, stack, runErr)
+	}
+	if clash != nil {
+		for inst, pr := range final.problems {
+			if pr.kind == plan.FailedNotStarted {
+				final.problems[inst] = problem{kind: pr.kind, why: "not started: " + model.AsError(clash).Summary}
+			}
+		}
+	}
 	for inst, pr := range final.problems {
 		out.problems[inst] = pr
 		if !w.reported(inst) {
@@ -283,6 +296,9 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 		}
 	}
 	out.ready, out.exists = final.ready, final.exists
+	if clash != nil && !crashedAny(out.problems) {
+		return out, clash
+	}
 	if len(out.problems) > 0 {
 		return out, w.problemError(context.WithoutCancel(ctx), stack, out.problems)
 	}
@@ -318,6 +334,53 @@ func composeFailure(err error) error {
 	}
 	return &model.Error{Kind: me.Kind, Field: me.Field, Err: err, Summary: cause,
 		Detail: me.Summary + ". Compose's full output is in the run's record: devarch history STACK."}
+}
+
+// crashedAny tells whether a problem is a crash or a failed healthcheck (which then is the
+// step's headline rather than a port clash of another instance).
+func crashedAny(problems map[string]problem) bool {
+	for _, p := range problems {
+		if p.kind != plan.FailedNotStarted {
+			return true
+		}
+	}
+	return false
+}
+
+// portClash turns compose's "Bind for 127.0.0.1:28080 failed: port is already allocated"
+// into its cause: the host port and who holds it (a DevArch container, named by stack and
+// instance, or a process outside DevArch). It keeps the conflict kind and the field "ports"
+// (the fix is the instance's ports); the command line and compose's output go to the detail.
+// nil when err is not a port clash.
+func portClash(ctx context.Context, eng *runtime.Engine, stack string, err error) error {
+	var ce *runtime.CommandError
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	ip, port, ok := runtime.PortTaken(ce.Stderr)
+	if !ok {
+		return nil
+	}
+	holder := "a process outside DevArch"
+	if cs, lerr := eng.ListContainers(ctx, []string{model.LabelStack}); lerr == nil {
+		for _, c := range cs {
+			if c.State != "running" || c.Labels[model.LabelStack] == stack {
+				continue
+			}
+			for _, hp := range c.HostPorts {
+				if hp == port {
+					holder = c.Labels[model.LabelStack] + "/" + c.Labels[model.LabelInstance]
+				}
+			}
+		}
+	}
+	where := ""
+	if ip != "" && ip != "0.0.0.0" && ip != "::" {
+		where = " on " + ip
+	}
+	return &model.Error{Kind: model.KindConflict, Field: "ports", Err: err,
+		Summary: fmt.Sprintf("host port %d%s is taken by %s", port, where, holder),
+		Detail:  fmt.Sprintf("Free the port or publish another one. %s.\n%s", model.AsError(err).Summary, strings.TrimSpace(ce.Stderr))}
 }
 
 // lastMeaningfulLine is the last line of compose's output that says something: not a

@@ -149,7 +149,7 @@ func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions,
 			return failed(err)
 		}
 	}
-	w := progressWriter(stack, sink, nil)
+	w := progressWriter(stack, sink, healthchecked(rs))
 	_, runErr := eng.RunCompose(ctx, append(base, args...), env.runOptions(doc, w))
 	w.Close()
 	if runErr != nil {

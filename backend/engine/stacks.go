@@ -181,22 +181,39 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 		}
 	}
 	var out []error
+	// One listing serves both checks; without an engine only the definitions are compared.
+	containers, engineErr := s.devarchContainers(ctx)
+	running := map[int]bool{} // host ports this stack's running containers publish
+	for _, c := range containers {
+		if c.Labels[model.LabelStack] == stack && c.State == "running" {
+			for _, p := range c.HostPorts {
+				running[p] = true
+			}
+		}
+	}
 	for _, c := range compose.PortClashes(all) {
 		if c.A.Stack != stack && c.B.Stack != stack {
 			continue
 		}
+		if c.A.Stack != c.B.Stack && running[c.Port] {
+			// This stack runs with the port: the clash is the other stack's to fix, shown
+			// on its page (and its apply), not on the healthy one.
+			continue
+		}
+		mineSide := c.A
+		if mineSide.Stack != stack {
+			mineSide = c.B
+		}
 		out = append(out, model.Invalid("ports",
 			fmt.Sprintf("host port %d/%s is published twice", c.Port, c.Protocol),
-			fmt.Sprintf("%s and %s both publish it. Change one of them (devarch instance set STACK NAME ports=[...]).", owner(c.A), owner(c.B))))
+			fmt.Sprintf("%s and %s both publish it. Change one of them, e.g. devarch instance set %s %s 'ports=[...]'.",
+				owner(c.A), owner(c.B), mineSide.Stack, mineSide.Instance)))
 	}
 	d, err := plan.DesiredFrom(own.Effective, 0)
-	if err != nil {
-		return out, nil // the definition's own problems are reported by whoever generates it
+	if err != nil || engineErr != nil {
+		return out, nil // the definition's own problems are reported by whoever generates it; live status unavailable: the caller says so
 	}
-	var o plan.Observed
-	if o.Containers, err = s.devarchContainers(ctx); err != nil {
-		return out, nil // live status unavailable: the caller says so
-	}
+	o := plan.Observed{Containers: containers}
 	o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(o))
 	// Warnings (ports merely defined elsewhere) are the "published twice" above.
 	for _, diag := range plan.PortDiagnostics(d, o).Errors() {

@@ -190,14 +190,6 @@ func Compute(d Desired, o Observed) Plan {
 // what DevArch last applied, and whether the stack is meant to be stopped.
 func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApplied, networkExists, stopped bool) (Action, bool) {
 	a := Action{Instance: s.Instance, Container: s.Container}
-	if c == nil {
-		a.Kind, a.Cause = Create, CauseNewInstance
-		if wasApplied {
-			a.Cause = CauseRemovedOutside
-		}
-		return a, true
-	}
-
 	hidden := sensitivity{}
 	for _, p := range s.Sensitive {
 		hidden[p] = true
@@ -205,6 +197,15 @@ func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApp
 	for p := range secretPaths(s.Spec) {
 		hidden[p] = true
 	}
+	if c == nil {
+		a.Kind, a.Cause = Create, CauseNewInstance
+		if wasApplied {
+			a.Cause = CauseRemovedOutside
+		}
+		a.Config = createConfig(s.Spec, hidden)
+		return a, true
+	}
+
 	for p := range secretPaths(applied.Spec) {
 		hidden[p] = true
 	}

@@ -26,6 +26,33 @@ type Change struct {
 	New  string `json:"new"`
 }
 
+// Field is one field of a created container's configuration: Value is rendered like a
+// Change's (compact JSON or Sensitive), never raw secret data.
+type Field struct {
+	Path  string `json:"path"`
+	Value string `json:"value"`
+}
+
+// createdFields are the fields a create shows: what runs, where it listens, how it starts.
+var createdFields = []string{"image", "ports", "command"}
+
+// createConfig is a create's Config: the createdFields the spec sets, in that order.
+func createConfig(spec model.Spec, hidden sensitivity) []Field {
+	var out []Field
+	for _, path := range createdFields {
+		v, ok := spec[path]
+		if !ok || v == nil {
+			continue
+		}
+		f := Field{Path: path, Value: canonical(v)}
+		if hidden.hides(path) {
+			f.Value = Sensitive
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // sensitivity answers whether a path's values must be hidden. A path is hidden when it, a
 // field containing it, or a key inside it references a secret on either side, so neither a
 // whole-map line nor a per-key line can show a reference.

@@ -45,6 +45,10 @@ type Action struct {
 	Cause string `json:"cause"`
 	// Changes are the changed fields of a replace, sorted by path.
 	Changes []Change `json:"changes,omitempty"`
+	// Config is what a create makes: the effective image, ports and command, rendered like
+	// a Change's values (a field that references a secret shows Sensitive). For the
+	// window's plan view; the text rendering (String) leaves it out.
+	Config []Field `json:"config,omitempty"`
 	// Level is the dependency level of a create, replace or update: 1 for an instance that
 	// waits for no other, else one more than the highest level it waits for. The executor
 	// runs the instances of one level together, level after level.

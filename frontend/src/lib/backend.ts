@@ -16,6 +16,7 @@ import type { bindings } from '../../wailsjs/go/models';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 import { AppError, problemFrom, toAppError } from './errors';
 import type {
+  ActionResult,
   ApplyOutcome,
   DeleteResult,
   Check,
@@ -71,7 +72,7 @@ async function call<T>(struct: string, method: string, invoke: () => Promise<T>)
 }
 
 const CHECK_STATUSES: readonly CheckStatus[] = ['ok', 'warning', 'error'];
-const STACK_STATUSES: readonly StackStatus[] = ['stopped', 'running', 'partial', 'degraded', 'unhealthy', 'unknown'];
+const STACK_STATUSES: readonly StackStatus[] = ['new', 'stopped', 'running', 'partial', 'degraded', 'unhealthy', 'unknown'];
 const ORIGINS: readonly Origin[] = ['template', 'override', 'default', 'wiring'];
 const FIELD_KINDS: readonly FieldKind[] = ['scalar', 'argv', 'map', 'list', 'object', 'map-key'];
 
@@ -326,6 +327,7 @@ function toPlanAction(raw: bindings.PlanAction): PlanAction {
     network: raw.network ?? '',
     cause: raw.cause ?? '',
     changes: (raw.changes ?? []).map((change) => ({ path: change.path ?? '', old: change.old ?? '', new: change.new ?? '' })),
+    ...(raw.config?.length ? { config: raw.config.map((field) => ({ path: field.path ?? '', value: field.value ?? '' })) } : {}),
   };
 }
 
@@ -359,11 +361,19 @@ function toApplyOutcome(raw: bindings.ApplyOutcome): ApplyOutcome {
   return {
     planId: raw.planId ?? 0,
     runId: raw.runId ?? 0,
-    results: (raw.results ?? []).map((result) => ({
-      action: result.action ?? '',
-      status: result.status ?? '',
-      error: result.error || undefined,
-    })),
+    results: (raw.results ?? []).map(toActionResult),
+  };
+}
+
+function toActionResult(raw: bindings.ActionResult): ActionResult {
+  return {
+    action: raw.action ?? '',
+    kind: raw.kind || undefined,
+    instance: raw.instance || undefined,
+    container: raw.container || undefined,
+    network: raw.network || undefined,
+    status: raw.status ?? '',
+    error: raw.error || undefined,
   };
 }
 
@@ -387,6 +397,7 @@ function toRunSummary(raw: bindings.RunSummary): RunSummary {
     startedAt: raw.startedAt ?? '',
     finishedAt: raw.finishedAt ?? '',
     stderr: raw.stderr ?? '',
+    results: (raw.results ?? []).map(toActionResult),
   };
 }
 

@@ -8,6 +8,8 @@
  * the raw message as its summary.
  */
 
+import type { ActionResult } from './types';
+
 export const ERROR_KINDS = [
   'internal',
   'not_found',
@@ -29,6 +31,9 @@ export interface Problem {
   field?: string;
   /** The individual problems of a write refused for several reasons at once. */
   problems?: Problem[];
+  /** A failed apply that ran: its recorded run and what became of each action. */
+  runId?: number;
+  results?: ActionResult[];
 }
 
 export class AppError extends Error {
@@ -37,6 +42,8 @@ export class AppError extends Error {
   readonly detail?: string;
   readonly field?: string;
   readonly problems?: Problem[];
+  readonly runId?: number;
+  readonly results?: ActionResult[];
 
   constructor(problem: Problem, options?: { cause?: unknown }) {
     super(problem.summary, options);
@@ -46,10 +53,12 @@ export class AppError extends Error {
     if (problem.detail) this.detail = problem.detail;
     if (problem.field) this.field = problem.field;
     if (problem.problems?.length) this.problems = problem.problems;
+    if (problem.runId) this.runId = problem.runId;
+    if (problem.results?.length) this.results = problem.results;
   }
 
   toProblem(): Problem {
-    return { kind: this.kind, summary: this.summary, detail: this.detail, field: this.field, problems: this.problems };
+    return { kind: this.kind, summary: this.summary, detail: this.detail, field: this.field, problems: this.problems, runId: this.runId, results: this.results };
   }
 }
 
@@ -83,6 +92,13 @@ function problemFromObject(value: unknown): Problem | undefined {
   if (Array.isArray(record.problems)) {
     const problems = record.problems.map(problemFromObject).filter((p): p is Problem => p !== undefined);
     if (problems.length > 0) problem.problems = problems;
+  }
+  if (typeof record.runId === 'number' && record.runId > 0) problem.runId = record.runId;
+  if (Array.isArray(record.results)) {
+    const results = record.results.filter(
+      (r): r is ActionResult => r !== null && typeof r === 'object' && typeof (r as ActionResult).action === 'string' && typeof (r as ActionResult).status === 'string',
+    );
+    if (results.length > 0) problem.results = results;
   }
   return problem;
 }

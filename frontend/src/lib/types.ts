@@ -32,7 +32,7 @@ export interface VersionInfo {
 }
 
 /** degraded: a container crash-loops (restarting) or died. */
-export type StackStatus = 'stopped' | 'running' | 'partial' | 'degraded' | 'unhealthy' | 'unknown';
+export type StackStatus = 'new' | 'stopped' | 'running' | 'partial' | 'degraded' | 'unhealthy' | 'unknown';
 
 export interface StackSummary {
   name: string;
@@ -159,6 +159,13 @@ export interface PlanAction {
   /** Why: "new instance", "stopped outside DevArch", "config changed; image changed", ... */
   cause: string;
   changes: PlanChange[];
+  /** What a create makes: effective image, ports and command ("(sensitive)" for a secret reference). */
+  config?: PlanField[];
+}
+
+export interface PlanField {
+  path: string;
+  value: string;
 }
 
 export interface PlanSummary {
@@ -204,8 +211,14 @@ export interface PlanView {
 export interface ActionResult {
   /** "+ create web" */
   action: string;
+  /** The plan action's kind: create, update, replace, remove, create-network, remove-network. */
+  kind?: string;
+  instance?: string;
+  container?: string;
+  network?: string;
   /** done, failed, skipped, pending */
   status: string;
+  /** Why it failed or was skipped. */
   error?: string;
 }
 
@@ -261,6 +274,8 @@ export interface RunSummary {
   finishedAt: string;
   /** The end of compose's stderr when it failed. */
   stderr: string;
+  /** An apply's per-action results: what it did before it stopped (empty otherwise). */
+  results?: ActionResult[];
 }
 
 /**

@@ -102,7 +102,7 @@ export const sampleStackDetail: StackDetail = {
   name: 'shop',
   description: 'Storefront',
   revision: 5,
-  status: 'stopped',
+  status: 'partial',
   instances: [
     {
       name: 'cache',

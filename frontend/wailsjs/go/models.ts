@@ -2,6 +2,10 @@ export namespace bindings {
 	
 	export class ActionResult {
 	    action: string;
+	    kind: string;
+	    instance: string;
+	    container: string;
+	    network: string;
 	    status: string;
 	    error?: string;
 	
@@ -12,6 +16,10 @@ export namespace bindings {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.action = source["action"];
+	        this.kind = source["kind"];
+	        this.instance = source["instance"];
+	        this.container = source["container"];
+	        this.network = source["network"];
 	        this.status = source["status"];
 	        this.error = source["error"];
 	    }
@@ -76,6 +84,8 @@ export namespace bindings {
 	    detail?: string;
 	    field?: string;
 	    problems?: Problem[];
+	    runId?: number;
+	    results?: ActionResult[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Problem(source);
@@ -88,6 +98,8 @@ export namespace bindings {
 	        this.detail = source["detail"];
 	        this.field = source["field"];
 	        this.problems = this.convertValues(source["problems"], Problem);
+	        this.runId = source["runId"];
+	        this.results = this.convertValues(source["results"], ActionResult);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -336,6 +348,20 @@ export namespace bindings {
 	        this.status = source["status"];
 	    }
 	}
+	export class PlanField {
+	    path: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanField(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.value = source["value"];
+	    }
+	}
 	export class PlanChange {
 	    path: string;
 	    old: string;
@@ -360,6 +386,7 @@ export namespace bindings {
 	    network: string;
 	    cause: string;
 	    changes: PlanChange[];
+	    config: PlanField[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanAction(source);
@@ -374,6 +401,7 @@ export namespace bindings {
 	        this.network = source["network"];
 	        this.cause = source["cause"];
 	        this.changes = this.convertValues(source["changes"], PlanChange);
+	        this.config = this.convertValues(source["config"], PlanField);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -394,6 +422,7 @@ export namespace bindings {
 		    return a;
 		}
 	}
+	
 	
 	export class PlanSummary {
 	    add: number;
@@ -469,6 +498,7 @@ export namespace bindings {
 	    startedAt: string;
 	    finishedAt: string;
 	    stderr: string;
+	    results: ActionResult[];
 	
 	    static createFrom(source: any = {}) {
 	        return new RunSummary(source);
@@ -484,7 +514,26 @@ export namespace bindings {
 	        this.startedAt = source["startedAt"];
 	        this.finishedAt = source["finishedAt"];
 	        this.stderr = source["stderr"];
+	        this.results = this.convertValues(source["results"], ActionResult);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SecretSummary {
 	    name: string;

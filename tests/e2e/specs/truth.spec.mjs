@@ -119,7 +119,8 @@ test('the window tells the truth about failing instances, stopped stacks, rename
   await openPlan(page);
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await page.locator('[data-testid="apply-panel"][data-state="failed"]').waitFor({ timeout: 120_000 });
-  const crash = await page.getByTestId('apply-error').innerText();
+  // The app's last lines are behind the "Details" disclosure (textContent reads them).
+  const crash = await page.getByTestId('apply-error').textContent();
   assert.match(crash, /app exited with code 3/);
   assert.match(crash, /boom from the app/);
   await app.screenshot('apply-failed-crash');

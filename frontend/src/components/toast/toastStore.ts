@@ -11,8 +11,13 @@ export interface Toast {
   title: string;
   message?: string;
   detail?: string;
-  /** Milliseconds until it closes by itself; undefined keeps it until dismissed. */
+  /**
+   * Milliseconds until it closes by itself. Left out, a success or info toast (routine news)
+   * closes after ROUTINE_TIMEOUT; an error stays until dismissed.
+   */
   timeout?: number;
+  /** How many times the same toast was raised (merged instead of stacked); 1 when once. */
+  count?: number;
 }
 
 export interface ToastInput extends Omit<Toast, 'id'> {
@@ -28,7 +33,14 @@ export interface ToastStore {
   clear(): void;
 }
 
-const MAX_VISIBLE = 4;
+/** At most this many toasts show at once; the oldest goes first (errors outlive routine news). */
+const MAX_VISIBLE = 3;
+
+/** How long a routine toast (success, info) stays when its caller gave no timeout. */
+export const ROUTINE_TIMEOUT = 5000;
+
+const sameToast = (a: Omit<Toast, 'id'>, b: Omit<Toast, 'id'>) =>
+  a.tone === b.tone && a.title === b.title && (a.message ?? '') === (b.message ?? '') && (a.detail ?? '') === (b.detail ?? '');
 
 export function createToastStore(): ToastStore {
   let toasts: readonly Toast[] = [];
@@ -50,14 +62,24 @@ export function createToastStore(): ToastStore {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    show({ key, ...toast }) {
-      const id = key ?? `toast-${++counter}`;
+    show({ key, ...input }) {
+      // The same toast again (same tone and words) merges into the one showing, counted.
+      const twin = key === undefined ? toasts.find((t) => sameToast(t, input)) : toasts.find((t) => t.id === key);
+      const id = key ?? twin?.id ?? `toast-${++counter}`;
+      const count = twin && sameToast(twin, input) ? (twin.count ?? 1) + 1 : 1;
+      const timeout = input.timeout ?? (input.tone === 'error' ? undefined : ROUTINE_TIMEOUT);
+      const toast = { ...input, timeout };
       stopTimer(id);
-      const next: Toast = { id, ...toast };
+      const next: Toast = { id, ...toast, count };
       const rest = toasts.filter((t) => t.id !== id);
-      const kept = [...rest, next];
-      for (const dropped of kept.slice(0, Math.max(0, kept.length - MAX_VISIBLE))) stopTimer(dropped.id);
-      toasts = kept.slice(-MAX_VISIBLE);
+      let kept = [...rest, next];
+      while (kept.length > MAX_VISIBLE) {
+        // Routine news leaves first; among errors, the oldest.
+        const drop = kept.find((t) => t.tone !== 'error' && t.id !== id) ?? kept[0];
+        stopTimer(drop.id);
+        kept = kept.filter((t) => t !== drop);
+      }
+      toasts = kept;
       if (toast.timeout !== undefined) {
         timers.set(id, setTimeout(() => store.dismiss(id), toast.timeout));
       }

@@ -37,10 +37,27 @@ describe('progress', () => {
     expect(later[2].message).toBe('port is already allocated');
   });
 
-  it('settles rows left in between once the run succeeded, not when it failed', () => {
+  it('settles rows left in between once the run ended: done on success; not finished or not attempted on failure', () => {
     const events = [at('cache', 'Created')];
     expect(progressSteps(createPlan.actions, events, 'succeeded').every((step) => step.tone === 'done')).toBe(true);
-    expect(progressSteps(createPlan.actions, events, 'failed')[1].tone).toBe('active');
+    const failed = progressSteps(createPlan.actions, events, 'failed');
+    expect(failed[1]).toMatchObject({ tone: 'error', status: 'Not finished' });
+    expect(failed[2]).toMatchObject({ tone: 'skipped', status: 'Not attempted' });
+  });
+
+  it("ends every row as the engine's results say: done, failed with why, not attempted", () => {
+    // cache crash-loops while compose still says "Started": the result is the truth.
+    const events = [at('', 'Created', 'Network devarch-shop-net'), at('cache', 'Started')];
+    const rows = progressSteps(createPlan.actions, events, 'failed', [
+      { action: '+ create network devarch-shop-net', kind: 'create-network', network: 'devarch-shop-net', status: 'done' },
+      { action: '+ create cache', kind: 'create', instance: 'cache', status: 'failed', error: 'exited with code 3' },
+      { action: '+ create web', kind: 'create', instance: 'web', status: 'skipped', error: 'not run: an earlier step failed' },
+    ]);
+    expect(rows.map((row) => [row.label, row.tone, row.status, row.message])).toEqual([
+      ['devarch-shop-net', 'done', 'Created', ''],
+      ['cache', 'error', 'Failed', 'exited with code 3'],
+      ['web', 'skipped', 'Not attempted', 'not run: an earlier step failed'],
+    ]);
   });
 
   it('logs every step but empty lines', () => {

@@ -1,10 +1,10 @@
-import type { PlanAction, ProgressEvent } from '@/lib/types';
+import type { ActionResult, PlanAction, ProgressEvent } from '@/lib/types';
 
 /**
  * How a progress status reads: compose's words for a container ("Creating", "Started",
  * "Healthy", "Removed", ...) and DevArch's own ("done", "error", "info").
  */
-export type StepTone = 'queued' | 'active' | 'done' | 'error';
+export type StepTone = 'queued' | 'active' | 'done' | 'error' | 'skipped';
 
 const DONE = new Set(['started', 'healthy', 'running', 'removed', 'stopped', 'exited', 'done', 'up-to-date']);
 const ERROR = /error|unhealthy|failed/i;
@@ -50,17 +50,30 @@ const ACTION_WORDS: Record<PlanAction['kind'], string> = {
   'remove-network': 'remove network',
 };
 
+/** The row an action or result belongs to: its network, or its instance. */
+function rowKey(a: { kind?: string; network?: string; instance?: string; container?: string }): { key: string; label: string } {
+  const isNetwork = a.kind === 'create-network' || a.kind === 'remove-network';
+  const label = (isNetwork ? a.network : a.instance || a.container) ?? '';
+  return { key: isNetwork ? `network:${label}` : `instance:${label}`, label };
+}
+
 /**
  * The rows to show while (and after) a run: one per planned action, in the plan's order,
  * then any instance only the events name; each with its latest status. When the run ended,
- * `finished` settles rows left in between: done on success, untouched otherwise.
+ * the engine's per-action `results` settle every row: done, failed with why, or not
+ * attempted. Without results (an apply refused before it ran, an older backend),
+ * `finished` settles rows left in between: done on success; on failure a row still in
+ * progress is "Not finished" (failed) and one never started "Not attempted".
  */
-export function progressSteps(actions: readonly PlanAction[], events: readonly ProgressEvent[], finished?: 'succeeded' | 'failed'): ProgressStep[] {
+export function progressSteps(
+  actions: readonly PlanAction[],
+  events: readonly ProgressEvent[],
+  finished?: 'succeeded' | 'failed',
+  results?: readonly ActionResult[],
+): ProgressStep[] {
   const steps = new Map<string, ProgressStep>();
   for (const action of actions) {
-    const isNetwork = action.kind === 'create-network' || action.kind === 'remove-network';
-    const label = isNetwork ? action.network : action.instance || action.container;
-    const key = isNetwork ? `network:${label}` : `instance:${label}`;
+    const { key, label } = rowKey(action);
     if (!steps.has(key)) {
       steps.set(key, { key, label, action: ACTION_WORDS[action.kind], status: '', message: '', time: '', tone: 'queued' });
     }
@@ -74,9 +87,40 @@ export function progressSteps(actions: readonly PlanAction[], events: readonly P
     const message = event.instance ? event.message : '';
     steps.set(key, { ...step, status: event.status, message, time: event.time, tone: stepTone(event.status, { network: !event.instance }) });
   }
+  if (results?.length) {
+    // One row may carry several actions (an instance's remove and create): a failure wins,
+    // then a skip, then done.
+    const verdicts = new Map<string, ActionResult>();
+    const rank = (status: string) => (status === 'failed' ? 3 : status === 'skipped' || status === 'pending' ? 2 : 1);
+    for (const result of results) {
+      const { key } = rowKey(result);
+      const seen = verdicts.get(key);
+      if (!seen || rank(result.status) > rank(seen.status)) verdicts.set(key, result);
+    }
+    for (const [key, result] of verdicts) {
+      const step = steps.get(key);
+      if (!step) continue;
+      if (result.status === 'done') {
+        steps.set(key, { ...step, tone: 'done', status: step.tone === 'done' ? step.status : 'Done' });
+      } else if (result.status === 'failed') {
+        steps.set(key, { ...step, tone: 'error', status: 'Failed', message: result.error || step.message });
+      } else {
+        steps.set(key, { ...step, tone: 'skipped', status: 'Not attempted', message: result.error || 'an earlier step failed' });
+      }
+    }
+  }
   const rows = [...steps.values()];
   if (finished === 'succeeded') {
     return rows.map((row) => (row.tone === 'active' || row.tone === 'queued' ? { ...row, tone: 'done' } : row));
+  }
+  if (finished === 'failed') {
+    return rows.map((row) =>
+      row.tone === 'active'
+        ? { ...row, tone: 'error', status: 'Not finished' }
+        : row.tone === 'queued'
+          ? { ...row, tone: 'skipped', status: 'Not attempted' }
+          : row,
+    );
   }
   return rows;
 }

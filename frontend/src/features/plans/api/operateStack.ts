@@ -16,9 +16,10 @@ export function useOperateStack() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: operateStack,
-    // A cancel the user asked for is said in place; a refusal (locked: the summary names the
-    // holder) or a failure becomes a toast.
-    meta: { errorTitle: 'The operation did not complete', inlineKinds: ['canceled'] },
+    // Every outcome is said in place, under the buttons that started it (StackToolbar): a
+    // cancel as a note, a refusal (locked: the summary names the holder) or a failure as an
+    // inline alert, never a toast over the page.
+    meta: { errorTitle: 'The operation did not complete', toast: false },
     onSettled: (_data, _error, { stack }) => runFinished(queryClient, stack),
   });
 }

@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { stackHref } from '@/app/routes';
+import { instanceHref, stackHref } from '@/app/routes';
 import { Callout } from '@/components/Callout';
 import { CircleCheckIcon, CircleXIcon, RefreshIcon } from '@/components/icons';
 import { Spinner } from '@/components/Spinner';
 import type { AppError } from '@/lib/errors';
 import { formatClock } from '@/lib/format';
-import type { ApplyOutcome, PlanView, ProgressEvent } from '@/lib/types';
+import type { ActionResult, ApplyOutcome, PlanView, ProgressEvent } from '@/lib/types';
 import { logLines, progressSteps, type StepTone } from '../progress';
 
 export type ApplyState = 'running' | 'succeeded' | 'failed';
@@ -53,23 +53,34 @@ function logText(event: ProgressEvent): string {
   }
 }
 
-const TONE_WORDS: Record<StepTone, string> = { queued: 'waiting', active: 'in progress', done: 'done', error: 'failed' };
+const TONE_WORDS: Record<StepTone, string> = { queued: 'waiting', active: 'in progress', done: 'done', error: 'failed', skipped: 'not attempted' };
+
+/**
+ * A refusal: the apply was turned down before it touched anything (a stale, busy, errored or
+ * already applied plan). Only these say "Nothing was applied"; a conflict met while running
+ * (a host port taken) is a failure like any other, with what the run did.
+ */
+export function isRefusal(error?: AppError | null): boolean {
+  if (!error || error.results?.length) return false;
+  switch (error.kind) {
+    case 'stale':
+    case 'locked':
+    case 'invalid':
+      return true;
+    case 'conflict':
+      return error.field === 'plan';
+    default:
+      return false;
+  }
+}
 
 /** The heading of the panel: what is happening, or how it ended. */
 function headingFor(state: ApplyState, plan: PlanView, error?: AppError | null): string {
   if (state === 'running') return `Applying plan #${plan.id}…`;
   if (state === 'succeeded') return `Applied plan #${plan.id}`;
-  switch (error?.kind) {
-    case 'stale':
-    case 'locked':
-    case 'conflict':
-    case 'invalid':
-      return 'Nothing was applied';
-    case 'canceled':
-      return 'Apply canceled';
-    default:
-      return 'Apply failed';
-  }
+  if (isRefusal(error)) return 'Nothing was applied';
+  if (error?.kind === 'canceled') return 'Apply canceled';
+  return 'Apply failed';
 }
 
 /**
@@ -81,12 +92,12 @@ export function ApplyPanel({ stack, plan, state, events, outcome, error, canceli
   const headingRef = useRef<HTMLHeadingElement>(null);
   const logRef = useRef<HTMLOListElement>(null);
   const finished = state === 'succeeded' ? 'succeeded' : state === 'failed' ? 'failed' : undefined;
-  const steps = progressSteps(plan.actions, events, finished);
+  const steps = progressSteps(plan.actions, events, finished, outcome?.results ?? error?.results);
   const lines = logLines(events);
   const heading = headingFor(state, plan, error);
   const kind = error?.kind;
   // A refusal (before anything ran) has no steps worth showing: the callout says it all.
-  const refused = state === 'failed' && (kind === 'stale' || kind === 'locked' || kind === 'conflict' || kind === 'invalid');
+  const refused = state === 'failed' && isRefusal(error);
 
   // Each change of state (started, ended) moves focus to the heading that says it.
   useEffect(() => {
@@ -121,7 +132,9 @@ export function ApplyPanel({ stack, plan, state, events, outcome, error, canceli
                 ? `${stack} now matches its definition.`
                 : kind === 'canceled'
                   ? 'Compose was stopped. What it had already changed stays as it is.'
-                  : ''}
+                  : !refused && error?.results?.length
+                    ? ranSummary(error.results)
+                    : ''}
           </p>
         </div>
         {state === 'running' && (
@@ -131,12 +144,12 @@ export function ApplyPanel({ stack, plan, state, events, outcome, error, canceli
         )}
       </header>
 
-      {state === 'failed' && error && <Outcome error={error} stack={stack} onReplan={onReplan} onRetry={onRetry} />}
+      {state === 'failed' && error && <Outcome error={error} stack={stack} refused={refused} onReplan={onReplan} onRetry={onRetry} />}
 
       {!refused && steps.length > 0 && (
         <ul className="apply-steps" aria-label="Progress per instance">
           {steps.map((step) => (
-            <li key={step.key} className={`apply-step apply-step--${step.tone}`} data-testid="apply-step" data-step={step.label} data-tone={step.tone}>
+            <li key={step.key} className={`apply-step apply-step--${step.tone}`} data-testid="apply-step" data-step={step.label} data-tone={step.tone} data-status={step.status}>
               <StepIcon tone={step.tone} />
               <span className="apply-step__name mono">{step.label}</span>
               {step.action && <span className="apply-step__action">{step.action}</span>}
@@ -188,7 +201,19 @@ export function ApplyPanel({ stack, plan, state, events, outcome, error, canceli
   );
 }
 
-function Outcome({ error, stack, onReplan, onRetry }: { error: AppError; stack: string; onReplan: () => void; onRetry: () => void }) {
+/** "2 of 3 actions done, 1 failed, 0 not attempted": what a failed apply did. */
+function ranSummary(results: readonly ActionResult[]): string {
+  const count = (status: string) => results.filter((r) => r.status === status).length;
+  const skipped = results.length - count('done') - count('failed');
+  return `${count('done')} of ${results.length} actions done, ${count('failed')} failed, ${skipped} not attempted.`;
+}
+
+/** The first failed instance, for the fix that is about it (its ports). */
+function failedInstance(error: AppError): string | undefined {
+  return error.results?.find((r) => r.status === 'failed' && r.instance)?.instance;
+}
+
+function Outcome({ error, stack, refused, onReplan, onRetry }: { error: AppError; stack: string; refused: boolean; onReplan: () => void; onRetry: () => void }) {
   const replan = (
     <button type="button" className="button button--primary" onClick={onReplan}>
       <RefreshIcon aria-hidden="true" />
@@ -200,7 +225,9 @@ function Outcome({ error, stack, onReplan, onRetry }: { error: AppError; stack: 
       Back to {stack}
     </a>
   );
-  switch (error.kind) {
+  // A conflict met while running (a host port taken) is a failure, not "already applied".
+  const kind = error.kind === 'conflict' && !refused ? 'failure' : error.kind;
+  switch (kind) {
     case 'stale':
       return (
         <div className="apply-panel__outcome">
@@ -261,18 +288,39 @@ function Outcome({ error, stack, onReplan, onRetry }: { error: AppError; stack: 
           <div className="apply-panel__actions">{replan}</div>
         </div>
       );
-    default:
+    default: {
+      const instance = failedInstance(error);
       return (
         <div className="apply-panel__outcome">
           <Callout tone="error" title={error.summary} testId="apply-error" role="alert">
-            {error.detail && <pre className="code-block apply-panel__stderr">{error.detail}</pre>}
-            <p className="callout__text">The run is recorded in the stack's history. Fix the cause, then plan again.</p>
+            {error.detail && (
+              <details className="apply-panel__output" data-testid="apply-error-detail">
+                <summary>Details and compose's output</summary>
+                <pre className="code-block apply-panel__stderr">{error.detail}</pre>
+              </details>
+            )}
+            <p className="callout__text">
+              The run is recorded in the stack's history{error.runId ? ` (run #${error.runId})` : ''}. Fix the cause, then plan again.
+            </p>
           </Callout>
           <div className="apply-panel__actions">
-            {replan}
+            {error.field === 'ports' && instance ? (
+              <a className="button button--primary" href={instanceHref(stack, instance)} data-testid="apply-fix">
+                Change the ports of {instance}
+              </a>
+            ) : (
+              replan
+            )}
+            {error.field === 'ports' && instance && (
+              <button type="button" className="button" onClick={onReplan}>
+                <RefreshIcon aria-hidden="true" />
+                Re-plan
+              </button>
+            )}
             {back}
           </div>
         </div>
       );
+    }
   }
 }

@@ -2,7 +2,7 @@ import { ErrorState } from '@/components/ErrorState';
 import { HistoryIcon, RefreshIcon } from '@/components/icons';
 import { Spinner } from '@/components/Spinner';
 import { formatDateTime, formatDuration, formatRelativeTime } from '@/lib/format';
-import type { RunSummary } from '@/lib/types';
+import type { ActionResult, RunSummary } from '@/lib/types';
 import { useHistory } from '../api/getHistory';
 import { RunStatusBadge } from './RunStatusBadge';
 
@@ -104,6 +104,7 @@ function HistoryRow({ run }: { run: RunSummary }) {
       </td>
       <td className="num">{duration || (run.status === 'running' ? <span className="muted">running…</span> : <span className="muted">—</span>)}</td>
       <td className="history__output">
+        {run.status !== 'succeeded' && run.results && run.results.length > 0 && <RunResults results={run.results} />}
         {run.stderr.trim() ? (
           <details className="history__stderr">
             <summary title={run.stderr.trim()}>
@@ -116,5 +117,21 @@ function HistoryRow({ run }: { run: RunSummary }) {
         )}
       </td>
     </tr>
+  );
+}
+
+const RESULT_WORDS: Record<string, string> = { done: 'done', failed: 'failed', skipped: 'not attempted', pending: 'not attempted' };
+
+/** What a failed or canceled apply did, action by action: done, failed (why), not attempted. */
+function RunResults({ results }: { results: readonly ActionResult[] }) {
+  return (
+    <ul className="run-results" aria-label="What the apply did">
+      {results.map((result, index) => (
+        <li key={index} className={`run-results__item run-results__item--${result.status}`} data-testid="history-result" data-status={result.status}>
+          <span className="mono">{result.action}</span>: {RESULT_WORDS[result.status] ?? result.status}
+          {result.error && result.status === 'failed' ? ` (${result.error})` : ''}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -88,6 +88,33 @@ function ChangesTable({ action }: { action: PlanAction }) {
   );
 }
 
+/** What a create makes: its effective image, ports and command. */
+function CreateConfig({ action }: { action: PlanAction }) {
+  return (
+    <table className="plan-changes plan-config" data-testid="plan-config">
+      <caption className="visually-hidden">Configuration of the new {action.instance || action.container}</caption>
+      <thead className="visually-hidden">
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">Value</th>
+        </tr>
+      </thead>
+      <tbody>
+        {(action.config ?? []).map((field) => (
+          <tr key={field.path} data-path={field.path}>
+            <th scope="row" className="plan-changes__path">
+              <code>{field.path}</code>
+            </th>
+            <td className="plan-changes__new">
+              <DiffValue value={field.value} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function ActionCard({ action }: { action: PlanAction }) {
   const tone = actionTone(action.kind);
   const isNetwork = action.kind === 'create-network' || action.kind === 'remove-network';
@@ -126,6 +153,7 @@ function ActionCard({ action }: { action: PlanAction }) {
           </p>
         )}
         {action.changes.length > 0 && <ChangesTable action={action} />}
+        {action.kind === 'create' && action.config && action.config.length > 0 && <CreateConfig action={action} />}
       </div>
     </li>
   );

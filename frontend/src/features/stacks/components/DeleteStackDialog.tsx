@@ -2,7 +2,7 @@ import { navigate, hrefFor } from '@/app/routes';
 import { Callout } from '@/components/Callout';
 import { Dialog } from '@/components/Dialog';
 import { useToastStore } from '@/components/toast';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useDeleteStack } from '../api/deleteStack';
 
 /**
@@ -16,6 +16,12 @@ export function DeleteStackDialog({ name, instances, onClose }: { name: string; 
   const refused = remove.error && (remove.error.kind === 'conflict' || remove.error.kind === 'locked') ? remove.error : undefined;
   const canForce = refused?.kind === 'conflict';
   const [volumes, setVolumes] = useState(false);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  // A refusal swaps "Delete stack" for the destructive "Take down and delete": focus goes to
+  // Cancel, never to the new button, so a second Enter cannot take the stack down.
+  useEffect(() => {
+    if (refused) cancelRef.current?.focus();
+  }, [refused]);
 
   const run = (force: boolean) => {
     if (remove.isPending) return;
@@ -43,15 +49,16 @@ export function DeleteStackDialog({ name, instances, onClose }: { name: string; 
       testId="delete-stack-dialog"
       footer={
         <>
-          <button type="button" className="button" onClick={onClose} aria-disabled={remove.isPending}>
+          <button type="button" className="button" onClick={onClose} aria-disabled={remove.isPending} ref={cancelRef}>
             Cancel
           </button>
+          {/* Distinct keys: React must not turn the focused "Delete stack" into "Take down and delete". */}
           {canForce ? (
-            <button type="button" className="button button--danger" onClick={() => run(true)} aria-disabled={remove.isPending}>
+            <button key="force" type="button" className="button button--danger" onClick={() => run(true)} aria-disabled={remove.isPending}>
               {remove.isPending ? 'Taking down and deleting…' : 'Take down and delete'}
             </button>
           ) : (
-            <button type="button" className="button button--danger" onClick={() => run(false)} aria-disabled={remove.isPending}>
+            <button key="delete" type="button" className="button button--danger" onClick={() => run(false)} aria-disabled={remove.isPending}>
               {remove.isPending ? 'Deleting…' : 'Delete stack'}
             </button>
           )}
@@ -68,8 +75,22 @@ export function DeleteStackDialog({ name, instances, onClose }: { name: string; 
       </label>
       {refused && (
         <Callout tone={canForce ? 'warning' : 'error'} title={refused.summary} testId="delete-refused" role="alert">
-          {refused.detail && <p className="callout__text">{refused.detail}</p>}
-          {canForce && <p className="callout__text">Take down and delete removes its containers and network first, then deletes it.</p>}
+          {canForce ? (
+            <>
+              <p className="callout__text">
+                Take down and delete removes its containers and network first, then deletes it. Volumes (your data) stay unless you tick the
+                box above.
+              </p>
+              <details className="cli-equivalent" data-testid="cli-equivalent">
+                <summary>From a terminal</summary>
+                <code>
+                  devarch stack delete {name} --force{volumes ? ' --volumes' : ''}
+                </code>
+              </details>
+            </>
+          ) : (
+            refused.detail && <p className="callout__text">{refused.detail}</p>
+          )}
         </Callout>
       )}
     </Dialog>

@@ -18,6 +18,12 @@ function liveState(instance: InstanceSummary, states: InstanceState[] | undefine
   return { state: instance.status };
 }
 
+/** Containers of instances removed from the stack: they exist until the next apply removes them. */
+function leftovers(instances: InstanceSummary[], states: InstanceState[] | undefined): InstanceState[] {
+  const names = new Set(instances.map((instance) => instance.name));
+  return (states ?? []).filter((state) => !names.has(state.instance) && state.state !== 'not created');
+}
+
 /**
  * The stack's instances, with where image and ports come from, how much each overrides and
  * the live state of its container (refreshed on every container event, see useLiveStatus).
@@ -114,6 +120,27 @@ export function StackInstancesTable({ stack, instances, states, onRemove }: Stac
               </tr>
             );
           })}
+          {leftovers(instances, states).map((state) => (
+            <tr key={`removed-${state.instance}`} className="instance-row--removed" data-testid={`removed-row-${state.instance}`}>
+              <th scope="row" className="table__name">
+                <span className="table__removed-name">{state.instance}</span>
+                {state.container && <span className="table__sub mono">{state.container}</span>}
+              </th>
+              <td colSpan={4}>
+                <span className="muted" data-testid="removed-note">
+                  {state.state === 'running'
+                    ? 'Removed from the stack, still running until the next apply removes its container.'
+                    : 'Removed from the stack; its container stays until the next apply removes it.'}
+                </span>
+              </td>
+              <td>
+                <span className="badge badge--warning badge--state" data-testid="instance-state" data-status="removed" title={state.status || undefined}>
+                  {state.state === 'running' ? 'Removed, still running until apply' : 'Removed, container left until apply'}
+                </span>
+              </td>
+              <td className="table__actions" />
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>

@@ -42,7 +42,7 @@ describe('StackPage', () => {
     const table = await screen.findByRole('table', { name: 'Instances of shop' });
     expect(stacks.get).toHaveBeenCalledWith('shop');
     expect(screen.getByText('Storefront')).toBeInTheDocument();
-    expect(screen.getByText('Stopped')).toBeInTheDocument();
+    expect(screen.getByText('Partly running')).toBeInTheDocument();
     expect(screen.getByTestId('stack-revision')).toHaveTextContent('5');
     for (const name of ['Add instance', 'Rename', 'Delete']) {
       expect(screen.getByRole('button', { name })).toBeInTheDocument();
@@ -124,7 +124,12 @@ describe('StackPage', () => {
 
     const refused = await within(dialog).findByTestId('delete-refused');
     expect(refused).toHaveTextContent('stack "shop" is running');
-    expect(refused).toHaveTextContent('Stop it first, or delete with force.');
+    // The way out is the button; the CLI equivalent is folded away, and focus is on Cancel,
+    // never on the destructive button that replaced "Delete stack".
+    expect(refused).toHaveTextContent('Take down and delete removes its containers and network first');
+    expect(within(refused).getByTestId('cli-equivalent')).not.toHaveAttribute('open');
+    expect(within(refused).getByTestId('cli-equivalent')).toHaveTextContent('devarch stack delete shop --force');
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus());
     expect(stacks.delete).toHaveBeenLastCalledWith('shop', false, false);
     // The dialog explains it: no toast on top.
     expect(toasts.getSnapshot()).toHaveLength(0);
@@ -210,9 +215,11 @@ describe('StackPage', () => {
     );
     renderWithApp(<StackPage name="shop" />);
     const toolbar = await screen.findByRole('group', { name: 'Operations on shop' });
-    await userEvent.click(within(toolbar).getByRole('button', { name: 'Start' }));
-    const toast = await screen.findByRole('alert');
-    expect(toast).toHaveTextContent('apply of plan 17 by alice@host');
+    await userEvent.click(within(toolbar).getByRole('button', { name: 'Stop' }));
+    // Said where the operation was started, not in a toast.
+    const inline = await screen.findByTestId('operation-error');
+    expect(within(inline).getByRole('alert')).toHaveTextContent('apply of plan 17 by alice@host');
+    expect(within(screen.getByTestId('toasts')).queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('asks before down, and says volumes keep the data', async () => {

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { composeHref, hrefFor } from '@/app/routes';
 import { Callout, ProblemList } from '@/components/Callout';
 import { ErrorState } from '@/components/ErrorState';
@@ -11,13 +11,22 @@ import { useStackStatus } from '@/features/plans/api/getStatus';
 import { HistoryPanel } from '@/features/plans/components/HistoryPanel';
 import { StackToolbar } from '@/features/plans/components/StackToolbar';
 import { SecretsPanel } from '@/features/secrets/components/SecretsPanel';
-import type { InstanceSummary } from '@/lib/types';
+import type { InstanceState, InstanceSummary } from '@/lib/types';
 import { useStack } from '../api/getStack';
 import { DeleteStackDialog } from './DeleteStackDialog';
 import { RenameStackDialog } from './RenameStackDialog';
 import { StackInstancesTable } from './StackInstancesTable';
 import { StacksSkeleton } from './StacksSkeleton';
 import { StackStatusBadge } from './StackStatusBadge';
+
+/** The instances with their live container state when it is known (it refreshes on every container event). */
+function liveInstances(instances: InstanceSummary[], states: InstanceState[] | undefined): InstanceSummary[] {
+  if (!states) return instances;
+  return instances.map((instance) => {
+    const live = states.find((state) => state.instance === instance.name);
+    return live ? { ...instance, status: live.state } : instance;
+  });
+}
 
 type DialogState = { kind: 'add' } | { kind: 'rename' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
 
@@ -34,6 +43,21 @@ export function StackPage({ name }: { name: string }) {
   const [tab, setTab] = useState<StackTab>('instances');
   const tabsRef = useRef<HTMLDivElement>(null);
   const close = () => setDialog(null);
+  // After an instance is removed, focus goes to the row that took its place (or the one
+  // before it), or to "Add instance" when none is left: never to the page body.
+  const [removed, setRemoved] = useState<{ name: string; index: number } | null>(null);
+  const instanceNames = data?.instances.map((instance) => instance.name).join('\n');
+  useEffect(() => {
+    if (!removed || !data) return;
+    const names = data.instances.map((instance) => instance.name);
+    if (names.includes(removed.name)) return; // the list has not refreshed yet
+    const next = names[Math.min(removed.index, names.length - 1)];
+    const target = next
+      ? document.querySelector<HTMLElement>(`[data-testid="instance-row-${CSS.escape(next)}"] a`)
+      : document.querySelector<HTMLElement>('[data-testid="add-instance"]');
+    target?.focus();
+    setRemoved(null);
+  }, [instanceNames, removed, data]);
   const refresh = () => {
     if (isFetching) return;
     void refetch();
@@ -48,7 +72,7 @@ export function StackPage({ name }: { name: string }) {
   if (data) {
     body = (
       <>
-        <StackToolbar stack={name} onShowHistory={showHistory} />
+        <StackToolbar stack={name} onShowHistory={showHistory} status={data.status} instances={liveInstances(data.instances, status.data)} />
         {data.problems.length > 0 && (
           <Callout
             title={`${data.problems.length} ${data.problems.length === 1 ? 'problem needs' : 'problems need'} attention before this stack can run`}
@@ -69,7 +93,8 @@ export function StackPage({ name }: { name: string }) {
                 id: 'instances',
                 label: 'Instances',
                 content:
-                  data.instances.length === 0 ? (
+                  // Containers of removed instances keep the table: they run until the next apply.
+                  data.instances.length === 0 && !status.data?.some((state) => state.state !== 'not created') ? (
                     <div className="state" data-testid="instances-empty">
                       <div className="state__icon">
                         <BoxIcon width={28} height={28} aria-hidden="true" />
@@ -142,7 +167,7 @@ export function StackPage({ name }: { name: string }) {
         actions={
           data && (
             <>
-              <button type="button" className="button" onClick={() => setDialog({ kind: 'add' })}>
+              <button type="button" className="button" onClick={() => setDialog({ kind: 'add' })} data-testid="add-instance">
                 <PlusIcon aria-hidden="true" />
                 Add instance
               </button>
@@ -178,7 +203,16 @@ export function StackPage({ name }: { name: string }) {
       )}
       {dialog?.kind === 'rename' && <RenameStackDialog name={name} onClose={close} />}
       {dialog?.kind === 'delete' && <DeleteStackDialog name={name} instances={data?.instances.length ?? 0} onClose={close} />}
-      {dialog?.kind === 'remove' && <RemoveInstanceDialog stack={name} name={dialog.instance.name} onClose={close} />}
+      {dialog?.kind === 'remove' && (
+        <RemoveInstanceDialog
+          stack={name}
+          name={dialog.instance.name}
+          onClose={close}
+          onRemoved={() =>
+            setRemoved({ name: dialog.instance.name, index: Math.max(0, data?.instances.findIndex((instance) => instance.name === dialog.instance.name) ?? 0) })
+          }
+        />
+      )}
     </div>
   );
 }

@@ -4,9 +4,11 @@ import type { StackStatus } from '@/lib/types';
 const BADGES: Record<StackStatus, { text: string; tone: DotTone }> = {
   running: { text: 'Running', tone: 'ok' },
   partial: { text: 'Partly running', tone: 'warning' },
-  degraded: { text: 'Crashing', tone: 'error' },
+  degraded: { text: 'Degraded', tone: 'error' },
   unhealthy: { text: 'Unhealthy', tone: 'error' },
   stopped: { text: 'Stopped', tone: 'neutral' },
+  // No container at all: never applied (or taken down). "Stopped" would be untrue.
+  new: { text: 'Not applied yet', tone: 'neutral' },
   unknown: { text: 'Unknown', tone: 'neutral' },
 };
 

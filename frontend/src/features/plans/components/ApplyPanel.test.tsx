@@ -1,0 +1,60 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { AppError } from '@/lib/errors';
+import { createPlan } from '@/test/fixtures';
+import { ApplyPanel, isRefusal } from './ApplyPanel';
+
+const clash = new AppError({
+  kind: 'conflict',
+  field: 'ports',
+  summary: 'host port 28080 on 127.0.0.1 is taken by blog/web',
+  detail: 'Free the port or publish another one.\nError response from daemon: Bind for 127.0.0.1:28080 failed: port is already allocated',
+  runId: 7,
+  results: [
+    { action: '+ create network devarch-shop-net', kind: 'create-network', network: 'devarch-shop-net', status: 'done' },
+    { action: '+ create cache', kind: 'create', instance: 'cache', status: 'done' },
+    { action: '+ create web', kind: 'create', instance: 'web', status: 'failed', error: 'not started: host port 28080 on 127.0.0.1 is taken by blog/web' },
+  ],
+});
+
+function renderPanel(error: AppError) {
+  return render(
+    <ApplyPanel stack="shop" plan={createPlan} state="failed" events={[]} error={error} canceling={false} onCancel={vi.fn()} onReplan={vi.fn()} onRetry={vi.fn()} />,
+  );
+}
+
+describe('ApplyPanel', () => {
+  it('tells a refusal (nothing ran) from a conflict met while running', () => {
+    expect(isRefusal(new AppError({ kind: 'conflict', field: 'plan', summary: 'plan 3 was already applied' }))).toBe(true);
+    expect(isRefusal(new AppError({ kind: 'stale', summary: 'the plan is stale' }))).toBe(true);
+    expect(isRefusal(clash)).toBe(false);
+    expect(isRefusal(new AppError({ kind: 'conflict', field: 'ports', summary: 'host port taken' }))).toBe(false);
+  });
+
+  it('shows a port clash at apply as a failure with its cause, what ran, and the fix', () => {
+    renderPanel(clash);
+    expect(screen.getByRole('heading', { name: 'Apply failed' })).toBeInTheDocument();
+    expect(screen.queryByTestId('apply-conflict')).not.toBeInTheDocument();
+    const callout = screen.getByTestId('apply-error');
+    expect(within(callout).getByText('host port 28080 on 127.0.0.1 is taken by blog/web')).toBeInTheDocument();
+    // Compose's output is folded away.
+    expect(screen.getByTestId('apply-error-detail')).not.toHaveAttribute('open');
+    expect(callout).toHaveTextContent('run #7');
+    expect(screen.getByText('2 of 3 actions done, 1 failed, 0 not attempted.')).toBeInTheDocument();
+    const steps = screen.getAllByTestId('apply-step');
+    expect(steps.map((step) => [step.dataset.step, step.dataset.tone])).toEqual([
+      ['devarch-shop-net', 'done'],
+      ['cache', 'done'],
+      ['web', 'error'],
+    ]);
+    expect(steps[2]).toHaveTextContent('not started: host port 28080');
+    expect(screen.getByRole('link', { name: 'Change the ports of web' })).toHaveAttribute('href', '#/stacks/shop/instances/web');
+  });
+
+  it('still says "already applied" for that refusal', () => {
+    renderPanel(new AppError({ kind: 'conflict', field: 'plan', summary: 'plan 3 was already applied' }));
+    expect(screen.getByRole('heading', { name: 'Nothing was applied' })).toBeInTheDocument();
+    expect(screen.getByTestId('apply-conflict')).toBeInTheDocument();
+    expect(screen.queryAllByTestId('apply-step')).toHaveLength(0);
+  });
+});
