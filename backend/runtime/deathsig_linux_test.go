@@ -104,7 +104,8 @@ func TestRun_ChildDiesWithItsParent(t *testing.T) {
 				for _, p := range liveProcesses() {
 					if p.ppid == helper.Process.Pid && strings.Contains(p.cmdline, marker) {
 						pgid = p.pid
-						return len(groupMembers(pgid)) >= tc.groupSize && pluginsConnected(pgid)
+						plugins, connected := pluginsConnected(pgid)
+						return len(groupMembers(pgid)) >= tc.groupSize && plugins >= tc.groupSize-1 && connected
 					}
 				}
 				return false
@@ -142,10 +143,14 @@ func TestRun_ChildDiesWithItsParent(t *testing.T) {
 // plugin ends when that connection closes, i.e. when the CLI dies. A plugin killed together
 // with its CLI in the few milliseconds before it connects misses that and runs on (a window
 // the docker CLI leaves open; see dieWithParent), so the test kills only after the handshake.
-func pluginsConnected(pgid int) bool {
+//
+// It also counts the group's plugins: a newer docker CLI first runs short-lived metadata
+// probes of its plugins, so "two processes in the group" alone does not mean the compose
+// plugin runs yet (seen: the test killed the CLI between a probe and the plugin's start).
+func pluginsConnected(pgid int) (plugins int, connected bool) {
 	table, err := os.ReadFile("/proc/net/unix")
 	if err != nil {
-		return false
+		return 0, false
 	}
 	for _, pid := range groupMembers(pgid) {
 		env, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
@@ -154,6 +159,7 @@ func pluginsConnected(pgid int) bool {
 			if !ok {
 				continue
 			}
+			plugins++
 			connected := false
 			for _, line := range strings.Split(string(table), "\n") {
 				// Num RefCount Protocol Flags Type St Inode Path; St 03 = connected.
@@ -163,9 +169,9 @@ func pluginsConnected(pgid int) bool {
 				}
 			}
 			if !connected {
-				return false
+				return plugins, false
 			}
 		}
 	}
-	return true
+	return plugins, true
 }
