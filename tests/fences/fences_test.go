@@ -89,9 +89,18 @@ func TestFences(t *testing.T) {
 				t.Errorf("%s imports %s: only backend/store and backend/database speak to PostgreSQL", path, imp)
 			case under(imp, "github.com/wailsapp/wails/v2") && path != module && !under(path, module+"/backend/bindings"):
 				t.Errorf("%s imports %s: only the composition root and backend/bindings touch Wails", path, imp)
-			case imp == "os/exec" && !under(path, module+"/backend/runtime") && !under(path, module+"/backend/database") && !under(path, module+"/tests"):
+			case imp == "os/exec" && !under(path, module+"/backend/runtime") && !under(path, module+"/backend/database") && !under(path, module+"/tests") && path != module+"/backend/testenv":
 				t.Errorf("%s imports os/exec: only backend/runtime (and backend/database, for its own server) run commands", path)
+			case imp == module+"/backend/testenv" && !testSupport(path):
+				// testenv looks tools up (os/exec.LookPath) for tests only: no product code may use it.
+				t.Errorf("%s imports backend/testenv, which is for tests only", path)
 			}
 		}
 	}
+}
+
+// testSupport tells the packages that exist for tests (testenv, and the *test helpers such as
+// runtimetest, dbtest, composetest): they may use what product code must not.
+func testSupport(path string) bool {
+	return strings.HasSuffix(path, "/backend/testenv") || strings.HasSuffix(path, "test") || strings.Contains(path, "/tests/")
 }
