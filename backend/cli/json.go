@@ -272,6 +272,15 @@ type planJSON struct {
 type actionJSON struct {
 	plan.Action
 	Changes []changeJSON `json:"changes"`
+	Config  []configJSON `json:"config,omitempty"`
+}
+
+// configJSON is one field a create sets (image, ports, command), its value as a JSON value;
+// a value that references a secret is left out and Sensitive says so.
+type configJSON struct {
+	Path      string          `json:"path"`
+	Value     json.RawMessage `json:"value,omitempty"`
+	Sensitive bool            `json:"sensitive,omitempty"`
 }
 
 // changeJSON is one changed field of a replace. Old and New are the values as the text plan
@@ -308,6 +317,9 @@ func toPlanJSON(p plan.Plan) planJSON {
 			}
 			aj.Changes = append(aj.Changes, cj)
 		}
+		for _, f := range a.Config {
+			aj.Config = append(aj.Config, configJSON{Path: f.Path, Value: rawValue(f.Value), Sensitive: f.Value == plan.Sensitive})
+		}
 		out.Actions = append(out.Actions, aj)
 	}
 	return out
@@ -331,6 +343,14 @@ func (p planJSON) toPlan() plan.Plan {
 		act.Changes = nil
 		for _, c := range a.Changes {
 			act.Changes = append(act.Changes, c.Change)
+		}
+		act.Config = nil
+		for _, f := range a.Config {
+			v := string(f.Value)
+			if f.Sensitive || len(f.Value) == 0 {
+				v = plan.Sensitive
+			}
+			act.Config = append(act.Config, plan.Field{Path: f.Path, Value: v})
 		}
 		out.Actions = append(out.Actions, act)
 	}

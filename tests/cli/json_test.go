@@ -106,6 +106,11 @@ type jAction struct {
 	Cause     string    `json:"cause"`
 	Level     int       `json:"level"`
 	Changes   []jChange `json:"changes"`
+	Config    []struct {
+		Path      string          `json:"path"`
+		Value     json.RawMessage `json:"value"`
+		Sensitive bool            `json:"sensitive"`
+	} `json:"config"`
 }
 
 type jPlanFile struct {
@@ -274,6 +279,15 @@ func TestJSON_OneConvention(t *testing.T) {
 	noNull(t, "plan", decodeStrict(t, env, &p, "plan", "js1", "--json"))
 	if p.PlanID == 0 || len(p.Plan.Actions) != 3 || p.Plan.Diagnostics == nil || p.Plan.Replace == nil {
 		t.Fatalf("plan --json: %+v", p)
+	}
+	// A create carries what it makes, as JSON values (image a string, ports a list).
+	for _, act := range p.Plan.Actions {
+		if act.Kind != "create" {
+			continue
+		}
+		if len(act.Config) == 0 || act.Config[0].Path != "image" || compact(act.Config[0].Value) != `"devarch-test/busybox:1"` {
+			t.Errorf("create %s: config %+v", act.Instance, act.Config)
+		}
 	}
 	var applied jApply
 	noNull(t, "apply", decodeStrict(t, env, &applied, "apply", "js1", "--yes", "--json"))
