@@ -4,6 +4,7 @@ import { ErrorState } from '@/components/ErrorState';
 import { CodeIcon, RefreshIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
+import { InstanceNeeds } from '@/features/graph';
 import { StacksSkeleton } from '@/features/stacks/components/StacksSkeleton';
 import type { InstanceDetail } from '@/lib/types';
 import { useInstance } from '../api/getInstance';
@@ -26,7 +27,12 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
 
   let body;
   if (data) {
-    body = <InstanceEditor detail={data} />;
+    body = (
+      <>
+        <InstanceEditor detail={data} />
+        <InstanceNeeds stack={stack} name={name} />
+      </>
+    );
   } else if (error?.kind === 'not_found') {
     body = (
       <ErrorState
