@@ -259,7 +259,7 @@ function sameData(a: InstanceNodeData, b: InstanceNodeData): boolean {
  * Returns next with every node whose position and data equal the previous one's replaced by
  * that previous object: React Flow then re-renders only the nodes that really changed.
  */
-export function reuseNodes<T extends PositionedNode>(prev: ReadonlyMap<string, T>, next: T[]): T[] {
+export function reuseNodes<T extends { id: string; position: { x: number; y: number }; height?: number; data: InstanceNodeData }>(prev: ReadonlyMap<string, T>, next: T[]): T[] {
   return next.map((n) => {
     const old = prev.get(n.id);
     if (

@@ -125,6 +125,8 @@ export function GraphCanvas({
           isValidConnection={isValidConnection}
           onNodeDoubleClick={(_e, node) => navigate(instanceHref(stack, node.id))}
           nodesDraggable={false}
+          // Double-click opens the instance; d3-zoom's own double-click zoom would swallow it.
+          zoomOnDoubleClick={false}
           nodesConnectable
           elementsSelectable
           deleteKeyCode={['Delete', 'Backspace']}

@@ -1,9 +1,9 @@
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { Callout, ProblemList } from '@/components/Callout';
 import { ErrorState } from '@/components/ErrorState';
 import { BoxIcon } from '@/components/icons';
 import { Spinner } from '@/components/Spinner';
-import type { InstanceState, InstanceSummary } from '@/lib/types';
+import type { InstanceState, InstanceSummary, StackGraph } from '@/lib/types';
 import { useStackGraph } from '../api/wires';
 import { hasContracts } from '../model';
 import { GraphCanvas } from './GraphCanvas';
@@ -22,6 +22,8 @@ export function GraphTab({ stack, instances, states }: { stack: string; instance
   const ports = useMemo(() => new Map(instances.map((i) => [i.name, i.ports])), [instances]);
   const fallbackStatus = useMemo(() => new Map(instances.map((i) => [i.name, i.status])), [instances]);
   const stateMap = useMemo(() => new Map((states ?? []).map((s) => [s.instance, s])), [states]);
+  // The table (a select per need) renders right after the graph, not in the graph's frame.
+  const tableGraph = useDeferredValue<StackGraph | null>(graph ?? null, null);
 
   if (instances.length === 0) {
     return (
@@ -71,12 +73,12 @@ export function GraphTab({ stack, instances, states }: { stack: string; instance
       )}
       <GraphLegend />
       <GraphCanvas stack={stack} graph={graph} ports={ports} states={stateMap} fallbackStatus={fallbackStatus} />
-      {graph.nodes.some((n) => n.needs.length > 0) && (
+      {tableGraph && tableGraph.nodes.some((n) => n.needs.length > 0) && (
         <section className="graph-table" aria-labelledby="wires-heading">
           <h3 className="graph-table__title" id="wires-heading">
             Wires
           </h3>
-          <WiresTable stack={stack} graph={graph} caption={`Wires of ${stack}`} />
+          <WiresTable stack={stack} graph={tableGraph} caption={`Wires of ${stack}`} />
         </section>
       )}
     </div>
