@@ -34,7 +34,7 @@ function wired(): StackGraph {
 }
 
 const noPorts = new Map<string, string[]>();
-const state = (instance: string, s: string, health = ''): InstanceState => ({ instance, container: `c-${instance}`, state: s, health, status: s });
+const state = (instance: string, s: string, health = '', status = s): InstanceState => ({ instance, container: `c-${instance}`, state: s, health, status });
 
 describe('graph model', () => {
   it('maps each need to its provider or its problem', () => {
@@ -83,15 +83,16 @@ describe('graph model', () => {
     expect(structureKey(g, new Map([['db', ['3306:3306']]]))).not.toBe(k);
   });
 
+  // The engine's status text ("Up 5 seconds") changes with time: it must not re-render a node.
   it('reuses every node object but the one whose live state changed', () => {
     const g = wired();
     const pos = layoutGraph(g, noPorts);
-    const before = buildNodes(g, pos, noPorts, new Map([['db', state('db', 'running', 'healthy')], ['cache', state('cache', 'running')]]));
+    const before = buildNodes(g, pos, noPorts, new Map([['db', state('db', 'running', 'healthy')], ['cache', state('cache', 'running', '', 'Up 5 seconds')]]));
     const prev = new Map<string, PositionedNode>(before.map((n) => [n.id, n]));
-    const after = reuseNodes(prev, buildNodes(g, pos, noPorts, new Map([['db', state('db', 'exited')], ['cache', state('cache', 'running')]])));
+    const after = reuseNodes(prev, buildNodes(g, pos, noPorts, new Map([['db', state('db', 'exited', '', 'Exited (137) 1 second ago')], ['cache', state('cache', 'running', '', 'Up 10 seconds')]])));
     const changed = after.filter((n, i) => n !== before[i]).map((n) => n.id);
     expect(changed).toEqual(['db']);
-    expect(after.find((n) => n.id === 'db')!.data.live.state).toBe('exited');
+    expect(after.find((n) => n.id === 'db')!.data.live).toEqual({ state: 'exited', health: '', text: 'Stopped', tone: 'neutral' });
     expect(after.find((n) => n.id === 'db')!.position).toEqual(before.find((n) => n.id === 'db')!.position);
   });
 

@@ -10,6 +10,8 @@
  *    change, so a status event re-renders the one node whose state changed, not the graph.
  */
 import dagre from '@dagrejs/dagre';
+import type { DotTone } from '@/components/StatusDot';
+import { stateBadge } from '@/features/stacks/components/InstanceStatus';
 import type { GraphWire, InstanceState, StackGraph, WireKind } from '@/lib/types';
 
 /** What one need of a consumer looks like on the graph. */
@@ -28,10 +30,16 @@ export interface NeedView {
   fix: string;
 }
 
+/**
+ * A node's live state as shown: the engine's state and health and the badge they read as.
+ * The engine's status text ("Up 3 minutes") is left out on purpose: it changes with time, so
+ * it would make every running node re-render on any status event.
+ */
 export interface LiveView {
   state: string;
   health: string;
-  detail: string;
+  text: string;
+  tone: DotTone;
 }
 
 /** The data of one node. Plain values only, so equality is cheap and exact. */
@@ -175,8 +183,9 @@ export function needsOf(graph: StackGraph, consumer: string): NeedView[] {
 
 function liveOf(name: string, states: StatesOf, fallback: string): LiveView {
   const row = states.get(name);
-  if (row) return { state: row.state, health: row.health, detail: row.status };
-  return { state: fallback, health: '', detail: '' };
+  const live = row ? { state: row.state, health: row.health, detail: row.status } : { state: fallback, health: '', detail: '' };
+  const badge = stateBadge(live);
+  return { state: live.state, health: live.health, text: badge.text, tone: badge.tone };
 }
 
 /** The nodes, placed at the memoized positions, with live state. */

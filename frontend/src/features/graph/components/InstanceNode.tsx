@@ -1,7 +1,6 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, useRef } from 'react';
 import { StatusDot } from '@/components/StatusDot';
-import { stateBadge } from '@/features/stacks/components/InstanceStatus';
 import { needHandleId, PROVIDER_HANDLE, type InstanceNodeData, type NeedView } from '../model';
 import { ProviderPicker } from './ProviderPicker';
 
@@ -54,7 +53,6 @@ export const InstanceNode = memo(function InstanceNode({ data }: NodeProps<Insta
   const stack = useContext(GraphStackContext);
   const renders = useRef(0);
   renders.current += 1;
-  const badge = stateBadge({ state: data.live.state, health: data.live.health, detail: data.live.detail });
   return (
     <div
       className={`graph-node${data.inCycle ? ' graph-node--cycle' : ''}`}
@@ -67,10 +65,10 @@ export const InstanceNode = memo(function InstanceNode({ data }: NodeProps<Insta
         <Handle type="target" position={Position.Left} id={PROVIDER_HANDLE} className="graph-handle graph-handle--provider" />
       )}
       <div className="graph-node__head">
-        <StatusDot tone={badge.tone} />
+        <StatusDot tone={data.live.tone} />
         <span className="graph-node__name">{data.name}</span>
-        <span className="graph-node__state" title={data.live.detail || undefined} data-testid="graph-node-state">
-          {badge.text}
+        <span className="graph-node__state" data-testid="graph-node-state">
+          {data.live.text}
         </span>
       </div>
       <div className="graph-node__sub">
