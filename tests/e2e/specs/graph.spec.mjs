@@ -129,10 +129,19 @@ async function eventually(what, fn, timeout = 30_000) {
   throw new Error(`${what}: not true within ${timeout} ms (last: ${JSON.stringify(last)})`);
 }
 
-/** A screenshot of the Graph tab alone (legend, canvas, wires table), for docs/images. */
+/** A screenshot of the graph alone (legend and canvas), for docs/images. */
 async function shootGraph(page, name) {
   fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.getByTestId('graph-tab').screenshot({ path: path.join(screenshotDir, `${name}.png`), animations: 'disabled' });
+  const legend = page.getByTestId('graph-legend');
+  await legend.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  const l = await legend.boundingBox();
+  const c = await page.getByTestId('graph-canvas').boundingBox();
+  assert.ok(l && c, 'the legend and the canvas are on screen');
+  await page.screenshot({
+    path: path.join(screenshotDir, `${name}.png`),
+    animations: 'disabled',
+    clip: { x: c.x - 4, y: l.y - 4, width: c.width + 8, height: c.y + c.height - l.y + 8 },
+  });
 }
 
 async function openGraph(page, stack) {
@@ -256,6 +265,7 @@ test('the graph shows the wired stack live and edits its wires', { timeout: 600_
   const needs = page.getByTestId('instance-needs');
   await needs.getByTestId('wire-row-app-grdb').waitFor();
   assert.ok(await needs.getByRole('combobox', { name: 'Provider of grdb for app' }).isVisible());
+  await needs.evaluate((e) => e.scrollIntoView({ block: 'start' }));
   await app.screenshot('graph-instance-needs');
 
   // ---- Dark ----

@@ -3,13 +3,28 @@ import { Callout, ProblemList } from '@/components/Callout';
 import { ErrorState } from '@/components/ErrorState';
 import { BoxIcon } from '@/components/icons';
 import { Spinner } from '@/components/Spinner';
-import type { InstanceState, InstanceSummary, StackGraph } from '@/lib/types';
+import type { GraphProblem, InstanceState, InstanceSummary, StackGraph } from '@/lib/types';
 import { useStackGraph } from '../api/wires';
 import { hasContracts } from '../model';
 import { GraphCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
 import { WiresTable } from './WiresTable';
 import '../graph.css';
+
+/** At most a few problems at once, the rest behind a disclosure, so the graph stays in view. */
+function Problems({ problems }: { problems: GraphProblem[] }) {
+  const SHOWN = 3;
+  if (problems.length <= SHOWN + 1) return <ProblemList problems={problems} />;
+  return (
+    <>
+      <ProblemList problems={problems.slice(0, SHOWN)} />
+      <details className="graph-more">
+        <summary>{problems.length - SHOWN} more</summary>
+        <ProblemList problems={problems.slice(SHOWN)} />
+      </details>
+    </>
+  );
+}
 
 /**
  * The stack's Graph tab: its instances and the wires between them, live (state and health from
@@ -63,12 +78,12 @@ export function GraphTab({ stack, instances, states }: { stack: string; instance
       )}
       {problems.length > 0 && (
         <Callout tone="error" title={`${problems.length} wiring ${problems.length === 1 ? 'problem blocks' : 'problems block'} apply`} testId="graph-problems">
-          <ProblemList problems={problems} />
+          <Problems problems={problems} />
         </Callout>
       )}
       {warnings.length > 0 && (
         <Callout title={`${warnings.length} wiring ${warnings.length === 1 ? 'warning' : 'warnings'}`} testId="graph-warnings">
-          <ProblemList problems={warnings} />
+          <Problems problems={warnings} />
         </Callout>
       )}
       <GraphLegend />

@@ -7,7 +7,7 @@ import '../graph.css';
 export function InstanceNeeds({ stack, name }: { stack: string; name: string }) {
   const { data: graph, error, isFetching, refetch } = useStackGraph(stack);
   const node = graph?.nodes.find((n) => n.name === name);
-  if (error && !graph) return <ErrorState title="Couldn't load the wiring" error={error} onRetry={() => void refetch()} retrying={isFetching} />;
+  if (error && !graph && error.kind !== 'unavailable') return <ErrorState title="Couldn't load the wiring" error={error} onRetry={() => void refetch()} retrying={isFetching} />;
   if (!graph || !node || (node.needs.length === 0 && node.provides.length === 0)) return null;
   const consumers = graph.wires.filter((w) => w.provider === name);
   return (
