@@ -7,9 +7,10 @@ import {
   type Edge,
   type EdgeChange,
   type IsValidConnection,
+  useReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { instanceHref, navigate } from '@/app/routes';
 import type { StackGraph } from '@/lib/types';
 import { useSetWire, useUnsetWire } from '../api/wires';
@@ -34,6 +35,20 @@ function toFlowEdge(e: WireEdgeView, selected: boolean): Edge {
     ariaLabel: `${e.consumer} needs ${e.contract} from ${e.target} (${e.style})${e.deletable ? '; press Delete to remove' : ''}`,
     data: { consumer: e.consumer, contract: e.contract },
   };
+}
+
+const FIT = { padding: 0.15, maxZoom: 1.2 };
+
+/** Fits the view again when the structure changes (an instance or a wire added or removed); never on a status change. */
+function FitOnStructureChange({ structure }: { structure: string }) {
+  const { fitView } = useReactFlow();
+  const first = useRef(structure);
+  useEffect(() => {
+    if (structure === first.current) return;
+    first.current = structure;
+    void fitView(FIT);
+  }, [structure, fitView]);
+  return null;
 }
 
 /**
@@ -131,13 +146,14 @@ export function GraphCanvas({
           elementsSelectable
           deleteKeyCode={['Delete', 'Backspace']}
           fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+          fitViewOptions={FIT}
           minZoom={0.1}
           maxZoom={2}
           colorMode="system"
         >
           <Background gap={20} size={1} />
           <Controls showInteractive={false} />
+          <FitOnStructureChange structure={key} />
         </ReactFlow>
       </div>
     </GraphStackContext.Provider>
