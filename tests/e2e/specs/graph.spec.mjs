@@ -265,7 +265,7 @@ test('the graph shows the wired stack live and edits its wires', { timeout: 600_
   const needs = page.getByTestId('instance-needs');
   await needs.getByTestId('wire-row-app-grdb').waitFor();
   assert.ok(await needs.getByRole('combobox', { name: 'Provider of grdb for app' }).isVisible());
-  await needs.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await needs.evaluate((e) => e.scrollIntoView({ block: 'nearest' }));
   await app.screenshot('graph-instance-needs');
 
   // ---- Dark ----
@@ -335,7 +335,7 @@ test('a 100-instance graph lays out and renders in under 300 ms', { timeout: 600
   await time('Instances', tableSel, 100);
   const graphRuns = [];
   const tableRuns = [];
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < 9; i++) {
     graphRuns.push(await time('Graph', graphSel, 100));
     tableRuns.push(await time('Instances', tableSel, 100));
   }
@@ -348,6 +348,6 @@ test('a 100-instance graph lays out and renders in under 300 ms', { timeout: 600
   await page.getByRole('tab', { name: 'Graph' }).click();
   await page.locator(graphSel).nth(99).waitFor();
   await app.screenshot('graph-100');
-  assert.ok(g < 300, `a 100-instance graph took ${g.toFixed(1)} ms (median of 7) to lay out and render; the budget is 300 ms`);
+  assert.ok(g < 300, `a 100-instance graph took ${g.toFixed(1)} ms (median of 9) to lay out and render; the budget is 300 ms`);
   assert.deepEqual(app.problems, []);
 });
