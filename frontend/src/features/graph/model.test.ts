@@ -117,3 +117,11 @@ describe('graph model', () => {
     expect([...layoutGraph(g, noPorts)]).toEqual([...a]);
   });
 });
+
+describe('graph layout of an ambiguous need', () => {
+  it('puts every candidate provider right of the consumer', () => {
+    const pos = layoutGraph(wired(), noPorts);
+    expect(pos.get('app2')!.x).toBeLessThan(pos.get('db2')!.x);
+    expect(pos.get('app2')!.x).toBeLessThan(pos.get('db')!.x);
+  });
+});

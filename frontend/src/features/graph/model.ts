@@ -109,7 +109,9 @@ export function wireEdgeId(consumer: string, contract: string, provider: string)
  * and the wires. Live state is deliberately absent.
  */
 export function structureKey(graph: StackGraph, ports: PortsOf): string {
-  const nodes = graph.nodes.map((n) => `${n.name}[${n.needs.map((x) => x.contract).join(',')}]${ports.get(n.name)?.length ? 'p' : ''}`);
+  const nodes = graph.nodes.map(
+    (n) => `${n.name}[${n.needs.map((x) => x.contract).join(',')}](${n.provides.join(',')})${ports.get(n.name)?.length ? 'p' : ''}`,
+  );
   const wires = graph.wires.map((w) => `${w.consumer}>${w.contract}>${w.provider}`).sort();
   return `${nodes.join(';')}|${wires.join(';')}`;
 }
@@ -129,6 +131,14 @@ export function layoutGraph(graph: StackGraph, ports: PortsOf): Map<string, { x:
   }
   for (const w of graph.wires) {
     if (names.has(w.consumer) && names.has(w.provider) && w.consumer !== w.provider) g.setEdge(w.consumer, w.provider);
+  }
+  // An unwired need pulls its candidates to the right of it too, so the choice edges of an
+  // ambiguous need run left to right like wires.
+  for (const n of graph.nodes) {
+    for (const need of n.needs) {
+      if (graph.wires.some((w) => w.consumer === n.name && w.contract === need.contract)) continue;
+      for (const c of need.candidates) if (names.has(c) && c !== n.name && !g.hasEdge(n.name, c)) g.setEdge(n.name, c);
+    }
   }
   dagre.layout(g);
   const out = new Map<string, { x: number; y: number }>();
