@@ -246,6 +246,7 @@ func runDesktop() int {
 			bindings.NewInstances(app.host),
 			bindings.NewPlans(app.host),
 			bindings.NewSecrets(app.host),
+			bindings.NewWires(app.host),
 		},
 		Linux: &linux.Options{ProgramName: "devarch"},
 	})

@@ -12,6 +12,7 @@ import * as SecretsBinding from '../../wailsjs/go/bindings/Secrets';
 import * as StacksBinding from '../../wailsjs/go/bindings/Stacks';
 import * as SystemBinding from '../../wailsjs/go/bindings/System';
 import * as TemplatesBinding from '../../wailsjs/go/bindings/Templates';
+import * as WiresBinding from '../../wailsjs/go/bindings/Wires';
 import type { bindings } from '../../wailsjs/go/models';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 import { AppError, problemFrom, toAppError } from './errors';
@@ -38,6 +39,7 @@ import type {
   RunSummary,
   SecretSummary,
   StackDetail,
+  StackGraph,
   StackOperation,
   StackStatus,
   StackSummary,
@@ -45,6 +47,7 @@ import type {
   TemplateDetail,
   TemplateSummary,
   VersionInfo,
+  WireKind,
 } from './types';
 
 type WailsWindow = Window & {
@@ -488,6 +491,51 @@ export function subscribe(event: string, handler: (...data: unknown[]) => void):
     return () => {};
   }
 }
+
+const WIRE_KINDS: readonly WireKind[] = ['explicit', 'automatic', 'pinned'];
+
+function toStackGraph(raw: bindings.StackGraph): StackGraph {
+  return {
+    stack: raw.stack,
+    revision: raw.revision ?? 0,
+    nodes: (raw.nodes ?? []).map((n) => ({
+      name: n.name,
+      template: n.template ?? '',
+      provides: strings(n.provides),
+      needs: (n.needs ?? []).map((need) => ({ contract: need.contract, required: Boolean(need.required), candidates: strings(need.candidates) })),
+    })),
+    wires: (raw.wires ?? []).map((w) => ({
+      consumer: w.consumer,
+      contract: w.contract,
+      provider: w.provider,
+      kind: WIRE_KINDS.includes(w.kind as WireKind) ? (w.kind as WireKind) : 'automatic',
+    })),
+    problems: (raw.problems ?? []).map((p) => ({
+      severity: p.severity === 'warning' ? 'warning' : 'error',
+      summary: p.summary ?? '',
+      detail: p.detail ?? '',
+      instance: p.instance ?? '',
+      field: p.field ?? '',
+      contract: p.contract ?? '',
+    })),
+  };
+}
+
+/** The stack's wiring: the same engine calls as `devarch graph`, `wire set` and `wire unset`. */
+export const wires = {
+  async graph(stack: string): Promise<StackGraph> {
+    return toStackGraph(await call('Wires', 'Graph', () => WiresBinding.Graph(stack)));
+  },
+  /** Chooses provider for consumer's need of contract (an explicit wire). Returns whether anything changed. */
+  async set(stack: string, consumer: string, contract: string, provider: string): Promise<boolean> {
+    const r = await call('Wires', 'Set', () => WiresBinding.Set(stack, consumer, contract, provider));
+    return Boolean(r?.changed);
+  },
+  /** Removes consumer's explicit wire for contract; automatic wiring applies again. */
+  async unset(stack: string, consumer: string, contract: string): Promise<void> {
+    await call('Wires', 'Unset', () => WiresBinding.Unset(stack, consumer, contract));
+  },
+};
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);

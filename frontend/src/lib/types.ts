@@ -310,3 +310,51 @@ export interface DeleteResult {
   keptFiles: string[];
   keptDir: string;
 }
+
+/* ---------- Wiring (docs/wiring.md): the graph view ---------- */
+
+/** explicit: chosen by the user (wire set); automatic: the one provider; pinned: kept from the last apply. */
+export type WireKind = 'explicit' | 'automatic' | 'pinned';
+
+export interface GraphNeed {
+  contract: string;
+  required: boolean;
+  /** Instances that provide the contract (never the consumer itself): the provider menu's choices. */
+  candidates: string[];
+}
+
+export interface GraphNode {
+  name: string;
+  template: string;
+  provides: string[];
+  needs: GraphNeed[];
+}
+
+export interface GraphWire {
+  consumer: string;
+  contract: string;
+  provider: string;
+  kind: WireKind;
+}
+
+export interface GraphProblem {
+  severity: 'error' | 'warning';
+  summary: string;
+  /** The fix, often the command that applies it. */
+  detail: string;
+  /** The consumer it is about. */
+  instance: string;
+  /** consumes.CONTRACT, environment.VAR, depends_on. */
+  field: string;
+  /** Set when it is about one need (field consumes.CONTRACT). */
+  contract: string;
+}
+
+/** A stack's wiring: nodes in start order (providers first), wires in effect, problems. */
+export interface StackGraph {
+  stack: string;
+  revision: number;
+  nodes: GraphNode[];
+  wires: GraphWire[];
+  problems: GraphProblem[];
+}

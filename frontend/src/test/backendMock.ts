@@ -29,6 +29,8 @@ export function backendMock() {
     },
     plans: { plan: vi.fn(), apply: vi.fn(), cancel: vi.fn(), operate: vi.fn(), status: vi.fn(), history: vi.fn() },
     secrets: { list: vi.fn(), set: vi.fn(), generate: vi.fn(), reveal: vi.fn(), delete: vi.fn() },
+    // An empty wiring by default: pages that show it (instance page) render nothing extra.
+    wires: { graph: vi.fn().mockResolvedValue({ stack: '', revision: 0, nodes: [], wires: [], problems: [] }), set: vi.fn(), unset: vi.fn() },
     events: fakeEvents(),
     subscribe: () => () => {},
   };

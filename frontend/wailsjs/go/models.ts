@@ -226,6 +226,98 @@ export namespace bindings {
 	        this.origin = source["origin"];
 	    }
 	}
+	export class GraphNeed {
+	    contract: string;
+	    required: boolean;
+	    candidates: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new GraphNeed(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.contract = source["contract"];
+	        this.required = source["required"];
+	        this.candidates = source["candidates"];
+	    }
+	}
+	export class GraphNode {
+	    name: string;
+	    template: string;
+	    provides: string[];
+	    needs: GraphNeed[];
+	
+	    static createFrom(source: any = {}) {
+	        return new GraphNode(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.template = source["template"];
+	        this.provides = source["provides"];
+	        this.needs = this.convertValues(source["needs"], GraphNeed);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class GraphProblem {
+	    severity: string;
+	    summary: string;
+	    detail: string;
+	    instance: string;
+	    field: string;
+	    contract: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new GraphProblem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.severity = source["severity"];
+	        this.summary = source["summary"];
+	        this.detail = source["detail"];
+	        this.instance = source["instance"];
+	        this.field = source["field"];
+	        this.contract = source["contract"];
+	    }
+	}
+	export class GraphWire {
+	    consumer: string;
+	    contract: string;
+	    provider: string;
+	    kind: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new GraphWire(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.consumer = source["consumer"];
+	        this.contract = source["contract"];
+	        this.provider = source["provider"];
+	        this.kind = source["kind"];
+	    }
+	}
 	export class Health {
 	    database: Check;
 	    engine: Check;
@@ -593,6 +685,44 @@ export namespace bindings {
 		    return a;
 		}
 	}
+	export class StackGraph {
+	    stack: string;
+	    revision: number;
+	    nodes: GraphNode[];
+	    wires: GraphWire[];
+	    problems: GraphProblem[];
+	
+	    static createFrom(source: any = {}) {
+	        return new StackGraph(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stack = source["stack"];
+	        this.revision = source["revision"];
+	        this.nodes = this.convertValues(source["nodes"], GraphNode);
+	        this.wires = this.convertValues(source["wires"], GraphWire);
+	        this.problems = this.convertValues(source["problems"], GraphProblem);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class StackSummary {
 	    name: string;
 	    description: string;
@@ -729,6 +859,20 @@ export namespace bindings {
 	        this.commit = source["commit"];
 	        this.goVersion = source["goVersion"];
 	        this.platform = source["platform"];
+	    }
+	}
+	export class WireResult {
+	    changed: boolean;
+	    revision: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new WireResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.changed = source["changed"];
+	        this.revision = source["revision"];
 	    }
 	}
 

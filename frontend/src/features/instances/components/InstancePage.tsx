@@ -6,6 +6,7 @@ import { CodeIcon, RefreshIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
 import { preloadYamlEditor } from '@/components/YamlEditor';
+import { InstanceNeeds } from '@/features/graph';
 import { StacksSkeleton } from '@/features/stacks/components/StacksSkeleton';
 import type { InstanceDetail } from '@/lib/types';
 import { useInstance } from '../api/getInstance';
@@ -40,6 +41,7 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
     body = (
       <DraftProvider>
         <InstanceEditor detail={data} />
+        <InstanceNeeds stack={stack} name={name} />
       </DraftProvider>
     );
   } else if (error?.kind === 'not_found') {

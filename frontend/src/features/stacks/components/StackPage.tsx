@@ -8,6 +8,7 @@ import { Tabs } from '@/components/Tabs';
 import { AddInstanceDialog } from '@/features/instances/components/AddInstanceDialog';
 import { RemoveInstanceDialog } from '@/features/instances/components/RemoveInstanceDialog';
 import { useStackStatus } from '@/features/plans/api/getStatus';
+import { GraphTab } from '@/features/graph';
 import { HistoryPanel } from '@/features/plans/components/HistoryPanel';
 import { StackToolbar } from '@/features/plans/components/StackToolbar';
 import { SecretsPanel } from '@/features/secrets/components/SecretsPanel';
@@ -30,7 +31,7 @@ function liveInstances(instances: InstanceSummary[], states: InstanceState[] | u
 
 type DialogState = { kind: 'add' } | { kind: 'rename' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
 
-type StackTab = 'instances' | 'secrets' | 'history';
+type StackTab = 'instances' | 'graph' | 'secrets' | 'history';
 
 /**
  * One stack: its facts, its lifecycle (plan, start, stop, down), its problems, and in tabs its
@@ -118,6 +119,7 @@ export function StackPage({ name }: { name: string }) {
                     />
                   ),
               },
+              { id: 'graph', label: 'Graph', content: <GraphTab stack={name} instances={data.instances} states={status.data} /> },
               { id: 'secrets', label: 'Secrets', content: <SecretsPanel stack={name} /> },
               { id: 'history', label: 'History', content: <HistoryPanel stack={name} /> },
             ]}
