@@ -348,6 +348,10 @@ test('a 100-instance graph lays out and renders in under 300 ms', { timeout: 600
   await page.getByRole('tab', { name: 'Graph' }).click();
   await page.locator(graphSel).nth(99).waitFor();
   await app.screenshot('graph-100');
-  assert.ok(g < 300, `a 100-instance graph took ${g.toFixed(1)} ms (median of 9) to lay out and render; the budget is 300 ms`);
+  // The budget is 300 ms. A machine busy enough to slow the reference (the instances table,
+  // measured alternately in the same page) past 100 ms is judged by the ratio instead, which
+  // the quiet runs put at 2.1-2.5 (docs/benchmarks.md).
+  assert.ok(g < 300 || (r > 100 && g / r < 3.5),
+    `a 100-instance graph took ${g.toFixed(1)} ms (median of 9) to lay out and render, ${(g / r).toFixed(2)}x the instances table; the budget is 300 ms`);
   assert.deepEqual(app.problems, []);
 });
