@@ -160,6 +160,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	c.plan = plan.Compute(c.desired, o)
 	c.plan.Errors = append(problems, c.plan.Errors...)
 	c.plan.Warnings = append(secretFieldWarnings(rs), c.plan.Warnings...)
+	c.plan.Warnings = append(c.plan.Warnings, defaultCredentialWarnings(rs, func() bool { return s.keyStoreAvailable(ctx) })...)
 	wiringToPlan(&c.plan, rs.Wiring)
 	return c, nil
 }
