@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/devarch/devarch/backend/engine"
@@ -94,6 +95,15 @@ func TestBuiltins_RealisticStacksWireThemselves(t *testing.T) {
 		}
 	}
 
+	// nginx's site passes PHP to the wired php-fpm; the compose file carries it inline.
+	cr, err := svc.Compose(ctx, "laravel", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y := string(cr.YAML); !strings.Contains(y, `set $$fastcgi \"php:9000\";`) || !strings.Contains(y, "target: /etc/nginx/conf.d/default.conf") {
+		t.Errorf("nginx site in compose:\n%s", y)
+	}
+
 	// nginx alone still serves static files: its fastcgi need is optional, a warning only.
 	if _, err := svc.CreateStack(ctx, "static", engine.StackOptions{}); err != nil {
 		t.Fatal(err)
@@ -107,5 +117,11 @@ func TestBuiltins_RealisticStacksWireThemselves(t *testing.T) {
 	}
 	if len(rs.Wiring.Problems) != 1 || rs.Wiring.Problems[0].Severity != "warning" || rs.Wiring.Problems[0].Field != "consumes.fastcgi" {
 		t.Errorf("nginx alone: %+v", rs.Wiring.Problems)
+	}
+	if cr, err = svc.Compose(ctx, "static", false); err != nil {
+		t.Fatal(err)
+	}
+	if y := string(cr.YAML); !strings.Contains(y, `set $$fastcgi \":\";`) {
+		t.Errorf("nginx alone: the site should have no fastcgi upstream:\n%s", y)
 	}
 }

@@ -122,6 +122,7 @@ var ServiceFields = []FieldDef{
 	{Name: "deploy", Kind: FieldObject, Doc: "resource limits and reservations"},
 	{Name: "logging", Kind: FieldObject, Sub: map[string]ValueType{"driver": TypeString, "options": TypeAny}, Doc: "log driver and options"},
 	{Name: "ulimits", Kind: FieldObject, Doc: "resource limits (nofile, nproc, ...)"},
+	{Name: "configs", Kind: FieldMap, Type: TypeString, Doc: "config files: absolute container path -> content, ${env.NAME} filled from the service's environment (wired values included)"},
 }
 
 var fieldIndex = func() map[string]FieldDef {
