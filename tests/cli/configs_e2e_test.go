@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -77,7 +78,8 @@ func TestConfigFiles_RenderedWithWiresOnDocker(t *testing.T) {
 	// Overridable per instance like any other field, with its origin, and part of the plan.
 	mustRun(t, a.env, "devarch", "instance", "set", "crcfg", "app", "configs./etc/app/extra.conf=port ${env.DB_PORT}")
 	show := mustRun(t, a.env, "devarch", "instance", "show", "crcfg", "app", "--effective").stdout
-	if !strings.Contains(show, "/etc/app/extra.conf") || !strings.Contains(show, "/etc/app/app.conf") {
+	if !regexp.MustCompile(`configs\./etc/app/extra\.conf +port \$\{env\.DB_PORT\} +override\n`).MatchString(show) ||
+		!regexp.MustCompile(`configs\./etc/app/app\.conf +"upstream = \$\{env\.DB_HOST\}:\$\{env\.DB_PORT\}\\nliteral = \$HOME\\n" +template\n`).MatchString(show) {
 		t.Fatalf("effective config:\n%s", show)
 	}
 	plan, code := a.plan("crcfg")
