@@ -1,8 +1,11 @@
 package compose_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
@@ -51,4 +54,46 @@ func TestConfigs_Rendered(t *testing.T) {
 	if compose.ConfigName("web", "/a/b.conf") == compose.ConfigName("web", "/a_b.conf") {
 		t.Error("two paths share a config name")
 	}
+}
+
+// FuzzConfigContent: any config content either is refused naming the file, or reaches the
+// compose file so that compose's interpolation ($$ -> $) gives back exactly the content
+// with ${env.A} filled in ("1") and other ${env.X} emptied.
+func FuzzConfigContent(f *testing.F) {
+	for _, s := range []string{"", "plain\n", "${env.A}", "${env.B}x", "$uri $$ $", "${env.A", "${env.}", "a\r\nb", "\x00", "${secret:x}", "é\t${env.A}${env.A}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, content string) {
+		st := model.EffectiveStack{Name: "s", Services: []model.EffectiveService{{Instance: "web", Spec: model.Spec{
+			"image": "busybox:1", "environment": map[string]any{"A": "1"}, "configs": map[string]any{"/f": content},
+		}}}}
+		y, err := compose.Generate(st)
+		if err != nil {
+			if e := model.AsError(err); e.Field != "configs./f" && e.Field != "configs" {
+				t.Fatalf("error %v names field %q", err, e.Field)
+			}
+			return
+		}
+		if strings.Contains(content, "${secret:") {
+			return // interpolated from the environment at apply time
+		}
+		var doc struct {
+			Configs map[string]struct {
+				Content string `yaml:"content"`
+			} `yaml:"configs"`
+		}
+		if err := yaml.Unmarshal(y, &doc); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.ReplaceAll(doc.Configs[compose.ConfigName("web", "/f")].Content, "$$", "$")
+		want := regexp.MustCompile(`\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}`).ReplaceAllStringFunc(content, func(r string) string {
+			if r == "${env.A}" {
+				return "1"
+			}
+			return ""
+		})
+		if got != want {
+			t.Fatalf("content %q reached compose as %q, want %q", content, got, want)
+		}
+	})
 }
