@@ -77,6 +77,7 @@ func cloneTemplate(t model.Template) model.Template {
 	for i := range t.Consumes {
 		t.Consumes[i].Env = maps.Clone(t.Consumes[i].Env)
 	}
+	t.Generate = maps.Clone(t.Generate)
 	return t
 }
 

@@ -59,16 +59,16 @@ func TestBuiltins_ParseAndValidate(t *testing.T) {
 // Each built-in's contracts, as "provides | consumes" with "!" marking required.
 func TestBuiltins_Contracts(t *testing.T) {
 	want := map[string]string{
-		"adminer":  " | mysql postgres",
+		"adminer":  " | sql",
 		"mailpit":  "smtp | ",
-		"mariadb":  "mariadb mysql | ",
+		"mariadb":  "mariadb mysql sql | ",
 		"minio":    "s3 | ",
-		"mysql":    "mysql | ",
-		"nginx":    "http | ",
-		"node":     "http | ",
-		"php-fpm":  "fastcgi | mysql! postgres redis smtp",
-		"postgres": "postgres | ",
-		"python":   "http | postgres!",
+		"mysql":    "mysql sql | ",
+		"nginx":    "http | fastcgi",
+		"node":     "http | postgres redis",
+		"php-fpm":  "fastcgi | mysql! redis smtp",
+		"postgres": "postgres sql | ",
+		"python":   "http | postgres! redis",
 		"redis":    "redis | ",
 	}
 	for name, tpl := range builtins(t) {
@@ -114,7 +114,7 @@ func TestBuiltins_PhpFpmMapsLaravelVariables(t *testing.T) {
 
 func TestBuiltins_PostgresProvidesPostgres(t *testing.T) {
 	pg := builtins(t)["postgres"]
-	if len(pg.Provides) != 1 || pg.Provides[0].Contract != "postgres" {
+	if len(pg.Provides) != 2 || pg.Provides[0].Contract != "postgres" || pg.Provides[1].Contract != "sql" || pg.Provides[1].Values["driver"] != "pgsql" {
 		t.Fatalf("provides = %+v", pg.Provides)
 	}
 	v := pg.Provides[0].Values

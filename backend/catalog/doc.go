@@ -16,10 +16,14 @@
 //	  - contract: mysql
 //	    values: {host: "${host}", port: "3306", user: "${env.MYSQL_USER}"}
 //	consumes: []
+//	generate: {MYSQL_PASSWORD: password}   # per-instance random password, as a secret
 //
 // In provides values, ${host} is the provider's service name on the stack network and
 // ${env.NAME} one of its effective environment variables; consumes map a consumer's
-// environment variable onto a provided value name (DB_HOST: host).
+// environment variable onto a provided value name (DB_HOST: host). generate names
+// environment variables whose value the engine replaces, when an instance is added, by a
+// reference to a random per-instance stack secret (instance db, suffix password: secret
+// db_password); the template's own value is the default used when no key store exists.
 //
 // Parse is strict: unknown keys, unknown service fields, wrong types, nulls, aliases and
 // custom tags are errors. Every error is a *model.Error of KindInvalid whose Field is the

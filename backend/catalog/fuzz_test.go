@@ -29,6 +29,9 @@ func addSeeds(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(minimal))
+	f.Add([]byte(minimal + "  environment: {PW: app}\ngenerate: {PW: password}\n"))
+	f.Add([]byte(minimal + "  environment: {PW: app, B: 1}\ngenerate: {PW: password, B: password}\n"))
+	f.Add([]byte(minimal + "  environment: {PW: [x]}\ngenerate: {PW: ~}\n"))
 	for _, c := range malformed {
 		f.Add(c.build(300))
 	}

@@ -52,6 +52,9 @@ func Marshal(t model.Template) ([]byte, error) {
 	if len(t.Consumes) > 0 {
 		put("consumes", node(t.Consumes))
 	}
+	if len(t.Generate) > 0 {
+		put("generate", node(t.Generate))
+	}
 	var buf bytes.Buffer
 	if err == nil {
 		enc := yaml.NewEncoder(&buf)

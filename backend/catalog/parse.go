@@ -19,7 +19,7 @@ var categories = []string{"database", "cache", "web", "runtime", "mail", "storag
 func Categories() []string { return slices.Clone(categories) }
 
 // topKeys are a template document's keys, in the order Marshal writes them.
-var topKeys = []string{"name", "version", "category", "description", "service", "provides", "consumes"}
+var topKeys = []string{"name", "version", "category", "description", "service", "provides", "consumes", "generate"}
 
 var (
 	// templateName is a DNS label, like stack and instance names (the templates table's
@@ -137,6 +137,11 @@ func ParseContext(ctx context.Context, data []byte, builtin bool) (model.Templat
 	}
 	if n := top["consumes"]; n != nil {
 		if t.Consumes, err = parseConsumes(n); err != nil {
+			return model.Template{}, err
+		}
+	}
+	if n := top["generate"]; n != nil {
+		if t.Generate, err = parseGenerate(n, env); err != nil {
 			return model.Template{}, err
 		}
 	}
@@ -408,4 +413,54 @@ func parseContract(n, entry *yaml.Node, path string) (string, error) {
 		return "", invalid(n, path+".contract", fmt.Sprintf("%q is not a valid contract name", c), fix)
 	}
 	return c, nil
+}
+
+// secretSuffix is the part of a generated secret's name after the instance's: a secret
+// name fragment (lower-case letters, digits, underscores), short enough to leave room for
+// the instance name.
+var secretSuffix = regexp.MustCompile(`^[a-z][a-z0-9_]{0,23}$`)
+
+// parseGenerate reads which environment variables get a generated secret per instance
+// (MYSQL_PASSWORD: password). Each variable must be one the service sets to a plain value:
+// that value is the default used when no key store exists, and a variable the template does
+// not set would leave such an instance without one. Two variables may not share a suffix:
+// they would share one secret.
+func parseGenerate(n *yaml.Node, env map[string]any) (map[string]string, error) {
+	const example = "generate: {MYSQL_PASSWORD: password}"
+	if n.Kind != yaml.MappingNode {
+		return nil, invalid(n, "generate", "expected a mapping of VARIABLE: secret suffix, found "+describe(n),
+			"Write e.g. "+example+", or leave generate: out.")
+	}
+	out := map[string]string{}
+	bySuffix := map[string]string{}
+	for _, p := range pairs(n) {
+		vp := child("generate", p.key)
+		if !envName.MatchString(p.key) {
+			return nil, invalid(p.keyNode, vp, fmt.Sprintf("%q is not a valid environment variable name", p.key),
+				"Use letters, digits and underscores, not starting with a digit, e.g. MYSQL_PASSWORD.")
+		}
+		v, ok := env[p.key]
+		if _, isText := v.(string); !ok || !isText {
+			return nil, invalid(p.keyNode, vp, fmt.Sprintf("%s is not set to a plain value in service.environment", p.key),
+				"Add it to service.environment with the default used when no key store exists, e.g. "+p.key+": app.")
+		}
+		suffix, err := text(p.v, vp, "a secret name suffix", "Write a suffix of lower-case letters, digits and underscores, e.g. password.")
+		if err != nil {
+			return nil, err
+		}
+		if !secretSuffix.MatchString(suffix) {
+			return nil, invalid(p.v, vp, fmt.Sprintf("%q is not a valid secret suffix", suffix),
+				"Use 1 to 24 lower-case letters, digits and underscores, starting with a letter, e.g. password: the secret of instance db is db_password.")
+		}
+		if other, dup := bySuffix[suffix]; dup {
+			return nil, invalid(p.v, vp, fmt.Sprintf("suffix %q is already used by %s", suffix, other),
+				"Give each variable its own suffix, e.g. password and root_password.")
+		}
+		bySuffix[suffix] = p.key
+		out[p.key] = suffix
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
 }

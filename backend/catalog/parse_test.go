@@ -107,6 +107,16 @@ func TestParse_Errors(t *testing.T) {
 		{"not a mapping", "- a\n- b\n", false, "", []string{"line 1, column 1", "must be a mapping"}},
 		{"unknown top-level key", minimal + "colour: blue\n", false, "colour",
 			[]string{`unknown key "colour"`, "line 5, column 1", "name, version, category"}},
+		{"generate is a list", minimal + "  environment: {PW: x}\ngenerate: [PW]\n", false, "generate",
+			[]string{"expected a mapping of VARIABLE: secret suffix", "line 6, column 11"}},
+		{"generate of an unset variable", minimal + "  environment: {PW: x}\ngenerate: {OTHER: password}\n", false, "generate.OTHER",
+			[]string{"OTHER is not set to a plain value in service.environment", "line 6, column 12"}},
+		{"generate of a bad suffix", minimal + "  environment: {PW: x}\ngenerate: {PW: Pass-word}\n", false, "generate.PW",
+			[]string{`"Pass-word" is not a valid secret suffix`, "db_password"}},
+		{"generate of a shared suffix", minimal + "  environment: {PW: x, PW2: y}\ngenerate: {PW: password, PW2: password}\n", false, "generate.PW2",
+			[]string{`suffix "password" is already used by PW`}},
+		{"generate of a bad variable name", minimal + "  environment: {PW: x}\ngenerate: {1PW: password}\n", false, "generate.1PW",
+			[]string{"not a valid environment variable name"}},
 		{"service field at top level", minimal + "ports: [\"80:80\"]\n", false, "ports",
 			[]string{"line 5, column 1", "under service:"}},
 		{"duplicate key", minimal + "name: again\n", false, "name",
@@ -212,6 +222,27 @@ func TestParse_Errors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// generate: maps variables of service.environment to secret suffixes; it survives Marshal.
+func TestParse_Generate(t *testing.T) {
+	src := minimal + "  environment: {PW: app, ROOT_PW: root}\ngenerate: {PW: password, ROOT_PW: root_password}\n"
+	got, err := Parse([]byte(src), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"PW": "password", "ROOT_PW": "root_password"}
+	if !reflect.DeepEqual(got.Generate, want) {
+		t.Fatalf("Generate = %v, want %v", got.Generate, want)
+	}
+	out, err := Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse(out, false)
+	if err != nil || !reflect.DeepEqual(again, got) {
+		t.Fatalf("round trip: %v\n%s", err, out)
 	}
 }
 

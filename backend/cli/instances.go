@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -302,7 +303,11 @@ func effectiveRows(e model.EffectiveService) [][3]string {
 				sort.Strings(keys)
 				for _, k := range keys {
 					p := f + "." + k
-					rows = append(rows, [3]string{p, str(m[k]), string(e.Origins[p])})
+					v := str(m[k])
+					if strings.ContainsAny(v, "\n\r\t") { // a config file: one row per field, quoted
+						v = strconv.Quote(v)
+					}
+					rows = append(rows, [3]string{p, v, string(e.Origins[p])})
 				}
 				continue
 			}

@@ -77,6 +77,12 @@ func NewProject(st model.EffectiveStack) (Project, error) {
 			return Project{}, err
 		}
 		p.Services[es.Instance] = svc
+		for name, c := range b.configs {
+			if p.Configs == nil {
+				p.Configs = Map[Config]{}
+			}
+			p.Configs[name] = c
+		}
 		for v := range b.volumes {
 			vol := Volume{Labels: volumeLabels}
 			if st.VolumePrefix != "" {
@@ -99,6 +105,7 @@ type builder struct {
 	secretVars      map[string]string // stack-wide: DEVARCH_SECRET_X -> secret name
 	volumes         map[string]bool   // named volumes this service mounts
 	root            string            // where relative paths resolve ("": left relative)
+	configs         Map[Config]       // the project configs this service's configs need
 	relative        bool              // the service uses a relative path (its hash covers root)
 	// problems collects what service refuses, in the order it checks: fields by name,
 	// then image-or-build, labels, depends_on. A failed field is left out and the others
@@ -202,6 +209,8 @@ func (b *builder) service(es model.EffectiveService) (Service, error) {
 			svc.Deploy, err = b.plainObject(name, v)
 		case "ulimits":
 			svc.Ulimits, err = b.plainObject(name, v)
+		case "configs":
+			svc.Configs, err = b.configFiles(es, v)
 		default:
 			err = model.NewError(model.KindInternal, fmt.Sprintf("compose does not map the service field %q", name),
 				"model.ServiceFields lists a field that package compose does not render; add it to Service and builder.service.")

@@ -85,7 +85,7 @@ func wiredStack() model.EffectiveStack {
 		st.Services = append(st.Services, es)
 	}
 	r := wiring.Resolve(wiring.Input{Stack: "shop", Instances: wiring.FromStack(st.Services, templates, instances)})
-	if len(r.Wires) != 3 || len(r.Problems) != 2 { // the optional postgres need, the shadowed DB_PORT
+	if len(r.Wires) != 3 || len(r.Problems) != 1 { // the shadowed DB_PORT
 		panic(fmt.Sprintf("wiring: %+v %+v", r.Wires, r.Problems))
 	}
 	st.Services = r.ApplyTo(st.Services)
@@ -207,6 +207,12 @@ func allFieldsStack() model.EffectiveStack {
 		"deploy":            map[string]any{"resources": map[string]any{"limits": map[string]any{"cpus": "0.5", "memory": "256M"}, "reservations": map[string]any{"memory": "64M"}}},
 		"logging":           map[string]any{"driver": "json-file", "options": map[string]any{"max-size": "10m", "max-file": "3"}},
 		"ulimits":           map[string]any{"nofile": map[string]any{"soft": float64(1024), "hard": float64(4096)}, "nproc": float64(512)},
+		// ${env.A} is filled from environment, ${env.NONE} is empty, $uri stays literal ($$),
+		// the secret becomes interpolation.
+		"configs": map[string]any{
+			"/etc/app/app.conf": "a = ${env.A}\nnone = [${env.NONE}]\ntry_files $uri;\npassword = ${secret:db_password}\n",
+			"/etc/motd":         "hello\n",
+		},
 	}
 	return model.EffectiveStack{Name: "every", Services: []model.EffectiveService{
 		{Instance: "all", Template: "custom", Spec: spec, DependsOn: map[string]bool{"side": false}},

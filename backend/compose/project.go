@@ -15,6 +15,19 @@ type Project struct {
 	Services Map[Service] `yaml:"services"`
 	Networks Map[Network] `yaml:"networks,omitempty"`
 	Volumes  Map[Volume]  `yaml:"volumes,omitempty"`
+	// Configs are the services' config files, inline (content): nothing is written to disk.
+	Configs Map[Config] `yaml:"configs,omitempty"`
+}
+
+// Config is one config file's content, given inline (compose 2.23 and later).
+type Config struct {
+	Content string `yaml:"content"`
+}
+
+// ServiceConfig mounts a project config at a path in the container.
+type ServiceConfig struct {
+	Source string `yaml:"source"`
+	Target string `yaml:"target"`
 }
 
 // Service is one instance's container. Every field of model.ServiceFields has a field here
@@ -57,6 +70,7 @@ type Service struct {
 	Deploy          Map[any]        `yaml:"deploy,omitempty"`
 	Logging         *Logging        `yaml:"logging,omitempty"`
 	Ulimits         Map[any]        `yaml:"ulimits,omitempty"`
+	Configs         []ServiceConfig `yaml:"configs,omitempty"`
 }
 
 // Build builds the service's image from a context (relative to the stack's directory).

@@ -190,6 +190,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	c.plan = plan.Compute(c.desired, o)
 	// The engine's own diagnostics come first: secrets before what the plan found.
 	c.plan.Diagnostics = append(append(problems, secretFieldWarnings(rs)...), c.plan.Diagnostics...)
+	c.plan.Diagnostics = append(c.plan.Diagnostics, defaultCredentialWarnings(rs, func() bool { return s.keyStoreAvailable(ctx) })...)
 	wiringToPlan(&c.plan, rs.Wiring)
 	return c, nil
 }

@@ -25,7 +25,8 @@ type InstanceView struct {
 
 // AddInstance places a template in a stack. sets are "PATH=VALUE" overrides applied on top
 // (CLI --set). Everything is checked before anything is written, as UpdateInstance does:
-// every problem is reported at once and nothing is stored when there is one.
+// every problem is reported at once and nothing is stored when there is one. Variables the
+// template generates get a secret each when a key store exists (generate.go).
 func (s *Service) AddInstance(ctx context.Context, stack, name, template string, sets []string) (InstanceView, error) {
 	if err := model.ValidateInstanceName(stack, name); err != nil {
 		return InstanceView{}, err
@@ -38,8 +39,21 @@ func (s *Service) AddInstance(ctx context.Context, stack, name, template string,
 	if err != nil {
 		return InstanceView{}, err
 	}
+	var gen []generatedSecret
+	if len(problems) == 0 && len(t.Generate) > 0 && s.keyStoreAvailable(ctx) {
+		gen = generatedSecrets(t, name, o)
+		if o, err = withGenerated(t, o, gen); err != nil {
+			return InstanceView{}, err
+		}
+	}
 	inst := model.Instance{Stack: stack, Name: name, Template: template, Overrides: o}
 	if inst.Overrides, err = checkInstance(t, inst, problems); err != nil {
+		return InstanceView{}, err
+	}
+	// The secrets before the instance: an instance referencing a secret that is not there
+	// yet would fail every plan, while a secret left by an add that failed afterwards is
+	// reused by the next add of that name.
+	if err := s.storeGenerated(ctx, stack, gen); err != nil {
 		return InstanceView{}, err
 	}
 	rev, err := s.Store.AddInstanceRevision(ctx, inst)

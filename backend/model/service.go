@@ -1,6 +1,9 @@
 package model
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Spec is a service definition as JSON-like values: string, bool, float64 (numbers),
 // []any, map[string]any, and nil. Templates hold a complete Spec; instances hold a partial
@@ -119,6 +122,7 @@ var ServiceFields = []FieldDef{
 	{Name: "deploy", Kind: FieldObject, Doc: "resource limits and reservations"},
 	{Name: "logging", Kind: FieldObject, Sub: map[string]ValueType{"driver": TypeString, "options": TypeAny}, Doc: "log driver and options"},
 	{Name: "ulimits", Kind: FieldObject, Doc: "resource limits (nofile, nproc, ...)"},
+	{Name: "configs", Kind: FieldMap, Type: TypeString, Doc: "config files: absolute container path -> content, ${env.NAME} filled from the service's environment (wired values included)"},
 }
 
 var fieldIndex = func() map[string]FieldDef {
@@ -181,6 +185,21 @@ type Template struct {
 	Service     Spec
 	Provides    []Provide
 	Consumes    []Consume
+	// Generate maps service environment variables to the secret each instance gets for
+	// them (MYSQL_PASSWORD: password). When an instance is added and a key store exists,
+	// the engine stores a random alphanumeric value as the secret INSTANCE_SUFFIX (hyphens
+	// of the instance name become underscores: db_password) and sets the variable to
+	// ${secret:INSTANCE_SUFFIX}; the template's own value is the default used when no key
+	// store exists. Every key is a variable of service.environment with a plain value.
+	Generate map[string]string
+}
+
+// GeneratedSecretName is the secret an instance gets for a generated variable: the
+// instance name with hyphens as underscores, "_", the suffix (db-main, password ->
+// db_main_password). Instance names are DNS labels (no underscores), so distinct instances
+// never share a name. The result may still be too long for a secret name; callers check.
+func GeneratedSecretName(instance, suffix string) string {
+	return strings.ReplaceAll(instance, "-", "_") + "_" + suffix
 }
 
 // Instance is a template placed in a stack under a name, storing only its overrides.

@@ -366,6 +366,7 @@ var examples = map[string]string{
 	"deploy":      "{resources: {limits: {memory: 512m}}}",
 	"logging":     "{driver: json-file}",
 	"ulimits":     "{nofile: 65536}",
+	"configs":     `{/etc/app.ini: "debug = 1"}`,
 	"restart":     "unless-stopped",
 	"init":        "true",
 }

@@ -26,13 +26,16 @@ type SyncResult struct {
 	Shadowed []string
 }
 
-const templateColumns = `t.name, t.builtin, coalesce(t.builtin_version, 0), t.category, t.description, t.spec, t.provides, t.consumes`
+const templateColumns = `t.name, t.builtin, coalesce(t.builtin_version, 0), t.category, t.description, t.spec, t.provides, t.consumes, t.generate`
 
 func scanTemplate(row pgx.Row) (model.Template, error) {
 	var t model.Template
 	var spec map[string]any
-	var provides, consumes []byte
-	if err := row.Scan(&t.Name, &t.Builtin, &t.Version, &t.Category, &t.Description, &spec, &provides, &consumes); err != nil {
+	var provides, consumes, generate []byte
+	if err := row.Scan(&t.Name, &t.Builtin, &t.Version, &t.Category, &t.Description, &spec, &provides, &consumes, &generate); err != nil {
+		return t, err
+	}
+	if err := unmarshalGenerate(generate, &t); err != nil {
 		return t, err
 	}
 	t.Service = model.Spec(spec)
@@ -43,6 +46,26 @@ func scanTemplate(row pgx.Row) (model.Template, error) {
 		return t, err
 	}
 	return t, nil
+}
+
+// unmarshalGenerate reads the generate column; an empty object is no generated secrets (nil).
+func unmarshalGenerate(b []byte, t *model.Template) error {
+	if err := json.Unmarshal(b, &t.Generate); err != nil {
+		return err
+	}
+	if len(t.Generate) == 0 {
+		t.Generate = nil
+	}
+	return nil
+}
+
+func generateJSON(t model.Template) []byte {
+	g := t.Generate
+	if g == nil {
+		g = map[string]string{}
+	}
+	b, _ := json.Marshal(g) // a map of strings always marshals
+	return b
 }
 
 func contractsJSON(t model.Template) ([]byte, []byte, error) {
@@ -112,13 +135,13 @@ func (s *Store) SyncBuiltins(ctx context.Context, builtins []model.Template) (Sy
 			}
 			if exists {
 				_, err = tx.Exec(ctx, `UPDATE templates SET builtin_version = $2, category = $3, description = $4,
-					spec = $5, provides = $6, consumes = $7, updated_at = now() WHERE name = $1`,
-					t.Name, t.Version, t.Category, t.Description, map[string]any(t.Service), pj, cj)
+					spec = $5, provides = $6, consumes = $7, generate = $8, updated_at = now() WHERE name = $1`,
+					t.Name, t.Version, t.Category, t.Description, map[string]any(t.Service), pj, cj, generateJSON(t))
 				res.Updated = append(res.Updated, t.Name)
 			} else {
-				_, err = tx.Exec(ctx, `INSERT INTO templates (name, builtin, builtin_version, category, description, spec, provides, consumes)
-					VALUES ($1, true, $2, $3, $4, $5, $6, $7)`,
-					t.Name, t.Version, t.Category, t.Description, map[string]any(t.Service), pj, cj)
+				_, err = tx.Exec(ctx, `INSERT INTO templates (name, builtin, builtin_version, category, description, spec, provides, consumes, generate)
+					VALUES ($1, true, $2, $3, $4, $5, $6, $7, $8)`,
+					t.Name, t.Version, t.Category, t.Description, map[string]any(t.Service), pj, cj, generateJSON(t))
 				res.Added = append(res.Added, t.Name)
 			}
 			if err != nil {
@@ -150,10 +173,11 @@ func (s *Store) ListTemplates(ctx context.Context) ([]TemplateEntry, error) {
 	for rows.Next() {
 		var e TemplateEntry
 		var spec map[string]any
-		var provides, consumes []byte
-		if err := rows.Scan(&e.Name, &e.Builtin, &e.Version, &e.Category, &e.Description, &spec, &provides, &consumes, &e.UsedBy); err != nil {
+		var provides, consumes, generate []byte
+		if err := rows.Scan(&e.Name, &e.Builtin, &e.Version, &e.Category, &e.Description, &spec, &provides, &consumes, &generate, &e.UsedBy); err != nil {
 			return nil, interpret(err, "templates")
 		}
+		_ = unmarshalGenerate(generate, &e.Template)
 		e.Service = model.Spec(spec)
 		_ = json.Unmarshal(provides, &e.Provides)
 		_ = json.Unmarshal(consumes, &e.Consumes)
@@ -209,8 +233,8 @@ func (s *Store) SaveTemplate(ctx context.Context, t model.Template, replace bool
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			res = TemplateSave{Created: true, Changed: true}
-			_, err = tx.Exec(ctx, `INSERT INTO templates (name, builtin, category, description, spec, provides, consumes)
-				VALUES ($1, false, $2, $3, $4, $5, $6)`, t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj)
+			_, err = tx.Exec(ctx, `INSERT INTO templates (name, builtin, category, description, spec, provides, consumes, generate)
+				VALUES ($1, false, $2, $3, $4, $5, $6, $7)`, t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj, generateJSON(t))
 			return err
 		case err != nil:
 			return err
@@ -224,9 +248,9 @@ func (s *Store) SaveTemplate(ctx context.Context, t model.Template, replace bool
 				Detail:  "Choose another name, or replace it explicitly."}
 		}
 		tag, err := tx.Exec(ctx, `UPDATE templates SET category = $2, description = $3, spec = $4, provides = $5,
-			consumes = $6, updated_at = now() WHERE name = $1
-			AND (category, description, spec, provides, consumes) IS DISTINCT FROM ($2::text, $3::text, $4::jsonb, $5::jsonb, $6::jsonb)`,
-			t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj)
+			consumes = $6, generate = $7, updated_at = now() WHERE name = $1
+			AND (category, description, spec, provides, consumes, generate) IS DISTINCT FROM ($2::text, $3::text, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb)`,
+			t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj, generateJSON(t))
 		if err != nil || tag.RowsAffected() == 0 {
 			return err // identical: nothing changed
 		}

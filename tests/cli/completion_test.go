@@ -67,8 +67,9 @@ func TestCompletion_NamesFromTheStore(t *testing.T) {
 		{[]string{"instance", "add", "shop", "x", "--template", "ma"}, "mailpit mariadb"},
 		{[]string{"instance", "set-template", "shop", "db", "mar"}, "mariadb"},
 		{[]string{"template", "show", "post"}, "postgres"},
-		{[]string{"secret", "reveal", "shop", ""}, "db_password"},
-		{[]string{"secret", "set", "shop", ""}, "api_token db_password"},
+		// Adding mysql with a key store generated db_password and db_root_password.
+		{[]string{"secret", "reveal", "shop", ""}, "db_password db_root_password"},
+		{[]string{"secret", "set", "shop", ""}, "api_token db_password db_root_password"},
 		{[]string{"apply", "shop", "--replace", ""}, "db web"},
 		{[]string{"instance", "show", "nope", ""}, ""},
 		{[]string{"completion", ""}, "bash fish powershell zsh"},
