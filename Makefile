@@ -59,7 +59,7 @@ fuzz:
 	FUZZTIME=$${FUZZTIME:-1m} scripts/fuzz.sh
 
 test-frontend: frontend/node_modules
-	cd frontend && npm test
+	cd frontend && npm run lint && npm test
 
 test-e2e:
 	E2E_SKIP_BUILD=1 tests/e2e/run.sh

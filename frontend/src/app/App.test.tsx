@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { stacks, system } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
-import { healthQueryKey } from '@/features/system/api/getHealth';
+import { healthQueryKey } from '@/features/system';
 import { healthyReport } from '@/test/fixtures';
 import { renderWithApp } from '@/test/render';
 import { App } from './App';

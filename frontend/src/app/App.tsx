@@ -1,15 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { Toaster } from '@/components/toast';
-import { InstancePage } from '@/features/instances/components/InstancePage';
-import { PlanPage } from '@/features/plans/components/PlanPage';
-import { ComposePage } from '@/features/stacks/components/ComposePage';
-import { StackPage } from '@/features/stacks/components/StackPage';
-import { StacksPage } from '@/features/stacks/components/StacksPage';
-import { useLiveStatus } from '@/features/stacks/hooks/useLiveStatus';
-import { StatusBar } from '@/features/system/components/StatusBar';
-import { SystemPage } from '@/features/system/components/SystemPage';
-import { useRefetchFailedWhenReady } from '@/features/system/hooks/useRefetchFailedWhenReady';
-import { TemplatesPage } from '@/features/templates/components/TemplatesPage';
+import { InstancePage } from '@/features/instances';
+import { PlanPage } from '@/features/plans';
+import { ComposePage, StacksPage, useLiveStatus } from '@/features/stacks';
+import { StackPage } from '@/app/pages/StackPage';
+import { StatusBar, SystemPage, useRefetchFailedWhenReady } from '@/features/system';
+import { TemplatesPage } from '@/features/templates';
 import { locationKey, useAppLocation, type AppLocation } from './routes';
 import { Sidebar } from './Sidebar';
 
@@ -76,6 +72,7 @@ export function App() {
     mainRef.current?.scrollTo?.({ top: 0 });
     mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
     // key stands for every part of the location.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- key is location, compared by value
   }, [key]);
 
   return (

@@ -11,7 +11,7 @@
  */
 import dagre from '@dagrejs/dagre';
 import type { DotTone } from '@/components/StatusDot';
-import { stateBadge } from '@/features/stacks/components/InstanceStatus';
+import { stateBadge } from '@/features/stacks';
 import type { GraphWire, InstanceState, StackGraph, WireKind } from '@/lib/types';
 
 /** What one need of a consumer looks like on the graph. */

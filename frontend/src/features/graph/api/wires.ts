@@ -1,6 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { stackQueryKey } from '@/features/stacks/api/getStack';
-import { listStacksQueryOptions } from '@/features/stacks/api/listStacks';
+import { listStacksQueryOptions, stackQueryKey } from '@/features/stacks';
 import { wires } from '@/lib/backend';
 
 /**

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { stackQueryKey } from '@/features/stacks/api/getStack';
+import { stackQueryKey } from '@/features/stacks';
 import { instances } from '@/lib/backend';
 
 /** Under its stack's key: invalidating the stack refreshes its instances too. */

@@ -1,7 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { stackQueryOptions } from '@/features/stacks/api/getStack';
-import { listStacksQueryOptions } from '@/features/stacks/api/listStacks';
-import { listTemplatesQueryOptions } from '@/features/templates/api/listTemplates';
+import { listStacksQueryOptions, stackQueryOptions } from '@/features/stacks';
+import { listTemplatesQueryOptions } from '@/features/templates';
 import type { InstanceDetail } from '@/lib/types';
 import { instanceQueryOptions } from './getInstance';
 

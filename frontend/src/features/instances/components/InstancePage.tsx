@@ -7,7 +7,7 @@ import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
 import { preloadYamlEditor } from '@/components/YamlEditor';
 import { InstanceNeeds } from '@/features/graph';
-import { StacksSkeleton } from '@/features/stacks/components/StacksSkeleton';
+import { StacksSkeleton } from '@/features/stacks';
 import type { InstanceDetail } from '@/lib/types';
 import { useInstance } from '../api/getInstance';
 import { useDraftRegistry } from '../drafts';

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { stackQueryKey } from '@/features/stacks/api/getStack';
+import { stackQueryKey } from '@/features/stacks';
 import { plans } from '@/lib/backend';
 
 export function historyQueryKey(stack: string) {

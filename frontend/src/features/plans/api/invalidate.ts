@@ -1,8 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { stackQueryOptions } from '@/features/stacks/api/getStack';
-import { listStacksQueryOptions } from '@/features/stacks/api/listStacks';
+import { listStacksQueryOptions, stackQueryOptions, statusQueryOptions } from '@/features/stacks';
 import { historyQueryOptions } from './getHistory';
-import { statusQueryOptions } from './getStatus';
 
 /**
  * After an apply or an operation ended (however it ended): the stack page, its live state,

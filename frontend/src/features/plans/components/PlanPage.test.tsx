@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { StackPage } from '@/features/stacks/components/StackPage';
+import { StackPage } from '@/app/pages/StackPage';
 import { plans, stacks } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
 import type { ApplyOutcome } from '@/lib/types';

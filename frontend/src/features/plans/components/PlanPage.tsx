@@ -5,7 +5,7 @@ import { ErrorState } from '@/components/ErrorState';
 import { CircleCheckIcon, PlayIcon, RefreshIcon, TextIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Spinner } from '@/components/Spinner';
-import { StacksSkeleton } from '@/features/stacks/components/StacksSkeleton';
+import { StacksSkeleton } from '@/features/stacks';
 import { formatDateTime, formatRelativeTime } from '@/lib/format';
 import type { PlanView, StatusChange } from '@/lib/types';
 import { useApplyPlan } from '../api/applyPlan';

@@ -1,6 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { stackQueryOptions } from '@/features/stacks/api/getStack';
-import { listStacksQueryOptions } from '@/features/stacks/api/listStacks';
+import { listStacksQueryOptions, stackQueryOptions } from '@/features/stacks';
 import { secretsQueryOptions } from './listSecrets';
 
 /**

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { stackQueryKey } from '@/features/stacks/api/getStack';
+import { stackQueryKey } from '@/features/stacks';
 import { secrets } from '@/lib/backend';
 
 /** Names, users and last change: never values (see revealSecret). */

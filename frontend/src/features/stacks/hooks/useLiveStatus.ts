@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { statusQueryOptions } from '@/features/plans/api/getStatus';
+import { statusQueryOptions } from '../api/getStatus';
 import { events } from '@/lib/backend';
 import { stackQueryOptions } from '../api/getStack';
 import { listStacksQueryOptions, stacksQueryKey } from '../api/listStacks';

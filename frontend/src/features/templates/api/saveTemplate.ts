@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { stacksQueryKey } from '@/features/stacks/api/listStacks';
+import { stacksQueryKey } from '@/features/stacks';
 import { templates } from '@/lib/backend';
 import { templatesQueryKey } from './listTemplates';
 

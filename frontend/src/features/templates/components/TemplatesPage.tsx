@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { ErrorState } from '@/components/ErrorState';
 import { PlusIcon, RefreshIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
-import { StacksSkeleton } from '@/features/stacks/components/StacksSkeleton';
+import { StacksSkeleton } from '@/features/stacks';
 import type { TemplateSummary } from '@/lib/types';
 import { useTemplates } from '../api/listTemplates';
 import { categoriesOf, EMPTY_FILTER, filterTemplates, groupByCategory, type CatalogFilter } from '../filterTemplates';

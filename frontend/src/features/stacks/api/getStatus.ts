@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { stackQueryKey } from '@/features/stacks/api/getStack';
+import { stackQueryKey } from './getStack';
 import { plans } from '@/lib/backend';
 
 /** Under the stack's key: whatever refreshes the stack refreshes its live state too. */

@@ -5,20 +5,12 @@ import { ErrorState } from '@/components/ErrorState';
 import { BoxIcon, CodeIcon, PencilIcon, PlusIcon, RefreshIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
-import { AddInstanceDialog } from '@/features/instances/components/AddInstanceDialog';
-import { RemoveInstanceDialog } from '@/features/instances/components/RemoveInstanceDialog';
-import { useStackStatus } from '@/features/plans/api/getStatus';
+import { AddInstanceDialog, RemoveInstanceDialog } from '@/features/instances';
+import { DeleteStackDialog, RenameStackDialog, StackInstancesTable, StacksSkeleton, StackStatusBadge, useStack, useStackStatus } from '@/features/stacks';
 import { GraphTab } from '@/features/graph';
-import { HistoryPanel } from '@/features/plans/components/HistoryPanel';
-import { StackToolbar } from '@/features/plans/components/StackToolbar';
-import { SecretsPanel } from '@/features/secrets/components/SecretsPanel';
+import { HistoryPanel, StackToolbar } from '@/features/plans';
+import { SecretsPanel } from '@/features/secrets';
 import type { InstanceState, InstanceSummary } from '@/lib/types';
-import { useStack } from '../api/getStack';
-import { DeleteStackDialog } from './DeleteStackDialog';
-import { RenameStackDialog } from './RenameStackDialog';
-import { StackInstancesTable } from './StackInstancesTable';
-import { StacksSkeleton } from './StacksSkeleton';
-import { StackStatusBadge } from './StackStatusBadge';
 
 /** The instances with their live container state when it is known (it refreshes on every container event). */
 function liveInstances(instances: InstanceSummary[], states: InstanceState[] | undefined): InstanceSummary[] {

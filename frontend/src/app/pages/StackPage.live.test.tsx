@@ -4,9 +4,8 @@ import { plans, secrets, stacks } from '@/lib/backend';
 import { eventBus } from '@/test/events';
 import { sampleRuns, sampleStackDetail, sampleStacks, sampleStates } from '@/test/fixtures';
 import { renderWithApp } from '@/test/render';
-import { StackPage } from '../components/StackPage';
-import { StacksPage } from '../components/StacksPage';
-import { LIVE_STATUS_BATCH_MS, useLiveStatus } from './useLiveStatus';
+import { StackPage } from './StackPage';
+import { LIVE_STATUS_BATCH_MS, StacksPage, useLiveStatus } from '@/features/stacks';
 
 vi.mock('@/lib/backend', async () => (await import('@/test/backendMock')).backendMock());
 

@@ -1,0 +1,2 @@
+/** Secrets: a stack's secrets panel. */
+export { SecretsPanel } from './components/SecretsPanel';
