@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import { composeHref, hrefFor } from '@/app/routes';
 import { Callout, ProblemList } from '@/components/Callout';
 import { ErrorState } from '@/components/ErrorState';
-import { BoxIcon, CodeIcon, PencilIcon, PlusIcon, RefreshIcon, TrashIcon } from '@/components/icons';
+import { BoxIcon, CodeIcon, PencilIcon, PlusIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
+import { RefreshButton } from '@/components/RefreshButton';
 import { AddInstanceDialog, RemoveInstanceDialog } from '@/features/instances';
 import { DeleteStackDialog, RenameStackDialog, StackInstancesTable, StacksSkeleton, StackStatusBadge, useStack, useStackStatus } from '@/features/stacks';
 import { GraphTab } from '@/features/graph';
@@ -177,16 +178,7 @@ export function StackPage({ name }: { name: string }) {
                 <TrashIcon aria-hidden="true" />
                 Delete
               </button>
-              <button
-                type="button"
-                className="icon-button icon-button--bordered"
-                onClick={refresh}
-                aria-disabled={isFetching}
-                aria-label="Refresh"
-                title="Refresh"
-              >
-                <RefreshIcon aria-hidden="true" className={isFetching ? 'spin' : undefined} />
-              </button>
+              <RefreshButton onClick={refresh} busy={isFetching} />
             </>
           )
         }

@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import { composeHref, hrefFor, navigate, stackHref, useNavigationBlocker } from '@/app/routes';
 import { Dialog } from '@/components/Dialog';
 import { ErrorState } from '@/components/ErrorState';
-import { CodeIcon, RefreshIcon, TrashIcon } from '@/components/icons';
+import { CodeIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
 import { preloadYamlEditor } from '@/components/YamlEditor';
+import { RefreshButton } from '@/components/RefreshButton';
 import { InstanceNeeds } from '@/features/graph';
 import { StacksSkeleton } from '@/features/stacks';
 import type { InstanceDetail } from '@/lib/types';
@@ -102,16 +103,7 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
                 <TrashIcon aria-hidden="true" />
                 Remove
               </button>
-              <button
-                type="button"
-                className="icon-button icon-button--bordered"
-                onClick={refresh}
-                aria-disabled={isFetching}
-                aria-label="Refresh"
-                title="Refresh"
-              >
-                <RefreshIcon aria-hidden="true" className={isFetching ? 'spin' : undefined} />
-              </button>
+              <RefreshButton onClick={refresh} busy={isFetching} />
             </>
           )
         }
