@@ -228,20 +228,22 @@ func (p *Plans) begin(stack string) (context.Context, func(), error) {
 // Apply executes a stored plan, emitting "progress:<stack>" events while it runs. It
 // returns when the apply ends (done, failed or canceled).
 func (p *Plans) Apply(planID int64) (ApplyOutcome, error) {
-	_, svc, err := p.host.service()
+	hostCtx, svc, err := p.host.service()
 	if err != nil {
 		return ApplyOutcome{}, problem(err)
 	}
-	sp, err := svc.Store.GetPlan(context.Background(), planID)
+	lookup, cancel := context.WithTimeout(hostCtx, 10*time.Second)
+	stack, err := svc.PlanStack(lookup, planID)
+	cancel()
 	if err != nil {
 		return ApplyOutcome{}, problem(err)
 	}
-	ctx, end, err := p.begin(sp.Stack)
+	ctx, end, err := p.begin(stack)
 	if err != nil {
 		return ApplyOutcome{}, problem(err)
 	}
 	defer end()
-	sink, stop := p.throttledSink(sp.Stack)
+	sink, stop := p.throttledSink(stack)
 	res, err := svc.Apply(ctx, planID, engine.Who("desktop"), sink)
 	stop()
 	if err != nil {

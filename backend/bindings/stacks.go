@@ -175,26 +175,12 @@ func NewInstances(host *Host) *Instances { return &Instances{host: host} }
 func instanceDetail(v engine.InstanceView) InstanceDetail {
 	d := InstanceDetail{Stack: v.Instance.Stack, Name: v.Instance.Name, Template: v.Instance.Template,
 		Overrides: engine.OverridesYAML(v.Instance.Overrides), Revision: v.Revision, Fields: []EffectiveField{}}
-	keys := make([]string, 0, len(v.Effective.Spec))
-	for k := range v.Effective.Spec {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		def, _ := model.LookupField(k)
-		val := v.Effective.Spec[k]
-		d.Fields = append(d.Fields, EffectiveField{Path: k, Kind: def.Kind.String(), Value: jsonSafe(val), Origin: string(v.Effective.Origins[k])})
-		if m, ok := val.(map[string]any); ok && def.Kind == model.FieldMap {
-			mk := make([]string, 0, len(m))
-			for key := range m {
-				mk = append(mk, key)
-			}
-			sort.Strings(mk)
-			for _, key := range mk {
-				p := k + "." + key
-				d.Fields = append(d.Fields, EffectiveField{Path: p, Kind: "map-key", Value: m[key], Origin: string(v.Effective.Origins[p])})
-			}
+	for _, f := range v.Effective.Fields() {
+		if f.MapKey {
+			d.Fields = append(d.Fields, EffectiveField{Path: f.Path, Kind: "map-key", Value: f.Value, Origin: string(f.Origin)})
+			continue
 		}
+		d.Fields = append(d.Fields, EffectiveField{Path: f.Path, Kind: f.Kind.String(), Value: jsonSafe(f.Value), Origin: string(f.Origin)})
 	}
 	return d
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -288,36 +287,25 @@ func orderedSets(raw, positional, flagSets []string) []string {
 // effectiveRows lists each field (map fields one row per key) with its origin, sorted.
 func effectiveRows(e model.EffectiveService) [][3]string {
 	var rows [][3]string
-	fields := make([]string, 0, len(e.Spec))
-	for k := range e.Spec {
-		fields = append(fields, k)
-	}
-	sort.Strings(fields)
-	for _, f := range fields {
-		if m, ok := e.Spec[f].(map[string]any); ok {
-			if def, _ := model.LookupField(f); def.Kind == model.FieldMap {
-				keys := make([]string, 0, len(m))
-				for k := range m {
-					keys = append(keys, k)
-				}
-				sort.Strings(keys)
-				for _, k := range keys {
-					p := f + "." + k
-					v := str(m[k])
-					if strings.ContainsAny(v, "\n\r\t") { // a config file: one row per field, quoted
-						v = strconv.Quote(v)
-					}
-					rows = append(rows, [3]string{p, v, string(e.Origins[p])})
-				}
-				continue
+	for _, f := range e.Fields() {
+		var val string
+		switch {
+		case f.Kind == model.FieldMap && !f.MapKey:
+			continue // its keys follow, one row each
+		case f.MapKey:
+			val = str(f.Value)
+			if strings.ContainsAny(val, "\n\r\t") { // a config file: one row per field, quoted
+				val = strconv.Quote(val)
+			}
+		default:
+			if s, ok := f.Value.(string); ok {
+				val = s
+			} else {
+				b, _ := json.Marshal(f.Value)
+				val = string(b)
 			}
 		}
-		b, _ := json.Marshal(e.Spec[f])
-		val := string(b)
-		if s, ok := e.Spec[f].(string); ok {
-			val = s
-		}
-		rows = append(rows, [3]string{f, val, string(e.Origins[f])})
+		rows = append(rows, [3]string{f.Path, val, string(f.Origin)})
 	}
 	return rows
 }

@@ -297,6 +297,16 @@ func staleError(stack string, why string) error {
 // stack's revision changed, or the containers no longer match what the plan saw), holds
 // the stack's advisory lock for the whole run, writes the compose file, runs the plan's
 // targets through compose with ctx (cancel stops compose), and records the run.
+// PlanStack names the stack a stored plan is for (a face that starts an apply by plan id
+// needs it first, to show progress under the stack's name).
+func (s *Service) PlanStack(ctx context.Context, planID int64) (string, error) {
+	sp, err := s.Store.GetPlan(ctx, planID)
+	if err != nil {
+		return "", err
+	}
+	return sp.Stack, nil
+}
+
 func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink) (Applied, error) {
 	if sink == nil {
 		sink = discard()

@@ -252,3 +252,44 @@ type EffectiveStack struct {
 	// ("" when unknown).
 	Installation string
 }
+
+// EffectiveField is one row of an effective configuration: a field, or one key of a keyed
+// map (environment, labels, configs), with where its value came from.
+type EffectiveField struct {
+	// Path is "image", or "environment.APP_ENV" for a key of a keyed map.
+	Path string
+	// Kind is the field's kind; a key of a keyed map has MapKey set and its map's kind.
+	Kind   FieldKind
+	MapKey bool
+	Value  any
+	Origin Origin
+}
+
+// Fields lists the configuration field by field, sorted by path: each field, and after a
+// keyed map its keys one by one. It is the one listing both faces show (`instance show
+// --effective`, the instance page).
+func (e EffectiveService) Fields() []EffectiveField {
+	names := make([]string, 0, len(e.Spec))
+	for k := range e.Spec {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []EffectiveField
+	for _, name := range names {
+		def, _ := LookupField(name)
+		val := e.Spec[name]
+		out = append(out, EffectiveField{Path: name, Kind: def.Kind, Value: val, Origin: e.Origins[name]})
+		if m, ok := val.(map[string]any); ok && def.Kind == FieldMap {
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				p := name + "." + k
+				out = append(out, EffectiveField{Path: p, Kind: def.Kind, MapKey: true, Value: m[k], Origin: e.Origins[p]})
+			}
+		}
+	}
+	return out
+}
