@@ -84,7 +84,7 @@ func (s *Stacks) Get(name string) (StackDetail, error) {
 			eff := d.Resolved.Effective.Services[i]
 			row := InstanceSummary{Name: inst.Name, Template: inst.Template, ContainerName: model.ContainerName(st.Name, inst.Name),
 				ImageOrigin: string(eff.Origins["image"]), Ports: []string{}, PortsOrigin: string(eff.Origins["ports"]),
-				Overridden: overriddenPaths(eff), Status: "not created"}
+				Overridden: overriddenPaths(eff), Status: d.InstanceState(inst.Name).Summary()}
 			if img, ok := eff.Spec["image"].(string); ok {
 				row.Image = img
 			}
@@ -94,14 +94,6 @@ func (s *Stacks) Get(name string) (StackDetail, error) {
 						row.Ports = append(row.Ports, p)
 					}
 				}
-			}
-			if c, ok := d.Containers[inst.Name]; ok {
-				row.Status = c.State
-				if c.Health == "unhealthy" {
-					row.Status = "unhealthy"
-				}
-			} else if d.EngineErr != nil {
-				row.Status = "unknown"
 			}
 			out.Instances = append(out.Instances, row)
 		}

@@ -76,13 +76,8 @@ func instanceRows(d engine.StackDetail) []instanceRowJSON {
 
 // liveState is an instance's container state and health as the stack detail saw them.
 func liveState(d engine.StackDetail, instance string) (state, health string) {
-	if c, ok := d.Containers[instance]; ok {
-		return c.State, c.Health
-	}
-	if d.EngineErr != nil {
-		return "unknown", ""
-	}
-	return "not created", ""
+	st := d.InstanceState(instance)
+	return st.State, st.Health
 }
 
 // instanceJSON is one instance with its overrides and effective configuration, in

@@ -204,7 +204,7 @@ func (s *Service) Status(ctx context.Context, stack string) ([]InstanceStatus, e
 	}
 	var out []InstanceStatus
 	for _, in := range st.Instances {
-		row := InstanceStatus{Instance: in.Name, Container: model.ContainerName(stack, in.Name), State: "not created"}
+		row := InstanceStatus{Instance: in.Name, Container: model.ContainerName(stack, in.Name), State: StateNotCreated}
 		if c, ok := byInstance[in.Name]; ok {
 			row.State, row.Health, row.Image, row.Status = c.State, c.Health, c.Image, c.Status
 			delete(byInstance, in.Name)

@@ -26,6 +26,42 @@ type StackDetail struct {
 	Clashes    []error
 }
 
+// The states an instance has without a container to report one (InstanceState.State).
+const (
+	// StateNotCreated: the instance has no container (never applied, or taken down).
+	StateNotCreated = "not created"
+	// StateUnknown: the engine could not be asked.
+	StateUnknown = "unknown"
+)
+
+// InstanceState is an instance's live state as both faces show it: the container's state
+// ("running", "exited", ...) or StateNotCreated / StateUnknown, and its healthcheck's verdict
+// when it has one.
+type InstanceState struct {
+	State  string
+	Health string
+}
+
+// Summary is the state in one word, a failing healthcheck winning over "running" (the
+// window's badge).
+func (st InstanceState) Summary() string {
+	if st.Health == "unhealthy" {
+		return "unhealthy"
+	}
+	return st.State
+}
+
+// InstanceState is the live state of one of the stack's instances: the one rule for it.
+func (d StackDetail) InstanceState(instance string) InstanceState {
+	if c, ok := d.Containers[instance]; ok {
+		return InstanceState{State: c.State, Health: c.Health}
+	}
+	if d.EngineErr != nil {
+		return InstanceState{State: StateUnknown}
+	}
+	return InstanceState{State: StateNotCreated}
+}
+
 // Stack returns a stack page's data: resolution, live state (one engine call) and port
 // clashes.
 func (s *Service) Stack(ctx context.Context, name string) (StackDetail, error) {
