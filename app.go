@@ -24,7 +24,6 @@ import (
 	"github.com/devarch/devarch/backend/bindings"
 	"github.com/devarch/devarch/backend/database"
 	"github.com/devarch/devarch/backend/engine"
-	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/store"
 )
 
@@ -74,8 +73,8 @@ func (a *App) openBackend(ctx context.Context) {
 	a.mu.Lock()
 	a.db = db
 	a.mu.Unlock()
-	svc := engine.New(store.New(db.Pool), runtime.Options{}, dirs.Stacks)
-	if res, err := svc.SyncCatalog(ctx); err != nil {
+	svc, res, err := engine.Start(ctx, store.New(db.Pool), dirs.Stacks)
+	if err != nil {
 		a.fail(err)
 		return
 	} else if len(res.Added)+len(res.Updated) > 0 {

@@ -26,7 +26,6 @@ import (
 	"github.com/devarch/devarch/backend/database"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
-	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/store"
 )
 
@@ -290,8 +289,8 @@ func (env *cmdEnv) withBackend(ctx context.Context, fn func(*engine.Service) err
 		return err
 	}
 	defer db.Close(context.WithoutCancel(ctx))
-	svc := engine.New(store.New(db.Pool), runtime.Options{}, opts.Dirs.Stacks)
-	if _, err := svc.SyncCatalog(ctx); err != nil {
+	svc, _, err := engine.Start(ctx, store.New(db.Pool), opts.Dirs.Stacks)
+	if err != nil {
 		return err
 	}
 	return fn(svc)

@@ -46,6 +46,19 @@ func New(st *store.Store, engOpts runtime.Options, stacksDir string) *Service {
 	return &Service{Store: st, engOpts: engOpts, stacksDir: stacksDir}
 }
 
+// Start is the one start-up of the use cases, for the CLI and the window alike: the service
+// over the opened database's store, with the start-up housekeeping done (SyncCatalog: crashed
+// runs marked interrupted, the built-in templates installed). stacksDir is where stacks'
+// files live.
+func Start(ctx context.Context, st *store.Store, stacksDir string) (*Service, store.SyncResult, error) {
+	svc := New(st, runtime.Options{}, stacksDir)
+	res, err := svc.SyncCatalog(ctx)
+	if err != nil {
+		return nil, res, err
+	}
+	return svc, res, nil
+}
+
 // Engine returns the detected container engine, detecting it on first use and again after
 // a failure (the user may start the daemon while DevArch runs).
 func (s *Service) Engine(ctx context.Context) (*runtime.Engine, error) {
