@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/devarch/devarch/backend/model"
@@ -243,6 +244,8 @@ func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApp
 			causes = append(causes, CauseImageChanged)
 		case len(a.Changes) == 0:
 			causes = append(causes, CauseGeneratedChanged)
+		case wiringCause(a.Changes, s.Wired) != "":
+			causes = append(causes, wiringCause(a.Changes, s.Wired))
 		default:
 			causes = append(causes, CauseConfigChanged)
 		}
@@ -458,3 +461,30 @@ func findCycle(blocked []string, deps map[string][]string, waiting map[string]in
 }
 
 func cmpString(a, b string) int { return strings.Compare(a, b) }
+
+// wiringCause is the cause of a replace whose every change wiring made ("wiring: DB_HOST now
+// db2, depends_on changed"), "" when some change is the user's or the template's. Values
+// that reference a secret are never shown.
+func wiringCause(changes []Change, wired []string) string {
+	var parts []string
+	for _, c := range changes {
+		switch {
+		case c.Path == "depends_on":
+			parts = append(parts, "depends_on changed")
+		case !slices.Contains(wired, c.Path):
+			return ""
+		case c.New == Sensitive || c.New == None:
+			parts = append(parts, strings.TrimPrefix(c.Path, "environment.")+" changed")
+		default:
+			v := c.New
+			if s, err := strconv.Unquote(v); err == nil {
+				v = s
+			}
+			parts = append(parts, strings.TrimPrefix(c.Path, "environment.")+" now "+v)
+		}
+	}
+	if len(parts) == 0 || (len(parts) == 1 && parts[0] == "depends_on changed") {
+		return ""
+	}
+	return "wiring: " + strings.Join(parts, ", ")
+}

@@ -46,6 +46,9 @@ type DesiredService struct {
 	// Ports are the host ports it publishes, as the generated file binds them (entries with
 	// a host port the engine picks included; they never clash).
 	Ports []compose.Published
+	// Wired lists the field paths whose value wiring gave ("environment.DB_HOST"): a change
+	// of only these (and of depends_on) is caused by wiring, and the plan says so.
+	Wired []string
 }
 
 // DesiredFrom builds the desired state of a stack at a revision. It goes through
@@ -81,6 +84,12 @@ func DesiredFrom(st model.EffectiveStack, revision int64) (Desired, error) {
 			DependsOn:  slices.Sorted(maps.Keys(es.DependsOn)),
 			Sensitive:  slices.Sorted(maps.Keys(refs)),
 		}
+		for path, origin := range es.Origins {
+			if origin == model.OriginWiring {
+				ds.Wired = append(ds.Wired, path)
+			}
+		}
+		slices.Sort(ds.Wired)
 		// NewProject accepted the stack, so every entry is valid.
 		ds.Ports, _ = compose.PublishedPorts(es)
 		for _, names := range refs {

@@ -298,3 +298,26 @@ func TestPlan_ReplaceUnknown(t *testing.T) {
 		t.Fatalf("plan:\n%s", p)
 	}
 }
+
+// A replace whose every change wiring made says so, naming the variables and their new
+// values (never a secret's); one change of the user's makes it a config change again.
+func TestCompute_WiringCause(t *testing.T) {
+	old := model.Spec{"image": "app:1", "environment": map[string]any{"DB_HOST": "db", "DB_PASSWORD": "${secret:db_password}", "MODE": "a"}}
+	wired := model.Spec{"image": "app:1", "environment": map[string]any{"DB_HOST": "db2", "DB_PASSWORD": "${secret:db2_password}", "MODE": "a"}}
+	d := plan.Desired{Stack: stackName, Network: "devarch-shop-net", Services: []plan.DesiredService{
+		{Instance: "app", Container: "devarch-shop-app", ConfigHash: "new", Spec: wired,
+			Wired: []string{"environment.DB_HOST", "environment.DB_PASSWORD"}, Sensitive: []string{"environment.DB_PASSWORD"}},
+	}}
+	o := plan.Observed{
+		Networks:   []model.Network{{Name: "devarch-shop-net"}},
+		Containers: []model.Container{{Name: "devarch-shop-app", State: "running", Labels: map[string]string{model.LabelStack: stackName, model.LabelInstance: "app", model.LabelConfigHash: "old"}}},
+		Applied:    map[string]plan.Applied{"app": {ConfigHash: "old", Spec: old, Running: true}},
+	}
+	if p := plan.Compute(d, o); len(p.Actions) != 1 || p.Actions[0].Cause != "wiring: DB_HOST now db2, DB_PASSWORD changed" {
+		t.Fatalf("cause of a wiring change:\n%s", p)
+	}
+	wired["environment"].(map[string]any)["MODE"] = "b"
+	if p := plan.Compute(d, o); p.Actions[0].Cause != plan.CauseConfigChanged {
+		t.Fatalf("a change of the user's too:\n%s", p)
+	}
+}
