@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/devarch/devarch/backend/model"
@@ -48,9 +50,10 @@ func checkHome(field, home string) error {
 
 	// ancestor checks one directory above the home: whoever may rename entries in it could
 	// replace the home with their own.
+	unmapped := unmappedOwner()
 	ancestor := func(dir string, fi fs.FileInfo) error {
 		owner := int(fi.Sys().(*syscall.Stat_t).Uid)
-		if owner != 0 && owner != uid {
+		if owner != 0 && owner != uid && owner != unmapped {
 			return model.Invalid(field, "the data home is inside another user's directory",
 				fmt.Sprintf("%s (on the way to %s) is owned by uid %d, who could move the data home away and put another in its place. Choose a data home under a directory owned by %s or root.", dir, home, owner, who))
 		}
@@ -116,4 +119,25 @@ func checkHome(field, home string) error {
 			return nil
 		}
 	}
+}
+
+// unmappedOwner is the uid a user namespace shows for files whose owner it does not map (the
+// kernel's overflow uid, 65534), or -1 outside a user namespace. Inside one (`unshare -r`, a
+// rootless sandbox) "/" and "/tmp" belong to the host's root and show as that uid: the owner
+// is outside the namespace and cannot be told apart, so an ancestor owned by it is judged by
+// its mode alone (others-writable still needs the sticky bit).
+func unmappedOwner() int {
+	m, err := os.ReadFile("/proc/self/uid_map")
+	if err != nil || strings.Join(strings.Fields(string(m)), " ") == "0 0 4294967295" {
+		return -1 // not in a user namespace (or no /proc: judge strictly)
+	}
+	b, err := os.ReadFile("/proc/sys/kernel/overflowuid")
+	if err != nil {
+		return -1
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return -1
+	}
+	return n
 }
