@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/devarch/devarch/backend/depgraph"
 	"github.com/devarch/devarch/backend/model"
 )
 
@@ -372,8 +373,6 @@ func nameClash(stack, instance string, c model.Container) Diagnostic {
 // follow in name order and cycle names one cycle, starting and ending at its smallest name.
 func startOrder(desired map[string]DesiredService) (order, cycle []string) {
 	deps := map[string][]string{}
-	dependents := map[string][]string{}
-	waiting := map[string]int{}
 	names := slices.Sorted(maps.Keys(desired))
 	for _, n := range names {
 		seen := map[string]bool{}
@@ -383,38 +382,14 @@ func startOrder(desired map[string]DesiredService) (order, cycle []string) {
 			}
 			seen[dep] = true
 			deps[n] = append(deps[n], dep)
-			dependents[dep] = append(dependents[dep], n)
-			waiting[n]++
 		}
 		slices.Sort(deps[n])
 	}
-	var ready []string
-	for _, n := range names {
-		if waiting[n] == 0 {
-			ready = append(ready, n)
-		}
-	}
-	for len(ready) > 0 {
-		n := ready[0]
-		ready = ready[1:]
-		order = append(order, n)
-		for _, m := range dependents[n] {
-			if waiting[m]--; waiting[m] == 0 {
-				i, _ := slices.BinarySearch(ready, m)
-				ready = slices.Insert(ready, i, m)
-			}
-		}
-	}
-	if len(order) == len(names) {
+	order, blocked := depgraph.Order(names, deps)
+	if len(blocked) == 0 {
 		return order, nil
 	}
-	var left []string
-	for _, n := range names {
-		if waiting[n] > 0 {
-			left = append(left, n)
-		}
-	}
-	return append(order, left...), findCycle(left, deps, waiting)
+	return append(order, blocked...), depgraph.Cycle(blocked[0], deps, blocked)
 }
 
 // dependencyLevels gives each instance its level: 1 when it waits for no other desired
@@ -434,30 +409,6 @@ func dependencyLevels(order []string, desired map[string]DesiredService) map[str
 		levels[n] = l
 	}
 	return levels
-}
-
-// findCycle walks dependencies from the smallest blocked instance. Every blocked instance
-// waits for at least one other blocked instance, so the walk must revisit one: that loop is a
-// cycle.
-func findCycle(blocked []string, deps map[string][]string, waiting map[string]int) []string {
-	pos := map[string]int{}
-	var path []string
-	for cur := blocked[0]; ; {
-		if i, seen := pos[cur]; seen {
-			loop := path[i:]
-			start := slices.Index(loop, slices.Min(loop))
-			loop = append(slices.Clone(loop[start:]), loop[:start]...)
-			return append(loop, loop[0])
-		}
-		pos[cur] = len(path)
-		path = append(path, cur)
-		for _, dep := range deps[cur] {
-			if waiting[dep] > 0 {
-				cur = dep
-				break
-			}
-		}
-	}
 }
 
 func cmpString(a, b string) int { return strings.Compare(a, b) }

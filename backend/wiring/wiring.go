@@ -15,6 +15,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/devarch/devarch/backend/depgraph"
 )
 
 // Kind says why a wire exists.
@@ -310,92 +312,31 @@ func checkExplicit(stack string, w Wire, byName map[string]*Instance) *Problem {
 // name next (deterministic), followed by the instances it could not place, sorted. Each
 // cycle among them is reported once, from its smallest name.
 func order(names []string, deps map[string]map[string]bool, problems []Problem) ([]string, []Problem) {
-	waiting := make(map[string]int, len(names)) // how many providers each still waits for
-	consumers := map[string][]string{}
-	for _, c := range names {
-		for _, p := range slices.Sorted(maps.Keys(deps[c])) {
-			waiting[c]++
-			consumers[p] = append(consumers[p], c)
-		}
+	waits := make(map[string][]string, len(deps))
+	for n, ps := range deps {
+		waits[n] = slices.Sorted(maps.Keys(ps))
 	}
-	var ready, out []string
-	for _, n := range names {
-		if waiting[n] == 0 {
-			ready = append(ready, n)
-		}
-	}
-	for len(ready) > 0 {
-		// ready is kept sorted; take the smallest.
-		n := ready[0]
-		ready = ready[1:]
-		out = append(out, n)
-		for _, c := range consumers[n] {
-			if waiting[c]--; waiting[c] == 0 {
-				i, _ := slices.BinarySearch(ready, c)
-				ready = slices.Insert(ready, i, c)
-			}
-		}
-	}
-	if len(out) == len(names) {
+	out, left := depgraph.Order(names, waits)
+	if len(left) == 0 {
 		return out, problems
-	}
-	placed := map[string]bool{}
-	for _, n := range out {
-		placed[n] = true
-	}
-	var left []string
-	for _, n := range names {
-		if !placed[n] {
-			left = append(left, n)
-		}
 	}
 	reported := map[string]bool{}
 	for _, start := range left {
-		cycle := findCycle(start, deps, placed)
+		cycle := depgraph.Cycle(start, waits, left)
 		if cycle == nil {
 			continue
 		}
-		// One report per cycle: rotate it to start at its smallest name.
-		body := cycle[:len(cycle)-1]
-		m := slices.Index(body, slices.Min(body))
-		body = append(slices.Clone(body[m:]), body[:m]...)
-		text := strings.Join(append(body, body[0]), " -> ")
+		// One report per cycle (Cycle starts it at its smallest name).
+		text := strings.Join(cycle, " -> ")
 		if reported[text] {
 			continue
 		}
 		reported[text] = true
 		problems = append(problems, Problem{SeverityError, CyclePrefix + text,
-			fmt.Sprintf("Each instance waits for the next, so none can start first. Remove one of these wires (devarch wire unset) or choose another provider (devarch wire set)."),
-			body[0], "depends_on"})
+			"Each instance waits for the next, so none can start first. Remove one of these wires (devarch wire unset) or choose another provider (devarch wire set).",
+			cycle[0], "depends_on"})
 	}
 	return append(out, left...), problems
-}
-
-// findCycle follows dependencies from start (smallest provider first) among unplaced
-// instances until a name repeats, and returns the cycle closed on itself (a -> b -> a), or
-// nil when start only waits for a cycle it is not on.
-func findCycle(start string, deps map[string]map[string]bool, placed map[string]bool) []string {
-	seen := map[string]int{}
-	var path []string
-	n := start
-	for {
-		if i, ok := seen[n]; ok {
-			return append(path[i:], n)
-		}
-		seen[n] = len(path)
-		path = append(path, n)
-		next := ""
-		for _, p := range slices.Sorted(maps.Keys(deps[n])) {
-			if !placed[p] {
-				next = p
-				break
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		n = next
-	}
 }
 
 // sortedWires is ws sorted by consumer, then contract, with the first of duplicates kept.

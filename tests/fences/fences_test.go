@@ -17,7 +17,7 @@ import (
 const module = "github.com/devarch/devarch"
 
 // pureCore are the packages that compute values from values (ARCHITECTURE.md, pure core).
-var pureCore = []string{"backend/model", "backend/spelling", "backend/catalog", "backend/resolve", "backend/compose", "backend/plan", "backend/wiring", "backend/transfer"}
+var pureCore = []string{"backend/model", "backend/spelling", "backend/depgraph", "backend/catalog", "backend/resolve", "backend/compose", "backend/plan", "backend/wiring", "backend/transfer"}
 
 // forbiddenInCore are dependencies that mean I/O or a fence crossed.
 var forbiddenInCore = []string{"os/exec", "net", "net/http", "database/sql",
