@@ -445,8 +445,8 @@ test('plan, apply with live progress, live status of a docker stop, stop, secret
   await history.waitFor();
   const operations = await history.locator('tbody tr td:nth-child(2)').allInnerTexts();
   assert.deepEqual(operations, ['Apply', 'Apply', 'Start', 'Stop', 'Apply']);
-  assert.equal(await history.locator('tbody [data-status="succeeded"]').count(), 4);
-  assert.equal(await history.locator('tbody [data-status="failed"]').count(), 1);
+  assert.equal(await history.locator('tbody .badge[data-status="succeeded"]').count(), 4);
+  assert.equal(await history.locator('tbody .badge[data-status="failed"]').count(), 1);
   assert.equal((await history.innerText()).includes('Hunter2'), false, 'history keeps no piece of the value');
   await shot(app, 'history');
 
