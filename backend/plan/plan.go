@@ -113,6 +113,19 @@ func Decode(data []byte) (Plan, error) {
 		return Plan{}, err
 	}
 	p := v.Plan
+	// A severity is checked when it is present (Severity.UnmarshalJSON); one left out would
+	// read as neither error nor warning, and an apply would take the plan for clean.
+	for i, d := range p.Diagnostics {
+		if d.Severity != Error && d.Severity != Warning {
+			return Plan{}, fmt.Errorf("plan diagnostic %d has no severity: want error or warning", i+1)
+		}
+	}
+	// Likewise an action without a kind: the executor would not know what to run.
+	for i, a := range p.Actions {
+		if _, ok := kindNames[a.Kind]; !ok {
+			return Plan{}, fmt.Errorf("plan action %d has no kind", i+1)
+		}
+	}
 	for _, e := range v.Errors {
 		p.Diagnostics = append(p.Diagnostics, Diagnostic{Severity: Error, Summary: e})
 	}
