@@ -3,6 +3,8 @@ package catalog
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,9 +26,9 @@ func Marshal(t model.Template) ([]byte, error) {
 	}
 	var err error
 	node := func(v any) *yaml.Node {
-		n := &yaml.Node{}
+		n, e := valueNode(v)
 		if err == nil {
-			err = n.Encode(v)
+			err = e
 		}
 		return n
 	}
@@ -47,10 +49,29 @@ func Marshal(t model.Template) ([]byte, error) {
 	}
 	put("service", service)
 	if len(t.Provides) > 0 {
-		put("provides", node(t.Provides))
+		list := make([]any, len(t.Provides))
+		for i, p := range t.Provides {
+			m := fieldList{{"contract", p.Contract}}
+			if len(p.Values) > 0 {
+				m = append(m, fieldPair{"values", p.Values})
+			}
+			list[i] = m
+		}
+		put("provides", node(list))
 	}
 	if len(t.Consumes) > 0 {
-		put("consumes", node(t.Consumes))
+		list := make([]any, len(t.Consumes))
+		for i, c := range t.Consumes {
+			m := fieldList{{"contract", c.Contract}}
+			if c.Required {
+				m = append(m, fieldPair{"required", true})
+			}
+			if len(c.Env) > 0 {
+				m = append(m, fieldPair{"env", c.Env})
+			}
+			list[i] = m
+		}
+		put("consumes", node(list))
 	}
 	if len(t.Generate) > 0 {
 		put("generate", node(t.Generate))
@@ -67,6 +88,81 @@ func Marshal(t model.Template) ([]byte, error) {
 		return nil, model.Wrap(model.KindInternal, err, fmt.Sprintf("cannot write template %q as YAML", t.Name), err.Error())
 	}
 	return buf.Bytes(), nil
+}
+
+// fieldPair and fieldList write a mapping whose keys keep the order given (a struct's
+// field order), where Go maps are written with sorted keys.
+type fieldPair struct {
+	key   string
+	value any
+}
+
+type fieldList []fieldPair
+
+// valueNode builds the node for a template value: canonical spec values (maps, lists,
+// scalars), string maps and lists, and fieldLists. It builds maps, lists and strings
+// itself because yaml.v3's own path (Node.Encode, or Marshal) writes a multi-line string
+// whose first line starts with a tab as a literal block that its parser then refuses
+// ("found a tab character where an indentation space is expected"; found by FuzzParse),
+// so such a template could be neither cloned nor exported. Everything else, strings
+// included, keeps yaml.v3's choice of style (it quotes "yes", "1:20", "0x1F").
+func valueNode(v any) (*yaml.Node, error) {
+	switch x := v.(type) {
+	case string:
+		if strings.HasPrefix(x, "\t") && strings.Contains(x, "\n") {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: x, Style: yaml.DoubleQuotedStyle}, nil
+		}
+	case map[string]any:
+		return mappingNode(sortedPairs(x))
+	case model.Spec:
+		return mappingNode(sortedPairs(x))
+	case map[string]string:
+		return mappingNode(sortedPairs(x))
+	case fieldList:
+		return mappingNode(x)
+	case []any:
+		return sequenceNode(x)
+	case []string:
+		return sequenceNode(x)
+	}
+	n := &yaml.Node{}
+	return n, n.Encode(v)
+}
+
+func sortedPairs[V any](m map[string]V) fieldList {
+	out := make(fieldList, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, fieldPair{k, m[k]})
+	}
+	return out
+}
+
+func mappingNode(pairs fieldList) (*yaml.Node, error) {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, p := range pairs {
+		k, err := valueNode(p.key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := valueNode(p.value)
+		if err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, k, v)
+	}
+	return n, nil
+}
+
+func sequenceNode[V any](items []V) (*yaml.Node, error) {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	for _, item := range items {
+		c, err := valueNode(item)
+		if err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, c)
+	}
+	return n, nil
 }
 
 // serviceOrder lists spec's keys in model.ServiceFields order (image first reads best),

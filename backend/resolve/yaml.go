@@ -320,6 +320,11 @@ func valueNode(v any) (*yaml.Node, error) {
 		switch {
 		case strings.ContainsAny(x, "\r\u0085\u2028\u2029") || strings.HasPrefix(x, "\n"):
 			n.Style = yaml.DoubleQuotedStyle
+		case strings.HasPrefix(x, "\t") && strings.Contains(x, "\n"):
+			// yaml.v3 writes this as a literal block whose first line starts with a tab, and
+			// its own parser then refuses that block ("found a tab character where an
+			// indentation space is expected"), so the editor could not read it back.
+			n.Style = yaml.DoubleQuotedStyle
 		case x == "<<", yaml11Bools[x]:
 			n.Style = yaml.DoubleQuotedStyle // "yes" reads as a string here, but not to a reader's eye
 		}
