@@ -17,6 +17,7 @@ import (
 	"github.com/devarch/devarch/backend/appdir"
 	"github.com/devarch/devarch/backend/database"
 	"github.com/devarch/devarch/backend/database/dbtest"
+	"github.com/devarch/devarch/backend/database/hosttest"
 )
 
 // The test binary doubles as a DevArch-like helper process so tests can run real separate
@@ -110,18 +111,6 @@ func stderrOf(err error) string {
 	return ""
 }
 
-func waitNoPostgres(t *testing.T, dir string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if len(dbtest.ServerProcesses(dir)) == 0 {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("postgres processes left behind for %s: %v", dir, dbtest.ServerProcesses(dir))
-}
-
 func newHome(t *testing.T) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "devarch-db-test-")
@@ -133,7 +122,7 @@ func newHome(t *testing.T) string {
 	}
 	t.Cleanup(func() {
 		// A failed test may leave a server running: stop it before removing its data.
-		for _, pid := range dbtest.ServerProcesses(dir) {
+		for _, pid := range hosttest.ServerProcesses(dir) {
 			_ = syscall.Kill(pid, syscall.SIGQUIT)
 		}
 		_ = os.RemoveAll(dir)
@@ -150,7 +139,7 @@ func TestOpen_FirstStartRestartDataIntact(t *testing.T) {
 	if len(first.Info.Migrated) == 0 || first.Info.SchemaVersion != len(first.Info.Migrated) {
 		t.Fatalf("first start should apply every migration: %+v", first.Info)
 	}
-	waitNoPostgres(t, home)
+	hosttest.WaitNoServer(t, home)
 
 	second := runHelper(t, home, "read")
 	if second.Info.Initialized || len(second.Info.Migrated) != 0 {
@@ -159,7 +148,7 @@ func TestOpen_FirstStartRestartDataIntact(t *testing.T) {
 	if second.Value != "shop" {
 		t.Fatalf("data after restart = %q, want shop", second.Value)
 	}
-	waitNoPostgres(t, home)
+	hosttest.WaitNoServer(t, home)
 }
 
 func TestOpen_RecoversAfterKill9(t *testing.T) {
@@ -183,7 +172,7 @@ func TestOpen_RecoversAfterKill9(t *testing.T) {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		if killServer {
-			for _, pid := range dbtest.ServerProcesses(home) {
+			for _, pid := range hosttest.ServerProcesses(home) {
 				_ = syscall.Kill(pid, syscall.SIGKILL)
 			}
 		}
@@ -198,7 +187,7 @@ func TestOpen_RecoversAfterKill9(t *testing.T) {
 		if !killServer && res.Info.Started {
 			t.Fatalf("with the orphaned server still up, the next start must reuse it: %+v", res.Info)
 		}
-		waitNoPostgres(t, home)
+		hosttest.WaitNoServer(t, home)
 	}
 }
 
@@ -241,7 +230,7 @@ func TestOpen_TwoProcessesAtOnce(t *testing.T) {
 	if want := results[0].Info.SchemaVersion; migrated != want {
 		t.Fatalf("migrations applied %d times in total, want once each (%d): %+v", migrated, want, results)
 	}
-	waitNoPostgres(t, home)
+	hosttest.WaitNoServer(t, home)
 }
 
 // TestOpen_AsRootAndRegularUser proves both ways DevArch is run: as root (the server runs as
@@ -266,14 +255,14 @@ func TestOpen_AsRootAndRegularUser(t *testing.T) {
 		if u, _ := user.Lookup(database.ServerAccount); u == nil || u.Uid != owner {
 			t.Fatalf("data directory owner uid %s is not %s", owner, database.ServerAccount)
 		}
-		waitNoPostgres(t, home)
+		hosttest.WaitNoServer(t, home)
 		if res := runHelper(t, home, "read"); res.Value != "rooted" {
 			t.Fatalf("root restart: %q", res.Value)
 		}
-		waitNoPostgres(t, home)
+		hosttest.WaitNoServer(t, home)
 	})
 	t.Run("regular-user", func(t *testing.T) {
-		uid, gid := regularUser(t)
+		uid, gid := hosttest.RegularAccount(t)
 		home := newHome(t)
 		if err := os.Chown(home, uid, gid); err != nil {
 			t.Fatal(err)
@@ -298,34 +287,12 @@ func TestOpen_AsRootAndRegularUser(t *testing.T) {
 		if owner := fileOwner(t, filepath.Join(home, "postgres", "data")); owner != strconv.Itoa(uid) {
 			t.Fatalf("data owned by %s, want %d", owner, uid)
 		}
-		waitNoPostgres(t, home)
+		hosttest.WaitNoServer(t, home)
 		if res := run("read"); res.Value != "userland" {
 			t.Fatalf("regular user restart: %q", res.Value)
 		}
-		waitNoPostgres(t, home)
+		hosttest.WaitNoServer(t, home)
 	})
-}
-
-// regularUser returns a non-root account in the docker group, creating devarch-ci if needed.
-func regularUser(t *testing.T) (int, int) {
-	t.Helper()
-	const name = "devarch-ci"
-	u, err := user.Lookup(name)
-	if err != nil {
-		args := []string{"--create-home", "--shell", "/bin/sh", "--user-group", name}
-		if _, gerr := user.LookupGroup("docker"); gerr == nil {
-			args = append([]string{"--groups", "docker"}, args...)
-		}
-		if out, err := exec.Command("useradd", args...).CombinedOutput(); err != nil {
-			t.Fatalf("useradd %s: %v %s", name, err, out)
-		}
-		if u, err = user.Lookup(name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	return uid, gid
 }
 
 func copyTestBinary(t *testing.T) string {

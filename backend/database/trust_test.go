@@ -20,9 +20,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -33,6 +31,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/devarch/devarch/backend/appdir"
+	"github.com/devarch/devarch/backend/database/hosttest"
 )
 
 const systemPG = "/usr/lib/postgresql/15"
@@ -49,45 +48,12 @@ func trustHome(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		for _, pid := range postgresPIDs(dir) {
+		for _, pid := range hosttest.ServerProcesses(dir) {
 			_ = syscall.Kill(pid, syscall.SIGQUIT)
 		}
 		_ = os.RemoveAll(dir)
 	})
 	return dir
-}
-
-// postgresPIDs lists postgres processes whose command line names dir.
-func postgresPIDs(dir string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if err != nil {
-			continue
-		}
-		s := strings.ReplaceAll(string(b), "\x00", " ")
-		if strings.Contains(s, "postgres") && strings.Contains(s, dir) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
-
-func waitStopped(t *testing.T, dir string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if len(postgresPIDs(dir)) == 0 {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("postgres left running for %s: %v", dir, postgresPIDs(dir))
 }
 
 func openHome(t *testing.T, home string, mutate ...func(*Options)) (*DB, error) {
@@ -229,14 +195,14 @@ func TestOpen_ScramOnlyAndNothingDialsLocalhost(t *testing.T) {
 	if err := db.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	waitStopped(t, home)
+	hosttest.WaitNoServer(t, home)
 	// Warm start too (attach and start paths both).
 	db, err = openHome(t, home)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_ = db.Close(context.Background())
-	waitStopped(t, home)
+	hosttest.WaitNoServer(t, home)
 	if n := dialed.Load(); n != 0 {
 		t.Fatalf("%d connection(s) went to [::1]:%d: something dialed localhost", n, port)
 	}
@@ -285,7 +251,7 @@ func TestOpen_LegacyPasswordHBAReplaced(t *testing.T) {
 	}
 	dataDir := db.Info.DataDir
 	_ = db.Close(context.Background())
-	waitStopped(t, home)
+	hosttest.WaitNoServer(t, home)
 	legacy := "local all all trust\nhost all all 127.0.0.1/32 password\nhost all all ::1/128 password\n"
 	if err := os.WriteFile(filepath.Join(dataDir, "pg_hba.conf"), []byte(legacy), 0o600); err != nil {
 		t.Fatal(err)
@@ -339,7 +305,7 @@ func TestOpen_HomeWithShellCharacters(t *testing.T) {
 		if err := db.Close(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		waitStopped(t, home)
+		hosttest.WaitNoServer(t, home)
 	}
 	// Nothing was created next to the home by a shell splitting the path.
 	entries, _ := os.ReadDir(base)
@@ -501,7 +467,7 @@ func TestOpen_FromCacheArchive(t *testing.T) {
 	if err := db.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	waitStopped(t, home)
+	hosttest.WaitNoServer(t, home)
 
 	// Warm start: the unpacked tree is reused, the archive is not needed any more.
 	if err := os.Remove(archive); err != nil {
@@ -515,7 +481,7 @@ func TestOpen_FromCacheArchive(t *testing.T) {
 		t.Fatalf("warm start from the unpacked cache: %+v", db.Info)
 	}
 	_ = db.Close(context.Background())
-	waitStopped(t, home)
+	hosttest.WaitNoServer(t, home)
 }
 
 // mavenServer serves a portable build the way repo1.maven.org does: the .jar (a zip holding
@@ -611,7 +577,7 @@ func TestOpen_Download(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer func() { _ = db.Close(context.Background()); waitStopped(t, home) }()
+			defer func() { _ = db.Close(context.Background()); hosttest.WaitNoServer(t, home) }()
 			if db.Info.BinariesSource != "download" || db.Info.Major != 15 {
 				t.Fatalf("want the downloaded PostgreSQL 15: %+v", db.Info)
 			}
@@ -629,29 +595,6 @@ func TestOpen_Download(t *testing.T) {
 
 func ptr(s string) *string { return &s }
 
-// regularAccount returns a non-root account (devarch-ci, in the docker group), creating it
-// when needed; only called as root.
-func regularAccount(t *testing.T) (int, int) {
-	t.Helper()
-	const name = "devarch-ci"
-	u, err := user.Lookup(name)
-	if err != nil {
-		args := []string{"--create-home", "--shell", "/bin/sh", "--user-group", name}
-		if _, gerr := user.LookupGroup("docker"); gerr == nil {
-			args = append([]string{"--groups", "docker"}, args...)
-		}
-		if out, err := exec.Command("useradd", args...).CombinedOutput(); err != nil {
-			t.Fatalf("useradd %s: %v %s", name, err, out)
-		}
-		if u, err = user.Lookup(name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	return uid, gid
-}
-
 // TestOpen_RootIgnoresUserCaches (issue item 11, review F11): as root (sudo keeping HOME),
 // an archive in a cache a regular user can write is never unpacked or run; neither is one in
 // a root-owned cache directory others may write, nor DEVARCH_PG_BINARIES owned by a user.
@@ -667,7 +610,7 @@ func TestOpen_RootIgnoresUserCaches(t *testing.T) {
 		return
 	}
 	hideSystemPG(t)
-	uid, gid := regularAccount(t)
+	uid, gid := hosttest.RegularAccount(t)
 	archiveDir := t.TempDir()
 	good := filepath.Join(archiveDir, "pg.txz")
 	buildSystemArchive(t, good)
@@ -705,7 +648,7 @@ func TestOpen_RootIgnoresUserCaches(t *testing.T) {
 		if _, serr := os.Stat(filepath.Join(home, "postgres", "binaries")); !errors.Is(serr, fs.ErrNotExist) {
 			t.Fatalf("nothing may be unpacked from a refused cache: %v", serr)
 		}
-		if pids := postgresPIDs(home); len(pids) != 0 {
+		if pids := hosttest.ServerProcesses(home); len(pids) != 0 {
 			t.Fatalf("a server started: %v", pids)
 		}
 	}
@@ -752,7 +695,7 @@ func TestOpen_RootIgnoresUserCaches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer func() { _ = db.Close(context.Background()); waitStopped(t, home) }()
+		defer func() { _ = db.Close(context.Background()); hosttest.WaitNoServer(t, home) }()
 		if db.Info.BinariesSource != "cache" || db.Info.ServerAccount != ServerAccount {
 			t.Fatalf("root's own cache runs, as %s: %+v", ServerAccount, db.Info)
 		}
@@ -806,7 +749,7 @@ func TestOpen_LongHomeSocketNotPlanted(t *testing.T) {
 	if err := db.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	waitStopped(t, home)
+	hosttest.WaitNoServer(t, home)
 	if _, err := os.Lstat(sock); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("the temp socket directory must go with the server: %v", err)
 	}
@@ -865,7 +808,7 @@ func TestMakePrivateDir_RefusesPlanted(t *testing.T) {
 		t.Fatal("a file must be refused")
 	}
 	if os.Geteuid() == 0 {
-		uid, gid := regularAccount(t)
+		uid, gid := hosttest.RegularAccount(t)
 		theirs := filepath.Join(dir, "theirs")
 		if err := os.Mkdir(theirs, 0o777); err != nil {
 			t.Fatal(err)

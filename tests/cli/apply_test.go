@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -216,37 +215,11 @@ func TestApply_DriftRepaired(t *testing.T) {
 // waiting for the never-healthy container.
 func startApply(t *testing.T, a applyEnv, stack string) (*exec.Cmd, *lockedBuffer) {
 	t.Helper()
-	cmd := exec.Command(devarch(t), "apply", stack, "--yes")
-	cmd.Env = os.Environ()
-	for k, v := range a.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var out lockedBuffer
-	cmd.Stdout = &out
-	pr, pw, _ := os.Pipe()
-	cmd.Stderr = pw
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
-	started := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(pr)
-		once := sync.Once{}
-		for sc.Scan() {
-			out.Write([]byte(sc.Text() + "\n"))
-			if strings.Contains(sc.Text(), "sick") && (strings.Contains(sc.Text(), "Started") || strings.Contains(sc.Text(), "Waiting")) {
-				once.Do(func() { close(started) })
-			}
-		}
-	}()
-	select {
-	case <-started:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("apply did not reach the waiting container:\n%s", out.String())
-	}
+	cmd, out := startApplyUntil(t, a.env, stack, func(line string) bool {
+		return strings.Contains(line, "sick") && (strings.Contains(line, "Started") || strings.Contains(line, "Waiting"))
+	})
 	waitFor(t, 30*time.Second, "the stack's compose process", func() bool { return len(composeProcs("devarch-"+stack)) > 0 })
-	return cmd, &out
+	return cmd, out
 }
 
 func TestApply_CancelStopsComposeAndReleasesLock(t *testing.T) {

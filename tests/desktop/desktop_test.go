@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/devarch/devarch/backend/database/dbtest"
+	"github.com/devarch/devarch/backend/database/hosttest"
 	"github.com/devarch/devarch/backend/runtime/runtimetest"
 	"github.com/devarch/devarch/backend/testenv"
 )
@@ -199,7 +199,7 @@ func runApp(t *testing.T, bin, display, outDir string, extraEnv []string, how ex
 		for _, p := range tree.alive() {
 			_ = syscall.Kill(p.pid, syscall.SIGKILL)
 		}
-		for _, pid := range dbtest.ServerProcesses(home) {
+		for _, pid := range hosttest.ServerProcesses(home) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 	})
@@ -225,7 +225,7 @@ func runApp(t *testing.T, bin, display, outDir string, extraEnv []string, how ex
 	if !strings.Contains(logBuf.String(), "schema=") {
 		t.Fatalf("ready line should report the schema version:\n%s", logBuf.String())
 	}
-	if len(dbtest.ServerProcesses(home)) == 0 {
+	if len(hosttest.ServerProcesses(home)) == 0 {
 		t.Fatal("ready, but no postgres process serves the data home")
 	}
 	if cliEvents {
@@ -299,7 +299,7 @@ func runApp(t *testing.T, bin, display, outDir string, extraEnv []string, how ex
 		// A killed app cannot stop its database server (postmaster and its workers); the next
 		// start finds and reuses it.
 		servers := map[int]bool{}
-		for _, pid := range dbtest.ServerProcesses(home) {
+		for _, pid := range hosttest.ServerProcesses(home) {
 			servers[pid] = true
 		}
 		if len(servers) == 0 {
@@ -327,7 +327,7 @@ func runApp(t *testing.T, bin, display, outDir string, extraEnv []string, how ex
 		time.Sleep(100 * time.Millisecond)
 	}
 	if how != sigkill {
-		if pids := dbtest.ServerProcesses(home); len(pids) > 0 {
+		if pids := hosttest.ServerProcesses(home); len(pids) > 0 {
 			t.Fatalf("postgres left running: %v", pids)
 		}
 	}

@@ -8,8 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
@@ -112,26 +110,4 @@ func Connect(t testing.TB, url string) *pgxpool.Pool {
 	}
 	t.Cleanup(pool.Close)
 	return pool
-}
-
-// ServerProcesses lists live postgres processes whose command line names dir (a data home
-// or data directory), read from /proc. Tests use it to prove nothing was left running.
-func ServerProcesses(dir string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if err != nil {
-			continue
-		}
-		s := strings.ReplaceAll(string(cmdline), "\x00", " ")
-		if strings.Contains(s, "postgres") && strings.Contains(s, dir) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
 }
