@@ -124,12 +124,12 @@ describe('StackPage', () => {
 
     const refused = await within(dialog).findByTestId('delete-refused');
     expect(refused).toHaveTextContent('stack "shop" is running');
-    // The way out is the button; the CLI equivalent is folded away, and focus is on Cancel,
-    // never on the destructive button that replaced "Delete stack".
+    // The way out is the button; the CLI equivalent is folded away, and focus is on the
+    // refusal, never on the destructive button that replaced "Delete stack".
     expect(refused).toHaveTextContent('Take down and delete removes its containers and network first');
     expect(within(refused).getByTestId('cli-equivalent')).not.toHaveAttribute('open');
     expect(within(refused).getByTestId('cli-equivalent')).toHaveTextContent('devarch stack delete shop --force');
-    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus());
+    await waitFor(() => expect(refused).toHaveFocus());
     expect(stacks.delete).toHaveBeenLastCalledWith('shop', false, false);
     // The dialog explains it: no toast on top.
     expect(toasts.getSnapshot()).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { composeHref, hrefFor, navigate, stackHref, useNavigationBlocker } from '@/app/routes';
-import { Dialog } from '@/components/Dialog';
+import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { ErrorState } from '@/components/ErrorState';
 import { CodeIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
@@ -118,30 +118,19 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
         />
       )}
       {leaving && unsaved.length > 0 && (
-        <Dialog
+        <ConfirmDialog
           title="Discard unsaved changes?"
           description={`${name} has edits that are not saved.`}
+          confirmLabel="Discard and leave"
+          busyLabel="Leaving…"
+          cancelLabel="Stay and keep editing"
+          onConfirm={() => {
+            const proceed = leaving;
+            setLeaving(null);
+            proceed();
+          }}
           onClose={() => setLeaving(null)}
-          size="sm"
           testId="leave-dialog"
-          footer={
-            <>
-              <button type="button" className="button" data-autofocus onClick={() => setLeaving(null)}>
-                Stay and keep editing
-              </button>
-              <button
-                type="button"
-                className="button button--danger"
-                onClick={() => {
-                  const proceed = leaving;
-                  setLeaving(null);
-                  proceed();
-                }}
-              >
-                Discard and leave
-              </button>
-            </>
-          }
         >
           <p className="dialog__text">Not saved yet:</p>
           <ul className="problem-list" data-testid="leave-unsaved">
@@ -151,7 +140,7 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
               </li>
             ))}
           </ul>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </div>
   );
