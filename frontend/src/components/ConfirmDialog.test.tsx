@@ -93,7 +93,7 @@ describe('ConfirmDialog', () => {
     const { user } = renderConfirm({
       onConfirm: () => Promise.reject(new AppError({ kind: 'conflict', summary: 'running' })),
       options: [{ name: 'volumes', label: 'Also remove its volumes', initial: true }],
-      refusal: (error) => ({ tone: 'warning', body: <p>Force it.</p>, next: { label: 'Take down and delete', busyLabel: 'Taking down…', run: force } }),
+      refusal: () => ({ tone: 'warning', body: <p>Force it.</p>, next: { label: 'Take down and delete', busyLabel: 'Taking down…', run: force } }),
     });
     const confirm = screen.getByRole('button', { name: 'Delete stack' });
     await user.click(confirm);
