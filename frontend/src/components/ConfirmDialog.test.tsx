@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
+import { deferred } from '@/test/render';
 import { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
 
 function renderConfirm(props: Partial<ConfirmDialogProps> = {}) {
@@ -13,17 +14,6 @@ function renderConfirm(props: Partial<ConfirmDialogProps> = {}) {
     </ConfirmDialog>,
   );
   return { user: userEvent.setup(), onClose, onConfirm, dialog: screen.getByRole('dialog', { name: 'Delete shop?' }) };
-}
-
-/** A promise the test settles by hand, to see the dialog while the action runs. */
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 describe('ConfirmDialog', () => {

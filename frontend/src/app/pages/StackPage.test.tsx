@@ -5,7 +5,7 @@ import { plans, secrets, stacks, templates } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
 import { eventBus, progress } from '@/test/events';
 import { sampleRuns, sampleSecrets, sampleStackDetail, sampleStates, sampleTemplates } from '@/test/fixtures';
-import { pending, renderWithApp } from '@/test/render';
+import { deferred, pending, renderWithApp } from '@/test/render';
 import { StackPage } from './StackPage';
 
 vi.mock('@/lib/backend', async () => (await import('@/test/backendMock')).backendMock());
@@ -17,17 +17,6 @@ beforeEach(() => {
   vi.mocked(plans.history).mockResolvedValue(sampleRuns);
   vi.mocked(secrets.list).mockResolvedValue(sampleSecrets);
 });
-
-/** A promise the test settles when it wants. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe('StackPage', () => {
   it('shows a loading state first', () => {
