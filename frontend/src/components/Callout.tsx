@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { AlertIcon, InfoIcon } from './icons';
 
 /** A tinted panel for warnings (port clashes, a refusal) or notes inside a page or dialog. */
@@ -8,16 +8,21 @@ export function Callout({
   children,
   testId,
   role,
+  ref,
+  tabIndex,
 }: {
   tone?: 'warning' | 'error' | 'info';
   title: ReactNode;
   children?: ReactNode;
   testId?: string;
   role?: 'alert' | 'status';
+  /** With tabIndex -1: a refusal that focus moves to (ConfirmDialog). */
+  ref?: Ref<HTMLDivElement>;
+  tabIndex?: number;
 }) {
   const Icon = tone === 'info' ? InfoIcon : AlertIcon;
   return (
-    <div className={`callout callout--${tone}`} data-testid={testId} role={role}>
+    <div className={`callout callout--${tone}`} data-testid={testId} role={role} ref={ref} tabIndex={tabIndex}>
       <Icon className="callout__icon" aria-hidden="true" />
       <div className="callout__body">
         <p className="callout__title">{title}</p>

@@ -38,10 +38,17 @@ const DialogCloseContext = createContext<DialogCloseContextValue | null>(null);
  * The Cancel button of a dialog's footer: it closes the dialog the way Escape does, so a
  * dialog with unsaved text asks first.
  */
-export function DialogCancel({ children = 'Cancel', className = 'button' }: { children?: ReactNode; className?: string }) {
+export function DialogCancel({ children = 'Cancel', className = 'button', autoFocus = false }: { children?: ReactNode; className?: string; autoFocus?: boolean }) {
   const context = useContext(DialogCloseContext);
   return (
-    <button type="button" className={className} onClick={() => context?.requestClose()} aria-disabled={context?.busy}>
+    <button
+      type="button"
+      className={className}
+      onClick={() => context?.requestClose()}
+      aria-disabled={context?.busy}
+      // The dialog's first focus (see Dialog): where a confirm should start, so Enter is harmless.
+      data-autofocus={autoFocus || undefined}
+    >
       {children}
     </button>
   );

@@ -4,7 +4,7 @@ import type { AppError } from '@/lib/errors';
 import { nameHint } from '@/lib/names';
 import { Callout } from './Callout';
 import { Dialog, DialogCancel } from './Dialog';
-import { Field } from './Field';
+import { NameField } from './NameField';
 
 export interface NameDialogProps {
   title: string;
@@ -71,22 +71,16 @@ export function NameDialog(props: NameDialogProps) {
         </>
       }
     >
-      <Field label={props.label} hint={props.error ? undefined : hint.text} hintWarning={hint.warning} error={props.error}>
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            data-autofocus
-            value={name}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(event) => {
-              setName(event.target.value);
-              props.onEdit();
-            }}
-          />
-        )}
-      </Field>
+      <NameField
+        label={props.label}
+        value={name}
+        onChange={(value) => {
+          setName(value);
+          props.onEdit();
+        }}
+        hint={hint}
+        error={props.error}
+      />
       {props.refused && (
         <Callout tone="warning" title={props.refused.summary} testId={props.refusedTestId} role="alert">
           {props.refused.detail && <p className="callout__text">{props.refused.detail}</p>}

@@ -29,3 +29,14 @@ export function renderWithApp(ui: ReactElement, options: RenderOptions = {}) {
 export function pending<T>(): Promise<T> {
   return new Promise<T>(() => {});
 }
+
+/** A promise the test settles when it wants, to see a state while a request runs. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

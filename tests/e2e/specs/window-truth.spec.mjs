@@ -296,13 +296,15 @@ service:
   await del.getByTestId('delete-refused').waitFor();
   const focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
   assert.notEqual(focused, 'Take down and delete', 'a second Enter must not take the stack down');
-  assert.equal(focused, 'Cancel');
+  // Focus is on the refusal itself (read out; Enter there does nothing).
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'delete-refused');
   // The fix is the button; the CLI equivalent is secondary, folded away.
   await del.getByRole('button', { name: 'Take down and delete' }).waitFor();
   assert.doesNotMatch((await del.getByTestId('delete-refused').locator('.callout__text').allInnerTexts()).join('\n'), /--force/);
   assert.equal(await del.getByTestId('cli-equivalent').evaluate((el) => el.open), false);
   await app.screenshot('window-truth-delete-refused');
-  await page.keyboard.press('Enter'); // on Cancel
+  await page.keyboard.press('Enter'); // on the refusal: nothing happens
+  await page.keyboard.press('Escape');
   await del.waitFor({ state: 'detached' });
   assert.equal(await page.getByRole('heading', { level: 1, name: HOLDER }).count(), 1, 'the stack is still there');
 });

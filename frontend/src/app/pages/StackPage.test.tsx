@@ -5,7 +5,7 @@ import { plans, secrets, stacks, templates } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
 import { eventBus, progress } from '@/test/events';
 import { sampleRuns, sampleSecrets, sampleStackDetail, sampleStates, sampleTemplates } from '@/test/fixtures';
-import { pending, renderWithApp } from '@/test/render';
+import { deferred, pending, renderWithApp } from '@/test/render';
 import { StackPage } from './StackPage';
 
 vi.mock('@/lib/backend', async () => (await import('@/test/backendMock')).backendMock());
@@ -17,17 +17,6 @@ beforeEach(() => {
   vi.mocked(plans.history).mockResolvedValue(sampleRuns);
   vi.mocked(secrets.list).mockResolvedValue(sampleSecrets);
 });
-
-/** A promise the test settles when it wants. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe('StackPage', () => {
   it('shows a loading state first', () => {
@@ -124,12 +113,12 @@ describe('StackPage', () => {
 
     const refused = await within(dialog).findByTestId('delete-refused');
     expect(refused).toHaveTextContent('stack "shop" is running');
-    // The way out is the button; the CLI equivalent is folded away, and focus is on Cancel,
-    // never on the destructive button that replaced "Delete stack".
+    // The way out is the button; the CLI equivalent is folded away, and focus is on the
+    // refusal, never on the destructive button that replaced "Delete stack".
     expect(refused).toHaveTextContent('Take down and delete removes its containers and network first');
     expect(within(refused).getByTestId('cli-equivalent')).not.toHaveAttribute('open');
     expect(within(refused).getByTestId('cli-equivalent')).toHaveTextContent('devarch stack delete shop --force');
-    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus());
+    await waitFor(() => expect(refused).toHaveFocus());
     expect(stacks.delete).toHaveBeenLastCalledWith('shop', false, false);
     // The dialog explains it: no toast on top.
     expect(toasts.getSnapshot()).toHaveLength(0);

@@ -1,13 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
-import { composeHref, hrefFor } from '@/app/routes';
+import { hrefFor } from '@/app/routes';
 import { Callout, ProblemList } from '@/components/Callout';
-import { ErrorState } from '@/components/ErrorState';
-import { BoxIcon, CodeIcon, PencilIcon, PlusIcon, TrashIcon } from '@/components/icons';
+import { BoxIcon, PencilIcon, PlusIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
-import { RefreshButton } from '@/components/RefreshButton';
 import { AddInstanceDialog, RemoveInstanceDialog } from '@/features/instances';
-import { DeleteStackDialog, RenameStackDialog, StackInstancesTable, StacksSkeleton, StackStatusBadge, useStack, useStackStatus } from '@/features/stacks';
+import {
+  DeleteStackDialog,
+  RenameStackDialog,
+  StackHeaderActions,
+  StackInstancesTable,
+  StackLoadFallback,
+  StackStatusBadge,
+  useStack,
+  useStackStatus,
+} from '@/features/stacks';
 import { GraphTab } from '@/features/graph';
 import { HistoryPanel, StackToolbar } from '@/features/plans';
 import { SecretsPanel } from '@/features/secrets';
@@ -120,24 +127,16 @@ export function StackPage({ name }: { name: string }) {
         </section>
       </>
     );
-  } else if (error?.kind === 'not_found') {
+  } else {
     body = (
-      <ErrorState
-        title="Stack not found"
+      <StackLoadFallback
+        name={name}
         error={error}
-        action={
-          <a className="button" href={hrefFor('stacks')}>
-            All stacks
-          </a>
-        }
+        notFound={{ title: 'Stack not found', href: hrefFor('stacks'), label: 'All stacks' }}
+        onRetry={refresh}
+        retrying={isFetching}
       />
     );
-  } else if (error?.kind === 'unavailable') {
-    body = <StacksSkeleton label={error.summary} detail={error.detail} />;
-  } else if (error) {
-    body = <ErrorState title={`Couldn't load ${name}`} error={error} onRetry={refresh} retrying={isFetching} />;
-  } else {
-    body = <StacksSkeleton loadingText={`Loading ${name}…`} />;
   }
 
   return (
@@ -161,25 +160,25 @@ export function StackPage({ name }: { name: string }) {
         }
         actions={
           data && (
-            <>
-              <button type="button" className="button" onClick={() => setDialog({ kind: 'add' })} data-testid="add-instance">
-                <PlusIcon aria-hidden="true" />
-                Add instance
-              </button>
-              <a className="button" href={composeHref(name)}>
-                <CodeIcon aria-hidden="true" />
-                Compose preview
-              </a>
-              <button type="button" className="button" onClick={() => setDialog({ kind: 'rename' })}>
-                <PencilIcon aria-hidden="true" />
-                Rename
-              </button>
-              <button type="button" className="button button--danger-quiet" onClick={() => setDialog({ kind: 'delete' })}>
-                <TrashIcon aria-hidden="true" />
-                Delete
-              </button>
-              <RefreshButton onClick={refresh} busy={isFetching} />
-            </>
+            <StackHeaderActions
+              stack={name}
+              leading={
+                <button type="button" className="button" onClick={() => setDialog({ kind: 'add' })} data-testid="add-instance">
+                  <PlusIcon aria-hidden="true" />
+                  Add instance
+                </button>
+              }
+              middle={
+                <button type="button" className="button" onClick={() => setDialog({ kind: 'rename' })}>
+                  <PencilIcon aria-hidden="true" />
+                  Rename
+                </button>
+              }
+              destroyLabel="Delete"
+              onDestroy={() => setDialog({ kind: 'delete' })}
+              onRefresh={refresh}
+              refreshing={isFetching}
+            />
           )
         }
       />

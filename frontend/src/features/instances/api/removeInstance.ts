@@ -16,7 +16,8 @@ export function useRemoveInstance() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: removeInstance,
-    meta: { errorTitle: 'Could not remove the instance' },
+    // Every refusal shows in the confirm dialog that asked (RemoveInstanceDialog), not as a toast.
+    meta: { errorTitle: 'Could not remove the instance', toast: false },
     onSuccess: (_data, { stack, name }) => {
       queryClient.removeQueries({ queryKey: instanceQueryOptions(stack, name).queryKey });
       return instanceChanged(queryClient, stack, undefined, { templates: true });

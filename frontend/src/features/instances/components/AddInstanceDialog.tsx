@@ -1,7 +1,8 @@
 import { useId, useMemo, useRef, useState } from 'react';
 import { Dialog, DialogCancel } from '@/components/Dialog';
 import { ErrorState } from '@/components/ErrorState';
-import { Field, InlineError } from '@/components/Field';
+import { InlineError } from '@/components/Field';
+import { NameField } from '@/components/NameField';
 import { Spinner } from '@/components/Spinner';
 import { useToastStore } from '@/components/toast';
 import { type CatalogFilter, CatalogFilters, categoriesOf, EMPTY_FILTER, filterTemplates, TemplateCardBody, useTemplates } from '@/features/templates';
@@ -176,30 +177,21 @@ export function AddInstanceDialog({ stack, taken, onClose }: AddInstanceDialogPr
       {hidden && hiddenRefused && (
         <InlineError error={`${template} is hidden by the search: clear the search to add it, or pick a template that is shown.`} />
       )}
-      <Field
+      <NameField
         label="Instance name"
-        hint={nameError ? undefined : `${hint.text} Container: devarch-${stack}-${name || 'NAME'}.`}
-        hintWarning={hint.warning}
+        value={name}
+        onChange={(value) => {
+          setName(value);
+          setNameEdited(true);
+          if (add.error) add.reset();
+        }}
+        hint={{ text: `${hint.text} Container: devarch-${stack}-${name || 'NAME'}.`, warning: hint.warning }}
         error={nameError}
+        placeholder={template || 'db'}
+        fieldId="instance-name"
+        autoFocus={false}
         className="field--inline"
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            data-field="instance-name"
-            value={name}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder={template || 'db'}
-            onChange={(event) => {
-              setName(event.target.value);
-              setNameEdited(true);
-              if (add.error) add.reset();
-            }}
-          />
-        )}
-      </Field>
+      />
     </Dialog>
   );
 }

@@ -1,14 +1,11 @@
 import { useEffect, useState } from 'react';
-import { composeHref, hrefFor, navigate, stackHref, useNavigationBlocker } from '@/app/routes';
-import { Dialog } from '@/components/Dialog';
-import { ErrorState } from '@/components/ErrorState';
-import { CodeIcon, TrashIcon } from '@/components/icons';
+import { hrefFor, navigate, stackHref, useNavigationBlocker } from '@/app/routes';
+import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
 import { preloadYamlEditor } from '@/components/YamlEditor';
-import { RefreshButton } from '@/components/RefreshButton';
 import { InstanceNeeds } from '@/features/graph';
-import { StacksSkeleton } from '@/features/stacks';
+import { StackHeaderActions, StackLoadFallback } from '@/features/stacks';
 import type { InstanceDetail } from '@/lib/types';
 import { useInstance } from '../api/getInstance';
 import { useDraftRegistry } from '../drafts';
@@ -45,24 +42,17 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
         <InstanceNeeds stack={stack} name={name} />
       </DraftProvider>
     );
-  } else if (error?.kind === 'not_found') {
+  } else {
     body = (
-      <ErrorState
-        title="Instance not found"
+      <StackLoadFallback
+        name={name}
         error={error}
-        action={
-          <a className="button" href={stackHref(stack)}>
-            Back to {stack}
-          </a>
-        }
+        notFound={{ title: 'Instance not found', href: stackHref(stack), label: `Back to ${stack}` }}
+        onRetry={refresh}
+        retrying={isFetching}
+        rows={5}
       />
     );
-  } else if (error?.kind === 'unavailable') {
-    body = <StacksSkeleton label={error.summary} detail={error.detail} />;
-  } else if (error) {
-    body = <ErrorState title={`Couldn't load ${name}`} error={error} onRetry={refresh} retrying={isFetching} />;
-  } else {
-    body = <StacksSkeleton rows={5} loadingText={`Loading ${name}…`} />;
   }
 
   return (
@@ -94,17 +84,7 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
         }
         actions={
           data && (
-            <>
-              <a className="button" href={composeHref(stack)}>
-                <CodeIcon aria-hidden="true" />
-                Compose preview
-              </a>
-              <button type="button" className="button button--danger-quiet" onClick={() => setRemoving(true)}>
-                <TrashIcon aria-hidden="true" />
-                Remove
-              </button>
-              <RefreshButton onClick={refresh} busy={isFetching} />
-            </>
+            <StackHeaderActions stack={stack} destroyLabel="Remove" onDestroy={() => setRemoving(true)} onRefresh={refresh} refreshing={isFetching} />
           )
         }
       />
@@ -118,30 +98,19 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
         />
       )}
       {leaving && unsaved.length > 0 && (
-        <Dialog
+        <ConfirmDialog
           title="Discard unsaved changes?"
           description={`${name} has edits that are not saved.`}
+          confirmLabel="Discard and leave"
+          busyLabel="Leaving…"
+          cancelLabel="Stay and keep editing"
+          onConfirm={() => {
+            const proceed = leaving;
+            setLeaving(null);
+            proceed();
+          }}
           onClose={() => setLeaving(null)}
-          size="sm"
           testId="leave-dialog"
-          footer={
-            <>
-              <button type="button" className="button" data-autofocus onClick={() => setLeaving(null)}>
-                Stay and keep editing
-              </button>
-              <button
-                type="button"
-                className="button button--danger"
-                onClick={() => {
-                  const proceed = leaving;
-                  setLeaving(null);
-                  proceed();
-                }}
-              >
-                Discard and leave
-              </button>
-            </>
-          }
         >
           <p className="dialog__text">Not saved yet:</p>
           <ul className="problem-list" data-testid="leave-unsaved">
@@ -151,7 +120,7 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
               </li>
             ))}
           </ul>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </div>
   );

@@ -1,43 +1,30 @@
-import { Dialog } from '@/components/Dialog';
+import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { useToastStore } from '@/components/toast';
 import { useRemoveInstance } from '../api/removeInstance';
 
+/** Confirms removing an instance; a refusal (the stack is busy, the instance is gone) shows here. */
 export function RemoveInstanceDialog({ stack, name, onClose, onRemoved }: { stack: string; name: string; onClose: () => void; onRemoved?: () => void }) {
   const remove = useRemoveInstance();
   const toasts = useToastStore();
-  const run = () => {
-    if (remove.isPending) return;
-    remove.mutate(
-      { stack, name },
-      {
-        onSuccess: () => {
-          toasts.show({ tone: 'success', title: `Removed ${name}`, timeout: 4000 });
-          onClose();
-          onRemoved?.();
-        },
-      },
-    );
+  const run = async () => {
+    await remove.mutateAsync({ stack, name });
+    toasts.show({ tone: 'success', title: `Removed ${name}`, timeout: 4000 });
+    onClose();
+    onRemoved?.();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       title={`Remove ${name}?`}
+      confirmLabel="Remove instance"
+      busyLabel="Removing…"
+      onConfirm={run}
       onClose={onClose}
-      busy={remove.isPending}
-      size="sm"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose} aria-disabled={remove.isPending}>
-            Cancel
-          </button>
-          <button type="button" className="button button--danger" onClick={run} aria-disabled={remove.isPending}>
-            {remove.isPending ? 'Removing…' : 'Remove instance'}
-          </button>
-        </>
-      }
+      testId="remove-instance-dialog"
+      refusedTestId="remove-instance-refused"
     >
       <p className="dialog__text">
         The instance and its overrides are removed from {stack}. Its container goes away on the next apply.
       </p>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

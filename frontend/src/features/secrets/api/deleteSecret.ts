@@ -15,8 +15,8 @@ export function useDeleteSecret() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteSecret,
-    // Refused while instances reference it: the dialog says so, naming them.
-    meta: { errorTitle: 'Could not delete the secret', inlineKinds: ['conflict'] },
+    // Every refusal shows in the confirm dialog (refused while instances reference it: it names them).
+    meta: { errorTitle: 'Could not delete the secret', toast: false },
     onSuccess: (_data, { stack }) => secretsChanged(queryClient, stack),
   });
 }

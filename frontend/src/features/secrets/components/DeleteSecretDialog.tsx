@@ -1,5 +1,4 @@
-import { Callout } from '@/components/Callout';
-import { Dialog } from '@/components/Dialog';
+import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { useToastStore } from '@/components/toast';
 import { useDeleteSecret } from '../api/deleteSecret';
 
@@ -7,48 +6,38 @@ import { useDeleteSecret } from '../api/deleteSecret';
 export function DeleteSecretDialog({ stack, name, onClose }: { stack: string; name: string; onClose: () => void }) {
   const remove = useDeleteSecret();
   const toasts = useToastStore();
-  const refused = remove.error?.kind === 'conflict' ? remove.error : undefined;
-
-  const run = () => {
-    if (remove.isPending) return;
-    remove.mutate(
-      { stack, name },
-      {
-        onSuccess: () => {
-          toasts.show({ tone: 'success', title: `Secret ${name} deleted`, timeout: 4000 });
-          onClose();
-        },
-      },
-    );
+  const run = async () => {
+    await remove.mutateAsync({ stack, name });
+    toasts.show({ tone: 'success', title: `Secret ${name} deleted`, timeout: 4000 });
+    onClose();
   };
 
   return (
-    <Dialog
+    <ConfirmDialog
       title={`Delete secret ${name}?`}
+      confirmLabel="Delete secret"
+      busyLabel="Deleting…"
+      onConfirm={run}
       onClose={onClose}
-      busy={remove.isPending}
-      size="sm"
       testId="delete-secret-dialog"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose} aria-disabled={remove.isPending}>
-            {refused ? 'Close' : 'Cancel'}
-          </button>
-          {!refused && (
-            <button type="button" className="button button--danger" onClick={run} aria-disabled={remove.isPending}>
-              {remove.isPending ? 'Deleting…' : 'Delete secret'}
-            </button>
-          )}
-        </>
+      refusedTestId="delete-secret-refused"
+      refusal={(error) =>
+        // Still referenced: trying again cannot help until the references go.
+        error.kind === 'conflict'
+          ? {
+              title: 'It is still in use',
+              body: (
+                <>
+                  <p className="callout__text">{error.summary}</p>
+                  {error.detail && <p className="callout__text muted">{error.detail}</p>}
+                </>
+              ),
+              next: 'none',
+            }
+          : {}
       }
     >
       <p className="dialog__text">Its value is deleted for good. Nothing can read it back afterwards.</p>
-      {refused && (
-        <Callout tone="error" title="It is still in use" testId="delete-secret-refused" role="alert">
-          <p className="callout__text">{refused.summary}</p>
-          {refused.detail && <p className="callout__text muted">{refused.detail}</p>}
-        </Callout>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Dialog, DialogCancel } from '@/components/Dialog';
 import { Field } from '@/components/Field';
+import { NameField } from '@/components/NameField';
 import { SparkleIcon } from '@/components/icons';
 import { useToastStore } from '@/components/toast';
 import { fieldError } from '@/lib/errors';
@@ -122,29 +123,17 @@ export function SecretDialog({ stack, name: fixedName, missing = false, taken = 
       }
     >
       {adding ? (
-        <Field
-          label="Name"
-          hint={nameError ? undefined : replaces ? `A secret named ${name} exists: saving replaces its value.` : hint.text}
-          hintWarning={hint.warning || replaces}
+        <NameField
+          value={name}
+          onChange={(value) => {
+            setName(value);
+            clearErrors();
+          }}
+          hint={replaces ? { text: `A secret named ${name} exists: saving replaces its value.`, warning: true } : hint}
           error={nameError}
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input mono"
-              data-field="secret-name"
-              data-autofocus
-              value={name}
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="db_password"
-              onChange={(event) => {
-                setName(event.target.value);
-                clearErrors();
-              }}
-            />
-          )}
-        </Field>
+          placeholder="db_password"
+          fieldId="secret-name"
+        />
       ) : (
         nameError && <p className="field__error">{nameError.summary}</p>
       )}

@@ -19,8 +19,8 @@ export function useDeleteStack() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteStack,
-    // A refusal (the stack is running, or busy) is explained in the dialog, which offers to force it.
-    meta: { errorTitle: 'Could not delete the stack', inlineKinds: ['conflict', 'locked'] },
+    // Every refusal shows in the confirm dialog; one because the stack is running comes with the offer to force it.
+    meta: { errorTitle: 'Could not delete the stack', toast: false },
     onSuccess: (_data, { name }) => {
       queryClient.removeQueries({ queryKey: stackQueryOptions(name).queryKey });
       return queryClient.invalidateQueries({ queryKey: listStacksQueryOptions().queryKey });

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { navigate, stackHref } from '@/app/routes';
 import { Dialog } from '@/components/Dialog';
 import { Field } from '@/components/Field';
+import { NameField } from '@/components/NameField';
 import { useToastStore } from '@/components/toast';
 import { fieldError } from '@/lib/errors';
 import { MAX_DESCRIPTION, MAX_STACK_NAME, nameHint } from '@/lib/names';
@@ -56,24 +57,17 @@ export function CreateStackDialog({ onClose }: { onClose: () => void }) {
         </>
       }
     >
-      <Field label="Name" hint={nameError ? undefined : hint.text} hintWarning={hint.warning} error={nameError}>
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            data-field="stack-name"
-            data-autofocus
-            value={name}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="shop"
-            onChange={(event) => {
-              setName(event.target.value);
-              if (create.error) create.reset();
-            }}
-          />
-        )}
-      </Field>
+      <NameField
+        value={name}
+        onChange={(value) => {
+          setName(value);
+          if (create.error) create.reset();
+        }}
+        hint={hint}
+        error={nameError}
+        placeholder="shop"
+        fieldId="stack-name"
+      />
       <Field label="Description" hint="Optional. What runs in it, for whom." error={descriptionError}>
         {(control) => (
           <textarea

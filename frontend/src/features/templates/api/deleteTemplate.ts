@@ -11,8 +11,8 @@ export function useDeleteTemplate() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteTemplate,
-    // Refused while instances use it: the confirm dialog shows the refusal (it names them).
-    meta: { errorTitle: 'Could not delete the template', inlineKinds: ['conflict'] },
+    // Every refusal shows in the confirm dialog (refused while instances use it: it names them).
+    meta: { errorTitle: 'Could not delete the template', toast: false },
     onSuccess: (_data, name) => {
       queryClient.removeQueries({ queryKey: templateQueryOptions(name).queryKey });
       return queryClient.invalidateQueries({ queryKey: listTemplatesQueryOptions().queryKey });

@@ -1,5 +1,4 @@
-import { Callout } from '@/components/Callout';
-import { Dialog } from '@/components/Dialog';
+import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { useToastStore } from '@/components/toast';
 import { useDeleteTemplate } from '../api/deleteTemplate';
 
@@ -7,34 +6,26 @@ import { useDeleteTemplate } from '../api/deleteTemplate';
 export function DeleteTemplateDialog({ name, usedBy, onClose }: { name: string; usedBy: string[]; onClose: () => void }) {
   const remove = useDeleteTemplate();
   const toasts = useToastStore();
-  const refused = remove.error?.kind === 'conflict' ? remove.error : undefined;
-
-  const run = () => {
-    if (remove.isPending || refused) return;
-    remove.mutate(name, {
-      onSuccess: () => {
-        toasts.show({ tone: 'success', title: `Template ${name} deleted`, timeout: 4000 });
-        onClose();
-      },
-    });
+  const run = async () => {
+    await remove.mutateAsync(name);
+    toasts.show({ tone: 'success', title: `Template ${name} deleted`, timeout: 4000 });
+    onClose();
   };
 
   return (
-    <Dialog
+    <ConfirmDialog
       title={`Delete template ${name}?`}
+      confirmLabel="Delete template"
+      busyLabel="Deleting…"
+      onConfirm={run}
       onClose={onClose}
-      busy={remove.isPending}
-      size="sm"
       testId="delete-template-dialog"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose} aria-disabled={remove.isPending}>
-            {refused ? 'Close' : 'Cancel'}
-          </button>
-          <button type="button" className="button button--danger" onClick={run} aria-disabled={remove.isPending || Boolean(refused)}>
-            {remove.isPending ? 'Deleting…' : 'Delete template'}
-          </button>
-        </>
+      refusedTestId="delete-template-refused"
+      refusal={(error) =>
+        // In use: trying again cannot help until its instances are removed.
+        error.kind === 'conflict'
+          ? { body: <p className="callout__text">{error.detail ?? 'Remove the instances that use it first.'}</p>, next: 'none' }
+          : {}
       }
     >
       <p className="dialog__text">
@@ -42,11 +33,6 @@ export function DeleteTemplateDialog({ name, usedBy, onClose }: { name: string; 
           ? 'No instance uses it. This cannot be undone.'
           : `It is used by ${usedBy.length} ${usedBy.length === 1 ? 'instance' : 'instances'}: ${usedBy.join(', ')}.`}
       </p>
-      {refused && (
-        <Callout tone="error" title={refused.summary} testId="delete-template-refused" role="alert">
-          <p className="callout__text">{refused.detail ?? 'Remove the instances that use it first.'}</p>
-        </Callout>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

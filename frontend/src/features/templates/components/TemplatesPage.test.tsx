@@ -164,7 +164,11 @@ describe('TemplatesPage', () => {
     expect(refused).toHaveTextContent('template "my-api" is used by shop/api, blog/api');
     expect(refused).toHaveTextContent('Remove those instances first.');
     expect(templates.delete).toHaveBeenCalledWith('my-api');
-    expect(within(dialog).getByRole('button', { name: 'Delete template' })).toHaveAttribute('aria-disabled', 'true');
+    // Trying again cannot help: the button goes, Cancel reads Close, and focus is on the refusal.
+    expect(within(dialog).queryByRole('button', { name: 'Delete template' })).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Cancel' })).not.toBeInTheDocument();
+    expect(within(dialog).getAllByRole('button', { name: 'Close' })).toHaveLength(2); // the footer's and the corner's
+    await waitFor(() => expect(refused).toHaveFocus());
     expect(toasts.getSnapshot()).toHaveLength(0);
   });
 
