@@ -35,9 +35,8 @@ var wireKeys = []string{"consumer", "contract", "provider"}
 // their template, wires match contracts, names are free) is the importer's to check. The
 // result is canonical (see Document). Errors: see the package comment.
 func Decode(data []byte) (Document, error) {
-	if len(data) > MaxSize {
-		return Document{}, model.Invalid("", fmt.Sprintf("the file is %s; the limit is 1 MiB", sizeText(len(data))),
-			"A devarch.yml holds a stack's definition (instances, overrides, wires, custom templates); large content such as scripts or data belongs in the project, mounted or built into an image.")
+	if err := CheckSize(int64(len(data))); err != nil {
+		return Document{}, err
 	}
 	if !utf8.Valid(data) {
 		off := 0
@@ -134,6 +133,20 @@ func Decode(data []byte) (Document, error) {
 		}
 	}
 	return Canonical(d), nil
+}
+
+// CheckSize refuses a document of size bytes larger than MaxSize. Decode calls it first; a
+// caller reading a file checks the size it knows (a file's) before reading, or reads at
+// most MaxSize+1 bytes of a stream and lets Decode refuse those.
+func CheckSize(size int64) error {
+	if size <= MaxSize {
+		return nil
+	}
+	const fix = "A devarch.yml holds a stack's definition (instances, overrides, wires, custom templates); large content such as scripts or data belongs in the project, mounted or built into an image."
+	if size == MaxSize+1 {
+		return model.Invalid("", "the file is larger than the limit of 1 MiB", fix)
+	}
+	return model.Invalid("", fmt.Sprintf("the file is %s; the limit is 1 MiB", sizeText(size)), fix)
 }
 
 // document parses data as exactly one YAML document and returns its root node.

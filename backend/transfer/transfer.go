@@ -122,7 +122,7 @@ func at(path, rest string) string {
 }
 
 // sizeText writes a byte count for people.
-func sizeText(n int) string {
+func sizeText(n int64) string {
 	if n >= 1<<20 {
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	}
