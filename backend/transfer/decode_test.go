@@ -228,3 +228,26 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// The example of docs/devarch-yml.md decodes, and the schema accepts it.
+func TestDocExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "devarch-yml.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "```yaml\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no yaml block in docs/devarch-yml.md")
+	}
+	d, err := transfer.Decode([]byte(example))
+	if err != nil {
+		t.Fatalf("the documented example: %v", err)
+	}
+	if len(d.Instances) != 2 || len(d.Templates) != 1 || len(d.Wires) != 1 || d.Extensions["x-team"] == nil {
+		t.Errorf("decoded %+v", d)
+	}
+	if err := compileSchema(t).Validate(asJSON(t, []byte(example))); err != nil {
+		t.Errorf("the schema refuses the documented example: %v", err)
+	}
+}
