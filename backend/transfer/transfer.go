@@ -82,8 +82,9 @@ var secretName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,63}$`)
 // contractName is the catalog's rule for contract names.
 var contractName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
-// Canonical sorts d's lists and fills nil overrides, giving the form Encode writes and
-// Decode returns.
+// Canonical sorts d's lists, fills nil overrides and makes empty lists and maps nil,
+// giving the form Encode writes and Decode returns (an empty section is not written, so
+// "instances: {}" and no instances are the same document).
 func Canonical(d Document) Document {
 	d.Instances = slices.Clone(d.Instances)
 	for i := range d.Instances {
@@ -104,6 +105,21 @@ func Canonical(d Document) Document {
 	d.Secrets = slices.Compact(d.Secrets)
 	d.Templates = slices.Clone(d.Templates)
 	slices.SortFunc(d.Templates, func(a, b model.Template) int { return strings.Compare(a.Name, b.Name) })
+	if len(d.Instances) == 0 {
+		d.Instances = nil
+	}
+	if len(d.Wires) == 0 {
+		d.Wires = nil
+	}
+	if len(d.Secrets) == 0 {
+		d.Secrets = nil
+	}
+	if len(d.Templates) == 0 {
+		d.Templates = nil
+	}
+	if len(d.Extensions) == 0 {
+		d.Extensions = nil
+	}
 	return d
 }
 
