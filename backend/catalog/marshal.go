@@ -20,6 +20,25 @@ import (
 // produced. Marshal does not validate t: the version is written when non-zero, the
 // description and contract lists when non-empty.
 func Marshal(t model.Template) ([]byte, error) {
+	doc, err := MarshalNode(t)
+	var buf bytes.Buffer
+	if err == nil {
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err = enc.Encode(doc); err == nil {
+			err = enc.Close()
+		}
+	}
+	if err != nil {
+		return nil, model.Wrap(model.KindInternal, err, fmt.Sprintf("cannot write template %q as YAML", t.Name), err.Error())
+	}
+	return buf.Bytes(), nil
+}
+
+// MarshalNode is Marshal's document as a YAML node, for a writer that embeds a template in
+// a larger document (a devarch.yml's templates:); encoding it gives Marshal's bytes, and
+// ParseNode reads it back as t.
+func MarshalNode(t model.Template) (*yaml.Node, error) {
 	doc := &yaml.Node{Kind: yaml.MappingNode}
 	put := func(key string, v *yaml.Node) {
 		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
@@ -76,18 +95,10 @@ func Marshal(t model.Template) ([]byte, error) {
 	if len(t.Generate) > 0 {
 		put("generate", node(t.Generate))
 	}
-	var buf bytes.Buffer
-	if err == nil {
-		enc := yaml.NewEncoder(&buf)
-		enc.SetIndent(2)
-		if err = enc.Encode(doc); err == nil {
-			err = enc.Close()
-		}
-	}
 	if err != nil {
-		return nil, model.Wrap(model.KindInternal, err, fmt.Sprintf("cannot write template %q as YAML", t.Name), err.Error())
+		return nil, err
 	}
-	return buf.Bytes(), nil
+	return doc, nil
 }
 
 // fieldPair and fieldList write a mapping whose keys keep the order given (a struct's

@@ -88,6 +88,15 @@ func ParseContext(ctx context.Context, data []byte, builtin bool) (model.Templat
 	if err != nil {
 		return model.Template{}, err
 	}
+	return ParseNode(root, builtin)
+}
+
+// ParseNode is ParseContext for a template already decoded as a YAML node, such as one
+// embedded in a larger document (a devarch.yml's templates:). It applies the same rules
+// (the YAML-level ones of screen included) and returns the same errors: Field is the path
+// within the template, and the detail's line and column are root's, so they point into the
+// larger document. The caller bounds the document's size.
+func ParseNode(root *yaml.Node, builtin bool) (model.Template, error) {
 	if err := screen(root, ""); err != nil {
 		return model.Template{}, err
 	}

@@ -86,6 +86,9 @@ Usage:
   devarch wire unset STACK CONSUMER CONTRACT         back to automatic wiring
   devarch graph STACK [--format dot|mermaid|json]    the wiring graph: consumer -> provider
 
+  devarch export STACK [-o FILE]             the stack as a devarch.yml file (secret names, never values)
+  devarch import FILE [--name NEW] [--dry-run] [--json]  create a stack from a devarch.yml (- for stdin)
+
   devarch compose STACK                      print (and write) the generated compose file
   devarch plan STACK [--out FILE] [--json] [--detailed-exitcode] [--replace INSTANCE ...]
   devarch apply STACK [--plan FILE | --plan-id N] [--yes] [--replace INSTANCE ...] [--json]

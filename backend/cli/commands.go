@@ -62,6 +62,8 @@ func (env *cmdEnv) rootCommand() *cobra.Command {
 		env.group("wire", "List, set and unset the wires between a stack's instances",
 			env.wireListCommand(), env.wireSetCommand(), env.wireUnsetCommand()),
 		env.graphCommand(),
+		env.exportCommand(),
+		env.importCommand(),
 		env.composeCommand(),
 		env.planCommand(),
 		env.applyCommand(),

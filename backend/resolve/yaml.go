@@ -50,6 +50,15 @@ func DecodeOverridesYAML(text string) (model.Spec, error) {
 		return nil, model.Invalid("overrides", "the overrides are not valid YAML",
 			err.Error()+". Check the indentation (spaces, not tabs), closing quotes and brackets, and quote values that contain \": \" or \" #\".")
 	}
+	return DecodeOverridesNode(root)
+}
+
+// DecodeOverridesNode is DecodeOverridesYAML for a delta already decoded as a YAML node,
+// such as one embedded in a larger document (a devarch.yml's instances.NAME.overrides):
+// the same rules and errors, with Field the path within the delta and the line and column
+// root's, so they point into the larger document. null is the empty delta. The caller
+// bounds the document's size.
+func DecodeOverridesNode(root *yaml.Node) (model.Spec, error) {
 	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
 		return model.Spec{}, nil
 	}
@@ -285,7 +294,7 @@ func FormatOverridesYAML(o model.Spec) (string, error) {
 	if len(o) == 0 {
 		return "{}\n", nil
 	}
-	n, err := valueNode(map[string]any(o))
+	n, err := OverridesNode(o)
 	if err != nil {
 		return "", err
 	}
@@ -299,6 +308,13 @@ func FormatOverridesYAML(o model.Spec) (string, error) {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// OverridesNode is FormatOverridesYAML's document as a YAML node (an empty mapping for the
+// empty delta), for a writer that embeds a delta in a larger document; DecodeOverridesNode
+// reads it back as o.
+func OverridesNode(o model.Spec) (*yaml.Node, error) {
+	return valueNode(map[string]any(o))
 }
 
 // yaml11Bools are YAML 1.1's booleans that YAML 1.2 (and so ParseOverridesYAML) reads as

@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/transfer"
+)
+
+// devarch export / import: a stack as one devarch.yml file (docs/devarch-yml.md).
+
+func (env *cmdEnv) exportCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "export STACK",
+		Short: "Write a stack as a devarch.yml file (definition only, secret names without values)",
+		Long: `Write a stack's definition as a devarch.yml document: its instances with their overrides,
+its explicit wires, the custom templates they use (embedded) and the names of the secrets
+they reference. Secret values are never written; generated database passwords are not
+listed (each import generates its own). The document goes to stdout, or with -o to FILE
+(written atomically). A field holding an absolute host path is exported as it is, with a
+warning on stderr: it may not exist on another machine.`,
+		Example: `  devarch export shop > devarch.yml
+  devarch export shop -o devarch.yml`,
+		Args:              args(1, 1, "exactly one STACK", nil),
+		ValidArgsFunction: env.completeArgs(stackNames),
+	}
+	out := c.Flags().StringP("output", "o", "", "write to `FILE` instead of stdout")
+	_ = c.RegisterFlagCompletionFunc("output", fileCompletion)
+	return env.leaf(c, func(c *cobra.Command, a []string) error {
+		return env.withBackend(c.Context(), func(svc *engine.Service) error {
+			doc, warnings, err := svc.Export(c.Context(), a[0])
+			if err != nil {
+				return err
+			}
+			for _, w := range warnings {
+				fmt.Fprintf(env.stderr, "warning: %s\n", w)
+			}
+			if *out == "" {
+				_, err := env.stdout.Write(doc)
+				return err
+			}
+			if err := writeFileAtomic(*out, doc, 0o644); err != nil {
+				return model.Invalid("output", "cannot write "+*out, err.Error())
+			}
+			fmt.Fprintf(env.stderr, "Exported stack %s to %s.\n", a[0], *out)
+			return nil
+		})
+	})
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same directory and
+// a rename, so a reader (or a crash) never sees a partial file.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // after a successful rename there is nothing left to remove
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(name, path)
+}
+
+func (env *cmdEnv) importCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Create a stack from a devarch.yml file (- reads stdin)",
+		Long: `Create a stack from a devarch.yml document (- reads standard input). Everything is checked
+first (the file, the templates, the overrides, the wires) and every problem reported at
+once; then the stack is written in one transaction: all or nothing. A stack of the same
+name is an error: import it under another name with --name. Embedded custom templates are
+created, or reused when one of the same name is identical (one that differs is an error
+naming the differences). The secrets the file names have no value yet: set them with
+devarch secret set before applying (the plan refuses until then). --dry-run checks and
+reports what would be created without writing anything.`,
+		Example: `  devarch import devarch.yml
+  devarch import devarch.yml --name shop-2 --dry-run
+  curl -s https://example.com/devarch.yml | devarch import - --name shop`,
+		Args:              args(1, 1, "exactly one FILE (- for stdin)", nil),
+		ValidArgsFunction: fileCompletion,
+	}
+	asJSON := jsonFlag(c)
+	name := c.Flags().String("name", "", "import the stack under `NEW` instead of the file's name")
+	dryRun := c.Flags().Bool("dry-run", false, "check and report, write nothing")
+	return env.leaf(c, func(c *cobra.Command, a []string) error {
+		doc, err := readDevarchYML(a[0])
+		if err != nil {
+			return err
+		}
+		return env.withBackend(c.Context(), func(svc *engine.Service) error {
+			res, err := svc.Import(c.Context(), doc, engine.ImportOptions{Name: *name, DryRun: *dryRun})
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return env.printJSON(toImportJSON(res))
+			}
+			for _, w := range res.Warnings {
+				fmt.Fprintf(env.stderr, "warning: %s\n", w)
+			}
+			verb := "Imported"
+			if res.DryRun {
+				verb = "Would import"
+			}
+			fmt.Fprintf(env.stdout, "%s stack %s: %s, %s.\n", verb, res.Stack, count(len(res.Instances), "instance"), count(res.Wires, "wire"))
+			if len(res.TemplatesCreated) > 0 {
+				fmt.Fprintf(env.stdout, "  new custom templates: %s\n", strings.Join(res.TemplatesCreated, ", "))
+			}
+			if len(res.TemplatesReused) > 0 {
+				fmt.Fprintf(env.stdout, "  existing identical templates used: %s\n", strings.Join(res.TemplatesReused, ", "))
+			}
+			if len(res.SecretsGenerated) > 0 {
+				fmt.Fprintf(env.stdout, "  generated secrets: %s\n", strings.Join(res.SecretsGenerated, ", "))
+			}
+			if len(res.MissingSecrets) > 0 {
+				fmt.Fprintf(env.stdout, "\nSecrets without a value (the plan refuses to apply until they are set):\n")
+				for _, s := range res.MissingSecrets {
+					fmt.Fprintf(env.stdout, "  devarch secret set %s %s\n", res.Stack, s)
+				}
+			}
+			if res.DryRun {
+				fmt.Fprintf(env.stdout, "\nNothing was written (--dry-run).\n")
+			} else {
+				fmt.Fprintf(env.stdout, "\nNext: devarch plan %s\n", res.Stack)
+			}
+			return nil
+		})
+	})
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// readDevarchYML reads the document at path ("-" for standard input) without ever holding
+// more than transfer.MaxSize+1 bytes: a file's size is checked before it is read, and a
+// stream is read up to one byte over the limit, which transfer.CheckSize refuses.
+func readDevarchYML(path string) ([]byte, error) {
+	r := io.Reader(os.Stdin)
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, model.Invalid("file", "cannot read the devarch.yml file", err.Error())
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if err := transfer.CheckSize(st.Size()); err != nil {
+				return nil, err
+			}
+		}
+		r = f
+	}
+	doc, err := io.ReadAll(io.LimitReader(r, transfer.MaxSize+1))
+	if err != nil {
+		return nil, model.Invalid("file", "cannot read the devarch.yml file", err.Error())
+	}
+	if err := transfer.CheckSize(int64(len(doc))); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// importJSON is `import --json` (docs/cli-json.md).
+type importJSON struct {
+	Stack            string   `json:"stack"`
+	DryRun           bool     `json:"dryRun"`
+	Instances        []string `json:"instances"`
+	WireCount        int      `json:"wireCount"`
+	TemplatesCreated []string `json:"templatesCreated"`
+	TemplatesReused  []string `json:"templatesReused"`
+	SecretsGenerated []string `json:"secretsGenerated"`
+	MissingSecrets   []string `json:"missingSecrets"`
+	Warnings         []string `json:"warnings"`
+}
+
+func toImportJSON(r engine.ImportResult) importJSON {
+	return importJSON{Stack: r.Stack, DryRun: r.DryRun, Instances: nonNil(r.Instances), WireCount: r.Wires,
+		TemplatesCreated: nonNil(r.TemplatesCreated), TemplatesReused: nonNil(r.TemplatesReused),
+		SecretsGenerated: nonNil(r.SecretsGenerated), MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings)}
+}

@@ -1,0 +1,445 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/devarch/devarch/backend/compose"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/secrets"
+	"github.com/devarch/devarch/backend/store"
+	"github.com/devarch/devarch/backend/transfer"
+)
+
+// Export writes a stack as a devarch.yml document (backend/transfer): its instances with
+// their overrides as stored, its explicit wires, the custom templates they use (embedded)
+// and the names of the secrets they reference that the user provides. Secrets a built-in
+// generated (database passwords) are left out: each import generates its own. Values are
+// never written. The warnings name each field holding an absolute host path (a bind mount
+// or build context that will not exist on another machine).
+func (s *Service) Export(ctx context.Context, stack string) ([]byte, []string, error) {
+	st, templates, err := s.Store.LoadForResolve(ctx, stack)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := transfer.Document{Name: st.Name, Description: st.Description, Wires: st.Wires}
+	custom := map[string]model.Template{}
+	for _, inst := range st.Instances {
+		t, ok := templates[inst.Template]
+		if !ok {
+			return nil, nil, model.NewError(model.KindInternal, fmt.Sprintf("instance %s uses template %s, which was not loaded", inst.Name, inst.Template), "")
+		}
+		ti := transfer.Instance{Name: inst.Name, Template: inst.Template, Overrides: inst.Overrides}
+		if t.Builtin {
+			ti.Version = t.Version
+		} else {
+			custom[t.Name] = t
+		}
+		d.Instances = append(d.Instances, ti)
+	}
+	for _, t := range custom {
+		d.Templates = append(d.Templates, t)
+	}
+	if d.Extensions, err = s.Store.StackExtensions(ctx, stack); err != nil {
+		return nil, nil, err
+	}
+	generated := generatedRefs(d.Instances, templates)
+	for _, name := range secretRefs(d.Instances, templates) {
+		if !generated[name] {
+			d.Secrets = append(d.Secrets, name)
+		}
+	}
+	out, err := transfer.Encode(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, absolutePathWarnings(transfer.Canonical(d)), nil
+}
+
+// generatedRefs are the secrets instances reference where their template generates one:
+// the variable holds exactly the reference an add stored (see generate.go).
+func generatedRefs(insts []transfer.Instance, templates map[string]model.Template) map[string]bool {
+	out := map[string]bool{}
+	for _, inst := range insts {
+		t := templates[inst.Template]
+		env, _ := inst.Overrides["environment"].(map[string]any)
+		for v, suffix := range t.Generate {
+			name := model.GeneratedSecretName(inst.Name, suffix)
+			if env[v] == secretRef(name) {
+				out[name] = true
+			}
+		}
+	}
+	return out
+}
+
+// secretRefs are the secret names the instances' overrides and their custom templates
+// reference, sorted.
+func secretRefs(insts []transfer.Instance, templates map[string]model.Template) []string {
+	var svcs []model.EffectiveService
+	seen := map[string]bool{}
+	for _, inst := range insts {
+		svcs = append(svcs, model.EffectiveService{Instance: inst.Name, Spec: withoutNil(inst.Overrides)})
+		if t := templates[inst.Template]; !t.Builtin && !seen[t.Name] {
+			seen[t.Name] = true
+			svcs = append(svcs, model.EffectiveService{Instance: t.Name, Spec: t.Service})
+		}
+	}
+	refs := compose.SecretRefs(model.EffectiveStack{Services: svcs})
+	sort.Strings(refs)
+	return slices.Compact(refs)
+}
+
+// withoutNil drops the removals (nil values) of a delta, which reference nothing.
+func withoutNil(o model.Spec) model.Spec {
+	out := model.Spec{}
+	for k, v := range o {
+		if v == nil {
+			continue
+		}
+		if m, ok := v.(map[string]any); ok {
+			c := map[string]any{}
+			for mk, mv := range m {
+				if mv != nil {
+					c[mk] = mv
+				}
+			}
+			v = c
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// absolutePathWarnings names every volume source and build context that is an absolute
+// host path, in the overrides and in the embedded templates.
+func absolutePathWarnings(d transfer.Document) []string {
+	var out []string
+	check := func(path string, spec model.Spec) {
+		if vols, ok := spec["volumes"].([]any); ok {
+			for i, v := range vols {
+				s, _ := v.(string)
+				src, _, _ := strings.Cut(s, ":")
+				if isAbsHost(src) {
+					out = append(out, fmt.Sprintf("%s.volumes[%d]: %q is an absolute host path; it may not exist on another machine (a path relative to the project root, ./dir, travels)", path, i, src))
+				}
+			}
+		}
+		if b, ok := spec["build"].(map[string]any); ok {
+			if c, _ := b["context"].(string); isAbsHost(c) {
+				out = append(out, fmt.Sprintf("%s.build.context: %q is an absolute host path; it may not exist on another machine (a path relative to the project root, ./dir, travels)", path, c))
+			}
+		}
+	}
+	for _, inst := range d.Instances {
+		check("instances."+inst.Name+".overrides", inst.Overrides)
+	}
+	for i, t := range d.Templates {
+		check("templates["+strconv.Itoa(i)+"].service", t.Service)
+	}
+	return out
+}
+
+func isAbsHost(p string) bool {
+	return filepath.IsAbs(p) || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "~")
+}
+
+// ImportOptions are devarch import's choices.
+type ImportOptions struct {
+	// Name imports the stack under this name instead of the file's.
+	Name string
+	// DryRun validates everything and reports what would be created, writing nothing.
+	DryRun bool
+}
+
+// ImportResult says what an import created (or, for a dry run, would create).
+type ImportResult struct {
+	Stack     string
+	Instances []string
+	Wires     int
+	// TemplatesCreated are the embedded custom templates written; TemplatesReused those
+	// that existed with the same definition.
+	TemplatesCreated []string
+	TemplatesReused  []string
+	// SecretsGenerated are the generated secrets (database passwords) the import made.
+	SecretsGenerated []string
+	// MissingSecrets are the secrets the instances reference that have no value yet: the
+	// plan refuses to apply until they are set (devarch secret set STACK NAME).
+	MissingSecrets []string
+	Warnings       []string
+	DryRun         bool
+}
+
+// Import reads a devarch.yml document and creates its stack. Everything is validated
+// first (the document, the stack name being free, each built-in existing in a version at
+// least the file's, each embedded template either new or identical to the one of that
+// name, each instance's name and overrides against its template, each wire against the
+// templates' contracts), every problem reported at once; then everything is written in
+// one transaction (store.ImportStack), so a failure leaves nothing behind.
+func (s *Service) Import(ctx context.Context, data []byte, opts ImportOptions) (ImportResult, error) {
+	d, err := transfer.Decode(data)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	name := d.Name
+	if opts.Name != "" {
+		name = opts.Name
+		if err := model.ValidateStackName(name); err != nil {
+			return ImportResult{}, err
+		}
+	}
+	res := ImportResult{Stack: name, DryRun: opts.DryRun}
+	if exists, err := s.Store.StackExists(ctx, name); err != nil {
+		return ImportResult{}, err
+	} else if exists {
+		return ImportResult{}, &model.Error{Kind: model.KindConflict, Field: "name",
+			Summary: fmt.Sprintf("a stack named %q already exists", name),
+			Detail:  "Nothing was imported. Import it under another name: devarch import FILE --name NEW."}
+	}
+
+	var problems []*model.Error
+	templates := map[string]model.Template{}
+	var toCreate []model.Template
+	for i, t := range d.Templates {
+		path := "templates[" + strconv.Itoa(i) + "]"
+		have, err := s.Store.GetTemplate(ctx, t.Name)
+		switch {
+		case model.KindOf(err) == model.KindNotFound:
+			if err := checkTemplate(t); err != nil {
+				problems = append(problems, prefixProblem(err, path)...)
+				continue
+			}
+			toCreate = append(toCreate, t)
+			res.TemplatesCreated = append(res.TemplatesCreated, t.Name)
+			templates[t.Name] = t
+		case err != nil:
+			return ImportResult{}, err
+		case have.Builtin:
+			problems = append(problems, &model.Error{Kind: model.KindConflict, Field: path + ".name",
+				Summary: fmt.Sprintf("the embedded template %q has the name of a built-in template", t.Name),
+				Detail:  "Rename the template in the file (and the instances using it)."})
+		default:
+			if diff := templateDiff(have, t); len(diff) > 0 {
+				problems = append(problems, &model.Error{Kind: model.KindConflict, Field: path,
+					Summary: fmt.Sprintf("a template named %q already exists with another definition (differs in %s)", t.Name, strings.Join(diff, ", ")),
+					Detail:  "Nothing is replaced silently. Rename the template in the file (and the instances using it), or make the existing one match (devarch template import --replace)."})
+				continue
+			}
+			res.TemplatesReused = append(res.TemplatesReused, t.Name)
+			templates[t.Name] = have
+		}
+	}
+	var insts []model.Instance
+	for _, ti := range d.Instances {
+		path := "instances." + ti.Name
+		if err := model.ValidateInstanceName(name, ti.Name); err != nil {
+			problems = append(problems, prefixProblem(err, path)...)
+			continue
+		}
+		t, ok := templates[ti.Template]
+		if ti.Version != 0 {
+			have, err := s.Store.GetTemplate(ctx, ti.Template)
+			switch {
+			case model.KindOf(err) == model.KindNotFound:
+				problems = append(problems, model.Invalid(path+".template", fmt.Sprintf("no built-in template named %q", ti.Template),
+					"This DevArch does not ship it; list the templates with: devarch template list."))
+				continue
+			case err != nil:
+				return ImportResult{}, err
+			case !have.Builtin:
+				problems = append(problems, model.Invalid(path+".template", fmt.Sprintf("%q is a custom template here, not the built-in the file refers to", ti.Template),
+					"Rename your custom template, or import on a machine where the name is free."))
+				continue
+			case have.Version < ti.Version:
+				problems = append(problems, model.Invalid(path+".version", fmt.Sprintf("the file uses version %d of built-in %q; this DevArch has version %d", ti.Version, ti.Template, have.Version),
+					"Update DevArch to import this file."))
+				continue
+			case have.Version > ti.Version:
+				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: built-in %s is version %d here (the file was exported with version %d); the instance uses version %d", path, ti.Template, have.Version, ti.Version, have.Version))
+			}
+			t, ok = have, true
+			templates[t.Name] = t
+		}
+		if !ok {
+			continue // an embedded template with problems, reported above
+		}
+		inst := model.Instance{Stack: name, Name: ti.Name, Template: ti.Template, Overrides: ti.Overrides}
+		o, err := checkInstance(t, inst, nil)
+		if err != nil {
+			problems = append(problems, prefixProblem(err, path+".overrides")...)
+			continue
+		}
+		inst.Overrides = o
+		insts = append(insts, inst)
+	}
+	if len(problems) == 0 {
+		rs := ResolvedStack{Stack: model.Stack{Name: name, Instances: insts}, Templates: templates}
+		for i, w := range d.Wires {
+			p := w.Provider
+			if err := checkWire(rs, w.Consumer, w.Contract, &p); err != nil {
+				problems = append(problems, prefixProblem(err, "wires["+strconv.Itoa(i)+"]")...)
+			}
+		}
+	}
+	for i, sn := range d.Secrets {
+		if err := secrets.ValidName(sn); err != nil {
+			problems = append(problems, prefixProblem(err, "secrets["+strconv.Itoa(i)+"]")...)
+		}
+	}
+	if len(problems) > 0 {
+		err := model.JoinProblems("the file cannot be imported", problems)
+		if err.Kind != model.KindConflict {
+			err.Kind = model.KindInvalid
+		}
+		err.Detail += "\nNothing was imported."
+		return ImportResult{}, err
+	}
+
+	// Generated secrets: the variables of built-ins that generate one and whose overrides
+	// hold the reference an add stores get a fresh value here; the others the user sets.
+	generated := generatedRefs(d.Instances, templates)
+	keyStore := s.keyStoreAvailable(ctx)
+	var gen []string
+	for n := range generated {
+		if keyStore {
+			gen = append(gen, n)
+		}
+	}
+	sort.Strings(gen)
+	for _, n := range secretRefs(d.Instances, templates) {
+		if !slices.Contains(gen, n) {
+			res.MissingSecrets = append(res.MissingSecrets, n)
+		}
+	}
+	for _, n := range d.Secrets {
+		if !slices.Contains(res.MissingSecrets, n) && !slices.Contains(gen, n) {
+			res.MissingSecrets = append(res.MissingSecrets, n)
+		}
+	}
+	sort.Strings(res.MissingSecrets)
+	for _, inst := range insts {
+		res.Instances = append(res.Instances, inst.Name)
+	}
+	res.Wires = len(d.Wires)
+	res.SecretsGenerated = gen
+	res.Warnings = append(res.Warnings, absolutePathWarnings(d)...)
+	if opts.DryRun {
+		return res, nil
+	}
+
+	in := store.StackImport{Name: name, Description: d.Description, Templates: toCreate, Instances: insts, Wires: d.Wires, Extensions: d.Extensions}
+	for attempt := 1; ; attempt++ {
+		if len(gen) > 0 {
+			key, err := s.currentKey(ctx)
+			if err != nil {
+				return ImportResult{}, err
+			}
+			in.KeyVersion = key.Version
+			in.Seal = func(stackID int64) ([]store.SealedSecret, error) {
+				out := make([]store.SealedSecret, 0, len(gen))
+				for _, n := range gen {
+					v, err := secrets.GeneratePassword()
+					if err != nil {
+						return nil, err
+					}
+					sealed, err := secrets.Seal(key, secrets.Owner{StackID: stackID, Name: n}, v)
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, store.SealedSecret{StackID: stackID, Name: n, KeyVersion: sealed.KeyVersion, Nonce: sealed.Nonce, Ciphertext: sealed.Ciphertext})
+				}
+				return out, nil
+			}
+		}
+		done, err := s.Store.ImportStack(ctx, in)
+		if errors.Is(err, store.ErrKeyRetired) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return ImportResult{}, err
+		}
+		res.TemplatesCreated = done.TemplatesCreated
+		return res, nil
+	}
+}
+
+// prefixProblem puts an error's problems (or itself) under path in the file.
+func prefixProblem(err error, path string) []*model.Error {
+	var me *model.Error
+	if !errors.As(err, &me) {
+		return []*model.Error{model.Invalid(path, err.Error(), "")}
+	}
+	list := me.Problems
+	if len(list) == 0 {
+		list = []*model.Error{me}
+	}
+	out := make([]*model.Error, len(list))
+	for i, p := range list {
+		c := *p
+		switch {
+		case c.Field == "" || c.Field == "name":
+			c.Field = path
+		case strings.HasPrefix(c.Field, "["):
+			c.Field = path + c.Field
+		default:
+			c.Field = path + "." + c.Field
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+// templateDiff names the parts in which two definitions of a template differ: category,
+// description, service.FIELD, provides, consumes, generate (compared as JSON values, as
+// the store compares them).
+func templateDiff(a, b model.Template) []string {
+	j := func(v any) string {
+		out, _ := json.Marshal(v)
+		s := string(out)
+		if s == "null" || s == "{}" || s == "[]" {
+			return ""
+		}
+		return s
+	}
+	var out []string
+	if a.Category != b.Category {
+		out = append(out, "category")
+	}
+	if a.Description != b.Description {
+		out = append(out, "description")
+	}
+	fields := map[string]bool{}
+	for k := range a.Service {
+		fields[k] = true
+	}
+	for k := range b.Service {
+		fields[k] = true
+	}
+	var names []string
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if j(a.Service[k]) != j(b.Service[k]) {
+			out = append(out, "service."+k)
+		}
+	}
+	if j(a.Provides) != j(b.Provides) {
+		out = append(out, "provides")
+	}
+	if j(a.Consumes) != j(b.Consumes) {
+		out = append(out, "consumes")
+	}
+	if j(a.Generate) != j(b.Generate) {
+		out = append(out, "generate")
+	}
+	return out
+}

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/devarch/devarch/backend/model"
+)
+
+// StackImport is a whole stack to create at once (devarch import): the caller has
+// validated every part; ImportStack writes them all or none.
+type StackImport struct {
+	Name        string
+	Description string
+	// Templates are custom templates the stack needs that the caller found missing. A
+	// template of the same name created meanwhile is accepted when its definition is
+	// identical (it is then reused), and is a conflict otherwise.
+	Templates []model.Template
+	// Instances are the stack's instances (Stack is ignored), overrides canonical.
+	Instances []model.Instance
+	// Wires are the explicit wires; both instances are among Instances.
+	Wires []model.Wire
+	// KeyVersion and Seal store generated secrets: Seal is called once, inside the
+	// transaction, with the new stack's id, and returns the sealed values (sealed with
+	// KeyVersion, which must still be current; see PutSecret). nil stores none.
+	KeyVersion int
+	Seal       func(stackID int64) ([]SealedSecret, error)
+	// Extensions are the file's x- keys, stored for export to write back.
+	Extensions map[string]any
+}
+
+// StackImported says what ImportStack created.
+type StackImported struct {
+	Stack model.StackSummary
+	// TemplatesCreated are the templates written (the others of StackImport.Templates
+	// existed with the same definition).
+	TemplatesCreated []string
+}
+
+// ImportStack creates a stack with its instances, wires, generated secrets and the custom
+// templates it needs, in one transaction: a failure at any point (a name taken meanwhile,
+// a container name clashing with another stack's, a retired key) leaves nothing behind.
+// A stack of that name already existing is a conflict naming the fix (import under
+// another name).
+func (s *Store) ImportStack(ctx context.Context, in StackImport) (StackImported, error) {
+	var out StackImported
+	ext := in.Extensions
+	if ext == nil {
+		ext = map[string]any{}
+	}
+	err := s.tx(ctx, "stack "+in.Name, func(tx pgx.Tx) error {
+		out = StackImported{}
+		if in.Seal != nil {
+			var v int
+			err := tx.QueryRow(ctx, `SELECT version FROM master_keys WHERE version = $1 AND retired_at IS NULL FOR SHARE`, in.KeyVersion).Scan(&v)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return ErrKeyRetired
+			}
+			if err != nil {
+				return err
+			}
+		}
+		for _, t := range in.Templates {
+			created, err := importTemplate(ctx, tx, t)
+			if err != nil {
+				return err
+			}
+			if created {
+				out.TemplatesCreated = append(out.TemplatesCreated, t.Name)
+			}
+		}
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO stacks (name, description, extensions) VALUES ($1, $2, $3)
+			RETURNING id, name, description, revision, created_at, updated_at`, in.Name, in.Description, ext).
+			Scan(&id, &out.Stack.Name, &out.Stack.Description, &out.Stack.Revision, &out.Stack.CreatedAt, &out.Stack.UpdatedAt)
+		if err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "stacks_name_key" {
+				return stackNameTaken(in.Name, err)
+			}
+			return err
+		}
+		ids := make(map[string]int64, len(in.Instances))
+		for _, inst := range in.Instances {
+			o := inst.Overrides
+			if o == nil {
+				o = model.Spec{}
+			}
+			var iid int64
+			if err := tx.QueryRow(ctx, `INSERT INTO instances (stack_id, name, template_name, overrides) VALUES ($1, $2, $3, $4) RETURNING id`,
+				id, inst.Name, inst.Template, map[string]any(o)).Scan(&iid); err != nil {
+				if e := containerClash(err, in.Name, inst.Name); e != err {
+					return e
+				}
+				return fmt.Errorf("instance %s: %w", inst.Name, err)
+			}
+			ids[inst.Name] = iid
+		}
+		for _, w := range in.Wires {
+			c, okc := ids[w.Consumer]
+			p, okp := ids[w.Provider]
+			if !okc || !okp {
+				return model.Invalid("wires", fmt.Sprintf("wire %s %s -> %s names an instance the stack does not have", w.Consumer, w.Contract, w.Provider), "")
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO wires (stack_id, consumer_id, contract, provider_id) VALUES ($1, $2, $3, $4)`,
+				id, c, w.Contract, p); err != nil {
+				return err
+			}
+		}
+		if in.Seal != nil {
+			sealed, err := in.Seal(id)
+			if err != nil {
+				return err
+			}
+			for _, x := range sealed {
+				if x.KeyVersion != in.KeyVersion {
+					return model.NewError(model.KindInternal, "a secret was sealed with another key version than was checked", "")
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO secrets (stack_id, name, key_version, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5)`,
+					id, x.Name, x.KeyVersion, x.Nonce, x.Ciphertext); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrKeyRetired) {
+			return StackImported{}, ErrKeyRetired
+		}
+		var me *model.Error
+		if errors.As(err, &me) && me.Kind == model.KindConflict && me.Field == "name" && me.Err != nil {
+			// A container clash: name the other owner now that the transaction is over.
+			return StackImported{}, s.withClashOwner(ctx, err, in.Name, clashInstance(in, err))
+		}
+		return StackImported{}, err
+	}
+	return out, nil
+}
+
+// clashInstance finds which instance's container name an import clashed on.
+func clashInstance(in StackImport, err error) string {
+	var me *model.Error
+	if errors.As(err, &me) {
+		for _, inst := range in.Instances {
+			if me.Summary == fmt.Sprintf("container name %s is already taken", model.ContainerName(in.Name, inst.Name)) {
+				return inst.Name
+			}
+		}
+	}
+	return ""
+}
+
+// stackNameTaken is the conflict of an import whose stack name is in use.
+func stackNameTaken(name string, err error) error {
+	return &model.Error{Kind: model.KindConflict, Field: "name", Err: err,
+		Summary: fmt.Sprintf("a stack named %q already exists", name),
+		Detail:  "Nothing was imported. Import it under another name: devarch import FILE --name NEW."}
+}
+
+// StackExtensions returns the x- keys a stack was imported with (none for other stacks).
+func (s *Store) StackExtensions(ctx context.Context, name string) (map[string]any, error) {
+	var ext map[string]any
+	err := s.pool.QueryRow(ctx, `SELECT extensions FROM stacks WHERE name = $1`, name).Scan(&ext)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, stackNotFound(name)
+	}
+	if err != nil {
+		return nil, interpret(err, "stack "+name)
+	}
+	if len(ext) == 0 {
+		return nil, nil
+	}
+	return ext, nil
+}
+
+// StackExists reports whether a stack of that name exists.
+func (s *Store) StackExists(ctx context.Context, name string) (bool, error) {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM stacks WHERE name = $1)`, name).Scan(&ok)
+	return ok, interpret(err, "stack "+name)
+}
+
+// importTemplate creates a custom template, or accepts an identical one of that name.
+func importTemplate(ctx context.Context, tx pgx.Tx, t model.Template) (created bool, err error) {
+	pj, cj, err := contractsJSON(t)
+	if err != nil {
+		return false, err
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO templates (name, builtin, category, description, spec, provides, consumes, generate)
+		VALUES ($1, false, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING`,
+		t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj, generateJSON(t))
+	if err != nil {
+		return false, err
+	}
+	if tag.RowsAffected() == 1 {
+		return true, nil
+	}
+	var same bool
+	if err := tx.QueryRow(ctx, `SELECT NOT builtin AND (category, description, spec, provides, consumes, generate)
+		IS NOT DISTINCT FROM ($2::text, $3::text, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb) FROM templates WHERE name = $1`,
+		t.Name, t.Category, t.Description, map[string]any(t.Service), pj, cj, generateJSON(t)).Scan(&same); err != nil {
+		return false, err
+	}
+	if !same {
+		return false, &model.Error{Kind: model.KindConflict, Field: "templates",
+			Summary: fmt.Sprintf("a template named %q with another definition already exists", t.Name),
+			Detail:  "Nothing was imported. Rename the template in the file (and the instances using it), or change the existing one to match."}
+	}
+	return false, nil
+}

@@ -1,0 +1,146 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// export then import under a new name, on the embedded PostgreSQL the binary starts
+// itself; the imported stack plans. --dry-run writes nothing; a name clash names the fix.
+func TestExportImport_CLI(t *testing.T) {
+	home := tempHome(t)
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	for _, argv := range [][]string{
+		{"stack", "create", "tx-src", "--description", "exported by the CLI test"},
+		{"instance", "add", "tx-src", "db", "--template", "postgres"},
+		{"instance", "add", "tx-src", "db2", "--template", "postgres"},
+		{"instance", "add", "tx-src", "app", "--template", "node", "--set", "environment.API_TOKEN=${secret:api_token}"},
+		{"wire", "set", "tx-src", "app", "postgres", "db2"},
+	} {
+		mustRun(t, env, append([]string{"devarch"}, argv...)...)
+	}
+
+	file := filepath.Join(home, "devarch.yml")
+	r := mustRun(t, env, "devarch", "export", "tx-src", "-o", file)
+	if r.stdout != "" || !strings.Contains(r.stderr, "Exported stack tx-src to "+file) {
+		t.Errorf("export -o: stdout %q, stderr %q", r.stdout, r.stderr)
+	}
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", st.Mode().Perm())
+	}
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := mustRun(t, env, "devarch", "export", "tx-src"); r.stdout != string(doc) {
+		t.Errorf("export to stdout differs from -o:\n%s", r.stdout)
+	}
+	for _, want := range []string{"apiVersion: devarch/v1", "kind: Stack", "name: tx-src", "secrets:\n  - api_token\n",
+		"{consumer: app, contract: postgres, provider: db2}", "POSTGRES_PASSWORD: ${secret:db_password}"} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("the export lacks %q:\n%s", want, doc)
+		}
+	}
+	matches, _ := filepath.Glob(filepath.Join(home, ".devarch.yml.*"))
+	if len(matches) != 0 {
+		t.Errorf("temporary files left: %v", matches)
+	}
+
+	// --dry-run: reported, nothing written.
+	r = mustRun(t, env, "devarch", "import", file, "--name", "tx-dst", "--dry-run")
+	if !strings.Contains(r.stdout, "Would import stack tx-dst: 3 instances, 1 wire.") || !strings.Contains(r.stdout, "Nothing was written") {
+		t.Errorf("dry run output:\n%s", r.stdout)
+	}
+	if r := mustRun(t, env, "devarch", "stack", "list", "--json"); strings.Contains(r.stdout, "tx-dst") {
+		t.Fatalf("a dry run created the stack:\n%s", r.stdout)
+	}
+
+	// A name clash names the fix, and changes nothing.
+	r = run(t, env, "devarch", "import", file)
+	if r.code != 1 || !strings.Contains(r.stderr, `a stack named "tx-src" already exists`) || !strings.Contains(r.stderr, "--name NEW") {
+		t.Errorf("name clash: exit %d\n%s", r.code, r.stderr)
+	}
+
+	// Import from stdin under a new name, --json.
+	r = mustRunIn(t, env, string(doc), "import", "-", "--name", "tx-dst", "--json")
+	var got struct {
+		Stack            string   `json:"stack"`
+		DryRun           bool     `json:"dryRun"`
+		Instances        []string `json:"instances"`
+		WireCount        int      `json:"wireCount"`
+		TemplatesCreated []string `json:"templatesCreated"`
+		TemplatesReused  []string `json:"templatesReused"`
+		SecretsGenerated []string `json:"secretsGenerated"`
+		MissingSecrets   []string `json:"missingSecrets"`
+		Warnings         []string `json:"warnings"`
+	}
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("import --json: %v\n%s", err, r.stdout)
+	}
+	if got.Stack != "tx-dst" || got.DryRun || !reflect.DeepEqual(got.Instances, []string{"app", "db", "db2"}) || got.WireCount != 1 ||
+		!reflect.DeepEqual(got.SecretsGenerated, []string{"db2_password", "db_password"}) || !reflect.DeepEqual(got.MissingSecrets, []string{"api_token"}) {
+		t.Errorf("import --json: %+v", got)
+	}
+
+	// The copy exports as the same document under its name.
+	r = mustRun(t, env, "devarch", "export", "tx-dst")
+	if want := strings.Replace(string(doc), "name: tx-src", "name: tx-dst", 1); r.stdout != want {
+		t.Errorf("the copy exports differently:\n%s", r.stdout)
+	}
+
+	// Its plan refuses while api_token has no value, and plans once it has one.
+	r = run(t, env, "devarch", "plan", "tx-dst")
+	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "secret api_token does not exist") {
+		t.Errorf("plan with a missing secret: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustRunIn(t, env, "token-value", "secret", "set", "tx-dst", "api_token")
+	r = mustRun(t, env, "devarch", "plan", "tx-dst")
+	if !strings.Contains(r.stdout, "Plan: 4 to add, 0 to change, 0 to destroy.") {
+		t.Errorf("plan of the imported stack:\n%s", r.stdout)
+	}
+	if bytes.Contains([]byte(r.stdout), []byte("token-value")) {
+		t.Error("the plan shows a secret value")
+	}
+}
+
+// Bad files are refused with the field and line, and nothing is created.
+func TestImport_CLIBadFile(t *testing.T) {
+	env := map[string]string{"DEVARCH_DATABASE_URL": databaseURL(t), "DEVARCH_HOME": tempHome(t)}
+	dir := tempHome(t)
+	bad := filepath.Join(dir, "bad.yml")
+	if err := os.WriteFile(bad, []byte("apiVersion: devarch/v1\nkind: Stack\nname: tx-bad\ninstances:\n  app:\n    template: node\n    version: 2\n    overrides: {ports: [8080]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.yml")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("#"), 5<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		argv []string
+		want string
+	}{
+		{[]string{"devarch", "import", bad}, "instances.app.overrides.ports[0]"},
+		{[]string{"devarch", "import", bad, "--dry-run"}, "line 8, column 25"},
+		{[]string{"devarch", "import", big}, "the file is 5.0 MiB; the limit is 1 MiB"},
+		{[]string{"devarch", "import", "/dev/zero"}, "larger than the limit of 1 MiB"},
+	} {
+		r := run(t, env, c.argv...)
+		if r.code != 1 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d, want 1 with %q:\n%s", c.argv[1:], r.code, c.want, r.stderr)
+		}
+	}
+	if r := mustRun(t, env, "devarch", "stack", "list", "--json"); strings.Contains(r.stdout, "tx-bad") {
+		t.Fatal("a refused import created the stack")
+	}
+}
