@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -50,26 +49,35 @@ func NewLogs(host *Host) *Logs { return &Logs{host: host} }
 const maxLogBatch = 500
 
 // Follow starts streaming the last tail lines of an instance's logs and then every new
-// line, as "logs:<id>" events (LogEvent) batched every 100 ms; it returns the stream's id.
-// The stream runs until Close(id), the host ends (EndStreams, on quit), or the logs end
-// (the container was removed): its compose process ends with it in every case. A bad
-// stack, instance or tail is refused here, before anything runs.
-func (l *Logs) Follow(stack, instance string, tail int) (string, error) {
+// line, as "logs:<id>" events (LogEvent) batched every 100 ms. The window picks the id (a
+// few letters, digits or dashes, unique among its open streams) and subscribes to the
+// event before it calls, so no line can arrive before anyone listens. The stream runs
+// until Close(id), the host ends (EndStreams, on quit), or the logs end (the container was
+// removed): its compose process ends with it in every case. A bad id, stack, instance or
+// tail is refused here, before anything runs.
+func (l *Logs) Follow(stack, instance string, tail int, id string) error {
 	base, svc, err := l.host.service()
 	if err != nil {
-		return "", problem(err)
+		return problem(err)
+	}
+	if !validStreamID(id) {
+		return problem(model.Invalid("id", fmt.Sprintf("%q is not a log stream id", id), "Use 1 to 64 letters, digits or dashes."))
 	}
 	if tail < 0 || tail > engine.MaxLogTail {
-		return "", problem(model.Invalid("tail", fmt.Sprintf("%d is not a number of lines from 0 to %d", tail, engine.MaxLogTail), "Ask for fewer lines."))
+		return problem(model.Invalid("tail", fmt.Sprintf("%d is not a number of lines from 0 to %d", tail, engine.MaxLogTail), "Ask for fewer lines."))
 	}
 	check, cancelCheck := context.WithTimeout(base, 15*time.Second)
 	_, err = svc.Instance(check, stack, instance)
 	cancelCheck()
 	if err != nil {
-		return "", problem(err)
+		return problem(err)
 	}
 	ctx, cancel := context.WithCancel(base)
-	id, done := l.host.track(cancel)
+	done, ok := l.host.track(id, cancel)
+	if !ok {
+		cancel()
+		return problem(model.NewError(model.KindConflict, fmt.Sprintf("log stream %s is already open", id), "Close it first, or use another id."))
+	}
 	name := "logs:" + id
 	w := &lineBatcher{}
 	go func() {
@@ -106,7 +114,20 @@ func (l *Logs) Follow(stack, instance string, tail int) (string, error) {
 		l.host.emit(name, ev)
 		l.host.untrack(id)
 	}()
-	return id, nil
+	return nil
+}
+
+// validStreamID: 1 to 64 ASCII letters, digits or dashes (it becomes part of an event name).
+func validStreamID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Close ends a stream started by Follow and waits (up to 5 s) until its compose process has
@@ -165,7 +186,6 @@ func (b *lineBatcher) take() [][]string {
 // streams are the host's running log streams, by id.
 type streams struct {
 	mu   sync.Mutex
-	next int
 	live map[string]stream
 }
 
@@ -174,19 +194,20 @@ type stream struct {
 	done   chan struct{}
 }
 
-// track registers a stream's cancel and returns its id and the channel its goroutine
-// closes when everything it started has ended.
-func (h *Host) track(cancel context.CancelFunc) (string, chan struct{}) {
+// track registers a stream's cancel under id and returns the channel its goroutine closes
+// when everything it started has ended; false when id is taken.
+func (h *Host) track(id string, cancel context.CancelFunc) (chan struct{}, bool) {
 	h.streams.mu.Lock()
 	defer h.streams.mu.Unlock()
 	if h.streams.live == nil {
 		h.streams.live = map[string]stream{}
 	}
-	h.streams.next++
-	id := strconv.Itoa(h.streams.next)
+	if _, taken := h.streams.live[id]; taken {
+		return nil, false
+	}
 	done := make(chan struct{})
 	h.streams.live[id] = stream{cancel: cancel, done: done}
-	return id, done
+	return done, true
 }
 
 func (h *Host) untrack(id string) {

@@ -119,19 +119,25 @@ func TestLogs_FollowAndCloseLeavesNoProcess(t *testing.T) {
 	logs := bindings.NewLogs(host)
 	plans := bindings.NewPlans(host)
 
-	if _, err := logs.Follow("ndb1", "wbe", 100); err == nil || !strings.Contains(err.Error(), "wbe") {
+	if err := logs.Follow("ndb1", "wbe", 100, "s1"); err == nil || !strings.Contains(err.Error(), "wbe") {
 		t.Fatalf("unknown instance: %v", err)
 	}
-	if _, err := logs.Follow("ndb1", "web", -1); err == nil || !strings.Contains(err.Error(), `"field":"tail"`) {
+	if err := logs.Follow("ndb1", "web", -1, "s1"); err == nil || !strings.Contains(err.Error(), `"field":"tail"`) {
 		t.Fatalf("negative tail: %v", err)
+	}
+	if err := logs.Follow("ndb1", "web", 1, "a:b"); err == nil || !strings.Contains(err.Error(), `"field":"id"`) {
+		t.Fatalf("bad id: %v", err)
 	}
 	if n := host.LiveStreams(); n != 0 {
 		t.Fatalf("refused streams are running: %d", n)
 	}
 
-	id, err := logs.Follow("ndb1", "web", 100)
-	if err != nil {
+	id := "s1"
+	if err := logs.Follow("ndb1", "web", 100, id); err != nil {
 		t.Fatal(err)
+	}
+	if err := logs.Follow("ndb1", "web", 100, id); err == nil || !strings.Contains(err.Error(), "already open") {
+		t.Fatalf("an id in use: %v", err)
 	}
 	waitUntil(t, "the line the image prints", func() bool {
 		lines, _, _ := logLines(rec, id)
@@ -188,12 +194,11 @@ func TestLogs_FollowAndCloseLeavesNoProcess(t *testing.T) {
 func TestLogs_EndStreamsOnQuit(t *testing.T) {
 	host, rec := nodeOpsHost(t)
 	logs := bindings.NewLogs(host)
-	a, err := logs.Follow("ndb1", "web", 10)
-	if err != nil {
+	a, b := "quit-a", "quit-b"
+	if err := logs.Follow("ndb1", "web", 10, a); err != nil {
 		t.Fatal(err)
 	}
-	b, err := logs.Follow("ndb1", "worker", 0)
-	if err != nil {
+	if err := logs.Follow("ndb1", "worker", 0, b); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, "both compose logs processes", func() bool { return len(logProcesses(t, "devarch-ndb1")) >= 2 })

@@ -358,3 +358,10 @@ export interface StackGraph {
   wires: GraphWire[];
   problems: GraphProblem[];
 }
+
+/** One event of a log stream: new lines, or (done) its end, with why unless the viewer closed it. */
+export interface LogEvent {
+  lines: string[];
+  done: boolean;
+  problem?: { summary: string; detail: string };
+}

@@ -3,4 +3,4 @@
 
 export function Close(arg1:string):Promise<boolean>;
 
-export function Follow(arg1:string,arg2:string,arg3:number):Promise<string>;
+export function Follow(arg1:string,arg2:string,arg3:number,arg4:string):Promise<void>;

@@ -6,6 +6,6 @@ export function Close(arg1) {
   return window['go']['bindings']['Logs']['Close'](arg1);
 }
 
-export function Follow(arg1, arg2, arg3) {
-  return window['go']['bindings']['Logs']['Follow'](arg1, arg2, arg3);
+export function Follow(arg1, arg2, arg3, arg4) {
+  return window['go']['bindings']['Logs']['Follow'](arg1, arg2, arg3, arg4);
 }
