@@ -176,7 +176,7 @@ func TestLogs_FollowAndCloseLeavesNoProcess(t *testing.T) {
 		t.Fatalf("after stop worker: %+v %v", st, err)
 	}
 	pv, err := plans.Plan("ndb1")
-	if err != nil || !pv.Empty || !strings.Contains(pv.Text, "Stopped on purpose: worker") {
+	if err != nil || !pv.Empty || !strings.Contains(pv.Text, "Stopped on purpose: worker") || len(pv.StoppedInstances) != 1 || pv.StoppedInstances[0] != "worker" {
 		t.Fatalf("plan of the stopped instance: %+v %v", pv, err)
 	}
 	if err := plans.OperateInstance("ndb1", "worker", engine.OpStart); err != nil {

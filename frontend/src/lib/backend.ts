@@ -359,6 +359,7 @@ function toPlanView(raw: bindings.PlanView): PlanView {
     actions: (raw.actions ?? []).map(toPlanAction),
     diagnostics: (raw.diagnostics ?? []).map(toPlanDiagnostic),
     stopped: Boolean(raw.stopped),
+    stoppedInstances: strings(raw.stoppedInstances),
   };
 }
 

@@ -206,6 +206,8 @@ export interface PlanView {
   diagnostics: PlanDiagnostic[];
   /** The stack is meant to be stopped: creates and replaces leave containers stopped. */
   stopped: boolean;
+  /** Instances stopped on purpose one by one (node menu, devarch stop STACK INSTANCE): left stopped, not drift. */
+  stoppedInstances: string[];
 }
 
 export interface ActionResult {
