@@ -80,12 +80,17 @@ export function NodeMenu({ stack, name, state }: { stack: string; name: string; 
     const onDown = (e: PointerEvent) => {
       if (!menu.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) setOpen(false);
     };
-    const onScroll = () => setOpen(false);
+    // The menu is placed once: a zoom, a scroll or a resize that moves the node closes it.
+    const onMove = () => setOpen(false);
     document.addEventListener('pointerdown', onDown, true);
-    window.addEventListener('resize', onScroll);
+    document.addEventListener('wheel', onMove, { capture: true, passive: true });
+    document.addEventListener('scroll', onMove, true);
+    window.addEventListener('resize', onMove);
     return () => {
       document.removeEventListener('pointerdown', onDown, true);
-      window.removeEventListener('resize', onScroll);
+      document.removeEventListener('wheel', onMove, { capture: true });
+      document.removeEventListener('scroll', onMove, true);
+      window.removeEventListener('resize', onMove);
     };
   }, [open, place]);
 
