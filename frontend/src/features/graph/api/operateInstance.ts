@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useMutationState, useQueryClient } from '@tanstack/react-query';
 import { listStacksQueryOptions, stackQueryKey } from '@/features/stacks';
 import { plans } from '@/lib/backend';
 
@@ -8,6 +8,16 @@ export interface OperateInstanceInput {
   stack: string;
   instance: string;
   operation: InstanceOperation;
+}
+
+const OPERATION_KEY = ['instance-operation'];
+
+/** The operation running on this instance from this window, if any (whoever started it). */
+export function useRunningOperation(stack: string, instance: string): InstanceOperation | undefined {
+  return useMutationState({
+    filters: { mutationKey: OPERATION_KEY, status: 'pending' },
+    select: (m) => m.state.variables as OperateInstanceInput | undefined,
+  }).find((v) => v?.stack === stack && v.instance === instance)?.operation;
 }
 
 export function operateInstance({ stack, instance, operation }: OperateInstanceInput) {
@@ -22,6 +32,7 @@ export function operateInstance({ stack, instance, operation }: OperateInstanceI
 export function useOperateInstance() {
   const queryClient = useQueryClient();
   return useMutation({
+    mutationKey: OPERATION_KEY,
     mutationFn: operateInstance,
     meta: { errorTitle: 'The operation did not complete' },
     onSettled: (_data, _error, { stack }) =>
