@@ -117,6 +117,8 @@ func (a *App) shutdown(context.Context) {
 	a.db = nil
 	stopWatch, watchDone := a.stopWatch, a.watchDone
 	a.mu.Unlock()
+	// Log viewers still open: their compose processes end before the app does.
+	a.host.EndStreams(5 * time.Second)
 	if stopWatch != nil {
 		stopWatch()
 		select {
@@ -246,6 +248,7 @@ func runDesktop() int {
 			bindings.NewPlans(app.host),
 			bindings.NewSecrets(app.host),
 			bindings.NewWires(app.host),
+			bindings.NewLogs(app.host),
 		},
 		Linux: &linux.Options{ProgramName: "devarch"},
 	})

@@ -26,6 +26,7 @@ type Host struct {
 	db       *database.DB
 	svc      *engine.Service
 	startErr error
+	streams  streams // the window's log streams (nodeops.go)
 }
 
 // NewHost returns a Host in the "starting" state.

@@ -62,6 +62,9 @@ type PlanView struct {
 	Diagnostics []Diagnostic `json:"diagnostics"`
 	// Stopped: the stack is meant to be stopped; creates and replaces do not start containers.
 	Stopped bool `json:"stopped"`
+	// StoppedInstances were stopped on purpose one by one (the node menu, devarch stop STACK
+	// INSTANCE): the plan leaves them stopped, which is no drift.
+	StoppedInstances []string `json:"stoppedInstances"`
 }
 
 // Diagnostic is one problem of a plan (plan.Diagnostic): Severity is "error" (blocks
@@ -133,6 +136,7 @@ func planView(id int64, p plan.Plan) PlanView {
 			Instance: d.Subject.Instance, Path: d.Subject.Path})
 	}
 	v.Stopped = p.Stopped
+	v.StoppedInstances = append([]string{}, p.StoppedInstances...)
 	for _, a := range p.Actions {
 		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause,
 			Changes: []PlanChange{}, Config: []PlanField{}}

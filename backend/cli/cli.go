@@ -94,8 +94,8 @@ Usage:
   devarch apply STACK [--plan FILE | --plan-id N] [--yes] [--replace INSTANCE ...] [--json]
                                              apply a saved plan, or plan + confirm
   devarch status STACK [--json]              containers, state, health
-  devarch start STACK [--json]               start its containers (apply creates them)
-  devarch stop STACK [--json]                stop its containers, keeping them
+  devarch start STACK [INSTANCE...] [--json]  start its (or these instances') containers (apply creates them)
+  devarch stop STACK [INSTANCE...] [--json]   stop them, keeping them; stopped instances stay stopped through apply
   devarch down STACK [--volumes] [--json]    remove the stack's containers and network (volumes stay unless --volumes)
   devarch logs STACK [INSTANCE] [-f|--follow] [--tail N] [--since T]
   devarch history STACK [RUN] [--json]       applies and operations; one run with its results

@@ -181,7 +181,9 @@ type secretJSON struct {
 
 // operationJSON is `start|stop|down --json`.
 type operationJSON struct {
-	Stack          string   `json:"stack"`
+	Stack string `json:"stack"`
+	// Instances are the instances a start or stop named (none: the whole stack).
+	Instances      []string `json:"instances,omitempty"`
 	Operation      string   `json:"operation"`
 	Summary        string   `json:"summary"`
 	RemovedVolumes []string `json:"removedVolumes"`

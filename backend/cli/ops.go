@@ -16,10 +16,13 @@ import (
 )
 
 var operationHelp = map[string]struct{ short, long, example string }{
-	engine.OpStart: {"Start a stack's existing containers", `Start the stack's containers (they must exist: apply creates them), and mark the stack as
-meant to run.`, "  devarch start shop"},
-	engine.OpStop: {"Stop a stack's containers, keeping them", `Stop the stack's containers without removing them, and mark the stack as meant to be stopped:
-the next plan leaves its stopped containers alone and creates new ones without starting them.`, "  devarch stop shop"},
+	engine.OpStart: {"Start a stack's (or some instances') existing containers", `Start the stack's containers (they must exist: apply creates them), and mark the stack as
+meant to run. Named instances start alone (with the instances they depend on, which compose
+starts first) and are marked as meant to run.`, "  devarch start shop\n  devarch start shop web"},
+	engine.OpStop: {"Stop a stack's (or some instances') containers, keeping them", `Stop the stack's containers without removing them, and mark the stack as meant to be stopped:
+the next plan leaves its stopped containers alone and creates new ones without starting them.
+Named instances stop alone and stay stopped the same way (the plan lists them as stopped on
+purpose) until devarch start STACK INSTANCE or devarch start STACK.`, "  devarch stop shop\n  devarch stop shop worker mail"},
 	engine.OpDown: {"Remove a stack's containers and network (volumes stay unless --volumes)", `Remove the stack's containers and network. Named volumes (your data) stay unless --volumes.
 The next apply creates everything again.`, "  devarch down shop\n  devarch down shop --volumes   # and its data"},
 }
@@ -34,6 +37,12 @@ func (env *cmdEnv) operateCommand(op string) *cobra.Command {
 		Args:              args(1, 1, "exactly one STACK", nil),
 		ValidArgsFunction: env.completeArgs(stackNames),
 	}
+	perInstance := op == engine.OpStart || op == engine.OpStop
+	if perInstance {
+		c.Use = op + " STACK [INSTANCE...]"
+		c.Args = args(1, -1, "STACK [INSTANCE...]", nil)
+		c.ValidArgsFunction = env.completeArgs(stackNames, instanceNames, instanceNames, instanceNames, instanceNames)
+	}
 	asJSON := jsonFlag(c)
 	var volumes *bool
 	if op == engine.OpDown {
@@ -45,14 +54,20 @@ func (env *cmdEnv) operateCommand(op string) *cobra.Command {
 			opts.Volumes = *volumes
 		}
 		return env.withBackend(c.Context(), func(svc *engine.Service) error {
-			res, err := svc.Operate(c.Context(), a[0], op, opts, engine.Who("cli"), env.progressPrinter(""))
+			var res engine.OpResult
+			var err error
+			if perInstance && len(a) > 1 {
+				res, err = svc.OperateInstances(c.Context(), a[0], op, a[1:], engine.Who("cli"), env.progressPrinter(""))
+			} else {
+				res, err = svc.Operate(c.Context(), a[0], op, opts, engine.Who("cli"), env.progressPrinter(""))
+			}
 			if err != nil {
 				return err
 			}
 			if *asJSON {
-				return env.printJSON(operationJSON{Stack: a[0], Operation: op, Summary: res.Summary, RemovedVolumes: nonNil(res.RemovedVolumes)})
+				return env.printJSON(operationJSON{Stack: a[0], Instances: a[1:], Operation: op, Summary: res.Summary, RemovedVolumes: nonNil(res.RemovedVolumes)})
 			}
-			fmt.Fprintf(env.stderr, "%s %s: %s.\n", op, a[0], res.Summary)
+			fmt.Fprintf(env.stderr, "%s %s: %s.\n", op, strings.Join(a, " "), res.Summary)
 			if len(res.RemovedVolumes) > 0 {
 				fmt.Fprintf(env.stderr, "Removed volumes: %s\n", strings.Join(res.RemovedVolumes, ", "))
 			}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -175,6 +176,13 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	}
 	if c.desired.Stopped, err = s.Store.StackStopped(ctx, stackID); err != nil {
 		return c, err
+	}
+	stoppedOnes, err := s.Store.StoppedInstances(ctx, stackID)
+	if err != nil {
+		return c, err
+	}
+	for i, svc := range c.desired.Services {
+		c.desired.Services[i].Stopped = slices.Contains(stoppedOnes, svc.Instance)
 	}
 	c.desired.Replace = opts.Replace
 	o, err := s.observe(ctx, stackID, stack)
@@ -382,7 +390,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 	out := Applied{RunID: lock.RunID, Plan: stored, Results: x.results}
 	record := func(svc plan.DesiredService, failed string) store.AppliedInstance {
 		return store.AppliedInstance{Instance: svc.Instance, Container: svc.Container, ConfigHash: svc.ConfigHash, Config: svc.Spec,
-			Running: !d.Stopped, DependsOn: svc.DependsOn, SecretVersions: svc.SecretVersions, Failed: failed}
+			Running: !d.Stopped && !svc.Stopped, DependsOn: svc.DependsOn, SecretVersions: svc.SecretVersions, Failed: failed}
 	}
 	if err != nil {
 		// What happened is recorded action by action: instances brought up count as applied,

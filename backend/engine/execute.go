@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -213,6 +215,27 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 	stack, doc, env, stopped, checked := in.stack, in.doc, in.env, in.plan.Stopped, in.healthchecked
 	base := s.composeArgs(stack)
 	out := levelOutcome{problems: map[string]problem{}, ready: map[string]bool{}, exists: map[string]bool{}}
+	if !stopped && len(in.plan.StoppedInstances) > 0 {
+		// Instances stopped on purpose are created or replaced without starting, like a
+		// stopped stack's; the rest of the level runs and is waited for as usual.
+		var quiet plan.Level
+		quiet, lvl = splitStopped(lvl, in.plan.StoppedInstances)
+		if len(quiet.Services()) > 0 {
+			qin := in
+			qin.plan.Stopped = true
+			q, err := s.runLevel(ctx, eng, qin, quiet, sink)
+			maps.Copy(out.exists, q.exists)
+			if q.stderr != "" {
+				out.stderr = q.stderr
+			}
+			if err != nil {
+				return out, err
+			}
+		}
+		if len(lvl.Services()) == 0 {
+			return out, nil
+		}
+	}
 	names := map[string]string{} // container -> instance
 	for _, inst := range lvl.Services() {
 		names[model.ContainerName(stack, inst)] = inst
@@ -315,6 +338,28 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 		return out, composeFailure(runErr)
 	}
 	return out, nil
+}
+
+// splitStopped parts a level into its instances stopped on purpose (plan.StoppedInstances)
+// and the others. Unpauses stay with the others: a paused container is not stopped.
+func splitStopped(lvl plan.Level, stopped []string) (quiet, rest plan.Level) {
+	quiet.Level, rest.Level = lvl.Level, lvl.Level
+	for _, inst := range lvl.Recreate {
+		if slices.Contains(stopped, inst) {
+			quiet.Recreate = append(quiet.Recreate, inst)
+		} else {
+			rest.Recreate = append(rest.Recreate, inst)
+		}
+	}
+	for _, inst := range lvl.Up {
+		if slices.Contains(stopped, inst) {
+			quiet.Up = append(quiet.Up, inst)
+		} else {
+			rest.Up = append(rest.Up, inst)
+		}
+	}
+	rest.Unpause = lvl.Unpause
+	return quiet, rest
 }
 
 // composeFailure turns a failed compose command into an error whose summary is the cause

@@ -19,6 +19,9 @@ type LogOptions struct {
 	// a point in time ("2026-11-02", "2026-11-02T15:04:05", RFC 3339 with a zone, or Unix
 	// seconds). "" shows all. Validated by ParseLogSince before compose sees it.
 	Since string
+	// NoPrefix leaves out the container name compose puts before each line (a viewer of
+	// one instance's logs knows whose they are).
+	NoPrefix bool
 }
 
 // MaxLogTail bounds --tail: a bigger number is a typo, and compose would read that much.

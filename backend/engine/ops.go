@@ -258,6 +258,9 @@ func (s *Service) Logs(ctx context.Context, stack, instance string, opts LogOpti
 	if opts.Follow {
 		args = append(args, "--follow")
 	}
+	if opts.NoPrefix {
+		args = append(args, "--no-log-prefix")
+	}
 	if opts.Tail != nil {
 		args = append(args, "--tail", fmt.Sprint(*opts.Tail))
 	}

@@ -53,6 +53,10 @@ const (
 //     it, since a container cannot start on a network that no longer exists;
 //   - running (healthy or not): nothing.
 //
+// An instance the user stopped on its own (DesiredService.Stopped) is treated as the
+// instances of a stopped stack: its stopped container gets no action, and it is listed in
+// Plan.StoppedInstances so the plan says it is stopped on purpose.
+//
 // Containers of the stack that no desired instance owns are removed ("instance removed" when
 // DevArch applied that instance, else "orphaned container"; extra containers of one instance
 // are "duplicate container"). The network is created when missing and anything will be
@@ -139,7 +143,10 @@ func Compute(d Desired, o Observed) Plan {
 			}
 		}
 		applied, wasApplied := o.Applied[inst]
-		a, ok := serviceAction(s, current, applied, wasApplied, networkExists, d.Stopped)
+		a, ok := serviceAction(s, current, applied, wasApplied, networkExists, d.Stopped || s.Stopped)
+		if s.Stopped && !d.Stopped {
+			p.StoppedInstances = append(p.StoppedInstances, inst)
+		}
 		switch {
 		case current == nil || ok && a.Kind == Replace:
 		case slices.Contains(d.Replace, inst):
@@ -169,6 +176,7 @@ func Compute(d Desired, o Observed) Plan {
 	p.Actions = append(p.Actions, removes...)
 	p.Actions = append(p.Actions, ups...)
 	p.Stopped = d.Stopped
+	slices.Sort(p.StoppedInstances)
 	p.Replace = slices.Clone(d.Replace)
 	slices.Sort(p.Replace)
 	for _, inst := range p.Replace {

@@ -46,6 +46,9 @@ type DesiredService struct {
 	// Ports are the host ports it publishes, as the generated file binds them (entries with
 	// a host port the engine picks included; they never clash).
 	Ports []compose.Published
+	// Stopped: the user stopped this instance on its own (devarch stop STACK INSTANCE). Its
+	// stopped container is left alone, as a stopped stack's are (see Plan.StoppedInstances).
+	Stopped bool
 	// Wired lists the field paths whose value wiring gave ("environment.DB_HOST"): a change
 	// of only these (and of depends_on) is caused by wiring, and the plan says so.
 	Wired []string

@@ -23,6 +23,11 @@ type Plan struct {
 	// Stopped: the stack is meant to be stopped (devarch stop). Its stopped containers are
 	// left alone, and creates and replaces make containers without starting them.
 	Stopped bool `json:"stopped,omitempty"`
+	// StoppedInstances are the instances the user stopped one by one (devarch stop STACK
+	// INSTANCE), sorted: like a stopped stack's, their stopped containers are left alone, and
+	// the plan says so instead of planning to start them. Part of what the plan was made
+	// from: starting or stopping an instance makes an earlier plan stale.
+	StoppedInstances []string `json:"stopped_instances,omitempty"`
 	// Replace are the instances the user asked to replace (apply --replace): part of what
 	// the plan was made from, so apply computes it again the same way.
 	Replace []string `json:"replace,omitempty"`

@@ -27,6 +27,7 @@ func (p Plan) String() string {
 	}
 	if p.Empty() {
 		fmt.Fprintf(&b, "No changes. Stack %s is up to date.\n", p.Stack)
+		writeStoppedInstances(&b, p)
 		return b.String()
 	}
 	errs := p.Diagnostics.Errors()
@@ -47,6 +48,10 @@ func (p Plan) String() string {
 	}
 	if p.Stopped && p.creates() {
 		fmt.Fprintf(&b, "Stack %s is stopped: new and replaced containers are created without starting them (devarch start %s starts the stack).\n\n", p.Stack, p.Stack)
+	}
+	if len(p.StoppedInstances) > 0 {
+		writeStoppedInstances(&b, p)
+		b.WriteString("\n")
 	}
 	if p.Failed() {
 		n := "the error"
@@ -109,4 +114,19 @@ func (p Plan) creates() bool {
 		}
 	}
 	return false
+}
+
+// writeStoppedInstances says which instances are stopped on purpose (Plan.StoppedInstances)
+// and how to start them: the plan leaves them alone, and says so rather than nothing.
+func writeStoppedInstances(b *strings.Builder, p Plan) {
+	if len(p.StoppedInstances) == 0 {
+		return
+	}
+	names := strings.Join(p.StoppedInstances, ", ")
+	verb := "is"
+	if len(p.StoppedInstances) > 1 {
+		verb = "are"
+	}
+	fmt.Fprintf(b, "Stopped on purpose: %s %s left stopped (devarch start %s %s starts %s).\n", names, verb, p.Stack,
+		strings.Join(p.StoppedInstances, " "), map[bool]string{true: "it", false: "them"}[len(p.StoppedInstances) == 1])
 }

@@ -344,13 +344,58 @@ func (l *StackLock) Finish(ctx context.Context, o Outcome) error {
 }
 
 // SetStopped records whether the user means the stack to be stopped (devarch stop) or
-// running (devarch start, apply), together with the instances' running flag.
+// running (devarch start, down), together with the instances' running flag. It clears
+// every instance's own mark (SetInstancesStopped): after a stack-level operation the
+// stack's mark says it all, so a stack start never leaves one instance meant to be stopped.
 func (l *StackLock) SetStopped(ctx context.Context, stopped bool) error {
 	if _, err := l.conn.Exec(ctx, `UPDATE stacks SET stopped = $2 WHERE id = $1`, l.stackID, stopped); err != nil {
 		return interpret(err, "stack")
 	}
+	if _, err := l.conn.Exec(ctx, `UPDATE instances SET stopped = false WHERE stack_id = $1 AND stopped`, l.stackID); err != nil {
+		return interpret(err, "instance")
+	}
 	_, err := l.conn.Exec(ctx, `UPDATE applied_instances SET running = $2 WHERE stack_id = $1`, l.stackID, !stopped)
 	return interpret(err, "applied state")
+}
+
+// SetInstancesStopped records whether the user means these instances of the stack to be
+// stopped (devarch stop STACK INSTANCE) or running, with their applied running flag, in one
+// transaction. Starting instances of a stack marked stopped turns the stack's mark into
+// marks on every other instance: those stay stopped, the named ones run, and the stack is
+// no longer stopped as a whole.
+func (l *StackLock) SetInstancesStopped(ctx context.Context, names []string, stopped bool) error {
+	return interpret(pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
+		if !stopped {
+			var whole bool
+			if err := tx.QueryRow(ctx, `SELECT stopped FROM stacks WHERE id = $1`, l.stackID).Scan(&whole); err != nil {
+				return err
+			}
+			if whole {
+				if _, err := tx.Exec(ctx, `UPDATE instances SET stopped = true WHERE stack_id = $1 AND NOT (name = ANY($2))`, l.stackID, names); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `UPDATE stacks SET stopped = false WHERE id = $1`, l.stackID); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE instances SET stopped = $3 WHERE stack_id = $1 AND name = ANY($2)`, l.stackID, names, stopped); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE applied_instances SET running = $3 WHERE stack_id = $1 AND instance_name = ANY($2)`, l.stackID, names, !stopped)
+		return err
+	}), "instance")
+}
+
+// StoppedInstances lists, sorted, the stack's instances the user means to be stopped one by
+// one (SetInstancesStopped); a stack stopped as a whole is StackStopped.
+func (s *Store) StoppedInstances(ctx context.Context, stackID int64) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT name FROM instances WHERE stack_id = $1 AND stopped ORDER BY name`, stackID)
+	if err != nil {
+		return nil, interpret(err, "instance")
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return names, interpret(err, "instance")
 }
 
 // StackStopped reports whether the user means the stack to be stopped.

@@ -1,6 +1,8 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { createToastStore, ToastProvider, type ToastStore } from '@/components/toast';
+import { LogsViewerContext } from '@/features/graph';
+import { LogsDialog } from '@/features/instances';
 import { createQueryClient } from './queryClient';
 
 interface AppProvidersProps {
@@ -15,7 +17,10 @@ export function AppProviders({ children, toasts, queryClient }: AppProvidersProp
   const [client] = useState(() => queryClient ?? createQueryClient(toastStore));
   return (
     <ToastProvider store={toastStore}>
-      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      <QueryClientProvider client={client}>
+        {/* The graph's node menu opens the instances feature's logs viewer. */}
+        <LogsViewerContext.Provider value={LogsDialog}>{children}</LogsViewerContext.Provider>
+      </QueryClientProvider>
     </ToastProvider>
   );
 }

@@ -7,6 +7,7 @@
  * `events` at the end.
  */
 import * as InstancesBinding from '../../wailsjs/go/bindings/Instances';
+import * as LogsBinding from '../../wailsjs/go/bindings/Logs';
 import * as PlansBinding from '../../wailsjs/go/bindings/Plans';
 import * as SecretsBinding from '../../wailsjs/go/bindings/Secrets';
 import * as StacksBinding from '../../wailsjs/go/bindings/Stacks';
@@ -29,6 +30,7 @@ import type {
   InstanceDetail,
   InstanceState,
   InstanceSummary,
+  LogEvent,
   Origin,
   PlanAction,
   PlanActionKind,
@@ -357,6 +359,7 @@ function toPlanView(raw: bindings.PlanView): PlanView {
     actions: (raw.actions ?? []).map(toPlanAction),
     diagnostics: (raw.diagnostics ?? []).map(toPlanDiagnostic),
     stopped: Boolean(raw.stopped),
+    stoppedInstances: strings(raw.stoppedInstances),
   };
 }
 
@@ -433,6 +436,15 @@ export const plans = {
     await call('Plans', 'Operate', () => PlansBinding.Operate(stack, operation));
   },
 
+  /**
+   * Starts or stops one instance (the graph's node menu); the instance is remembered as meant
+   * to be stopped or running, so the next plan leaves it so. Refused while the stack is
+   * locked, for an unknown instance (not found) or one without a container (conflict).
+   */
+  async operateInstance(stack: string, instance: string, operation: 'start' | 'stop'): Promise<void> {
+    await call('Plans', 'OperateInstance', () => PlansBinding.OperateInstance(stack, instance, operation));
+  },
+
   async status(stack: string): Promise<InstanceState[]> {
     const rows = await call('Plans', 'Status', () => PlansBinding.Status(stack));
     return (rows ?? []).map(toInstanceState);
@@ -469,6 +481,22 @@ export const secrets = {
   /** Refused (kind conflict, the summary names the users) while referenced. */
   async delete(stack: string, name: string): Promise<void> {
     await call('Secrets', 'Delete', () => SecretsBinding.Delete(stack, name));
+  },
+};
+
+/** One instance's logs, streamed: the last lines, then every new one, until closed. */
+export const logs = {
+  /**
+   * Starts stream `id` (the caller's choice: letters, digits, dashes; subscribe to
+   * events.onLogs(id) first, so no line is missed) of the last `tail` lines and what follows.
+   * Refused (not found, invalid) before anything runs.
+   */
+  async follow(stack: string, instance: string, tail: number, id: string): Promise<void> {
+    await call('Logs', 'Follow', () => LogsBinding.Follow(stack, instance, tail, id));
+  },
+  /** Ends the stream and its process (the viewer closed). Harmless when it already ended. */
+  async close(id: string): Promise<void> {
+    await call('Logs', 'Close', () => LogsBinding.Close(id));
   },
 };
 
@@ -575,6 +603,21 @@ export const events = {
     return subscribe('status:changed', (payload) => {
       const change = toStatusChange(payload);
       if (change) handler(change);
+    });
+  },
+
+  /** Lines of a log stream (logs.follow), and its end: done, with a problem unless it was closed. */
+  onLogs(id: string, handler: (event: LogEvent) => void): Unsubscribe {
+    return subscribe(`logs:${id}`, (payload) => {
+      if (payload === null || typeof payload !== 'object') return;
+      const record = payload as Record<string, unknown>;
+      const lines = Array.isArray(record.lines) ? record.lines.map(text) : [];
+      let problem: LogEvent['problem'];
+      if (record.problem && typeof record.problem === 'object') {
+        const p = record.problem as Record<string, unknown>;
+        problem = { summary: text(p.summary), detail: text(p.detail) };
+      }
+      handler({ lines, done: Boolean(record.done), problem });
     });
   },
 

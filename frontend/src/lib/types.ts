@@ -206,6 +206,8 @@ export interface PlanView {
   diagnostics: PlanDiagnostic[];
   /** The stack is meant to be stopped: creates and replaces leave containers stopped. */
   stopped: boolean;
+  /** Instances stopped on purpose one by one (node menu, devarch stop STACK INSTANCE): left stopped, not drift. */
+  stoppedInstances: string[];
 }
 
 export interface ActionResult {
@@ -357,4 +359,11 @@ export interface StackGraph {
   nodes: GraphNode[];
   wires: GraphWire[];
   problems: GraphProblem[];
+}
+
+/** One event of a log stream: new lines, or (done) its end, with why unless the viewer closed it. */
+export interface LogEvent {
+  lines: string[];
+  done: boolean;
+  problem?: { summary: string; detail: string };
 }

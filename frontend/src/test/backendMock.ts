@@ -27,7 +27,8 @@ export function backendMock() {
       setField: vi.fn(),
       unsetField: vi.fn(),
     },
-    plans: { plan: vi.fn(), apply: vi.fn(), cancel: vi.fn(), operate: vi.fn(), status: vi.fn(), history: vi.fn() },
+    plans: { plan: vi.fn(), apply: vi.fn(), cancel: vi.fn(), operate: vi.fn(), operateInstance: vi.fn(), status: vi.fn(), history: vi.fn() },
+    logs: { follow: vi.fn(), close: vi.fn() },
     secrets: { list: vi.fn(), set: vi.fn(), generate: vi.fn(), reveal: vi.fn(), delete: vi.fn() },
     // An empty wiring by default: pages that show it (instance page) render nothing extra.
     wires: { graph: vi.fn().mockResolvedValue({ stack: '', revision: 0, nodes: [], wires: [], problems: [] }), set: vi.fn(), unset: vi.fn() },

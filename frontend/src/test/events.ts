@@ -1,5 +1,5 @@
 import { act } from '@testing-library/react';
-import type { ProgressEvent, StatusChange } from '@/lib/types';
+import type { LogEvent, ProgressEvent, StatusChange } from '@/lib/types';
 
 type Handler = (...data: unknown[]) => void;
 
@@ -42,6 +42,7 @@ export function fakeEvents() {
     onStatusChanged: (handler: (change: StatusChange) => void) =>
       eventBus.on('status:changed', (change) => handler(change as StatusChange)),
     onEngineOnline: (handler: (online: boolean) => void) => eventBus.on('engine:online', (online) => handler(Boolean(online))),
+    onLogs: (id: string, handler: (event: LogEvent) => void) => eventBus.on(`logs:${id}`, (event) => handler(event as LogEvent)),
   };
 }
 

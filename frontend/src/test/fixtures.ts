@@ -200,6 +200,7 @@ export const samplePlan: PlanView = {
   ],
   diagnostics: [],
   stopped: false,
+  stoppedInstances: [],
 };
 
 export const emptyPlan: PlanView = {
@@ -213,6 +214,7 @@ export const emptyPlan: PlanView = {
   actions: [],
   diagnostics: [],
   stopped: false,
+  stoppedInstances: [],
 };
 
 export const failedPlan: PlanView = {
@@ -254,6 +256,7 @@ export const createPlan: PlanView = {
   ],
   diagnostics: [],
   stopped: false,
+  stoppedInstances: [],
 };
 
 export const sampleStates: InstanceState[] = [

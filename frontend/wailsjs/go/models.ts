@@ -543,6 +543,7 @@ export namespace bindings {
 	    actions: PlanAction[];
 	    diagnostics: Diagnostic[];
 	    stopped: boolean;
+	    stoppedInstances: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanView(source);
@@ -560,6 +561,7 @@ export namespace bindings {
 	        this.actions = this.convertValues(source["actions"], PlanAction);
 	        this.diagnostics = this.convertValues(source["diagnostics"], Diagnostic);
 	        this.stopped = source["stopped"];
+	        this.stoppedInstances = source["stoppedInstances"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -2,3 +2,4 @@
 export { AddInstanceDialog } from './components/AddInstanceDialog';
 export { InstancePage } from './components/InstancePage';
 export { RemoveInstanceDialog } from './components/RemoveInstanceDialog';
+export { LogsDialog, LogsPanel } from './components/LogsDialog';

@@ -10,6 +10,8 @@ export function History(arg1:string):Promise<Array<bindings.RunSummary>>;
 
 export function Operate(arg1:string,arg2:string):Promise<void>;
 
+export function OperateInstance(arg1:string,arg2:string,arg3:string):Promise<void>;
+
 export function Plan(arg1:string):Promise<bindings.PlanView>;
 
 export function Status(arg1:string):Promise<Array<bindings.InstanceState>>;

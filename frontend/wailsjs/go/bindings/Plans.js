@@ -18,6 +18,10 @@ export function Operate(arg1, arg2) {
   return window['go']['bindings']['Plans']['Operate'](arg1, arg2);
 }
 
+export function OperateInstance(arg1, arg2, arg3) {
+  return window['go']['bindings']['Plans']['OperateInstance'](arg1, arg2, arg3);
+}
+
 export function Plan(arg1) {
   return window['go']['bindings']['Plans']['Plan'](arg1);
 }

@@ -2,6 +2,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, useRef } from 'react';
 import { StatusDot } from '@/components/StatusDot';
 import { needHandleId, PROVIDER_HANDLE, type InstanceNodeData, type NeedView } from '../model';
+import { NodeMenu } from './NodeMenu';
 import { ProviderPicker } from './ProviderPicker';
 
 /** The stack the graph shows, for the controls inside nodes (kept out of node data, which stays plain values). */
@@ -70,6 +71,7 @@ export const InstanceNode = memo(function InstanceNode({ data }: NodeProps<Insta
         <span className="graph-node__state" data-testid="graph-node-state">
           {data.live.text}
         </span>
+        {stack && <NodeMenu stack={stack} name={data.name} state={data.live.state} />}
       </div>
       <div className="graph-node__sub">
         <span className="tag">{data.template}</span>

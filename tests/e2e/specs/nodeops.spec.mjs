@@ -1,0 +1,166 @@
+// Start/Stop/Logs on a graph node's menu (issue 12, item 5) on the real backend: stop one
+// node from its menu (reached by keyboard) -> it shows stopped while the other stays running
+// -> the plan has nothing to do for it and an apply leaves it stopped -> start it -> the
+// logs viewer shows a line the test image prints; closing the viewer ends its compose
+// process (checked in the process table). Only the local test image is used.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { launchApp, waitForStatus } from '../lib/app.mjs';
+import { cleanEngine, cli } from '../lib/showcase.mjs';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const IMAGE = 'devarch-test/busybox:1';
+const STACK = 'ndops';
+const HELLO = 'nd-hello from the test image';
+
+const TEMPLATE = `name: nd-hello
+category: runtime
+description: prints a line, then idles
+service:
+  image: ${IMAGE}
+  command: [sh, -c, "echo ${HELLO}; exec sleep 3600"]
+  init: true
+  stop_grace_period: 1s
+`;
+
+async function ensureImage() {
+  try {
+    await run('docker', ['image', 'inspect', '--format', '{{.Id}}', IMAGE]);
+  } catch {
+    await run('go', ['test', './backend/runtime/runtimetest/', '-run', '^TestBusyboxImage$', '-count=1'], { cwd: ROOT, timeout: 300_000 });
+  }
+}
+
+async function eventually(what, fn, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last === true) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what}: not true within ${timeout} ms (last: ${JSON.stringify(last)})`);
+}
+
+/** Running processes whose command line runs compose logs on the stack's project. */
+function logProcesses() {
+  const out = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (cmd.includes(`devarch-${STACK}`) && cmd.includes(' logs ') && !/\) Z /.test(stat)) out.push(`${pid}: ${cmd}`);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return out;
+}
+
+async function plan() {
+  const bin = process.env.DEVARCH_E2E_BIN;
+  try {
+    const { stdout } = await run(bin, ['plan', STACK, '--detailed-exitcode'], { timeout: 120_000 });
+    return { code: 0, out: stdout };
+  } catch (e) {
+    return { code: e.code, out: `${e.stdout}${e.stderr}` };
+  }
+}
+
+test('a node menu stops, starts and shows the logs of one instance', { timeout: 600_000 }, async (t) => {
+  await ensureImage();
+  await cleanEngine(STACK);
+  t.after(() => cleanEngine(STACK));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ndops-'));
+  fs.writeFileSync(path.join(dir, 'nd-hello.yaml'), TEMPLATE);
+  await cli('template', 'import', '--replace', path.join(dir, 'nd-hello.yaml')).catch(() => cli('template', 'import', path.join(dir, 'nd-hello.yaml')));
+  fs.rmSync(dir, { recursive: true, force: true });
+  await cli('stack', 'create', STACK);
+  for (const name of ['web', 'worker']) await cli('instance', 'add', STACK, name, '--template', 'nd-hello');
+  await cli('apply', STACK, '--yes');
+
+  const app = await launchApp({ path: `/#/stacks/${STACK}` });
+  t.after(() => app.close());
+  const { page } = app;
+  await waitForStatus(page, 'database', 'ok');
+  await page.getByRole('heading', { level: 1, name: STACK }).waitFor();
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  const canvas = page.getByTestId('graph-canvas');
+  await canvas.waitFor();
+  const state = (name) => canvas.getByTestId(`graph-node-${name}`).getAttribute('data-state');
+  for (const name of ['web', 'worker']) await page.locator(`[data-testid="graph-node-${name}"][data-state="running"]`).waitFor({ timeout: 30_000 });
+
+  // ---- The menu by keyboard: Start is disabled with its reason, Stop is the first choice ----
+  const menuButton = page.getByRole('button', { name: 'Actions for worker' });
+  await menuButton.focus();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu', { name: 'Actions for worker' });
+  await menu.waitFor();
+  const start = menu.getByRole('menuitem', { name: /Start/ });
+  const stop = menu.getByRole('menuitem', { name: /Stop/ });
+  assert.equal(await start.getAttribute('aria-disabled'), 'true');
+  assert.match(await start.innerText(), /Already running/);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Stop', 'focus lands on the first enabled item');
+  await app.screenshot('nodeops-menu-light');
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Actions for worker', 'Escape returns to the button');
+
+  // ---- Stop worker: it shows stopped (from the status events), web stays running ----
+  await menuButton.click();
+  await stop.click();
+  await page.locator('[data-testid="graph-node-worker"][data-state="exited"]').waitFor({ timeout: 30_000 });
+  assert.match(await canvas.getByTestId('graph-node-worker').getByTestId('graph-node-state').innerText(), /Stopped/);
+  assert.equal(await state('web'), 'running');
+
+  // ---- The plan has nothing to do for it; an apply leaves it stopped ----
+  const p = await plan();
+  assert.equal(p.code, 0, `the plan has nothing to do:\n${p.out}`);
+  assert.match(p.out, /Stopped on purpose: worker is left stopped/);
+  await cli('apply', STACK, '--yes');
+  assert.equal((await run('docker', ['inspect', '-f', '{{.State.Status}}', `devarch-${STACK}-worker`])).stdout.trim(), 'exited');
+  assert.equal(await state('worker'), 'exited');
+
+  // ---- Start it again from the menu (Stop is now the disabled one) ----
+  await menuButton.click();
+  await menu.waitFor();
+  assert.equal(await stop.getAttribute('aria-disabled'), 'true');
+  assert.match(await stop.innerText(), /Already stopped/);
+  await start.click();
+  await page.locator('[data-testid="graph-node-worker"][data-state="running"]').waitFor({ timeout: 30_000 });
+  assert.equal((await plan()).code, 0);
+
+  // ---- Logs: the viewer shows the line the image prints, follows, pauses, closes ----
+  await menuButton.click();
+  await menu.getByRole('menuitem', { name: 'Logs' }).click();
+  const dialog = page.getByTestId('logs-dialog');
+  await dialog.waitFor();
+  const pane = dialog.getByTestId('logs-pane');
+  await eventually('the image line in the viewer', async () => (await pane.innerText()).includes(HELLO));
+  assert.equal(await dialog.getByTestId('logs-panel').getAttribute('data-following'), 'true');
+  await eventually('a compose logs process while the viewer is open', async () => logProcesses().length > 0 || logProcesses());
+  await app.screenshot('nodeops-logs-light');
+  await dialog.getByRole('button', { name: 'Pause follow' }).click();
+  assert.equal(await dialog.getByTestId('logs-panel').getAttribute('data-following'), 'false');
+  await dialog.getByRole('button', { name: 'Resume follow' }).waitFor();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => matchMedia('(prefers-color-scheme: dark)').matches);
+  await app.screenshot('nodeops-logs-dark');
+  await dialog.getByRole('button', { name: 'Resume follow' }).click();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
+  await dialog.waitFor({ state: 'detached' });
+  await eventually('no compose logs process after the viewer closed', async () => logProcesses().length === 0 || logProcesses());
+
+  await menuButton.click();
+  await menu.waitFor();
+  await app.screenshot('nodeops-menu-dark');
+  await page.keyboard.press('Escape');
+  assert.deepEqual(app.problems, []);
+});
