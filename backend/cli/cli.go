@@ -88,6 +88,7 @@ Usage:
 
   devarch export STACK [-o FILE]             the stack as a devarch.yml file (secret names, never values)
   devarch import FILE [--name NEW] [--dry-run] [--json]  create a stack from a devarch.yml (- for stdin)
+  devarch import-compose FILE... --stack NAME [--profile P] [--dry-run] [--json]  a stack from a compose project
 
   devarch compose STACK                      print (and write) the generated compose file
   devarch plan STACK [--out FILE] [--json] [--detailed-exitcode] [--replace INSTANCE ...]

@@ -64,6 +64,7 @@ func (env *cmdEnv) rootCommand() *cobra.Command {
 		env.graphCommand(),
 		env.exportCommand(),
 		env.importCommand(),
+		env.importComposeCommand(),
 		env.composeCommand(),
 		env.planCommand(),
 		env.applyCommand(),

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -173,8 +174,11 @@ type ImportResult struct {
 	// MissingSecrets are the secrets the instances reference that have no value yet: the
 	// plan refuses to apply until they are set (devarch secret set STACK NAME).
 	MissingSecrets []string
-	Warnings       []string
-	DryRun         bool
+	// SecretsSet are the secrets stored with values the import brought (import-compose
+	// moves credentials out of environments into them).
+	SecretsSet []string
+	Warnings   []string
+	DryRun     bool
 }
 
 // Import reads a devarch.yml document and creates its stack. Everything is validated
@@ -188,6 +192,19 @@ func (s *Service) Import(ctx context.Context, data []byte, opts ImportOptions) (
 	if err != nil {
 		return ImportResult{}, err
 	}
+	return s.importDocument(ctx, d, opts, importExtras{})
+}
+
+// importExtras are what an import from elsewhere than a devarch.yml brings beyond the
+// document (import-compose): secret values to store sealed, and the project root.
+type importExtras struct {
+	// Secrets are values by secret name; the document lists their names.
+	Secrets map[string]secrets.Value
+	Root    string
+}
+
+// importDocument is Import after decoding: validate everything, then write once.
+func (s *Service) importDocument(ctx context.Context, d transfer.Document, opts ImportOptions, extra importExtras) (ImportResult, error) {
 	name := d.Name
 	if opts.Name != "" {
 		name = opts.Name
@@ -323,6 +340,18 @@ func (s *Service) Import(ctx context.Context, data []byte, opts ImportOptions) (
 			res.MissingSecrets = append(res.MissingSecrets, n)
 		}
 	}
+	given := slices.Sorted(maps.Keys(extra.Secrets))
+	if len(given) > 0 && !keyStore {
+		return ImportResult{}, model.NewError(model.KindUnavailable, "no key store to seal the imported secrets",
+			"DevArch keeps secret values encrypted with a master key in the OS keychain (or a key file): run devarch doctor to see why neither is available. Nothing was imported.")
+	}
+	for _, n := range given {
+		if err := secrets.ValidValue(extra.Secrets[n]); err != nil {
+			return ImportResult{}, model.JoinProblems("the file cannot be imported", prefixProblem(err, "secrets."+n))
+		}
+	}
+	res.MissingSecrets = slices.DeleteFunc(res.MissingSecrets, func(n string) bool { _, ok := extra.Secrets[n]; return ok })
+	res.SecretsSet = given
 	sort.Strings(res.MissingSecrets)
 	for _, inst := range insts {
 		res.Instances = append(res.Instances, inst.Name)
@@ -334,20 +363,24 @@ func (s *Service) Import(ctx context.Context, data []byte, opts ImportOptions) (
 		return res, nil
 	}
 
-	in := store.StackImport{Name: name, Description: d.Description, Templates: toCreate, Instances: insts, Wires: d.Wires, Extensions: d.Extensions}
+	in := store.StackImport{Name: name, Description: d.Description, Templates: toCreate, Instances: insts, Wires: d.Wires, Extensions: d.Extensions, Root: extra.Root}
 	for attempt := 1; ; attempt++ {
-		if len(gen) > 0 {
+		if len(gen) > 0 || len(given) > 0 {
 			key, err := s.currentKey(ctx)
 			if err != nil {
 				return ImportResult{}, err
 			}
 			in.KeyVersion = key.Version
 			in.Seal = func(stackID int64) ([]store.SealedSecret, error) {
-				out := make([]store.SealedSecret, 0, len(gen))
-				for _, n := range gen {
-					v, err := secrets.GeneratePassword()
-					if err != nil {
-						return nil, err
+				out := make([]store.SealedSecret, 0, len(gen)+len(given))
+				names := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(gen), given...))))
+				for _, n := range names {
+					v, ok := extra.Secrets[n]
+					if !ok {
+						var err error
+						if v, err = secrets.GeneratePassword(); err != nil {
+							return nil, err
+						}
 					}
 					sealed, err := secrets.Seal(key, secrets.Owner{StackID: stackID, Name: n}, v)
 					if err != nil {

@@ -31,6 +31,8 @@ type StackImport struct {
 	Seal       func(stackID int64) ([]SealedSecret, error)
 	// Extensions are the file's x- keys, stored for export to write back.
 	Extensions map[string]any
+	// Root is the stack's project root (an absolute directory), or "" for the default.
+	Root string
 }
 
 // StackImported says what ImportStack created.
@@ -75,8 +77,8 @@ func (s *Store) ImportStack(ctx context.Context, in StackImport) (StackImported,
 		}
 		var id int64
 		err := tx.QueryRow(ctx, `
-			INSERT INTO stacks (name, description, extensions) VALUES ($1, $2, $3)
-			RETURNING id, name, description, revision, created_at, updated_at`, in.Name, in.Description, ext).
+			INSERT INTO stacks (name, description, extensions, root) VALUES ($1, $2, $3, NULLIF($4, ''))
+			RETURNING id, name, description, revision, created_at, updated_at`, in.Name, in.Description, ext, in.Root).
 			Scan(&id, &out.Stack.Name, &out.Stack.Description, &out.Stack.Revision, &out.Stack.CreatedAt, &out.Stack.UpdatedAt)
 		if err != nil {
 			var pgErr *pgconn.PgError
