@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
 	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/runtime/runtimetest"
 	"github.com/devarch/devarch/backend/store"
@@ -167,9 +169,29 @@ func TestApply_RefusesStaleAndErroredPlans(t *testing.T) {
 	if !bad.Plan.Failed() {
 		t.Fatalf("a plan referencing a missing secret has no errors: %s", bad.Plan)
 	}
+	// The missing secret's fix is typed (the window's "Set secret" button), in the stored plan too.
+	wantFix := &plan.Fix{Kind: plan.FixSetSecret, Secret: "missing", Command: "devarch secret set " + stack + " missing"}
+	sp, err := svc.Store.GetPlan(ctx, bad.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := plan.Decode(sp.Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []plan.Plan{bad.Plan, stored} {
+		errs := p.Diagnostics.Errors()
+		if len(errs) != 1 || errs[0].Subject != (plan.Subject{Instance: "web", Path: "environment.B"}) || !reflect.DeepEqual(errs[0].Fix, wantFix) {
+			t.Fatalf("missing secret's diagnostic = %+v, want fix %+v", errs, wantFix)
+		}
+	}
 	_, err = svc.Apply(ctx, bad.ID, "test", nil)
 	if model.KindOf(err) != model.KindInvalid || !strings.Contains(err.Error(), "has errors") {
 		t.Fatalf("errored plan: %v", err)
+	}
+	// The CLI still says the command.
+	if !strings.Contains(err.Error(), "no secret of that name. Set it with: devarch secret set "+stack+" missing") {
+		t.Errorf("the refusal does not give the command: %v", err)
 	}
 	if c := rec.commands(svc, stack); len(c) != 0 {
 		t.Errorf("refused applies ran %q", c)
