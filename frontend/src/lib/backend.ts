@@ -34,6 +34,7 @@ import type {
   PlanActionKind,
   PlanSymbol,
   PlanDiagnostic,
+  DiagnosticFix,
   PlanView,
   ProgressEvent,
   RunSummary,
@@ -334,15 +335,32 @@ function toPlanAction(raw: bindings.PlanAction): PlanAction {
   };
 }
 
-/** An unknown severity counts as an error: a plan the page cannot read is not applied. */
+/**
+ * An unknown severity counts as an error: a plan the page cannot read is not applied. A fix
+ * the page cannot act on (an unknown kind, or one missing what it acts on) gets no control;
+ * its command then goes back into the detail, so the way out is never lost.
+ */
 function toPlanDiagnostic(raw: bindings.Diagnostic): PlanDiagnostic {
+  const fix = toDiagnosticFix(raw);
+  const command = raw.fix?.command ?? '';
+  let detail = raw.detail ?? '';
+  if (!fix && command) detail = [detail, `Run: ${command}`].filter(Boolean).join(' ');
   return {
     severity: raw.severity === 'warning' ? 'warning' : 'error',
     summary: raw.summary ?? '',
-    detail: raw.detail ?? '',
+    detail,
     instance: raw.instance ?? '',
     path: raw.path ?? '',
+    ...(fix ? { fix } : {}),
   };
+}
+
+function toDiagnosticFix(raw: bindings.Diagnostic): DiagnosticFix | undefined {
+  const fix = raw.fix;
+  const command = fix?.command ?? '';
+  if (fix?.kind === 'set-secret' && fix.secret) return { kind: 'set-secret', secret: fix.secret, command };
+  if (fix?.kind === 'edit-field' && raw.instance && raw.path) return { kind: 'edit-field', command };
+  return undefined;
 }
 
 function toPlanView(raw: bindings.PlanView): PlanView {

@@ -187,7 +187,16 @@ export interface PlanDiagnostic {
   detail: string;
   instance: string;
   path: string;
+  /** The fix the window offers as a control; the detail leaves out its CLI command. */
+  fix?: DiagnosticFix;
 }
+
+/**
+ * A diagnostic's fix: set the stack's secret `secret` (the secret dialog), or change the
+ * diagnostic's instance's field (the instance editor at that field). `command` is the CLI
+ * equivalent, shown second; "" when there is none.
+ */
+export type DiagnosticFix = { kind: 'set-secret'; secret: string; command: string } | { kind: 'edit-field'; command: string };
 
 /** A stored plan, as the plan page shows it. */
 export interface PlanView {
