@@ -243,6 +243,29 @@ describe('backend', () => {
     expect(plan.actions[1]).toMatchObject({ kind: 'remove', symbol: '-', changes: [] });
   });
 
+  it('maps a diagnostic fix the page can act on; any other keeps its command in the detail', async () => {
+    const Plan = vi.fn().mockResolvedValue({
+      id: 4,
+      stack: 'shop',
+      diagnostics: [
+        { severity: 'error', summary: 's', detail: 'No such secret.', instance: 'api', path: 'environment.T', fix: { kind: 'set-secret', secret: 't', command: 'devarch secret set shop t' } },
+        { severity: 'error', summary: 'p', detail: 'd', instance: 'web', path: 'ports', fix: { kind: 'edit-field', secret: '', command: '' } },
+        { severity: 'error', summary: 'u', detail: 'Why.', instance: '', path: '', fix: { kind: 'reboot', secret: '', command: 'devarch reboot' } },
+        { severity: 'error', summary: 'x', detail: 'Why.', instance: '', path: '', fix: { kind: 'set-secret', secret: '', command: 'devarch secret set shop' } },
+        { severity: 'error', summary: 'f', detail: 'd', instance: '', path: 'ports', fix: { kind: 'edit-field', secret: '', command: '' } },
+      ],
+    });
+    installBridge({ Plans: { Plan } });
+    const plan = await plans.plan('shop');
+    expect(plan.diagnostics.map((d) => [d.detail, d.fix])).toEqual([
+      ['No such secret.', { kind: 'set-secret', secret: 't', command: 'devarch secret set shop t' }],
+      ['d', { kind: 'edit-field', command: '' }],
+      ['Why. Run: devarch reboot', undefined],
+      ['Why. Run: devarch secret set shop', undefined],
+      ['d', undefined],
+    ]);
+  });
+
   it('passes the arguments of apply, cancel, operate, status, history and the secrets calls through', async () => {
     const bridge = {
       Plans: {

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { StackPage } from '@/app/pages/StackPage';
-import { plans, stacks } from '@/lib/backend';
+import { plans, secrets, stacks } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
 import type { ApplyOutcome } from '@/lib/types';
 import { eventBus, progress } from '@/test/events';
@@ -137,7 +137,9 @@ describe('PlanPage', () => {
     expect(within(errors).getAllByTestId('plan-diagnostic')).toHaveLength(1);
     expect(error).toHaveAttribute('data-severity', 'error');
     expect(error).toHaveTextContent('secret db_password does not exist');
-    expect(error).toHaveTextContent('Set it with: devarch secret set shop db_password');
+    // Its fix is a button; the CLI command is there, second.
+    expect(within(error).getByRole('button', { name: 'Set secret db_password' })).toBeInTheDocument();
+    expect(within(error).getByTestId('plan-diagnostic-cli')).toHaveTextContent('devarch secret set shop db_password');
     expect(within(error).getByRole('link', { name: 'web' })).toHaveAttribute('href', '#/stacks/shop/instances/web');
     expect(within(error).getByTestId('plan-diagnostic-subject')).toHaveTextContent('web · environment.DB_PASSWORD');
     // Warnings are listed apart, and do not count as errors.
@@ -145,10 +147,45 @@ describe('PlanPage', () => {
     expect(warnings).toHaveTextContent('Warning');
     expect(warnings).toHaveTextContent('host port 8080/tcp is also published by stack blog');
     expect(within(warnings).getByTestId('plan-diagnostic')).toHaveAttribute('data-path', 'ports');
+    // A port problem's fix is the instance's ports, focused on arrival.
+    expect(within(warnings).getByRole('link', { name: 'Change the ports of web' })).toHaveAttribute('href', '#/stacks/shop/instances/web?field=ports');
+    expect(within(warnings).queryByTestId('plan-diagnostic-cli')).toBeNull();
     expect(screen.getByRole('heading', { name: 'Apply would perform these actions' })).toBeInTheDocument();
     expect(applyButton()).toBeDisabled();
     await userEvent.click(applyButton());
     expect(plans.apply).not.toHaveBeenCalled();
+  });
+
+  it('sets a missing secret from its diagnostic, then plans again and can apply', async () => {
+    const user = userEvent.setup();
+    vi.mocked(plans.plan).mockResolvedValueOnce(failedPlan).mockResolvedValue(createPlan);
+    vi.mocked(secrets.set).mockResolvedValue(undefined);
+    renderWithApp(<PlanPage stack="shop" />);
+    const errors = await screen.findByTestId('plan-errors');
+    expect(applyButton()).toBeDisabled();
+    await user.click(within(errors).getByRole('button', { name: 'Set secret db_password' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Set db_password' });
+    await user.type(within(dialog).getByLabelText('Value'), 's3cret');
+    await user.click(within(dialog).getByRole('button', { name: 'Save secret' }));
+    expect(secrets.set).toHaveBeenCalledWith('shop', 'db_password', 's3cret');
+    await waitFor(() => expect(screen.queryByTestId('plan-errors')).toBeNull());
+    expect(plans.plan).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(applyButton()).toBeEnabled());
+    // The button that had focus went with its diagnostic: focus goes on to Apply.
+    await waitFor(() => expect(applyButton()).toHaveFocus());
+  });
+
+  it('does not plan again when the secret dialog is canceled', async () => {
+    const user = userEvent.setup();
+    vi.mocked(plans.plan).mockResolvedValue(failedPlan);
+    renderWithApp(<PlanPage stack="shop" />);
+    const errors = await screen.findByTestId('plan-errors');
+    await user.click(within(errors).getByRole('button', { name: 'Set secret db_password' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Set db_password' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(plans.plan).toHaveBeenCalledTimes(1);
+    expect(secrets.set).not.toHaveBeenCalled();
   });
 
   it('shows the apply progress live, and Cancel calls Plans.Cancel', async () => {
