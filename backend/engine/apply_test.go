@@ -416,3 +416,44 @@ func TestCrashRecovery_MarksRunsInterrupted(t *testing.T) {
 	}
 	requireFree(t, svc, pool, stack)
 }
+
+// A port published twice is reported on each stack that publishes it, typed for the window:
+// the instance of that stack whose ports fix it and the command apart from the detail; as an
+// error (the CLI's warning) it still gives the command.
+func TestPortClashes_AreTypedForTheWindow(t *testing.T) {
+	svc, _, _ := applyStack(t, "etclasha")
+	ctx := t.Context()
+	if _, err := svc.CreateStack(ctx, "etclashb", engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, "etclashb", "site", "nginx", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []struct{ stack, inst string }{{"etclasha", "web"}, {"etclashb", "site"}} {
+		if _, err := svc.UpdateInstance(ctx, st.stack, st.inst, []string{`ports=["127.0.0.1:47613:80"]`}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, st := range []struct{ stack, inst string }{{"etclasha", "web"}, {"etclashb", "site"}} {
+		errs, err := svc.PortClashes(ctx, st.stack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(errs) != 1 {
+			t.Fatalf("%s: clashes %v, want one", st.stack, errs)
+		}
+		var clash *engine.PortClash
+		if !errors.As(errs[0], &clash) {
+			t.Fatalf("%s: clash %T is not a *engine.PortClash", st.stack, errs[0])
+		}
+		wantCmd := "devarch instance set " + st.stack + " " + st.inst + " 'ports=[...]'"
+		if clash.Instance != st.inst || clash.Command != wantCmd || strings.Contains(clash.Detail, "devarch") ||
+			clash.Detail != "etclasha/web and etclashb/site both publish it. Change one of them." {
+			t.Errorf("%s: clash = instance %q, command %q, detail %q", st.stack, clash.Instance, clash.Command, clash.Detail)
+		}
+		e := model.AsError(errs[0])
+		if e.Field != "ports" || e.Summary != "host port 47613/tcp is published twice" || !strings.HasSuffix(e.Detail, "Change one of them, e.g. "+wantCmd+".") {
+			t.Errorf("%s: as the CLI prints it: %+v", st.stack, e)
+		}
+	}
+}

@@ -124,6 +124,21 @@ describe('backend', () => {
     expect(detail.problems[1].kind).toBe('internal');
   });
 
+  it('maps a port clash fix to the instance field; one the page cannot act on keeps its command in the detail', async () => {
+    const Get = vi.fn().mockResolvedValue({
+      name: 'shop',
+      problems: [
+        { kind: 'invalid', summary: 'p', detail: 'Change one of them.', field: 'ports', instance: 'web', fix: { kind: 'edit-field', secret: '', command: 'devarch instance set shop web' } },
+        { kind: 'invalid', summary: 'q', detail: 'Why.', field: '', instance: 'web', fix: { kind: 'edit-field', secret: '', command: 'devarch x' } },
+      ],
+    });
+    installBridge({ Stacks: { Get } });
+    const detail = await stacks.get('shop');
+    expect(detail.problems[0]).toMatchObject({ detail: 'Change one of them.', instance: 'web', fix: { kind: 'edit-field', command: 'devarch instance set shop web' } });
+    expect(detail.problems[1]).toMatchObject({ detail: 'Why. Run: devarch x' });
+    expect(detail.problems[1].fix).toBeUndefined();
+  });
+
   it('passes the arguments of every stack, template and instance call through', async () => {
     const bridge = {
       Stacks: {

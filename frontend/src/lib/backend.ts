@@ -40,6 +40,7 @@ import type {
   RunSummary,
   SecretSummary,
   StackDetail,
+  StackProblem,
   StackGraph,
   StackOperation,
   StackStatus,
@@ -157,7 +158,7 @@ function toStackDetail(raw: bindings.StackDetail): StackDetail {
     revision: raw.revision ?? 0,
     status: toStackStatus(raw.status),
     instances: (raw.instances ?? []).map(toInstanceSummary),
-    problems: (raw.problems ?? []).map(problemFrom),
+    problems: (raw.problems ?? []).map(stackProblemFrom),
   };
 }
 
@@ -188,7 +189,7 @@ function toComposePreview(raw: bindings.ComposePreview): ComposePreview {
     yaml: raw.yaml ?? '',
     path: raw.path ?? '',
     written: Boolean(raw.written),
-    clashes: (raw.clashes ?? []).map(problemFrom),
+    clashes: (raw.clashes ?? []).map(stackProblemFrom),
   };
 }
 
@@ -333,6 +334,22 @@ function toPlanAction(raw: bindings.PlanAction): PlanAction {
     changes: (raw.changes ?? []).map((change) => ({ path: change.path ?? '', old: change.old ?? '', new: change.new ?? '' })),
     ...(raw.config?.length ? { config: raw.config.map((field) => ({ path: field.path ?? '', value: field.value ?? '' })) } : {}),
   };
+}
+
+/**
+ * A stack's problem: a port clash's fix is a link to the instance's field; a fix the page
+ * cannot act on keeps its command in the detail, so the way out is never lost.
+ */
+function stackProblemFrom(raw: bindings.Problem): StackProblem {
+  const problem: StackProblem = problemFrom(raw);
+  const command = raw.fix?.command ?? '';
+  if (raw.fix?.kind === 'edit-field' && raw.instance && problem.field) {
+    problem.instance = raw.instance;
+    problem.fix = { kind: 'edit-field', command };
+  } else if (command) {
+    problem.detail = [problem.detail, `Run: ${command}`].filter(Boolean).join(' ');
+  }
+  return problem;
 }
 
 /**

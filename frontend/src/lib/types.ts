@@ -75,8 +75,12 @@ export interface TemplateDetail extends TemplateSummary {
   yaml: string;
 }
 
-/** A non-fatal finding about a stack (a port clash, an instance that does not resolve). */
-export type StackProblem = Problem;
+/**
+ * A non-fatal finding about a stack (a port clash, an instance that does not resolve). A port
+ * clash names the instance of this stack whose field fixes it, and that fix (a link to the
+ * field); its detail then leaves out the CLI command, fix.command.
+ */
+export type StackProblem = Problem & { instance?: string; fix?: { kind: 'edit-field'; command: string } };
 
 export interface InstanceSummary {
   name: string;

@@ -78,11 +78,29 @@ export namespace bindings {
 	        this.fix = source["fix"];
 	    }
 	}
+	export class DiagnosticFix {
+	    kind: string;
+	    secret: string;
+	    command: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DiagnosticFix(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.secret = source["secret"];
+	        this.command = source["command"];
+	    }
+	}
 	export class Problem {
 	    kind: string;
 	    summary: string;
 	    detail?: string;
 	    field?: string;
+	    instance?: string;
+	    fix?: DiagnosticFix;
 	    problems?: Problem[];
 	    runId?: number;
 	    results?: ActionResult[];
@@ -97,6 +115,8 @@ export namespace bindings {
 	        this.summary = source["summary"];
 	        this.detail = source["detail"];
 	        this.field = source["field"];
+	        this.instance = source["instance"];
+	        this.fix = this.convertValues(source["fix"], DiagnosticFix);
 	        this.problems = this.convertValues(source["problems"], Problem);
 	        this.runId = source["runId"];
 	        this.results = this.convertValues(source["results"], ActionResult);
@@ -186,22 +206,6 @@ export namespace bindings {
 	        this.keptVolumes = source["keptVolumes"];
 	        this.keptFiles = source["keptFiles"];
 	        this.keptDir = source["keptDir"];
-	    }
-	}
-	export class DiagnosticFix {
-	    kind: string;
-	    secret: string;
-	    command: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new DiagnosticFix(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.kind = source["kind"];
-	        this.secret = source["secret"];
-	        this.command = source["command"];
 	    }
 	}
 	export class Diagnostic {

@@ -143,6 +143,20 @@ service:
   await app.screenshot('fixes-secret-set');
 
   // ---- A host port held by another stack: the fix is a link to the instance's ports ----
+  // On the stack page (the stack that would cause the clash, not the running holder).
+  await page.goto(new URL(`#/stacks/${CLASH}`, page.url()).toString());
+  await page.getByRole('heading', { level: 1, name: CLASH }).waitFor();
+  const problems = page.getByTestId('stack-problems');
+  const twice = problems.locator('[data-testid="stack-problem"][data-instance="web"][data-field="ports"]').filter({ hasText: 'published twice' });
+  await twice.waitFor();
+  assert.doesNotMatch(await twice.locator('.problem-list__detail').innerText(), /devarch/);
+  assert.equal(await twice.getByTestId('stack-problem-cli').innerText(), `devarch instance set ${CLASH} web 'ports=[...]'`);
+  assert.equal(await twice.getByRole('link', { name: 'Change the ports of web' }).getAttribute('href'), `#/stacks/${CLASH}/instances/web?field=ports`);
+  await app.screenshot('fixes-stack-port-clash');
+  await page.goto(new URL(`#/stacks/${HOLDER}`, page.url()).toString());
+  await page.getByRole('heading', { level: 1, name: HOLDER }).waitFor();
+  assert.equal(await page.getByTestId('stack-problems').count(), 0, 'no clash on the running holder');
+
   await openPlan(page, CLASH);
   const clash = page.locator('[data-testid="plan-errors"] [data-testid="plan-diagnostic"][data-instance="web"][data-path="ports"]');
   await clash.waitFor();

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { composeHref, hrefFor } from '@/app/routes';
-import { Callout, ProblemList } from '@/components/Callout';
+import { Callout } from '@/components/Callout';
 import { ErrorState } from '@/components/ErrorState';
 import { BoxIcon, CodeIcon, PencilIcon, PlusIcon, TrashIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
 import { RefreshButton } from '@/components/RefreshButton';
 import { AddInstanceDialog, RemoveInstanceDialog } from '@/features/instances';
-import { DeleteStackDialog, RenameStackDialog, StackInstancesTable, StacksSkeleton, StackStatusBadge, useStack, useStackStatus } from '@/features/stacks';
+import { DeleteStackDialog, RenameStackDialog, StackInstancesTable, StackProblemList, StacksSkeleton, StackStatusBadge, useStack, useStackStatus } from '@/features/stacks';
 import { GraphTab } from '@/features/graph';
 import { HistoryPanel, StackToolbar } from '@/features/plans';
 import { SecretsPanel } from '@/features/secrets';
@@ -72,7 +72,7 @@ export function StackPage({ name }: { name: string }) {
             title={`${data.problems.length} ${data.problems.length === 1 ? 'problem needs' : 'problems need'} attention before this stack can run`}
             testId="stack-problems"
           >
-            <ProblemList problems={data.problems} />
+            <StackProblemList stack={name} problems={data.problems} />
           </Callout>
         )}
         <section className="stack-tabs" ref={tabsRef} aria-label={`${name} details`}>

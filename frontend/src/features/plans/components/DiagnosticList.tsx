@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { instanceFieldHref, instanceHref } from '@/app/routes';
-import { CopyButton } from '@/components/CopyButton';
-import { KeyIcon, PencilIcon } from '@/components/icons';
+import { instanceHref } from '@/app/routes';
+import { KeyIcon } from '@/components/icons';
 import { SecretDialog } from '@/features/secrets';
+import { CliEquivalent, FieldFixLink } from '@/features/stacks';
 import type { PlanDiagnostic } from '@/lib/types';
 
 /**
@@ -61,18 +61,9 @@ export function DiagnosticList({
                     Set secret
                   </button>
                 ) : (
-                  <a className="button button--small" href={instanceFieldHref(stack, diagnostic.instance, diagnostic.path)}>
-                    <PencilIcon aria-hidden="true" />
-                    {fieldFixLabel(diagnostic.instance, diagnostic.path)}
-                  </a>
+                  <FieldFixLink stack={stack} instance={diagnostic.instance} path={diagnostic.path} />
                 )}
-                {diagnostic.fix.command && (
-                  <span className="problem-fix__cli">
-                    <span className="problem-fix__cli-label">CLI:</span>
-                    <code data-testid="plan-diagnostic-cli">{diagnostic.fix.command}</code>
-                    <CopyButton text={diagnostic.fix.command} label="Copy the command" iconOnly className="problem-fix__copy" />
-                  </span>
-                )}
+                {diagnostic.fix.command && <CliEquivalent command={diagnostic.fix.command} testId="plan-diagnostic-cli" />}
               </span>
             )}
           </li>
@@ -83,9 +74,4 @@ export function DiagnosticList({
       )}
     </>
   );
-}
-
-/** "Change the ports of web"; "Change environment.MODE of web" for a field without a plain name. */
-function fieldFixLabel(instance: string, path: string): string {
-  return /^[a-z_]+$/.test(path) ? `Change the ${path.replace(/_/g, ' ')} of ${instance}` : `Change ${path} of ${instance}`;
 }
