@@ -79,9 +79,10 @@ type Diagnostic struct {
 }
 
 // DiagnosticFix is a diagnostic's fix (plan.Fix): Kind "set-secret" (give the stack's
-// secret Secret a value: the secret dialog) or "edit-field" (change the diagnostic's
-// instance's field Path: the instance editor at that field); Command is the CLI equivalent,
-// shown second ("" when there is none).
+// secret Secret a value: the secret dialog), "edit-field" (change the diagnostic's
+// instance's field Path: the instance editor at that field) or "use-secret" (make that field
+// reference the secret Secret, generating a strong value for it first when the stack has
+// none); Command is the CLI equivalent, shown second ("" when there is none).
 type DiagnosticFix struct {
 	Kind    string `json:"kind"`
 	Secret  string `json:"secret"`

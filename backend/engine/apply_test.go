@@ -457,3 +457,35 @@ func TestPortClashes_AreTypedForTheWindow(t *testing.T) {
 		}
 	}
 }
+
+// A template's well-known default password is a warning whose fix is typed (the window's
+// "Use a generated secret"): the generated secret's name and the variable, the command as the
+// CLI prints it.
+func TestPlan_DefaultPasswordFixIsTyped(t *testing.T) {
+	const stack = "etdefpw"
+	svc, _, _ := applyStack(t, stack)
+	ctx := t.Context()
+	if _, err := svc.AddInstance(ctx, stack, "db", "mysql", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpdateInstance(ctx, stack, "db", []string{"environment.MYSQL_PASSWORD=app"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := planStack(t, svc, stack).Plan
+	var found *plan.Diagnostic
+	for i, d := range p.Diagnostics {
+		if d.Subject == (plan.Subject{Instance: "db", Path: "environment.MYSQL_PASSWORD"}) {
+			found = &p.Diagnostics[i]
+		}
+	}
+	if found == nil {
+		t.Fatalf("no default-password warning: %s", p)
+	}
+	cmd := "devarch secret set " + stack + " db_password, then devarch instance set " + stack + " db 'environment.MYSQL_PASSWORD=${secret:db_password}'"
+	if found.Severity != plan.Warning || found.Detail != "" || !reflect.DeepEqual(found.Fix, &plan.Fix{Kind: plan.FixUseSecret, Secret: "db_password", Command: cmd}) {
+		t.Errorf("warning = %+v, fix %+v", *found, found.Fix)
+	}
+	if !strings.Contains(p.String(), "  Fix: "+cmd+".\n") {
+		t.Errorf("the text plan does not give the command:\n%s", p)
+	}
+}

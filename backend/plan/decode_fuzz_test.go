@@ -21,6 +21,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"stack":"shop","diagnostics":[{"severity":"warning","summary":"s","subject":{"instance":"web","path":"ports"},"fix":{"kind":"edit-field"}}]}`))
 	f.Add([]byte(`{"diagnostics":[{"severity":"error","summary":"s","fix":{"kind":"edit-field"}}]}`))
 	f.Add([]byte(`{"diagnostics":[{"severity":"error","summary":"s","fix":null}]}`))
+	f.Add([]byte(`{"diagnostics":[{"severity":"warning","summary":"s","subject":{"instance":"db","path":"environment.P"},"fix":{"kind":"use-secret","secret":"db_p","command":"c"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := plan.Decode(data)
 		if err != nil {

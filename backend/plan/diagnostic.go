@@ -88,10 +88,14 @@ const (
 	// FixEditField: change the Subject's field (its instance and path are both set), e.g.
 	// publish another host port.
 	FixEditField FixKind = "edit-field"
+	// FixUseSecret: make the Subject's field reference the stack's secret Fix.Secret,
+	// storing a strong generated value in it first when the stack has none (a template's
+	// well-known default password).
+	FixUseSecret FixKind = "use-secret"
 )
 
 // Fix is a diagnostic's fix, machine-readable: Kind, what it acts on (Secret for
-// FixSetSecret; the diagnostic's Subject for FixEditField), and Command, the CLI command
+// FixSetSecret; the diagnostic's Subject for FixEditField; both for FixUseSecret), and Command, the CLI command
 // that does it ("" when there is none worth printing: the Detail says what to do).
 type Fix struct {
 	Kind    FixKind `json:"kind"`
@@ -107,6 +111,8 @@ func (f *Fix) Sentence() string {
 		return ""
 	case f.Kind == FixSetSecret:
 		return "Set it with: " + f.Command
+	case f.Kind == FixUseSecret:
+		return "Fix: " + f.Command + "."
 	}
 	return "Run: " + f.Command
 }
@@ -122,8 +128,12 @@ func (f *Fix) check(subject Subject) error {
 		if subject.Instance == "" || subject.Path == "" {
 			return fmt.Errorf("fix %q needs the diagnostic's instance and field", f.Kind)
 		}
+	case FixUseSecret:
+		if f.Secret == "" || subject.Instance == "" || subject.Path == "" {
+			return fmt.Errorf("fix %q needs a secret and the diagnostic's instance and field", f.Kind)
+		}
 	default:
-		return fmt.Errorf("unknown fix kind %q: want %s or %s", f.Kind, FixSetSecret, FixEditField)
+		return fmt.Errorf("unknown fix kind %q: want %s, %s or %s", f.Kind, FixSetSecret, FixEditField, FixUseSecret)
 	}
 	return nil
 }

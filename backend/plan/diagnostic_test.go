@@ -102,6 +102,11 @@ func TestDiagnostics_FixRendersItsCommand(t *testing.T) {
 	if got := d.String(); !strings.HasSuffix(got, " Run: devarch instance set shop api ports=[]") {
 		t.Errorf("an edit-field command: %q", got)
 	}
+	// A use-secret fix is a "Fix: ..." sentence, as the default-password warning always said it.
+	d.Fix = &plan.Fix{Kind: plan.FixUseSecret, Secret: "db_password", Command: "devarch secret set shop db_password, then devarch instance set shop db 'environment.P=${secret:db_password}'"}
+	if got := d.String(); !strings.HasSuffix(got, " Fix: devarch secret set shop db_password, then devarch instance set shop db 'environment.P=${secret:db_password}'.") {
+		t.Errorf("a use-secret command: %q", got)
+	}
 	// Without a detail the sentence stands alone.
 	d.Detail, d.Fix = "", &plan.Fix{Kind: plan.FixSetSecret, Secret: "token", Command: "devarch secret set shop token"}
 	if got := d.String(); got != "instance api, field environment.TOKEN: secret token does not exist. Set it with: devarch secret set shop token" {
@@ -114,12 +119,14 @@ func TestDiagnostics_FixRendersItsCommand(t *testing.T) {
 func TestDecode_Fixes(t *testing.T) {
 	good := `{"stack":"shop","diagnostics":[` +
 		`{"severity":"error","summary":"s","subject":{"instance":"api","path":"environment.T"},"fix":{"kind":"set-secret","secret":"t","command":"devarch secret set shop t"}},` +
-		`{"severity":"warning","summary":"w","subject":{"instance":"web","path":"ports"},"fix":{"kind":"edit-field"}}]}`
+		`{"severity":"warning","summary":"w","subject":{"instance":"web","path":"ports"},"fix":{"kind":"edit-field"}},` +
+		`{"severity":"warning","summary":"p","subject":{"instance":"db","path":"environment.P"},"fix":{"kind":"use-secret","secret":"db_p","command":"c"}}]}`
 	p, err := plan.Decode([]byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []*plan.Fix{{Kind: plan.FixSetSecret, Secret: "t", Command: "devarch secret set shop t"}, {Kind: plan.FixEditField}}
+	want := []*plan.Fix{{Kind: plan.FixSetSecret, Secret: "t", Command: "devarch secret set shop t"}, {Kind: plan.FixEditField},
+		{Kind: plan.FixUseSecret, Secret: "db_p", Command: "c"}}
 	for i, d := range p.Diagnostics {
 		if !reflect.DeepEqual(d.Fix, want[i]) {
 			t.Errorf("diagnostic %d fix = %+v, want %+v", i+1, d.Fix, want[i])
@@ -134,12 +141,14 @@ func TestDecode_Fixes(t *testing.T) {
 		t.Errorf("round trip: %v\n%+v\n%+v", err, back.Diagnostics, p.Diagnostics)
 	}
 	for doc, rule := range map[string]string{
-		`{"diagnostics":[{"severity":"error","summary":"s","fix":{"kind":"reboot"}}]}`:                                    `unknown fix kind "reboot"`,
-		`{"diagnostics":[{"severity":"error","summary":"s","fix":{}}]}`:                                                   `unknown fix kind ""`,
-		`{"diagnostics":[{"severity":"error","summary":"s","fix":{"kind":"set-secret"}}]}`:                                `names no secret`,
-		`{"diagnostics":[{"severity":"error","summary":"s","subject":{"instance":"web"},"fix":{"kind":"edit-field"}}]}`:   `needs the diagnostic's instance and field`,
-		`{"diagnostics":[{"severity":"warning","summary":"s","subject":{"path":"ports"},"fix":{"kind":"edit-field"}}]}`:   `needs the diagnostic's instance and field`,
-		`{"diagnostics":[{"severity":"warning","summary":"s"},{"severity":"error","summary":"s","fix":{"kind":"nope"}}]}`: `plan diagnostic 2: `,
+		`{"diagnostics":[{"severity":"error","summary":"s","fix":{"kind":"reboot"}}]}`:                                                          `unknown fix kind "reboot"`,
+		`{"diagnostics":[{"severity":"error","summary":"s","fix":{}}]}`:                                                                         `unknown fix kind ""`,
+		`{"diagnostics":[{"severity":"error","summary":"s","fix":{"kind":"set-secret"}}]}`:                                                      `names no secret`,
+		`{"diagnostics":[{"severity":"error","summary":"s","subject":{"instance":"web"},"fix":{"kind":"edit-field"}}]}`:                         `needs the diagnostic's instance and field`,
+		`{"diagnostics":[{"severity":"warning","summary":"s","subject":{"path":"ports"},"fix":{"kind":"edit-field"}}]}`:                         `needs the diagnostic's instance and field`,
+		`{"diagnostics":[{"severity":"warning","summary":"s"},{"severity":"error","summary":"s","fix":{"kind":"nope"}}]}`:                       `plan diagnostic 2: `,
+		`{"diagnostics":[{"severity":"warning","summary":"s","subject":{"instance":"db","path":"environment.P"},"fix":{"kind":"use-secret"}}]}`: `needs a secret and the diagnostic's instance and field`,
+		`{"diagnostics":[{"severity":"warning","summary":"s","fix":{"kind":"use-secret","secret":"p"}}]}`:                                       `needs a secret and the diagnostic's instance and field`,
 	} {
 		if _, err := plan.Decode([]byte(doc)); err == nil || !strings.Contains(err.Error(), rule) {
 			t.Errorf("Decode(%s) = %v, want an error with %q", doc, err, rule)

@@ -377,6 +377,7 @@ function toDiagnosticFix(raw: bindings.Diagnostic): DiagnosticFix | undefined {
   const command = fix?.command ?? '';
   if (fix?.kind === 'set-secret' && fix.secret) return { kind: 'set-secret', secret: fix.secret, command };
   if (fix?.kind === 'edit-field' && raw.instance && raw.path) return { kind: 'edit-field', command };
+  if (fix?.kind === 'use-secret' && fix.secret && raw.instance && raw.path) return { kind: 'use-secret', secret: fix.secret, command };
   return undefined;
 }
 

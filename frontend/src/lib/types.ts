@@ -196,11 +196,15 @@ export interface PlanDiagnostic {
 }
 
 /**
- * A diagnostic's fix: set the stack's secret `secret` (the secret dialog), or change the
- * diagnostic's instance's field (the instance editor at that field). `command` is the CLI
+ * A diagnostic's fix: set the stack's secret `secret` (the secret dialog), change the
+ * diagnostic's instance's field (the instance editor at that field), or make that field use
+ * the secret `secret` (generated first when the stack has no value for it). `command` is the CLI
  * equivalent, shown second; "" when there is none.
  */
-export type DiagnosticFix = { kind: 'set-secret'; secret: string; command: string } | { kind: 'edit-field'; command: string };
+export type DiagnosticFix =
+  | { kind: 'set-secret'; secret: string; command: string }
+  | { kind: 'edit-field'; command: string }
+  | { kind: 'use-secret'; secret: string; command: string };
 
 /** A stored plan, as the plan page shows it. */
 export interface PlanView {

@@ -20,7 +20,8 @@ const run = promisify(execFile);
 const SECRET_STACK = 'fxsecret';
 const HOLDER = 'fxhold';
 const CLASH = 'fxclash';
-const STACKS = [SECRET_STACK, HOLDER, CLASH];
+const DEFAULTS = 'fxdefpw';
+const STACKS = [SECRET_STACK, HOLDER, CLASH, DEFAULTS];
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -181,6 +182,25 @@ service:
   await planSettled(page);
   assert.equal(await page.getByTestId('plan-errors').count(), 0, 'the clash is gone with the new port');
   assert.equal(await apply.isDisabled(), false);
+
+  // ---- A template's well-known default password: "Use a generated secret" ----
+  await cli('stack', 'create', DEFAULTS);
+  await cli('instance', 'add', DEFAULTS, 'db', '--template', 'mysql');
+  await cli('instance', 'set', DEFAULTS, 'db', 'environment.MYSQL_PASSWORD=app');
+  await openPlan(page, DEFAULTS);
+  const weak = page.locator('[data-testid="plan-warnings"] [data-testid="plan-diagnostic"][data-instance="db"][data-path="environment.MYSQL_PASSWORD"]');
+  await weak.waitFor();
+  assert.match(await weak.innerText(), /MYSQL_PASSWORD is the template's default, a well-known password/);
+  assert.match(await weak.getByTestId('plan-diagnostic-cli').innerText(), new RegExp(`^devarch secret set ${DEFAULTS} db_password, then devarch instance set`));
+  await app.screenshot('fixes-default-password');
+  await weak.getByRole('button', { name: /^Use a generated secret db_password/ }).click();
+  await weak.waitFor({ state: 'detached', timeout: 30_000 });
+  await planSettled(page);
+  assert.equal(await page.locator('[data-testid="plan-diagnostic"][data-path="environment.MYSQL_PASSWORD"]').count(), 0, 'the warning is gone');
+  assert.equal(await apply.isDisabled(), false);
+  // The field now references the secret (the user's value of db_password, generated at add, is kept).
+  const shown = JSON.parse(await cli('instance', 'show', DEFAULTS, 'db', '--json'));
+  assert.equal(shown.effective['environment.MYSQL_PASSWORD'] ?? shown.effective.environment?.MYSQL_PASSWORD, '${secret:db_password}');
 
   assert.deepEqual(app.problems, [], 'no page errors, console errors or failed requests');
 });

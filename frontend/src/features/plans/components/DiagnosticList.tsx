@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { instanceHref } from '@/app/routes';
-import { KeyIcon } from '@/components/icons';
-import { SecretDialog } from '@/features/secrets';
+import { InlineError } from '@/components/Field';
+import { KeyIcon, SparkleIcon } from '@/components/icons';
+import { SecretDialog, useReferenceGeneratedSecret } from '@/features/secrets';
 import { CliEquivalent, FieldFixLink } from '@/features/stacks';
 import type { PlanDiagnostic } from '@/lib/types';
 
@@ -10,7 +11,7 @@ import type { PlanDiagnostic } from '@/lib/types';
  * its page, where the field can be edited) and the field path, then the summary and the
  * detail that says why. A diagnostic with a fix offers it as a control first ("Set secret",
  * "Change the ports of web"), the CLI command second: people using the window are not sent
- * to a terminal. onFixed runs once a fix done here (a secret set) has changed the stack: the
+ * to a terminal. onFixed runs once a fix done here (a secret set or used) has changed the stack: the
  * page plans again, so the diagnostic goes away.
  */
 export function DiagnosticList({
@@ -23,6 +24,9 @@ export function DiagnosticList({
   onFixed?: () => void;
 }) {
   const [secret, setSecret] = useState<string | null>(null);
+  const reference = useReferenceGeneratedSecret();
+  const referencing = (diagnostic: PlanDiagnostic) =>
+    reference.variables?.instance === diagnostic.instance && reference.variables.path === diagnostic.path;
   return (
     <>
       <ul className="problem-list">
@@ -60,12 +64,31 @@ export function DiagnosticList({
                     <KeyIcon aria-hidden="true" />
                     Set secret
                   </button>
+                ) : diagnostic.fix.kind === 'use-secret' ? (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={`Use a generated secret ${diagnostic.fix.secret} for ${diagnostic.path} of ${diagnostic.instance}`}
+                    aria-disabled={reference.isPending || undefined}
+                    onClick={() => {
+                      const fix = diagnostic.fix;
+                      if (reference.isPending || fix?.kind !== 'use-secret') return;
+                      reference.mutate(
+                        { stack, instance: diagnostic.instance, path: diagnostic.path, name: fix.secret },
+                        { onSuccess: () => onFixed?.() },
+                      );
+                    }}
+                  >
+                    <SparkleIcon aria-hidden="true" />
+                    {reference.isPending && referencing(diagnostic) ? 'Generating…' : 'Use a generated secret'}
+                  </button>
                 ) : (
                   <FieldFixLink stack={stack} instance={diagnostic.instance} path={diagnostic.path} />
                 )}
                 {diagnostic.fix.command && <CliEquivalent command={diagnostic.fix.command} testId="plan-diagnostic-cli" />}
               </span>
             )}
+            {reference.error && referencing(diagnostic) && <InlineError error={reference.error} />}
           </li>
         ))}
       </ul>

@@ -2,11 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { StackPage } from '@/app/pages/StackPage';
-import { plans, secrets, stacks } from '@/lib/backend';
+import { instances, plans, secrets, stacks } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
-import type { ApplyOutcome } from '@/lib/types';
+import type { ApplyOutcome, PlanView } from '@/lib/types';
 import { eventBus, progress } from '@/test/events';
-import { createPlan, emptyPlan, failedPlan, samplePlan, sampleStackDetail } from '@/test/fixtures';
+import { createPlan, emptyPlan, failedPlan, sampleInstance, samplePlan, sampleStackDetail } from '@/test/fixtures';
 import { pending, renderWithApp } from '@/test/render';
 import { PlanPage } from './PlanPage';
 
@@ -173,6 +173,46 @@ describe('PlanPage', () => {
     await waitFor(() => expect(applyButton()).toBeEnabled());
     // The button that had focus went with its diagnostic: focus goes on to Apply.
     await waitFor(() => expect(applyButton()).toHaveFocus());
+  });
+
+  it('uses a generated secret for a default password, generating it only when the stack has no value', async () => {
+    const user = userEvent.setup();
+    const command = "devarch secret set shop db_password, then devarch instance set shop db 'environment.MYSQL_PASSWORD=${secret:db_password}'";
+    const warned: PlanView = {
+      ...createPlan,
+      diagnostics: [
+        {
+          severity: 'warning',
+          summary: "MYSQL_PASSWORD is the template's default, a well-known password",
+          detail: '',
+          instance: 'db',
+          path: 'environment.MYSQL_PASSWORD',
+          fix: { kind: 'use-secret', secret: 'db_password', command },
+        },
+      ],
+    };
+    vi.mocked(plans.plan).mockResolvedValueOnce(warned).mockResolvedValue(createPlan);
+    vi.mocked(secrets.list).mockResolvedValue([{ name: 'db_password', set: false, usedBy: [], updatedAt: '' }]);
+    vi.mocked(secrets.generate).mockResolvedValue(undefined);
+    vi.mocked(instances.setField).mockResolvedValue(sampleInstance);
+    renderWithApp(<PlanPage stack="shop" />);
+    const warnings = await screen.findByTestId('plan-warnings');
+    expect(within(warnings).getByTestId('plan-diagnostic-cli')).toHaveTextContent(command);
+    await user.click(within(warnings).getByRole('button', { name: 'Use a generated secret db_password for environment.MYSQL_PASSWORD of db' }));
+    await waitFor(() => expect(screen.queryByTestId('plan-warnings')).toBeNull());
+    expect(secrets.generate).toHaveBeenCalledWith('shop', 'db_password');
+    expect(instances.setField).toHaveBeenCalledWith('shop', 'db', 'environment.MYSQL_PASSWORD', '${secret:db_password}');
+    expect(plans.plan).toHaveBeenCalledTimes(2);
+
+    // A value the user set is kept: only the reference is written.
+    vi.mocked(secrets.generate).mockClear();
+    vi.mocked(plans.plan).mockResolvedValueOnce(warned);
+    vi.mocked(secrets.list).mockResolvedValue([{ name: 'db_password', set: true, usedBy: [], updatedAt: '2026-11-30T20:00:00Z' }]);
+    await user.click(screen.getByRole('button', { name: 'Re-plan' }));
+    const again = await screen.findByTestId('plan-warnings');
+    await user.click(within(again).getByRole('button', { name: /^Use a generated secret/ }));
+    await waitFor(() => expect(instances.setField).toHaveBeenCalledTimes(2));
+    expect(secrets.generate).not.toHaveBeenCalled();
   });
 
   it('does not plan again when the secret dialog is canceled', async () => {
