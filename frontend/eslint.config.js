@@ -11,7 +11,7 @@ const allowed = {
   stacks: [],
   system: [],
   templates: ['stacks'],
-  plans: ['stacks'],
+  plans: ['stacks', 'secrets'],
   secrets: ['stacks'],
   graph: ['stacks'],
   instances: ['stacks', 'templates', 'graph'],

@@ -47,6 +47,11 @@ type Problem struct {
 	Summary string `json:"summary"`
 	Detail  string `json:"detail,omitempty"`
 	Field   string `json:"field,omitempty"`
+	// Instance and Fix are set on a stack's port clash (StackDetail.Problems,
+	// ComposePreview.Clashes): the instance of that stack whose field Field fixes it, offered
+	// as a control ("edit-field"); Detail then leaves out the CLI command, Fix.Command.
+	Instance string         `json:"instance,omitempty"`
+	Fix      *DiagnosticFix `json:"fix,omitempty"`
 	// Problems are the individual problems of a write refused for several reasons at once
 	// (each with its field path), so the window can show each next to its field.
 	Problems []Problem `json:"problems,omitempty"`

@@ -76,6 +76,28 @@ type Diagnostic struct {
 	Detail   string `json:"detail"`
 	Instance string `json:"instance"`
 	Path     string `json:"path"`
+	// Fix is the fix the window offers as a control; nil when there is none. Detail then
+	// leaves out the CLI command, which is Fix.Command.
+	Fix *DiagnosticFix `json:"fix"`
+}
+
+// DiagnosticFix is a diagnostic's fix (plan.Fix): Kind "set-secret" (give the stack's
+// secret Secret a value: the secret dialog), "edit-field" (change the diagnostic's
+// instance's field Path: the instance editor at that field) or "use-secret" (make that field
+// reference the secret Secret, generating a strong value for it first when the stack has
+// none); Command is the CLI equivalent, shown second ("" when there is none).
+type DiagnosticFix struct {
+	Kind    string `json:"kind"`
+	Secret  string `json:"secret"`
+	Command string `json:"command"`
+}
+
+func diagnostic(d plan.Diagnostic) Diagnostic {
+	out := Diagnostic{Severity: string(d.Severity), Summary: d.Summary, Detail: d.Detail, Instance: d.Subject.Instance, Path: d.Subject.Path}
+	if d.Fix != nil {
+		out.Fix = &DiagnosticFix{Kind: string(d.Fix.Kind), Secret: d.Fix.Secret, Command: d.Fix.Command}
+	}
+	return out
 }
 
 // ApplyOutcome is a finished apply.
@@ -132,8 +154,7 @@ func planView(id int64, p plan.Plan) PlanView {
 	v := PlanView{ID: id, Stack: p.Stack, Revision: p.Revision, Text: p.String(), Empty: p.Empty(), Failed: p.Failed(),
 		Summary: PlanSummary{p.Summary.Add, p.Summary.Change, p.Summary.Destroy}, Actions: []PlanAction{}, Diagnostics: []Diagnostic{}}
 	for _, d := range append(p.Diagnostics.Warnings(), p.Diagnostics.Errors()...) {
-		v.Diagnostics = append(v.Diagnostics, Diagnostic{Severity: string(d.Severity), Summary: d.Summary, Detail: d.Detail,
-			Instance: d.Subject.Instance, Path: d.Subject.Path})
+		v.Diagnostics = append(v.Diagnostics, diagnostic(d))
 	}
 	v.Stopped = p.Stopped
 	v.StoppedInstances = append([]string{}, p.StoppedInstances...)

@@ -3,11 +3,13 @@ package bindings
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"time"
 
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
 )
 
 func toProblem(err error) Problem {
@@ -34,10 +36,18 @@ func windowStatus(status string, containers, instances int) string {
 	return status
 }
 
+// problems are a stack's port clashes for the window: each with the instance whose ports fix
+// it and that fix typed, the command apart from the detail.
 func problems(errs []error) []Problem {
 	out := make([]Problem, 0, len(errs))
 	for _, e := range errs {
-		out = append(out, toProblem(e))
+		p := toProblem(e)
+		var clash *engine.PortClash
+		if errors.As(e, &clash) && clash.Instance != "" && p.Field != "" {
+			p.Instance, p.Detail = clash.Instance, clash.Detail
+			p.Fix = &DiagnosticFix{Kind: string(plan.FixEditField), Command: clash.Command}
+		}
+		out = append(out, p)
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/plan"
 	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/runtime/runtimetest"
 	"github.com/devarch/devarch/backend/store"
@@ -167,9 +169,29 @@ func TestApply_RefusesStaleAndErroredPlans(t *testing.T) {
 	if !bad.Plan.Failed() {
 		t.Fatalf("a plan referencing a missing secret has no errors: %s", bad.Plan)
 	}
+	// The missing secret's fix is typed (the window's "Set secret" button), in the stored plan too.
+	wantFix := &plan.Fix{Kind: plan.FixSetSecret, Secret: "missing", Command: "devarch secret set " + stack + " missing"}
+	sp, err := svc.Store.GetPlan(ctx, bad.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := plan.Decode(sp.Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []plan.Plan{bad.Plan, stored} {
+		errs := p.Diagnostics.Errors()
+		if len(errs) != 1 || errs[0].Subject != (plan.Subject{Instance: "web", Path: "environment.B"}) || !reflect.DeepEqual(errs[0].Fix, wantFix) {
+			t.Fatalf("missing secret's diagnostic = %+v, want fix %+v", errs, wantFix)
+		}
+	}
 	_, err = svc.Apply(ctx, bad.ID, "test", nil)
 	if model.KindOf(err) != model.KindInvalid || !strings.Contains(err.Error(), "has errors") {
 		t.Fatalf("errored plan: %v", err)
+	}
+	// The CLI still says the command.
+	if !strings.Contains(err.Error(), "no secret of that name. Set it with: devarch secret set "+stack+" missing") {
+		t.Errorf("the refusal does not give the command: %v", err)
 	}
 	if c := rec.commands(svc, stack); len(c) != 0 {
 		t.Errorf("refused applies ran %q", c)
@@ -393,4 +415,77 @@ func TestCrashRecovery_MarksRunsInterrupted(t *testing.T) {
 		t.Errorf("plan status %s", s)
 	}
 	requireFree(t, svc, pool, stack)
+}
+
+// A port published twice is reported on each stack that publishes it, typed for the window:
+// the instance of that stack whose ports fix it and the command apart from the detail; as an
+// error (the CLI's warning) it still gives the command.
+func TestPortClashes_AreTypedForTheWindow(t *testing.T) {
+	svc, _, _ := applyStack(t, "etclasha")
+	ctx := t.Context()
+	if _, err := svc.CreateStack(ctx, "etclashb", engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, "etclashb", "site", "nginx", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []struct{ stack, inst string }{{"etclasha", "web"}, {"etclashb", "site"}} {
+		if _, err := svc.UpdateInstance(ctx, st.stack, st.inst, []string{`ports=["127.0.0.1:47613:80"]`}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, st := range []struct{ stack, inst string }{{"etclasha", "web"}, {"etclashb", "site"}} {
+		errs, err := svc.PortClashes(ctx, st.stack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(errs) != 1 {
+			t.Fatalf("%s: clashes %v, want one", st.stack, errs)
+		}
+		var clash *engine.PortClash
+		if !errors.As(errs[0], &clash) {
+			t.Fatalf("%s: clash %T is not a *engine.PortClash", st.stack, errs[0])
+		}
+		wantCmd := "devarch instance set " + st.stack + " " + st.inst + " 'ports=[...]'"
+		if clash.Instance != st.inst || clash.Command != wantCmd || strings.Contains(clash.Detail, "devarch") ||
+			clash.Detail != "etclasha/web and etclashb/site both publish it. Change one of them." {
+			t.Errorf("%s: clash = instance %q, command %q, detail %q", st.stack, clash.Instance, clash.Command, clash.Detail)
+		}
+		e := model.AsError(errs[0])
+		if e.Field != "ports" || e.Summary != "host port 47613/tcp is published twice" || !strings.HasSuffix(e.Detail, "Change one of them, e.g. "+wantCmd+".") {
+			t.Errorf("%s: as the CLI prints it: %+v", st.stack, e)
+		}
+	}
+}
+
+// A template's well-known default password is a warning whose fix is typed (the window's
+// "Use a generated secret"): the generated secret's name and the variable, the command as the
+// CLI prints it.
+func TestPlan_DefaultPasswordFixIsTyped(t *testing.T) {
+	const stack = "etdefpw"
+	svc, _, _ := applyStack(t, stack)
+	ctx := t.Context()
+	if _, err := svc.AddInstance(ctx, stack, "db", "mysql", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpdateInstance(ctx, stack, "db", []string{"environment.MYSQL_PASSWORD=app"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := planStack(t, svc, stack).Plan
+	var found *plan.Diagnostic
+	for i, d := range p.Diagnostics {
+		if d.Subject == (plan.Subject{Instance: "db", Path: "environment.MYSQL_PASSWORD"}) {
+			found = &p.Diagnostics[i]
+		}
+	}
+	if found == nil {
+		t.Fatalf("no default-password warning: %s", p)
+	}
+	cmd := "devarch secret set " + stack + " db_password, then devarch instance set " + stack + " db 'environment.MYSQL_PASSWORD=${secret:db_password}'"
+	if found.Severity != plan.Warning || found.Detail != "" || !reflect.DeepEqual(found.Fix, &plan.Fix{Kind: plan.FixUseSecret, Secret: "db_password", Command: cmd}) {
+		t.Errorf("warning = %+v, fix %+v", *found, found.Fix)
+	}
+	if !strings.Contains(p.String(), "  Fix: "+cmd+".\n") {
+		t.Errorf("the text plan does not give the command:\n%s", p)
+	}
 }

@@ -139,12 +139,18 @@ func defaultCredentialWarnings(rs ResolvedStack, keyStore func() bool) []plan.Di
 			sn := model.GeneratedSecretName(inst.Name, t.Generate[v])
 			fix := fmt.Sprintf("devarch secret set %s %s, then devarch instance set %s %s 'environment.%s=%s'",
 				rs.Stack.Name, sn, rs.Stack.Name, inst.Name, v, secretRef(sn))
-			if !keyStore() {
-				fix = "enable a key store (unlock the OS keychain, or set " + secrets.EnvMasterKeyFile + " to a key file; devarch doctor checks it), then " + fix
+			d := plan.Warningf(plan.Subject{Instance: inst.Name, Path: "environment." + v},
+				fmt.Sprintf("%s is the template's default, a well-known password", v), "")
+			if keyStore() {
+				// Typed: the window offers "Use a generated secret"; the text faces print
+				// "Fix: COMMAND." as the detail, as before.
+				d.Fix = &plan.Fix{Kind: plan.FixUseSecret, Secret: sn, Command: fix}
+			} else {
+				// Nothing a button could do before a key store exists: the sentence says it.
+				d.Detail = "Fix: enable a key store (unlock the OS keychain, or set " + secrets.EnvMasterKeyFile +
+					" to a key file; devarch doctor checks it), then " + fix + "."
 			}
-			out = append(out, plan.Warningf(plan.Subject{Instance: inst.Name, Path: "environment." + v},
-				fmt.Sprintf("%s is the template's default, a well-known password", v),
-				"Fix: "+fix+"."))
+			out = append(out, d)
 		}
 	}
 	return out // instances in stack order, variables sorted

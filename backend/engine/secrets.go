@@ -184,9 +184,14 @@ func (s *Service) secretsForStack(ctx context.Context, rs ResolvedStack) (map[st
 		if !ok {
 			for _, u := range users[name] {
 				inst, field, _ := strings.Cut(u, " ")
-				problems = append(problems, plan.Errorf(plan.Subject{Instance: inst, Path: field},
+				d := plan.Errorf(plan.Subject{Instance: inst, Path: field},
 					fmt.Sprintf("secret %s does not exist", name),
-					fmt.Sprintf("The field references it, and the stack has no secret of that name. Set it with: devarch secret set %s %s", rs.Stack.Name, name)))
+					"The field references it, and the stack has no secret of that name.")
+				// The text faces print "Set it with: devarch secret set ..." after the detail;
+				// the window offers a button that opens the secret's dialog.
+				d.Fix = &plan.Fix{Kind: plan.FixSetSecret, Secret: name,
+					Command: fmt.Sprintf("devarch secret set %s %s", rs.Stack.Name, name)}
+				problems = append(problems, d)
 			}
 			continue
 		}

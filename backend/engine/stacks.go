@@ -204,10 +204,12 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 		if mineSide.Stack != stack {
 			mineSide = c.B
 		}
-		out = append(out, model.Invalid("ports",
-			fmt.Sprintf("host port %d/%s is published twice", c.Port, c.Protocol),
-			fmt.Sprintf("%s and %s both publish it. Change one of them, e.g. devarch instance set %s %s 'ports=[...]'.",
-				owner(c.A), owner(c.B), mineSide.Stack, mineSide.Instance)))
+		why := fmt.Sprintf("%s and %s both publish it. Change one of them", owner(c.A), owner(c.B))
+		command := fmt.Sprintf("devarch instance set %s %s 'ports=[...]'", mineSide.Stack, mineSide.Instance)
+		out = append(out, &PortClash{
+			Err: model.Invalid("ports", fmt.Sprintf("host port %d/%s is published twice", c.Port, c.Protocol),
+				why+", e.g. "+command+"."),
+			Instance: mineSide.Instance, Detail: why + ".", Command: command})
 	}
 	d, err := plan.DesiredFrom(own.Effective, 0)
 	if err != nil || engineErr != nil {
@@ -217,10 +219,27 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 	o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(o))
 	// Warnings (ports merely defined elsewhere) are the "published twice" above.
 	for _, diag := range plan.PortDiagnostics(d, o).Errors() {
-		out = append(out, model.Invalid(diag.Subject.Path, diag.Summary, fmt.Sprintf("%s/%s: %s", stack, diag.Subject.Instance, diag.Detail)))
+		detail := fmt.Sprintf("%s/%s: %s", stack, diag.Subject.Instance, diag.Detail)
+		out = append(out, &PortClash{Err: model.Invalid(diag.Subject.Path, diag.Summary, detail), Instance: diag.Subject.Instance, Detail: detail})
 	}
 	return out, nil
 }
+
+// PortClash is one port problem PortClashes reports. As an error it is Err, the problem as
+// the CLI prints it, whose detail gives the command that fixes it. The window offers the fix
+// as a control instead: a link to the ports of Instance (an instance of the stack asked
+// about), with Detail (Err's detail without the command) and Command shown second.
+type PortClash struct {
+	Err      *model.Error
+	Instance string
+	Detail   string
+	Command  string // "" when the detail says what to do without one
+}
+
+func (c *PortClash) Error() string { return c.Err.Error() }
+
+// Unwrap gives Err, so model.AsError and errors.As see the problem.
+func (c *PortClash) Unwrap() error { return c.Err }
 
 func owner(o compose.Owner) string { return fmt.Sprintf("%s/%s", o.Stack, o.Instance) }
 

@@ -16,6 +16,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"stack":"shop","errors":["dependency cycle: a -> b -> a"],"warnings":["w"]}`))
 	f.Add([]byte(`{"stack":"shop","diagnostics":[{"severity":"error","summary":"s","subject":{"instance":"web","path":"ports"}}]}`))
 	f.Add([]byte(`{"diagnostics":[{"severity":"fatal","summary":"s"}]}`))
+	// Typed fixes: a secret to set, a field to change; and ones Decode refuses.
+	f.Add([]byte(`{"stack":"shop","diagnostics":[{"severity":"error","summary":"s","subject":{"instance":"api","path":"environment.T"},"fix":{"kind":"set-secret","secret":"t","command":"devarch secret set shop t"}}]}`))
+	f.Add([]byte(`{"stack":"shop","diagnostics":[{"severity":"warning","summary":"s","subject":{"instance":"web","path":"ports"},"fix":{"kind":"edit-field"}}]}`))
+	f.Add([]byte(`{"diagnostics":[{"severity":"error","summary":"s","fix":{"kind":"edit-field"}}]}`))
+	f.Add([]byte(`{"diagnostics":[{"severity":"error","summary":"s","fix":null}]}`))
+	f.Add([]byte(`{"diagnostics":[{"severity":"warning","summary":"s","subject":{"instance":"db","path":"environment.P"},"fix":{"kind":"use-secret","secret":"db_p","command":"c"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := plan.Decode(data)
 		if err != nil {

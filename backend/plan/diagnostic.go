@@ -65,11 +65,77 @@ func (s Subject) String() string {
 // one-line Summary (what is wrong), a Detail (why, and what to do: whole sentences), and the
 // Subject it is about. Summary never repeats the subject's names as a prefix: faces show the
 // subject next to it (the CLI on its own line, the desktop at the instance's row).
+//
+// Fix, when set, is the fix in a form a face can act on: the desktop offers it as a control
+// (a button, a link to the field), the CLI prints its command. Detail then leaves that
+// command out: String and the text plan append it (Fix.Sentence), so the CLI's text is
+// unchanged while the window can show the control first and the command second.
 type Diagnostic struct {
 	Severity Severity `json:"severity"`
 	Summary  string   `json:"summary"`
 	Detail   string   `json:"detail,omitempty"`
 	Subject  Subject  `json:"subject"`
+	Fix      *Fix     `json:"fix,omitempty"`
+}
+
+// FixKind is what a Fix does. Its values are the only ones there are: a stored plan with
+// another is refused (Decode), so a face never meets a fix it cannot show.
+type FixKind string
+
+const (
+	// FixSetSecret: give the stack's secret Fix.Secret a value (`devarch secret set`).
+	FixSetSecret FixKind = "set-secret"
+	// FixEditField: change the Subject's field (its instance and path are both set), e.g.
+	// publish another host port.
+	FixEditField FixKind = "edit-field"
+	// FixUseSecret: make the Subject's field reference the stack's secret Fix.Secret,
+	// storing a strong generated value in it first when the stack has none (a template's
+	// well-known default password).
+	FixUseSecret FixKind = "use-secret"
+)
+
+// Fix is a diagnostic's fix, machine-readable: Kind, what it acts on (Secret for
+// FixSetSecret; the diagnostic's Subject for FixEditField; both for FixUseSecret), and Command, the CLI command
+// that does it ("" when there is none worth printing: the Detail says what to do).
+type Fix struct {
+	Kind    FixKind `json:"kind"`
+	Secret  string  `json:"secret,omitempty"`
+	Command string  `json:"command,omitempty"`
+}
+
+// Sentence is the fix as the CLI says it after the Detail ("Set it with: devarch secret set
+// shop token"); "" without a command.
+func (f *Fix) Sentence() string {
+	switch {
+	case f == nil || f.Command == "":
+		return ""
+	case f.Kind == FixSetSecret:
+		return "Set it with: " + f.Command
+	case f.Kind == FixUseSecret:
+		return "Fix: " + f.Command + "."
+	}
+	return "Run: " + f.Command
+}
+
+// check is Decode's rule for a stored fix: a known kind with what it acts on.
+func (f *Fix) check(subject Subject) error {
+	switch f.Kind {
+	case FixSetSecret:
+		if f.Secret == "" {
+			return fmt.Errorf("fix %q names no secret", f.Kind)
+		}
+	case FixEditField:
+		if subject.Instance == "" || subject.Path == "" {
+			return fmt.Errorf("fix %q needs the diagnostic's instance and field", f.Kind)
+		}
+	case FixUseSecret:
+		if f.Secret == "" || subject.Instance == "" || subject.Path == "" {
+			return fmt.Errorf("fix %q needs a secret and the diagnostic's instance and field", f.Kind)
+		}
+	default:
+		return fmt.Errorf("unknown fix kind %q: want %s, %s or %s", f.Kind, FixSetSecret, FixEditField, FixUseSecret)
+	}
+	return nil
 }
 
 // Errorf and Warningf build a diagnostic about subject.
@@ -83,16 +149,28 @@ func Warningf(subject Subject, summary, detail string) Diagnostic {
 }
 
 // String is the diagnostic in one paragraph, for messages that have no room for layout:
-// "instance web, field ports: summary. Detail".
+// "instance web, field ports: summary. Detail Fix".
 func (d Diagnostic) String() string {
 	s := d.Summary
 	if subj := d.Subject.String(); subj != "" {
 		s = subj + ": " + s
 	}
-	if d.Detail != "" {
-		s += ". " + d.Detail
+	if detail := d.detail(); detail != "" {
+		s += ". " + detail
 	}
 	return s
+}
+
+// detail is the Detail followed by the fix's sentence, as the text faces say it.
+func (d Diagnostic) detail() string {
+	fix := d.Fix.Sentence()
+	switch {
+	case fix == "":
+		return d.Detail
+	case d.Detail == "":
+		return fix
+	}
+	return d.Detail + " " + fix
 }
 
 // Diagnostics is a plan's list of problems, errors and warnings together.
@@ -142,7 +220,7 @@ func writeDiagnostic(b *strings.Builder, d Diagnostic) {
 	if subj := d.Subject.String(); subj != "" {
 		fmt.Fprintf(b, "  on %s\n", subj)
 	}
-	if d.Detail != "" {
-		fmt.Fprintf(b, "  %s\n", d.Detail)
+	if detail := d.detail(); detail != "" {
+		fmt.Fprintf(b, "  %s\n", detail)
 	}
 }

@@ -124,6 +124,12 @@ func Decode(data []byte) (Plan, error) {
 		if d.Severity != Error && d.Severity != Warning {
 			return Plan{}, fmt.Errorf("plan diagnostic %d has no severity: want error or warning", i+1)
 		}
+		// A fix a face cannot act on would be a button that does nothing (or the wrong thing).
+		if d.Fix != nil {
+			if err := d.Fix.check(d.Subject); err != nil {
+				return Plan{}, fmt.Errorf("plan diagnostic %d: %w", i+1, err)
+			}
+		}
 	}
 	// Likewise an action without a kind: the executor would not know what to run.
 	for i, a := range p.Actions {

@@ -90,6 +90,12 @@ func portDiagnostics(stack string, services []DesiredService, o Observed) Diagno
 			out = append(out, d)
 		}
 	}
+	// Every port problem is fixed in the instance's ports (or by stopping whatever holds
+	// the port, which the detail says): faces link to that field.
+	fix := func(d Diagnostic) Diagnostic {
+		d.Fix = &Fix{Kind: FixEditField}
+		return d
+	}
 	for _, s := range services {
 		subject := Subject{Instance: s.Instance, Path: "ports"}
 		for _, p := range s.Ports {
@@ -101,25 +107,25 @@ func portDiagnostics(stack string, services []DesiredService, o Observed) Diagno
 					if inst != "" {
 						who += " (instance " + inst + ")"
 					}
-					once(s.Instance+"\x00"+p.Entry+"\x00held\x00"+c.ID, Errorf(subject,
+					once(s.Instance+"\x00"+p.Entry+"\x00held\x00"+c.ID, fix(Errorf(subject,
 						fmt.Sprintf("host port %d/%s is in use by stack %s", want.Port, want.Protocol, other),
 						fmt.Sprintf("Stack %s's running %s holds %s, which ports entry %q needs. Stop that stack (devarch stop %s) or publish another port here.",
-							other, who, b, p.Entry, other)))
+							other, who, b, p.Entry, other))))
 					continue
 				}
 				if !own && slices.ContainsFunc(o.PortsInUse, want.Overlaps) {
-					once(s.Instance+"\x00"+p.Entry+"\x00process", Errorf(subject,
+					once(s.Instance+"\x00"+p.Entry+"\x00process", fix(Errorf(subject,
 						fmt.Sprintf("host address %s is in use by a process outside DevArch", want),
-						fmt.Sprintf("Ports entry %q needs it, and another program (or a container DevArch did not create) is listening there. Stop it, or publish another port here.", p.Entry)))
+						fmt.Sprintf("Ports entry %q needs it, and another program (or a container DevArch did not create) is listening there. Stop it, or publish another port here.", p.Entry))))
 					continue
 				}
 				for _, claim := range claims {
 					for _, b := range bindings(claim.Port) {
 						if want.Overlaps(b) {
-							once(s.Instance+"\x00"+p.Entry+"\x00claim\x00"+claim.Stack+"\x00"+claim.Instance, Warningf(subject,
+							once(s.Instance+"\x00"+p.Entry+"\x00claim\x00"+claim.Stack+"\x00"+claim.Instance, fix(Warningf(subject,
 								fmt.Sprintf("host port %d/%s is also published by stack %s", want.Port, want.Protocol, claim.Stack),
 								fmt.Sprintf("Instance %s of stack %s publishes it (%q) and does not hold it now, but the two cannot run at the same time: whichever starts second fails.",
-									claim.Instance, claim.Stack, claim.Port.Entry)))
+									claim.Instance, claim.Stack, claim.Port.Entry))))
 							break
 						}
 					}

@@ -20,6 +20,13 @@ type jDiagnostic struct {
 		Instance string `json:"instance"`
 		Path     string `json:"path"`
 	} `json:"subject"`
+	// Fix is the typed fix, when there is one: kind set-secret (secret), edit-field or
+	// use-secret (secret), command the CLI equivalent.
+	Fix *struct {
+		Kind    string `json:"kind"`
+		Secret  string `json:"secret"`
+		Command string `json:"command"`
+	} `json:"fix"`
 }
 
 // planJSON runs plan --json, which prints its document even when the plan has errors (exit
@@ -81,7 +88,8 @@ func TestPlan_PortClashesAreDiagnostics(t *testing.T) {
 	}
 	d := p.Plan.Diagnostics[0]
 	if d.Severity != "error" || d.Subject.Instance != "web" || d.Subject.Path != "ports" ||
-		d.Summary != fmt.Sprintf("host port %d/tcp is in use by stack %s", port, pa) || !strings.Contains(d.Detail, "devarch-"+pa+"-web") {
+		d.Summary != fmt.Sprintf("host port %d/tcp is in use by stack %s", port, pa) || !strings.Contains(d.Detail, "devarch-"+pa+"-web") ||
+		d.Fix == nil || d.Fix.Kind != "edit-field" {
 		t.Errorf("diagnostic %+v", d)
 	}
 

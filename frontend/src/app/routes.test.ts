@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeHref, instanceHref, locationFromHash, planHref, routeFromHash, stackHref } from './routes';
+import { composeHref, fieldFromHash, instanceFieldHref, instanceHref, locationFromHash, planHref, routeFromHash, stackHref } from './routes';
 
 describe('routes', () => {
   it('reads the sections', () => {
@@ -71,5 +71,13 @@ describe('navigation blocking', () => {
     link.dispatchEvent(after);
     expect(asked).toHaveLength(1);
     link.remove();
+  });
+
+  it('links to one field of the instance editor without changing the location', () => {
+    const href = instanceFieldHref('shop', 'web', 'environment.DB_PASSWORD');
+    expect(href).toBe('#/stacks/shop/instances/web?field=environment.DB_PASSWORD');
+    expect(locationFromHash(href)).toEqual(locationFromHash(instanceHref('shop', 'web')));
+    expect(fieldFromHash(href)).toBe('environment.DB_PASSWORD');
+    expect(fieldFromHash(instanceHref('shop', 'web'))).toBe('');
   });
 });

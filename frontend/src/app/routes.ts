@@ -73,6 +73,20 @@ export function instanceHref(stack: string, instance: string): string {
   return `${stackHref(stack)}/instances/${encodeURIComponent(instance)}`;
 }
 
+/**
+ * The instance editor with focus on one field (#/stacks/S/instances/I?field=ports): where a
+ * plan's fix sends the user. The query is not part of the location (locationFromHash drops it).
+ */
+export function instanceFieldHref(stack: string, instance: string, path: string): string {
+  return `${instanceHref(stack, instance)}?field=${encodeURIComponent(path)}`;
+}
+
+/** The field a location asks to focus (instanceFieldHref), or "". */
+export function fieldFromHash(hash: string): string {
+  const query = hash.split('?')[1] ?? '';
+  return new URLSearchParams(query).get('field') ?? '';
+}
+
 /* ---------- Leaving a page with unsaved edits ---------- */
 
 /**

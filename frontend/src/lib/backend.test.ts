@@ -124,6 +124,21 @@ describe('backend', () => {
     expect(detail.problems[1].kind).toBe('internal');
   });
 
+  it('maps a port clash fix to the instance field; one the page cannot act on keeps its command in the detail', async () => {
+    const Get = vi.fn().mockResolvedValue({
+      name: 'shop',
+      problems: [
+        { kind: 'invalid', summary: 'p', detail: 'Change one of them.', field: 'ports', instance: 'web', fix: { kind: 'edit-field', secret: '', command: 'devarch instance set shop web' } },
+        { kind: 'invalid', summary: 'q', detail: 'Why.', field: '', instance: 'web', fix: { kind: 'edit-field', secret: '', command: 'devarch x' } },
+      ],
+    });
+    installBridge({ Stacks: { Get } });
+    const detail = await stacks.get('shop');
+    expect(detail.problems[0]).toMatchObject({ detail: 'Change one of them.', instance: 'web', fix: { kind: 'edit-field', command: 'devarch instance set shop web' } });
+    expect(detail.problems[1]).toMatchObject({ detail: 'Why. Run: devarch x' });
+    expect(detail.problems[1].fix).toBeUndefined();
+  });
+
   it('passes the arguments of every stack, template and instance call through', async () => {
     const bridge = {
       Stacks: {
@@ -241,6 +256,29 @@ describe('backend', () => {
       changes: [{ path: 'environment.A', old: '(sensitive)', new: '(sensitive)' }],
     });
     expect(plan.actions[1]).toMatchObject({ kind: 'remove', symbol: '-', changes: [] });
+  });
+
+  it('maps a diagnostic fix the page can act on; any other keeps its command in the detail', async () => {
+    const Plan = vi.fn().mockResolvedValue({
+      id: 4,
+      stack: 'shop',
+      diagnostics: [
+        { severity: 'error', summary: 's', detail: 'No such secret.', instance: 'api', path: 'environment.T', fix: { kind: 'set-secret', secret: 't', command: 'devarch secret set shop t' } },
+        { severity: 'error', summary: 'p', detail: 'd', instance: 'web', path: 'ports', fix: { kind: 'edit-field', secret: '', command: '' } },
+        { severity: 'error', summary: 'u', detail: 'Why.', instance: '', path: '', fix: { kind: 'reboot', secret: '', command: 'devarch reboot' } },
+        { severity: 'error', summary: 'x', detail: 'Why.', instance: '', path: '', fix: { kind: 'set-secret', secret: '', command: 'devarch secret set shop' } },
+        { severity: 'error', summary: 'f', detail: 'd', instance: '', path: 'ports', fix: { kind: 'edit-field', secret: '', command: '' } },
+      ],
+    });
+    installBridge({ Plans: { Plan } });
+    const plan = await plans.plan('shop');
+    expect(plan.diagnostics.map((d) => [d.detail, d.fix])).toEqual([
+      ['No such secret.', { kind: 'set-secret', secret: 't', command: 'devarch secret set shop t' }],
+      ['d', { kind: 'edit-field', command: '' }],
+      ['Why. Run: devarch reboot', undefined],
+      ['Why. Run: devarch secret set shop', undefined],
+      ['d', undefined],
+    ]);
   });
 
   it('passes the arguments of apply, cancel, operate, status, history and the secrets calls through', async () => {

@@ -36,11 +36,13 @@ import type {
   PlanActionKind,
   PlanSymbol,
   PlanDiagnostic,
+  DiagnosticFix,
   PlanView,
   ProgressEvent,
   RunSummary,
   SecretSummary,
   StackDetail,
+  StackProblem,
   StackGraph,
   StackOperation,
   StackStatus,
@@ -158,7 +160,7 @@ function toStackDetail(raw: bindings.StackDetail): StackDetail {
     revision: raw.revision ?? 0,
     status: toStackStatus(raw.status),
     instances: (raw.instances ?? []).map(toInstanceSummary),
-    problems: (raw.problems ?? []).map(problemFrom),
+    problems: (raw.problems ?? []).map(stackProblemFrom),
   };
 }
 
@@ -189,7 +191,7 @@ function toComposePreview(raw: bindings.ComposePreview): ComposePreview {
     yaml: raw.yaml ?? '',
     path: raw.path ?? '',
     written: Boolean(raw.written),
-    clashes: (raw.clashes ?? []).map(problemFrom),
+    clashes: (raw.clashes ?? []).map(stackProblemFrom),
   };
 }
 
@@ -336,15 +338,49 @@ function toPlanAction(raw: bindings.PlanAction): PlanAction {
   };
 }
 
-/** An unknown severity counts as an error: a plan the page cannot read is not applied. */
+/**
+ * A stack's problem: a port clash's fix is a link to the instance's field; a fix the page
+ * cannot act on keeps its command in the detail, so the way out is never lost.
+ */
+function stackProblemFrom(raw: bindings.Problem): StackProblem {
+  const problem: StackProblem = problemFrom(raw);
+  const command = raw.fix?.command ?? '';
+  if (raw.fix?.kind === 'edit-field' && raw.instance && problem.field) {
+    problem.instance = raw.instance;
+    problem.fix = { kind: 'edit-field', command };
+  } else if (command) {
+    problem.detail = [problem.detail, `Run: ${command}`].filter(Boolean).join(' ');
+  }
+  return problem;
+}
+
+/**
+ * An unknown severity counts as an error: a plan the page cannot read is not applied. A fix
+ * the page cannot act on (an unknown kind, or one missing what it acts on) gets no control;
+ * its command then goes back into the detail, so the way out is never lost.
+ */
 function toPlanDiagnostic(raw: bindings.Diagnostic): PlanDiagnostic {
+  const fix = toDiagnosticFix(raw);
+  const command = raw.fix?.command ?? '';
+  let detail = raw.detail ?? '';
+  if (!fix && command) detail = [detail, `Run: ${command}`].filter(Boolean).join(' ');
   return {
     severity: raw.severity === 'warning' ? 'warning' : 'error',
     summary: raw.summary ?? '',
-    detail: raw.detail ?? '',
+    detail,
     instance: raw.instance ?? '',
     path: raw.path ?? '',
+    ...(fix ? { fix } : {}),
   };
+}
+
+function toDiagnosticFix(raw: bindings.Diagnostic): DiagnosticFix | undefined {
+  const fix = raw.fix;
+  const command = fix?.command ?? '';
+  if (fix?.kind === 'set-secret' && fix.secret) return { kind: 'set-secret', secret: fix.secret, command };
+  if (fix?.kind === 'edit-field' && raw.instance && raw.path) return { kind: 'edit-field', command };
+  if (fix?.kind === 'use-secret' && fix.secret && raw.instance && raw.path) return { kind: 'use-secret', secret: fix.secret, command };
+  return undefined;
 }
 
 function toPlanView(raw: bindings.PlanView): PlanView {

@@ -75,8 +75,12 @@ export interface TemplateDetail extends TemplateSummary {
   yaml: string;
 }
 
-/** A non-fatal finding about a stack (a port clash, an instance that does not resolve). */
-export type StackProblem = Problem;
+/**
+ * A non-fatal finding about a stack (a port clash, an instance that does not resolve). A port
+ * clash names the instance of this stack whose field fixes it, and that fix (a link to the
+ * field); its detail then leaves out the CLI command, fix.command.
+ */
+export type StackProblem = Problem & { instance?: string; fix?: { kind: 'edit-field'; command: string } };
 
 export interface InstanceSummary {
   name: string;
@@ -187,7 +191,20 @@ export interface PlanDiagnostic {
   detail: string;
   instance: string;
   path: string;
+  /** The fix the window offers as a control; the detail leaves out its CLI command. */
+  fix?: DiagnosticFix;
 }
+
+/**
+ * A diagnostic's fix: set the stack's secret `secret` (the secret dialog), change the
+ * diagnostic's instance's field (the instance editor at that field), or make that field use
+ * the secret `secret` (generated first when the stack has no value for it). `command` is the CLI
+ * equivalent, shown second; "" when there is none.
+ */
+export type DiagnosticFix =
+  | { kind: 'set-secret'; secret: string; command: string }
+  | { kind: 'edit-field'; command: string }
+  | { kind: 'use-secret'; secret: string; command: string };
 
 /** A stored plan, as the plan page shows it. */
 export interface PlanView {

@@ -78,11 +78,29 @@ export namespace bindings {
 	        this.fix = source["fix"];
 	    }
 	}
+	export class DiagnosticFix {
+	    kind: string;
+	    secret: string;
+	    command: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DiagnosticFix(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.secret = source["secret"];
+	        this.command = source["command"];
+	    }
+	}
 	export class Problem {
 	    kind: string;
 	    summary: string;
 	    detail?: string;
 	    field?: string;
+	    instance?: string;
+	    fix?: DiagnosticFix;
 	    problems?: Problem[];
 	    runId?: number;
 	    results?: ActionResult[];
@@ -97,6 +115,8 @@ export namespace bindings {
 	        this.summary = source["summary"];
 	        this.detail = source["detail"];
 	        this.field = source["field"];
+	        this.instance = source["instance"];
+	        this.fix = this.convertValues(source["fix"], DiagnosticFix);
 	        this.problems = this.convertValues(source["problems"], Problem);
 	        this.runId = source["runId"];
 	        this.results = this.convertValues(source["results"], ActionResult);
@@ -194,6 +214,7 @@ export namespace bindings {
 	    detail: string;
 	    instance: string;
 	    path: string;
+	    fix?: DiagnosticFix;
 	
 	    static createFrom(source: any = {}) {
 	        return new Diagnostic(source);
@@ -206,8 +227,28 @@ export namespace bindings {
 	        this.detail = source["detail"];
 	        this.instance = source["instance"];
 	        this.path = source["path"];
+	        this.fix = this.convertValues(source["fix"], DiagnosticFix);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
+	
 	export class EffectiveField {
 	    path: string;
 	    kind: string;

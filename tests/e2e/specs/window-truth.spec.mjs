@@ -195,7 +195,7 @@ service:
     // The fix is a link to the instance's ports.
     const fix = page.getByTestId('apply-fix');
     assert.equal(await fix.innerText(), 'Change the ports of web');
-    assert.match(await fix.getAttribute('href'), new RegExp(`#/stacks/${CLASH}/instances/web$`));
+    assert.match(await fix.getAttribute('href'), new RegExp(`#/stacks/${CLASH}/instances/web\\?field=ports$`));
     await app.screenshot('window-truth-port-clash');
 
     // The history says what the apply did, action by action.

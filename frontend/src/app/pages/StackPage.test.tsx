@@ -71,6 +71,9 @@ describe('StackPage', () => {
           kind: 'conflict',
           summary: 'host port 8080 is published twice',
           detail: 'shop/web and blog/web both publish 127.0.0.1:8080',
+          field: 'ports',
+          instance: 'web',
+          fix: { kind: 'edit-field', command: "devarch instance set shop web 'ports=[...]'" },
         },
       ],
     });
@@ -79,6 +82,9 @@ describe('StackPage', () => {
     expect(panel).toHaveTextContent('1 problem needs attention');
     expect(panel).toHaveTextContent('host port 8080 is published twice');
     expect(panel).toHaveTextContent('shop/web and blog/web both publish 127.0.0.1:8080');
+    // The fix is a link to the instance's ports; the CLI command comes second.
+    expect(within(panel).getByRole('link', { name: 'Change the ports of web' })).toHaveAttribute('href', '#/stacks/shop/instances/web?field=ports');
+    expect(within(panel).getByTestId('stack-problem-cli')).toHaveTextContent("devarch instance set shop web 'ports=[...]'");
   });
 
   it('offers to add the first instance when there is none', async () => {

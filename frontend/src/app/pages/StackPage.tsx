@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { hrefFor } from '@/app/routes';
-import { Callout, ProblemList } from '@/components/Callout';
+import { Callout } from '@/components/Callout';
 import { BoxIcon, PencilIcon, PlusIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
@@ -11,6 +11,7 @@ import {
   StackHeaderActions,
   StackInstancesTable,
   StackLoadFallback,
+  StackProblemList,
   StackStatusBadge,
   useStack,
   useStackStatus,
@@ -79,7 +80,7 @@ export function StackPage({ name }: { name: string }) {
             title={`${data.problems.length} ${data.problems.length === 1 ? 'problem needs' : 'problems need'} attention before this stack can run`}
             testId="stack-problems"
           >
-            <ProblemList problems={data.problems} />
+            <StackProblemList stack={name} problems={data.problems} />
           </Callout>
         )}
         <section className="stack-tabs" ref={tabsRef} aria-label={`${name} details`}>

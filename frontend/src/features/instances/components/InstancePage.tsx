@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { hrefFor, navigate, stackHref, useNavigationBlocker } from '@/app/routes';
+import { fieldFromHash, hrefFor, navigate, stackHref, useNavigationBlocker } from '@/app/routes';
 import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
@@ -128,6 +128,7 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
 
 function InstanceEditor({ detail }: { detail: InstanceDetail }) {
   const { stack, name, fields } = detail;
+  useFocusFieldFromLocation();
   return (
     <div className="editor-layout">
       <section className="card editor-panel" aria-labelledby="common-fields-heading">
@@ -192,4 +193,26 @@ function InstanceEditor({ detail }: { detail: InstanceDetail }) {
       </section>
     </div>
   );
+}
+
+/**
+ * Arriving from a plan's fix (#/stacks/S/instances/I?field=ports), focus goes to that
+ * field's first control (its first entry, or its "Add" button when it is empty), scrolled
+ * into view: the user lands where the fix is made.
+ */
+function useFocusFieldFromLocation() {
+  useEffect(() => {
+    const path = fieldFromHash(window.location.hash);
+    if (!path) return;
+    const frame = requestAnimationFrame(() => {
+      const field = document.querySelector<HTMLElement>(`[data-testid="field-${CSS.escape(path)}"]`);
+      const target =
+        field?.querySelector<HTMLElement>('input, textarea, [contenteditable="true"]') ??
+        field?.querySelector<HTMLElement>('button:not([aria-disabled="true"])');
+      if (!target) return;
+      target.focus();
+      target.scrollIntoView({ block: 'center' });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, []);
 }

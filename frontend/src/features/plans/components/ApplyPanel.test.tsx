@@ -48,7 +48,7 @@ describe('ApplyPanel', () => {
       ['web', 'error'],
     ]);
     expect(steps[2]).toHaveTextContent('not started: host port 28080');
-    expect(screen.getByRole('link', { name: 'Change the ports of web' })).toHaveAttribute('href', '#/stacks/shop/instances/web');
+    expect(screen.getByRole('link', { name: 'Change the ports of web' })).toHaveAttribute('href', '#/stacks/shop/instances/web?field=ports');
   });
 
   it('still says "already applied" for that refusal', () => {
@@ -56,5 +56,12 @@ describe('ApplyPanel', () => {
     expect(screen.getByRole('heading', { name: 'Nothing was applied' })).toBeInTheDocument();
     expect(screen.getByTestId('apply-conflict')).toBeInTheDocument();
     expect(screen.queryAllByTestId('apply-step')).toHaveLength(0);
+  });
+
+  it('sends a plan refused for its errors back to the plan, where each has its fix', () => {
+    renderPanel(new AppError({ kind: 'invalid', summary: 'the plan has errors', detail: 'instance web: secret x does not exist.' }));
+    const callout = screen.getByTestId('apply-invalid');
+    expect(callout).toHaveTextContent('Re-plan to see each problem in the plan, with the button that fixes it');
+    expect(screen.getByRole('button', { name: 'Re-plan' })).toBeInTheDocument();
   });
 });

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { instanceHref, stackHref } from '@/app/routes';
+import { instanceFieldHref, stackHref } from '@/app/routes';
 import { Callout } from '@/components/Callout';
 import { CircleCheckIcon, CircleXIcon, RefreshIcon } from '@/components/icons';
 import { Spinner } from '@/components/Spinner';
@@ -284,6 +284,7 @@ function Outcome({ error, stack, refused, onReplan, onRetry }: { error: AppError
           <Callout tone="error" title="Plan cannot be applied" testId="apply-invalid">
             <p className="callout__text">{error.summary}</p>
             {error.detail && <p className="callout__text muted">{error.detail}</p>}
+            <p className="callout__text">Re-plan to see each problem in the plan, with the button that fixes it where there is one.</p>
           </Callout>
           <div className="apply-panel__actions">{replan}</div>
         </div>
@@ -305,7 +306,7 @@ function Outcome({ error, stack, refused, onReplan, onRetry }: { error: AppError
           </Callout>
           <div className="apply-panel__actions">
             {error.field === 'ports' && instance ? (
-              <a className="button button--primary" href={instanceHref(stack, instance)} data-testid="apply-fix">
+              <a className="button button--primary" href={instanceFieldHref(stack, instance, 'ports')} data-testid="apply-fix">
                 Change the ports of {instance}
               </a>
             ) : (

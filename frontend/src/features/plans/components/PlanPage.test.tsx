@@ -2,11 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { StackPage } from '@/app/pages/StackPage';
-import { plans, stacks } from '@/lib/backend';
+import { instances, plans, secrets, stacks } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
-import type { ApplyOutcome } from '@/lib/types';
+import type { ApplyOutcome, PlanView } from '@/lib/types';
 import { eventBus, progress } from '@/test/events';
-import { createPlan, emptyPlan, failedPlan, samplePlan, sampleStackDetail } from '@/test/fixtures';
+import { createPlan, emptyPlan, failedPlan, sampleInstance, samplePlan, sampleStackDetail } from '@/test/fixtures';
 import { pending, renderWithApp } from '@/test/render';
 import { PlanPage } from './PlanPage';
 
@@ -137,7 +137,9 @@ describe('PlanPage', () => {
     expect(within(errors).getAllByTestId('plan-diagnostic')).toHaveLength(1);
     expect(error).toHaveAttribute('data-severity', 'error');
     expect(error).toHaveTextContent('secret db_password does not exist');
-    expect(error).toHaveTextContent('Set it with: devarch secret set shop db_password');
+    // Its fix is a button; the CLI command is there, second.
+    expect(within(error).getByRole('button', { name: 'Set secret db_password' })).toBeInTheDocument();
+    expect(within(error).getByTestId('plan-diagnostic-cli')).toHaveTextContent('devarch secret set shop db_password');
     expect(within(error).getByRole('link', { name: 'web' })).toHaveAttribute('href', '#/stacks/shop/instances/web');
     expect(within(error).getByTestId('plan-diagnostic-subject')).toHaveTextContent('web · environment.DB_PASSWORD');
     // Warnings are listed apart, and do not count as errors.
@@ -145,10 +147,85 @@ describe('PlanPage', () => {
     expect(warnings).toHaveTextContent('Warning');
     expect(warnings).toHaveTextContent('host port 8080/tcp is also published by stack blog');
     expect(within(warnings).getByTestId('plan-diagnostic')).toHaveAttribute('data-path', 'ports');
+    // A port problem's fix is the instance's ports, focused on arrival.
+    expect(within(warnings).getByRole('link', { name: 'Change the ports of web' })).toHaveAttribute('href', '#/stacks/shop/instances/web?field=ports');
+    expect(within(warnings).queryByTestId('plan-diagnostic-cli')).toBeNull();
     expect(screen.getByRole('heading', { name: 'Apply would perform these actions' })).toBeInTheDocument();
     expect(applyButton()).toBeDisabled();
     await userEvent.click(applyButton());
     expect(plans.apply).not.toHaveBeenCalled();
+  });
+
+  it('sets a missing secret from its diagnostic, then plans again and can apply', async () => {
+    const user = userEvent.setup();
+    vi.mocked(plans.plan).mockResolvedValueOnce(failedPlan).mockResolvedValue(createPlan);
+    vi.mocked(secrets.set).mockResolvedValue(undefined);
+    renderWithApp(<PlanPage stack="shop" />);
+    const errors = await screen.findByTestId('plan-errors');
+    expect(applyButton()).toBeDisabled();
+    await user.click(within(errors).getByRole('button', { name: 'Set secret db_password' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Set db_password' });
+    await user.type(within(dialog).getByLabelText('Value'), 's3cret');
+    await user.click(within(dialog).getByRole('button', { name: 'Save secret' }));
+    expect(secrets.set).toHaveBeenCalledWith('shop', 'db_password', 's3cret');
+    await waitFor(() => expect(screen.queryByTestId('plan-errors')).toBeNull());
+    expect(plans.plan).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(applyButton()).toBeEnabled());
+    // The button that had focus went with its diagnostic: focus goes on to Apply.
+    await waitFor(() => expect(applyButton()).toHaveFocus());
+  });
+
+  it('uses a generated secret for a default password, generating it only when the stack has no value', async () => {
+    const user = userEvent.setup();
+    const command = "devarch secret set shop db_password, then devarch instance set shop db 'environment.MYSQL_PASSWORD=${secret:db_password}'";
+    const warned: PlanView = {
+      ...createPlan,
+      diagnostics: [
+        {
+          severity: 'warning',
+          summary: "MYSQL_PASSWORD is the template's default, a well-known password",
+          detail: '',
+          instance: 'db',
+          path: 'environment.MYSQL_PASSWORD',
+          fix: { kind: 'use-secret', secret: 'db_password', command },
+        },
+      ],
+    };
+    vi.mocked(plans.plan).mockResolvedValueOnce(warned).mockResolvedValue(createPlan);
+    vi.mocked(secrets.list).mockResolvedValue([{ name: 'db_password', set: false, usedBy: [], updatedAt: '' }]);
+    vi.mocked(secrets.generate).mockResolvedValue(undefined);
+    vi.mocked(instances.setField).mockResolvedValue(sampleInstance);
+    renderWithApp(<PlanPage stack="shop" />);
+    const warnings = await screen.findByTestId('plan-warnings');
+    expect(within(warnings).getByTestId('plan-diagnostic-cli')).toHaveTextContent(command);
+    await user.click(within(warnings).getByRole('button', { name: 'Use a generated secret db_password for environment.MYSQL_PASSWORD of db' }));
+    await waitFor(() => expect(screen.queryByTestId('plan-warnings')).toBeNull());
+    expect(secrets.generate).toHaveBeenCalledWith('shop', 'db_password');
+    expect(instances.setField).toHaveBeenCalledWith('shop', 'db', 'environment.MYSQL_PASSWORD', '${secret:db_password}');
+    expect(plans.plan).toHaveBeenCalledTimes(2);
+
+    // A value the user set is kept: only the reference is written.
+    vi.mocked(secrets.generate).mockClear();
+    vi.mocked(plans.plan).mockResolvedValueOnce(warned);
+    vi.mocked(secrets.list).mockResolvedValue([{ name: 'db_password', set: true, usedBy: [], updatedAt: '2026-11-30T20:00:00Z' }]);
+    await user.click(screen.getByRole('button', { name: 'Re-plan' }));
+    const again = await screen.findByTestId('plan-warnings');
+    await user.click(within(again).getByRole('button', { name: /^Use a generated secret/ }));
+    await waitFor(() => expect(instances.setField).toHaveBeenCalledTimes(2));
+    expect(secrets.generate).not.toHaveBeenCalled();
+  });
+
+  it('does not plan again when the secret dialog is canceled', async () => {
+    const user = userEvent.setup();
+    vi.mocked(plans.plan).mockResolvedValue(failedPlan);
+    renderWithApp(<PlanPage stack="shop" />);
+    const errors = await screen.findByTestId('plan-errors');
+    await user.click(within(errors).getByRole('button', { name: 'Set secret db_password' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Set db_password' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(plans.plan).toHaveBeenCalledTimes(1);
+    expect(secrets.set).not.toHaveBeenCalled();
   });
 
   it('shows the apply progress live, and Cancel calls Plans.Cancel', async () => {

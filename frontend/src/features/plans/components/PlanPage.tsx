@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { hrefFor, stackHref } from '@/app/routes';
 import { Callout } from '@/components/Callout';
 import { ErrorState } from '@/components/ErrorState';
@@ -54,6 +54,23 @@ export function PlanPage({ stack }: { stack: string }) {
     void planQuery.refetch();
   };
 
+  // A fix done from a diagnostic (a secret set) changed the stack: plan again at once. When
+  // the new plan has dropped the diagnostic whose button had focus, focus goes on to Apply
+  // (or the page heading when the plan still cannot be applied), never to the page body.
+  const applyRef = useRef<HTMLButtonElement>(null);
+  const fixedAt = useRef<number | null>(null); // dataUpdatedAt of the plan a fix was made on
+  const onFixed = () => {
+    fixedAt.current = dataUpdatedAt;
+    replan();
+  };
+  useEffect(() => {
+    if (fixedAt.current === null || isFetching || dataUpdatedAt === fixedAt.current) return;
+    fixedAt.current = null;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    if (applyRef.current && !applyRef.current.disabled) applyRef.current.focus();
+    else document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [isFetching, dataUpdatedAt]);
+
   const runApply = (target: PlanView | undefined = plan) => {
     if (!target || target.empty || target.failed || applyBlocked) return;
     progress.reset();
@@ -100,7 +117,7 @@ export function PlanPage({ stack }: { stack: string }) {
         )}
         {warnings.length > 0 && (
           <Callout tone="warning" title={warnings.length === 1 ? 'Warning' : `${warnings.length} warnings`} testId="plan-warnings">
-            <DiagnosticList stack={stack} diagnostics={warnings} />
+            <DiagnosticList stack={stack} diagnostics={warnings} onFixed={onFixed} />
           </Callout>
         )}
         {plan.stopped && !plan.empty && (
@@ -113,7 +130,7 @@ export function PlanPage({ stack }: { stack: string }) {
         )}
         {plan.failed && (
           <Callout tone="error" title="Plan cannot be applied" testId="plan-errors">
-            <DiagnosticList stack={stack} diagnostics={errors} />
+            <DiagnosticList stack={stack} diagnostics={errors} onFixed={onFixed} />
             <p className="callout__text">Fix {errors.length === 1 ? 'it' : 'them'}, then plan again.</p>
           </Callout>
         )}
@@ -229,6 +246,7 @@ export function PlanPage({ stack }: { stack: string }) {
               {isFetching && plan ? 'Re-planning…' : 'Re-plan'}
             </button>
             <button
+              ref={applyRef}
               type="button"
               className="button button--primary"
               onClick={() => runApply()}

@@ -170,6 +170,12 @@ describe('SecretsPanel', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Delete secret' }));
     const refused = await within(dialog).findByTestId('delete-secret-refused');
     expect(refused).toHaveTextContent('secret "api_key" is used by web environment.API_KEY');
+    // The way out is a link to each field that references it; the CLI command second.
+    expect(within(refused).getByRole('link', { name: 'Change environment.API_KEY of web' })).toHaveAttribute(
+      'href',
+      '#/stacks/shop/instances/web?field=environment.API_KEY',
+    );
+    expect(refused).toHaveTextContent('devarch instance set shop web --unset environment.API_KEY');
     expect(secrets.delete).toHaveBeenCalledWith('shop', 'api_key');
     expect(toasts.getSnapshot()).toHaveLength(0);
     expect(within(dialog).queryByRole('button', { name: 'Delete secret' })).not.toBeInTheDocument();

@@ -129,7 +129,7 @@ export function SecretsPanel({ stack }: { stack: string }) {
       {dialog?.kind === 'set' && (
         <SecretDialog stack={stack} name={dialog.secret.name} missing={!dialog.secret.set} onClose={close} />
       )}
-      {dialog?.kind === 'delete' && <DeleteSecretDialog stack={stack} name={dialog.secret.name} onClose={close} />}
+      {dialog?.kind === 'delete' && <DeleteSecretDialog stack={stack} name={dialog.secret.name} usedBy={dialog.secret.usedBy} onClose={close} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { hrefFor, stackHref } from '@/app/routes';
-import { Callout, ProblemList } from '@/components/Callout';
+import { Callout } from '@/components/Callout';
 import { CopyButton } from '@/components/CopyButton';
 import { ErrorState } from '@/components/ErrorState';
 import { FileIcon, RefreshIcon } from '@/components/icons';
@@ -7,6 +7,7 @@ import { PageHeader } from '@/components/PageHeader';
 import { Spinner } from '@/components/Spinner';
 import { YamlEditor } from '@/components/YamlEditor';
 import { useCompose } from '../api/getCompose';
+import { StackProblemList } from './FixControls';
 
 /** The compose file DevArch generates for a stack, read-only, with its port clashes. */
 export function ComposePage({ stack }: { stack: string }) {
@@ -24,7 +25,7 @@ export function ComposePage({ stack }: { stack: string }) {
             title={`${data.clashes.length} port ${data.clashes.length === 1 ? 'clash' : 'clashes'}`}
             testId="compose-clashes"
           >
-            <ProblemList problems={data.clashes} />
+            <StackProblemList stack={stack} problems={data.clashes} />
           </Callout>
         )}
         <div className="card file-card">

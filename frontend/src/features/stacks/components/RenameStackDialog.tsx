@@ -1,7 +1,7 @@
 import { navigate, stackHref } from '@/app/routes';
 import { NameDialog } from '@/components/NameDialog';
 import { useToastStore } from '@/components/toast';
-import { fieldError } from '@/lib/errors';
+import { AppError, fieldError } from '@/lib/errors';
 import { MAX_STACK_NAME } from '@/lib/names';
 import { useRenameStack } from '../api/renameStack';
 
@@ -9,7 +9,16 @@ export function RenameStackDialog({ name, onClose }: { name: string; onClose: ()
   const rename = useRenameStack();
   const toasts = useToastStore();
   const error = fieldError(rename.error, 'name', 'newName');
-  const refused = !error && rename.error && (rename.error.kind === 'conflict' || rename.error.kind === 'locked') ? rename.error : undefined;
+  const refusal = !error && rename.error && (rename.error.kind === 'conflict' || rename.error.kind === 'locked') ? rename.error : undefined;
+  // The backend's way out is the CLI's (devarch down); the window names its own button and
+  // keeps the command second.
+  const refused =
+    refusal?.kind === 'conflict' && refusal.field === 'stack'
+      ? new AppError({
+          ...refusal.toProblem(),
+          detail: `Containers are named after their stack. Close this, take ${name} down with Down in its toolbar (volumes keep your data), then rename it and apply. From a terminal: devarch down ${name}`,
+        })
+      : refusal;
   return (
     <NameDialog
       title={`Rename ${name}`}
