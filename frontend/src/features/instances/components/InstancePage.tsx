@@ -5,12 +5,14 @@ import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
 import { preloadYamlEditor } from '@/components/YamlEditor';
 import { InstanceNeeds } from '@/features/graph';
+import { FileIcon } from '@/components/icons';
 import { StackHeaderActions, StackLoadFallback } from '@/features/stacks';
 import type { InstanceDetail } from '@/lib/types';
 import { useInstance } from '../api/getInstance';
 import { useDraftRegistry } from '../drafts';
 import { fieldAt, overrideCount } from '../fields';
 import { EffectiveConfig } from './EffectiveConfig';
+import { LogsDialog } from './LogsDialog';
 import { ListFieldEditor } from './ListFieldEditor';
 import { MapFieldEditor } from './MapFieldEditor';
 import { OverridesEditor } from './OverridesEditor';
@@ -24,6 +26,7 @@ import { ScalarFieldEditor } from './ScalarFieldEditor';
 export function InstancePage({ stack, name }: { stack: string; name: string }) {
   const { data, error, isFetching, refetch } = useInstance(stack, name);
   const [removing, setRemoving] = useState(false);
+  const [showLogs, setShowLogs] = useState(false);
   const { unsaved, DraftProvider } = useDraftRegistry();
   const [leaving, setLeaving] = useState<(() => void) | null>(null);
   useNavigationBlocker(unsaved.length > 0, (proceed) => setLeaving(() => proceed));
@@ -84,11 +87,24 @@ export function InstancePage({ stack, name }: { stack: string; name: string }) {
         }
         actions={
           data && (
-            <StackHeaderActions stack={stack} destroyLabel="Remove" onDestroy={() => setRemoving(true)} onRefresh={refresh} refreshing={isFetching} />
+            <StackHeaderActions
+              stack={stack}
+              middle={
+                <button type="button" className="button" onClick={() => setShowLogs(true)} data-testid="instance-logs-button">
+                  <FileIcon aria-hidden="true" />
+                  Logs
+                </button>
+              }
+              destroyLabel="Remove"
+              onDestroy={() => setRemoving(true)}
+              onRefresh={refresh}
+              refreshing={isFetching}
+            />
           )
         }
       />
       {body}
+      {showLogs && <LogsDialog stack={stack} instance={name} onClose={() => setShowLogs(false)} />}
       {removing && (
         <RemoveInstanceDialog
           stack={stack}
