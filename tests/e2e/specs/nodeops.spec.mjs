@@ -179,5 +179,14 @@ test('a node menu stops, starts and shows the logs of one instance', { timeout: 
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   await eventually('no compose logs process after the instance page viewer closed', async () => logProcesses().length === 0 || logProcesses());
+
+  // ---- The window's plan names an instance left stopped on purpose ----
+  await cli('stop', STACK, 'worker');
+  await page.evaluate((h) => (window.location.hash = h), `#/stacks/${STACK}/plan`);
+  const stoppedNote = page.getByTestId('plan-stopped-instances');
+  await stoppedNote.waitFor();
+  assert.match(await stoppedNote.innerText(), /Left stopped on purpose: worker/);
+  await page.getByTestId('plan-empty').waitFor();
+  await app.screenshot('nodeops-plan-stopped-dark');
   assert.deepEqual(app.problems, []);
 });

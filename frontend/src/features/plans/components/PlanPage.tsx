@@ -128,6 +128,15 @@ export function PlanPage({ stack }: { stack: string }) {
             </p>
           </Callout>
         )}
+        {!plan.stopped && plan.stoppedInstances.length > 0 && (
+          <Callout tone="info" title={`Left stopped on purpose: ${plan.stoppedInstances.join(', ')}`} testId="plan-stopped-instances">
+            <p className="callout__text">
+              {plan.stoppedInstances.length === 1 ? 'It was' : 'They were'} stopped from DevArch, so the plan leaves{' '}
+              {plan.stoppedInstances.length === 1 ? 'it' : 'them'} stopped (a replaced container is created without starting). Start{' '}
+              {plan.stoppedInstances.length === 1 ? 'it' : 'them'} from the node&apos;s menu on the Graph tab.
+            </p>
+          </Callout>
+        )}
         {plan.failed && (
           <Callout tone="error" title="Plan cannot be applied" testId="plan-errors">
             <DiagnosticList stack={stack} diagnostics={errors} onFixed={onFixed} />
