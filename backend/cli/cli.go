@@ -65,6 +65,7 @@ Usage:
   devarch stack show NAME [--json]
   devarch stack set NAME [--description TEXT] [--root DIR | --default-root]
   devarch stack rename NAME NEW              refused while it has containers (down first)
+  devarch stack clone SRC NEW [--root DIR] [--dry-run] [--json]  a copy on free host ports, empty volumes
   devarch stack delete NAME [--force] [--volumes]  refused while it has containers unless --force
 
   devarch instance add STACK NAME --template TEMPLATE [--set PATH=VALUE ...] [--json]

@@ -49,7 +49,7 @@ func (env *cmdEnv) rootCommand() *cobra.Command {
 		env.doctorCommand(),
 		env.group("stack", "Create, inspect, change and delete stacks",
 			env.stackCreateCommand(), env.stackListCommand(), env.stackShowCommand(), env.stackSetCommand(),
-			env.stackRenameCommand(), env.stackDeleteCommand()),
+			env.stackRenameCommand(), env.stackCloneCommand(), env.stackDeleteCommand()),
 		env.group("template", "List, show, import, clone and delete service templates",
 			env.templateListCommand(), env.templateShowCommand(), env.templateImportCommand(),
 			env.templateCloneCommand(), env.templateDeleteCommand()),

@@ -30,12 +30,27 @@ func (s *Service) Export(ctx context.Context, stack string) ([]byte, []string, e
 	if err != nil {
 		return nil, nil, err
 	}
+	d, err := s.exportDocument(ctx, st, templates)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := transfer.Encode(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, absolutePathWarnings(transfer.Canonical(d)), nil
+}
+
+// exportDocument is Export before encoding: the document of a loaded stack (shared with
+// CloneStack, which imports it under another name).
+func (s *Service) exportDocument(ctx context.Context, st model.Stack, templates map[string]model.Template) (transfer.Document, error) {
+	var err error
 	d := transfer.Document{Name: st.Name, Description: st.Description, Wires: st.Wires}
 	custom := map[string]model.Template{}
 	for _, inst := range st.Instances {
 		t, ok := templates[inst.Template]
 		if !ok {
-			return nil, nil, model.NewError(model.KindInternal, fmt.Sprintf("instance %s uses template %s, which was not loaded", inst.Name, inst.Template), "")
+			return transfer.Document{}, model.NewError(model.KindInternal, fmt.Sprintf("instance %s uses template %s, which was not loaded", inst.Name, inst.Template), "")
 		}
 		ti := transfer.Instance{Name: inst.Name, Template: inst.Template, Overrides: inst.Overrides}
 		if t.Builtin {
@@ -48,8 +63,8 @@ func (s *Service) Export(ctx context.Context, stack string) ([]byte, []string, e
 	for _, t := range custom {
 		d.Templates = append(d.Templates, t)
 	}
-	if d.Extensions, err = s.Store.StackExtensions(ctx, stack); err != nil {
-		return nil, nil, err
+	if d.Extensions, err = s.Store.StackExtensions(ctx, st.Name); err != nil {
+		return transfer.Document{}, err
 	}
 	generated := generatedRefs(d.Instances, templates)
 	for _, name := range secretRefs(d.Instances, templates) {
@@ -57,11 +72,7 @@ func (s *Service) Export(ctx context.Context, stack string) ([]byte, []string, e
 			d.Secrets = append(d.Secrets, name)
 		}
 	}
-	out, err := transfer.Encode(d)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, absolutePathWarnings(transfer.Canonical(d)), nil
+	return d, nil
 }
 
 // generatedRefs are the secrets instances reference where their template generates one:
