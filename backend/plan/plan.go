@@ -51,8 +51,8 @@ type Action struct {
 	// Changes are the changed fields of a replace, sorted by path.
 	Changes []Change `json:"changes,omitempty"`
 	// Config is what a create makes: the effective image, ports and command, rendered like
-	// a Change's values (a field that references a secret shows Sensitive). For the
-	// window's plan view; the text rendering (String) leaves it out.
+	// a Change's values (a field that references a secret shows Sensitive), shown by the
+	// window's plan view and by the text rendering ("+ ports: [...]" under the cause).
 	Config []Field `json:"config,omitempty"`
 	// Level is the dependency level of a create, replace or update: 1 for an instance that
 	// waits for no other, else one more than the highest level it waits for. The executor

@@ -14,6 +14,11 @@ import (
 //	      cause: config changed
 //	      ~ environment.APP_ENV: "production" -> "local"
 //
+//	  + create db (devarch-shop-db)
+//	      cause: new instance
+//	      + image: "mysql:8.4"
+//	      + ports: ["127.0.0.1:3306:3306"]
+//
 //	Plan: 1 to add, 0 to change, 1 to destroy.
 //
 // An empty plan is one line saying the stack is up to date. Diagnostics come first, warnings
@@ -77,6 +82,9 @@ func writeAction(b *strings.Builder, a Action) {
 		}
 	}
 	fmt.Fprintf(b, "      cause: %s\n", cause)
+	for _, f := range a.Config {
+		fmt.Fprintf(b, "      + %s: %s\n", f.Path, f.Value)
+	}
 	for _, c := range a.Changes {
 		fmt.Fprintf(b, "      ~ %s: %s -> %s\n", c.Path, c.Old, c.New)
 	}

@@ -110,8 +110,11 @@ func TestStackClone_SideBySide(t *testing.T) {
 		t.Fatalf("clone --root output (port %d, clone's %d):\n%s", port3, port2, r.stdout)
 	}
 
-	// The plan of a clone shows its new host port: the text plan does not list a create's
-	// fields, its --json document does (actions[].config, path "ports").
+	// The plan of a clone shows its new host port, in text (a create lists its image, ports
+	// and command) and in --json (actions[].config, path "ports").
+	if r := mustRun(t, env, "devarch", "plan", "cl2"); !strings.Contains(r.stdout, fmt.Sprintf("+ ports: [\"%d:8080\"]", port2)) {
+		t.Errorf("plan cl2 does not show host port %d:\n%s", port2, r.stdout)
+	}
 	r = run(t, env, "devarch", "plan", "cl2", "--json")
 	var pf struct {
 		Plan struct {
