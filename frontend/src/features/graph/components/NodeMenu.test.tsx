@@ -64,4 +64,20 @@ describe('NodeMenu', () => {
     expect(dialog).not.toBeInTheDocument();
     await waitFor(() => expect(logs.close).toHaveBeenCalledWith(id));
   });
+
+  // A node low in the view: the menu opens above its button, inside the window.
+  it('opens above the button when the window ends below it', async () => {
+    const user = userEvent.setup();
+    renderWithApp(<NodeMenu stack="shop" name="worker" state="running" />);
+    const button = screen.getByRole('button', { name: 'Actions for worker' });
+    const bottom = window.innerHeight - 10;
+    vi.spyOn(button, 'getBoundingClientRect').mockReturnValue({
+      top: bottom - 24, bottom, left: 400, right: 424, width: 24, height: 24, x: 400, y: bottom - 24, toJSON: () => ({}),
+    } as DOMRect);
+    await user.click(button);
+    const menu = await screen.findByRole('menu', { name: 'Actions for worker' });
+    const top = parseFloat(menu.style.top);
+    expect(top).toBeLessThan(bottom - 24);
+    expect(top).toBeGreaterThanOrEqual(8);
+  });
 });

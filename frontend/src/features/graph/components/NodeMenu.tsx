@@ -146,7 +146,12 @@ function NodeMenuList({
     if (!button.current) return;
     const r = button.current.getBoundingClientRect();
     const width = 240;
-    setPlace({ top: r.bottom + 4, left: Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8)) });
+    // Below the button, or above it when the window ends first (a node low in the view):
+    // a menu drawn past the window's edge cannot be reached.
+    const height = menu.current?.offsetHeight || 150;
+    const below = r.bottom + 4;
+    const top = below + height <= window.innerHeight - 8 ? below : Math.max(8, r.top - 4 - height);
+    setPlace({ top, left: Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8)) });
   }, [button]);
 
   useEffect(() => {
