@@ -31,3 +31,17 @@ export function stackNameFromPath(path: string): string {
     .replace(/-+$/, '')
     .slice(0, 40);
 }
+
+/**
+ * The page runs in DevArch's own window (a WebView2 or WebKit webview, which Wails reaches
+ * through these message handlers), where the native file dialogs open. In a browser on a
+ * dev build they would open on the desktop window instead, out of sight: the window asks
+ * for a typed path there.
+ */
+export function inDesktopWindow(): boolean {
+  const w = window as unknown as {
+    chrome?: { webview?: { postMessage?: unknown } };
+    webkit?: { messageHandlers?: { external?: { postMessage?: unknown } } };
+  };
+  return typeof w.chrome?.webview?.postMessage === 'function' || typeof w.webkit?.messageHandlers?.external?.postMessage === 'function';
+}

@@ -6,6 +6,7 @@ import { FileIcon } from '@/components/icons';
 import { useToastStore } from '@/components/toast';
 import { transfer } from '@/lib/backend';
 import { toAppError, type AppError } from '@/lib/errors';
+import { inDesktopWindow } from '../kinds';
 
 /**
  * Export on a stack's page: the native Save dialog (proposing devarch.yml), then the file
@@ -29,6 +30,10 @@ export function ExportButton({ stack }: { stack: string }) {
 
   const start = async () => {
     if (busy) return;
+    if (!inDesktopWindow()) {
+      setAskPath(true);
+      return;
+    }
     setBusy(true);
     try {
       const path = await transfer.chooseExportPath(stack);

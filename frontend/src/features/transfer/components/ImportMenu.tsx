@@ -4,6 +4,7 @@ import { useToastStore } from '@/components/toast';
 import { transfer } from '@/lib/backend';
 import { toAppError } from '@/lib/errors';
 import type { ImportKind } from '@/lib/types';
+import { inDesktopWindow } from '../kinds';
 import { ImportDialog } from './ImportDialog';
 import '../transfer.css';
 
@@ -19,6 +20,10 @@ export function ImportMenu() {
 
   const start = async (kind: ImportKind) => {
     if (choosing) return;
+    if (!inDesktopWindow()) {
+      setOpen({ kind, path: '' });
+      return;
+    }
     setChoosing(true);
     try {
       const path = await transfer.chooseImportFile(kind);
