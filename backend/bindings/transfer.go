@@ -72,7 +72,7 @@ type ImportPreview struct {
 }
 
 // ReportFinding is one line of import-compose's fidelity report: Change is "replaced",
-// "changed" or "not-carried" (composeimport's kinds).
+// "changed" or "not carried" (composeimport's kinds).
 type ReportFinding struct {
 	Path   string `json:"path"`
 	Change string `json:"change"`

@@ -377,7 +377,7 @@ export interface ExportResult {
   warnings: string[];
 }
 
-/** One line of import-compose's fidelity report; change is "replaced", "changed" or "not-carried". */
+/** One line of import-compose's fidelity report; change is "replaced", "changed" or "not carried". */
 export interface ReportFinding {
   path: string;
   change: string;

@@ -257,3 +257,60 @@ test('the native GTK Save and Open dialogs hand their paths to export and import
   await binding(ipc.socket, 'bindings.Transfer.Import', [file, COPY2]);
   assert.match(await cli('stack', 'list'), new RegExp(COPY2));
 });
+
+test('dropping a file on the window starts the matching import', { timeout: 180_000 }, async (t) => {
+  const STACK = 'dt-drop';
+  const COPY3 = 'dt-drop-copy';
+  const drop = async () => {
+    for (const s of [STACK, COPY3]) await cli('stack', 'delete', s, '--force', '--volumes').catch(() => {});
+  };
+  await drop();
+  await cli('stack', 'create', STACK);
+  t.after(drop);
+  await cli('instance', 'add', STACK, 'cache', '--template', 'redis');
+  const dir = await mkdtemp(path.join(tmpdir(), 'dt-drop-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await cli('export', STACK, '-o', path.join(dir, 'devarch.yml'));
+  const content = await readFile(path.join(dir, 'devarch.yml'), 'utf8');
+
+  const app = await launchApp();
+  t.after(() => app.close());
+  const { page } = app;
+  await waitForStatus(page, 'database', 'ok');
+  await page.getByRole('heading', { level: 1, name: 'Stacks' }).waitFor();
+
+  /** Drops a file made of content, named name, on the page (what a browser gets: no path). */
+  const dropFile = async (name, text) => {
+    const data = await page.evaluateHandle(
+      ({ name, text }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], name, { type: 'application/yaml' }));
+        return transfer;
+      },
+      { name, text },
+    );
+    await page.dispatchEvent('main', 'dragover', { dataTransfer: data });
+    await page.dispatchEvent('main', 'drop', { dataTransfer: data });
+  };
+
+  // A devarch.yml: its content is previewed at once (the file's stack name is taken).
+  await dropFile('devarch.yml', content);
+  const dialog = page.getByRole('dialog', { name: 'Import a devarch.yml' });
+  await dialog.waitFor();
+  await dialog.getByText('(dropped)').waitFor();
+  await dialog.getByText(new RegExp(`"${STACK}" already exists`)).waitFor();
+  await dialog.getByRole('textbox', { name: 'Import as' }).fill(COPY3);
+  await dialog.getByTestId('import-submit').click();
+  await dialog.getByRole('region', { name: 'Import preview' }).waitFor();
+  await app.screenshot('transfer-drop-preview');
+  await dialog.getByTestId('import-submit').click();
+  await page.getByRole('heading', { level: 1, name: COPY3 }).waitFor({ timeout: 30_000 });
+
+  // A compose file: the compose import, which asks for the file's full path.
+  await dropFile('docker-compose.yml', 'services: {}\n');
+  const compose = page.getByRole('dialog', { name: 'Import a compose file' });
+  await compose.waitFor();
+  await compose.getByText('This compose file needs its full path').waitFor();
+  await compose.getByRole('button', { name: 'Cancel' }).click();
+  await compose.waitFor({ state: 'detached' });
+});
