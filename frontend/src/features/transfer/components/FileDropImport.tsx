@@ -11,10 +11,16 @@ interface WailsFlags {
   runtime?: { OnFileDrop?: unknown };
 }
 
-/** The desktop window's own drop handling (absolute paths from the native side) is on. */
+/**
+ * The desktop window's own drop handling (absolute paths from the native side) is on. Wails
+ * sets the flag when the page reports ready, after the app mounted: ask at drop time.
+ */
 function nativeDrop(): boolean {
-  const w = window as unknown as WailsFlags;
-  return Boolean(w.wails?.flags?.enableWailsDragAndDrop) && typeof w.runtime?.OnFileDrop === 'function';
+  return Boolean((window as unknown as WailsFlags).wails?.flags?.enableWailsDragAndDrop);
+}
+
+function hasRuntimeDrop(): boolean {
+  return typeof (window as unknown as WailsFlags).runtime?.OnFileDrop === 'function';
 }
 
 /**
@@ -32,7 +38,9 @@ export function FileDropImport() {
     const refuse = (name: string) =>
       toasts.show({ tone: 'error', title: `Cannot import ${name}`, message: 'Drop a devarch.yml, compose.yaml or docker-compose.yml file.' });
 
-    if (nativeDrop()) {
+    // Wails' listeners do nothing until its flag is set (never in a browser).
+    const runtimeDrop = hasRuntimeDrop();
+    if (runtimeDrop) {
       OnFileDrop((_x, _y, paths) => {
         const path = paths[0];
         if (!path) return;
@@ -40,13 +48,13 @@ export function FileDropImport() {
         if (!kind) refuse(baseName(path));
         else setDrop({ kind, path });
       }, false);
-      return () => OnFileDropOff();
     }
 
     const onDragOver = (event: DragEvent) => {
-      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+      if (!nativeDrop() && event.dataTransfer?.types.includes('Files')) event.preventDefault();
     };
     const onDrop = (event: DragEvent) => {
+      if (nativeDrop()) return; // the path arrives through OnFileDrop
       const file = event.dataTransfer?.files[0];
       if (!file) return;
       event.preventDefault();
@@ -64,6 +72,7 @@ export function FileDropImport() {
     return () => {
       window.removeEventListener('dragover', onDragOver);
       window.removeEventListener('drop', onDrop);
+      if (runtimeDrop) OnFileDropOff();
     };
   }, [toasts]);
 
