@@ -52,6 +52,7 @@ func (a *App) startup(ctx context.Context) {
 	a.mu.Unlock()
 	a.host.SetContext(ctx)
 	a.host.SetEmitter(func(name string, data any) { wailsruntime.EventsEmit(ctx, name, data) })
+	a.host.SetDialogs(wailsDialogs{ctx})
 	go a.openBackend(ctx)
 }
 
@@ -155,6 +156,22 @@ func (a *App) quitOnSignal() {
 	}()
 }
 
+// wailsDialogs are the native GTK (Cocoa, Win32) file dialogs of the Wails runtime.
+type wailsDialogs struct{ ctx context.Context }
+
+func (d wailsDialogs) SaveFile(title, defaultName string) (string, error) {
+	return wailsruntime.SaveFileDialog(d.ctx, wailsruntime.SaveDialogOptions{
+		Title: title, DefaultFilename: defaultName, CanCreateDirectories: true,
+		Filters: []wailsruntime.FileFilter{{DisplayName: "YAML (*.yml, *.yaml)", Pattern: "*.yml;*.yaml"}},
+	})
+}
+
+func (d wailsDialogs) OpenFile(title, filterName, filter string) (string, error) {
+	return wailsruntime.OpenFileDialog(d.ctx, wailsruntime.OpenDialogOptions{
+		Title: title, Filters: []wailsruntime.FileFilter{{DisplayName: filterName, Pattern: filter}},
+	})
+}
+
 type logWriter struct{ log *slog.Logger }
 
 func (w logWriter) Write(b []byte) (int, error) {
@@ -249,8 +266,13 @@ func runDesktop() int {
 			bindings.NewSecrets(app.host),
 			bindings.NewWires(app.host),
 			bindings.NewLogs(app.host),
+			bindings.NewTransfer(app.host),
 		},
-		Linux: &linux.Options{ProgramName: "devarch"},
+		// A file dropped on the window reaches the frontend with its absolute path
+		// (runtime OnFileDrop), which starts the matching import; the webview itself does
+		// not navigate to it.
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
+		Linux:       &linux.Options{ProgramName: "devarch"},
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "devarch: the desktop window cannot open: %v\n"+

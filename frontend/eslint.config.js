@@ -15,6 +15,7 @@ const allowed = {
   secrets: ['stacks'],
   graph: ['stacks'],
   instances: ['stacks', 'templates', 'graph'],
+  transfer: ['stacks'],
 };
 
 const features = Object.keys(allowed);

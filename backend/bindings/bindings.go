@@ -26,7 +26,8 @@ type Host struct {
 	db       *database.DB
 	svc      *engine.Service
 	startErr error
-	streams  streams // the window's log streams (nodeops.go)
+	streams  streams     // the window's log streams (nodeops.go)
+	dialogs  FileDialogs // native file choosers (transfer.go); nil in a browser
 }
 
 // NewHost returns a Host in the "starting" state.

@@ -6,6 +6,7 @@ import { ComposePage, StacksPage, useLiveStatus } from '@/features/stacks';
 import { StackPage } from '@/app/pages/StackPage';
 import { StatusBar, SystemPage, useRefetchFailedWhenReady } from '@/features/system';
 import { TemplatesPage } from '@/features/templates';
+import { FileDropImport, ImportMenu } from '@/features/transfer';
 import { locationKey, useAppLocation, type AppLocation } from './routes';
 import { Sidebar } from './Sidebar';
 
@@ -40,7 +41,7 @@ function Page({ location }: { location: AppLocation }) {
     case 'stacks':
       switch (location.page) {
         case 'list':
-          return <StacksPage />;
+          return <StacksPage extraActions={<ImportMenu />} />;
         case 'stack':
           return <StackPage key={location.stack} name={location.stack} />;
         case 'compose':
@@ -88,6 +89,7 @@ export function App() {
         <Page location={location} />
       </main>
       <StatusBar />
+      <FileDropImport />
       <Toaster />
     </div>
   );

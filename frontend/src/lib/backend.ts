@@ -13,6 +13,7 @@ import * as SecretsBinding from '../../wailsjs/go/bindings/Secrets';
 import * as StacksBinding from '../../wailsjs/go/bindings/Stacks';
 import * as SystemBinding from '../../wailsjs/go/bindings/System';
 import * as TemplatesBinding from '../../wailsjs/go/bindings/Templates';
+import * as TransferBinding from '../../wailsjs/go/bindings/Transfer';
 import * as WiresBinding from '../../wailsjs/go/bindings/Wires';
 import type { bindings } from '../../wailsjs/go/models';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
@@ -25,6 +26,9 @@ import type {
   CheckStatus,
   ComposePreview,
   EffectiveField,
+  ExportResult,
+  ImportKind,
+  ImportPreview,
   FieldKind,
   Health,
   InstanceDetail,
@@ -623,6 +627,66 @@ function toStatusChange(raw: unknown): StatusChange | undefined {
   if (!stack) return undefined;
   return { stack, instance: text(record.instance), action: text(record.action), time: text(record.time) };
 }
+
+function toImportPreview(raw: bindings.ImportPreview): ImportPreview {
+  return {
+    stack: raw?.stack ?? '',
+    dryRun: Boolean(raw?.dryRun),
+    instances: strings(raw?.instances),
+    wires: raw?.wires ?? 0,
+    templatesCreated: strings(raw?.templatesCreated),
+    templatesReused: strings(raw?.templatesReused),
+    secretsGenerated: strings(raw?.secretsGenerated),
+    secretsSet: strings(raw?.secretsSet),
+    missingSecrets: strings(raw?.missingSecrets),
+    warnings: strings(raw?.warnings),
+    report: (raw?.report ?? []).map((f) => ({ path: f.path ?? '', change: f.change ?? '', detail: f.detail ?? '' })),
+  };
+}
+
+/**
+ * Sharing stacks. Choosing a file (the native dialogs; "" when the user cancels) is apart
+ * from acting on it, so the window previews between the two.
+ */
+export const transfer = {
+  async chooseExportPath(stack: string): Promise<string> {
+    return (await call('Transfer', 'ChooseExportPath', () => TransferBinding.ChooseExportPath(stack))) ?? '';
+  },
+
+  async chooseImportFile(kind: ImportKind): Promise<string> {
+    return (await call('Transfer', 'ChooseImportFile', () => TransferBinding.ChooseImportFile(kind))) ?? '';
+  },
+
+  /** Writes the stack's devarch.yml to path (absolute), replacing it atomically. */
+  async exportTo(stack: string, path: string): Promise<ExportResult> {
+    const raw = await call('Transfer', 'ExportTo', () => TransferBinding.ExportTo(stack, path));
+    return { path: raw?.path ?? path, warnings: strings(raw?.warnings) };
+  },
+
+  /** A devarch.yml by path (or its content, for a dropped file): a dry run, or the import. */
+  async importFile(source: { path?: string; content?: string }, name: string, dryRun: boolean): Promise<ImportPreview> {
+    if (source.content !== undefined) {
+      const content = source.content;
+      const raw = dryRun
+        ? await call('Transfer', 'PreviewImportContent', () => TransferBinding.PreviewImportContent(content, name))
+        : await call('Transfer', 'ImportContent', () => TransferBinding.ImportContent(content, name));
+      return toImportPreview(raw);
+    }
+    const path = source.path ?? '';
+    const raw = dryRun
+      ? await call('Transfer', 'PreviewImport', () => TransferBinding.PreviewImport(path, name))
+      : await call('Transfer', 'Import', () => TransferBinding.Import(path, name));
+    return toImportPreview(raw);
+  },
+
+  /** A compose project (its files by absolute path) as a new stack: a dry run, or the import. */
+  async importCompose(files: string[], stack: string, profiles: string[], dryRun: boolean): Promise<ImportPreview> {
+    const raw = dryRun
+      ? await call('Transfer', 'PreviewImportCompose', () => TransferBinding.PreviewImportCompose(files, stack, profiles))
+      : await call('Transfer', 'ImportCompose', () => TransferBinding.ImportCompose(files, stack, profiles));
+    return toImportPreview(raw);
+  },
+};
 
 export const events = {
   /** Batches of progress of the stack's running apply or operation (at most every 100 ms). */

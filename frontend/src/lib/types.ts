@@ -384,3 +384,35 @@ export interface LogEvent {
   done: boolean;
   problem?: { summary: string; detail: string };
 }
+
+/** Which import: a devarch.yml, or a compose project. */
+export type ImportKind = 'devarch' | 'compose';
+
+export interface ExportResult {
+  path: string;
+  /** Fields that will not work elsewhere (absolute host paths). */
+  warnings: string[];
+}
+
+/** One line of import-compose's fidelity report; change is "replaced", "changed" or "not carried". */
+export interface ReportFinding {
+  path: string;
+  change: string;
+  detail: string;
+}
+
+/** What an import created, or (dryRun) would create. */
+export interface ImportPreview {
+  stack: string;
+  dryRun: boolean;
+  instances: string[];
+  wires: number;
+  templatesCreated: string[];
+  templatesReused: string[];
+  secretsGenerated: string[];
+  secretsSet: string[];
+  /** Secrets the instances need that have no value: the plan refuses to apply until they are set. */
+  missingSecrets: string[];
+  warnings: string[];
+  report: ReportFinding[];
+}

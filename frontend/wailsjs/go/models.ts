@@ -267,6 +267,20 @@ export namespace bindings {
 	        this.origin = source["origin"];
 	    }
 	}
+	export class ExportResult {
+	    path: string;
+	    warnings: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.warnings = source["warnings"];
+	    }
+	}
 	export class GraphNeed {
 	    contract: string;
 	    required: boolean;
@@ -373,6 +387,72 @@ export namespace bindings {
 	        this.database = this.convertValues(source["database"], Check);
 	        this.engine = this.convertValues(source["engine"], Check);
 	        this.ready = source["ready"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ReportFinding {
+	    path: string;
+	    change: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportFinding(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.change = source["change"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class ImportPreview {
+	    stack: string;
+	    dryRun: boolean;
+	    instances: string[];
+	    wires: number;
+	    templatesCreated: string[];
+	    templatesReused: string[];
+	    secretsGenerated: string[];
+	    secretsSet: string[];
+	    missingSecrets: string[];
+	    warnings: string[];
+	    report: ReportFinding[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stack = source["stack"];
+	        this.dryRun = source["dryRun"];
+	        this.instances = source["instances"];
+	        this.wires = source["wires"];
+	        this.templatesCreated = source["templatesCreated"];
+	        this.templatesReused = source["templatesReused"];
+	        this.secretsGenerated = source["secretsGenerated"];
+	        this.secretsSet = source["secretsSet"];
+	        this.missingSecrets = source["missingSecrets"];
+	        this.warnings = source["warnings"];
+	        this.report = this.convertValues(source["report"], ReportFinding);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -623,6 +703,7 @@ export namespace bindings {
 		    return a;
 		}
 	}
+	
 	
 	export class RunSummary {
 	    id: number;

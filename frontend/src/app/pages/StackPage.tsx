@@ -19,6 +19,7 @@ import {
 import { GraphTab } from '@/features/graph';
 import { HistoryPanel, StackToolbar } from '@/features/plans';
 import { SecretsPanel } from '@/features/secrets';
+import { ExportButton } from '@/features/transfer';
 import type { InstanceState, InstanceSummary } from '@/lib/types';
 
 /** The instances with their live container state when it is known (it refreshes on every container event). */
@@ -34,6 +35,14 @@ type DialogState = { kind: 'add' } | { kind: 'rename' } | { kind: 'delete' } | {
 
 type StackTab = 'instances' | 'graph' | 'secrets' | 'history';
 
+const STACK_TABS: readonly StackTab[] = ['instances', 'graph', 'secrets', 'history'];
+
+function initialTab(): StackTab {
+  const query = window.location.hash.split('?')[1] ?? '';
+  const wanted = new URLSearchParams(query).get('tab') as StackTab | null;
+  return wanted && STACK_TABS.includes(wanted) ? wanted : 'instances';
+}
+
 /**
  * One stack: its facts, its lifecycle (plan, start, stop, down), its problems, and in tabs its
  * instances with their live state, its secrets and its history.
@@ -42,7 +51,8 @@ export function StackPage({ name }: { name: string }) {
   const { data, error, isFetching, refetch } = useStack(name);
   const status = useStackStatus(name);
   const [dialog, setDialog] = useState<DialogState>(null);
-  const [tab, setTab] = useState<StackTab>('instances');
+  // #/stacks/NAME?tab=secrets opens a tab (an import whose secrets need values lands there).
+  const [tab, setTab] = useState<StackTab>(initialTab);
   const tabsRef = useRef<HTMLDivElement>(null);
   const close = () => setDialog(null);
   // After an instance is removed, focus goes to the row that took its place (or the one
@@ -170,10 +180,13 @@ export function StackPage({ name }: { name: string }) {
                 </button>
               }
               middle={
-                <button type="button" className="button" onClick={() => setDialog({ kind: 'rename' })}>
-                  <PencilIcon aria-hidden="true" />
-                  Rename
-                </button>
+                <>
+                  <ExportButton stack={name} />
+                  <button type="button" className="button" onClick={() => setDialog({ kind: 'rename' })}>
+                    <PencilIcon aria-hidden="true" />
+                    Rename
+                  </button>
+                </>
               }
               destroyLabel="Delete"
               onDestroy={() => setDialog({ kind: 'delete' })}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ErrorState } from '@/components/ErrorState';
 import { PlusIcon, RefreshIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
@@ -8,7 +8,8 @@ import { StacksEmptyState } from './StacksEmptyState';
 import { StacksSkeleton } from './StacksSkeleton';
 import { StacksTable } from './StacksTable';
 
-export function StacksPage() {
+/** extraActions: header buttons other features bring (Import, composed in src/app). */
+export function StacksPage({ extraActions }: { extraActions?: ReactNode } = {}) {
   const query = useStacks();
   const { data, error, isPending, isFetching, refetch } = query;
   const [creating, setCreating] = useState(false);
@@ -46,6 +47,7 @@ export function StacksPage() {
                 <RefreshIcon aria-hidden="true" className={isFetching ? 'spin' : undefined} />
                 Refresh
               </button>
+              {extraActions}
               {data && data.length > 0 && (
                 <button type="button" className="button button--primary" onClick={() => setCreating(true)}>
                   <PlusIcon aria-hidden="true" />

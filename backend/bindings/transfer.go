@@ -1,0 +1,289 @@
+package bindings
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/transfer"
+)
+
+// FileDialogs are the native file choosers the window opens. app.go implements them with
+// the Wails runtime, so this package stays free of it; tests give their own. Each returns
+// "" (and no error) when the user cancels.
+type FileDialogs interface {
+	// SaveFile asks where to save a file, proposing defaultName.
+	SaveFile(title, defaultName string) (string, error)
+	// OpenFile asks for an existing file; filter is a ";"-separated list of patterns
+	// (e.g. "*.yml;*.yaml") shown as filterName.
+	OpenFile(title, filterName, filter string) (string, error)
+}
+
+// SetDialogs sets the native file dialogs (app.go wires the Wails runtime's here).
+func (h *Host) SetDialogs(d FileDialogs) {
+	h.mu.Lock()
+	h.dialogs = d
+	h.mu.Unlock()
+}
+
+func (h *Host) fileDialogs() (FileDialogs, error) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if h.dialogs == nil {
+		return nil, model.NewError(model.KindUnavailable, "file dialogs are not available here",
+			"This window has no native file dialogs (a browser on a dev build); type the file's path instead.")
+	}
+	return h.dialogs, nil
+}
+
+// Transfer shares stacks: export to a devarch.yml, import one, import a compose project.
+// Choosing a path (the native dialog) is split from acting on a path, so the window can
+// show a preview between the two and a test can act on a path without a dialog.
+type Transfer struct{ host *Host }
+
+// NewTransfer binds Transfer to host.
+func NewTransfer(host *Host) *Transfer { return &Transfer{host: host} }
+
+// ExportResult is where an export was written and what the reader should know.
+type ExportResult struct {
+	Path     string   `json:"path"`
+	Warnings []string `json:"warnings"`
+}
+
+// ImportPreview is what an import created, or for a preview (dryRun) would create.
+type ImportPreview struct {
+	Stack            string          `json:"stack"`
+	DryRun           bool            `json:"dryRun"`
+	Instances        []string        `json:"instances"`
+	Wires            int             `json:"wires"`
+	TemplatesCreated []string        `json:"templatesCreated"`
+	TemplatesReused  []string        `json:"templatesReused"`
+	SecretsGenerated []string        `json:"secretsGenerated"`
+	SecretsSet       []string        `json:"secretsSet"`
+	MissingSecrets   []string        `json:"missingSecrets"`
+	Warnings         []string        `json:"warnings"`
+	Report           []ReportFinding `json:"report"`
+}
+
+// ReportFinding is one line of import-compose's fidelity report: Change is "replaced",
+// "changed" or "not carried" (composeimport's kinds).
+type ReportFinding struct {
+	Path   string `json:"path"`
+	Change string `json:"change"`
+	Detail string `json:"detail"`
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func toImportPreview(r engine.ImportResult) ImportPreview {
+	return ImportPreview{Stack: r.Stack, DryRun: r.DryRun, Instances: nonNil(r.Instances), Wires: r.Wires,
+		TemplatesCreated: nonNil(r.TemplatesCreated), TemplatesReused: nonNil(r.TemplatesReused),
+		SecretsGenerated: nonNil(r.SecretsGenerated), SecretsSet: nonNil(r.SecretsSet),
+		MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings), Report: []ReportFinding{}}
+}
+
+// ChooseExportPath opens the native Save dialog proposing devarch.yml; "" when canceled.
+func (t *Transfer) ChooseExportPath(stack string) (string, error) {
+	d, err := t.host.fileDialogs()
+	if err != nil {
+		return "", problem(err)
+	}
+	p, err := d.SaveFile(fmt.Sprintf("Export stack %s", stack), "devarch.yml")
+	if err != nil {
+		return "", problem(model.NewError(model.KindInternal, "the Save dialog failed", err.Error()))
+	}
+	return p, nil
+}
+
+// ChooseImportFile opens the native Open dialog: kind "devarch" filters devarch.yml files,
+// "compose" compose files. "" when canceled.
+func (t *Transfer) ChooseImportFile(kind string) (string, error) {
+	d, err := t.host.fileDialogs()
+	if err != nil {
+		return "", problem(err)
+	}
+	title, name := "Import a devarch.yml", "DevArch stack (*.yml, *.yaml)"
+	switch kind {
+	case "devarch":
+	case "compose":
+		title, name = "Import a compose file", "Compose file (*.yml, *.yaml)"
+	default:
+		return "", problem(model.Invalid("kind", fmt.Sprintf("%q is not an import kind", kind), `Use "devarch" or "compose".`))
+	}
+	p, err := d.OpenFile(title, name, "*.yml;*.yaml")
+	if err != nil {
+		return "", problem(model.NewError(model.KindInternal, "the Open dialog failed", err.Error()))
+	}
+	return p, nil
+}
+
+// ExportTo writes stack's devarch.yml to path (absolute), replacing it atomically: the
+// document goes to a temporary file in the same folder, is synced, gets mode 0644 (a
+// devarch.yml holds no secret values, and is meant to be shared) and is renamed over
+// path, so a failed export never leaves a half-written file.
+func (t *Transfer) ExportTo(stack, path string) (ExportResult, error) {
+	return call(t.host, 30*time.Second, func(ctx context.Context, svc *engine.Service) (ExportResult, error) {
+		if !filepath.IsAbs(path) {
+			return ExportResult{}, model.Invalid("path", fmt.Sprintf("%q is not an absolute path", path), "Choose the file with the Save dialog, or give its full path.")
+		}
+		if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+			return ExportResult{}, model.Invalid("path", fmt.Sprintf("%s is not a regular file", path), "Choose a file name, not a folder.")
+		}
+		doc, warnings, err := svc.Export(ctx, stack)
+		if err != nil {
+			return ExportResult{}, err
+		}
+		if err := writeAtomic(path, doc, 0o644); err != nil {
+			return ExportResult{}, model.Invalid("path", fmt.Sprintf("cannot write %s", path), err.Error())
+		}
+		return ExportResult{Path: path, Warnings: nonNil(warnings)}, nil
+	})
+}
+
+func writeAtomic(path string, data []byte, mode os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a successful rename there is nothing left to remove
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// readDocument reads a devarch.yml without holding more than transfer.MaxSize+1 bytes.
+func readDocument(path string) ([]byte, error) {
+	if !filepath.IsAbs(path) {
+		return nil, model.Invalid("path", fmt.Sprintf("%q is not an absolute path", path), "Choose the file with the Open dialog, or give its full path.")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, model.Invalid("path", "cannot read the devarch.yml file", err.Error())
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil {
+		if !st.Mode().IsRegular() {
+			return nil, model.Invalid("path", fmt.Sprintf("%s is not a regular file", path), "Choose a devarch.yml file.")
+		}
+		if err := transfer.CheckSize(st.Size()); err != nil {
+			return nil, err
+		}
+	}
+	doc, err := io.ReadAll(io.LimitReader(f, transfer.MaxSize+1))
+	if err != nil {
+		return nil, model.Invalid("path", "cannot read the devarch.yml file", err.Error())
+	}
+	return doc, nil
+}
+
+// PreviewImport validates the devarch.yml at path and says what importing it (under name,
+// or the file's own name when empty) would create. It writes nothing.
+func (t *Transfer) PreviewImport(path, name string) (ImportPreview, error) {
+	return t.importFile(path, name, true)
+}
+
+// Import creates the stack of the devarch.yml at path (under name when not empty): all of
+// it in one transaction, or nothing.
+func (t *Transfer) Import(path, name string) (ImportPreview, error) {
+	return t.importFile(path, name, false)
+}
+
+func (t *Transfer) importFile(path, name string, dryRun bool) (ImportPreview, error) {
+	return call(t.host, 60*time.Second, func(ctx context.Context, svc *engine.Service) (ImportPreview, error) {
+		doc, err := readDocument(path)
+		if err != nil {
+			return ImportPreview{}, err
+		}
+		r, err := svc.Import(ctx, doc, engine.ImportOptions{Name: strings.TrimSpace(name), DryRun: dryRun})
+		if err != nil {
+			return ImportPreview{}, err
+		}
+		return toImportPreview(r), nil
+	})
+}
+
+// PreviewImportContent is PreviewImport for a document the window holds (a file dropped
+// on it where no path is known).
+func (t *Transfer) PreviewImportContent(content, name string) (ImportPreview, error) {
+	return t.importContent(content, name, true)
+}
+
+// ImportContent is Import for a document the window holds.
+func (t *Transfer) ImportContent(content, name string) (ImportPreview, error) {
+	return t.importContent(content, name, false)
+}
+
+func (t *Transfer) importContent(content, name string, dryRun bool) (ImportPreview, error) {
+	return call(t.host, 60*time.Second, func(ctx context.Context, svc *engine.Service) (ImportPreview, error) {
+		r, err := svc.Import(ctx, []byte(content), engine.ImportOptions{Name: strings.TrimSpace(name), DryRun: dryRun})
+		if err != nil {
+			return ImportPreview{}, err
+		}
+		return toImportPreview(r), nil
+	})
+}
+
+// PreviewImportCompose says what importing the compose project of files (the first one's
+// folder is the project folder) as stack would create, with the fidelity report. It
+// writes nothing.
+func (t *Transfer) PreviewImportCompose(files []string, stack string, profiles []string) (ImportPreview, error) {
+	return t.importCompose(files, stack, profiles, true)
+}
+
+// ImportCompose creates stack from the compose project of files.
+func (t *Transfer) ImportCompose(files []string, stack string, profiles []string) (ImportPreview, error) {
+	return t.importCompose(files, stack, profiles, false)
+}
+
+func (t *Transfer) importCompose(files []string, stack string, profiles []string, dryRun bool) (ImportPreview, error) {
+	return call(t.host, 120*time.Second, func(ctx context.Context, svc *engine.Service) (ImportPreview, error) {
+		if len(files) == 0 {
+			return ImportPreview{}, model.Invalid("files", "no compose file given", "Choose the project's compose file.")
+		}
+		for _, f := range files {
+			if !filepath.IsAbs(f) {
+				return ImportPreview{}, model.Invalid("files", fmt.Sprintf("%q is not an absolute path", f), "Choose the file with the Open dialog, or give its full path.")
+			}
+		}
+		var ps []string
+		for _, p := range profiles {
+			if p = strings.TrimSpace(p); p != "" {
+				ps = append(ps, p)
+			}
+		}
+		r, err := svc.ImportCompose(ctx, engine.ComposeImportOptions{Files: files, Profiles: ps, Stack: strings.TrimSpace(stack), DryRun: dryRun})
+		if err != nil {
+			return ImportPreview{}, err
+		}
+		out := toImportPreview(r.ImportResult)
+		for _, f := range r.Report {
+			out.Report = append(out.Report, ReportFinding{Path: f.Path, Change: f.Change, Detail: f.Detail})
+		}
+		return out, nil
+	})
+}

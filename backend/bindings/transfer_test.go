@@ -1,0 +1,258 @@
+package bindings_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/devarch/devarch/backend/bindings"
+	"github.com/devarch/devarch/backend/database/dbtest"
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/runtime/runtimetest"
+	"github.com/devarch/devarch/backend/secrets"
+	"github.com/devarch/devarch/backend/store"
+)
+
+// transferHost is a host over a real store with stack tx1 (instance web of a custom
+// template) and nothing applied.
+func transferHost(t *testing.T) (*bindings.Transfer, *engine.Service, *bindings.Host) {
+	t.Helper()
+	ctx := t.Context()
+	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{}, t.TempDir())
+	if _, _, err := svc.ImportTemplate(ctx, []byte(helloTemplate), false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateStack(ctx, "tx1", engine.StackOptions{Description: "shared"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, "tx1", "web", "b-hello", nil); err != nil {
+		t.Fatal(err)
+	}
+	host := bindings.NewHost()
+	host.SetContext(ctx)
+	host.SetReady(dbtest.Server(t), svc)
+	return bindings.NewTransfer(host), svc, host
+}
+
+// asProblem decodes a binding's error (the JSON document the window parses).
+func asProblem(t *testing.T, err error) bindings.Problem {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error, want one")
+	}
+	var p bindings.Problem
+	if jerr := json.Unmarshal([]byte(err.Error()), &p); jerr != nil {
+		t.Fatalf("error %q is not a problem document: %v", err, jerr)
+	}
+	if p.Summary == "" {
+		t.Fatalf("problem without a summary: %+v", p)
+	}
+	return p
+}
+
+func stackNames(t *testing.T, svc *engine.Service) []string {
+	t.Helper()
+	names, err := svc.StackNames(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func TestTransfer_ExportPreviewImport(t *testing.T) {
+	tr, svc, _ := transferHost(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "devarch.yml")
+	if err := os.WriteFile(path, []byte("old content"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := tr.ExportTo("tx1", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Path != path || res.Warnings == nil {
+		t.Errorf("export result %+v", res)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644 (a devarch.yml holds no secret values and is meant to be shared)", st.Mode().Perm())
+	}
+	doc, _ := os.ReadFile(path)
+	if !strings.Contains(string(doc), "name: tx1") || !strings.Contains(string(doc), "b-hello") {
+		t.Errorf("exported document:\n%s", doc)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp")); len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+
+	before := stackNames(t, svc)
+	pv, err := tr.PreviewImport(path, "tx2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pv.DryRun || pv.Stack != "tx2" || len(pv.Instances) != 1 || pv.Instances[0] != "web" || len(pv.TemplatesReused) != 1 {
+		t.Errorf("preview %+v", pv)
+	}
+	if after := stackNames(t, svc); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Errorf("the preview wrote: stacks %v, were %v", after, before)
+	}
+
+	got, err := tr.Import(path, "tx2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DryRun || got.Stack != "tx2" {
+		t.Errorf("import %+v", got)
+	}
+	d, err := svc.Stack(t.Context(), "tx2")
+	if err != nil {
+		t.Fatalf("the imported stack is not there: %v", err)
+	}
+	if len(d.Resolved.Stack.Instances) != 1 || d.Resolved.Stack.Description != "shared" {
+		t.Errorf("imported stack %+v", d.Resolved.Stack)
+	}
+
+	// The same document again under the taken name: refused, nothing more created.
+	if _, err := tr.Import(path, "tx2"); err == nil {
+		t.Error("importing over an existing stack succeeded")
+	} else if p := asProblem(t, err); !strings.Contains(p.Summary+p.Detail, "tx2") {
+		t.Errorf("the clash does not name the stack: %+v", p)
+	}
+
+	// The content variant (a dropped file without a path) previews the same.
+	cv, err := tr.PreviewImportContent(string(doc), "tx3")
+	if err != nil || cv.Stack != "tx3" || !cv.DryRun {
+		t.Errorf("content preview %+v, %v", cv, err)
+	}
+	if _, err := svc.Stack(t.Context(), "tx3"); err == nil {
+		t.Error("the content preview created the stack")
+	}
+}
+
+func TestTransfer_Errors(t *testing.T) {
+	tr, svc, host := transferHost(t)
+	dir := t.TempDir()
+
+	cases := []struct {
+		name  string
+		run   func() error
+		field string
+	}{
+		{"relative export path", func() error { _, err := tr.ExportTo("tx1", "devarch.yml"); return err }, "path"},
+		{"export to a folder", func() error { _, err := tr.ExportTo("tx1", dir); return err }, "path"},
+		{"relative import path", func() error { _, err := tr.PreviewImport("devarch.yml", ""); return err }, "path"},
+		{"missing file", func() error { _, err := tr.PreviewImport(filepath.Join(dir, "nope.yml"), ""); return err }, "path"},
+		{"compose without a stack name", func() error {
+			_, err := tr.PreviewImportCompose([]string{filepath.Join(dir, "compose.yaml")}, "", nil)
+			return err
+		}, "stack"},
+		{"compose without files", func() error { _, err := tr.PreviewImportCompose(nil, "dtx", nil); return err }, "files"},
+		{"bad import kind", func() error { host.SetDialogs(fakeDialogs{}); _, err := tr.ChooseImportFile("zip"); return err }, "kind"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := asProblem(t, c.run())
+			if p.Field != c.field {
+				t.Errorf("problem %+v names field %q, want %q", p, p.Field, c.field)
+			}
+		})
+	}
+
+	// An unknown stack: a clear not-found, and no file written.
+	out := filepath.Join(dir, "ghost.yml")
+	if p := asProblem(t, func() error { _, err := tr.ExportTo("ghost", out); return err }()); p.Kind != "not_found" {
+		t.Errorf("unknown stack: %+v", p)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a failed export wrote the file")
+	}
+
+	// A document that does not decode: refused, nothing created.
+	bad := filepath.Join(dir, "bad.yml")
+	if err := os.WriteFile(bad, []byte("apiVersion: devarch/v1\nname: dtbad\nbogus: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	asProblem(t, func() error { _, err := tr.Import(bad, ""); return err }())
+	if _, err := svc.Stack(t.Context(), "dtbad"); err == nil {
+		t.Error("a refused document created its stack")
+	}
+}
+
+type fakeDialogs struct{ saved, opened *[]string }
+
+func (f fakeDialogs) SaveFile(title, defaultName string) (string, error) {
+	if f.saved != nil {
+		*f.saved = append(*f.saved, title, defaultName)
+	}
+	return "/tmp/chosen.yml", nil
+}
+
+func (f fakeDialogs) OpenFile(title, filterName, filter string) (string, error) {
+	if f.opened != nil {
+		*f.opened = append(*f.opened, title, filter)
+	}
+	return "", nil // canceled
+}
+
+func TestTransfer_Dialogs(t *testing.T) {
+	tr, _, host := transferHost(t)
+	if p := asProblem(t, func() error { _, err := tr.ChooseExportPath("tx1"); return err }()); p.Kind != "unavailable" {
+		t.Errorf("without dialogs: %+v", p)
+	}
+	var saved, opened []string
+	host.SetDialogs(fakeDialogs{&saved, &opened})
+	p, err := tr.ChooseExportPath("tx1")
+	if err != nil || p != "/tmp/chosen.yml" || len(saved) != 2 || saved[1] != "devarch.yml" {
+		t.Errorf("save dialog: %q %v, asked %v", p, err, saved)
+	}
+	p, err = tr.ChooseImportFile("compose")
+	if err != nil || p != "" || len(opened) != 2 || opened[1] != "*.yml;*.yaml" {
+		t.Errorf("open dialog: %q %v, asked %v", p, err, opened)
+	}
+}
+
+func TestTransfer_ComposePreviewAndImport(t *testing.T) {
+	runtimetest.RequireCompose(t)
+	// The project's credentials become sealed stack secrets: a key file stands in for the
+	// keychain (the documented opt-in).
+	t.Setenv(secrets.EnvMasterKeyFile, filepath.Join(t.TempDir(), "master.key"))
+	tr, svc, _ := transferHost(t)
+	dir := t.TempDir()
+	src := "../composeimport/testdata/webapp"
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{filepath.Join(dir, "compose.yaml")}
+	pv, err := tr.PreviewImportCompose(files, "dtweb", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pv.DryRun || pv.Stack != "dtweb" || len(pv.Instances) == 0 || len(pv.Report) == 0 {
+		t.Fatalf("preview %+v", pv)
+	}
+	for _, f := range pv.Report {
+		if f.Path == "" || f.Detail == "" || f.Change == "" {
+			t.Errorf("report row without path, change or detail: %+v", f)
+		}
+	}
+	if _, err := svc.Stack(t.Context(), "dtweb"); err == nil {
+		t.Error("the compose preview created the stack")
+	}
+	got, err := tr.ImportCompose(files, "dtweb", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DryRun || len(got.Instances) != len(pv.Instances) {
+		t.Errorf("import %+v", got)
+	}
+	if _, err := svc.Stack(t.Context(), "dtweb"); err != nil {
+		t.Errorf("the imported stack is not there: %v", err)
+	}
+}

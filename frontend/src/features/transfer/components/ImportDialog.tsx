@@ -1,0 +1,359 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { navigate, stackHref } from '@/app/routes';
+import { Callout } from '@/components/Callout';
+import { Dialog } from '@/components/Dialog';
+import { Field } from '@/components/Field';
+import { NameField } from '@/components/NameField';
+import { useToastStore } from '@/components/toast';
+import { listStacksQueryOptions } from '@/features/stacks';
+import { transfer } from '@/lib/backend';
+import { AppError, toAppError } from '@/lib/errors';
+import { MAX_STACK_NAME, nameHint } from '@/lib/names';
+import type { ImportKind, ImportPreview, ReportFinding } from '@/lib/types';
+import { stackNameFromPath } from '../kinds';
+import '../transfer.css';
+
+export interface ImportDialogProps {
+  kind: ImportKind;
+  /** The file, when chosen (native dialog, drop): the preview starts at once. */
+  path?: string;
+  /** A dropped devarch.yml's content where the window knows no path (a browser). */
+  content?: string;
+  /** The dropped file's name, shown with content. */
+  fileName?: string;
+  /** A compose file dropped without its path: say why the path is needed. */
+  needsPath?: boolean;
+  onClose: () => void;
+}
+
+type Phase = 'idle' | 'previewing' | 'importing';
+
+/** The report's kinds, in the order a reader needs them (composeimport's Finding.Change). */
+const CHANGE_GROUPS: { change: string; title: string; help: string }[] = [
+  { change: 'not carried', title: 'Not carried', help: 'DevArch has no such field: the service runs without it.' },
+  { change: 'replaced', title: 'Replaced', help: 'DevArch sets it its own way.' },
+  { change: 'changed', title: 'Changed', help: 'Carried with another value or shape.' },
+];
+
+function splitList(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Import a devarch.yml or a compose project: the file, the new stack's name, a preview of
+ * what will be created (a dry run: nothing is written), then Import. The primary button
+ * previews until a preview matches what is typed, then imports; an error shows in place.
+ * On success the window opens the new stack (on its Secrets tab when secrets need values).
+ */
+export function ImportDialog({ kind, path: initialPath = '', content, fileName, needsPath = false, onClose }: ImportDialogProps) {
+  const compose = kind === 'compose';
+  const [path, setPath] = useState(initialPath);
+  const [name, setName] = useState(compose ? stackNameFromPath(initialPath) : '');
+  const [profiles, setProfiles] = useState('');
+  const [phase, setPhase] = useState<Phase>('idle');
+  const [preview, setPreview] = useState<ImportPreview>();
+  const [previewKey, setPreviewKey] = useState('');
+  const [error, setError] = useState<AppError>();
+  const queryClient = useQueryClient();
+  const toasts = useToastStore();
+  const busy = phase !== 'idle';
+  const hasSource = content !== undefined || path.trim() !== '';
+  const keyOf = (n: string) => JSON.stringify([path.trim(), n.trim(), profiles.trim()]);
+  const fresh = preview !== undefined && previewKey === keyOf(name);
+
+  const run = (dryRun: boolean, stackName: string) =>
+    compose
+      ? transfer.importCompose([path.trim()], stackName.trim(), splitList(profiles), dryRun)
+      : transfer.importFile(content !== undefined ? { content } : { path: path.trim() }, stackName.trim(), dryRun);
+
+  const doPreview = async (stackName = name) => {
+    setPhase('previewing');
+    setError(undefined);
+    try {
+      const result = await run(true, stackName);
+      setPreview(result);
+      // A devarch.yml previewed without a name tells the file's: that is the name field's.
+      const effective = stackName.trim() === '' ? result.stack : stackName;
+      if (effective !== stackName) setName(effective);
+      setPreviewKey(keyOf(effective));
+    } catch (raw) {
+      setPreview(undefined);
+      setError(toAppError(raw));
+    } finally {
+      setPhase('idle');
+    }
+  };
+
+  const doImport = async () => {
+    setPhase('importing');
+    setError(undefined);
+    try {
+      const result = await run(false, name);
+      await queryClient.invalidateQueries({ queryKey: listStacksQueryOptions().queryKey });
+      const missing = result.missingSecrets.length;
+      toasts.show({
+        tone: 'success',
+        title: `Stack ${result.stack} imported`,
+        message:
+          missing > 0
+            ? `${missing === 1 ? '1 secret needs' : `${missing} secrets need`} a value before it can apply: set ${missing === 1 ? 'it' : 'them'} in the Secrets tab.`
+            : `${result.instances.length === 1 ? '1 instance' : `${result.instances.length} instances`}; apply it from its Plan.`,
+      });
+      onClose();
+      navigate(stackHref(result.stack) + (missing > 0 ? '?tab=secrets' : ''));
+    } catch (raw) {
+      setError(toAppError(raw));
+      setPhase('idle');
+    }
+  };
+
+  const submit = () => {
+    if (busy || !hasSource) return;
+    if (compose && name.trim() === '') {
+      setError(new AppError({ kind: 'invalid', summary: 'Name the new stack', detail: 'A compose project becomes a stack under the name you give.', field: 'stack' }));
+      return;
+    }
+    void (fresh ? doImport() : doPreview());
+  };
+
+  // A file already chosen is previewed at once: the dialog opens on what will be created.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    if ((content !== undefined || initialPath) && (!compose || name.trim() !== '')) void doPreview();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on open
+  }, []);
+
+  const nameError = error && (error.field === 'name' || error.field === 'stack') ? error : undefined;
+  const pathError = error && (error.field === 'path' || error.field === 'files') ? error : undefined;
+  const otherError = error && !nameError && !pathError ? error : undefined;
+
+  let primary = fresh ? 'Import' : 'Preview';
+  if (phase === 'previewing') primary = 'Previewing…';
+  if (phase === 'importing') primary = 'Importing…';
+
+  return (
+    <Dialog
+      title={compose ? 'Import a compose file' : 'Import a devarch.yml'}
+      description={
+        compose
+          ? 'Each service becomes an instance; the project folder becomes the stack’s folder. Nothing is written until you import.'
+          : 'A stack shared as a devarch.yml. Nothing is written until you import.'
+      }
+      onClose={onClose}
+      onSubmit={submit}
+      busy={busy}
+      size="lg"
+      testId="import-dialog"
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose} aria-disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" aria-disabled={busy || !hasSource} data-testid="import-submit">
+            {primary}
+          </button>
+        </>
+      }
+    >
+      {needsPath && (
+        <Callout tone="info" title="This compose file needs its full path">
+          <p>
+            A dropped file arrives here without its folder, and a compose project’s build contexts, env files and bind mounts are relative to it. Type the
+            file’s full path below.
+          </p>
+        </Callout>
+      )}
+      {content !== undefined ? (
+        <p className="transfer__source">
+          File <span className="mono">{fileName || 'devarch.yml'}</span> (dropped)
+        </p>
+      ) : (
+        <Field
+          label={compose ? 'Compose file' : 'File'}
+          hint={compose ? 'The full path of the project’s compose.yaml or docker-compose.yml.' : 'The full path of the devarch.yml.'}
+          error={pathError}
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              data-field="import-path"
+              data-autofocus={!initialPath || undefined}
+              value={path}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={compose ? '/home/me/shop/compose.yaml' : '/home/me/devarch.yml'}
+              onChange={(event) => {
+                setPath(event.target.value);
+                if (compose && (name === '' || name === stackNameFromPath(path))) setName(stackNameFromPath(event.target.value));
+              }}
+            />
+          )}
+        </Field>
+      )}
+      <NameField
+        label={compose ? 'Stack name' : 'Import as'}
+        value={name}
+        onChange={(value) => {
+          setName(value);
+          if (error) setError(undefined);
+        }}
+        hint={name === '' && !compose ? { text: 'Left empty, the file’s name is used.', warning: false } : nameHint(name, MAX_STACK_NAME)}
+        error={nameError}
+        placeholder={compose ? 'shop' : 'the file’s name'}
+        fieldId="import-name"
+        autoFocus={Boolean(initialPath || content !== undefined)}
+      />
+      {compose && (
+        <Field label="Profiles" hint="Optional. Enables the services of these compose profiles (comma or space separated).">
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              data-field="import-profiles"
+              value={profiles}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="debug"
+              onChange={(event) => setProfiles(event.target.value)}
+            />
+          )}
+        </Field>
+      )}
+      {otherError && (
+        <Callout tone="error" title={otherError.summary} role="alert" testId="import-error">
+          {otherError.detail && <p className="transfer__pre">{otherError.detail}</p>}
+          {otherError.problems && (
+            <ul className="transfer__list">
+              {otherError.problems.map((p, i) => (
+                <li key={i}>
+                  {p.field && <span className="mono">{p.field}: </span>}
+                  {p.summary}
+                  {p.detail && <span className="muted"> — {p.detail}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Callout>
+      )}
+      <div aria-live="polite" aria-busy={phase === 'previewing'}>
+        {preview ? (
+          <PreviewView preview={preview} stale={!fresh} />
+        ) : (
+          !otherError && (
+            <p className="muted transfer__empty" data-testid="import-empty">
+              {phase === 'previewing' ? 'Checking the file…' : hasSource ? 'Preview shows what will be created before anything is written.' : 'Give the file to import.'}
+            </p>
+          )
+        )}
+      </div>
+    </Dialog>
+  );
+}
+
+function NameList({ label, names, testId }: { label: string; names: string[]; testId?: string }) {
+  if (names.length === 0) return null;
+  return (
+    <div className="transfer__row" data-testid={testId}>
+      <dt>{label}</dt>
+      <dd>
+        {names.map((n) => (
+          <span key={n} className="tag mono">
+            {n}
+          </span>
+        ))}
+      </dd>
+    </div>
+  );
+}
+
+/** What the import will create, its warnings, and (compose) the fidelity report. */
+export function PreviewView({ preview, stale }: { preview: ImportPreview; stale: boolean }) {
+  return (
+    <section className={`transfer__preview ${stale ? 'transfer__preview--stale' : ''}`} aria-label="Import preview" data-testid="import-preview">
+      <h3 className="transfer__heading">
+        Will create stack <span className="mono">{preview.stack}</span>
+        {stale && <span className="muted transfer__stale"> — changed since this preview: Preview again</span>}
+      </h3>
+      <dl className="transfer__summary">
+        <NameList label={`Instances (${preview.instances.length})`} names={preview.instances} testId="preview-instances" />
+        {preview.wires > 0 && (
+          <div className="transfer__row">
+            <dt>Wires</dt>
+            <dd>{preview.wires}</dd>
+          </div>
+        )}
+        <NameList label="Templates created" names={preview.templatesCreated} />
+        <NameList label="Templates reused" names={preview.templatesReused} />
+        <NameList label="Secrets generated" names={preview.secretsGenerated} />
+        <NameList label="Secrets stored" names={preview.secretsSet} />
+      </dl>
+      {preview.instances.length === 0 && <p className="muted">The stack will have no instances.</p>}
+      {preview.missingSecrets.length > 0 && (
+        <Callout tone="warning" title={`${preview.missingSecrets.length === 1 ? '1 secret needs' : `${preview.missingSecrets.length} secrets need`} a value`} testId="preview-missing">
+          <p>
+            {preview.missingSecrets.map((n, i) => (
+              <span key={n}>
+                {i > 0 && ', '}
+                <span className="mono">{n}</span>
+              </span>
+            ))}
+            . The stack will not apply until they are set; after the import the window opens its Secrets tab.
+          </p>
+        </Callout>
+      )}
+      {preview.warnings.length > 0 && (
+        <Callout tone="warning" title={preview.warnings.length === 1 ? '1 warning' : `${preview.warnings.length} warnings`} testId="preview-warnings">
+          <ul className="transfer__list">
+            {preview.warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </Callout>
+      )}
+      {preview.report.length > 0 && <FidelityReport report={preview.report} />}
+    </section>
+  );
+}
+
+function FidelityReport({ report }: { report: ReportFinding[] }) {
+  const known = new Set(CHANGE_GROUPS.map((g) => g.change));
+  const groups = [...CHANGE_GROUPS, { change: '', title: 'Other', help: '' }]
+    .map((g) => ({ ...g, rows: report.filter((f) => (g.change === '' ? !known.has(f.change) : f.change === g.change)) }))
+    .filter((g) => g.rows.length > 0);
+  return (
+    <section className="transfer__report" aria-label="Fidelity report" data-testid="fidelity-report">
+      <h3 className="transfer__heading">What changes from the compose file ({report.length})</h3>
+      {groups.map((g) => (
+        <div key={g.title} className="transfer__group" data-testid={`report-${g.title.toLowerCase().replace(' ', '-')}`}>
+          <h4 className="transfer__group-title">
+            {g.title} ({g.rows.length}) {g.help && <span className="muted">{g.help}</span>}
+          </h4>
+          <table className="table transfer__table">
+            <thead>
+              <tr>
+                <th scope="col">Field</th>
+                <th scope="col">What happens</th>
+              </tr>
+            </thead>
+            <tbody>
+              {g.rows.map((f, i) => (
+                <tr key={`${f.path}-${i}`}>
+                  <td className="mono">{f.path}</td>
+                  <td>{f.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </section>
+  );
+}
+
