@@ -287,3 +287,48 @@ func (t *Transfer) importCompose(files []string, stack string, profiles []string
 		return out, nil
 	})
 }
+
+// ClonePort is one host port a clone moved ("8080:80" -> "8081:80").
+type ClonePort struct {
+	Instance string `json:"instance"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+}
+
+// CloneView is what a clone made (or, for a preview, would make).
+type CloneView struct {
+	Stack          string      `json:"stack"`
+	Root           string      `json:"root"`
+	Instances      []string    `json:"instances"`
+	Ports          []ClonePort `json:"ports"`
+	Secrets        []string    `json:"secrets"`
+	MissingSecrets []string    `json:"missingSecrets"`
+	DryRun         bool        `json:"dryRun"`
+}
+
+// PreviewClone says what cloning src as dst would make (its new host ports above all),
+// writing nothing; root "" keeps the source's project root.
+func (t *Transfer) PreviewClone(src, dst, root string) (CloneView, error) {
+	return t.clone(src, dst, root, true)
+}
+
+// Clone copies stack src as dst (engine.CloneStack): same instances, overrides, wires and
+// secrets, free host ports, empty volumes.
+func (t *Transfer) Clone(src, dst, root string) (CloneView, error) {
+	return t.clone(src, dst, root, false)
+}
+
+func (t *Transfer) clone(src, dst, root string, dryRun bool) (CloneView, error) {
+	return call(t.host, 60*time.Second, func(ctx context.Context, svc *engine.Service) (CloneView, error) {
+		res, err := svc.CloneStack(ctx, src, dst, engine.CloneOptions{Root: root, DryRun: dryRun})
+		if err != nil {
+			return CloneView{}, err
+		}
+		v := CloneView{Stack: res.Stack, Root: res.Root, Instances: nonNil(res.Instances), Ports: []ClonePort{},
+			Secrets: nonNil(res.Secrets), MissingSecrets: nonNil(res.MissingSecrets), DryRun: dryRun}
+		for _, p := range res.Ports {
+			v.Ports = append(v.Ports, ClonePort{Instance: p.Instance, From: p.From, To: p.To})
+		}
+		return v, nil
+	})
+}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -254,5 +256,40 @@ func TestTransfer_ComposePreviewAndImport(t *testing.T) {
 	}
 	if _, err := svc.Stack(t.Context(), "dtweb"); err != nil {
 		t.Errorf("the imported stack is not there: %v", err)
+	}
+}
+
+// Clone from the window: the preview writes nothing; the clone is made under the new name;
+// a taken name is refused (conflict) and changes nothing.
+func TestTransfer_Clone(t *testing.T) {
+	tr, svc, _ := transferHost(t)
+	before := stackNames(t, svc)
+	pv, err := tr.PreviewClone("tx1", "tx1-copy", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pv.DryRun || pv.Stack != "tx1-copy" || len(pv.Instances) != 1 || pv.Ports == nil {
+		t.Errorf("clone preview %+v", pv)
+	}
+	if got := stackNames(t, svc); !reflect.DeepEqual(got, before) {
+		t.Fatalf("a clone preview wrote stacks: %v -> %v", before, got)
+	}
+	v, err := tr.Clone("tx1", "tx1-copy", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.DryRun || v.Stack != "tx1-copy" {
+		t.Errorf("clone %+v", v)
+	}
+	after := stackNames(t, svc)
+	if !slices.Contains(after, "tx1-copy") {
+		t.Fatalf("the clone is not there: %v", after)
+	}
+	_, err = tr.Clone("tx1", "tx1-copy", "")
+	if err == nil || !strings.Contains(err.Error(), `"kind":"conflict"`) || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("cloning onto a taken name: %v", err)
+	}
+	if got := stackNames(t, svc); !reflect.DeepEqual(got, after) {
+		t.Errorf("a refused clone changed stacks: %v -> %v", after, got)
 	}
 }

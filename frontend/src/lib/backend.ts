@@ -28,6 +28,7 @@ import type {
   EffectiveField,
   ExportResult,
   ImportKind,
+  CloneView,
   ImportPreview,
   FieldKind,
   Health,
@@ -677,6 +678,22 @@ export const transfer = {
       ? await call('Transfer', 'PreviewImport', () => TransferBinding.PreviewImport(path, name))
       : await call('Transfer', 'Import', () => TransferBinding.Import(path, name));
     return toImportPreview(raw);
+  },
+
+  /** Copies stack src as dst (free host ports, empty volumes); root "" keeps src's project root. */
+  async clone(src: string, dst: string, root: string, dryRun: boolean): Promise<CloneView> {
+    const raw = dryRun
+      ? await call('Transfer', 'PreviewClone', () => TransferBinding.PreviewClone(src, dst, root))
+      : await call('Transfer', 'Clone', () => TransferBinding.Clone(src, dst, root));
+    return {
+      stack: raw?.stack ?? dst,
+      root: raw?.root ?? '',
+      instances: strings(raw?.instances),
+      ports: (raw?.ports ?? []).map((p) => ({ instance: p.instance ?? '', from: p.from ?? '', to: p.to ?? '' })),
+      secrets: strings(raw?.secrets),
+      missingSecrets: strings(raw?.missingSecrets),
+      dryRun: Boolean(raw?.dryRun),
+    };
   },
 
   /** A compose project (its files by absolute path) as a new stack: a dry run, or the import. */

@@ -401,6 +401,20 @@ export interface ReportFinding {
   detail: string;
 }
 
+/** What a clone made, or (dryRun) would make: above all, the host ports it moved. */
+export interface CloneView {
+  stack: string;
+  /** The clone's project root (absolute). */
+  root: string;
+  instances: string[];
+  /** Each published host port the clone moved so both stacks run side by side. */
+  ports: { instance: string; from: string; to: string }[];
+  /** Secrets copied (re-sealed for the clone). */
+  secrets: string[];
+  missingSecrets: string[];
+  dryRun: boolean;
+}
+
 /** What an import created, or (dryRun) would create. */
 export interface ImportPreview {
   stack: string;

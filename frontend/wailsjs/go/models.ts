@@ -78,6 +78,64 @@ export namespace bindings {
 	        this.fix = source["fix"];
 	    }
 	}
+	export class ClonePort {
+	    instance: string;
+	    from: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ClonePort(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.instance = source["instance"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	    }
+	}
+	export class CloneView {
+	    stack: string;
+	    root: string;
+	    instances: string[];
+	    ports: ClonePort[];
+	    secrets: string[];
+	    missingSecrets: string[];
+	    dryRun: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CloneView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stack = source["stack"];
+	        this.root = source["root"];
+	        this.instances = source["instances"];
+	        this.ports = this.convertValues(source["ports"], ClonePort);
+	        this.secrets = source["secrets"];
+	        this.missingSecrets = source["missingSecrets"];
+	        this.dryRun = source["dryRun"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class DiagnosticFix {
 	    kind: string;
 	    secret: string;

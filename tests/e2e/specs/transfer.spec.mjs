@@ -314,3 +314,45 @@ test('dropping a file on the window starts the matching import', { timeout: 180_
   await compose.getByRole('button', { name: 'Cancel' }).click();
   await compose.waitFor({ state: 'detached' });
 });
+
+test('clone a stack from its page: a free host port, the new stack opens, a taken name is refused in the dialog', { timeout: 180_000 }, async (t) => {
+  const SRC2 = 'dt-clsrc';
+  const CLONE = 'dt-clone';
+  const TAKEN = 'dt-cltaken';
+  const clean = async () => {
+    for (const s of [SRC2, CLONE, TAKEN]) await cli('stack', 'delete', s, '--force', '--volumes').catch(() => {});
+  };
+  await clean();
+  t.after(clean);
+  await cli('stack', 'create', TAKEN);
+  await cli('stack', 'create', SRC2);
+  await cli('instance', 'add', SRC2, 'cache', '--template', 'redis');
+  const port = 42000 + Math.floor(Math.random() * 2000);
+  await cli('instance', 'set', SRC2, 'cache', `ports=["127.0.0.1:${port}:6379"]`);
+
+  const app = await launchApp({ path: `/#/stacks/${SRC2}` });
+  t.after(() => app.close());
+  const { page } = app;
+  await waitForStatus(page, 'database', 'ok');
+  await page.getByRole('heading', { level: 1, name: SRC2 }).waitFor();
+
+  // A taken name: refused inside the dialog, nothing created.
+  await page.getByTestId('clone-button').click();
+  const dialog = page.getByRole('dialog', { name: `Clone ${SRC2}` });
+  await dialog.waitFor();
+  await dialog.getByRole('textbox', { name: 'New stack name' }).fill(TAKEN);
+  await dialog.getByRole('button', { name: 'Clone', exact: true }).click();
+  await dialog.getByText(/already exists/).first().waitFor();
+  await app.screenshot('transfer-clone-refused');
+
+  await dialog.getByRole('textbox', { name: 'New stack name' }).fill(CLONE);
+  await dialog.getByRole('button', { name: 'Clone', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: CLONE }).waitFor({ timeout: 30_000 });
+  await page.getByText(`Cloned ${SRC2} as ${CLONE}`).waitFor();
+  await app.screenshot('transfer-cloned');
+  const show = JSON.parse(await cli('instance', 'show', CLONE, 'cache', '--json'));
+  const ports = JSON.stringify(show);
+  assert.doesNotMatch(ports, new RegExp(`127\\.0\\.0\\.1:${port}:6379`), 'the clone kept the source port');
+  assert.match(ports, /127\.0\.0\.1:\d+:6379/);
+  assert.match(await cli('plan', CLONE).catch((e) => String(e)), /\+ ports: \["127\.0\.0\.1:\d+:6379"\]/);
+});

@@ -19,7 +19,7 @@ import {
 import { GraphTab } from '@/features/graph';
 import { HistoryPanel, StackToolbar } from '@/features/plans';
 import { SecretsPanel } from '@/features/secrets';
-import { ExportButton } from '@/features/transfer';
+import { CloneButton, ExportButton } from '@/features/transfer';
 import type { InstanceState, InstanceSummary } from '@/lib/types';
 
 /** The instances with their live container state when it is known (it refreshes on every container event). */
@@ -182,6 +182,7 @@ export function StackPage({ name }: { name: string }) {
               middle={
                 <>
                   <ExportButton stack={name} />
+                  <CloneButton stack={name} />
                   <button type="button" className="button" onClick={() => setDialog({ kind: 'rename' })}>
                     <PencilIcon aria-hidden="true" />
                     Rename

@@ -6,6 +6,8 @@ export function ChooseExportPath(arg1:string):Promise<string>;
 
 export function ChooseImportFile(arg1:string):Promise<string>;
 
+export function Clone(arg1:string,arg2:string,arg3:string):Promise<bindings.CloneView>;
+
 export function ExportTo(arg1:string,arg2:string):Promise<bindings.ExportResult>;
 
 export function Import(arg1:string,arg2:string):Promise<bindings.ImportPreview>;
@@ -13,6 +15,8 @@ export function Import(arg1:string,arg2:string):Promise<bindings.ImportPreview>;
 export function ImportCompose(arg1:Array<string>,arg2:string,arg3:Array<string>):Promise<bindings.ImportPreview>;
 
 export function ImportContent(arg1:string,arg2:string):Promise<bindings.ImportPreview>;
+
+export function PreviewClone(arg1:string,arg2:string,arg3:string):Promise<bindings.CloneView>;
 
 export function PreviewImport(arg1:string,arg2:string):Promise<bindings.ImportPreview>;
 

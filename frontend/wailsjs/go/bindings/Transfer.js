@@ -10,6 +10,10 @@ export function ChooseImportFile(arg1) {
   return window['go']['bindings']['Transfer']['ChooseImportFile'](arg1);
 }
 
+export function Clone(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['Clone'](arg1, arg2, arg3);
+}
+
 export function ExportTo(arg1, arg2) {
   return window['go']['bindings']['Transfer']['ExportTo'](arg1, arg2);
 }
@@ -24,6 +28,10 @@ export function ImportCompose(arg1, arg2, arg3) {
 
 export function ImportContent(arg1, arg2) {
   return window['go']['bindings']['Transfer']['ImportContent'](arg1, arg2);
+}
+
+export function PreviewClone(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['PreviewClone'](arg1, arg2, arg3);
 }
 
 export function PreviewImport(arg1, arg2) {
