@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/devarch/devarch/backend/atomicfile"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/transfer"
@@ -144,36 +145,11 @@ func (t *Transfer) ExportTo(stack, path string) (ExportResult, error) {
 		if err != nil {
 			return ExportResult{}, err
 		}
-		if err := writeAtomic(path, doc, 0o644); err != nil {
+		if err := atomicfile.Write(path, doc, 0o644); err != nil {
 			return ExportResult{}, model.Invalid("path", fmt.Sprintf("cannot write %s", path), err.Error())
 		}
 		return ExportResult{Path: path, Warnings: nonNil(warnings)}, nil
 	})
-}
-
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a successful rename there is nothing left to remove
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // readDocument reads a devarch.yml without holding more than transfer.MaxSize+1 bytes.

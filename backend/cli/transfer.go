@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/devarch/devarch/backend/atomicfile"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/transfer"
@@ -46,40 +46,13 @@ warning on stderr: it may not exist on another machine.`,
 				_, err := env.stdout.Write(doc)
 				return err
 			}
-			if err := writeFileAtomic(*out, doc, 0o644); err != nil {
+			if err := atomicfile.Write(*out, doc, 0o644); err != nil {
 				return model.Invalid("output", "cannot write "+*out, err.Error())
 			}
 			fmt.Fprintf(env.stderr, "Exported stack %s to %s.\n", a[0], *out)
 			return nil
 		})
 	})
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same directory and
-// a rename, so a reader (or a crash) never sees a partial file.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // after a successful rename there is nothing left to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(name, path)
 }
 
 func (env *cmdEnv) importCommand() *cobra.Command {

@@ -87,14 +87,7 @@ func (s *Service) OperateInstances(ctx context.Context, stack, op string, instan
 		return OpResult{}, err
 	}
 	finishCtx := context.WithoutCancel(ctx)
-	failed := func(err error) (OpResult, error) {
-		o := store.Outcome{Status: store.RunFailed, Stderr: recordText(err)}
-		if ctx.Err() != nil {
-			o.Status = store.RunCanceled
-		}
-		_ = lock.Finish(finishCtx, o)
-		return OpResult{}, err
-	}
+	failed := failedOp(ctx, lock)
 	doc, err := compose.Generate(rs.Effective)
 	if err != nil {
 		return failed(err)

@@ -63,14 +63,7 @@ func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions,
 		return OpResult{}, err
 	}
 	finishCtx := context.WithoutCancel(ctx)
-	failed := func(err error) (OpResult, error) {
-		o := store.Outcome{Status: store.RunFailed, Stderr: recordText(err)}
-		if ctx.Err() != nil {
-			o.Status = store.RunCanceled
-		}
-		_ = lock.Finish(finishCtx, o)
-		return OpResult{}, err
-	}
+	failed := failedOp(ctx, lock)
 	cs, err := eng.ListContainers(ctx, []string{model.LabelStack + "=" + stack})
 	if err != nil {
 		return failed(err)
@@ -167,6 +160,21 @@ func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions,
 	// down forgets the applied state: the next plan creates everything again.
 	return res, lock.Finish(finishCtx, store.Outcome{Status: store.RunSucceeded,
 		Results: []ActionResult{{Action: op + " " + stack, Status: ResultDone}}, ReplaceApplied: op == OpDown})
+}
+
+// failedOp returns how an operation under lock ends when it stops half-way: its run is
+// recorded as failed (canceled when ctx ended, with the error's text), the lock released,
+// and the error returned.
+func failedOp(ctx context.Context, lock *store.StackLock) func(error) (OpResult, error) {
+	finishCtx := context.WithoutCancel(ctx)
+	return func(err error) (OpResult, error) {
+		o := store.Outcome{Status: store.RunFailed, Stderr: recordText(err)}
+		if ctx.Err() != nil {
+			o.Status = store.RunCanceled
+		}
+		_ = lock.Finish(finishCtx, o)
+		return OpResult{}, err
+	}
 }
 
 // removeStackVolumes removes a stack's named volumes and returns their names.

@@ -13,44 +13,19 @@
 // Setup goes through the binary's CLI on the app's own data home. Every stack is named tr*
 // (this spec's tag) so concurrent runs on the shared engine never collide.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { launchApp, waitForStatus } from '../lib/app.mjs';
+import { cleanEngine as cleanStack, cli, freePort } from '../lib/showcase.mjs';
 
-const run = promisify(execFile);
 const HOLDER = 'trholder';
 const CLASH = 'trclash';
 const STACKS = [HOLDER, CLASH];
 
-/** A free TCP port on 127.0.0.1 right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function cli(...args) {
-  const bin = process.env.DEVARCH_E2E_BIN;
-  assert.ok(bin, 'DEVARCH_E2E_BIN is set by run.sh');
-  const { stdout } = await run(bin, args, { timeout: 120_000 });
-  return stdout;
-}
-
 async function cleanEngine() {
-  for (const stack of STACKS) {
-    await run('docker', ['compose', '-p', `devarch-${stack}`, 'down', '-t', '0', '--remove-orphans', '--volumes'], { timeout: 60_000 }).catch(() => {});
-  }
+  for (const stack of STACKS) await cleanStack(stack);
 }
 
 async function openStack(page, stack) {
