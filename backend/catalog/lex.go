@@ -284,6 +284,18 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 	}
 	var lastIndicator byte
 	keyCol, dashCol, scalarCol := -1, -1, -1
+	// propsCol is where the node properties (a tag, an anchor) before the next scalar
+	// began: yaml.v3 takes a mapping's indentation from them, not from its first key, so
+	// "! key: v" is a mapping at the tag's column (found by FuzzLocate).
+	propsCol := -1
+	scalarAt := func(i int) int {
+		if propsCol >= 0 {
+			col := propsCol
+			propsCol = -1
+			return col
+		}
+		return i - s
+	}
 	for i < e {
 		if lx.quote != 0 {
 			i = lx.quoted(i, e)
@@ -356,7 +368,7 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 		case c == '"' || c == '\'':
 			lx.cand(i)
 			lx.quote, lx.quoteAt = c, i
-			scalarCol = i - s
+			scalarCol = scalarAt(i)
 			i++
 			continue
 		case c == '[' || c == '{':
@@ -404,6 +416,9 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 			// An anchor, alias or tag: its name ends at the first character a name cannot
 			// hold, where the valid part may end too; what follows is read as more tokens.
 			lx.cand(i)
+			if c != '*' && propsCol < 0 {
+				propsCol = i - s
+			}
 			named := isAnchorChar
 			if c == '!' {
 				named = isTagChar
@@ -422,9 +437,11 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 			}
 			// (yaml.v3 reads '[', ']' and ',' as part of a tag even in a flow collection.)
 			for i++; i < e && named(d[i]); i++ {
-				if c == '!' && (d[i] == '!' || d[i] == '%') {
-					// "!a!b" is handle "!a!" and suffix "b", "%2F" an escape: either side
-					// may be where it breaks.
+				if c == '!' {
+					// Any prefix of a tag may be valid where the whole is not: "!0" parses
+					// and "!0:" does not, "!a!b" is handle "!a!" and suffix "b", "%2F" an
+					// escape (FuzzLocate found the first). Tags are short: every position
+					// inside one is a candidate.
 					lx.cand(i)
 					lx.cand(i + 1)
 				}
@@ -446,7 +463,7 @@ func (lx *lexer) tokens(s, first, e, indent int, plain bool) {
 		}
 		// A plain scalar starts here.
 		lx.cand(i)
-		scalarCol = i - s
+		scalarCol = scalarAt(i)
 		i = lx.plain(i, e)
 		tokenStart = false
 		if i == e {
