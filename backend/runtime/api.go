@@ -156,7 +156,7 @@ func decodeAPIContainers(r io.Reader) ([]Container, error) {
 			c.Labels = map[string]string{}
 		}
 		for _, n := range a.Names {
-			c.Names = append(c.Names, strings.TrimPrefix(n, "/"))
+			c.Names = append(c.Names, strings.TrimLeft(n, "/"))
 		}
 		if len(c.Names) > 0 {
 			c.Name = c.Names[0]

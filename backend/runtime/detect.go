@@ -273,7 +273,7 @@ func (e *Engine) probeFailure(ctx, pctx context.Context, res Result, err error, 
 
 var versionRE = regexp.MustCompile(`v?(\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.+~-]*)?)`)
 
-var versionWordRE = regexp.MustCompile(`(?i)compose\s+version:?\s+v?([^\s,]+)`)
+var versionWordRE = regexp.MustCompile(`(?i)compose\s+version:?\s+v?([0-9a-z][0-9a-z._+~-]*)`)
 
 // parseComposeVersion extracts the first version number from `compose version` output in any
 // flavour ("Docker Compose version v2.40.3", "docker-compose version 1.29.2, build

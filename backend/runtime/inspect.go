@@ -83,7 +83,7 @@ type inspectHealth struct {
 func (en inspectEntry) state() ContainerState {
 	s := ContainerState{
 		ID:           en.ID,
-		Name:         strings.TrimPrefix(en.Name, "/"),
+		Name:         strings.TrimLeft(en.Name, "/"),
 		Status:       en.State.Status,
 		ExitCode:     en.State.ExitCode,
 		OOMKilled:    en.State.OOMKilled,

@@ -149,7 +149,7 @@ func parseContainers(data []byte) ([]Container, error) {
 			Labels: labelMap(p.Labels),
 		}
 		for i, n := range c.Names {
-			c.Names[i] = strings.TrimPrefix(n, "/")
+			c.Names[i] = strings.TrimLeft(n, "/")
 		}
 		if len(c.Names) > 0 {
 			c.Name = c.Names[0]
