@@ -139,6 +139,8 @@ type DeleteResult struct {
 	KeptVolumes []string `json:"keptVolumes"`
 	KeptFiles   []string `json:"keptFiles"`
 	KeptDir     string   `json:"keptDir,omitempty"`
+	// Unchecked: the engine did not answer and a forced delete went ahead without it (why).
+	Unchecked string `json:"unchecked,omitempty"`
 }
 
 // Delete deletes a stack; refused while it has containers or a network unless force (which
@@ -146,7 +148,7 @@ type DeleteResult struct {
 func (s *Stacks) Delete(name string, force, volumes bool) (DeleteResult, error) {
 	return call(s.host, 2*time.Minute, func(ctx context.Context, svc *engine.Service) (DeleteResult, error) {
 		d, err := svc.DeleteStack(ctx, name, engine.DeleteOptions{Force: force, Volumes: volumes}, engine.Who("desktop"))
-		return DeleteResult{KeptVolumes: nonNilStrings(d.KeptVolumes), KeptFiles: nonNilStrings(d.KeptFiles), KeptDir: d.KeptDir}, err
+		return DeleteResult{KeptVolumes: nonNilStrings(d.KeptVolumes), KeptFiles: nonNilStrings(d.KeptFiles), KeptDir: d.KeptDir, Unchecked: d.Unchecked}, err
 	})
 }
 

@@ -291,6 +291,9 @@ unless --force, which takes it down first. Named volumes (your data) are kept un
 				return err
 			}
 			fmt.Fprintf(env.stderr, "Deleted stack %s.\n", a[0])
+			if d.Unchecked != "" {
+				fmt.Fprintf(env.stderr, "The container engine was not asked (%s): any containers, network or volumes of %s are left as they are.\n  Find them later with: docker ps -a --filter label=%s=%s\n", d.Unchecked, a[0], model.LabelStack, a[0])
+			}
 			if len(d.KeptVolumes) > 0 {
 				fmt.Fprintf(env.stderr, "Kept its volumes (your data): %s\n  Remove them with: docker volume rm %s\n", strings.Join(d.KeptVolumes, ", "), strings.Join(d.KeptVolumes, " "))
 			}

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/runtime/runtimetest"
 )
 
 func TestParseLogSince(t *testing.T) {
@@ -116,4 +119,63 @@ func FuzzParseLogTail(f *testing.F) {
 			t.Fatalf("%q read as %d", s, *got)
 		}
 	})
+}
+
+const crashTemplate = `name: e-crashloop
+category: runtime
+description: prints a stamped line and exits 3, restarted forever
+service:
+  image: devarch-test/busybox:1
+  command: [sh, -c, "echo crash-line; exit 3"]
+  restart: always
+  stop_grace_period: 1s
+`
+
+// Following a crash-looping container's logs gives each log entry once: compose re-attaches
+// at every restart and repeats the last line (measured before the fix: the same stamped
+// line three times in 12 s).
+func TestLogs_FollowCrashLoopHasNoRepeats(t *testing.T) {
+	eng := runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	svc, _, _ := newService(t)
+	ctx := t.Context()
+	const stack = "elogloop"
+	if _, _, err := svc.ImportTemplate(ctx, []byte(crashTemplate), false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, stack, "app", "e-crashloop", nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = eng.RunCompose(context.Background(), []string{"-p", model.ProjectName(stack), "down", "-t", "0"}, runtime.RunOptions{})
+	})
+	p := planStack(t, svc, stack)
+	if _, err := svc.Apply(ctx, p.ID, "test", nil); err == nil {
+		t.Fatal("apply of a crash loop succeeded")
+	}
+	follow, cancel := context.WithTimeout(ctx, 12*time.Second)
+	defer cancel()
+	var out strings.Builder
+	if err := svc.Logs(follow, stack, "app", engine.LogOptions{Follow: true, NoPrefix: true}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var stamped []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if !strings.HasSuffix(line, " crash-line") {
+			continue
+		}
+		if seen[line] {
+			t.Errorf("repeated: %q", line)
+		}
+		seen[line] = true
+		stamped = append(stamped, line)
+	}
+	// The restarts back off (1, 2, 4 s...): 12 s of following sees at least three.
+	if len(stamped) < 3 {
+		t.Fatalf("%d lines in 12 s of a crash loop:\n%s", len(stamped), out.String())
+	}
 }

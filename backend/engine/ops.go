@@ -278,6 +278,11 @@ func (s *Service) Logs(ctx context.Context, stack, instance string, opts LogOpti
 	if instance != "" {
 		args = append(args, instance)
 	}
+	if opts.Follow {
+		d := newDedupWriter(w)
+		defer d.Flush()
+		w = d
+	}
 	_, err = eng.RunCompose(ctx, args, runtime.RunOptions{Stdout: w, Stderr: w})
 	if err != nil && ctx.Err() != nil && opts.Follow {
 		return nil // the user stopped following

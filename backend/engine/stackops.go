@@ -278,6 +278,10 @@ type Deleted struct {
 	// (DevArch deletes only what it wrote there); KeptDir is that folder when it is kept.
 	KeptFiles []string
 	KeptDir   string
+	// Unchecked is why the engine was not asked (it did not answer) when a forced delete
+	// went ahead without it: any containers, network or volumes of the stack are left as
+	// they are, unmanaged. Empty when the engine answered.
+	Unchecked string
 }
 
 // DeleteOptions are the choices of a stack deletion.
@@ -327,6 +331,9 @@ func (s *Service) deleteLocked(ctx context.Context, st model.Stack, opts DeleteO
 	if engErr != nil && !opts.Force {
 		return out, model.Wrap(model.KindEngineUnavailable, engErr, "cannot tell whether the stack has containers",
 			model.AsError(engErr).Summary+". Start the container engine, or delete with --force to delete the definition anyway.")
+	}
+	if engErr != nil {
+		out.Unchecked = model.AsError(engErr).Summary
 	}
 	if (len(cs) > 0 || len(nets) > 0) && !opts.Force {
 		what := containerNames(cs)

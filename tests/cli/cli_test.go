@@ -227,6 +227,23 @@ func TestStackList_LiveStatus(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "unknown") || !strings.Contains(r.stderr, "live status unavailable") {
 		t.Fatalf("engine down: %+v", r)
 	}
+
+	// Deleting needs the engine to tell whether containers exist: refused, naming --force;
+	// --force deletes the definition and says the engine was not asked.
+	if r = run(t, env, "devarch", "stack", "create", "gone"); r.code != 0 {
+		t.Fatalf("stack create gone: %+v", r)
+	}
+	r = run(t, env, "devarch", "stack", "delete", "gone")
+	if r.code == 0 || !strings.Contains(r.stderr, "cannot tell whether the stack has containers") || !strings.Contains(r.stderr, "--force") {
+		t.Fatalf("delete with the engine down: %+v", r)
+	}
+	r = run(t, env, "devarch", "stack", "delete", "gone", "--force")
+	if r.code != 0 || !strings.Contains(r.stderr, "The container engine was not asked") || !strings.Contains(r.stderr, "docker ps -a --filter label=dev.devarch.stack=gone") {
+		t.Fatalf("delete --force with the engine down: %+v", r)
+	}
+	if r = run(t, env, "devarch", "stack", "show", "gone"); r.code == 0 {
+		t.Fatalf("gone is still there: %+v", r)
+	}
 }
 
 func freePort(t *testing.T) int {

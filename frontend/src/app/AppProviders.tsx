@@ -1,7 +1,7 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { createToastStore, ToastProvider, type ToastStore } from '@/components/toast';
-import { LogsViewerContext } from '@/features/graph';
+import { LogsViewerContext } from '@/components/LogsViewer';
 import { LogsDialog } from '@/features/instances';
 import { createQueryClient } from './queryClient';
 
@@ -18,7 +18,7 @@ export function AppProviders({ children, toasts, queryClient }: AppProvidersProp
   return (
     <ToastProvider store={toastStore}>
       <QueryClientProvider client={client}>
-        {/* The graph's node menu opens the instances feature's logs viewer. */}
+        {/* The graph's node menu and a failed apply open the instances feature's logs viewer. */}
         <LogsViewerContext.Provider value={LogsDialog}>{children}</LogsViewerContext.Provider>
       </QueryClientProvider>
     </ToastProvider>

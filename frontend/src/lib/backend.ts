@@ -246,7 +246,7 @@ export const stacks = {
    */
   async delete(name: string, force: boolean, volumes = false): Promise<DeleteResult> {
     const raw = await call('Stacks', 'Delete', () => StacksBinding.Delete(name, force, volumes));
-    return { keptVolumes: strings(raw?.keptVolumes), keptFiles: strings(raw?.keptFiles), keptDir: raw?.keptDir ?? '' };
+    return { keptVolumes: strings(raw?.keptVolumes), keptFiles: strings(raw?.keptFiles), keptDir: raw?.keptDir ?? '', unchecked: raw?.unchecked ?? '' };
   },
 
   async compose(name: string): Promise<ComposePreview> {

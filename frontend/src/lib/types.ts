@@ -328,6 +328,8 @@ export interface DeleteResult {
   /** Files of the user's left in its folder (DevArch deletes only what it wrote). */
   keptFiles: string[];
   keptDir: string;
+  /** Set when the engine did not answer and the delete went ahead without it (why): its containers, if any, are left as they are. */
+  unchecked: string;
 }
 
 /* ---------- Wiring (docs/wiring.md): the graph view ---------- */

@@ -254,6 +254,7 @@ export namespace bindings {
 	    keptVolumes: string[];
 	    keptFiles: string[];
 	    keptDir?: string;
+	    unchecked?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new DeleteResult(source);
@@ -264,6 +265,7 @@ export namespace bindings {
 	        this.keptVolumes = source["keptVolumes"];
 	        this.keptFiles = source["keptFiles"];
 	        this.keptDir = source["keptDir"];
+	        this.unchecked = source["unchecked"];
 	    }
 	}
 	export class Diagnostic {

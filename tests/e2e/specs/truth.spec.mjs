@@ -124,6 +124,15 @@ test('the window tells the truth about failing instances, stopped stacks, rename
   assert.match(crash, /app exited with code 3/);
   assert.match(crash, /boom from the app/);
   await app.screenshot('apply-failed-crash');
+  // Its logs are a button away (the CLI's "devarch logs" line stays in the details).
+  await page.getByTestId('apply-logs').click();
+  const logs = page.getByTestId('logs-dialog');
+  await logs.waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="logs-pane"]')?.textContent?.includes('boom from the app'), null, { timeout: 30_000 });
+  await app.screenshot('apply-failed-crash-logs');
+  await logs.getByRole('button', { name: 'Close', exact: true }).first().click();
+  await logs.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'apply-logs', 'focus goes back to the Logs button');
   await openStack(page);
   await page.locator('[data-status="degraded"]').first().waitFor({ timeout: 30_000 });
   await dismissToasts(page);

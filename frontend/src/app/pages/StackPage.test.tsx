@@ -110,7 +110,7 @@ describe('StackPage', () => {
     vi.mocked(stacks.delete).mockRejectedValueOnce(
       new AppError({ kind: 'conflict', summary: 'stack "shop" is running', detail: 'Stop it first, or delete with force.' }),
     );
-    vi.mocked(stacks.delete).mockResolvedValueOnce({ keptVolumes: ['devarch-s1-db-data'], keptFiles: [], keptDir: '' });
+    vi.mocked(stacks.delete).mockResolvedValueOnce({ keptVolumes: ['devarch-s1-db-data'], keptFiles: [], keptDir: '', unchecked: '' });
     const { toasts } = renderWithApp(<StackPage name="shop" />);
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
     const dialog = await screen.findByRole('dialog', { name: 'Delete shop?' });

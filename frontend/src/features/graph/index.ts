@@ -2,5 +2,4 @@
 export { GraphTab } from './components/GraphTab';
 export { InstanceNeeds } from './components/InstanceNeeds';
 export { graphQueryKey, graphQueryOptions, useSetWire, useStackGraph, useUnsetWire } from './api/wires';
-export { LogsViewerContext } from './components/NodeMenu';
 export { useOperateInstance, type InstanceOperation } from './api/operateInstance';

@@ -1,13 +1,8 @@
-import { createContext, useContext, useEffect, useId, useLayoutEffect, useRef, useState, type ComponentType } from 'react';
+import { useContext, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { LogsViewerContext } from '@/components/LogsViewer';
 import { createPortal } from 'react-dom';
 import { useOperateInstance, useRunningOperation, type InstanceOperation } from '../api/operateInstance';
 
-/**
- * The logs viewer the node menu opens: the instances feature's LogsDialog, given by the app
- * (src/app/AppProviders) since graph may not depend on instances. Without one, Logs is
- * disabled with a reason.
- */
-export const LogsViewerContext = createContext<ComponentType<{ stack: string; instance: string; onClose: () => void }> | null>(null);
 
 /** What Start and Stop can do for a container state, or why not. */
 export function nodeActions(state: string, busy: boolean): { start?: string; stop?: string; logs?: string } {

@@ -1,4 +1,5 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { LogsViewerContext, type LogsViewerProps } from '@/components/LogsViewer';
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
 import { createPlan } from '@/test/fixtures';
@@ -49,6 +50,34 @@ describe('ApplyPanel', () => {
     ]);
     expect(steps[2]).toHaveTextContent('not started: host port 28080');
     expect(screen.getByRole('link', { name: 'Change the ports of web' })).toHaveAttribute('href', '#/stacks/shop/instances/web?field=ports');
+  });
+
+  it('offers the logs of an instance that failed to start, in the window', () => {
+    const crash = new AppError({
+      kind: 'internal',
+      summary: 'app exited with code 3',
+      detail: 'Its last lines:\nboom\nAll of them: devarch logs shop app',
+      results: [{ action: '+ create app', kind: 'create', instance: 'app', status: 'failed', error: 'exited with code 3' }],
+    });
+    const Viewer = ({ stack, instance, onClose }: LogsViewerProps) => (
+      <div role="dialog" aria-label={`Logs of ${stack}/${instance}`}>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    );
+    render(
+      <LogsViewerContext.Provider value={Viewer}>
+        <ApplyPanel stack="shop" plan={createPlan} state="failed" events={[]} error={crash} canceling={false} onCancel={vi.fn()} onReplan={vi.fn()} onRetry={vi.fn()} />
+      </LogsViewerContext.Provider>,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Logs of app' }));
+    expect(screen.getByRole('dialog', { name: 'Logs of shop/app' })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    // A port clash has no logs to read: its fix is the ports.
+    renderPanel(clash);
+    expect(screen.queryByRole('button', { name: 'Logs of web' })).not.toBeInTheDocument();
   });
 
   it('still says "already applied" for that refusal', () => {

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useContext, useEffect, useRef, useState } from 'react';
 import { instanceFieldHref, stackHref } from '@/app/routes';
 import { Callout } from '@/components/Callout';
+import { LogsViewerContext } from '@/components/LogsViewer';
 import { CircleCheckIcon, CircleXIcon, RefreshIcon } from '@/components/icons';
 import { Spinner } from '@/components/Spinner';
 import type { AppError } from '@/lib/errors';
@@ -214,6 +215,8 @@ function failedInstance(error: AppError): string | undefined {
 }
 
 function Outcome({ error, stack, refused, onReplan, onRetry }: { error: AppError; stack: string; refused: boolean; onReplan: () => void; onRetry: () => void }) {
+  const Logs = useContext(LogsViewerContext);
+  const [logsOf, setLogsOf] = useState<string | null>(null);
   const replan = (
     <button type="button" className="button button--primary" onClick={onReplan}>
       <RefreshIcon aria-hidden="true" />
@@ -318,8 +321,15 @@ function Outcome({ error, stack, refused, onReplan, onRetry }: { error: AppError
                 Re-plan
               </button>
             )}
+            {/* An instance that failed to start says why in its logs (the CLI's "devarch logs" line in the details). */}
+            {error.field !== 'ports' && instance && Logs && (
+              <button type="button" className="button" onClick={() => setLogsOf(instance)} data-testid="apply-logs">
+                Logs of {instance}
+              </button>
+            )}
             {back}
           </div>
+          {logsOf && Logs && <Logs stack={stack} instance={logsOf} onClose={() => setLogsOf(null)} />}
         </div>
       );
     }
