@@ -8,7 +8,8 @@
 // Tab into a loading editor is not lost.
 //
 // Setup goes through the binary's CLI on the app's own data home; nothing is applied, so no
-// container is made. Every stack is named ed-*. At 1024x700, light and dark.
+// container is made. Every stack is named ed-*. Each test runs twice: at 1024x700 in the light
+// theme and at 1920x1080 in the dark one (layout.spec checks every page at all four).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
@@ -18,7 +19,28 @@ import { launchApp, waitForStatus } from '../lib/app.mjs';
 const run = promisify(execFile);
 const STACK = 'ed-shop';
 const EMPTY = 'ed-blog';
-const SMALL = { width: 1024, height: 700 };
+/** The two windows every test runs in: each size and each theme once. */
+const VIEWS = [
+  { tag: '1024-light', viewport: { width: 1024, height: 700 }, colorScheme: 'light' },
+  { tag: '1920-dark', viewport: { width: 1920, height: 1080 }, colorScheme: 'dark' },
+];
+let view = VIEWS[0];
+
+/** The launch options of the current view. */
+const inView = () => ({ viewport: view.viewport, colorScheme: view.colorScheme });
+
+/** A screenshot name for the current view. */
+const shot = (name) => `${name}-${view.tag}`;
+
+/** test(), once per view. */
+function each(name, options, fn) {
+  for (const v of VIEWS) {
+    test(`${name} [${v.tag}]`, options, async (t) => {
+      view = v;
+      await fn(t);
+    });
+  }
+}
 
 async function cli(...args) {
   const bin = process.env.DEVARCH_E2E_BIN;
@@ -82,7 +104,7 @@ async function openWeb(t, options = {}) {
   await cli('instance', 'add', STACK, 'web', '--template', 'nginx');
   await cli('instance', 'set', STACK, 'web', 'environment.APP_ENV=local', 'environment.EXTRA=one');
   t.after(cleanup);
-  const app = await launchApp({ path: `/#/stacks/${STACK}/instances/web`, viewport: SMALL, ...options });
+  const app = await launchApp({ path: `/#/stacks/${STACK}/instances/web`, ...inView(), ...options });
   t.after(() => app.close());
   const { page } = app;
   await waitForStatus(page, 'database', 'ok');
@@ -91,7 +113,7 @@ async function openWeb(t, options = {}) {
   return { app, page, yaml: page.getByTestId('overrides-yaml').locator('.cm-content') };
 }
 
-test('1: a YAML overrides draft made stale by a form save is refused, naming the field', { timeout: 180_000 }, async (t) => {
+each('1: a YAML overrides draft made stale by a form save is refused, naming the field', { timeout: 180_000 }, async (t) => {
   const { app, page, yaml } = await openWeb(t);
   const appEnv = page.getByTestId('field-environment.APP_ENV').getByRole('textbox');
 
@@ -115,7 +137,7 @@ test('1: a YAML overrides draft made stale by a form save is refused, naming the
   const stored = await cli('instance', 'show', STACK, 'web');
   assert.match(stored, /APP_ENV: dev/, 'the refused save did not write local back');
   assert.doesNotMatch(stored, /hostname/, 'the refused save wrote nothing');
-  await app.screenshot('edits-yaml-stale-1024');
+  await app.screenshot(shot('edits-yaml-stale'));
 
   // Overwriting is a choice the user makes knowingly; after it the YAML (with local) is saved.
   await stale.getByRole('button', { name: 'Keep my YAML (overwrite on save)' }).click();
@@ -139,7 +161,7 @@ test('1: a YAML overrides draft made stale by a form save is refused, naming the
   assert.deepEqual(problems(app), []);
 });
 
-test('13: Tab indents in the YAML editor, Shift+Tab leaves it backwards', { timeout: 180_000 }, async (t) => {
+each('13: Tab indents in the YAML editor, Shift+Tab leaves it backwards', { timeout: 180_000 }, async (t) => {
   const { app, page, yaml } = await openWeb(t);
   await page.getByRole('tab', { name: 'Overrides (YAML)' }).click();
   await yaml.waitFor();
@@ -156,7 +178,7 @@ test('13: Tab indents in the YAML editor, Shift+Tab leaves it backwards', { time
   assert.deepEqual(problems(app), []);
 });
 
-test('3: leaving the instance page with unsaved edits asks first (the sidebar, an address change, Back)', { timeout: 180_000 }, async (t) => {
+each('3: leaving the instance page with unsaved edits asks first (the sidebar, an address change, Back)', { timeout: 180_000 }, async (t) => {
   const { app, page, yaml } = await openWeb(t);
   const image = page.getByTestId('field-image').getByRole('textbox');
   await image.fill('nginx:1.28');
@@ -164,7 +186,7 @@ test('3: leaving the instance page with unsaved edits asks first (the sidebar, a
   const leave = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
   await leave.waitFor();
   assert.match(await leave.getByTestId('leave-unsaved').innerText(), /Image/);
-  await app.screenshot('edits-leave-prompt-1024');
+  await app.screenshot(shot('edits-leave-prompt'));
   await leave.getByRole('button', { name: 'Stay and keep editing' }).click();
   await leave.waitFor({ state: 'detached' });
   assert.match(page.url(), /instances\/web$/, 'staying keeps the page');
@@ -194,8 +216,8 @@ test('3: leaving the instance page with unsaved edits asks first (the sidebar, a
   assert.deepEqual(problems(app), []);
 });
 
-test('4: a command line typed on one argv row is offered split shell-style, and Enter asks before saving it', { timeout: 180_000 }, async (t) => {
-  const { app, page } = await openWeb(t, { colorScheme: 'dark' });
+each('4: a command line typed on one argv row is offered split shell-style, and Enter asks before saving it', { timeout: 180_000 }, async (t) => {
+  const { app, page } = await openWeb(t);
   const command = page.getByTestId('field-command');
   await command.getByRole('button', { name: 'Add argument' }).click();
   const first = command.getByRole('textbox', { name: 'Argument 1' });
@@ -204,11 +226,11 @@ test('4: a command line typed on one argv row is offered split shell-style, and 
   await offer.waitFor();
   assert.match(await offer.innerText(), /one argument with spaces/);
   assert.match(await offer.innerText(), /Split into 6 arguments/);
-  await app.screenshot('edits-argv-offer-1024');
+  await app.screenshot(shot('edits-argv-offer'));
   await first.press('Enter');
   const question = command.getByTestId('argv-split-question');
   await question.waitFor();
-  await app.screenshot('edits-argv-question-dark-1024');
+  await app.screenshot(shot('edits-argv-question'));
   assert.doesNotMatch(await cli('instance', 'show', STACK, 'web'), /command/, 'Enter on a command line asks before it saves');
   await question.getByRole('button', { name: /Split and save \(6 arguments\)/ }).click();
   await until(async () => /command:/.test(await cli('instance', 'show', STACK, 'web')), 'the split command was saved');
@@ -216,11 +238,11 @@ test('4: a command line typed on one argv row is offered split shell-style, and 
   assert.deepEqual(JSON.parse(shown).overrides.command, ['/bin/httpd', '-f', '-p', '80', '-h', '/srv/my site']);
   await until(async () => (await command.getByRole('textbox').count()) === 6, 'the form shows six arguments');
   assert.equal(await command.getByTestId('argv-split-offer').count(), 0, 'an argument that holds its spaces on purpose is not offered again');
-  await app.screenshot('edits-argv-split-dark-1024');
+  await app.screenshot(shot('edits-argv-split'));
   assert.deepEqual(problems(app), []);
 });
 
-test('11: removing a variable keeps focus in the form', { timeout: 180_000 }, async (t) => {
+each('11: removing a variable keeps focus in the form', { timeout: 180_000 }, async (t) => {
   const { app, page } = await openWeb(t);
   const extra = page.getByTestId('field-environment.EXTRA');
   await extra.getByRole('button', { name: 'Reset to template: environment.EXTRA' }).click();
@@ -237,7 +259,7 @@ async function openEmpty(t) {
   await cli('stack', 'delete', EMPTY).catch(() => {});
   await cli('stack', 'create', EMPTY);
   t.after(() => cli('stack', 'delete', EMPTY).catch(() => {}));
-  const app = await launchApp({ path: `/#/stacks/${EMPTY}`, viewport: SMALL, colorScheme: 'dark' });
+  const app = await launchApp({ path: `/#/stacks/${EMPTY}`, ...inView() });
   t.after(() => app.close());
   const { page } = app;
   await waitForStatus(page, 'database', 'ok');
@@ -245,7 +267,7 @@ async function openEmpty(t) {
   return { app, page };
 }
 
-test('11: focus lands on the new row after adding the first instance', { timeout: 180_000 }, async (t) => {
+each('11: focus lands on the new row after adding the first instance', { timeout: 180_000 }, async (t) => {
   const { app, page } = await openEmpty(t);
 
   await page.getByRole('button', { name: 'Add your first instance' }).click();
@@ -261,7 +283,7 @@ test('11: focus lands on the new row after adding the first instance', { timeout
   assert.deepEqual(problems(app), []);
 });
 
-test('2, 11: a secret dialog with a typed value asks before closing; focus lands on the first saved secret', { timeout: 180_000 }, async (t) => {
+each('2, 11: a secret dialog with a typed value asks before closing; focus lands on the first saved secret', { timeout: 180_000 }, async (t) => {
   const { app, page } = await openEmpty(t);
 
   await page.getByRole('tab', { name: 'Secrets' }).click();
@@ -283,12 +305,12 @@ test('2, 11: a secret dialog with a typed value asks before closing; focus lands
     return f.row === 'secret-row-db_password' ? f : null;
   }, 'focus lands on the new secret row after saving the first secret');
   assert.match(onSecret.label, /Reveal db_password/);
-  await app.screenshot('edits-first-secret-dark-1024');
+  await app.screenshot(shot('edits-first-secret'));
   assert.deepEqual(problems(app), []);
 });
 
-test('13: a Tab into the YAML editor while it loads is not lost', { timeout: 180_000 }, async (t) => {
-  const app = await launchApp({ path: '/#/templates', viewport: SMALL, colorScheme: 'dark' });
+each('13: a Tab into the YAML editor while it loads is not lost', { timeout: 180_000 }, async (t) => {
+  const app = await launchApp({ path: '/#/templates', ...inView() });
   t.after(() => app.close());
   const { page } = app;
   await waitForStatus(page, 'database', 'ok');
@@ -319,8 +341,8 @@ test('13: a Tab into the YAML editor while it loads is not lost', { timeout: 180
   assert.deepEqual(problems(app), []);
 });
 
-test('2: Esc in the New template editor leaves the editor; closing the dialog with unsaved text asks', { timeout: 180_000 }, async (t) => {
-  const app = await launchApp({ path: '/#/templates', viewport: SMALL, colorScheme: 'dark' });
+each('2: Esc in the New template editor leaves the editor; closing the dialog with unsaved text asks', { timeout: 180_000 }, async (t) => {
+  const app = await launchApp({ path: '/#/templates', ...inView() });
   t.after(() => app.close());
   const { page } = app;
   await waitForStatus(page, 'database', 'ok');
@@ -338,13 +360,13 @@ test('2: Esc in the New template editor leaves the editor; closing the dialog wi
   assert.equal(out.inEditor, false, `Escape left the editor (focus on ${JSON.stringify(out)})`);
   assert.equal(await dialog.isVisible(), true, 'Escape in the editor did not close the dialog');
   assert.match(await editorText(page, 'template-yaml'), /# my notes/);
-  await app.screenshot('edits-template-after-escape-dark-1024');
+  await app.screenshot(shot('edits-template-after-escape'));
 
   // Escape again (now on the dialog) asks before the text is thrown away.
   await page.keyboard.press('Escape');
   const discard = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
   await discard.waitFor();
-  await app.screenshot('edits-template-discard-dark-1024');
+  await app.screenshot(shot('edits-template-discard'));
   await page.keyboard.press('Escape');
   await discard.waitFor({ state: 'detached' });
   assert.match(await editorText(page, 'template-yaml'), /# my notes/, 'Escape on the question keeps editing');

@@ -1,5 +1,6 @@
 // The window tells the truth (issue 10, items 5-7, 9, 11's refused delete and 12; issue 11
-// item 3's desktop half), on the real backend, engine and compose, at 1024x700:
+// item 3's desktop half), on the real backend, engine and compose, at 1024x700 in the light
+// theme and again at 1920x1080 in the dark one:
 //  - a never-applied stack says "Not applied yet" and its Start/Stop/Down are disabled with
 //    the reason; a container without a healthcheck ends its apply step "Running", not "Healthy";
 //  - a host port taken at apply is a failure naming the port and who holds it (not "This plan
@@ -24,8 +25,12 @@ const HOLDER = 'trholder';
 const CLASH = 'trclash';
 const STACKS = [HOLDER, CLASH];
 
+/** No container, network or definition of this spec's stacks is left (the test runs once per view). */
 async function cleanEngine() {
-  for (const stack of STACKS) await cleanStack(stack);
+  for (const stack of STACKS) {
+    await cleanStack(stack);
+    await cli('stack', 'delete', stack, '--force', '--volumes').catch(() => {});
+  }
 }
 
 async function openStack(page, stack) {
@@ -39,9 +44,16 @@ async function openPlan(page, stack) {
   await page.locator('[data-testid="plan-diff"], [data-testid="plan-empty"], [data-testid="plan-errors"]').first().waitFor({ timeout: 30_000 });
 }
 
+/** The two windows the test runs in: each size and each theme once. */
+const VIEWS = [
+  { tag: '1024-light', viewport: { width: 1024, height: 700 }, colorScheme: 'light' },
+  { tag: '1920-dark', viewport: { width: 1920, height: 1080 }, colorScheme: 'dark' },
+];
+
 const toolbar = (page, stack) => page.getByRole('group', { name: `Operations on ${stack}` });
 
-test('the window tells the truth about stack states, failed applies, operations, removed instances and deletes', { timeout: 480_000 }, async (t) => {
+for (const view of VIEWS)
+  test(`the window tells the truth about stack states, failed applies, operations, removed instances and deletes [${view.tag}]`, { timeout: 480_000 }, async (t) => {
   await cleanEngine();
   t.after(cleanEngine);
   const port = await freePort();
@@ -71,7 +83,7 @@ service:
   for (const [name, yaml] of Object.entries(templates)) {
     const file = path.join(dir, `${name}.yaml`);
     fs.writeFileSync(file, yaml);
-    await cli('template', 'import', file);
+    await cli('template', 'import', file, '--replace');
   }
   await cli('stack', 'create', HOLDER);
   await cli('instance', 'add', HOLDER, 'web', '--template', 'tr-web');
@@ -79,7 +91,7 @@ service:
   await cli('stack', 'create', CLASH);
   await cli('instance', 'add', CLASH, 'web', '--template', 'tr-web');
 
-  const app = await launchApp({ path: `/#/stacks/${HOLDER}`, viewport: { width: 1024, height: 700 } });
+  const app = await launchApp({ path: `/#/stacks/${HOLDER}`, viewport: view.viewport, colorScheme: view.colorScheme });
   t.after(() => app.close());
   const { page } = app;
   await waitForStatus(page, 'database', 'ok');
@@ -93,7 +105,7 @@ service:
     assert.equal(await button.getAttribute('aria-disabled'), 'true', `${op} is disabled on a stack never applied`);
   }
   assert.match(await page.getByTestId('ops-reason').innerText(), /not applied yet/i);
-  await app.screenshot('window-truth-not-applied');
+  await app.screenshot(`window-truth-not-applied-${view.tag}`);
   // The stacks list says the same.
   await page.goto(new URL('#/stacks', page.url()).toString());
   await page.locator(`[data-status="new"]`).first().waitFor();
@@ -105,7 +117,7 @@ service:
   assert.equal(await webConfig.locator('tr[data-path="image"] td').innerText(), '"devarch-test/busybox:1"');
   assert.equal(await webConfig.locator('tr[data-path="ports"] td').innerText(), `["127.0.0.1:${port}:80"]`);
   assert.match(await webConfig.locator('tr[data-path="command"] td').innerText(), /\["sleep","3600"\]/);
-  await app.screenshot('window-truth-plan-create-config');
+  await app.screenshot(`window-truth-plan-create-config-${view.tag}`);
 
   // ---- 5: apply: a container without a healthcheck ends "Running", not "Healthy" ----
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
@@ -132,7 +144,7 @@ service:
   assert.doesNotMatch(await replace.innerText(), /outside DevArch/);
   const diffRow = replace.locator('[data-testid="plan-changes"] tr[data-path="environment.MODE"]');
   assert.match(await diffRow.innerText(), /"changed"/);
-  await app.screenshot('window-truth-plan-change-diff');
+  await app.screenshot(`window-truth-plan-change-diff-${view.tag}`);
 
   // ---- 6, 9, issue 11.3: a host port taken at apply ----
   await openStack(page, CLASH);
@@ -171,7 +183,7 @@ service:
     const fix = page.getByTestId('apply-fix');
     assert.equal(await fix.innerText(), 'Change the ports of web');
     assert.match(await fix.getAttribute('href'), new RegExp(`#/stacks/${CLASH}/instances/web\\?field=ports$`));
-    await app.screenshot('window-truth-port-clash');
+    await app.screenshot(`window-truth-port-clash-${view.tag}`);
 
     // The history says what the apply did, action by action.
     await openStack(page, CLASH);
@@ -179,7 +191,7 @@ service:
     const failedResult = page.locator('[data-testid="history-result"][data-status="failed"]');
     await failedResult.first().waitFor();
     assert.match(await failedResult.first().innerText(), /web.*failed \(.*port/);
-    await app.screenshot('window-truth-history-results');
+    await app.screenshot(`window-truth-history-results-${view.tag}`);
   }
 
   // ---- 12: an operation's error shows under its buttons, not in a toast ----
@@ -196,7 +208,7 @@ service:
     await page.getByTestId('operation-progress').waitFor({ state: 'detached', timeout: 60_000 });
     await inline.waitFor();
     assert.equal(await page.getByTestId('operation-error').count(), 1, 'the same error once');
-    await app.screenshot('window-truth-operation-error');
+    await app.screenshot(`window-truth-operation-error-${view.tag}`);
   }
 
   // ---- 7: a removed instance whose container still runs is shown until the next apply ----
@@ -237,8 +249,11 @@ service:
         ]) {
           move();
           if (hits(el)) {
+            // Focus it where it is: a plain focus() may scroll it out from under the toast.
             el.setAttribute('data-covered', 'true');
-            return true;
+            el.focus({ preventScroll: true });
+            if (hits(el) && document.activeElement === el) return true;
+            el.removeAttribute('data-covered');
           }
         }
       }
@@ -247,7 +262,6 @@ service:
     if (covered) break;
   }
   assert.ok(covered, 'a control of the page can lie under the toast');
-  await page.locator('[data-covered="true"]').focus();
   await page.locator('[data-testid="toasts"][data-yield="true"]').waitFor();
   const overlap = await page.evaluate(() => {
     const a = document.querySelector('[data-testid="toasts"]').getBoundingClientRect();
@@ -255,13 +269,13 @@ service:
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   });
   assert.equal(overlap, false, 'the toast no longer covers the focused control');
-  await app.screenshot('window-truth-toast-steps-aside');
-  await page.setViewportSize({ width: 1024, height: 700 });
+  await app.screenshot(`window-truth-toast-steps-aside-${view.tag}`);
+  await page.setViewportSize(view.viewport);
 
   const removedRow = page.getByTestId('removed-row-aux');
   await removedRow.waitFor({ timeout: 30_000 });
   assert.match(await removedRow.innerText(), /still running until apply/i);
-  await app.screenshot('window-truth-removed-still-running');
+  await app.screenshot(`window-truth-removed-still-running-${view.tag}`);
 
   // ---- 11: after a refused delete, focus is not on the destructive button ----
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
@@ -277,7 +291,7 @@ service:
   await del.getByRole('button', { name: 'Take down and delete' }).waitFor();
   assert.doesNotMatch((await del.getByTestId('delete-refused').locator('.callout__text').allInnerTexts()).join('\n'), /--force/);
   assert.equal(await del.getByTestId('cli-equivalent').evaluate((el) => el.open), false);
-  await app.screenshot('window-truth-delete-refused');
+  await app.screenshot(`window-truth-delete-refused-${view.tag}`);
   await page.keyboard.press('Enter'); // on the refusal: nothing happens
   await page.keyboard.press('Escape');
   await del.waitFor({ state: 'detached' });
