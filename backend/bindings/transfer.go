@@ -70,6 +70,8 @@ type ImportPreview struct {
 	MissingSecrets   []string        `json:"missingSecrets"`
 	Warnings         []string        `json:"warnings"`
 	Report           []ReportFinding `json:"report"`
+	// Root is the new stack's project root, where its relative paths resolve.
+	Root string `json:"root"`
 }
 
 // ReportFinding is one line of import-compose's fidelity report: Change is "replaced",
@@ -91,7 +93,7 @@ func toImportPreview(r engine.ImportResult) ImportPreview {
 	return ImportPreview{Stack: r.Stack, DryRun: r.DryRun, Instances: nonNil(r.Instances), Wires: r.Wires,
 		TemplatesCreated: nonNil(r.TemplatesCreated), TemplatesReused: nonNil(r.TemplatesReused),
 		SecretsGenerated: nonNil(r.SecretsGenerated), SecretsSet: nonNil(r.SecretsSet),
-		MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings), Report: []ReportFinding{}}
+		MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings), Report: []ReportFinding{}, Root: r.Root}
 }
 
 // ChooseExportPath opens the native Save dialog proposing devarch.yml; "" when canceled.
@@ -141,7 +143,7 @@ func (t *Transfer) ExportTo(stack, path string) (ExportResult, error) {
 		if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 			return ExportResult{}, model.Invalid("path", fmt.Sprintf("%s is not a regular file", path), "Choose a file name, not a folder.")
 		}
-		doc, warnings, err := svc.Export(ctx, stack)
+		doc, warnings, err := svc.Export(ctx, stack, engine.ExportOptions{Dir: filepath.Dir(path)})
 		if err != nil {
 			return ExportResult{}, err
 		}
@@ -178,7 +180,8 @@ func readDocument(path string) ([]byte, error) {
 }
 
 // PreviewImport validates the devarch.yml at path and says what importing it (under name,
-// or the file's own name when empty) would create. It writes nothing.
+// or the file's own name when empty) would create, with the file's folder as the new
+// stack's project root. It writes nothing.
 func (t *Transfer) PreviewImport(path, name string) (ImportPreview, error) {
 	return t.importFile(path, name, true)
 }
@@ -195,7 +198,8 @@ func (t *Transfer) importFile(path, name string, dryRun bool) (ImportPreview, er
 		if err != nil {
 			return ImportPreview{}, err
 		}
-		r, err := svc.Import(ctx, doc, engine.ImportOptions{Name: strings.TrimSpace(name), DryRun: dryRun})
+		// The file's folder is the new stack's project root (its relative paths travel).
+		r, err := svc.Import(ctx, doc, engine.ImportOptions{Name: strings.TrimSpace(name), Root: filepath.Dir(path), DryRun: dryRun})
 		if err != nil {
 			return ImportPreview{}, err
 		}

@@ -103,6 +103,11 @@ func fileCompletion(*cobra.Command, []string, string) ([]cobra.Completion, cobra
 	return nil, cobra.ShellCompDirectiveDefault
 }
 
+// dirCompletion lets the shell complete directory names.
+func dirCompletion(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return nil, cobra.ShellCompDirectiveFilterDirs
+}
+
 func (env *cmdEnv) completionCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,7 +26,9 @@ its explicit wires, the custom templates they use (embedded) and the names of th
 they reference. Secret values are never written; generated database passwords are not
 listed (each import generates its own). The document goes to stdout, or with -o to FILE
 (written atomically). A field holding an absolute host path is exported as it is, with a
-warning on stderr: it may not exist on another machine.`,
+warning on stderr: it may not exist on another machine. Relative paths (./app) travel:
+an import resolves them under the file's folder, so write the file at the stack's project
+root (a warning says so when -o puts it elsewhere).`,
 		Example: `  devarch export shop > devarch.yml
   devarch export shop -o devarch.yml`,
 		Args:              args(1, 1, "exactly one STACK", nil),
@@ -35,7 +38,11 @@ warning on stderr: it may not exist on another machine.`,
 	_ = c.RegisterFlagCompletionFunc("output", fileCompletion)
 	return env.leaf(c, func(c *cobra.Command, a []string) error {
 		return env.withBackend(c.Context(), func(svc *engine.Service) error {
-			doc, warnings, err := svc.Export(c.Context(), a[0])
+			opts := engine.ExportOptions{}
+			if *out != "" {
+				opts.Dir = filepath.Dir(*out)
+			}
+			doc, warnings, err := svc.Export(c.Context(), a[0], opts)
 			if err != nil {
 				return err
 			}
@@ -66,9 +73,15 @@ name is an error: import it under another name with --name. Embedded custom temp
 created, or reused when one of the same name is identical (one that differs is an error
 naming the differences). The secrets the file names have no value yet: set them with
 devarch secret set before applying (the plan refuses until then). --dry-run checks and
-reports what would be created without writing anything.`,
+reports what would be created without writing anything.
+
+The new stack's project root, where its relative bind mounts and build contexts (./app)
+resolve, is the file's folder: a devarch.yml committed at a repository's root works there
+as it is. --root DIR chooses another; a file from stdin gets the stack's own folder under
+the data home unless --root is given.`,
 		Example: `  devarch import devarch.yml
   devarch import devarch.yml --name shop-2 --dry-run
+  devarch import ~/src/shop/devarch.yml --name shop-wt --root ~/src/shop-worktree
   curl -s https://example.com/devarch.yml | devarch import - --name shop`,
 		Args:              args(1, 1, "exactly one FILE (- for stdin)", nil),
 		ValidArgsFunction: fileCompletion,
@@ -76,13 +89,19 @@ reports what would be created without writing anything.`,
 	asJSON := jsonFlag(c)
 	name := c.Flags().String("name", "", "import the stack under `NEW` instead of the file's name")
 	dryRun := c.Flags().Bool("dry-run", false, "check and report, write nothing")
+	root := c.Flags().String("root", "", "the new stack's project root `DIR` (default: the file's folder)")
+	_ = c.RegisterFlagCompletionFunc("root", dirCompletion)
 	return env.leaf(c, func(c *cobra.Command, a []string) error {
 		doc, err := readDevarchYML(a[0])
 		if err != nil {
 			return err
 		}
+		projectRoot, err := importRoot(a[0], *root)
+		if err != nil {
+			return err
+		}
 		return env.withBackend(c.Context(), func(svc *engine.Service) error {
-			res, err := svc.Import(c.Context(), doc, engine.ImportOptions{Name: *name, DryRun: *dryRun})
+			res, err := svc.Import(c.Context(), doc, engine.ImportOptions{Name: *name, Root: projectRoot, DryRun: *dryRun})
 			if err != nil {
 				return err
 			}
@@ -97,6 +116,7 @@ reports what would be created without writing anything.`,
 				verb = "Would import"
 			}
 			fmt.Fprintf(env.stdout, "%s stack %s: %s, %s.\n", verb, res.Stack, count(len(res.Instances), "instance"), count(res.Wires, "wire"))
+			fmt.Fprintf(env.stdout, "  project root: %s (relative bind mounts and build contexts resolve here)\n", res.Root)
 			if len(res.TemplatesCreated) > 0 {
 				fmt.Fprintf(env.stdout, "  new custom templates: %s\n", strings.Join(res.TemplatesCreated, ", "))
 			}
@@ -120,6 +140,19 @@ reports what would be created without writing anything.`,
 			return nil
 		})
 	})
+}
+
+// importRoot is the project root of a stack imported from file: --root made absolute when
+// given, else the file's folder ("" for standard input: the stack's own folder).
+func importRoot(file, flag string) (string, error) {
+	switch {
+	case flag != "":
+		return absPath(flag)
+	case file == "-":
+		return "", nil
+	default:
+		return absPath(filepath.Dir(file))
+	}
 }
 
 func count(n int, what string) string {
@@ -161,6 +194,7 @@ func readDevarchYML(path string) ([]byte, error) {
 type importJSON struct {
 	Stack            string   `json:"stack"`
 	DryRun           bool     `json:"dryRun"`
+	Root             string   `json:"root"`
 	Instances        []string `json:"instances"`
 	WireCount        int      `json:"wireCount"`
 	TemplatesCreated []string `json:"templatesCreated"`
@@ -171,7 +205,7 @@ type importJSON struct {
 }
 
 func toImportJSON(r engine.ImportResult) importJSON {
-	return importJSON{Stack: r.Stack, DryRun: r.DryRun, Instances: nonNil(r.Instances), WireCount: r.Wires,
+	return importJSON{Stack: r.Stack, DryRun: r.DryRun, Root: r.Root, Instances: nonNil(r.Instances), WireCount: r.Wires,
 		TemplatesCreated: nonNil(r.TemplatesCreated), TemplatesReused: nonNil(r.TemplatesReused),
 		SecretsGenerated: nonNil(r.SecretsGenerated), MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings)}
 }

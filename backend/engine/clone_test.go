@@ -299,7 +299,7 @@ func BenchmarkExportImport50(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++
-		doc, _, err := svc.Export(b.Context(), "cl-bench")
+		doc, _, err := svc.Export(b.Context(), "cl-bench", engine.ExportOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

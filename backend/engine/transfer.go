@@ -25,7 +25,7 @@ import (
 // generated (database passwords) are left out: each import generates its own. Values are
 // never written. The warnings name each field holding an absolute host path (a bind mount
 // or build context that will not exist on another machine).
-func (s *Service) Export(ctx context.Context, stack string) ([]byte, []string, error) {
+func (s *Service) Export(ctx context.Context, stack string, opts ExportOptions) ([]byte, []string, error) {
 	st, templates, err := s.Store.LoadForResolve(ctx, stack)
 	if err != nil {
 		return nil, nil, err
@@ -38,7 +38,47 @@ func (s *Service) Export(ctx context.Context, stack string) ([]byte, []string, e
 	if err != nil {
 		return nil, nil, err
 	}
-	return out, absolutePathWarnings(transfer.Canonical(d)), nil
+	warnings := absolutePathWarnings(transfer.Canonical(d))
+	if w := s.elsewhereWarning(st, templates, opts.Dir); w != "" {
+		warnings = append(warnings, w)
+	}
+	return out, warnings, nil
+}
+
+// ExportOptions are devarch export's choices.
+type ExportOptions struct {
+	// Dir is the folder the document is written to ("" when it goes to a stream): a stack
+	// with relative paths exported away from its project root gets a warning, since an
+	// import takes the file's folder as the new stack's root.
+	Dir string
+}
+
+// elsewhereWarning is the warning for a document written to dir, a folder other than the
+// stack's project root, when the stack has relative bind mounts or build contexts: they
+// resolve against the root here but against the file's folder after an import. Export
+// does not rewrite them: the embedded custom templates are shared by stacks with other
+// roots, and a template rewritten for one file would differ from the stored one.
+func (s *Service) elsewhereWarning(st model.Stack, templates map[string]model.Template, dir string) string {
+	if dir == "" {
+		return ""
+	}
+	root := s.ProjectRoot(st)
+	if abs, err := filepath.Abs(dir); err != nil || filepath.Clean(abs) == filepath.Clean(root) {
+		return ""
+	}
+	rs, err := resolveInstances(st, templates)
+	if err != nil {
+		return ""
+	}
+	fields := compose.RelativePaths(rs.Effective)
+	if len(fields) == 0 {
+		return ""
+	}
+	if len(fields) > 3 {
+		fields = append(fields[:3], fmt.Sprintf("and %d more", len(fields)-3))
+	}
+	return fmt.Sprintf("relative paths (%s) resolve under %s's project root, %s, but an import takes the file's folder as the root: keep the file there (-o %s), or import it with --root %s",
+		strings.Join(fields, ", "), st.Name, root, filepath.Join(root, "devarch.yml"), root)
 }
 
 // exportDocument is Export before encoding: the document of a loaded stack (shared with
@@ -167,6 +207,11 @@ func isAbsHost(p string) bool {
 type ImportOptions struct {
 	// Name imports the stack under this name instead of the file's.
 	Name string
+	// Root is the new stack's project root, where its relative bind mounts and build
+	// contexts resolve: an absolute directory, normally the imported file's folder (so a
+	// devarch.yml committed at a repository's root works as it is); "" gives the stack its
+	// own folder under the data home.
+	Root string
 	// DryRun validates everything and reports what would be created, writing nothing.
 	DryRun bool
 }
@@ -190,6 +235,8 @@ type ImportResult struct {
 	SecretsSet []string
 	Warnings   []string
 	DryRun     bool
+	// Root is the new stack's project root (the one it was given, or its own folder).
+	Root string
 }
 
 // Import reads a devarch.yml document and creates its stack. Everything is validated
@@ -203,7 +250,7 @@ func (s *Service) Import(ctx context.Context, data []byte, opts ImportOptions) (
 	if err != nil {
 		return ImportResult{}, err
 	}
-	return s.importDocument(ctx, d, opts, importExtras{})
+	return s.importDocument(ctx, d, opts, importExtras{Root: opts.Root})
 }
 
 // importExtras are what an import from elsewhere than a devarch.yml brings beyond the
@@ -223,7 +270,10 @@ func (s *Service) importDocument(ctx context.Context, d transfer.Document, opts 
 			return ImportResult{}, err
 		}
 	}
-	res := ImportResult{Stack: name, DryRun: opts.DryRun}
+	if err := validRoot(extra.Root); err != nil {
+		return ImportResult{}, err
+	}
+	res := ImportResult{Stack: name, DryRun: opts.DryRun, Root: s.ProjectRoot(model.Stack{Name: name, Root: extra.Root})}
 	if exists, err := s.Store.StackExists(ctx, name); err != nil {
 		return ImportResult{}, err
 	} else if exists {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/database/dbtest"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
@@ -68,7 +70,7 @@ func TestImportExport_RoundTripGoldens(t *testing.T) {
 			if err != nil {
 				t.Fatalf("import: %v", err)
 			}
-			out, warnings, err := svc.Export(ctx, res.Stack)
+			out, warnings, err := svc.Export(ctx, res.Stack, engine.ExportOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +112,7 @@ func TestImport_Secrets(t *testing.T) {
 	if b := reveal(t, svc, "tx-copy", "mysql_password"); a == b || len(b) < 16 {
 		t.Errorf("the second import's password is not its own: %q and %q", a, b)
 	}
-	out, _, err := svc.Export(ctx, "everything")
+	out, _, err := svc.Export(ctx, "everything", engine.ExportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +331,7 @@ func TestExport_AbsolutePathWarnings(t *testing.T) {
 	if _, err := svc.AddInstance(ctx, "tx-paths", "web", "nginx", []string{`volumes=["/srv/site:/usr/share/nginx/html", "./conf:/etc/nginx/conf.d"]`}); err != nil {
 		t.Fatal(err)
 	}
-	out, warnings, err := svc.Export(ctx, "tx-paths")
+	out, warnings, err := svc.Export(ctx, "tx-paths", engine.ExportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,6 +340,69 @@ func TestExport_AbsolutePathWarnings(t *testing.T) {
 	}
 	if !bytes.Contains(out, []byte("/srv/site:/usr/share/nginx/html")) {
 		t.Errorf("the path is not exported:\n%s", out)
+	}
+}
+
+// Paths travel: an import takes the root it is given (the file's folder, from the faces) and
+// the stack's relative bind mounts resolve there; exporting away from the stack's root warns
+// when relative paths would then resolve elsewhere; a root that is not a directory is
+// refused and nothing is written.
+func TestImport_ProjectRootIsTheFilesFolder(t *testing.T) {
+	svc, pool := transferService(t)
+	ctx := t.Context()
+	src := t.TempDir()
+	if _, err := svc.CreateStack(ctx, "tx-root", engine.StackOptions{Root: src}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, "tx-root", "web", "nginx", nil); err != nil { // ./public:/usr/share/nginx/html:ro
+		t.Fatal(err)
+	}
+	doc, warnings, err := svc.Export(ctx, "tx-root", engine.ExportOptions{Dir: src})
+	if err != nil || len(warnings) != 0 {
+		t.Fatalf("export at the root: %v %q", err, warnings)
+	}
+	_, warnings, err = svc.Export(ctx, "tx-root", engine.ExportOptions{Dir: t.TempDir()})
+	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "relative paths (web.volumes[0]) resolve under tx-root's project root, "+src) ||
+		!strings.Contains(warnings[0], "--root "+src) {
+		t.Fatalf("export elsewhere: %v %q", err, warnings)
+	}
+	// A stack without relative paths has nothing to warn about, wherever the file goes.
+	if _, err := svc.CreateStack(ctx, "tx-noroot", engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, "tx-noroot", "cache", "redis", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, warnings, err := svc.Export(ctx, "tx-noroot", engine.ExportOptions{Dir: t.TempDir()}); err != nil || len(warnings) != 0 {
+		t.Fatalf("export without relative paths: %v %q", err, warnings)
+	}
+
+	before := rowCounts(t, pool)
+	for _, bad := range []string{"relative/dir", filepath.Join(src, "missing")} {
+		_, err := svc.Import(ctx, doc, engine.ImportOptions{Name: "tx-bad", Root: bad})
+		if e := model.AsError(err); err == nil || e.Field != "root" {
+			t.Errorf("root %q: %v", bad, err)
+		}
+	}
+	if after := rowCounts(t, pool); !maps.Equal(before, after) {
+		t.Fatalf("a refused import wrote: %v -> %v", before, after)
+	}
+
+	dst := t.TempDir()
+	res, err := svc.Import(ctx, doc, engine.ImportOptions{Name: "tx-copy", Root: dst})
+	if err != nil || res.Root != dst {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	rs, err := svc.Resolve(ctx, "tx-copy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := compose.BindSources(rs.Effective); !slices.Equal(got, []string{filepath.Join(dst, "public")}) {
+		t.Errorf("bind sources %q, want under %s", got, dst)
+	}
+	res, err = svc.Import(ctx, doc, engine.ImportOptions{Name: "tx-home"})
+	if err != nil || res.Root != svc.StackDir("tx-home") {
+		t.Fatalf("import without a root: %+v %v", res, err)
 	}
 }
 
@@ -364,7 +429,7 @@ func BenchmarkExport50(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, _, err := svc.Export(b.Context(), "tx-bench"); err != nil {
+		if _, _, err := svc.Export(b.Context(), "tx-bench", engine.ExportOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

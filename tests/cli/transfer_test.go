@@ -75,6 +75,7 @@ func TestExportImport_CLI(t *testing.T) {
 	var got struct {
 		Stack            string   `json:"stack"`
 		DryRun           bool     `json:"dryRun"`
+		Root             string   `json:"root"`
 		Instances        []string `json:"instances"`
 		WireCount        int      `json:"wireCount"`
 		TemplatesCreated []string `json:"templatesCreated"`
@@ -88,7 +89,7 @@ func TestExportImport_CLI(t *testing.T) {
 	if err := dec.Decode(&got); err != nil {
 		t.Fatalf("import --json: %v\n%s", err, r.stdout)
 	}
-	if got.Stack != "tx-dst" || got.DryRun || !reflect.DeepEqual(got.Instances, []string{"app", "db", "db2"}) || got.WireCount != 1 ||
+	if got.Stack != "tx-dst" || got.DryRun || got.Root != filepath.Join(home, "stacks", "tx-dst") || !reflect.DeepEqual(got.Instances, []string{"app", "db", "db2"}) || got.WireCount != 1 ||
 		!reflect.DeepEqual(got.SecretsGenerated, []string{"db2_password", "db_password"}) || !reflect.DeepEqual(got.MissingSecrets, []string{"api_token"}) {
 		t.Errorf("import --json: %+v", got)
 	}
@@ -111,6 +112,60 @@ func TestExportImport_CLI(t *testing.T) {
 	}
 	if bytes.Contains([]byte(r.stdout), []byte("token-value")) {
 		t.Error("the plan shows a secret value")
+	}
+}
+
+// Paths travel: a devarch.yml at a project's root imports with that folder as the new
+// stack's root, so its relative bind mounts point into the project; --root chooses another;
+// an export written away from the root warns.
+func TestImport_CLIProjectRoot(t *testing.T) {
+	home := tempHome(t)
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	repo, worktree := filepath.Join(home, "repo"), filepath.Join(home, "worktree")
+	for _, d := range []string{repo, worktree} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustRun(t, env, "devarch", "stack", "create", "tx-team", "--root", repo)
+	mustRun(t, env, "devarch", "instance", "add", "tx-team", "web", "--template", "nginx") // ./public
+	file := filepath.Join(repo, "devarch.yml")
+	if r := mustRun(t, env, "devarch", "export", "tx-team", "-o", file); strings.Contains(r.stderr, "warning") {
+		t.Errorf("export at the root warns:\n%s", r.stderr)
+	}
+	r := mustRun(t, env, "devarch", "export", "tx-team", "-o", filepath.Join(home, "elsewhere.yml"))
+	if !strings.Contains(r.stderr, "warning: relative paths (web.volumes[0]) resolve under tx-team's project root, "+repo) {
+		t.Errorf("export away from the root:\n%s", r.stderr)
+	}
+
+	// A teammate's clone of the repository: the file's folder is the root.
+	clone := filepath.Join(home, "teammate")
+	if err := os.MkdirAll(clone, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := os.ReadFile(file)
+	if err := os.WriteFile(filepath.Join(clone, "devarch.yml"), doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = mustRun(t, env, "devarch", "import", filepath.Join(clone, "devarch.yml"), "--name", "tx-mate")
+	if !strings.Contains(r.stdout, "project root: "+clone+" ") {
+		t.Errorf("import output:\n%s", r.stdout)
+	}
+	if r := mustRun(t, env, "devarch", "compose", "tx-mate"); !strings.Contains(r.stdout, clone+"/public:/usr/share/nginx/html") {
+		t.Errorf("the bind mount is not under the file's folder:\n%s", r.stdout)
+	}
+	// --root: another checkout of the same project.
+	mustRun(t, env, "devarch", "import", file, "--name", "tx-wt", "--root", worktree)
+	if r := mustRun(t, env, "devarch", "compose", "tx-wt"); !strings.Contains(r.stdout, worktree+"/public:/usr/share/nginx/html") {
+		t.Errorf("--root is not used:\n%s", r.stdout)
+	}
+	// A root that is not a directory: refused, nothing created.
+	r = run(t, env, "devarch", "import", file, "--name", "tx-none", "--root", filepath.Join(home, "missing"))
+	if r.code == 0 || !strings.Contains(r.stderr, "is not a directory") {
+		t.Errorf("missing root: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := mustRun(t, env, "devarch", "stack", "list"); strings.Contains(r.stdout, "tx-none") {
+		t.Errorf("a refused import created the stack:\n%s", r.stdout)
 	}
 }
 

@@ -642,6 +642,7 @@ function toImportPreview(raw: bindings.ImportPreview): ImportPreview {
     missingSecrets: strings(raw?.missingSecrets),
     warnings: strings(raw?.warnings),
     report: (raw?.report ?? []).map((f) => ({ path: f.path ?? '', change: f.change ?? '', detail: f.detail ?? '' })),
+    root: raw?.root ?? '',
   };
 }
 

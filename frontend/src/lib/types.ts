@@ -431,4 +431,6 @@ export interface ImportPreview {
   missingSecrets: string[];
   warnings: string[];
   report: ReportFinding[];
+  /** The new stack's project root: its relative bind mounts and build contexts resolve here. */
+  root: string;
 }

@@ -495,6 +495,7 @@ export namespace bindings {
 	    missingSecrets: string[];
 	    warnings: string[];
 	    report: ReportFinding[];
+	    root: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportPreview(source);
@@ -513,6 +514,7 @@ export namespace bindings {
 	        this.missingSecrets = source["missingSecrets"];
 	        this.warnings = source["warnings"];
 	        this.report = this.convertValues(source["report"], ReportFinding);
+	        this.root = source["root"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

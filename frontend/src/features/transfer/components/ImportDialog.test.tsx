@@ -23,6 +23,7 @@ function preview(over: Partial<ImportPreview> = {}): ImportPreview {
     missingSecrets: ['stripe-key'],
     warnings: ['instances.web.volumes[0]: /srv/data is an absolute host path'],
     report: [],
+    root: '/home/me',
     ...over,
   };
 }
@@ -44,6 +45,8 @@ describe('Import dialog', () => {
     expect(within(region).getByTestId('preview-instances')).toHaveTextContent('webdb');
     expect(within(region).getByTestId('preview-missing')).toHaveTextContent('stripe-key');
     expect(within(region).getByTestId('preview-warnings')).toHaveTextContent('/srv/data');
+    // The file's folder becomes the stack's project root.
+    expect(within(region).getByTestId('preview-root')).toHaveTextContent('Project root/home/me');
     const name = within(dialog).getByRole('textbox', { name: 'Import as' });
     expect(name).toHaveValue('shop');
     expect(within(dialog).getByTestId('import-submit')).toHaveTextContent('Import');

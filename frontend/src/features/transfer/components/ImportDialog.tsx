@@ -293,6 +293,15 @@ export function PreviewView({ preview, stale }: { preview: ImportPreview; stale:
         <NameList label="Templates reused" names={preview.templatesReused} />
         <NameList label="Secrets generated" names={preview.secretsGenerated} />
         <NameList label="Secrets stored" names={preview.secretsSet} />
+        {preview.root && (
+          <div className="transfer__row" data-testid="preview-root">
+            <dt>Project root</dt>
+            <dd>
+              <span className="mono">{preview.root}</span>
+              <span className="muted"> (relative bind mounts and build contexts resolve here)</span>
+            </dd>
+          </div>
+        )}
       </dl>
       {preview.instances.length === 0 && <p className="muted">The stack will have no instances.</p>}
       {preview.missingSecrets.length > 0 && (
