@@ -250,6 +250,9 @@ func (s *Service) Import(ctx context.Context, data []byte, opts ImportOptions) (
 	if err != nil {
 		return ImportResult{}, err
 	}
+	if err := validRoot(opts.Root); err != nil {
+		return ImportResult{}, err
+	}
 	return s.importDocument(ctx, d, opts, importExtras{Root: opts.Root})
 }
 
@@ -269,9 +272,6 @@ func (s *Service) importDocument(ctx context.Context, d transfer.Document, opts 
 		if err := model.ValidateStackName(name); err != nil {
 			return ImportResult{}, err
 		}
-	}
-	if err := validRoot(extra.Root); err != nil {
-		return ImportResult{}, err
 	}
 	res := ImportResult{Stack: name, DryRun: opts.DryRun, Root: s.ProjectRoot(model.Stack{Name: name, Root: extra.Root})}
 	if exists, err := s.Store.StackExists(ctx, name); err != nil {
