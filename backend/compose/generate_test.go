@@ -57,7 +57,11 @@ func TestGenerate_Errors(t *testing.T) {
 		{"no image nor build", oneService(model.Spec{"command": []any{"true"}}), "image", "neither an image nor a build", ""},
 		{"unclosed secret", oneService(img("environment", map[string]any{"A": "x${secret:db"})), "environment.A", "invalid secret reference", "not closed"},
 		{"bad secret name", oneService(img("command", []any{"echo", "${secret:db password}"})), "command[1]", "invalid secret reference", "not a secret name"},
-		{"secret names collide", oneService(img("environment", map[string]any{"A": "${secret:db_pass}", "B": "${secret:db-pass}"})), "environment.B", `secrets "db_pass" and "db-pass"`, "DEVARCH_SECRET_DB_PASS"},
+		// A name no secret can have (it would share DEVARCH_SECRET_DB_PASS with db_pass) is
+		// refused, with the name it could have.
+		{"secret name near miss", oneService(img("environment", map[string]any{"A": "${secret:db_pass}", "B": "${secret:db-pass}"})), "environment.B", `invalid secret reference "${secret:db-pass}"`, "e.g. db_pass"},
+		{"secret name upper case", oneService(img("environment", map[string]any{"A": "${secret:DB_PASS}"})), "environment.A", `invalid secret reference "${secret:DB_PASS}"`, "e.g. db_pass"},
+		{"secret name digit first", oneService(img("environment", map[string]any{"A": "${secret:1pass}"})), "environment.A", `invalid secret reference "${secret:1pass}"`, "e.g. _1pass"},
 		{"bad volume name", oneService(img("volumes", []any{"my volume:/data"})), "volumes[0]", `invalid volume name "my volume"`, ""},
 		{"volume from a variable", oneService(img("volumes", []any{"$HOME/data:/data"})), "volumes[0]", "starts with a variable", "literal"},
 		{"deploy bad value", oneService(img("deploy", map[string]any{"x": []int{1}})), "deploy.x", "unsupported type", ""},
@@ -223,9 +227,9 @@ func TestConfigHash(t *testing.T) {
 func TestSecretRefs(t *testing.T) {
 	st := model.EffectiveStack{Name: "s", Services: []model.EffectiveService{
 		{Instance: "a", Spec: model.Spec{"environment": map[string]any{"X": "${secret:zeta}${secret:alpha}", "Y": "${secret:bad name}", "Z": "${secret:open"}}},
-		{Instance: "b", Spec: model.Spec{"command": []any{"${secret:alpha}"}, "deploy": map[string]any{"labels": map[string]any{"k": "${secret:mid.v2}"}}, "labels": map[string]string{"${secret:key}": "keys are not values"}}},
+		{Instance: "b", Spec: model.Spec{"command": []any{"${secret:alpha}"}, "deploy": map[string]any{"labels": map[string]any{"k": "${secret:mid_v2}", "bad": "${secret:mid.v3}"}}, "labels": map[string]string{"${secret:key}": "keys are not values"}}},
 	}}
-	if got, want := compose.SecretRefs(st), []string{"alpha", "mid.v2", "zeta"}; !slices.Equal(got, want) {
+	if got, want := compose.SecretRefs(st), []string{"alpha", "mid_v2", "zeta"}; !slices.Equal(got, want) {
 		t.Errorf("SecretRefs = %q, want %q", got, want)
 	}
 	if got := compose.SecretRefs(model.EffectiveStack{Name: "s"}); len(got) != 0 {

@@ -149,13 +149,13 @@ func secretsStack() model.EffectiveStack {
 		"environment": map[string]any{
 			"DB_PASSWORD":   "${secret:db_password}",
 			"DATABASE_URL":  "mysql://app:${secret:db_password}@db:3306/app?x=$y",
-			"API_TOKEN":     "Bearer ${secret:api-token}",
+			"API_TOKEN":     "Bearer ${secret:api_token}",
 			"LITERAL":       "$HOME and $$ and ${NOT_A_SECRET} and $",
 			"NOT_A_REF":     "$${secret:db_password}",
 			"PLAIN":         "no dollars",
 			"SHELL_DEFAULT": "${FOO:-bar}",
 		},
-		"command": []any{"sh", "-c", "echo $PATH ${secret:api-token}"},
+		"command": []any{"sh", "-c", "echo $PATH ${secret:api_token}"},
 		"labels":  map[string]any{"price": "$5"},
 		"healthcheck": map[string]any{
 			"test": []any{"CMD-SHELL", "test -n \"$DB_PASSWORD\""},
@@ -359,7 +359,7 @@ func TestGenerate_ComposeReadsLiteralValues(t *testing.T) {
 		wantEnv := map[string]string{
 			"DB_PASSWORD":   "value of db_password with $dollar",
 			"DATABASE_URL":  "mysql://app:value of db_password with $dollar@db:3306/app?x=$y",
-			"API_TOKEN":     "Bearer value of api-token with $dollar",
+			"API_TOKEN":     "Bearer value of api_token with $dollar",
 			"LITERAL":       "$HOME and $$ and ${NOT_A_SECRET} and $",
 			"NOT_A_REF":     "$value of db_password with $dollar",
 			"PLAIN":         "no dollars",
@@ -370,7 +370,7 @@ func TestGenerate_ComposeReadsLiteralValues(t *testing.T) {
 				t.Errorf("environment %s = %q, want %q", k, got, want)
 			}
 		}
-		if got, want := strings.Join(api.Command, " "), "sh -c echo $PATH value of api-token with $dollar"; got != want {
+		if got, want := strings.Join(api.Command, " "), "sh -c echo $PATH value of api_token with $dollar"; got != want {
 			t.Errorf("command = %q, want %q", got, want)
 		}
 		if got := api.Labels["price"]; got != "$5" {

@@ -42,7 +42,7 @@ var nastyStrings = []string{
 	"é unicode", "日本語", "emoji 🚀", "\u00a0nbsp\u00a0", "zero\u200bwidth", "\ufeffBOM", "line\u2028sep", "para\u2029sep",
 	"\U0010FFFD", "\uFDD0", "\U0001FFFE",
 	// dollars and secret references
-	"$", "$$", "$HOME", "${HOME}", "$${HOME}", "${FOO:-bar}", "costs $5", "${secret:db_password}", "x${secret:api-token}y",
+	"$", "$$", "$HOME", "${HOME}", "$${HOME}", "${FOO:-bar}", "costs $5", "${secret:db_password}", "x${secret:api_token}y",
 	"$${secret:db_password}", "${secret:a}${secret:b}", "${secret:open", "${secret:bad name}", "${secret:}",
 	// long
 	strings.Repeat("long value ", 200), strings.Repeat("x", 5000),

@@ -17,8 +17,9 @@ const (
 	SecretEnvPrefix = "DEVARCH_SECRET_"
 )
 
-// secretName is what a reference may name. It is wider than any likely secret-name rule so
-// that a near-miss is reported as a bad reference rather than silently escaped text.
+// secretName is what a reference may look like. It is wider than the secret-name rule
+// (model.ValidSecretName) so that a near-miss (${secret:db-password}) is reported as a
+// bad reference, with the name it could have, rather than silently escaped text.
 var secretName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
 // SecretEnvVar is the environment variable compose reads a secret's value from:
@@ -114,12 +115,38 @@ func scanRefs(s string) []secretRef {
 			return append(refs, secretRef{start: start, end: len(s), err: "is not closed with }"})
 		}
 		ref := secretRef{start: start, end: nameStart + k + 1, name: s[nameStart : nameStart+k]}
-		if !secretName.MatchString(ref.name) {
+		switch {
+		case !secretName.MatchString(ref.name):
 			ref.err = fmt.Sprintf("names %q, which is not a secret name (letters, digits, '_', '-' and '.', starting with a letter or digit)", ref.name)
+		case !model.ValidSecretName(ref.name):
+			// Looks like a name, but no secret can have it: it could never be set.
+			ref.err = fmt.Sprintf("names %q, which no secret can have (secret names are lower-case letters, digits and underscores, not starting with a digit: e.g. %s)",
+				ref.name, secretNameLike(ref.name))
 		}
 		refs = append(refs, ref)
 		i = ref.end
 	}
+}
+
+// secretNameLike is the secret name closest to a near-miss: lower case, other characters
+// as '_', '_' first when it would start with a digit, at most 64 characters.
+func secretNameLike(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if out != "" && out[0] >= '0' && out[0] <= '9' {
+		out = "_" + out
+	}
+	if len(out) > 64 {
+		out = out[:64]
+	}
+	return out
 }
 
 // escape makes s literal for compose: every `$` becomes `$$`, except secret references,

@@ -57,3 +57,16 @@ func validateLabel(field, what, name string, max int) error {
 	}
 	return nil
 }
+
+// secretNameRule is the secret name rule (the secrets.name CHECK constraint says the same):
+// lower case only, so that names map one-to-one onto environment variables; with mixed
+// case or '-', "db_pass", "DB_PASS" and "db-pass" would all become DEVARCH_SECRET_DB_PASS.
+var secretNameRule = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,63}$`)
+
+// SecretNameHelp says the secret name rule, for errors that refuse a name.
+const SecretNameHelp = "Use 1 to 64 characters: lower-case letters, digits and underscores, not starting with a digit (e.g. db_password)."
+
+// ValidSecretName reports whether name is a secret name: 1 to 64 lower-case letters, digits
+// and underscores, not starting with a digit. The one rule for the store, secret
+// references in values and devarch.yml files.
+func ValidSecretName(name string) bool { return secretNameRule.MatchString(name) }

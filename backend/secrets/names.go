@@ -5,21 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/devarch/devarch/backend/model"
 )
 
-// validName is the secret name rule, the same as the secrets.name CHECK constraint: lower
-// case only, so that names map one-to-one onto environment variables (EnvVar) — with mixed
-// case, "db_pass" and "DB_PASS" would both become DEVARCH_SECRET_DB_PASS.
-var validName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,63}$`)
-
 // ValidName checks a secret name: 1 to 64 characters of lower-case letters, digits and
 // underscores, not starting with a digit. The error is model.Invalid on field "name".
 func ValidName(name string) error {
-	if validName.MatchString(name) {
+	if model.ValidSecretName(name) {
 		return nil
 	}
 	shown := name
@@ -27,8 +21,7 @@ func ValidName(name string) error {
 		shown = shown[:64] + "..."
 	}
 	return model.Invalid("name", fmt.Sprintf("%q is not a valid secret name", shown),
-		"Use 1 to 64 characters: lower-case letters, digits and underscores, not starting with a digit (e.g. db_password). "+
-			"Each secret reaches containers as the variable DEVARCH_SECRET_<NAME IN UPPER CASE>.")
+		model.SecretNameHelp+" Each secret reaches containers as the variable DEVARCH_SECRET_<NAME IN UPPER CASE>.")
 }
 
 // EnvVar is the environment variable a (valid) secret name is exposed as at apply time:

@@ -456,9 +456,9 @@ func decodeSecrets(n *yaml.Node) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !secretName.MatchString(name) {
+		if !model.ValidSecretName(name) {
 			return nil, bad(sn, path, fmt.Sprintf("%q is not a valid secret name", shorten(name)),
-				"Use 1 to 64 characters: lower-case letters, digits and underscores, not starting with a digit (e.g. db_password). The file lists names only, never values.")
+				model.SecretNameHelp+" The file lists names only, never values.")
 		}
 		if seen[name] {
 			return nil, bad(sn, path, fmt.Sprintf("secret %q is listed twice", name), "Keep one of them.")

@@ -75,9 +75,6 @@ type Instance struct {
 	Overrides model.Spec
 }
 
-// secretName is secrets.ValidName's rule (backend/secrets may not be imported here); the
-// engine checks names again with it before anything is stored.
-var secretName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,63}$`)
 
 // contractName is the catalog's rule for contract names.
 var contractName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)

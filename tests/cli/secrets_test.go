@@ -226,3 +226,25 @@ func TestSecrets_RealKeychain(t *testing.T) {
 		t.Fatalf("no keychain: %+v", r)
 	}
 }
+
+// A reference to a name no secret can have is refused when it is written, with the name it
+// could have, and nothing is stored: before, `${secret:dt-token}` was accepted, exported,
+// and then refused by import ("not a valid secret name"), while `secret set` could never
+// give it a value.
+func TestSecretReference_InvalidNameRefusedAtSet(t *testing.T) {
+	home := tempHome(t)
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	mustRun(t, env, "devarch", "stack", "create", "dt")
+	r := run(t, env, "devarch", "instance", "add", "dt", "web", "--template", "nginx", "--set", "environment.TOKEN=${secret:dt-token}")
+	if r.code != 1 || !strings.Contains(r.stderr, `environment.TOKEN: invalid secret reference "${secret:dt-token}"`) || !strings.Contains(r.stderr, "e.g. dt_token") {
+		t.Fatalf("add with a bad reference: exit %d\n%s", r.code, r.stderr)
+	}
+	mustRun(t, env, "devarch", "instance", "add", "dt", "web", "--template", "nginx")
+	r = run(t, env, "devarch", "instance", "set", "dt", "web", "environment.TOKEN=${secret:Token}")
+	if r.code != 1 || !strings.Contains(r.stderr, "e.g. token") {
+		t.Fatalf("set with a bad reference: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := mustRun(t, env, "devarch", "export", "dt"); strings.Contains(r.stdout, "secret:") {
+		t.Fatalf("a refused reference was stored:\n%s", r.stdout)
+	}
+}
