@@ -78,10 +78,17 @@ reports what would be created without writing anything.
 The new stack's project root, where its relative bind mounts and build contexts (./app)
 resolve, is the file's folder: a devarch.yml committed at a repository's root works there
 as it is. --root DIR chooses another; a file from stdin gets the stack's own folder under
-the data home unless --root is given.`,
+the data home unless --root is given.
+
+--update STACK brings an existing stack in line with a changed file (a teammate committed a
+new devarch.yml): it shows the changes to the stack's definition (instances added, removed
+or changed with each override's old and new value, wires, templates, description) and writes
+them in one transaction. Stored secret values stay; added databases get generated
+passwords. Containers are not touched: the next plan shows what the changes mean for them.`,
 		Example: `  devarch import devarch.yml
   devarch import devarch.yml --name shop-2 --dry-run
   devarch import ~/src/shop/devarch.yml --name shop-wt --root ~/src/shop-worktree
+  devarch import devarch.yml --update shop --dry-run
   curl -s https://example.com/devarch.yml | devarch import - --name shop`,
 		Args:              args(1, 1, "exactly one FILE (- for stdin)", nil),
 		ValidArgsFunction: fileCompletion,
@@ -91,10 +98,28 @@ the data home unless --root is given.`,
 	dryRun := c.Flags().Bool("dry-run", false, "check and report, write nothing")
 	root := c.Flags().String("root", "", "the new stack's project root `DIR` (default: the file's folder)")
 	_ = c.RegisterFlagCompletionFunc("root", dirCompletion)
+	update := c.Flags().String("update", "", "bring the existing stack `STACK` in line with the file (shows the changes; writes them in one transaction)")
+	_ = c.RegisterFlagCompletionFunc("update", env.completeWith(stackNames))
 	return env.leaf(c, func(c *cobra.Command, a []string) error {
+		if *update != "" && (*name != "" || *root != "") {
+			return usageError{"--update STACK keeps the stack's name and project root: leave out --name and --root"}
+		}
 		doc, err := readDevarchYML(a[0])
 		if err != nil {
 			return err
+		}
+		if *update != "" {
+			return env.withBackend(c.Context(), func(svc *engine.Service) error {
+				res, err := svc.ImportUpdate(c.Context(), doc, *update, engine.UpdateOptions{DryRun: *dryRun})
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					return env.printJSON(toUpdateJSON(res))
+				}
+				env.printUpdate(res)
+				return nil
+			})
 		}
 		projectRoot, err := importRoot(a[0], *root)
 		if err != nil {
@@ -208,4 +233,73 @@ func toImportJSON(r engine.ImportResult) importJSON {
 	return importJSON{Stack: r.Stack, DryRun: r.DryRun, Root: r.Root, Instances: nonNil(r.Instances), WireCount: r.Wires,
 		TemplatesCreated: nonNil(r.TemplatesCreated), TemplatesReused: nonNil(r.TemplatesReused),
 		SecretsGenerated: nonNil(r.SecretsGenerated), MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings)}
+}
+
+// printUpdate prints an update's changes as a diff, then what follows.
+func (env *cmdEnv) printUpdate(res engine.UpdateResult) {
+	for _, w := range res.Warnings {
+		fmt.Fprintf(env.stderr, "warning: %s\n", w)
+	}
+	if len(res.Changes) == 0 {
+		fmt.Fprintf(env.stdout, "Stack %s already matches the file: nothing to change.\n", res.Stack)
+		return
+	}
+	verb := "Updated"
+	if res.DryRun {
+		verb = "Would update"
+	}
+	fmt.Fprintf(env.stdout, "%s stack %s:\n", verb, res.Stack)
+	for _, ch := range res.Changes {
+		if len(ch.Details) == 1 && ch.Action != "~" || len(ch.Details) == 1 && !strings.HasPrefix(ch.Subject, "instance ") {
+			fmt.Fprintf(env.stdout, "  %s %s (%s)\n", ch.Action, ch.Subject, ch.Details[0])
+			continue
+		}
+		fmt.Fprintf(env.stdout, "  %s %s\n", ch.Action, ch.Subject)
+		for _, d := range ch.Details {
+			fmt.Fprintf(env.stdout, "      %s\n", d)
+		}
+	}
+	if len(res.SecretsGenerated) > 0 {
+		fmt.Fprintf(env.stdout, "  generated secrets: %s\n", strings.Join(res.SecretsGenerated, ", "))
+	}
+	if len(res.MissingSecrets) > 0 {
+		fmt.Fprintf(env.stdout, "\nSecrets without a value (the plan refuses to apply until they are set):\n")
+		for _, s := range res.MissingSecrets {
+			fmt.Fprintf(env.stdout, "  devarch secret set %s %s\n", res.Stack, s)
+		}
+	}
+	if res.DryRun {
+		fmt.Fprintf(env.stdout, "\n%s; nothing was written (--dry-run).\n", count(len(res.Changes), "change"))
+		return
+	}
+	fmt.Fprintf(env.stdout, "\n%s written in one transaction (revision %d). The containers are as they were.\nNext: devarch plan %s\n",
+		count(len(res.Changes), "change"), res.Revision, res.Stack)
+}
+
+// updateJSON is `import --update --json` (docs/cli-json.md).
+type updateJSON struct {
+	Stack            string                 `json:"stack"`
+	DryRun           bool                   `json:"dryRun"`
+	Revision         int64                  `json:"revision"`
+	Changes          []definitionChangeJSON `json:"changes"`
+	TemplatesCreated []string               `json:"templatesCreated"`
+	SecretsGenerated []string               `json:"secretsGenerated"`
+	MissingSecrets   []string               `json:"missingSecrets"`
+	Warnings         []string               `json:"warnings"`
+}
+
+type definitionChangeJSON struct {
+	Action  string   `json:"action"`
+	Subject string   `json:"subject"`
+	Details []string `json:"details"`
+}
+
+func toUpdateJSON(r engine.UpdateResult) updateJSON {
+	out := updateJSON{Stack: r.Stack, DryRun: r.DryRun, Revision: r.Revision, Changes: []definitionChangeJSON{},
+		TemplatesCreated: nonNil(r.TemplatesCreated), SecretsGenerated: nonNil(r.SecretsGenerated),
+		MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings)}
+	for _, c := range r.Changes {
+		out.Changes = append(out.Changes, definitionChangeJSON{Action: c.Action, Subject: c.Subject, Details: nonNil(c.Details)})
+	}
+	return out
 }

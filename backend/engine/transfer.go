@@ -282,103 +282,13 @@ func (s *Service) importDocument(ctx context.Context, d transfer.Document, opts 
 			Detail:  "Nothing was imported. Import it under another name: devarch import FILE --name NEW."}
 	}
 
-	var problems []*model.Error
-	templates := map[string]model.Template{}
-	var toCreate []model.Template
-	for i, t := range d.Templates {
-		path := "templates[" + strconv.Itoa(i) + "]"
-		have, err := s.Store.GetTemplate(ctx, t.Name)
-		switch {
-		case model.KindOf(err) == model.KindNotFound:
-			if err := checkTemplate(t); err != nil {
-				problems = append(problems, prefixProblem(err, path)...)
-				continue
-			}
-			toCreate = append(toCreate, t)
-			res.TemplatesCreated = append(res.TemplatesCreated, t.Name)
-			templates[t.Name] = t
-		case err != nil:
-			return ImportResult{}, err
-		case have.Builtin:
-			problems = append(problems, &model.Error{Kind: model.KindConflict, Field: path + ".name",
-				Summary: fmt.Sprintf("the embedded template %q has the name of a built-in template", t.Name),
-				Detail:  "Rename the template in the file (and the instances using it)."})
-		default:
-			if diff := templateDiff(have, t); len(diff) > 0 {
-				problems = append(problems, &model.Error{Kind: model.KindConflict, Field: path,
-					Summary: fmt.Sprintf("a template named %q already exists with another definition (differs in %s)", t.Name, strings.Join(diff, ", ")),
-					Detail:  "Nothing is replaced silently. Rename the template in the file (and the instances using it), or make the existing one match (devarch template import --replace)."})
-				continue
-			}
-			res.TemplatesReused = append(res.TemplatesReused, t.Name)
-			templates[t.Name] = have
-		}
-	}
-	var insts []model.Instance
-	for _, ti := range d.Instances {
-		path := "instances." + ti.Name
-		if err := model.ValidateInstanceName(name, ti.Name); err != nil {
-			problems = append(problems, prefixProblem(err, path)...)
-			continue
-		}
-		t, ok := templates[ti.Template]
-		if ti.Version != 0 {
-			have, err := s.Store.GetTemplate(ctx, ti.Template)
-			switch {
-			case model.KindOf(err) == model.KindNotFound:
-				problems = append(problems, model.Invalid(path+".template", fmt.Sprintf("no built-in template named %q", ti.Template),
-					"This DevArch does not ship it; list the templates with: devarch template list."))
-				continue
-			case err != nil:
-				return ImportResult{}, err
-			case !have.Builtin:
-				problems = append(problems, model.Invalid(path+".template", fmt.Sprintf("%q is a custom template here, not the built-in the file refers to", ti.Template),
-					"Rename your custom template, or import on a machine where the name is free."))
-				continue
-			case have.Version < ti.Version:
-				problems = append(problems, model.Invalid(path+".version", fmt.Sprintf("the file uses version %d of built-in %q; this DevArch has version %d", ti.Version, ti.Template, have.Version),
-					"Update DevArch to import this file."))
-				continue
-			case have.Version > ti.Version:
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: built-in %s is version %d here (the file was exported with version %d); the instance uses version %d", path, ti.Template, have.Version, ti.Version, have.Version))
-			}
-			t, ok = have, true
-			templates[t.Name] = t
-		}
-		if !ok {
-			continue // an embedded template with problems, reported above
-		}
-		inst := model.Instance{Stack: name, Name: ti.Name, Template: ti.Template, Overrides: ti.Overrides}
-		o, err := checkInstance(t, inst, nil)
-		if err != nil {
-			problems = append(problems, prefixProblem(err, path+".overrides")...)
-			continue
-		}
-		inst.Overrides = o
-		insts = append(insts, inst)
-	}
-	if len(problems) == 0 {
-		rs := ResolvedStack{Stack: model.Stack{Name: name, Instances: insts}, Templates: templates}
-		for i, w := range d.Wires {
-			p := w.Provider
-			if err := checkWire(rs, w.Consumer, w.Contract, &p); err != nil {
-				problems = append(problems, prefixProblem(err, "wires["+strconv.Itoa(i)+"]")...)
-			}
-		}
-	}
-	for i, sn := range d.Secrets {
-		if err := secrets.ValidName(sn); err != nil {
-			problems = append(problems, prefixProblem(err, "secrets["+strconv.Itoa(i)+"]")...)
-		}
-	}
-	if len(problems) > 0 {
-		err := model.JoinProblems("the file cannot be imported", problems)
-		if err.Kind != model.KindConflict {
-			err.Kind = model.KindInvalid
-		}
-		err.Detail += "\nNothing was imported."
+	check, err := s.checkDocument(ctx, d, name, "imported")
+	if err != nil {
 		return ImportResult{}, err
 	}
+	templates, toCreate, insts := check.Templates, check.ToCreate, check.Instances
+	res.TemplatesCreated, res.TemplatesReused = check.TemplatesCreated, check.TemplatesReused
+	res.Warnings = append(res.Warnings, check.Warnings...)
 
 	// Generated secrets: the variables of built-ins that generate one and whose overrides
 	// hold the reference an add stores get a fresh value here; the others the user sets.
@@ -419,7 +329,6 @@ func (s *Service) importDocument(ctx context.Context, d transfer.Document, opts 
 	}
 	res.Wires = len(d.Wires)
 	res.SecretsGenerated = gen
-	res.Warnings = append(res.Warnings, absolutePathWarnings(d)...)
 	if opts.DryRun {
 		return res, nil
 	}
@@ -462,6 +371,124 @@ func (s *Service) importDocument(ctx context.Context, d transfer.Document, opts 
 		res.TemplatesCreated = done.TemplatesCreated
 		return res, nil
 	}
+}
+
+// documentCheck is what checking a devarch.yml against this installation found: the
+// templates its instances use (by name), the embedded ones to create, the instances with
+// their checked overrides, and warnings.
+type documentCheck struct {
+	Templates        map[string]model.Template
+	ToCreate         []model.Template
+	Instances        []model.Instance
+	TemplatesCreated []string
+	TemplatesReused  []string
+	Warnings         []string
+}
+
+// checkDocument checks a decoded devarch.yml for stack name: each embedded template new or
+// identical to the stored one, each built-in present in at least the file's version, each
+// instance's name and overrides against its template, each wire against the contracts,
+// each secret name. Every problem is reported at once, as one error saying nothing was
+// verb ("imported", "updated").
+func (s *Service) checkDocument(ctx context.Context, d transfer.Document, name, verb string) (documentCheck, error) {
+	var problems []*model.Error
+	c := documentCheck{Templates: map[string]model.Template{}}
+	templates := c.Templates
+	for i, t := range d.Templates {
+		path := "templates[" + strconv.Itoa(i) + "]"
+		have, err := s.Store.GetTemplate(ctx, t.Name)
+		switch {
+		case model.KindOf(err) == model.KindNotFound:
+			if err := checkTemplate(t); err != nil {
+				problems = append(problems, prefixProblem(err, path)...)
+				continue
+			}
+			c.ToCreate = append(c.ToCreate, t)
+			c.TemplatesCreated = append(c.TemplatesCreated, t.Name)
+			templates[t.Name] = t
+		case err != nil:
+			return documentCheck{}, err
+		case have.Builtin:
+			problems = append(problems, &model.Error{Kind: model.KindConflict, Field: path + ".name",
+				Summary: fmt.Sprintf("the embedded template %q has the name of a built-in template", t.Name),
+				Detail:  "Rename the template in the file (and the instances using it)."})
+		default:
+			if diff := templateDiff(have, t); len(diff) > 0 {
+				problems = append(problems, &model.Error{Kind: model.KindConflict, Field: path,
+					Summary: fmt.Sprintf("a template named %q already exists with another definition (differs in %s)", t.Name, strings.Join(diff, ", ")),
+					Detail:  "Nothing is replaced silently. Rename the template in the file (and the instances using it), or make the existing one match (devarch template import --replace)."})
+				continue
+			}
+			c.TemplatesReused = append(c.TemplatesReused, t.Name)
+			templates[t.Name] = have
+		}
+	}
+	for _, ti := range d.Instances {
+		path := "instances." + ti.Name
+		if err := model.ValidateInstanceName(name, ti.Name); err != nil {
+			problems = append(problems, prefixProblem(err, path)...)
+			continue
+		}
+		t, ok := templates[ti.Template]
+		if ti.Version != 0 {
+			have, err := s.Store.GetTemplate(ctx, ti.Template)
+			switch {
+			case model.KindOf(err) == model.KindNotFound:
+				problems = append(problems, model.Invalid(path+".template", fmt.Sprintf("no built-in template named %q", ti.Template),
+					"This DevArch does not ship it; list the templates with: devarch template list."))
+				continue
+			case err != nil:
+				return documentCheck{}, err
+			case !have.Builtin:
+				problems = append(problems, model.Invalid(path+".template", fmt.Sprintf("%q is a custom template here, not the built-in the file refers to", ti.Template),
+					"Rename your custom template, or import on a machine where the name is free."))
+				continue
+			case have.Version < ti.Version:
+				problems = append(problems, model.Invalid(path+".version", fmt.Sprintf("the file uses version %d of built-in %q; this DevArch has version %d", ti.Version, ti.Template, have.Version),
+					"Update DevArch to import this file."))
+				continue
+			case have.Version > ti.Version:
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: built-in %s is version %d here (the file was exported with version %d); the instance uses version %d", path, ti.Template, have.Version, ti.Version, have.Version))
+			}
+			t, ok = have, true
+			templates[t.Name] = t
+		}
+		if !ok {
+			continue // an embedded template with problems, reported above
+		}
+		inst := model.Instance{Stack: name, Name: ti.Name, Template: ti.Template, Overrides: ti.Overrides}
+		o, err := checkInstance(t, inst, nil)
+		if err != nil {
+			problems = append(problems, prefixProblem(err, path+".overrides")...)
+			continue
+		}
+		inst.Overrides = o
+		c.Instances = append(c.Instances, inst)
+	}
+	if len(problems) == 0 {
+		rs := ResolvedStack{Stack: model.Stack{Name: name, Instances: c.Instances}, Templates: templates}
+		for i, w := range d.Wires {
+			p := w.Provider
+			if err := checkWire(rs, w.Consumer, w.Contract, &p); err != nil {
+				problems = append(problems, prefixProblem(err, "wires["+strconv.Itoa(i)+"]")...)
+			}
+		}
+	}
+	for i, sn := range d.Secrets {
+		if err := secrets.ValidName(sn); err != nil {
+			problems = append(problems, prefixProblem(err, "secrets["+strconv.Itoa(i)+"]")...)
+		}
+	}
+	if len(problems) > 0 {
+		err := model.JoinProblems("the file cannot be "+verb, problems)
+		if err.Kind != model.KindConflict {
+			err.Kind = model.KindInvalid
+		}
+		err.Detail += "\nNothing was " + verb + "."
+		return documentCheck{}, err
+	}
+	c.Warnings = append(c.Warnings, absolutePathWarnings(d)...)
+	return c, nil
 }
 
 // prefixProblem puts an error's problems (or itself) under path in the file.

@@ -216,3 +216,143 @@ func importTemplate(ctx context.Context, tx pgx.Tx, t model.Template) (created b
 	}
 	return false, nil
 }
+
+// StackUpdate replaces a stack's definition with a devarch.yml's (import --update): the
+// engine has checked everything and computed the changes against the stack at Revision.
+type StackUpdate struct {
+	Name string
+	// Revision is the stack's revision the changes were computed at: if the stack changed
+	// since, nothing is written (a conflict: compute them again).
+	Revision    int64
+	Description string
+	Extensions  map[string]any
+	// Templates are embedded custom templates to create (new here).
+	Templates []model.Template
+	// Remove, Add and Change are instances: removed (their wires go with them), added, and
+	// kept with another template or other overrides (their ids, stopped marks and pins stay).
+	Remove []string
+	Add    []model.Instance
+	Change []model.Instance
+	// Wires are every explicit wire of the stack after the update.
+	Wires []model.Wire
+	// Seal, when set, seals the secrets to create (generated for added instances) with
+	// KeyVersion, as in StackImport.
+	KeyVersion int
+	Seal       func(stackID int64) ([]SealedSecret, error)
+}
+
+// UpdateStackDefinition writes a StackUpdate in one transaction and returns the stack's new revision.
+// A stack whose revision moved since the changes were computed is a conflict, and nothing
+// is written; so is a failure at any point.
+func (s *Store) UpdateStackDefinition(ctx context.Context, in StackUpdate) (int64, error) {
+	ext := in.Extensions
+	if ext == nil {
+		ext = map[string]any{}
+	}
+	var rev int64
+	err := s.tx(ctx, "stack "+in.Name, func(tx pgx.Tx) error {
+		id, err := lockStack(ctx, tx, in.Name)
+		if err != nil {
+			return err
+		}
+		var now int64
+		if err := tx.QueryRow(ctx, `SELECT revision FROM stacks WHERE id = $1`, id).Scan(&now); err != nil {
+			return err
+		}
+		if now != in.Revision {
+			return &model.Error{Kind: model.KindConflict, Field: "revision",
+				Summary: fmt.Sprintf("stack %s changed while the update was being prepared (revision %d, now %d)", in.Name, in.Revision, now),
+				Detail:  "Nothing was updated. Run the update again to see the changes against the stack as it is now."}
+		}
+		if in.Seal != nil {
+			var v int
+			err := tx.QueryRow(ctx, `SELECT version FROM master_keys WHERE version = $1 AND retired_at IS NULL FOR SHARE`, in.KeyVersion).Scan(&v)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return ErrKeyRetired
+			}
+			if err != nil {
+				return err
+			}
+		}
+		for _, t := range in.Templates {
+			if _, err := importTemplate(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE stacks SET description = $2, extensions = $3 WHERE id = $1`, id, in.Description, ext); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM wires WHERE stack_id = $1`, id); err != nil {
+			return err
+		}
+		for _, name := range in.Remove {
+			if _, err := tx.Exec(ctx, `DELETE FROM instances WHERE stack_id = $1 AND name = $2`, id, name); err != nil {
+				return err
+			}
+		}
+		for _, inst := range in.Change {
+			tag, err := tx.Exec(ctx, `UPDATE instances SET template_name = $3, overrides = $4 WHERE stack_id = $1 AND name = $2`,
+				id, inst.Name, inst.Template, map[string]any(nonNilSpec(inst.Overrides)))
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return instanceNotFound(in.Name, inst.Name)
+			}
+		}
+		for _, inst := range in.Add {
+			if _, err := tx.Exec(ctx, `INSERT INTO instances (stack_id, name, template_name, overrides) VALUES ($1, $2, $3, $4)`,
+				id, inst.Name, inst.Template, map[string]any(nonNilSpec(inst.Overrides))); err != nil {
+				if e := containerClash(err, in.Name, inst.Name); e != err {
+					return e
+				}
+				return fmt.Errorf("instance %s: %w", inst.Name, err)
+			}
+		}
+		for _, w := range in.Wires {
+			tag, err := tx.Exec(ctx, `
+				INSERT INTO wires (stack_id, consumer_id, contract, provider_id)
+				SELECT $1, c.id, $3, p.id FROM instances c, instances p
+				WHERE c.stack_id = $1 AND c.name = $2 AND p.stack_id = $1 AND p.name = $4`, id, w.Consumer, w.Contract, w.Provider)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() != 1 {
+				return model.Invalid("wires", fmt.Sprintf("wire %s %s -> %s names an instance the stack does not have", w.Consumer, w.Contract, w.Provider), "")
+			}
+		}
+		if in.Seal != nil {
+			sealed, err := in.Seal(id)
+			if err != nil {
+				return err
+			}
+			for _, x := range sealed {
+				if x.KeyVersion != in.KeyVersion {
+					return model.NewError(model.KindInternal, "a secret was sealed with another key version than was checked", "")
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO secrets (stack_id, name, key_version, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5)`,
+					id, x.Name, x.KeyVersion, x.Nonce, x.Ciphertext); err != nil {
+					return err
+				}
+			}
+		}
+		rev, err = bumpRevisionTo(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		var me *model.Error
+		if errors.As(err, &me) && me.Kind == model.KindConflict && me.Field == "name" && me.Err != nil {
+			return 0, s.withClashOwner(ctx, err, in.Name, clashInstance(StackImport{Name: in.Name, Instances: in.Add}, err))
+		}
+		return 0, err
+	}
+	return rev, nil
+}
+
+// nonNilSpec is o, or an empty spec for nil (the column is NOT NULL).
+func nonNilSpec(o model.Spec) model.Spec {
+	if o == nil {
+		return model.Spec{}
+	}
+	return o
+}

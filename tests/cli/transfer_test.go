@@ -169,6 +169,82 @@ func TestImport_CLIProjectRoot(t *testing.T) {
 	}
 }
 
+// import --update: a changed file is shown as a diff (--dry-run writes nothing), written in
+// one transaction, and a second run finds nothing to change; --json carries the changes;
+// --update with --name is a usage error; a bad file changes nothing.
+func TestImport_CLIUpdate(t *testing.T) {
+	home := tempHome(t)
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	mustRun(t, env, "devarch", "stack", "create", "tx-up")
+	mustRun(t, env, "devarch", "instance", "add", "tx-up", "web", "--template", "nginx")
+	mustRun(t, env, "devarch", "instance", "add", "tx-up", "old", "--template", "redis")
+	file := filepath.Join(home, "devarch.yml")
+	mustRun(t, env, "devarch", "export", "tx-up", "-o", file)
+	doc, _ := os.ReadFile(file)
+	changed := strings.Replace(string(doc), "  old:\n    template: redis\n    version: 1\n", "", 1)
+	changed = strings.Replace(changed, "  web:\n    template: nginx\n    version: 2\n", "  db:\n    template: postgres\n    version: 2\n    overrides:\n      environment:\n        POSTGRES_PASSWORD: ${secret:db_password}\n  web:\n    template: nginx\n    version: 2\n    overrides:\n      environment:\n        APP_ENV: dev\n", 1)
+	if changed == string(doc) || strings.Contains(changed, "old:") {
+		t.Fatalf("the test's edit did not apply:\n%s", doc)
+	}
+	if err := os.WriteFile(file, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	r := mustRun(t, env, "devarch", "import", file, "--update", "tx-up", "--dry-run")
+	want := "Would update stack tx-up:\n" +
+		"  + instance db (template postgres)\n" +
+		"  - instance old (template redis)\n" +
+		"  ~ instance web\n" +
+		"      overrides.environment.APP_ENV: (not set) -> \"dev\"\n" +
+		"  generated secrets: db_password\n\n" +
+		"3 changes; nothing was written (--dry-run).\n"
+	if r.stdout != want {
+		t.Errorf("dry run:\n%s\nwant\n%s", r.stdout, want)
+	}
+	if r := mustRun(t, env, "devarch", "export", "tx-up"); r.stdout != string(doc) {
+		t.Fatalf("a dry run changed the stack:\n%s", r.stdout)
+	}
+	r = mustRun(t, env, "devarch", "import", file, "--update", "tx-up", "--json")
+	var got struct {
+		Stack    string `json:"stack"`
+		DryRun   bool   `json:"dryRun"`
+		Revision int64  `json:"revision"`
+		Changes  []struct {
+			Action  string   `json:"action"`
+			Subject string   `json:"subject"`
+			Details []string `json:"details"`
+		} `json:"changes"`
+		TemplatesCreated []string `json:"templatesCreated"`
+		SecretsGenerated []string `json:"secretsGenerated"`
+		MissingSecrets   []string `json:"missingSecrets"`
+		Warnings         []string `json:"warnings"`
+	}
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil || got.DryRun || len(got.Changes) != 3 || got.Changes[2].Subject != "instance web" || !reflect.DeepEqual(got.SecretsGenerated, []string{"db_password"}) {
+		t.Fatalf("update --json: %v %+v\n%s", err, got, r.stdout)
+	}
+	if r := mustRun(t, env, "devarch", "export", "tx-up"); r.stdout != changed {
+		t.Errorf("the updated stack does not export as the file:\n%s", r.stdout)
+	}
+	if r := mustRun(t, env, "devarch", "import", file, "--update", "tx-up"); !strings.Contains(r.stdout, "already matches the file: nothing to change") {
+		t.Errorf("second update:\n%s", r.stdout)
+	}
+	if r := run(t, env, "devarch", "import", file, "--update", "tx-up", "--name", "x"); r.code != 2 || !strings.Contains(r.stderr, "leave out --name and --root") {
+		t.Errorf("--update with --name: exit %d\n%s", r.code, r.stderr)
+	}
+	bad := strings.Replace(changed, "        APP_ENV: dev\n", "        APP_ENV: dev\n      ports: [\"not a port\"]\n", 1)
+	if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, env, "devarch", "import", file, "--update", "tx-up"); r.code != 1 || !strings.Contains(r.stderr, "instances.web.overrides.ports") || !strings.Contains(r.stderr, "Nothing was updated") {
+		t.Errorf("bad file: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := mustRun(t, env, "devarch", "export", "tx-up"); r.stdout != changed {
+		t.Errorf("a refused update changed the stack:\n%s", r.stdout)
+	}
+}
+
 // Bad files are refused with the field and line, and nothing is created.
 func TestImport_CLIBadFile(t *testing.T) {
 	env := map[string]string{"DEVARCH_DATABASE_URL": databaseURL(t), "DEVARCH_HOME": tempHome(t)}
