@@ -148,15 +148,7 @@ passwords. Containers are not touched: the next plan shows what the changes mean
 			if len(res.TemplatesReused) > 0 {
 				fmt.Fprintf(env.stdout, "  existing identical templates used: %s\n", strings.Join(res.TemplatesReused, ", "))
 			}
-			if len(res.SecretsGenerated) > 0 {
-				fmt.Fprintf(env.stdout, "  generated secrets: %s\n", strings.Join(res.SecretsGenerated, ", "))
-			}
-			if len(res.MissingSecrets) > 0 {
-				fmt.Fprintf(env.stdout, "\nSecrets without a value (the plan refuses to apply until they are set):\n")
-				for _, s := range res.MissingSecrets {
-					fmt.Fprintf(env.stdout, "  devarch secret set %s %s\n", res.Stack, s)
-				}
-			}
+			env.printSecretNeeds(res.Stack, res.SecretsGenerated, res.MissingSecrets)
 			if res.DryRun {
 				fmt.Fprintf(env.stdout, "\nNothing was written (--dry-run).\n")
 			} else {
@@ -235,6 +227,20 @@ func toImportJSON(r engine.ImportResult) importJSON {
 		SecretsGenerated: nonNil(r.SecretsGenerated), MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings)}
 }
 
+// printSecretNeeds prints the secrets an import or update generated, then those without a
+// value with the command that sets each.
+func (env *cmdEnv) printSecretNeeds(stack string, generated, missing []string) {
+	if len(generated) > 0 {
+		fmt.Fprintf(env.stdout, "  generated secrets: %s\n", strings.Join(generated, ", "))
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(env.stdout, "\nSecrets without a value (the plan refuses to apply until they are set):\n")
+		for _, s := range missing {
+			fmt.Fprintf(env.stdout, "  devarch secret set %s %s\n", stack, s)
+		}
+	}
+}
+
 // printUpdate prints an update's changes as a diff, then what follows.
 func (env *cmdEnv) printUpdate(res engine.UpdateResult) {
 	for _, w := range res.Warnings {
@@ -259,15 +265,7 @@ func (env *cmdEnv) printUpdate(res engine.UpdateResult) {
 			fmt.Fprintf(env.stdout, "      %s\n", d)
 		}
 	}
-	if len(res.SecretsGenerated) > 0 {
-		fmt.Fprintf(env.stdout, "  generated secrets: %s\n", strings.Join(res.SecretsGenerated, ", "))
-	}
-	if len(res.MissingSecrets) > 0 {
-		fmt.Fprintf(env.stdout, "\nSecrets without a value (the plan refuses to apply until they are set):\n")
-		for _, s := range res.MissingSecrets {
-			fmt.Fprintf(env.stdout, "  devarch secret set %s %s\n", res.Stack, s)
-		}
-	}
+	env.printSecretNeeds(res.Stack, res.SecretsGenerated, res.MissingSecrets)
 	if res.DryRun {
 		fmt.Fprintf(env.stdout, "\n%s; nothing was written (--dry-run).\n", count(len(res.Changes), "change"))
 		return

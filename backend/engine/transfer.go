@@ -341,25 +341,7 @@ func (s *Service) importDocument(ctx context.Context, d transfer.Document, opts 
 				return ImportResult{}, err
 			}
 			in.KeyVersion = key.Version
-			in.Seal = func(stackID int64) ([]store.SealedSecret, error) {
-				out := make([]store.SealedSecret, 0, len(gen)+len(given))
-				names := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(gen), given...))))
-				for _, n := range names {
-					v, ok := extra.Secrets[n]
-					if !ok {
-						var err error
-						if v, err = secrets.GeneratePassword(); err != nil {
-							return nil, err
-						}
-					}
-					sealed, err := secrets.Seal(key, secrets.Owner{StackID: stackID, Name: n}, v)
-					if err != nil {
-						return nil, err
-					}
-					out = append(out, store.SealedSecret{StackID: stackID, Name: n, KeyVersion: sealed.KeyVersion, Nonce: sealed.Nonce, Ciphertext: sealed.Ciphertext})
-				}
-				return out, nil
-			}
+			in.Seal = sealer(key, slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(gen), given...)))), extra.Secrets)
 		}
 		done, err := s.Store.ImportStack(ctx, in)
 		if errors.Is(err, store.ErrKeyRetired) && attempt < 5 {
@@ -489,6 +471,29 @@ func (s *Service) checkDocument(ctx context.Context, d transfer.Document, name, 
 	}
 	c.Warnings = append(c.Warnings, absolutePathWarnings(d)...)
 	return c, nil
+}
+
+// sealer seals the secrets names for the stack a write creates (its id is known only
+// inside the transaction): each with its value in values, or a generated password.
+func sealer(key secrets.Key, names []string, values map[string]secrets.Value) func(stackID int64) ([]store.SealedSecret, error) {
+	return func(stackID int64) ([]store.SealedSecret, error) {
+		out := make([]store.SealedSecret, 0, len(names))
+		for _, n := range names {
+			v, ok := values[n]
+			if !ok {
+				var err error
+				if v, err = secrets.GeneratePassword(); err != nil {
+					return nil, err
+				}
+			}
+			sealed, err := secrets.Seal(key, secrets.Owner{StackID: stackID, Name: n}, v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, store.SealedSecret{StackID: stackID, Name: n, KeyVersion: sealed.KeyVersion, Nonce: sealed.Nonce, Ciphertext: sealed.Ciphertext})
+		}
+		return out, nil
+	}
 }
 
 // prefixProblem puts an error's problems (or itself) under path in the file.

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/devarch/devarch/backend/model"
-	"github.com/devarch/devarch/backend/secrets"
 	"github.com/devarch/devarch/backend/store"
 	"github.com/devarch/devarch/backend/transfer"
 )
@@ -161,21 +160,7 @@ func (s *Service) ImportUpdate(ctx context.Context, data []byte, stack string, o
 				return UpdateResult{}, err
 			}
 			up.KeyVersion = key.Version
-			up.Seal = func(stackID int64) ([]store.SealedSecret, error) {
-				out := make([]store.SealedSecret, 0, len(gen))
-				for _, n := range gen {
-					v, err := secrets.GeneratePassword()
-					if err != nil {
-						return nil, err
-					}
-					sealed, err := secrets.Seal(key, secrets.Owner{StackID: stackID, Name: n}, v)
-					if err != nil {
-						return nil, err
-					}
-					out = append(out, store.SealedSecret{StackID: stackID, Name: n, KeyVersion: sealed.KeyVersion, Nonce: sealed.Nonce, Ciphertext: sealed.Ciphertext})
-				}
-				return out, nil
-			}
+			up.Seal = sealer(key, gen, nil)
 		}
 		rev, err := s.Store.UpdateStackDefinition(ctx, up)
 		if errors.Is(err, store.ErrKeyRetired) && attempt < 5 {

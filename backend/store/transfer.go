@@ -57,12 +57,7 @@ func (s *Store) ImportStack(ctx context.Context, in StackImport) (StackImported,
 	err := s.tx(ctx, "stack "+in.Name, func(tx pgx.Tx) error {
 		out = StackImported{}
 		if in.Seal != nil {
-			var v int
-			err := tx.QueryRow(ctx, `SELECT version FROM master_keys WHERE version = $1 AND retired_at IS NULL FOR SHARE`, in.KeyVersion).Scan(&v)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrKeyRetired
-			}
-			if err != nil {
+			if err := keyLive(ctx, tx, in.KeyVersion); err != nil {
 				return err
 			}
 		}
@@ -115,18 +110,8 @@ func (s *Store) ImportStack(ctx context.Context, in StackImport) (StackImported,
 			}
 		}
 		if in.Seal != nil {
-			sealed, err := in.Seal(id)
-			if err != nil {
+			if err := insertSealed(ctx, tx, id, in.KeyVersion, in.Seal); err != nil {
 				return err
-			}
-			for _, x := range sealed {
-				if x.KeyVersion != in.KeyVersion {
-					return model.NewError(model.KindInternal, "a secret was sealed with another key version than was checked", "")
-				}
-				if _, err := tx.Exec(ctx, `INSERT INTO secrets (stack_id, name, key_version, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5)`,
-					id, x.Name, x.KeyVersion, x.Nonce, x.Ciphertext); err != nil {
-					return err
-				}
 			}
 		}
 		return nil
@@ -265,12 +250,7 @@ func (s *Store) UpdateStackDefinition(ctx context.Context, in StackUpdate) (int6
 				Detail:  "Nothing was updated. Run the update again to see the changes against the stack as it is now."}
 		}
 		if in.Seal != nil {
-			var v int
-			err := tx.QueryRow(ctx, `SELECT version FROM master_keys WHERE version = $1 AND retired_at IS NULL FOR SHARE`, in.KeyVersion).Scan(&v)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrKeyRetired
-			}
-			if err != nil {
+			if err := keyLive(ctx, tx, in.KeyVersion); err != nil {
 				return err
 			}
 		}
@@ -322,18 +302,8 @@ func (s *Store) UpdateStackDefinition(ctx context.Context, in StackUpdate) (int6
 			}
 		}
 		if in.Seal != nil {
-			sealed, err := in.Seal(id)
-			if err != nil {
+			if err := insertSealed(ctx, tx, id, in.KeyVersion, in.Seal); err != nil {
 				return err
-			}
-			for _, x := range sealed {
-				if x.KeyVersion != in.KeyVersion {
-					return model.NewError(model.KindInternal, "a secret was sealed with another key version than was checked", "")
-				}
-				if _, err := tx.Exec(ctx, `INSERT INTO secrets (stack_id, name, key_version, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5)`,
-					id, x.Name, x.KeyVersion, x.Nonce, x.Ciphertext); err != nil {
-					return err
-				}
 			}
 		}
 		rev, err = bumpRevisionTo(ctx, tx, id)
@@ -355,4 +325,34 @@ func nonNilSpec(o model.Spec) model.Spec {
 		return model.Spec{}
 	}
 	return o
+}
+
+// keyLive locks the master key version secrets are about to be sealed with against its
+// retirement (a rotation) until the transaction ends; ErrKeyRetired when it is retired.
+func keyLive(ctx context.Context, tx pgx.Tx, version int) error {
+	var v int
+	err := tx.QueryRow(ctx, `SELECT version FROM master_keys WHERE version = $1 AND retired_at IS NULL FOR SHARE`, version).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrKeyRetired
+	}
+	return err
+}
+
+// insertSealed stores the secrets seal makes for stack id, each sealed with keyVersion (the
+// one keyLive checked).
+func insertSealed(ctx context.Context, tx pgx.Tx, id int64, keyVersion int, seal func(stackID int64) ([]SealedSecret, error)) error {
+	sealed, err := seal(id)
+	if err != nil {
+		return err
+	}
+	for _, x := range sealed {
+		if x.KeyVersion != keyVersion {
+			return model.NewError(model.KindInternal, "a secret was sealed with another key version than was checked", "")
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO secrets (stack_id, name, key_version, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5)`,
+			id, x.Name, x.KeyVersion, x.Nonce, x.Ciphertext); err != nil {
+			return err
+		}
+	}
+	return nil
 }
