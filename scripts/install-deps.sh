@@ -11,7 +11,12 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
   xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core
   dbus dbus-bin dbus-daemon libglib2.0-bin gnome-keyring libsecret-tools
-  chromium postgresql-15 docker.io busybox-static util-linux procps iproute2 git acl)
+  chromium postgresql-15 docker.io busybox-static util-linux procps iproute2 git acl
+  nginx php8.2-fpm php8.2-cli php8.2-mysql curl tzdata)
+# nginx, php8.2-*, curl and tzdata are not used on the host: backend/runtime/runtimetest
+# copies their files into local test images (devarch-test/nginx:1, devarch-test/php-fpm:1),
+# so that the built-in nginx and php-fpm templates are tested with real servers without a
+# registry.
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -19,8 +24,24 @@ for p in "${pkgs[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}" >&2
+  # Packages such as nginx, php8.2-fpm and postgresql-15 start their service on install.
+  # None is wanted (nginx would hold port 80): a policy-rc.d answering 101 ("action not
+  # allowed") makes invoke-rc.d / deb-systemd-invoke skip every start. A machine's own
+  # policy-rc.d is left as it is; one written here is removed afterwards, even on failure.
+  policy=/usr/sbin/policy-rc.d
+  made_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# written by DevArch scripts/install-deps.sh for the install only\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 0755 "$policy"
+    made_policy=1
+    trap '$SUDO rm -f "$policy"' EXIT
+  fi
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+  if [ -n "$made_policy" ]; then
+    $SUDO rm -f "$policy"
+    trap - EXIT
+  fi
 fi
 
 # The postgresql-15 package may start a cluster through its init scripts on some machines;
