@@ -75,7 +75,6 @@ type Instance struct {
 	Overrides model.Spec
 }
 
-
 // contractName is the catalog's rule for contract names.
 var contractName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
