@@ -1,7 +1,6 @@
 package bindings_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -39,9 +38,7 @@ func TestPlans_FailedApplyCarriesResults(t *testing.T) {
 	if _, err := svc.AddInstance(ctx, "trbres", "app", "b-crash", nil); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_, _ = eng.RunCompose(context.Background(), []string{"-p", "devarch-trbres", "down", "-t", "0"}, runtime.RunOptions{})
-	})
+	runtimetest.FreshProject(t, eng, "devarch-trbres")
 	host := bindings.NewHost()
 	host.SetContext(ctx)
 	host.SetEmitter(func(string, any) {})

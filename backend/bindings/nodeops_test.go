@@ -1,7 +1,6 @@
 package bindings_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,9 +66,7 @@ func nodeOpsHost(t *testing.T) (*bindings.Host, *recorder) {
 			t.Fatal(err)
 		}
 	}
-	t.Cleanup(func() {
-		_, _ = eng.RunCompose(context.Background(), []string{"-p", "devarch-ndb1", "down", "-t", "0"}, runtime.RunOptions{})
-	})
+	runtimetest.FreshProject(t, eng, "devarch-ndb1")
 	rec := &recorder{events: map[string][]any{}}
 	host := bindings.NewHost()
 	host.SetContext(ctx)

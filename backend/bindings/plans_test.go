@@ -61,9 +61,7 @@ func TestPlans_ApplyProgressAndLiveStatus(t *testing.T) {
 	if _, err := svc.AddInstance(ctx, "bind1", "app", "b-idle", nil); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_, _ = eng.RunCompose(context.Background(), []string{"-p", "devarch-bind1", "down", "-t", "0"}, runtime.RunOptions{})
-	})
+	runtimetest.FreshProject(t, eng, "devarch-bind1")
 	rec := &recorder{events: map[string][]any{}}
 	host := bindings.NewHost()
 	host.SetContext(ctx)

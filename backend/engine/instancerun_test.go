@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -40,9 +39,7 @@ func ndStack(t *testing.T, stack string) (*engine.Service, *runtime.Engine) {
 			t.Fatal(err)
 		}
 	}
-	t.Cleanup(func() {
-		_, _ = eng.RunCompose(context.Background(), []string{"-p", model.ProjectName(stack), "down", "-t", "0"}, runtime.RunOptions{})
-	})
+	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
 	return svc, eng
 }
 
@@ -187,9 +184,7 @@ func TestOperateInstances_StartStartsDependencies(t *testing.T) {
 	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_, _ = eng.RunCompose(context.Background(), []string{"-p", model.ProjectName(stack), "down", "-t", "0"}, runtime.RunOptions{})
-	})
+	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
 	for n, tpl := range map[string]string{"kv": "e-ndkv", "app": "e-ndapp"} {
 		if _, err := svc.AddInstance(ctx, stack, n, tpl, nil); err != nil {
 			t.Fatal(err)

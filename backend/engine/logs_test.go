@@ -9,7 +9,6 @@ import (
 
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
-	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/runtime/runtimetest"
 )
 
@@ -149,9 +148,7 @@ func TestLogs_FollowCrashLoopHasNoRepeats(t *testing.T) {
 	if _, err := svc.AddInstance(ctx, stack, "app", "e-crashloop", nil); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_, _ = eng.RunCompose(context.Background(), []string{"-p", model.ProjectName(stack), "down", "-t", "0"}, runtime.RunOptions{})
-	})
+	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
 	p := planStack(t, svc, stack)
 	if _, err := svc.Apply(ctx, p.ID, "test", nil); err == nil {
 		t.Fatal("apply of a crash loop succeeded")

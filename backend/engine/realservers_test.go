@@ -91,9 +91,7 @@ func realServerStack(t *testing.T, svc *engine.Service, eng *runtime.Engine, sta
 	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{Root: root}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_, _ = eng.RunCompose(context.Background(), []string{"-p", model.ProjectName(stack), "down", "-t", "0", "-v"}, runtime.RunOptions{})
-	})
+	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
 	for _, in := range instances {
 		if _, err := svc.AddInstance(ctx, stack, in[0], in[1], in[2:]); err != nil {
 			t.Fatalf("adding %s: %v", in[0], err)

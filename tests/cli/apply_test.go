@@ -71,9 +71,7 @@ func newApplyEnv(t *testing.T) applyEnv {
 func (a applyEnv) stack(name string, instances ...string) {
 	a.t.Helper()
 	mustRun(a.t, a.env, "devarch", "stack", "create", name)
-	a.t.Cleanup(func() {
-		exec.Command("docker", "compose", "-p", "devarch-"+name, "down", "--remove-orphans", "-t", "0").Run()
-	})
+	freshProject(a.t, "devarch-"+name)
 	for _, in := range instances {
 		n, tpl, _ := strings.Cut(in, ":")
 		mustRun(a.t, a.env, "devarch", "instance", "add", name, n, "--template", tpl)

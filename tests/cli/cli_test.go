@@ -285,3 +285,10 @@ func TestStackCreate_AndBadInput(t *testing.T) {
 		t.Fatalf("bad input must change nothing: %s %v", r.stdout, err)
 	}
 }
+
+// freshProject clears what an earlier, killed run left of a compose project, now and when
+// the test ends (runtimetest.FreshProject).
+func freshProject(t *testing.T, project string) {
+	t.Helper()
+	runtimetest.FreshProject(t, runtimetest.RequireCompose(t), project)
+}

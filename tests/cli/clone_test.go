@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,9 +68,7 @@ func TestStackClone_SideBySide(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"cl1", "cl2", "cl3"} {
-		t.Cleanup(func() {
-			exec.Command("docker", "compose", "-p", "devarch-"+s, "down", "--remove-orphans", "-v", "-t", "0").Run()
-		})
+		freshProject(t, "devarch-"+s)
 	}
 	port := freePort(t)
 	mustRun(t, env, "devarch", "stack", "create", "cl1", "--root", roots["main"])

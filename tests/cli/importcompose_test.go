@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,9 +66,7 @@ func TestImportCompose_CLI(t *testing.T) {
 	if err := os.Chmod(filepath.Join(proj, "out"), 0o777); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		exec.Command("docker", "compose", "-p", "devarch-ic1", "down", "--remove-orphans", "-v", "-t", "0").Run()
-	})
+	freshProject(t, "devarch-ic1")
 	file := filepath.Join(proj, "compose.yaml")
 
 	r := mustRun(t, env, "devarch", "import-compose", file, "--stack", "ic1", "--dry-run")

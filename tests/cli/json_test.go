@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -226,9 +225,7 @@ func TestJSON_OneConvention(t *testing.T) {
 	if created.Name != "js1" || created.InstanceCount != 0 || created.Status != "stopped" || created.Description != "" {
 		t.Fatalf("stack create --json: %+v", created)
 	}
-	t.Cleanup(func() {
-		_ = exec.Command("docker", "compose", "-p", "devarch-js1", "down", "--remove-orphans", "-t", "0").Run()
-	})
+	freshProject(t, "devarch-js1")
 
 	var inst jInstance
 	decodeStrict(t, env, &inst, "instance", "add", "js1", "web", "--template", "t-http", "--set", "environment.MODE=a", "--json")

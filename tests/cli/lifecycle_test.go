@@ -44,7 +44,7 @@ func TestStack_RenameKeepsEverything(t *testing.T) {
 	a := newApplyEnv(t)
 	importTemplate(t, a.env, bindTemplate)
 	a.stack("lc1", "web:t-bind")
-	t.Cleanup(func() { _ = exec.Command("docker", "compose", "-p", "devarch-lc1b", "down", "-t", "0").Run() })
+	freshProject(t, "devarch-lc1b")
 	mustRun(t, a.env, "devarch", "apply", "lc1", "--yes")
 	home := a.env["DEVARCH_HOME"]
 	if err := os.WriteFile(filepath.Join(home, "stacks", "lc1", "public", "index.html"), []byte("mine"), 0o644); err != nil {
@@ -145,7 +145,7 @@ func TestStack_DeleteKeepsUserData(t *testing.T) {
 	mustRun(t, a.env, "devarch", "stack", "create", "lc2", "--reuse-volumes")
 	mustRun(t, a.env, "devarch", "instance", "add", "lc2", "web", "--template", "t-bind")
 	mustRun(t, a.env, "devarch", "apply", "lc2", "--yes")
-	t.Cleanup(func() { _ = exec.Command("docker", "compose", "-p", "devarch-lc2", "down", "-t", "0").Run() })
+	freshProject(t, "devarch-lc2")
 	if out, err := exec.Command("docker", "exec", "devarch-lc2-web", "cat", "/data/file").Output(); err != nil || string(out) != "old-secret-data\n" {
 		t.Fatalf("--reuse-volumes mounts the old data: %q %v", out, err)
 	}
@@ -167,7 +167,7 @@ func TestStack_ProjectRoot(t *testing.T) {
 		t.Fatalf("a root that is not a directory: %+v", r)
 	}
 	mustRun(t, a.env, "devarch", "stack", "create", "lc3", "--root", root)
-	t.Cleanup(func() { _ = exec.Command("docker", "compose", "-p", "devarch-lc3", "down", "-t", "0").Run() })
+	freshProject(t, "devarch-lc3")
 	mustRun(t, a.env, "devarch", "instance", "add", "lc3", "web", "--template", "t-bind")
 	c := mustRun(t, a.env, "devarch", "compose", "lc3")
 	if !strings.Contains(c.stdout, root+"/public:/srv") {

@@ -93,9 +93,7 @@ func TestTwoStacksSideBySide(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() {
-			_, _ = eng.RunCompose(context.Background(), []string{"-p", model.ProjectName(st), "down", "--remove-orphans", "-t", "1"}, runtime.RunOptions{})
-		})
+		runtimetest.FreshProject(t, eng, model.ProjectName(st))
 		if _, err := eng.RunCompose(ctx, []string{"-f", res.Path, "-p", model.ProjectName(st), "up", "-d", "--wait"}, runtime.RunOptions{}); err != nil {
 			t.Fatalf("compose up %s: %v", st, err)
 		}

@@ -215,3 +215,29 @@ func rootfsTar(busybox []byte, applets []string) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// FreshProject removes whatever a compose project left on the engine (containers, networks,
+// anonymous and named volumes) now and again when the test ends. Tests name their stacks
+// with fixed names; a test process that was killed (a panic skips every t.Cleanup) leaves
+// its containers behind, and on a machine whose engine outlives the run (a CI runner that
+// keeps /var/lib/docker) the next run would otherwise find them and see a stack that is
+// already running.
+func FreshProject(t testing.TB, eng *runtime.Engine, project string) {
+	t.Helper()
+	down := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		// Containers first, by compose's project label (down alone skips containers whose
+		// labels it does not fully recognise), then the project's networks and volumes.
+		if cs, err := eng.ListContainers(ctx, []string{"com.docker.compose.project=" + project}); err == nil && len(cs) > 0 {
+			args := []string{"rm", "-f", "-v"}
+			for _, c := range cs {
+				args = append(args, c.ID)
+			}
+			_, _ = eng.Run(ctx, args, runtime.RunOptions{})
+		}
+		_, _ = eng.RunCompose(ctx, []string{"-p", project, "down", "-v", "--remove-orphans", "-t", "0"}, runtime.RunOptions{})
+	}
+	down()
+	t.Cleanup(down)
+}
