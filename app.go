@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -10,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	goruntime "runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -25,6 +28,7 @@ import (
 	"github.com/devarch/devarch/backend/database"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/store"
+	"github.com/devarch/devarch/backend/windowlock"
 )
 
 // App is the desktop application's lifecycle: it opens the window at once, starts the
@@ -156,6 +160,61 @@ func (a *App) quitOnSignal() {
 	}()
 }
 
+// takeWindowLock takes the data home's window lock (windowlock). When another window
+// holds it, it asks that window to come to the front and reports held (the launch then
+// exits 0), or an error saying what to do when the window does not answer. A data home
+// that cannot be resolved takes no lock: the window opens and shows that error.
+func takeWindowLock() (lock *windowlock.Lock, held bool, err error) {
+	dirs, err := appdir.Resolve()
+	if err != nil {
+		return nil, false, nil
+	}
+	lock, err = windowlock.Acquire(dirs.Home)
+	switch {
+	case windowlock.IsHeld(err):
+		if rerr := windowlock.Raise(dirs.Home, windowlock.RaiseTimeout); rerr != nil {
+			return nil, true, fmt.Errorf("%v, but %v.\n  If it is still starting, try again in a moment; if it hangs, end its process (it holds %s)",
+				err, rerr, filepath.Join(dirs.Home, "window.lock"))
+		}
+		fmt.Fprintf(os.Stderr, "devarch: %v: its window was brought to the front.\n", err)
+		return nil, true, nil
+	case err != nil:
+		// Not fatal: the window opens without the one-window guarantee.
+		fmt.Fprintf(os.Stderr, "devarch: warning: %v\n", err)
+		return nil, false, nil
+	}
+	return lock, false, nil
+}
+
+// windowsSingleInstance is Wails' single-instance lock on Windows (keyed by the data home,
+// so each DEVARCH_HOME has its own window), nil elsewhere: windowlock does that job there.
+func windowsSingleInstance() *options.SingleInstanceLock {
+	if goruntime.GOOS != "windows" {
+		return nil
+	}
+	id := "devarch"
+	if dirs, err := appdir.Resolve(); err == nil {
+		sum := sha256.Sum256([]byte(dirs.Home))
+		id += "-" + hex.EncodeToString(sum[:8])
+	}
+	return &options.SingleInstanceLock{UniqueId: id}
+}
+
+// raise brings the window to the front for a second launch (windowlock calls it from its
+// own goroutine, possibly before the window exists).
+func (a *App) raise() {
+	a.mu.Lock()
+	ctx := a.ctx
+	a.mu.Unlock()
+	if ctx == nil {
+		a.log.Info("a second launch asked for the window while it is still opening")
+		return
+	}
+	wailsruntime.WindowUnminimise(ctx)
+	wailsruntime.WindowShow(ctx)
+	a.log.Info("window raised for a second launch")
+}
+
 // wailsDialogs are the native GTK (Cocoa, Win32) file dialogs of the Wails runtime.
 type wailsDialogs struct{ ctx context.Context }
 
@@ -223,6 +282,18 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 }
 
 func runDesktop() int {
+	// One window per data home: a second launch raises the first and exits 0.
+	lock, held, err := takeWindowLock()
+	if held || err != nil {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "devarch: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if lock != nil {
+		defer lock.Close()
+	}
 	log, closeLog := newLogger()
 	defer closeLog()
 	// A dev build listens on its browser dev server address now, behind the token gate
@@ -235,6 +306,9 @@ func runDesktop() int {
 	defer dev.close()
 	app := newApp(log)
 	app.quitOnSignal()
+	if lock != nil {
+		lock.Serve(app.raise)
+	}
 
 	var assetFS fs.FS
 	if sub, err := fs.Sub(assets, "frontend/dist"); err == nil {
@@ -273,6 +347,8 @@ func runDesktop() int {
 		// not navigate to it.
 		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		Linux:       &linux.Options{ProgramName: "devarch"},
+		// Windows has no windowlock (no flock): Wails' named-mutex lock, keyed by the home.
+		SingleInstanceLock: windowsSingleInstance(),
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "devarch: the desktop window cannot open: %v\n"+

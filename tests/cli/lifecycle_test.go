@@ -145,7 +145,7 @@ func TestStack_DeleteKeepsUserData(t *testing.T) {
 	mustRun(t, a.env, "devarch", "stack", "create", "lc2", "--reuse-volumes")
 	mustRun(t, a.env, "devarch", "instance", "add", "lc2", "web", "--template", "t-bind")
 	mustRun(t, a.env, "devarch", "apply", "lc2", "--yes")
-	freshProject(t, "devarch-lc2")
+	t.Cleanup(func() { _ = exec.Command("docker", "compose", "-p", "devarch-lc2", "down", "-t", "0").Run() })
 	if out, err := exec.Command("docker", "exec", "devarch-lc2-web", "cat", "/data/file").Output(); err != nil || string(out) != "old-secret-data\n" {
 		t.Fatalf("--reuse-volumes mounts the old data: %q %v", out, err)
 	}

@@ -216,8 +216,9 @@ func rootfsTar(busybox []byte, applets []string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// FreshProject removes whatever a compose project left on the engine (containers, networks,
-// anonymous and named volumes) now and again when the test ends. Tests name their stacks
+// FreshProject removes what a compose project left on the engine (containers with their
+// anonymous volumes, and networks) now and again when the test ends. Named volumes stay:
+// tests check what survives a stack's deletion, and DevArch judges volumes by installation. Tests name their stacks
 // with fixed names; a test process that was killed (a panic skips every t.Cleanup) leaves
 // its containers behind, and on a machine whose engine outlives the run (a CI runner that
 // keeps /var/lib/docker) the next run would otherwise find them and see a stack that is
@@ -236,7 +237,7 @@ func FreshProject(t testing.TB, eng *runtime.Engine, project string) {
 			}
 			_, _ = eng.Run(ctx, args, runtime.RunOptions{})
 		}
-		_, _ = eng.RunCompose(ctx, []string{"-p", project, "down", "-v", "--remove-orphans", "-t", "0"}, runtime.RunOptions{})
+		_, _ = eng.RunCompose(ctx, []string{"-p", project, "down", "--remove-orphans", "-t", "0"}, runtime.RunOptions{})
 	}
 	down()
 	t.Cleanup(down)

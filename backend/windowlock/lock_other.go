@@ -1,0 +1,21 @@
+//go:build !unix
+
+package windowlock
+
+import "time"
+
+// Lock is a no-op where file locks and Unix sockets are not used (Windows): there the
+// desktop relies on Wails' SingleInstanceLock (a named mutex), keyed by the data home.
+type Lock struct{}
+
+// Acquire always succeeds here.
+func Acquire(home string) (*Lock, error) { return &Lock{}, nil }
+
+// Serve does nothing here.
+func (l *Lock) Serve(raise func()) {}
+
+// Close does nothing here.
+func (l *Lock) Close() {}
+
+// Raise is never needed here: Acquire never reports a held lock.
+func Raise(home string, timeout time.Duration) error { return nil }

@@ -1,0 +1,144 @@
+//go:build unix
+
+package windowlock
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// One lock per data home: a second Acquire is refused as held, Raise reaches the holder's
+// raise function, Close frees the home for the next window; another home is independent.
+func TestAcquire_OnePerHome(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	l, err := Acquire(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raised atomic.Int32
+	l.Serve(func() { raised.Add(1) })
+
+	if _, err := Acquire(home); !IsHeld(err) || !strings.Contains(err.Error(), home) {
+		t.Fatalf("second Acquire: %v", err)
+	}
+	other, err := Acquire(filepath.Join(t.TempDir(), "other"))
+	if err != nil {
+		t.Fatalf("another data home: %v", err)
+	}
+	other.Close()
+
+	start := time.Now()
+	if err := Raise(home, RaiseTimeout); err != nil {
+		t.Fatal(err)
+	}
+	if raised.Load() != 1 || time.Since(start) > time.Second {
+		t.Fatalf("raised %d times in %s", raised.Load(), time.Since(start))
+	}
+	if fi, err := os.Stat(filepath.Join(home, "window.sock")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("socket: %v %v", fi, err)
+	}
+
+	l.Close()
+	if _, err := os.Stat(filepath.Join(home, "window.sock")); !os.IsNotExist(err) {
+		t.Fatalf("socket left after Close: %v", err)
+	}
+	if err := Raise(home, 200*time.Millisecond); err == nil {
+		t.Fatal("Raise with no window succeeded")
+	}
+	l2, err := Acquire(home)
+	if err != nil {
+		t.Fatalf("Acquire after Close: %v", err)
+	}
+	l2.Close()
+}
+
+// A holder that does not answer (hung, or not listening yet) makes Raise fail after its
+// timeout, not hang.
+func TestRaise_TimesOut(t *testing.T) {
+	home := t.TempDir()
+	l, err := Acquire(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	// No Serve: connections are accepted by the kernel's backlog but never answered.
+	start := time.Now()
+	err = Raise(home, 300*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "did not answer") {
+		t.Fatalf("Raise: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Raise took %s", d)
+	}
+}
+
+// A data home whose socket path would not fit a socket address uses one in the temporary
+// directory, derived from the home.
+func TestAcquire_LongHome(t *testing.T) {
+	home := filepath.Join(t.TempDir(), strings.Repeat("h", 60), strings.Repeat("o", 60))
+	if p := socketPath(home); strings.HasPrefix(p, home) || len(p) > maxSocketPath {
+		t.Fatalf("socket path %s", p)
+	}
+	l, err := Acquire(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var raised atomic.Int32
+	l.Serve(func() { raised.Add(1) })
+	if err := Raise(home, RaiseTimeout); err != nil || raised.Load() != 1 {
+		t.Fatalf("raise: %v (%d)", err, raised.Load())
+	}
+}
+
+// A window killed with SIGKILL leaves its socket file; the kernel released its lock, so the
+// next launch takes the lock and replaces the stale socket.
+func TestAcquire_AfterKilledHolder(t *testing.T) {
+	if os.Getenv("WINDOWLOCK_HOLD") != "" {
+		l, err := Acquire(os.Getenv("WINDOWLOCK_HOLD"))
+		if err != nil {
+			os.Exit(3)
+		}
+		l.Serve(func() {})
+		os.Stdout.WriteString("held\n")
+		time.Sleep(time.Minute)
+		return
+	}
+	home := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestAcquire_AfterKilledHolder$")
+	cmd.Env = append(os.Environ(), "WINDOWLOCK_HOLD="+home)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 5)
+	if _, err := out.Read(buf); err != nil || string(buf) != "held\n" {
+		t.Fatalf("holder: %q %v", buf, err)
+	}
+	if _, err := Acquire(home); !IsHeld(err) {
+		t.Fatalf("while another process holds it: %v", err)
+	}
+	if err := Raise(home, RaiseTimeout); err != nil {
+		t.Fatalf("raise across processes: %v", err)
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+	if _, err := os.Stat(filepath.Join(home, "window.sock")); err != nil {
+		t.Fatalf("the killed holder's socket should still exist: %v", err)
+	}
+	l, err := Acquire(home)
+	if err != nil {
+		t.Fatalf("after the holder was killed: %v", err)
+	}
+	defer l.Close()
+	l.Serve(func() {})
+	if err := Raise(home, RaiseTimeout); err != nil {
+		t.Fatalf("raise to the new holder: %v", err)
+	}
+}
