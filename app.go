@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -44,10 +46,85 @@ type App struct {
 	opened    chan struct{}      // closed when the database attempt finished (ready or failed)
 	stopWatch context.CancelFunc // ends the status watcher; nil until it runs
 	watchDone chan struct{}      // closed when the status watcher has returned
+	svc       *engine.Service    // set when the backend is ready
+	tray      trayItem           // nil without a tray (no session bus, or not a Linux desktop build)
+	prefs     *desktopPrefs
+	quitting  atomic.Bool // an explicit quit (tray, signal): closing must not hide the window
+	// closeAllowed is set by the first close that goes through: Wails runs gtk_main_quit
+	// for every Quit that OnBeforeClose does not prevent, from a goroutine, and a second
+	// one (SIGTERM reaches both Wails' handler and ours) crashes GTK during teardown.
+	closeAllowed atomic.Bool
 }
 
-func newApp(log *slog.Logger) *App {
-	return &App{log: log, host: bindings.NewHost(), opened: make(chan struct{})}
+// trayItem is the running tray (tray.Tray), as the lifecycle uses it.
+type trayItem interface {
+	Refresh()
+	Stop()
+}
+
+func newApp(log *slog.Logger, home string) *App {
+	return &App{log: log, host: bindings.NewHost(), opened: make(chan struct{}), prefs: loadPrefs(home)}
+}
+
+// service is the engine once the backend is ready, else nil.
+func (a *App) service() *engine.Service {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.svc
+}
+
+// refreshTray asks the tray (if any) to rebuild its menu.
+func (a *App) refreshTray() {
+	a.mu.Lock()
+	t := a.tray
+	a.mu.Unlock()
+	if t != nil {
+		t.Refresh()
+	}
+}
+
+// operate runs start or stop on a whole stack for the tray: the engine's operation, under
+// the stack's lock like the CLI's.
+func (a *App) operate(ctx context.Context, stack, op string) error {
+	svc := a.service()
+	if svc == nil {
+		return errors.New("DevArch is still starting")
+	}
+	_, err := svc.Operate(ctx, stack, op, engine.OpOptions{}, "tray", nil)
+	return err
+}
+
+// quit ends the app for good (the tray's Quit): closing does not hide the window then.
+func (a *App) quit() {
+	a.quitting.Store(true)
+	a.mu.Lock()
+	ctx := a.ctx
+	a.mu.Unlock()
+	if ctx != nil {
+		wailsruntime.Quit(ctx)
+	}
+}
+
+// beforeClose decides what closing the window means: with a tray host showing the item and
+// the preference on, the window hides and DevArch keeps running in the tray (the first time,
+// a notification says so); otherwise, and for an explicit Quit, the app quits.
+func (a *App) beforeClose(ctx context.Context) (prevent bool) {
+	allow := func() bool { return !a.closeAllowed.CompareAndSwap(false, true) }
+	if a.quitting.Load() {
+		return allow()
+	}
+	a.mu.Lock()
+	hasTray := a.tray != nil
+	a.mu.Unlock()
+	if !hasTray || !a.prefs.closeToTray() || !trayHostPresent() {
+		return allow()
+	}
+	wailsruntime.WindowHide(ctx)
+	a.log.Info("window hidden to the tray")
+	if a.prefs.noticeOnce() {
+		a.notify("DevArch keeps running in the tray", "Your stacks stay as they are. Open or quit DevArch from its tray menu; untick \"Keep running when the window closes\" there to quit on close.")
+	}
+	return true
 }
 
 func (a *App) startup(ctx context.Context) {
@@ -86,6 +163,10 @@ func (a *App) openBackend(ctx context.Context) {
 		a.log.Info("templates synced", "added", len(res.Added), "updated", len(res.Updated))
 	}
 	a.host.SetReady(db, svc)
+	a.mu.Lock()
+	a.svc = svc
+	a.mu.Unlock()
+	a.refreshTray()
 	// Live status without polling: one engine event stream for every DevArch container,
 	// reconnecting when the engine restarts. Wails never cancels ctx, so shutdown stops the
 	// watcher itself: on the CLI path its `docker events` process must not outlive the app
@@ -99,7 +180,9 @@ func (a *App) openBackend(ctx context.Context) {
 		defer close(watchDone)
 		svc.WatchStatus(watchCtx, func(c engine.StatusChange) {
 			wailsruntime.EventsEmit(ctx, "status:changed", c)
+			a.refreshTray()
 		}, func(online bool) {
+			a.refreshTray()
 			wailsruntime.EventsEmit(ctx, "engine:online", online)
 		})
 	}()
@@ -121,7 +204,12 @@ func (a *App) shutdown(context.Context) {
 	db := a.db
 	a.db = nil
 	stopWatch, watchDone := a.stopWatch, a.watchDone
+	t := a.tray
+	a.tray = nil
 	a.mu.Unlock()
+	if t != nil {
+		t.Stop()
+	}
 	// Log viewers still open: their compose processes end before the app does.
 	a.host.EndStreams(5 * time.Second)
 	if stopWatch != nil {
@@ -148,6 +236,7 @@ func (a *App) quitOnSignal() {
 	go func() {
 		<-ch
 		a.log.Info("signal received, quitting")
+		a.quitting.Store(true)
 		a.mu.Lock()
 		ctx := a.ctx
 		a.mu.Unlock()
@@ -304,11 +393,16 @@ func runDesktop() int {
 		return 1
 	}
 	defer dev.close()
-	app := newApp(log)
+	home := ""
+	if dirs, err := appdir.Resolve(); err == nil {
+		home = dirs.Home
+	}
+	app := newApp(log, home)
 	app.quitOnSignal()
 	if lock != nil {
 		lock.Serve(app.raise)
 	}
+	app.startTray()
 
 	var assetFS fs.FS
 	if sub, err := fs.Sub(assets, "frontend/dist"); err == nil {
@@ -330,7 +424,8 @@ func runDesktop() int {
 			dev.attach(ctx)
 			app.startup(ctx)
 		},
-		OnShutdown: app.shutdown,
+		OnShutdown:    app.shutdown,
+		OnBeforeClose: app.beforeClose,
 		Bind: []interface{}{
 			bindings.NewSystem(app.host),
 			bindings.NewStacks(app.host),

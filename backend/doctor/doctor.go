@@ -16,6 +16,7 @@ import (
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/secrets"
+	"github.com/devarch/devarch/backend/sessionbus"
 	"github.com/devarch/devarch/backend/store"
 )
 
@@ -28,7 +29,7 @@ const (
 
 // Check is one line of the doctor's report.
 type Check struct {
-	Name    string `json:"name"`   // database, engine, compose, keychain, webview
+	Name    string `json:"name"`   // database, engine, compose, keychain, webview, tray
 	Status  string `json:"status"` // ok, warning, error
 	Summary string `json:"summary"`
 	Detail  string `json:"detail,omitempty"`
@@ -186,7 +187,34 @@ func Report(ctx context.Context, dbOpts database.Options, engOpts runtime.Option
 	}
 	_, rep := runtime.Probe(ctx, engOpts)
 	e, c := Engine(rep)
-	return append(checks, e, c, keys, Webview())
+	return append(checks, e, c, keys, Webview(), Tray())
+}
+
+// Tray says what closing the window does in this session (Linux): with a tray host the
+// window hides into the tray; with a session bus but no host the tray item is registered
+// (a host may start later) and closing quits; with no session bus there is no tray at all.
+func Tray() Check {
+	return TrayIn(goruntime.GOOS, sessionbus.Available(), sessionbus.HostPresent())
+}
+
+// TrayIn is Tray for a given platform and session.
+func TrayIn(goos string, bus, host bool) Check {
+	c := Check{Name: "tray", Status: OK}
+	switch {
+	case goos != "linux":
+		c.Summary = "no tray on this platform yet: closing the window quits"
+	case host:
+		c.Summary = "a tray host runs: closing the window keeps DevArch in the tray (a tray menu setting)"
+	case bus:
+		c.Status = Warning
+		c.Summary = "no tray host in this session: closing the window quits"
+		c.Fix = "Start a tray host (GNOME: the AppIndicator extension; KDE, Xfce and most others have one), then reopen DevArch."
+	default:
+		c.Status = Warning
+		c.Summary = "no D-Bus session bus: no tray, and closing the window quits"
+		c.Fix = "Run DevArch inside a desktop session (or dbus-run-session)."
+	}
+	return c
 }
 
 // Healthy reports whether no check failed (warnings are fine).

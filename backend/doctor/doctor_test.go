@@ -27,3 +27,22 @@ func TestWebview_LibrariesPresentOrMissing(t *testing.T) {
 		t.Fatalf("macOS ships its webview: %+v", c)
 	}
 }
+
+func TestTray_SaysWhatClosingDoes(t *testing.T) {
+	for _, tc := range []struct {
+		goos      string
+		bus, host bool
+		status    string
+		summary   string
+	}{
+		{"linux", true, true, doctor.OK, "keeps DevArch in the tray"},
+		{"linux", true, false, doctor.Warning, "no tray host in this session: closing the window quits"},
+		{"linux", false, false, doctor.Warning, "no D-Bus session bus"},
+		{"darwin", false, false, doctor.OK, "closing the window quits"},
+	} {
+		c := doctor.TrayIn(tc.goos, tc.bus, tc.host)
+		if c.Name != "tray" || c.Status != tc.status || !strings.Contains(c.Summary, tc.summary) || (c.Status == doctor.Warning) != (c.Fix != "") {
+			t.Errorf("%+v: %+v", tc, c)
+		}
+	}
+}

@@ -78,6 +78,10 @@ func TestDoctor_Healthy(t *testing.T) {
 			t.Errorf("%s: %s %s", name, status, summary)
 		}
 	}
+	// The keyring's session bus has no tray host: closing the window would quit, a warning.
+	if status, summary, _ := rep.check(t, "tray"); status != "warning" || !strings.Contains(summary, "no tray host") {
+		t.Errorf("tray: %s %s", status, summary)
+	}
 	// The human form, too.
 	r = run(t, env, withKeyring(t, devarch(t), "doctor")...)
 	if r.code != 0 || strings.Count(r.stdout, "[ok  ]") != 5 {
