@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/systray"
@@ -63,10 +64,20 @@ type Tray struct {
 // ErrNoSessionBus means there is no D-Bus session bus: no tray can exist in this session.
 var ErrNoSessionBus = errors.New("no D-Bus session bus")
 
+// ErrStartedBefore: fyne.io/systray keeps one tray per process, and its D-Bus connection
+// is closed for good when that tray stops.
+var ErrStartedBefore = errors.New("the tray was already started once in this process")
+
+var started atomic.Bool
+
 // Start registers the tray item on the session bus and builds its menu. It fails with
 // ErrNoSessionBus when there is no bus (systray would panic on shutdown otherwise). The item
-// is registered whether or not a tray host shows it now: one may appear later.
+// is registered whether or not a tray host shows it now: one may appear later. It can be
+// called once per process (ErrStartedBefore).
 func Start(actions Actions, log *slog.Logger) (*Tray, error) {
+	if !started.CompareAndSwap(false, true) {
+		return nil, ErrStartedBefore
+	}
 	conn, err := dbus.SessionBus()
 	if err != nil || conn == nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoSessionBus, err)
