@@ -73,4 +73,3 @@ func encodeArmor(s string) string {
 	_ = w.Close()
 	return b.String()
 }
-
