@@ -79,6 +79,10 @@ func New(passphrase secrets.Value) (*Box, error) {
 
 var errEmpty = errors.New("the passphrase is empty")
 
+// errDamaged is the error for a blob age cannot read: age's own messages may quote parts
+// of the blob, which an error never shows.
+var errDamaged = errors.New("it is damaged (not a complete age file, or changed since it was written)")
+
 // Unlock opens a file's key blob with passphrase (one scrypt derivation): the Box then
 // opens the file's values, and seals new ones with the same identity (so an export over the
 // previous file keeps the blobs of unchanged values). ErrWrongPassphrase when the
@@ -95,10 +99,18 @@ func Unlock(passphrase secrets.Value, key string) (*Box, error) {
 	plain, err := decrypt(key, 128, si)
 	if err != nil {
 		var nomatch *age.NoIdentityMatchError
-		if errors.As(err, &nomatch) && strings.Contains(err.Error(), "incorrect passphrase") {
+		var shape shapeError
+		switch {
+		case errors.As(err, &shape):
+			return nil, err
+		case errors.As(err, &nomatch) && strings.Contains(err.Error(), "incorrect passphrase"):
 			return nil, ErrWrongPassphrase
+		case strings.Contains(err.Error(), "work factor too large"):
+			return nil, fmt.Errorf("the key blob asks for a scrypt work factor above %d (DevArch writes %d)", WorkFactor, WorkFactor)
+		case errors.As(err, &nomatch):
+			return nil, errors.New("the key blob is not encrypted with a passphrase")
 		}
-		return nil, err
+		return nil, errDamaged
 	}
 	id, err := age.ParseX25519Identity(string(plain))
 	if err != nil {
@@ -121,7 +133,14 @@ func (b *Box) Seal(v secrets.Value) (string, error) {
 func (b *Box) Open(blob string) (secrets.Value, error) {
 	plain, err := decrypt(blob, secrets.MaxValueSize+1, b.id)
 	if err != nil {
-		return secrets.Value{}, err
+		if _, ok := err.(shapeError); ok {
+			return secrets.Value{}, err
+		}
+		var nomatch *age.NoIdentityMatchError
+		if errors.As(err, &nomatch) {
+			return secrets.Value{}, errors.New("it was encrypted for another key (another export's), not this file's")
+		}
+		return secrets.Value{}, errDamaged
 	}
 	v := secrets.ValueFromBytes(plain)
 	clear(plain)
@@ -169,11 +188,16 @@ func decrypt(blob string, limit int64, id age.Identity) ([]byte, error) {
 // armor's first and last lines. It is what a reader can say about a blob without a key.
 func CheckArmor(blob string) error {
 	if len(blob) > MaxBlobSize {
-		return fmt.Errorf("the encrypted value is %d bytes; the limit is %d", len(blob), MaxBlobSize)
+		return shapeError(fmt.Sprintf("the encrypted value is %d bytes; the limit is %d", len(blob), MaxBlobSize))
 	}
 	s := strings.TrimSpace(blob)
 	if !strings.HasPrefix(s, armor.Header) || !strings.HasSuffix(s, armor.Footer) {
-		return errors.New("not an armored age file (it starts with " + armor.Header + " and ends with " + armor.Footer + ")")
+		return shapeError("not an armored age file (it starts with " + armor.Header + " and ends with " + armor.Footer + ")")
 	}
 	return nil
 }
+
+// shapeError is CheckArmor's error: about the blob's shape, never its content.
+type shapeError string
+
+func (e shapeError) Error() string { return string(e) }

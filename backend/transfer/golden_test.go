@@ -108,6 +108,7 @@ func goldens(t testing.TB) map[string]transfer.Document {
 	}
 	// secrets with --with-secrets: stripe_key has a value (smtp_password has none here).
 	values := secrets
+	values.Name = "mailer-sealed"
 	values.SecretValues = &transfer.SecretValues{Key: goldenKeyBlob, Values: map[string]string{"stripe_key": goldenStripeBlob}}
 	return map[string]transfer.Document{
 		"builtins": all, "custom-template": custom, "wires": wires, "secrets": secrets, "secret-values": values,
