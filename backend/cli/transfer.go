@@ -169,7 +169,7 @@ passwords. Containers are not touched: the next plan shows what the changes mean
 				return err
 			}
 			if *asJSON {
-				return env.printJSON(toImportJSON(res))
+				return env.printJSON(toDevarchImportJSON(res))
 			}
 			for _, w := range res.Warnings {
 				fmt.Fprintf(env.stderr, "warning: %s\n", w)
@@ -258,6 +258,18 @@ type importJSON struct {
 	SecretsGenerated []string `json:"secretsGenerated"`
 	MissingSecrets   []string `json:"missingSecrets"`
 	Warnings         []string `json:"warnings"`
+}
+
+func toImportJSON(r engine.ImportResult) importJSON {
+	return importJSON{Stack: r.Stack, DryRun: r.DryRun, Root: r.Root, Instances: nonNil(r.Instances), WireCount: r.Wires,
+		TemplatesCreated: nonNil(r.TemplatesCreated), TemplatesReused: nonNil(r.TemplatesReused),
+		SecretsGenerated: nonNil(r.SecretsGenerated), MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings)}
+}
+
+// devarchImportJSON is `import --json` of a devarch.yml: importJSON (shared with
+// import-compose) and the file's encrypted secret values.
+type devarchImportJSON struct {
+	importJSON
 	// SecretsSet are the secrets stored with a value the file carries (export
 	// --with-secrets); with SecretValuesUnchecked (a dry run without a passphrase) those the
 	// file carries values for, not decrypted.
@@ -265,11 +277,8 @@ type importJSON struct {
 	SecretValuesUnchecked bool     `json:"secretValuesUnchecked"`
 }
 
-func toImportJSON(r engine.ImportResult) importJSON {
-	return importJSON{Stack: r.Stack, DryRun: r.DryRun, Root: r.Root, Instances: nonNil(r.Instances), WireCount: r.Wires,
-		TemplatesCreated: nonNil(r.TemplatesCreated), TemplatesReused: nonNil(r.TemplatesReused),
-		SecretsGenerated: nonNil(r.SecretsGenerated), MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings),
-		SecretsSet: nonNil(r.SecretsSet), SecretValuesUnchecked: r.SecretValuesUnchecked}
+func toDevarchImportJSON(r engine.ImportResult) devarchImportJSON {
+	return devarchImportJSON{importJSON: toImportJSON(r), SecretsSet: nonNil(r.SecretsSet), SecretValuesUnchecked: r.SecretValuesUnchecked}
 }
 
 // printSecretNeeds prints the secrets an import or update generated, then those without a
