@@ -118,7 +118,8 @@ the data home unless --root is given.
 --update STACK brings an existing stack in line with a changed file (a teammate committed a
 new devarch.yml): it shows the changes to the stack's definition (instances added, removed
 or changed with each override's old and new value, wires, templates, description) and writes
-them in one transaction. Stored secret values stay; added databases get generated
+them in one transaction. Stored secret values stay (unless the file carries another,
+encrypted, value); added databases get generated
 passwords. Containers are not touched: the next plan shows what the changes mean for them.`,
 		Example: `  devarch import devarch.yml
   devarch import devarch.yml --name shop-2 --dry-run
