@@ -3,6 +3,7 @@ package engine_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -256,5 +257,51 @@ func TestImportUpdate_SecretValues(t *testing.T) {
 	}
 	if got := reveal(t, svc, "mailer", "stripe_key"); got != goldenStripeValue {
 		t.Fatalf("stripe_key after the update: %q", got)
+	}
+}
+
+// BenchmarkExportImport50WithSecrets is one export --with-secrets and one import with the
+// passphrase of a 50-instance stack whose workers reference 10 secrets with values;
+// BenchmarkExportImport50NoValues, the same stack exported and imported with names only, is
+// the reference measured in the same run. The difference is two scrypt derivations (one to
+// write the key blob, one to read it), whatever the number of values.
+func BenchmarkExportImport50WithSecrets(b *testing.B) { benchExportImport50(b, true) }
+func BenchmarkExportImport50NoValues(b *testing.B)    { benchExportImport50(b, false) }
+
+func benchExportImport50(b *testing.B, withValues bool) {
+	svc, _ := transferService(b)
+	ctx := b.Context()
+	if _, err := svc.Import(ctx, bigStack("tx-bench", 50, benchName), engine.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 10 {
+		name := fmt.Sprintf("api_key_%d", i)
+		if _, err := svc.UpdateInstance(ctx, "tx-bench", benchName(i*5+1), []string{"environment.API_KEY=${secret:" + name + "}"}, nil); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := svc.SetSecret(ctx, "tx-bench", name, secrets.NewValue(fmt.Sprintf("value-%d-%040d", i, i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	opts := engine.ExportOptions{WithSecrets: withValues, Passphrase: secrets.NewValue("bench passphrase")}
+	in := engine.ImportOptions{}
+	if withValues {
+		in.Passphrase = passphrase("bench passphrase")
+	}
+	n := 0
+	for b.Loop() {
+		n++
+		doc, _, err := svc.Export(ctx, "tx-bench", opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in.Name = fmt.Sprintf("tx-c%d", n)
+		res, err := svc.Import(ctx, doc, in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if withValues && len(res.SecretsSet) != 10 {
+			b.Fatalf("%d values imported", len(res.SecretsSet))
+		}
 	}
 }

@@ -1,9 +1,12 @@
 package passbox_test
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
+
+	"filippo.io/age"
 
 	"github.com/devarch/devarch/backend/passbox"
 	"github.com/devarch/devarch/backend/secrets"
@@ -112,5 +115,53 @@ func TestValueSizeBounded(t *testing.T) {
 	}
 	if err := passbox.CheckArmor(strings.Repeat("A", passbox.MaxBlobSize+1)); err == nil {
 		t.Fatal("an oversized blob passed")
+	}
+}
+
+// BenchmarkEnvelope10 writes and reads 10 values the way DevArch does (one scrypt
+// derivation each way); BenchmarkScryptPerValue10, the alternative of one scrypt-encrypted
+// age file per value (ten derivations each way), is measured in the same run for the ratio.
+func BenchmarkEnvelope10(b *testing.B) {
+	pass := secrets.NewValue("bench")
+	for b.Loop() {
+		box, err := passbox.New(pass)
+		if err != nil {
+			b.Fatal(err)
+		}
+		blobs := make([]string, 10)
+		for i := range blobs {
+			if blobs[i], err = box.Seal(secrets.NewValue("value")); err != nil {
+				b.Fatal(err)
+			}
+		}
+		open, err := passbox.Unlock(pass, box.Key())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, blob := range blobs {
+			if _, err := open.Open(blob); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkScryptPerValue10(b *testing.B) {
+	for b.Loop() {
+		for range 10 {
+			r, _ := age.NewScryptRecipient("bench")
+			r.SetWorkFactor(passbox.WorkFactor)
+			var buf bytes.Buffer
+			w, err := age.Encrypt(&buf, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = w.Write([]byte("value"))
+			_ = w.Close()
+			id, _ := age.NewScryptIdentity("bench")
+			if _, err := age.Decrypt(&buf, id); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
