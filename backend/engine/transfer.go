@@ -108,9 +108,11 @@ func (s *Service) exportValues(ctx context.Context, d *transfer.Document, opts E
 	}
 	var box *passbox.Box
 	var previous map[string]string
-	if prev, err := transfer.Decode(opts.Previous); opts.Previous != nil && err == nil && prev.SecretValues != nil {
-		if b, err := passbox.Unlock(opts.Passphrase, prev.SecretValues.Key); err == nil {
-			box, previous = b, prev.SecretValues.Values
+	if opts.Previous != nil {
+		if prev, err := transfer.Decode(opts.Previous); err == nil && prev.SecretValues != nil {
+			if b, err := passbox.Unlock(opts.Passphrase, prev.SecretValues.Key); err == nil {
+				box, previous = b, prev.SecretValues.Values
+			}
 		}
 	}
 	if box == nil {
