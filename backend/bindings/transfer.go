@@ -12,6 +12,7 @@ import (
 	"github.com/devarch/devarch/backend/atomicfile"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/secrets"
 	"github.com/devarch/devarch/backend/transfer"
 )
 
@@ -70,6 +71,9 @@ type ImportPreview struct {
 	MissingSecrets   []string        `json:"missingSecrets"`
 	Warnings         []string        `json:"warnings"`
 	Report           []ReportFinding `json:"report"`
+	// SecretValuesUnchecked: the file carries encrypted secret values (SecretsSet) that a
+	// preview without the passphrase did not decrypt.
+	SecretValuesUnchecked bool `json:"secretValuesUnchecked"`
 	// Root is the new stack's project root, where its relative paths resolve.
 	Root string `json:"root"`
 }
@@ -93,7 +97,8 @@ func toImportPreview(r engine.ImportResult) ImportPreview {
 	return ImportPreview{Stack: r.Stack, DryRun: r.DryRun, Instances: nonNil(r.Instances), Wires: r.Wires,
 		TemplatesCreated: nonNil(r.TemplatesCreated), TemplatesReused: nonNil(r.TemplatesReused),
 		SecretsGenerated: nonNil(r.SecretsGenerated), SecretsSet: nonNil(r.SecretsSet),
-		MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings), Report: []ReportFinding{}, Root: r.Root}
+		MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings), Report: []ReportFinding{}, Root: r.Root,
+		SecretValuesUnchecked: r.SecretValuesUnchecked}
 }
 
 // ChooseExportPath opens the native Save dialog proposing devarch.yml; "" when canceled.
@@ -136,6 +141,21 @@ func (t *Transfer) ChooseImportFile(kind string) (string, error) {
 // devarch.yml holds no secret values, and is meant to be shared) and is renamed over
 // path, so a failed export never leaves a half-written file.
 func (t *Transfer) ExportTo(stack, path string) (ExportResult, error) {
+	return t.export(stack, path, engine.ExportOptions{})
+}
+
+// ExportWithSecrets is ExportTo with the secret values, encrypted with passphrase (export
+// --with-secrets; docs/secrets.md). An existing file at path is the previous export: the
+// encrypted blocks of its unchanged values are kept.
+func (t *Transfer) ExportWithSecrets(stack, path, passphrase string) (ExportResult, error) {
+	opts := engine.ExportOptions{WithSecrets: true, Passphrase: secrets.NewValue(passphrase)}
+	if prev, err := readDocument(path); err == nil {
+		opts.Previous = prev
+	}
+	return t.export(stack, path, opts)
+}
+
+func (t *Transfer) export(stack, path string, opts engine.ExportOptions) (ExportResult, error) {
 	return call(t.host, 30*time.Second, func(ctx context.Context, svc *engine.Service) (ExportResult, error) {
 		if !filepath.IsAbs(path) {
 			return ExportResult{}, model.Invalid("path", fmt.Sprintf("%q is not an absolute path", path), "Choose the file with the Save dialog, or give its full path.")
@@ -143,7 +163,8 @@ func (t *Transfer) ExportTo(stack, path string) (ExportResult, error) {
 		if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 			return ExportResult{}, model.Invalid("path", fmt.Sprintf("%s is not a regular file", path), "Choose a file name, not a folder.")
 		}
-		doc, warnings, err := svc.Export(ctx, stack, engine.ExportOptions{Dir: filepath.Dir(path)})
+		opts.Dir = filepath.Dir(path)
+		doc, warnings, err := svc.Export(ctx, stack, opts)
 		if err != nil {
 			return ExportResult{}, err
 		}
@@ -183,23 +204,34 @@ func readDocument(path string) ([]byte, error) {
 // or the file's own name when empty) would create, with the file's folder as the new
 // stack's project root. It writes nothing.
 func (t *Transfer) PreviewImport(path, name string) (ImportPreview, error) {
-	return t.importFile(path, name, true)
+	return t.importFile(path, name, true, nil)
 }
 
 // Import creates the stack of the devarch.yml at path (under name when not empty): all of
 // it in one transaction, or nothing.
 func (t *Transfer) Import(path, name string) (ImportPreview, error) {
-	return t.importFile(path, name, false)
+	return t.importFile(path, name, false, nil)
 }
 
-func (t *Transfer) importFile(path, name string, dryRun bool) (ImportPreview, error) {
+// ImportWithPassphrase is Import of a file carrying encrypted secret values (export
+// --with-secrets): they are decrypted with passphrase before anything is written.
+func (t *Transfer) ImportWithPassphrase(path, name, passphrase string) (ImportPreview, error) {
+	return t.importFile(path, name, false, givenPassphrase(passphrase))
+}
+
+// givenPassphrase is the engine's passphrase source for one typed in the window.
+func givenPassphrase(p string) func() (secrets.Value, error) {
+	return func() (secrets.Value, error) { return secrets.NewValue(p), nil }
+}
+
+func (t *Transfer) importFile(path, name string, dryRun bool, pass func() (secrets.Value, error)) (ImportPreview, error) {
 	return call(t.host, 60*time.Second, func(ctx context.Context, svc *engine.Service) (ImportPreview, error) {
 		doc, err := readDocument(path)
 		if err != nil {
 			return ImportPreview{}, err
 		}
 		// The file's folder is the new stack's project root (its relative paths travel).
-		r, err := svc.Import(ctx, doc, engine.ImportOptions{Name: strings.TrimSpace(name), Root: filepath.Dir(path), DryRun: dryRun})
+		r, err := svc.Import(ctx, doc, engine.ImportOptions{Name: strings.TrimSpace(name), Root: filepath.Dir(path), DryRun: dryRun, Passphrase: pass})
 		if err != nil {
 			return ImportPreview{}, err
 		}
@@ -210,17 +242,22 @@ func (t *Transfer) importFile(path, name string, dryRun bool) (ImportPreview, er
 // PreviewImportContent is PreviewImport for a document the window holds (a file dropped
 // on it where no path is known).
 func (t *Transfer) PreviewImportContent(content, name string) (ImportPreview, error) {
-	return t.importContent(content, name, true)
+	return t.importContent(content, name, true, nil)
 }
 
 // ImportContent is Import for a document the window holds.
 func (t *Transfer) ImportContent(content, name string) (ImportPreview, error) {
-	return t.importContent(content, name, false)
+	return t.importContent(content, name, false, nil)
 }
 
-func (t *Transfer) importContent(content, name string, dryRun bool) (ImportPreview, error) {
+// ImportContentWithPassphrase is ImportWithPassphrase for a document the window holds.
+func (t *Transfer) ImportContentWithPassphrase(content, name, passphrase string) (ImportPreview, error) {
+	return t.importContent(content, name, false, givenPassphrase(passphrase))
+}
+
+func (t *Transfer) importContent(content, name string, dryRun bool, pass func() (secrets.Value, error)) (ImportPreview, error) {
 	return call(t.host, 60*time.Second, func(ctx context.Context, svc *engine.Service) (ImportPreview, error) {
-		r, err := svc.Import(ctx, []byte(content), engine.ImportOptions{Name: strings.TrimSpace(name), DryRun: dryRun})
+		r, err := svc.Import(ctx, []byte(content), engine.ImportOptions{Name: strings.TrimSpace(name), DryRun: dryRun, Passphrase: pass})
 		if err != nil {
 			return ImportPreview{}, err
 		}

@@ -87,7 +87,7 @@ Usage:
   devarch wire unset STACK CONSUMER CONTRACT         back to automatic wiring
   devarch graph STACK [--format dot|mermaid|json]    the wiring graph: consumer -> provider
 
-  devarch export STACK [-o FILE]             the stack as a devarch.yml file (secret names, never values)
+  devarch export STACK [-o FILE] [--with-secrets]  the stack as a devarch.yml file (values only encrypted)
   devarch import FILE [--name NEW] [--dry-run] [--json]  create a stack from a devarch.yml (- for stdin)
   devarch import-compose FILE... --stack NAME [--profile P] [--dry-run] [--json]  a stack from a compose project
 

@@ -20,7 +20,7 @@ import (
 func (env *cmdEnv) exportCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "export STACK",
-		Short: "Write a stack as a devarch.yml file (definition only, secret names without values)",
+		Short: "Write a stack as a devarch.yml file (definition, secret names; values only encrypted, with --with-secrets)",
 		Long: `Write a stack's definition as a devarch.yml document: its instances with their overrides,
 its explicit wires, the custom templates they use (embedded) and the names of the secrets
 they reference. Secret values are never written; generated database passwords are not
@@ -28,20 +28,48 @@ listed (each import generates its own). The document goes to stdout, or with -o 
 (written atomically). A field holding an absolute host path is exported as it is, with a
 warning on stderr: it may not exist on another machine. Relative paths (./app) travel:
 an import resolves them under the file's folder, so write the file at the stack's project
-root (a warning says so when -o puts it elsewhere).`,
+root (a warning says so when -o puts it elsewhere).
+
+--with-secrets also writes the values of the listed secrets, encrypted with a passphrase
+(age; one armored block per secret, so the file stays diffable). The passphrase is asked
+on the terminal (twice, without echo) or read from --passphrase-file FILE (its first line)
+in scripts; never from the command line or the environment. Plaintext never appears in the
+file, and generated database passwords are never written (each import generates its own).
+Exporting with -o over a previous file with the same passphrase keeps the encrypted block
+of every unchanged value, so only changed secrets show in a diff (see docs/secrets.md).`,
 		Example: `  devarch export shop > devarch.yml
-  devarch export shop -o devarch.yml`,
+  devarch export shop -o devarch.yml
+  devarch export shop -o devarch.yml --with-secrets
+  devarch export shop -o devarch.yml --with-secrets --passphrase-file ~/.config/shop.pass`,
 		Args:              args(1, 1, "exactly one STACK", nil),
 		ValidArgsFunction: env.completeArgs(stackNames),
 	}
 	out := c.Flags().StringP("output", "o", "", "write to `FILE` instead of stdout")
 	_ = c.RegisterFlagCompletionFunc("output", fileCompletion)
+	withSecrets := c.Flags().Bool("with-secrets", false, "also write the secret values, encrypted with a passphrase (asked, or --passphrase-file)")
+	passFile := passphraseFileFlag(c)
 	return env.leaf(c, func(c *cobra.Command, a []string) error {
-		return env.withBackend(c.Context(), func(svc *engine.Service) error {
-			opts := engine.ExportOptions{}
-			if *out != "" {
-				opts.Dir = filepath.Dir(*out)
+		if *passFile != "" && !*withSecrets {
+			return usageError{"--passphrase-file goes with --with-secrets (a file without values needs no passphrase)"}
+		}
+		opts := engine.ExportOptions{WithSecrets: *withSecrets}
+		if *out != "" {
+			opts.Dir = filepath.Dir(*out)
+		}
+		if *withSecrets {
+			pass, err := env.passphrase(*passFile, true)
+			if err != nil {
+				return err
 			}
+			opts.Passphrase = pass
+			if *out != "" {
+				// The file being replaced: its unchanged values keep their encrypted blocks.
+				if prev, err := readDevarchYML(*out); err == nil {
+					opts.Previous = prev
+				}
+			}
+		}
+		return env.withBackend(c.Context(), func(svc *engine.Service) error {
 			doc, warnings, err := svc.Export(c.Context(), a[0], opts)
 			if err != nil {
 				return err
@@ -75,6 +103,13 @@ naming the differences). The secrets the file names have no value yet: set them 
 devarch secret set before applying (the plan refuses until then). --dry-run checks and
 reports what would be created without writing anything.
 
+A file exported with --with-secrets carries encrypted values: the passphrase is asked on
+the terminal (without echo) or read from --passphrase-file FILE (its first line). Every
+value is decrypted before anything is written, then stored encrypted with this
+installation's master key in the import's transaction; a wrong passphrase writes nothing.
+--dry-run decrypts only with --passphrase-file (it never asks): without it, it lists the
+secrets the file carries values for, unchecked.
+
 The new stack's project root, where its relative bind mounts and build contexts (./app)
 resolve, is the file's folder: a devarch.yml committed at a repository's root works there
 as it is. --root DIR chooses another; a file from stdin gets the stack's own folder under
@@ -83,12 +118,14 @@ the data home unless --root is given.
 --update STACK brings an existing stack in line with a changed file (a teammate committed a
 new devarch.yml): it shows the changes to the stack's definition (instances added, removed
 or changed with each override's old and new value, wires, templates, description) and writes
-them in one transaction. Stored secret values stay; added databases get generated
+them in one transaction. Stored secret values stay (unless the file carries another,
+encrypted, value); added databases get generated
 passwords. Containers are not touched: the next plan shows what the changes mean for them.`,
 		Example: `  devarch import devarch.yml
   devarch import devarch.yml --name shop-2 --dry-run
   devarch import ~/src/shop/devarch.yml --name shop-wt --root ~/src/shop-worktree
   devarch import devarch.yml --update shop --dry-run
+  devarch import devarch.yml --passphrase-file ~/.config/shop.pass
   curl -s https://example.com/devarch.yml | devarch import - --name shop`,
 		Args:              args(1, 1, "exactly one FILE (- for stdin)", nil),
 		ValidArgsFunction: fileCompletion,
@@ -100,6 +137,7 @@ passwords. Containers are not touched: the next plan shows what the changes mean
 	_ = c.RegisterFlagCompletionFunc("root", dirCompletion)
 	update := c.Flags().String("update", "", "bring the existing stack `STACK` in line with the file (shows the changes; writes them in one transaction)")
 	_ = c.RegisterFlagCompletionFunc("update", env.completeWith(stackNames))
+	passFile := passphraseFileFlag(c)
 	return env.leaf(c, func(c *cobra.Command, a []string) error {
 		if *update != "" && (*name != "" || *root != "") {
 			return usageError{"--update STACK keeps the stack's name and project root: leave out --name and --root"}
@@ -108,9 +146,10 @@ passwords. Containers are not touched: the next plan shows what the changes mean
 		if err != nil {
 			return err
 		}
+		ask := env.importPassphrase(*passFile, *dryRun, a[0] == "-")
 		if *update != "" {
 			return env.withBackend(c.Context(), func(svc *engine.Service) error {
-				res, err := svc.ImportUpdate(c.Context(), doc, *update, engine.UpdateOptions{DryRun: *dryRun})
+				res, err := svc.ImportUpdate(c.Context(), doc, *update, engine.UpdateOptions{DryRun: *dryRun, Passphrase: ask})
 				if err != nil {
 					return err
 				}
@@ -126,12 +165,12 @@ passwords. Containers are not touched: the next plan shows what the changes mean
 			return err
 		}
 		return env.withBackend(c.Context(), func(svc *engine.Service) error {
-			res, err := svc.Import(c.Context(), doc, engine.ImportOptions{Name: *name, Root: projectRoot, DryRun: *dryRun})
+			res, err := svc.Import(c.Context(), doc, engine.ImportOptions{Name: *name, Root: projectRoot, DryRun: *dryRun, Passphrase: ask})
 			if err != nil {
 				return err
 			}
 			if *asJSON {
-				return env.printJSON(toImportJSON(res))
+				return env.printJSON(toDevarchImportJSON(res))
 			}
 			for _, w := range res.Warnings {
 				fmt.Fprintf(env.stderr, "warning: %s\n", w)
@@ -148,6 +187,7 @@ passwords. Containers are not touched: the next plan shows what the changes mean
 			if len(res.TemplatesReused) > 0 {
 				fmt.Fprintf(env.stdout, "  existing identical templates used: %s\n", strings.Join(res.TemplatesReused, ", "))
 			}
+			env.printSecretValues(res.SecretsSet, res.SecretValuesUnchecked, res.DryRun)
 			env.printSecretNeeds(res.Stack, res.SecretsGenerated, res.MissingSecrets)
 			if res.DryRun {
 				fmt.Fprintf(env.stdout, "\nNothing was written (--dry-run).\n")
@@ -227,6 +267,21 @@ func toImportJSON(r engine.ImportResult) importJSON {
 		SecretsGenerated: nonNil(r.SecretsGenerated), MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings)}
 }
 
+// devarchImportJSON is `import --json` of a devarch.yml: importJSON (shared with
+// import-compose) and the file's encrypted secret values.
+type devarchImportJSON struct {
+	importJSON
+	// SecretsSet are the secrets stored with a value the file carries (export
+	// --with-secrets); with SecretValuesUnchecked (a dry run without a passphrase) those the
+	// file carries values for, not decrypted.
+	SecretsSet            []string `json:"secretsSet"`
+	SecretValuesUnchecked bool     `json:"secretValuesUnchecked"`
+}
+
+func toDevarchImportJSON(r engine.ImportResult) devarchImportJSON {
+	return devarchImportJSON{importJSON: toImportJSON(r), SecretsSet: nonNil(r.SecretsSet), SecretValuesUnchecked: r.SecretValuesUnchecked}
+}
+
 // printSecretNeeds prints the secrets an import or update generated, then those without a
 // value with the command that sets each.
 func (env *cmdEnv) printSecretNeeds(stack string, generated, missing []string) {
@@ -241,6 +296,20 @@ func (env *cmdEnv) printSecretNeeds(stack string, generated, missing []string) {
 	}
 }
 
+// printSecretValues prints the secrets whose values the file carried: stored (or, for a
+// dry run, to be stored), or only carried when they were not decrypted.
+func (env *cmdEnv) printSecretValues(set []string, unchecked, dryRun bool) {
+	switch {
+	case len(set) == 0:
+	case unchecked:
+		fmt.Fprintf(env.stdout, "  encrypted values in the file (not decrypted: give --passphrase-file to check the passphrase): %s\n", strings.Join(set, ", "))
+	case dryRun:
+		fmt.Fprintf(env.stdout, "  secret values from the file (passphrase checked): %s\n", strings.Join(set, ", "))
+	default:
+		fmt.Fprintf(env.stdout, "  secret values from the file, stored encrypted: %s\n", strings.Join(set, ", "))
+	}
+}
+
 // printUpdate prints an update's changes as a diff, then what follows.
 func (env *cmdEnv) printUpdate(res engine.UpdateResult) {
 	for _, w := range res.Warnings {
@@ -248,6 +317,9 @@ func (env *cmdEnv) printUpdate(res engine.UpdateResult) {
 	}
 	if len(res.Changes) == 0 {
 		fmt.Fprintf(env.stdout, "Stack %s already matches the file: nothing to change.\n", res.Stack)
+		if res.SecretValuesUnchecked {
+			env.printSecretValues(res.SecretsSet, true, true)
+		}
 		return
 	}
 	verb := "Updated"
@@ -264,6 +336,9 @@ func (env *cmdEnv) printUpdate(res engine.UpdateResult) {
 		for _, d := range ch.Details {
 			fmt.Fprintf(env.stdout, "      %s\n", d)
 		}
+	}
+	if res.SecretValuesUnchecked {
+		env.printSecretValues(res.SecretsSet, true, true)
 	}
 	env.printSecretNeeds(res.Stack, res.SecretsGenerated, res.MissingSecrets)
 	if res.DryRun {
@@ -284,6 +359,9 @@ type updateJSON struct {
 	SecretsGenerated []string               `json:"secretsGenerated"`
 	MissingSecrets   []string               `json:"missingSecrets"`
 	Warnings         []string               `json:"warnings"`
+	// SecretsSet and SecretValuesUnchecked: as for import.
+	SecretsSet            []string `json:"secretsSet"`
+	SecretValuesUnchecked bool     `json:"secretValuesUnchecked"`
 }
 
 type definitionChangeJSON struct {
@@ -295,7 +373,8 @@ type definitionChangeJSON struct {
 func toUpdateJSON(r engine.UpdateResult) updateJSON {
 	out := updateJSON{Stack: r.Stack, DryRun: r.DryRun, Revision: r.Revision, Changes: []definitionChangeJSON{},
 		TemplatesCreated: nonNil(r.TemplatesCreated), SecretsGenerated: nonNil(r.SecretsGenerated),
-		MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings)}
+		MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings),
+		SecretsSet: nonNil(r.SecretsSet), SecretValuesUnchecked: r.SecretValuesUnchecked}
 	for _, c := range r.Changes {
 		out.Changes = append(out.Changes, definitionChangeJSON{Action: c.Action, Subject: c.Subject, Details: nonNil(c.Details)})
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/passbox"
 	"github.com/devarch/devarch/backend/secrets"
 	"github.com/devarch/devarch/backend/store"
 	"github.com/devarch/devarch/backend/transfer"
@@ -23,9 +24,16 @@ import (
 // their overrides as stored, its explicit wires, the custom templates they use (embedded)
 // and the names of the secrets they reference that the user provides. Secrets a built-in
 // generated (database passwords) are left out: each import generates its own. Values are
-// never written. The warnings name each field holding an absolute host path (a bind mount
-// or build context that will not exist on another machine).
+// never written in plaintext: with opts.WithSecrets the stored values of the listed
+// secrets are encrypted with opts.Passphrase (backend/passbox) into secretValues. The
+// warnings name each field holding an absolute host path (a bind mount or build context
+// that will not exist on another machine), and, with values, each listed secret that has
+// none to export.
 func (s *Service) Export(ctx context.Context, stack string, opts ExportOptions) ([]byte, []string, error) {
+	if opts.WithSecrets && opts.Passphrase.IsZero() {
+		return nil, nil, model.Invalid("passphrase", "the passphrase is empty",
+			"Secret values are encrypted with a passphrase: give a non-empty one. Nothing was exported.")
+	}
 	st, templates, err := s.Store.LoadForResolve(ctx, stack)
 	if err != nil {
 		return nil, nil, err
@@ -34,11 +42,17 @@ func (s *Service) Export(ctx context.Context, stack string, opts ExportOptions) 
 	if err != nil {
 		return nil, nil, err
 	}
+	var warnings []string
+	if opts.WithSecrets {
+		if warnings, err = s.exportValues(ctx, &d, opts); err != nil {
+			return nil, nil, err
+		}
+	}
 	out, err := transfer.Encode(d)
 	if err != nil {
 		return nil, nil, err
 	}
-	warnings := absolutePathWarnings(transfer.Canonical(d))
+	warnings = append(absolutePathWarnings(transfer.Canonical(d)), warnings...)
 	if w := s.elsewhereWarning(st, templates, opts.Dir); w != "" {
 		warnings = append(warnings, w)
 	}
@@ -51,6 +65,77 @@ type ExportOptions struct {
 	// with relative paths exported away from its project root gets a warning, since an
 	// import takes the file's folder as the new stack's root.
 	Dir string
+	// WithSecrets writes the stored values of the secrets the file lists, encrypted with
+	// Passphrase (which must not be empty). Generated secrets are never among them.
+	WithSecrets bool
+	Passphrase  secrets.Value
+	// Previous is the file the export replaces, if any (its bytes; nil for none). When its
+	// secretValues open with Passphrase, its key blob is kept and so is the blob of each
+	// value that did not change: re-exporting changes only the entries of changed secrets.
+	// A previous file that does not decode or opens with another passphrase is ignored
+	// (every value is encrypted afresh).
+	Previous []byte
+}
+
+// exportValues fills d.SecretValues with the stored values of d.Secrets, encrypted with
+// opts.Passphrase; it returns a warning per listed secret without a value. One scrypt
+// derivation in all (passbox: an envelope per file), two when a previous file is reused.
+func (s *Service) exportValues(ctx context.Context, d *transfer.Document, opts ExportOptions) ([]string, error) {
+	stored, err := s.Store.StackSecrets(ctx, d.Name)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]store.SealedSecret{}
+	for _, x := range stored {
+		byName[x.Name] = x
+	}
+	var warnings []string
+	values := map[string]secrets.Value{}
+	for _, n := range d.Secrets {
+		x, ok := byName[n]
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("secret %s has no value: the file lists its name only (set it with devarch secret set %s %s)", n, d.Name, n))
+			continue
+		}
+		v, err := s.open(ctx, x)
+		if err != nil {
+			return nil, err
+		}
+		values[n] = v
+	}
+	if len(values) == 0 {
+		return warnings, nil
+	}
+	var box *passbox.Box
+	var previous map[string]string
+	if opts.Previous != nil {
+		if prev, err := transfer.Decode(opts.Previous); err == nil && prev.SecretValues != nil {
+			if b, err := passbox.Unlock(opts.Passphrase, prev.SecretValues.Key); err == nil {
+				box, previous = b, prev.SecretValues.Values
+			}
+		}
+	}
+	if box == nil {
+		if box, err = passbox.New(opts.Passphrase); err != nil {
+			return nil, model.Wrap(model.KindInternal, err, "cannot encrypt the secret values", err.Error())
+		}
+	}
+	sv := &transfer.SecretValues{Key: box.Key(), Values: map[string]string{}}
+	for _, n := range slices.Sorted(maps.Keys(values)) {
+		if old, ok := previous[n]; ok {
+			if was, err := box.Open(old); err == nil && was.Equal(values[n]) {
+				sv.Values[n] = old
+				continue
+			}
+		}
+		blob, err := box.Seal(values[n])
+		if err != nil {
+			return nil, model.Wrap(model.KindInternal, err, "cannot encrypt secret "+n, err.Error())
+		}
+		sv.Values[n] = blob
+	}
+	d.SecretValues = sv
+	return warnings, nil
 }
 
 // elsewhereWarning is the warning for a document written to dir, a folder other than the
@@ -214,6 +299,11 @@ type ImportOptions struct {
 	Root string
 	// DryRun validates everything and reports what would be created, writing nothing.
 	DryRun bool
+	// Passphrase gives the passphrase of a file carrying encrypted secret values; it is
+	// called once, only for such a file. nil means none is available: the import is
+	// refused (naming --passphrase-file), except a dry run, which then reports the values
+	// without decrypting them (ImportResult.SecretValuesUnchecked).
+	Passphrase func() (secrets.Value, error)
 }
 
 // ImportResult says what an import created (or, for a dry run, would create).
@@ -235,6 +325,9 @@ type ImportResult struct {
 	SecretsSet []string
 	Warnings   []string
 	DryRun     bool
+	// SecretValuesUnchecked is set for a dry run of a file carrying encrypted values
+	// without a passphrase: SecretsSet lists the values the file carries, not decrypted.
+	SecretValuesUnchecked bool
 	// Root is the new stack's project root (the one it was given, or its own folder).
 	Root string
 }
@@ -253,7 +346,61 @@ func (s *Service) Import(ctx context.Context, data []byte, opts ImportOptions) (
 	if err := validRoot(opts.Root); err != nil {
 		return ImportResult{}, err
 	}
-	return s.importDocument(ctx, d, opts, importExtras{Root: opts.Root})
+	values, unchecked, err := openSecretValues(d.SecretValues, opts.Passphrase, opts.DryRun, "imported")
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res, err := s.importDocument(ctx, d, opts, importExtras{Root: opts.Root, Secrets: values})
+	if err == nil && unchecked {
+		res.SecretsSet = slices.Sorted(maps.Keys(d.SecretValues.Values))
+		res.MissingSecrets = slices.DeleteFunc(res.MissingSecrets, func(n string) bool { return slices.Contains(res.SecretsSet, n) })
+		res.SecretValuesUnchecked = true
+	}
+	return res, err
+}
+
+// openSecretValues decrypts a file's secret values with the passphrase ask gives, before
+// anything is written. No values: nil. No passphrase (ask nil): an error naming
+// --passphrase-file, or for a dry run nil values and unchecked. A wrong passphrase, or a
+// value that does not decrypt, is an error naming the field; no error shows a value or a
+// blob. verb is "imported" or "updated", for "Nothing was VERB".
+func openSecretValues(sv *transfer.SecretValues, ask func() (secrets.Value, error), dryRun bool, verb string) (map[string]secrets.Value, bool, error) {
+	if sv == nil {
+		return nil, false, nil
+	}
+	if ask == nil {
+		if dryRun {
+			return nil, true, nil
+		}
+		return nil, false, model.Invalid("secretValues", fmt.Sprintf("the file carries encrypted values for %s and no passphrase was given", strings.Join(slices.Sorted(maps.Keys(sv.Values)), ", ")),
+			"Give the passphrase it was exported with: --passphrase-file FILE (its first line), or run the command on a terminal to be asked. Or remove the secretValues section to import names only. Nothing was "+verb+".")
+	}
+	pass, err := ask()
+	if err != nil {
+		return nil, false, err
+	}
+	if pass.IsZero() {
+		return nil, false, model.Invalid("passphrase", "the passphrase is empty", "Give the passphrase the file was exported with. Nothing was "+verb+".")
+	}
+	box, err := passbox.Unlock(pass, sv.Key)
+	if errors.Is(err, passbox.ErrWrongPassphrase) {
+		return nil, false, model.Invalid("secretValues.key", "the passphrase does not decrypt the file's secret values: incorrect passphrase",
+			"Give the passphrase used at export (devarch export --with-secrets). Nothing was "+verb+".")
+	}
+	if err != nil {
+		return nil, false, model.Invalid("secretValues.key", "the file's key for its secret values cannot be read: "+err.Error(),
+			"Export the file again with devarch export --with-secrets. Nothing was "+verb+".")
+	}
+	out := map[string]secrets.Value{}
+	for _, n := range slices.Sorted(maps.Keys(sv.Values)) {
+		v, err := box.Open(sv.Values[n])
+		if err != nil {
+			return nil, false, model.Invalid("secretValues.values."+n, "the passphrase does not decrypt secret "+n+": "+err.Error(),
+				"Each value must come from the same export as the key. Export the file again, or remove the value to import the name only. Nothing was "+verb+".")
+		}
+		out[n] = v
+	}
+	return out, false, nil
 }
 
 // importExtras are what an import from elsewhere than a devarch.yml brings beyond the

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/secrets"
 	"github.com/devarch/devarch/backend/store"
 	"github.com/devarch/devarch/backend/transfer"
 )
@@ -19,6 +20,9 @@ import (
 type UpdateOptions struct {
 	// DryRun checks the file and reports the changes, writing nothing.
 	DryRun bool
+	// Passphrase, as for an import (ImportOptions.Passphrase): the file's encrypted secret
+	// values are decrypted before anything is written.
+	Passphrase func() (secrets.Value, error)
 }
 
 // DefinitionChange is one change an update makes to a stack's definition.
@@ -44,8 +48,14 @@ type UpdateResult struct {
 	TemplatesCreated []string
 	SecretsGenerated []string
 	MissingSecrets   []string
-	Warnings         []string
-	DryRun           bool
+	// SecretsSet are the secrets whose value the file carries and that the update stores:
+	// new here, or different from the stored value (each is also a change, "secret NAME").
+	// With SecretValuesUnchecked (a dry run without a passphrase) they are every value the
+	// file carries, not decrypted or compared.
+	SecretsSet            []string
+	SecretValuesUnchecked bool
+	Warnings              []string
+	DryRun                bool
 	// Revision is the stack's revision after the update (its current one when nothing
 	// changed or for a dry run).
 	Revision int64
@@ -56,12 +66,17 @@ type UpdateResult struct {
 // as an import checks it, against this stack's name; the changes (instances added, removed
 // or changed, with each override path's old and new value, explicit wires, templates,
 // description, x- keys) are computed against the stack as stored and written in one
-// transaction, refused if the stack changed meanwhile. Secrets stay: stored values are
-// kept, added database instances get generated passwords, and secrets the file names without
-// a value are reported. Containers are not touched: the next plan shows what the changes
+// transaction, refused if the stack changed meanwhile. Secrets: stored values are kept
+// unless the file carries another value (export --with-secrets; decrypted before anything
+// is written, and stored in the same transaction), added database instances get generated
+// passwords, and secrets the file names without a value are reported. Containers are not touched: the next plan shows what the changes
 // mean for them. The stack's name, project root and volume prefix never change.
 func (s *Service) ImportUpdate(ctx context.Context, data []byte, stack string, opts UpdateOptions) (UpdateResult, error) {
 	d, err := transfer.Decode(data)
+	if err != nil {
+		return UpdateResult{}, err
+	}
+	values, unchecked, err := openSecretValues(d.SecretValues, opts.Passphrase, opts.DryRun, "updated")
 	if err != nil {
 		return UpdateResult{}, err
 	}
@@ -117,7 +132,6 @@ func (s *Service) ImportUpdate(ctx context.Context, data []byte, stack string, o
 		}
 	}
 	res.Changes = append(res.Changes, wireChanges(st.Wires, d.Wires)...)
-	sortChanges(res.Changes)
 
 	// Secrets: stored values stay; added instances of built-ins that generate a password get
 	// one; what is referenced and has no value is reported.
@@ -143,6 +157,46 @@ func (s *Service) ImportUpdate(ctx context.Context, data []byte, stack string, o
 		}
 	}
 	sort.Strings(res.SecretsGenerated)
+	// Values the file carries: stored when new here or different from the stored value
+	// (compared decrypted, in constant time); an equal value is no change.
+	for _, n := range slices.Sorted(maps.Keys(values)) {
+		if err := secrets.ValidValue(values[n]); err != nil {
+			return UpdateResult{}, model.JoinProblems("the file cannot be updated", prefixProblem(err, "secretValues.values."+n))
+		}
+		var was *store.SealedSecret
+		for i := range stored {
+			if stored[i].Name == n {
+				was = &stored[i]
+			}
+		}
+		switch {
+		case was == nil:
+			res.Changes = append(res.Changes, DefinitionChange{Action: "+", Subject: "secret " + n, Details: []string{"value from the file"}})
+		default:
+			v, err := s.open(ctx, *was)
+			if err != nil {
+				return UpdateResult{}, err
+			}
+			if v.Equal(values[n]) {
+				continue
+			}
+			res.Changes = append(res.Changes, DefinitionChange{Action: "~", Subject: "secret " + n, Details: []string{"new value from the file"}})
+		}
+		res.SecretsSet = append(res.SecretsSet, n)
+		have[n] = true
+	}
+	if unchecked {
+		res.SecretsSet = slices.Sorted(maps.Keys(d.SecretValues.Values))
+		res.SecretValuesUnchecked = true
+		for _, n := range res.SecretsSet {
+			have[n] = true
+		}
+	}
+	if len(res.SecretsSet) > 0 && !s.keyStoreAvailable(ctx) {
+		return UpdateResult{}, model.NewError(model.KindUnavailable, "no key store to seal the file's secret values",
+			"DevArch keeps secret values encrypted with a master key in the OS keychain (or a key file): run devarch doctor to see why neither is available. Nothing was updated.")
+	}
+	sortChanges(res.Changes)
 	for _, n := range append(secretRefs(d.Instances, check.Templates), d.Secrets...) {
 		if !have[n] && !slices.Contains(res.SecretsGenerated, n) && !slices.Contains(res.MissingSecrets, n) {
 			res.MissingSecrets = append(res.MissingSecrets, n)
@@ -154,13 +208,13 @@ func (s *Service) ImportUpdate(ctx context.Context, data []byte, stack string, o
 	}
 
 	for attempt := 1; ; attempt++ {
-		if gen := res.SecretsGenerated; len(gen) > 0 {
+		if seal := append(slices.Clone(res.SecretsGenerated), res.SecretsSet...); len(seal) > 0 {
 			key, err := s.currentKey(ctx)
 			if err != nil {
 				return UpdateResult{}, err
 			}
 			up.KeyVersion = key.Version
-			up.Seal = sealer(key, gen, nil)
+			up.Seal = sealer(key, slices.Compact(slices.Sorted(slices.Values(seal))), values)
 		}
 		rev, err := s.Store.UpdateStackDefinition(ctx, up)
 		if errors.Is(err, store.ErrKeyRetired) && attempt < 5 {
@@ -268,7 +322,7 @@ func extensionChanges(before, after map[string]any) []DefinitionChange {
 }
 
 // sortChanges orders changes as the file reads: description and x- keys, templates,
-// instances, wires; by name within each.
+// instances, wires, secret values; by name within each.
 func sortChanges(cs []DefinitionChange) {
 	rank := func(c DefinitionChange) int {
 		switch {
@@ -280,6 +334,8 @@ func sortChanges(cs []DefinitionChange) {
 			return 2
 		case strings.HasPrefix(c.Subject, "instance "):
 			return 3
+		case strings.HasPrefix(c.Subject, "secret "):
+			return 5
 		default:
 			return 4
 		}

@@ -339,7 +339,8 @@ func keyLive(ctx context.Context, tx pgx.Tx, version int) error {
 }
 
 // insertSealed stores the secrets seal makes for stack id, each sealed with keyVersion (the
-// one keyLive checked).
+// one keyLive checked). A secret the stack already has is replaced (its value version
+// bumped), as PutSecret does: an update from a file carrying a new value.
 func insertSealed(ctx context.Context, tx pgx.Tx, id int64, keyVersion int, seal func(stackID int64) ([]SealedSecret, error)) error {
 	sealed, err := seal(id)
 	if err != nil {
@@ -349,7 +350,9 @@ func insertSealed(ctx context.Context, tx pgx.Tx, id int64, keyVersion int, seal
 		if x.KeyVersion != keyVersion {
 			return model.NewError(model.KindInternal, "a secret was sealed with another key version than was checked", "")
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO secrets (stack_id, name, key_version, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5)`,
+		if _, err := tx.Exec(ctx, `INSERT INTO secrets (stack_id, name, key_version, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (stack_id, name) DO UPDATE SET key_version = EXCLUDED.key_version, nonce = EXCLUDED.nonce,
+			  ciphertext = EXCLUDED.ciphertext, value_version = secrets.value_version + 1, updated_at = now()`,
 			id, x.Name, x.KeyVersion, x.Nonce, x.Ciphertext); err != nil {
 			return err
 		}

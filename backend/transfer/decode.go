@@ -18,7 +18,10 @@ import (
 )
 
 // topKeys are a document's keys besides x- extensions, in the order Encode writes them.
-var topKeys = []string{"apiVersion", "kind", "name", "description", "instances", "wires", "secrets", "templates"}
+var topKeys = []string{"apiVersion", "kind", "name", "description", "instances", "wires", "secrets", "secretValues", "templates"}
+
+// secretValuesKeys are the keys under secretValues.
+var secretValuesKeys = []string{"key", "values"}
 
 // instanceKeys are the keys of one entry under instances.
 var instanceKeys = []string{"template", "version", "overrides"}
@@ -121,6 +124,11 @@ func Decode(data []byte) (Document, error) {
 	}
 	if n := top["secrets"]; n != nil {
 		if d.Secrets, err = decodeSecrets(n); err != nil {
+			return Document{}, err
+		}
+	}
+	if n := top["secretValues"]; n != nil {
+		if d.SecretValues, err = decodeSecretValues(n, d.Secrets); err != nil {
 			return Document{}, err
 		}
 	}
@@ -467,6 +475,94 @@ func decodeSecrets(n *yaml.Node) ([]string, error) {
 		out = append(out, name)
 	}
 	return out, nil
+}
+
+// decodeSecretValues reads secretValues: the key blob and one blob per secret listed in
+// secrets. Blobs are checked for their shape only (an armored age file of bounded size):
+// decrypting them needs the passphrase, which is the importer's business.
+func decodeSecretValues(n *yaml.Node, names []string) (*SecretValues, error) {
+	const path = "secretValues"
+	const made = "secretValues is written by devarch export --with-secrets; remove the whole section to import names only."
+	f, _, err := fields(n, path, false, secretValuesKeys...)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range secretValuesKeys {
+		if f[k] == nil {
+			return nil, bad(n, at(path, k), k+" is required", made)
+		}
+	}
+	out := &SecretValues{Values: map[string]string{}}
+	if out.Key, err = armored(f["key"], at(path, "key")); err != nil {
+		return nil, err
+	}
+	ps, err := pairs(f["values"], at(path, "values"))
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, bad(f["values"], at(path, "values"), "secretValues.values is empty", made)
+	}
+	for _, p := range ps {
+		vp := at(path, "values."+p.key)
+		if !model.ValidSecretName(p.key) {
+			return nil, bad(p.keyNode, vp, fmt.Sprintf("%q is not a valid secret name", shorten(p.key)), model.SecretNameHelp)
+		}
+		if !contains(names, p.key) {
+			return nil, bad(p.keyNode, vp, fmt.Sprintf("secret %q has a value but is not listed under secrets", p.key),
+				"Add it to secrets:, or remove its value.")
+		}
+		if out.Values[p.key], err = armored(p.v, vp); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// armored reads an encrypted blob: a string that is one ASCII-armored age file, at most
+// MaxBlobSize bytes. The error never shows the blob.
+func armored(n *yaml.Node, path string) (string, error) {
+	if err := plainNode(n, path); err != nil {
+		return "", err
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		return "", bad(n, path, "expected an encrypted value (an armored age file), found "+describeKind(n),
+			"Write it as a block: "+lastKey(path)+": |, then the lines from "+ArmorHeader+" to "+ArmorFooter+" indented below.")
+	}
+	if len(n.Value) > MaxBlobSize {
+		return "", bad(n, path, fmt.Sprintf("the encrypted value is %s; the limit is %s", sizeText(int64(len(n.Value))), sizeText(MaxBlobSize)),
+			"A secret value is at most 64 KiB, which encrypts to well under the limit.")
+	}
+	v := n.Value
+	if !strings.HasSuffix(v, "\n") {
+		v += "\n" // a block written with |- reads without it; the canonical form has it
+	}
+	if !armorShape.MatchString(v) {
+		return "", bad(n, path, "not an encrypted value (an armored age file)",
+			"It is the line "+ArmorHeader+", lines of base64, and the line "+ArmorFooter+", as devarch export --with-secrets writes it. Never put a plain value here.")
+	}
+	return v, nil
+}
+
+// armorShape is an armored age file as filippo.io/age/armor writes it: the header line,
+// base64 lines of at most 64 characters, the footer line.
+var armorShape = regexp.MustCompile(`^` + regexp.QuoteMeta(ArmorHeader) + `\n([A-Za-z0-9+/=]{1,64}\n)*` + regexp.QuoteMeta(ArmorFooter) + `\n$`)
+
+// describeKind names what a node holds without showing a string's content (a plain value
+// where an encrypted one belongs may be a secret).
+func describeKind(n *yaml.Node) string {
+	if n.Kind != yaml.ScalarNode {
+		return describe(n)
+	}
+	switch n.ShortTag() {
+	case "!!null":
+		return "nothing (null)"
+	case "!!bool":
+		return "a boolean"
+	case "!!int", "!!float":
+		return "a number"
+	}
+	return "a string"
 }
 
 // extValue converts an x- value to a JSON-like value, with the YAML rules of the rest of

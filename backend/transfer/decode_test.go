@@ -16,6 +16,9 @@ import (
 
 const head = "apiVersion: devarch/v1\nkind: Stack\nname: shop\n"
 
+// armorLine is a minimal armored blob as a double-quoted scalar (the shape Decode checks).
+const armorLine = `"-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n"`
+
 // BadCases are documents Decode must refuse, with the field path and the position its
 // error names. The engine's tests import them too, to check that nothing is written.
 var badCases = []struct {
@@ -38,6 +41,12 @@ var badCases = []struct {
 	{"wire to a missing instance", head + "instances:\n  app:\n    template: node\n    version: 2\nwires:\n  - {consumer: app, contract: postgres, provider: db}\n", "wires[0].provider", "line 9, column 51", `no instance named "db"`},
 	{"bad instance name", head + "instances:\n  App:\n    template: node\n    version: 2\n", "instances.App", "line 5, column 3", "not a valid name"},
 	{"secret value instead of name", head + "secrets:\n  - {api_key: hunter2}\n", "secrets[0]", "line 5, column 5", "expected a string"},
+	{"plain secret value", head + "secrets: [api_key]\nsecretValues:\n  key: " + armorLine + "\n  values:\n    api_key: hunter2\n", "secretValues.values.api_key", "line 8, column 14", "not an encrypted value"},
+	{"secret value not listed", head + "secrets: [api_key]\nsecretValues:\n  key: " + armorLine + "\n  values:\n    other: " + armorLine + "\n", "secretValues.values.other", "line 8, column 5", "not listed under secrets"},
+	{"secret values without key", head + "secrets: [api_key]\nsecretValues:\n  values:\n    api_key: " + armorLine + "\n", "secretValues.key", "line 6, column 3", "key is required"},
+	{"secret values empty", head + "secrets: [api_key]\nsecretValues:\n  key: " + armorLine + "\n  values: {}\n", "secretValues.values", "line 7, column 11", "empty"},
+	{"secret value wrong type", head + "secrets: [api_key]\nsecretValues:\n  key: " + armorLine + "\n  values:\n    api_key: 42\n", "secretValues.values.api_key", "line 8, column 14", "found a number"},
+	{"unknown secretValues key", head + "secretValues:\n  key: " + armorLine + "\n  passphrase: x\n", "secretValues.passphrase", "line 6, column 3", "unknown key"},
 	{"bad embedded template", head + "templates:\n  - name: my-api\n    category: runtime\n    service: {imag: x}\n", "templates[0].service.imag", "line 7, column 15", "unknown"},
 	{"alias", head + "x-a: &a [1]\nx-b: *a\n", "x-b", "line 5, column 6", "aliases"},
 	{"merge key", head + "instances:\n  app:\n    <<: {template: node}\n", "instances.app", "line 6, column 5", "merge keys"},

@@ -3,7 +3,9 @@ package transfer
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,7 +19,7 @@ import (
 
 // Encode writes d as a devarch.yml document. The output is deterministic: keys in the
 // order of the format (apiVersion, kind, name, description, instances, wires, secrets,
-// templates, then x- keys sorted), instances by name, overrides as
+// secretValues, templates, then x- keys sorted), instances by name, overrides as
 // resolve.FormatOverridesYAML writes them, templates as catalog.Marshal does. Empty
 // sections are left out. d is put in canonical form first (Canonical); Encode does not
 // validate it beyond what writing needs.
@@ -70,6 +72,16 @@ func Encode(d Document) ([]byte, error) {
 		}
 		put(root, "secrets", s)
 	}
+	if sv := d.SecretValues; sv != nil {
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		put(n, "key", blob(sv.Key))
+		vals := &yaml.Node{Kind: yaml.MappingNode}
+		for _, name := range slices.Sorted(maps.Keys(sv.Values)) {
+			put(vals, name, blob(sv.Values[name]))
+		}
+		put(n, "values", vals)
+		put(root, "secretValues", n)
+	}
 	if len(d.Templates) > 0 {
 		ts := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, t := range d.Templates {
@@ -121,6 +133,16 @@ func str(s string) *yaml.Node {
 		// The same cases resolve.FormatOverridesYAML double-quotes: yaml.v3's plain or
 		// block forms of these do not read back as the same string.
 		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// blob is an armored age file as a literal block (one line of the file per line of armor):
+// a changed value changes its own lines only.
+func blob(s string) *yaml.Node {
+	n := str(s)
+	if strings.HasPrefix(s, ArmorHeader) && !strings.ContainsAny(s, "\r\u0085\u2028\u2029") {
+		n.Style = yaml.LiteralStyle
 	}
 	return n
 }

@@ -106,8 +106,12 @@ func goldens(t testing.TB) map[string]transfer.Document {
 		Secrets:    []string{"stripe_key", "smtp_password"},
 		Extensions: map[string]any{"x-team": map[string]any{"owner": "payments", "reviewers": []any{"ana", "bo"}}, "x-ticket": float64(4211)},
 	}
+	// secrets with --with-secrets: stripe_key has a value (smtp_password has none here).
+	values := secrets
+	values.Name = "mailer-sealed"
+	values.SecretValues = &transfer.SecretValues{Key: goldenKeyBlob, Values: map[string]string{"stripe_key": goldenStripeBlob}}
 	return map[string]transfer.Document{
-		"builtins": all, "custom-template": custom, "wires": wires, "secrets": secrets,
+		"builtins": all, "custom-template": custom, "wires": wires, "secrets": secrets, "secret-values": values,
 	}
 }
 

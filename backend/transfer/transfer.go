@@ -15,7 +15,9 @@
 //     file costs little: no alias is ever expanded (yaml.v3's node tree keeps aliases as
 //     nodes, and Decode refuses them).
 //   - The file holds overrides (the delta), never effective configurations, and secret
-//     names, never values.
+//     names, never plaintext values: with export --with-secrets it also carries values
+//     encrypted with a passphrase (SecretValues), as opaque armored age blobs this package
+//     only checks the shape of. Encryption lives outside the pure core (backend/passbox).
 package transfer
 
 import (
@@ -54,6 +56,9 @@ type Document struct {
 	// provides (sorted, unique), never values. Secrets a built-in generates (a database
 	// password) are not listed: each import generates its own.
 	Secrets []string
+	// SecretValues are the encrypted values of some of Secrets (export --with-secrets), nil
+	// for a file of names only.
+	SecretValues *SecretValues
 	// Templates are the custom templates the instances use, embedded in the catalog's
 	// format (backend/catalog/FORMAT.md), sorted by name. Built-ins are referenced by name
 	// and version.
@@ -74,6 +79,27 @@ type Instance struct {
 	// never nil.
 	Overrides model.Spec
 }
+
+// SecretValues are secret values encrypted with a passphrase (backend/passbox): Key is the
+// file's key blob (an age identity encrypted with the passphrase), Values an age file per
+// secret name, encrypted to that identity. Every blob is an ASCII-armored age file (see
+// ArmorHeader); this package carries them as text and never decrypts them. Each name of
+// Values is one of the document's Secrets.
+type SecretValues struct {
+	Key    string
+	Values map[string]string
+}
+
+// ArmorHeader and ArmorFooter are the first and last lines of an ASCII-armored age file
+// (filippo.io/age/armor), the form of every blob under secretValues.
+const (
+	ArmorHeader = "-----BEGIN AGE ENCRYPTED FILE-----"
+	ArmorFooter = "-----END AGE ENCRYPTED FILE-----"
+)
+
+// MaxBlobSize bounds one encrypted blob's text (a 64 KiB value, the largest secret, is about
+// 88 KiB armored).
+const MaxBlobSize = 128 << 10
 
 // contractName is the catalog's rule for contract names.
 var contractName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
@@ -112,6 +138,9 @@ func Canonical(d Document) Document {
 	}
 	if len(d.Templates) == 0 {
 		d.Templates = nil
+	}
+	if d.SecretValues != nil && d.SecretValues.Key == "" && len(d.SecretValues.Values) == 0 {
+		d.SecretValues = nil
 	}
 	if len(d.Extensions) == 0 {
 		d.Extensions = nil

@@ -83,10 +83,12 @@ func TestExportImport_CLI(t *testing.T) {
 		SecretsGenerated []string `json:"secretsGenerated"`
 		MissingSecrets   []string `json:"missingSecrets"`
 		Warnings         []string `json:"warnings"`
+		SecretsSet       []string `json:"secretsSet"`
+		Unchecked        bool     `json:"secretValuesUnchecked"`
 	}
 	dec := json.NewDecoder(strings.NewReader(r.stdout))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&got); err != nil {
+	if err := dec.Decode(&got); err != nil || got.SecretsSet == nil || got.Unchecked {
 		t.Fatalf("import --json: %v\n%s", err, r.stdout)
 	}
 	if got.Stack != "tx-dst" || got.DryRun || got.Root != filepath.Join(home, "stacks", "tx-dst") || !reflect.DeepEqual(got.Instances, []string{"app", "db", "db2"}) || got.WireCount != 1 ||
@@ -218,10 +220,12 @@ func TestImport_CLIUpdate(t *testing.T) {
 		SecretsGenerated []string `json:"secretsGenerated"`
 		MissingSecrets   []string `json:"missingSecrets"`
 		Warnings         []string `json:"warnings"`
+		SecretsSet       []string `json:"secretsSet"`
+		Unchecked        bool     `json:"secretValuesUnchecked"`
 	}
 	dec := json.NewDecoder(strings.NewReader(r.stdout))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&got); err != nil || got.DryRun || len(got.Changes) != 3 || got.Changes[2].Subject != "instance web" || !reflect.DeepEqual(got.SecretsGenerated, []string{"db_password"}) {
+	if err := dec.Decode(&got); err != nil || got.SecretsSet == nil || got.DryRun || len(got.Changes) != 3 || got.Changes[2].Subject != "instance web" || !reflect.DeepEqual(got.SecretsGenerated, []string{"db_password"}) {
 		t.Fatalf("update --json: %v %+v\n%s", err, got, r.stdout)
 	}
 	if r := mustRun(t, env, "devarch", "export", "tx-up"); r.stdout != changed {

@@ -495,6 +495,7 @@ export namespace bindings {
 	    missingSecrets: string[];
 	    warnings: string[];
 	    report: ReportFinding[];
+	    secretValuesUnchecked: boolean;
 	    root: string;
 	
 	    static createFrom(source: any = {}) {
@@ -514,6 +515,7 @@ export namespace bindings {
 	        this.missingSecrets = source["missingSecrets"];
 	        this.warnings = source["warnings"];
 	        this.report = this.convertValues(source["report"], ReportFinding);
+	        this.secretValuesUnchecked = source["secretValuesUnchecked"];
 	        this.root = source["root"];
 	    }
 	

@@ -10,11 +10,17 @@ export function Clone(arg1:string,arg2:string,arg3:string):Promise<bindings.Clon
 
 export function ExportTo(arg1:string,arg2:string):Promise<bindings.ExportResult>;
 
+export function ExportWithSecrets(arg1:string,arg2:string,arg3:string):Promise<bindings.ExportResult>;
+
 export function Import(arg1:string,arg2:string):Promise<bindings.ImportPreview>;
 
 export function ImportCompose(arg1:Array<string>,arg2:string,arg3:Array<string>):Promise<bindings.ImportPreview>;
 
 export function ImportContent(arg1:string,arg2:string):Promise<bindings.ImportPreview>;
+
+export function ImportContentWithPassphrase(arg1:string,arg2:string,arg3:string):Promise<bindings.ImportPreview>;
+
+export function ImportWithPassphrase(arg1:string,arg2:string,arg3:string):Promise<bindings.ImportPreview>;
 
 export function PreviewClone(arg1:string,arg2:string,arg3:string):Promise<bindings.CloneView>;
 

@@ -18,6 +18,10 @@ export function ExportTo(arg1, arg2) {
   return window['go']['bindings']['Transfer']['ExportTo'](arg1, arg2);
 }
 
+export function ExportWithSecrets(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['ExportWithSecrets'](arg1, arg2, arg3);
+}
+
 export function Import(arg1, arg2) {
   return window['go']['bindings']['Transfer']['Import'](arg1, arg2);
 }
@@ -28,6 +32,14 @@ export function ImportCompose(arg1, arg2, arg3) {
 
 export function ImportContent(arg1, arg2) {
   return window['go']['bindings']['Transfer']['ImportContent'](arg1, arg2);
+}
+
+export function ImportContentWithPassphrase(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['ImportContentWithPassphrase'](arg1, arg2, arg3);
+}
+
+export function ImportWithPassphrase(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['ImportWithPassphrase'](arg1, arg2, arg3);
 }
 
 export function PreviewClone(arg1, arg2, arg3) {
