@@ -23,6 +23,7 @@ import (
 // The test binary doubles as a DevArch-like helper process so tests can run real separate
 // processes against one data home: DEVARCH_TEST_HELPER selects what it does.
 func TestMain(m *testing.M) {
+	database.KeeperEntry()
 	if mode := os.Getenv("DEVARCH_TEST_HELPER"); mode != "" {
 		os.Exit(helperMain(mode))
 	}
