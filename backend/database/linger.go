@@ -112,15 +112,33 @@ func ParseLinger(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// keeperExists is a SELECT expression: whether a keeper holds the keeper lock ($3 =
+// keeperObject, $1 = lockClass).
+const keeperExists = `EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
+	AND classid = $1::bigint::oid AND objid = $3::bigint::oid AND objsubid = 2 AND granted)`
+
+// ensureKeeper starts a keeper, when this process lingers and none watches the server yet,
+// as soon as it has its lease (under the start lock): so a server whose last process is
+// killed (no Close) is still stopped after the linger. A failure here is not fatal: Close
+// tries again and stops the server if it cannot hand it over.
+func (db *DB) ensureKeeper() {
+	if db.opts.Linger <= 0 || db.keeperSeen || !keeperCapable.Load() {
+		return
+	}
+	if err := startKeeper(db.opts.Dirs.Postgres, db.opts.Linger); err != nil {
+		db.opts.progress("%v", err)
+		return
+	}
+	db.keeperSeen = true
+}
+
 // handToKeeper leaves the server to a keeper: it tells a running one (NOTIFY) that the last
 // process just left and this process's linger, or starts one and waits until it watches the
 // server. The caller holds the start/stop file lock and no lease.
 func (db *DB) handToKeeper(ctx context.Context) error {
 	var keeper bool
-	err := db.lease.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
-		AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2 AND granted)
-		FROM (SELECT pg_notify($3, $4)) n`,
-		lockClass, keeperObject, lingerChannel, strconv.FormatInt(db.opts.Linger.Milliseconds(), 10)).Scan(&keeper)
+	err := db.lease.QueryRow(ctx, "SELECT "+keeperExists+" FROM (SELECT pg_notify($2, $4)) n",
+		lockClass, lingerChannel, keeperObject, strconv.FormatInt(db.opts.Linger.Milliseconds(), 10)).Scan(&keeper)
 	if err != nil {
 		return err
 	}

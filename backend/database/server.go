@@ -118,6 +118,8 @@ type DB struct {
 	lease   *pgx.Conn
 	acc     account
 	sockDir string // the server's private socket directory, where this process connects
+	// keeperSeen: a linger keeper watched the server when this process took its lease.
+	keeperSeen bool
 }
 
 // Open returns a ready database: the embedded server started or attached (or the external
@@ -231,6 +233,7 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		if postmasterAlive(pm.pid, dataDir) {
 			err := db.attach(ctx, pm, password)
 			if err == nil {
+				db.ensureKeeper()
 				return db, nil
 			}
 			if !errors.Is(err, errServerGone) {
@@ -261,6 +264,7 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		}
 		return nil, err
 	}
+	db.ensureKeeper()
 	return db, nil
 }
 
@@ -661,7 +665,7 @@ func (db *DB) connect(ctx context.Context, port int, password string) error {
 			fmt.Sprintf("%s (socket %s, port %d). Stop DevArch everywhere and start it again.", redact(err.Error(), password), db.sockDir, port))
 	}
 	var ok bool
-	if err := lease.QueryRow(ctx, "SELECT pg_try_advisory_lock_shared($1, $2)", lockClass, leaseObject).Scan(&ok); err != nil || !ok {
+	if err := lease.QueryRow(ctx, "SELECT pg_try_advisory_lock_shared($1, $2), "+keeperExists, lockClass, leaseObject, keeperObject).Scan(&ok, &db.keeperSeen); err != nil || !ok {
 		lease.Close(ctx)
 		return model.NewError(model.KindUnavailable, "the embedded PostgreSQL is shutting down", "Try again in a moment.")
 	}

@@ -78,8 +78,8 @@ func Status(ctx context.Context, opts Options) (ServerStatus, error) {
 	}
 	conn, err := dialServer(ctx, pgDir, pm, acc, "devarch-status")
 	if err != nil {
-		if !postmasterAlive(pm.pid, st.DataDir) {
-			return st, nil // it stopped meanwhile
+		if stoppedMeanwhile(pm.pid, st.DataDir) {
+			return st, nil
 		}
 		return st, err
 	}
@@ -130,7 +130,7 @@ func Stop(ctx context.Context, opts Options) (StopResult, error) {
 	}
 	conn, err := dialServer(ctx, pgDir, pm, acc, "devarch-stop")
 	if err != nil {
-		if !postmasterAlive(pm.pid, dataDir) {
+		if stoppedMeanwhile(pm.pid, dataDir) {
 			return StopResult{}, nil
 		}
 		return StopResult{}, err
@@ -246,6 +246,19 @@ func parseKeeperApp(s string) (*KeeperStatus, bool) {
 		}
 	}
 	return &k, k.PID > 0
+}
+
+// stoppedMeanwhile reports whether a server that refused a connection is stopping (its
+// linger ended, or another process stopped it): it waits up to 10 s for it to exit.
+func stoppedMeanwhile(pid int, dataDir string) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for postmasterAlive(pid, dataDir) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
 }
 
 // waitExit waits until pid has exited (or timeout passes).
