@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -71,8 +72,8 @@ does not pay for its start. Never starts the server.`,
 			if k := st.Keeper; k != nil {
 				doc.Keeper = &dbKeeperJSON{PID: k.PID, LingerSeconds: k.Linger.Seconds()}
 				if at := k.StopsAt(); !at.IsZero() && len(st.Clients) == 0 {
-					at = at.UTC()
-					left := max(0, at.Sub(now).Seconds())
+					at = at.UTC().Truncate(time.Millisecond)
+					left := math.Round(max(0, at.Sub(now).Seconds())*10) / 10
 					doc.StopsAt, doc.SecondsLeft = &at, &left
 				}
 			}
