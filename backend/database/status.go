@@ -68,6 +68,9 @@ func Status(ctx context.Context, opts Options) (ServerStatus, error) {
 	}
 	pgDir := opts.Dirs.Postgres
 	st.DataDir = filepath.Join(pgDir, "data")
+	if err := checkExistingHome(opts.Dirs.Home); err != nil {
+		return st, err
+	}
 	pm, ok := runningServer(opts)
 	if !ok {
 		return st, nil
@@ -112,6 +115,9 @@ func Stop(ctx context.Context, opts Options) (StopResult, error) {
 	}
 	pgDir := opts.Dirs.Postgres
 	dataDir := filepath.Join(pgDir, "data")
+	if err := checkExistingHome(opts.Dirs.Home); err != nil {
+		return StopResult{}, err
+	}
 	if _, ok := runningServer(opts); !ok {
 		return StopResult{}, nil
 	}
@@ -159,6 +165,15 @@ func Stop(ctx context.Context, opts Options) (StopResult, error) {
 		waitExit(keeper.PID, 10*time.Second)
 	}
 	return StopResult{WasRunning: true, PID: pm.pid}, nil
+}
+
+// checkExistingHome refuses a data home others control (appdir.CheckHome) before its
+// password is read; a home that does not exist holds no server and is fine.
+func checkExistingHome(home string) error {
+	if _, err := os.Stat(home); err != nil {
+		return nil
+	}
+	return appdir.CheckHome(home)
 }
 
 // runningServer reads postmaster.pid of a data home that passes CheckHome and returns the
