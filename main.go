@@ -10,9 +10,14 @@ import (
 	"syscall"
 
 	"github.com/devarch/devarch/backend/cli"
+	"github.com/devarch/devarch/backend/database"
 )
 
 func main() {
+	// Started as the embedded database's linger keeper (this binary re-executed, detached, by
+	// the last DevArch process to leave the database: backend/database/linger.go), it runs
+	// the keeper and exits here.
+	database.KeeperEntry()
 	// A development build (-tags dev) refuses the user's own data home; others pass.
 	if err := devBuildPreflight(); err != nil {
 		fmt.Fprintf(os.Stderr, "devarch: %v\n", err)

@@ -53,6 +53,8 @@ Usage:
 
   devarch version [--json]     print the version
   devarch doctor [--json]      check the database, container engine, compose, keychain, webview
+  devarch db status [--json]   the embedded database: running?, pid, port, clients, when it stops
+  devarch db stop [--json]     stop it now (refused while a DevArch process uses it)
 
   devarch template list [--json]
   devarch template show NAME [--json]
@@ -110,6 +112,8 @@ Environment:
   DEVARCH_HOME          data directory (default: the platform's user data directory)
   DEVARCH_DATABASE_URL  use an external PostgreSQL instead of the embedded one
   DEVARCH_PG_BINARIES   PostgreSQL installation for the embedded server
+  DEVARCH_DB_LINGER     how long the embedded server outlives the last command: 30s, 10m,
+                        600 (seconds); default 10m; 0 stops it when the last one exits
   DEVARCH_MASTER_KEY_FILE  opt-in 0600 key file when no OS keychain exists
   DOCKER_HOST           the docker engine to drive, as the docker CLI understands it
 `

@@ -47,6 +47,8 @@ func (env *cmdEnv) rootCommand() *cobra.Command {
 	root.AddCommand(
 		env.versionCommand(),
 		env.doctorCommand(),
+		env.group("db", "Show or stop the embedded database (it lingers after the last command)",
+			env.dbStatusCommand(), env.dbStopCommand()),
 		env.group("stack", "Create, inspect, change and delete stacks",
 			env.stackCreateCommand(), env.stackListCommand(), env.stackShowCommand(), env.stackSetCommand(),
 			env.stackRenameCommand(), env.stackCloneCommand(), env.stackDeleteCommand()),

@@ -119,18 +119,32 @@ func (db *DB) stopServer() error {
 	if !ok || !postmasterAlive(pm.pid, dataDir) {
 		return nil
 	}
-	if err := syscall.Kill(pm.pid, syscall.SIGINT); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return model.Wrap(model.KindUnavailable, err, "PostgreSQL did not stop cleanly", fmt.Sprintf("signalling pid %d: %v", pm.pid, err))
+	return stopPostmaster(pm.pid, dataDir, syscall.SIGINT)
+}
+
+// stopPostmaster sends sig (SIGINT: fast shutdown; SIGQUIT: immediate) to the postmaster pid
+// serving dataDir and waits until it has exited. A fast shutdown still running after 20 s
+// (its checkpoint cannot finish) is made immediate.
+func stopPostmaster(pid int, dataDir string, sig syscall.Signal) error {
+	if !postmasterAlive(pid, dataDir) {
+		return nil
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return model.Wrap(model.KindUnavailable, err, "PostgreSQL did not stop cleanly", fmt.Sprintf("signalling pid %d: %v", pid, err))
+	}
+	start := time.Now()
+	for time.Since(start) < 30*time.Second {
 		// A fast shutdown ends with the postmaster removing its lock file and exiting; one
 		// that died without removing it is recovered by the next start.
-		if !postmasterAlive(pm.pid, dataDir) {
+		if !postmasterAlive(pid, dataDir) {
 			return nil
+		}
+		if sig != syscall.SIGQUIT && time.Since(start) > 20*time.Second {
+			sig = syscall.SIGQUIT
+			_ = syscall.Kill(pid, sig)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	return model.NewError(model.KindUnavailable, "PostgreSQL did not stop cleanly",
-		fmt.Sprintf("The server (pid %d) was still shutting down after 30 s. See %s.", pm.pid, filepath.Join(dataDir, "log")))
+		fmt.Sprintf("The server (pid %d) was still shutting down after 30 s. See %s.", pid, filepath.Join(dataDir, "log")))
 }

@@ -7,8 +7,11 @@
 // directory and a random password kept in a 0600 file. Every connection authenticates with
 // scram-sha-256, and DevArch itself connects only over the private socket. It is shared: every DevArch process on the same data home (the window, CLI commands)
 // uses one server. Each process holds a shared advisory lock (its lease) for as long as it
-// uses the server; the last one to leave stops it. Start, attach and stop are serialized
-// between processes by a lock file, so two processes starting at once get one server.
+// uses the server. When the last one leaves, the server either stops at once (Linger 0) or
+// lingers: a small detached keeper process (this binary, re-executed with KeeperArg) watches
+// it and stops it once no DevArch process has used it for the linger period (linger.go).
+// Start, attach and stop are serialized between processes by a lock file, so two processes
+// starting at once get one server.
 //
 // This package runs initdb, pg_ctl and the account tools itself: managing the server
 // processes is its job (the runtime package owns container-engine commands).
@@ -42,6 +45,7 @@ const (
 	lockClass     = 0x44455641
 	leaseObject   = 1 // shared by every process using the server; exclusive = last one out
 	migrateObject = 2 // held while migrations run
+	keeperObject  = 3 // held (exclusive) by the linger keeper: at most one per server
 )
 
 const (
@@ -66,15 +70,27 @@ type Options struct {
 	Progress io.Writer
 	// StartTimeout bounds initdb + start; default 60 s.
 	StartTimeout time.Duration
+	// Linger is how long the embedded server outlives its last DevArch process; 0 (the zero
+	// value, what tests and benchmarks get) stops it when the last one closes.
+	// OptionsFromEnv sets it from DEVARCH_DB_LINGER, DefaultLinger when unset.
+	Linger time.Duration
+
+	// lingerErr is a DEVARCH_DB_LINGER that did not parse: Open reports it before doing
+	// anything, so OptionsFromEnv keeps its signature for its callers.
+	lingerErr error
 }
 
-// OptionsFromEnv fills Options from the process environment.
+// OptionsFromEnv fills Options from the process environment. A DEVARCH_DB_LINGER that is
+// not a duration makes Open (and Status) fail with an error naming it.
 func OptionsFromEnv(dirs appdir.Dirs, appName string) Options {
+	linger, err := ParseLinger(os.Getenv(LingerEnv))
 	return Options{
 		Dirs:        dirs,
 		DatabaseURL: os.Getenv("DEVARCH_DATABASE_URL"),
 		PGBinaries:  os.Getenv("DEVARCH_PG_BINARIES"),
 		AppName:     appName,
+		Linger:      linger,
+		lingerErr:   err,
 	}
 }
 
@@ -102,6 +118,8 @@ type DB struct {
 	lease   *pgx.Conn
 	acc     account
 	sockDir string // the server's private socket directory, where this process connects
+	// keeperSeen: a linger keeper watched the server when this process took its lease.
+	keeperSeen bool
 }
 
 // Open returns a ready database: the embedded server started or attached (or the external
@@ -112,6 +130,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	if opts.AppName == "" {
 		opts.AppName = "devarch"
+	}
+	if opts.lingerErr != nil {
+		return nil, opts.lingerErr
 	}
 	var db *DB
 	var err error
@@ -212,6 +233,7 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		if postmasterAlive(pm.pid, dataDir) {
 			err := db.attach(ctx, pm, password)
 			if err == nil {
+				db.ensureKeeper()
 				return db, nil
 			}
 			if !errors.Is(err, errServerGone) {
@@ -242,6 +264,7 @@ func openEmbedded(ctx context.Context, opts Options) (*DB, error) {
 		}
 		return nil, err
 	}
+	db.ensureKeeper()
 	return db, nil
 }
 
@@ -642,7 +665,7 @@ func (db *DB) connect(ctx context.Context, port int, password string) error {
 			fmt.Sprintf("%s (socket %s, port %d). Stop DevArch everywhere and start it again.", redact(err.Error(), password), db.sockDir, port))
 	}
 	var ok bool
-	if err := lease.QueryRow(ctx, "SELECT pg_try_advisory_lock_shared($1, $2)", lockClass, leaseObject).Scan(&ok); err != nil || !ok {
+	if err := lease.QueryRow(ctx, "SELECT pg_try_advisory_lock_shared($1, $2), "+keeperExists, lockClass, leaseObject, keeperObject).Scan(&ok, &db.keeperSeen); err != nil || !ok {
 		lease.Close(ctx)
 		return model.NewError(model.KindUnavailable, "the embedded PostgreSQL is shutting down", "Try again in a moment.")
 	}
@@ -655,8 +678,11 @@ func (db *DB) connect(ctx context.Context, port int, password string) error {
 	return nil
 }
 
-// Close releases this process's lease and stops the embedded server when no other DevArch
-// process uses it. It leaves no postgres process behind when it is the last one.
+// Close releases this process's lease. When no other DevArch process holds one, the server
+// either stops now (Linger 0) or is left to a keeper process that stops it after the linger
+// (started here when none runs yet; if it cannot be started, the server stops now, so a
+// server is never left without something to stop it). When Close stops the server it leaves
+// no postgres process behind.
 func (db *DB) Close(ctx context.Context) error {
 	if db.Pool != nil {
 		db.Pool.Close()
@@ -669,6 +695,20 @@ func (db *DB) Close(ctx context.Context) error {
 
 	last := false
 	if _, err := db.lease.Exec(ctx, "SELECT pg_advisory_unlock_shared($1, $2)", lockClass, leaseObject); err == nil {
+		_ = db.lease.QueryRow(ctx, "SELECT pg_try_advisory_lock($1, $2)", lockClass, leaseObject).Scan(&last)
+	}
+	if last && lockErr == nil && db.opts.Linger > 0 {
+		// Under the file lock nobody attaches meanwhile, so the lease can go before the
+		// keeper is found or started; if that fails, the exclusive lease is taken again.
+		_, _ = db.lease.Exec(ctx, "SELECT pg_advisory_unlock($1, $2)", lockClass, leaseObject)
+		err := db.handToKeeper(ctx)
+		if err == nil {
+			_ = db.lease.Close(ctx)
+			db.lease = nil
+			return nil
+		}
+		db.opts.progress("stopping the database now: %v", err)
+		last = false
 		_ = db.lease.QueryRow(ctx, "SELECT pg_try_advisory_lock($1, $2)", lockClass, leaseObject).Scan(&last)
 	}
 	_ = db.lease.Close(ctx)

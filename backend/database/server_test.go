@@ -23,6 +23,7 @@ import (
 // The test binary doubles as a DevArch-like helper process so tests can run real separate
 // processes against one data home: DEVARCH_TEST_HELPER selects what it does.
 func TestMain(m *testing.M) {
+	database.KeeperEntry()
 	if mode := os.Getenv("DEVARCH_TEST_HELPER"); mode != "" {
 		os.Exit(helperMain(mode))
 	}
@@ -39,7 +40,14 @@ type helperResult struct {
 func helperMain(mode string) int {
 	ctx := context.Background()
 	home := os.Getenv("DEVARCH_HOME")
-	db, err := database.Open(ctx, database.Options{Dirs: appdir.FromHome(home), AppName: "devarch-test"})
+	opts := database.Options{Dirs: appdir.FromHome(home), AppName: "devarch-test"}
+	if v := os.Getenv("DEVARCH_TEST_LINGER"); v != "" {
+		opts.Linger, _ = time.ParseDuration(v)
+	}
+	if os.Getenv("DEVARCH_TEST_NO_KEEPER") != "" {
+		database.SetKeeperCapable(false)
+	}
+	db, err := database.Open(ctx, opts)
 	res := helperResult{PID: os.Getpid()}
 	if err != nil {
 		res.Error = err.Error()
@@ -51,7 +59,7 @@ func helperMain(mode string) int {
 	case "write":
 		_, err = db.Pool.Exec(ctx, "INSERT INTO stacks (name, description) VALUES ($1, 'from helper')", os.Getenv("DEVARCH_TEST_STACK"))
 	case "read":
-		err = db.Pool.QueryRow(ctx, "SELECT string_agg(name, ',' ORDER BY name) FROM stacks").Scan(&res.Value)
+		err = db.Pool.QueryRow(ctx, "SELECT coalesce(string_agg(name, ',' ORDER BY name), '') FROM stacks").Scan(&res.Value)
 	case "hold":
 		// Report readiness, then wait to be killed (kill -9 tests) or told to stop.
 		json.NewEncoder(os.Stdout).Encode(res)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -93,8 +94,17 @@ func run(t *testing.T, env map[string]string, argv ...string) result {
 }
 
 // environ is the test process's environment with env's entries replacing or adding
-// variables; the value "<unset>" removes one.
+// variables; the value "<unset>" removes one. The embedded database does not linger
+// (DEVARCH_DB_LINGER=0) unless env sets it: tests check that nothing outlives a command,
+// and the linger tests opt in.
 func environ(env map[string]string) []string {
+	if _, set := env["DEVARCH_DB_LINGER"]; !set {
+		env = maps.Clone(env)
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["DEVARCH_DB_LINGER"] = "0"
+	}
 	base := []string{}
 	for _, kv := range os.Environ() {
 		k := kv[:strings.IndexByte(kv, '=')]

@@ -178,7 +178,9 @@ func runApp(t *testing.T, bin, display, outDir string, extraEnv []string, how ex
 	cmd := exec.Command("dbus-run-session", "--", bin)
 	cmd.Env = append(os.Environ(),
 		"DISPLAY="+display, "HOME="+tmp, "XDG_CONFIG_HOME="+tmp+"/config", "XDG_CACHE_HOME="+tmp+"/cache",
-		"XDG_DATA_HOME="+tmp+"/data", "XDG_RUNTIME_DIR="+tmp+"/run", "DEVARCH_HOME="+home, "DEVARCH_DB_LINGER=0",
+		"XDG_DATA_HOME="+tmp+"/data", "XDG_RUNTIME_DIR="+tmp+"/run", "DEVARCH_HOME="+home,
+		// Nothing may outlive the app: no linger for its database (docs/database.md).
+		"DEVARCH_DB_LINGER=0",
 		"WEBKIT_DISABLE_COMPOSITING_MODE=1", "LIBGL_ALWAYS_SOFTWARE=1")
 	cmd.Env = append(cmd.Env, extraEnv...)
 	_ = os.MkdirAll(tmp+"/run", 0o700)

@@ -85,6 +85,8 @@ PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()
 BASE_URL="http://127.0.0.1:$PORT/"
 TOKEN="$(node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")"
 export DEVARCH_E2E_TOKEN="$TOKEN"
+# check_leftovers wants nothing left of the app: its database must not linger after it.
+export DEVARCH_DB_LINGER=0
 
 APP_PID=""
 PGID=""

@@ -26,7 +26,10 @@ var (
 
 // Main runs the package's tests and stops the shared server afterwards. Use it from
 // TestMain: func TestMain(m *testing.M) { dbtest.Main(m) }.
+// A test binary started as the embedded database's linger keeper (a test that opens the
+// database with a linger re-executes itself) runs as the keeper instead.
 func Main(m *testing.M) {
+	database.KeeperEntry()
 	code := m.Run()
 	mu.Lock()
 	if server != nil {

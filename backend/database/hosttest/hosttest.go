@@ -16,7 +16,9 @@ import (
 )
 
 // ServerProcesses lists live postgres processes whose command line names dir (a data home
-// or data directory), read from /proc. Tests use it to prove nothing was left running.
+// or data directory), read from /proc. Tests use it to prove nothing was left running. The
+// linger keeper of a data home counts too (its command line names DIR/postgres), so an
+// empty list also means no keeper outlived its server.
 func ServerProcesses(dir string) []int {
 	var pids []int
 	entries, _ := os.ReadDir("/proc")
