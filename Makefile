@@ -7,7 +7,7 @@ LDFLAGS := -X github.com/devarch/devarch/backend/version.Version=$(VERSION)
 DESKTOP_TAGS := desktop,production,webkit2_41
 WAILS := $(GO) tool -modfile=tools/go.mod wails
 
-.PHONY: help deps engine frontend build cli run test test-go test-race test-fuzz test-frontend test-e2e test-wails-build fuzz bench bindings wails-build clean
+.PHONY: help deps engine frontend build cli run test test-go test-race test-fuzz test-frontend test-e2e test-wails-build fuzz bench bindings wails-build package test-package test-cross clean
 
 help:
 	@echo "make run    install what is missing, build, and open DevArch"
@@ -41,7 +41,7 @@ run: deps engine build
 	./build/bin/devarch
 
 test: deps engine frontend
-	$(MAKE) test-go test-race test-fuzz test-frontend test-e2e test-wails-build
+	$(MAKE) test-go test-race test-fuzz test-frontend test-e2e test-wails-build test-package test-cross
 
 test-go:
 	$(GO) test ./... -count=1 -timeout 40m
@@ -68,6 +68,20 @@ test-e2e:
 test-wails-build: frontend
 	$(WAILS) build -s -tags webkit2_41 -o devarch-wails
 	./build/bin/devarch-wails version
+
+# The Debian package (build/package/devarch_*.deb): scripts/package.sh, nfpm from tools/go.mod.
+package: build
+	scripts/package.sh
+
+# Installs the package, validates its desktop entry, launches it the way a launcher does and
+# removes it again (root: it installs a system package).
+test-package: package
+	scripts/test-package.sh
+
+# The CLI still builds for Windows and macOS (desktop and tray code sit behind build tags).
+test-cross:
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null .
+	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null .
 
 bench:
 	$(GO) test ./bench -run '^$$' -bench . -benchtime 10x -count 3

@@ -12,7 +12,10 @@ pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
   xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core
   dbus dbus-bin dbus-daemon libglib2.0-bin gnome-keyring libsecret-tools
   chromium postgresql-15 docker.io busybox-static util-linux procps iproute2 git acl
-  nginx php8.2-fpm php8.2-cli php8.2-mysql curl tzdata)
+  nginx php8.2-fpm php8.2-cli php8.2-mysql curl tzdata
+  libgtk-3-bin desktop-file-utils)
+# libgtk-3-bin (gtk-launch) and desktop-file-utils check the .deb the way a desktop uses it
+# (scripts/test-package.sh).
 # nginx, php8.2-*, curl and tzdata are not used on the host: backend/runtime/runtimetest
 # copies their files into local test images (devarch-test/nginx:1, devarch-test/php-fpm:1),
 # so that the built-in nginx and php-fpm templates are tested with real servers without a
