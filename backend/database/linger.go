@@ -310,6 +310,12 @@ func (k *keeper) run(ready *os.File) error {
 			k.publish(ctx, idleSince)
 		}
 		wait := k.tick()
+		if leases > 0 {
+			// Clients are connected (the window is open): the last one to leave wakes the
+			// keeper with NOTIFY, so looking often only matters for a client that was killed.
+			// Idle DevArch should not wake every second (issue: lean at idle).
+			wait = k.busyTick()
+		}
 		if !idleSince.IsZero() {
 			left := time.Until(idleSince.Add(k.linger))
 			if left <= 0 {
@@ -357,6 +363,13 @@ func (k *keeper) connectionLost(err error) error {
 // tick is how often the keeper looks: every second, more often for a linger of seconds.
 func (k *keeper) tick() time.Duration {
 	return max(50*time.Millisecond, min(time.Second, k.linger/4))
+}
+
+// busyTick is how often the keeper looks while clients hold leases: half the linger, at
+// most 30 s (a killed client's server then stops at most 30 s after its linger), never more
+// often than tick.
+func (k *keeper) busyTick() time.Duration {
+	return max(k.tick(), min(30*time.Second, k.linger/2))
 }
 
 // publish shows the keeper's state in its application_name for `devarch db status`.
