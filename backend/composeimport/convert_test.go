@@ -31,6 +31,7 @@ var corpus = []struct {
 	{"webapp", []string{"compose.yaml"}, []string{"debug"}},
 	{"multi", []string{"compose.yaml", "compose.override.yaml"}, nil},
 	{"include", []string{"compose.yaml"}, nil},
+	{"deps", []string{"compose.yaml"}, nil},
 }
 
 func load(t *testing.T, name string, files, profiles []string) (*Project, Result) {
@@ -179,6 +180,61 @@ func compareService(t *testing.T, name string, want, got map[string]any, reporte
 	if mounts(want["volumes"]) != mounts(got["volumes"]) {
 		t.Errorf("%s.volumes: generated %v, original %v", path, mounts(got["volumes"]), mounts(want["volumes"]))
 	}
+	// depends_on: the same services (by their instance names), each with the same
+	// condition, required and restart.
+	if w, g := dependencies(want["depends_on"]), dependencies(got["depends_on"]); w != g {
+		t.Errorf("%s.depends_on: generated %s, original %s", path, g, w)
+	}
+	// Secrets: the same files (where compose puts them), with the same owner and mode,
+	// from the stack secret the compose secret became.
+	if w, g := secretFiles(want["secrets"], true), secretFiles(got["secrets"], false); w != g {
+		t.Errorf("%s.secrets: generated %s, original %s", path, g, w)
+	}
+	// A renamed service answers to its old name on the stack network.
+	if in := instanceName(name); in != name {
+		nets, _ := got["networks"].(map[string]any)
+		def, _ := nets["default"].(map[string]any)
+		if aliases := fmt.Sprint(def["aliases"]); aliases != "["+name+"]" {
+			t.Errorf("%s: renamed to %s with network aliases %s, want [%s]", path, in, aliases, name)
+		}
+	}
+}
+
+// dependencies is a depends_on as compose config writes it, keyed by instance name.
+func dependencies(v any) string {
+	m, _ := v.(map[string]any)
+	var out []string
+	for dep, x := range m {
+		c := x.(map[string]any)
+		out = append(out, fmt.Sprintf("%s:%v required=%v restart=%v", instanceName(dep), c["condition"], c["required"], c["restart"]))
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
+}
+
+// secretFiles is a service's secrets as compose config writes them: target (made absolute
+// the way compose places it), owner and mode, and the source as the stack secret it
+// becomes (original) or is (generated).
+func secretFiles(v any, original bool) string {
+	list, _ := v.([]any)
+	var out []string
+	for _, x := range list {
+		m := x.(map[string]any)
+		src := fmt.Sprint(m["source"])
+		if original {
+			src = fileSecretName(src)
+		}
+		target, _ := m["target"].(string)
+		switch {
+		case target == "":
+			target = "/run/secrets/" + fmt.Sprint(m["source"])
+		case !strings.HasPrefix(target, "/"):
+			target = "/run/secrets/" + target
+		}
+		out = append(out, fmt.Sprintf("%s<-%s uid=%v gid=%v mode=%v", target, src, m["uid"], m["gid"], m["mode"]))
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
 }
 
 // tmpfsSet is where a service mounts tmpfs, by either syntax (the import writes long
@@ -240,20 +296,18 @@ func TestConvert_Report(t *testing.T) {
 	_, multi := load(t, "multi", []string{"compose.yaml", "compose.override.yaml"}, nil)
 	want := map[string]string{
 		"services.web.container_name":               Replaced,
-		"services.web.depends_on":                   NotCarried,
 		"services.web.ports[0]":                     Changed,
 		"services.db.environment.POSTGRES_PASSWORD": Changed,
 		"services.web.environment.DATABASE_URL":     Changed,
 		"services.My_Worker":                        Changed,
 		"services.My_Worker.networks":               Replaced,
 		"services.My_Worker.sysctls":                NotCarried,
-		"services.My_Worker.secrets":                NotCarried,
 		"services.My_Worker.ports[2]":               Changed,
 		"services.cache.mem_limit":                  NotCarried,
 		"services.cache.environment.FROM_SHELL":     NotCarried,
 		"networks.backend":                          NotCarried,
 		"volumes.shared":                            Changed,
-		"secrets.api_key":                           NotCarried,
+		"secrets.api_key":                           Changed,
 	}
 	got := map[string]Finding{}
 	for _, f := range append(slices.Clone(web.Report), multi.Report...) {
