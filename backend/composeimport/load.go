@@ -111,6 +111,15 @@ func readSecretFiles(p *Project) {
 		if s.File == "" || bool(s.External) {
 			continue
 		}
+		// Only a regular file: a FIFO or a device (/dev/stdin) would block the import or
+		// never end.
+		if st, err := os.Stat(s.File); err != nil || !st.Mode().IsRegular() {
+			if err == nil {
+				err = fmt.Errorf("%s is not a regular file", s.File)
+			}
+			p.SecretFileErrors[name] = err.Error()
+			continue
+		}
 		f, err := os.Open(s.File)
 		if err != nil {
 			p.SecretFileErrors[name] = err.Error()
