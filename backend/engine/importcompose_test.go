@@ -124,6 +124,27 @@ func TestImportCompose_Secrets(t *testing.T) {
 			t.Errorf("old-db's aliases %v", in.Overrides["network_aliases"])
 		}
 	}
+	// The new fields travel in a devarch.yml: export, import under another name, export
+	// again gives the same document (apart from its name).
+	doc, _, err := svc.Export(t.Context(), "ic-sec", engine.ExportOptions{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"depends_on:", "network_aliases:", "source: ${secret:api_key}"} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("the export lacks %q:\n%s", want, doc)
+		}
+	}
+	if _, err := svc.Import(t.Context(), doc, engine.ImportOptions{Name: "ic-sec2", Root: dir}); err != nil {
+		t.Fatalf("importing the export: %v\n%s", err, doc)
+	}
+	again, _, err := svc.Export(t.Context(), "ic-sec2", engine.ExportOptions{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ReplaceAll(string(again), "ic-sec2", "ic-sec") != string(doc) {
+		t.Errorf("export -> import -> export changed the document:\n%s\n---\n%s", doc, again)
+	}
 	p, err := svc.Plan(t.Context(), "ic-sec", "test", engine.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
