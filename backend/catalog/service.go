@@ -19,7 +19,6 @@ const maxExactInt = 1 << 53
 var ownedFields = map[string]string{
 	"container_name": "DevArch names containers devarch-{stack}-{instance}; remove it.",
 	"networks":       "Each stack has its own network, which every instance joins; remove it.",
-	"depends_on":     "Declare consumes: instead; wiring adds depends_on from the wires.",
 }
 
 // listExamples show the shape of common list fields in "expected a list" errors.
@@ -44,6 +43,9 @@ func parseService(n *yaml.Node) (model.Spec, error) {
 	for _, p := range pairs(n) {
 		path := child("service", p.key)
 		def, ok := model.LookupField(p.key)
+		if why, instanceOnly := model.InstanceOnlyFields[p.key]; instanceOnly {
+			return nil, invalid(p.keyNode, path, fmt.Sprintf("service field %q is set on instances, not templates", p.key), why)
+		}
 		if !ok {
 			fix, owned := ownedFields[p.key]
 			if !owned {

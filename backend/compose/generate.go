@@ -77,6 +77,12 @@ func NewProject(st model.EffectiveStack) (Project, error) {
 			return Project{}, err
 		}
 		p.Services[es.Instance] = svc
+		for name := range b.secrets {
+			if p.Secrets == nil {
+				p.Secrets = Map[Secret]{}
+			}
+			p.Secrets[name] = Secret{Environment: SecretEnvVar(name)}
+		}
 		for name, c := range b.configs {
 			if p.Configs == nil {
 				p.Configs = Map[Config]{}
@@ -94,6 +100,9 @@ func NewProject(st model.EffectiveStack) (Project, error) {
 	if len(p.Volumes) == 0 {
 		p.Volumes = nil
 	}
+	if err := checkAliases(p); err != nil {
+		return Project{}, err
+	}
 	return p, nil
 }
 
@@ -101,12 +110,15 @@ func NewProject(st model.EffectiveStack) (Project, error) {
 // conversion checks the value's type and names the field on failure.
 type builder struct {
 	stack, instance string
-	instances       map[string]bool   // every instance of the stack, for depends_on
-	secretVars      map[string]string // stack-wide: DEVARCH_SECRET_X -> secret name
-	volumes         map[string]bool   // named volumes this service mounts
-	root            string            // where relative paths resolve ("": left relative)
-	configs         Map[Config]       // the project configs this service's configs need
-	relative        bool              // the service uses a relative path (its hash covers root)
+	instances       map[string]bool       // every instance of the stack, for depends_on
+	secretVars      map[string]string     // stack-wide: DEVARCH_SECRET_X -> secret name
+	volumes         map[string]bool       // named volumes this service mounts
+	root            string                // where relative paths resolve ("": left relative)
+	configs         Map[Config]           // the project configs this service's configs need
+	secrets         map[string]bool       // the stack secrets this service mounts as files
+	deps            map[string]Dependency // the instance's own depends_on entries
+	alone           bool                  // CheckService: other instances are unknown
+	relative        bool                  // the service uses a relative path (its hash covers root)
 	// problems collects what service refuses, in the order it checks: fields by name,
 	// then image-or-build, labels, depends_on. A failed field is left out and the others
 	// are still checked, so that CheckService can report every problem; NewProject
@@ -132,7 +144,7 @@ func (b *builder) problem(err error) {
 // compose as one variable from different services.
 func CheckService(es model.EffectiveService) []*model.Error {
 	es.DependsOn = nil
-	b := &builder{instance: es.Instance, instances: map[string]bool{es.Instance: true}, secretVars: map[string]string{}, volumes: map[string]bool{}}
+	b := &builder{instance: es.Instance, instances: map[string]bool{es.Instance: true}, secretVars: map[string]string{}, volumes: map[string]bool{}, alone: true}
 	_, _ = b.service(es)
 	prefix := fmt.Sprintf("instance %q: ", es.Instance)
 	out := make([]*model.Error, len(b.problems))
@@ -176,7 +188,7 @@ func (b *builder) service(es model.EffectiveService) (Service, error) {
 		}
 		if _, ok := model.LookupField(name); !ok {
 			return Service{}, b.invalid(name, fmt.Sprintf("unknown field %q", name),
-				"DevArch generates container_name, networks and depends_on itself. Fields a service may set: "+strings.Join(model.FieldNames(), ", ")+".")
+				"DevArch generates container_name and networks itself. Fields a service may set: "+strings.Join(model.FieldNames(), ", ")+".")
 		}
 		var err error
 		switch name {
@@ -211,6 +223,15 @@ func (b *builder) service(es model.EffectiveService) (Service, error) {
 			svc.Ulimits, err = b.plainObject(name, v)
 		case "configs":
 			svc.Configs, err = b.configFiles(es, v)
+		case "depends_on":
+			b.deps, err = b.specDependsOn(v)
+		case "network_aliases":
+			var aliases []string
+			if aliases, err = b.networkAliases(v); err == nil && len(aliases) > 0 {
+				svc.Networks = Map[ServiceNetwork]{"default": {Aliases: aliases}}
+			}
+		case "secrets":
+			svc.Secrets, err = b.secretFiles(v)
 		default:
 			err = model.NewError(model.KindInternal, fmt.Sprintf("compose does not map the service field %q", name),
 				"model.ServiceFields lists a field that package compose does not render; add it to Service and builder.service.")
@@ -269,12 +290,26 @@ keys:
 	return out, nil
 }
 
+// dependsOn renders the instances es waits for: wiring's (es.DependsOn, true for
+// service_healthy) and the instance's own depends_on entries (b.deps), which win for the
+// same instance since the user chose their condition.
 func (b *builder) dependsOn(es model.EffectiveService) (Map[Dependency], error) {
-	if len(es.DependsOn) == 0 {
+	if len(es.DependsOn) == 0 && len(b.deps) == 0 {
 		return nil, nil
 	}
-	out := make(Map[Dependency], len(es.DependsOn))
-	for _, dep := range sortedKeys(es.DependsOn) {
+	all := make(map[string]bool, len(es.DependsOn)+len(b.deps))
+	for dep := range es.DependsOn {
+		all[dep] = true
+	}
+	for dep := range b.deps {
+		all[dep] = true
+	}
+	out := make(Map[Dependency], len(all))
+	for _, dep := range sortedKeys(all) {
+		if own, ok := b.deps[dep]; ok && b.alone && dep != es.Instance {
+			out[dep] = own // CheckService: whether dep exists is the whole stack's check
+			continue
+		}
 		healthy := es.DependsOn[dep]
 		if dep == es.Instance || !b.instances[dep] {
 			why := fmt.Sprintf("Stack %q has no other instance named %q.", b.stack, dep)
@@ -282,6 +317,10 @@ func (b *builder) dependsOn(es model.EffectiveService) (Map[Dependency], error) 
 				why = "An instance cannot wait for itself."
 			}
 			return nil, b.invalid("depends_on."+dep, fmt.Sprintf("depends on %q", dep), why)
+		}
+		if own, ok := b.deps[dep]; ok {
+			out[dep] = own
+			continue
 		}
 		cond := ConditionStarted
 		if healthy {

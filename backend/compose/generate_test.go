@@ -67,6 +67,21 @@ func TestGenerate_Errors(t *testing.T) {
 		{"deploy bad value", oneService(img("deploy", map[string]any{"x": []int{1}})), "deploy.x", "unsupported type", ""},
 		{"depends on unknown", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Spec: img(), DependsOn: map[string]bool{"db": true}}}}, "depends_on.db", `depends on "db"`, "no other instance"},
 		{"depends on itself", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Spec: img(), DependsOn: map[string]bool{"app": false}}}}, "depends_on.app", `depends on "app"`, "itself"},
+		// The instance-only fields an imported compose project uses.
+		{"own depends_on on unknown", oneService(img("depends_on", map[string]any{"db": map[string]any{"condition": "service_started"}})), "depends_on.db", `depends on "db"`, "no other instance"},
+		{"own depends_on bad condition", oneService(img("depends_on", map[string]any{"db": map[string]any{"condition": "service_ready"}})), "depends_on.db.condition", "unknown condition service_ready", "service_completed_successfully"},
+		{"own depends_on unknown key", oneService(img("depends_on", map[string]any{"db": map[string]any{"conditions": "x"}})), "depends_on.db.conditions", `unknown key "conditions"`, "condition, required, restart"},
+		{"own depends_on list", oneService(img("depends_on", []any{"db"})), "depends_on", "must be a mapping", "condition: service_healthy"},
+		{"own depends_on required not bool", oneService(img("depends_on", map[string]any{"db": map[string]any{"required": "no"}})), "depends_on.db.required", "must be true or false", ""},
+		{"alias not a host name", oneService(img("network_aliases", []any{"my alias"})), "network_aliases[0]", `"my alias" is not a host name`, "letters, digits"},
+		{"alias of another instance", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Spec: img("network_aliases", []any{"DB"})}, {Instance: "db", Spec: img()}}},
+			"network_aliases[0]", `alias "DB" is also an instance's name`, "cannot answer to one name"},
+		{"secret file relative", oneService(img("secrets", map[string]any{"run/x": map[string]any{"source": "${secret:x}"}})), "secrets.run/x", "not an absolute file path", "/run/secrets/api_key"},
+		{"secret file not a reference", oneService(img("secrets", map[string]any{"/run/x": map[string]any{"source": "plain text"}})), "secrets./run/x.source", "must be one secret reference", "${secret:NAME}"},
+		{"secret file two references", oneService(img("secrets", map[string]any{"/run/x": map[string]any{"source": "${secret:a}${secret:b}"}})), "secrets./run/x.source", "must be one secret reference", ""},
+		{"secret file no source", oneService(img("secrets", map[string]any{"/run/x": map[string]any{"uid": "1"}})), "secrets./run/x.source", "names no secret", ""},
+		{"secret file mode", oneService(img("secrets", map[string]any{"/run/x": map[string]any{"source": "${secret:x}", "mode": float64(1 << 20)}})), "secrets./run/x.mode", "is not a file mode", "288"},
+		{"secret file unknown key", oneService(img("secrets", map[string]any{"/run/x": map[string]any{"source": "${secret:x}", "owner": "me"}})), "secrets./run/x.owner", `unknown key "owner"`, "uid"},
 		{"bad stack name", model.EffectiveStack{Name: "Shop"}, "name", "not a valid name", ""},
 		{"bad instance name", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "my_app", Spec: img()}}}, "name", "not a valid name", ""},
 		{"duplicate instance", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Spec: img()}, {Instance: "app", Spec: img()}}}, "name", "appears twice", ""},
@@ -135,6 +150,16 @@ func TestCheckService(t *testing.T) {
 	}
 	if got := compose.CheckService(model.EffectiveService{Instance: "web", Spec: model.Spec{"image": "nginx", "ports": []any{"80"}}}); got != nil {
 		t.Errorf("a valid service has problems: %v", got)
+	}
+	// One instance alone: its own depends_on may name instances CheckService cannot see
+	// (NewProject checks them with the whole stack), but not itself.
+	deps := model.Spec{"image": "nginx", "depends_on": map[string]any{"db": map[string]any{"condition": "service_healthy"}}}
+	if got := compose.CheckService(model.EffectiveService{Instance: "web", Spec: deps}); got != nil {
+		t.Errorf("a dependency on another instance is a problem alone: %v", got)
+	}
+	deps["depends_on"] = map[string]any{"web": map[string]any{}}
+	if got := compose.CheckService(model.EffectiveService{Instance: "web", Spec: deps}); len(got) != 1 || got[0].Field != "depends_on.web" {
+		t.Errorf("a dependency on itself: %v", got)
 	}
 }
 

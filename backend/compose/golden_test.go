@@ -213,6 +213,13 @@ func allFieldsStack() model.EffectiveStack {
 			"/etc/app/app.conf": "a = ${env.A}\nnone = [${env.NONE}]\ntry_files $uri;\npassword = ${secret:db_password}\n",
 			"/etc/motd":         "hello\n",
 		},
+		// The instance's own depends_on wins over wiring's entry for side.
+		"depends_on":      map[string]any{"side": map[string]any{"condition": "service_completed_successfully", "required": false, "restart": true}},
+		"network_aliases": []any{"All_Old", "all.legacy"},
+		"secrets": map[string]any{
+			"/run/secrets/api_key": map[string]any{"source": "${secret:api_key}"},
+			"/etc/app/token":       map[string]any{"source": "${secret:db_password}", "uid": "1000", "gid": "1000", "mode": float64(0o440)},
+		},
 	}
 	return model.EffectiveStack{Name: "every", Services: []model.EffectiveService{
 		{Instance: "all", Template: "custom", Spec: spec, DependsOn: map[string]bool{"side": false}},
@@ -450,7 +457,11 @@ func TestGenerate_EveryModelFieldIsRendered(t *testing.T) {
 		if _, ok := st.Services[0].Spec[f.Name]; !ok {
 			t.Errorf("allFieldsStack does not set %q", f.Name)
 		}
-		if !strings.Contains(out, "\n    "+f.Name+":") {
+		key := f.Name
+		if key == "network_aliases" {
+			key = "networks" // networks: {default: {aliases: [...]}}
+		}
+		if !strings.Contains(out, "\n    "+key+":") {
 			t.Errorf("field %q is not in the output", f.Name)
 		}
 	}

@@ -17,6 +17,31 @@ type Project struct {
 	Volumes  Map[Volume]  `yaml:"volumes,omitempty"`
 	// Configs are the services' config files, inline (content): nothing is written to disk.
 	Configs Map[Config] `yaml:"configs,omitempty"`
+	// Secrets are the stack secrets services mount as files, each read by compose from an
+	// environment variable (DEVARCH_SECRET_NAME) the engine sets at apply time: the file
+	// names the variable, never the value.
+	Secrets Map[Secret] `yaml:"secrets,omitempty"`
+}
+
+// Secret is a project secret whose value compose reads from its own environment.
+type Secret struct {
+	Environment string `yaml:"environment"`
+}
+
+// ServiceSecret mounts a project secret as a file in the container (compose copies the
+// value in; uid, gid and mode are the file's).
+type ServiceSecret struct {
+	Source string `yaml:"source"`
+	Target string `yaml:"target"`
+	UID    string `yaml:"uid,omitempty"`
+	GID    string `yaml:"gid,omitempty"`
+	Mode   *int   `yaml:"mode,omitempty"`
+}
+
+// ServiceNetwork is how a service joins a network; only the stack's default network, and
+// only to add aliases (network_aliases).
+type ServiceNetwork struct {
+	Aliases []string `yaml:"aliases,omitempty"`
 }
 
 // Config is one config file's content, given inline (compose 2.23 and later).
@@ -71,6 +96,10 @@ type Service struct {
 	Logging         *Logging        `yaml:"logging,omitempty"`
 	Ulimits         Map[any]        `yaml:"ulimits,omitempty"`
 	Configs         []ServiceConfig `yaml:"configs,omitempty"`
+	Secrets         []ServiceSecret `yaml:"secrets,omitempty"`
+	// Networks is set only when the instance has network_aliases: the default network
+	// (the stack's), with them.
+	Networks Map[ServiceNetwork] `yaml:"networks,omitempty"`
 }
 
 // Build builds the service's image from a context (relative to the stack's directory).
@@ -102,15 +131,20 @@ type Logging struct {
 }
 
 // Dependency is one depends_on entry: compose starts the service once the dependency is
-// started (ConditionStarted) or healthy (ConditionHealthy).
+// started (ConditionStarted), healthy (ConditionHealthy) or exited with status 0
+// (ConditionCompleted). Required and Restart are written only when the instance's own
+// depends_on sets them (compose's defaults: required, no restart).
 type Dependency struct {
 	Condition string `yaml:"condition"`
+	Required  *bool  `yaml:"required,omitempty"`
+	Restart   *bool  `yaml:"restart,omitempty"`
 }
 
 // depends_on conditions.
 const (
-	ConditionStarted = "service_started"
-	ConditionHealthy = "service_healthy"
+	ConditionStarted   = model.ConditionStarted
+	ConditionHealthy   = model.ConditionHealthy
+	ConditionCompleted = model.ConditionCompleted
 )
 
 // Network is a top-level network; DevArch declares only the stack's default network.

@@ -46,9 +46,14 @@ type Result struct {
 	Instances []model.Instance
 	// Secrets are values moved out of environments (see secretVar) into stack secrets, by
 	// secret name; the environment references them (${secret:NAME}), so no password
-	// reaches the database in plaintext.
+	// reaches the database in plaintext. Compose secrets (file- or environment-sourced)
+	// are here too, under the name fileSecretName gives them.
 	Secrets map[string]string
-	Report  []Finding
+	// MissingSecrets are stack secrets the instances reference that the import has no
+	// value for (an environment-sourced compose secret whose variable is not set, an empty
+	// secret file): the plan refuses to apply until `devarch secret set` gives one.
+	MissingSecrets []string
+	Report         []Finding
 }
 
 // Convert turns a loaded project into the stack named stack. It is pure. Each service's
@@ -65,6 +70,10 @@ func Convert(p *Project, stack string) (Result, error) {
 	}
 	res := Result{Root: p.WorkingDir, Secrets: map[string]string{}}
 	r := &reporter{}
+	fileSecrets, err := composeSecrets(p, res.Secrets, &res.MissingSecrets, r)
+	if err != nil {
+		return Result{}, err
+	}
 	for _, v := range p.Unset {
 		r.add("${"+v+"}", Changed, "the variable is not set (in the shell, .env or the import's environment), so compose reads it as an empty string")
 	}
@@ -73,8 +82,12 @@ func Convert(p *Project, stack string) (Result, error) {
 	services := map[string]string{} // template name -> original service name, for the report
 	for _, svcName := range names {
 		instance := instanceName(svcName)
+		overrides := model.Spec{}
 		if instance != svcName {
-			r.add("services."+svcName, Changed, fmt.Sprintf("renamed to %s: instance names are lowercase DNS labels; services that reach it by %s must use %s", instance, svcName, instance))
+			// The old name stays reachable: other services' settings (DATABASE_URL=...@My_Db)
+			// keep working unchanged.
+			overrides["network_aliases"] = []any{svcName}
+			r.add("services."+svcName, Changed, fmt.Sprintf("renamed to %s (instance names are lowercase DNS labels); %s stays its network alias, so the other services still reach it by it", instance, svcName))
 		}
 		if other, dup := taken[instance]; dup {
 			return Result{}, model.Invalid("services."+svcName, fmt.Sprintf("services %s and %s both become instance %s", other, svcName, instance),
@@ -89,6 +102,19 @@ func Convert(p *Project, stack string) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
+		if deps := dependsOn(p, svcName, r); len(deps) > 0 {
+			overrides["depends_on"] = deps
+		}
+		files, binds := secretMounts(p.Services[svcName], fileSecrets, p.WorkingDir, "services."+svcName+".secrets", r)
+		if len(files) > 0 {
+			overrides["secrets"] = files
+		}
+		if len(binds) > 0 {
+			spec["volumes"] = append(listOf(spec["volumes"]), binds...)
+		}
+		if err := resolve.ValidateOverrides(overrides); err != nil {
+			return Result{}, model.Wrap(model.KindInternal, err, "service "+svcName+" converts to invalid overrides", err.Error())
+		}
 		moveSecrets(spec, instance, "services."+svcName, res.Secrets, r)
 		res.Templates = append(res.Templates, model.Template{
 			Name:        stack + "-" + instance,
@@ -96,7 +122,7 @@ func Convert(p *Project, stack string) (Result, error) {
 			Description: fmt.Sprintf("service %s imported from %s", svcName, filepath.Base(p.WorkingDir)),
 			Service:     spec,
 		})
-		res.Instances = append(res.Instances, model.Instance{Stack: stack, Name: instance, Template: stack + "-" + instance, Overrides: model.Spec{}})
+		res.Instances = append(res.Instances, model.Instance{Stack: stack, Name: instance, Template: stack + "-" + instance, Overrides: overrides})
 	}
 	embedSecrets(res, services, r)
 	sharedVolumes(p.Project, r)
@@ -193,12 +219,10 @@ func serviceSpec(svc types.ServiceConfig, root, path string, r *reporter) (model
 			if !onlyDefaultNetwork(svc.Networks) {
 				r.add(fp, Replaced, "the service joins the stack's own network; other networks (and their aliases) are not joined")
 			}
-		case key == "depends_on":
-			r.add(fp, NotCarried, "DevArch orders start-up by wires between instances (devarch wire set); "+dependsText(svc.DependsOn))
+		case key == "depends_on", key == "secrets":
+			// Carried in the instance's overrides (Convert: dependsOn, secretMounts).
 		case key == "env_file":
 			// compose-go has already read these into environment.
-		case key == "secrets":
-			r.add(fp, NotCarried, "compose secrets are not imported yet: set them as DevArch secrets (devarch secret set) and reference them in environment as ${secret:NAME}")
 		case key == "configs":
 			r.add(fp, NotCarried, "compose configs are not imported: put the file's content in the template's configs field")
 		case key == "profiles":
@@ -287,14 +311,7 @@ func volumes(vs []types.ServiceVolumeConfig, root, path string, r *reporter) (ou
 		var entry string
 		switch v.Type {
 		case types.VolumeTypeBind:
-			src := v.Source
-			if rel, err := filepath.Rel(root, src); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
-				src = "./" + filepath.ToSlash(rel)
-				if rel == "." {
-					src = "."
-				}
-			}
-			entry = src + ":" + v.Target
+			entry = relativeTo(root, v.Source) + ":" + v.Target
 			if v.Bind != nil && (v.Bind.Propagation != "" || v.Bind.SELinux != "") {
 				r.add(fp, NotCarried, "bind propagation and SELinux options are not kept")
 			}
@@ -319,6 +336,19 @@ func volumes(vs []types.ServiceVolumeConfig, root, path string, r *reporter) (ou
 		out = append(out, entry)
 	}
 	return out, tmpfs
+}
+
+// relativeTo writes a host path inside the project folder relative to it ("./src", "."),
+// so the stack's root (the same folder) makes it point at the same place; outside it the
+// path stays absolute.
+func relativeTo(root, p string) string {
+	if rel, err := filepath.Rel(root, p); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		if rel == "." {
+			return "."
+		}
+		return "./" + filepath.ToSlash(rel)
+	}
+	return p
 }
 
 // build keeps context (relative to the project folder when inside it), dockerfile, target
@@ -375,6 +405,10 @@ func moveSecrets(spec model.Spec, instance, path string, out map[string]string, 
 		name := model.GeneratedSecretName(instance, strings.ToLower(k))
 		if secrets.ValidName(name) != nil {
 			r.add(path+".environment."+k, Changed, "looks like a credential but stays in the template: its name is too long for a secret")
+			continue
+		}
+		if old, taken := out[name]; taken && old != v {
+			r.add(path+".environment."+k, Changed, "looks like a credential but stays in the template: a compose secret already became the stack secret "+name)
 			continue
 		}
 		out[name] = v
@@ -447,9 +481,6 @@ func topLevel(p *types.Project, r *reporter) {
 	for name := range p.Configs {
 		r.add("configs."+name, NotCarried, "top-level configs are not imported")
 	}
-	for name := range p.Secrets {
-		r.add("secrets."+name, NotCarried, "compose secrets are not imported yet: set them with devarch secret set")
-	}
 	sort.SliceStable(r.findings, func(i, j int) bool { return r.findings[i].Path < r.findings[j].Path })
 }
 
@@ -464,12 +495,185 @@ func onlyDefaultNetwork(n map[string]*types.ServiceNetworkConfig) bool {
 	return ok && (c == nil || len(c.Aliases) == 0 && c.Ipv4Address == "" && c.Ipv6Address == "")
 }
 
-func dependsText(d types.DependsOnConfig) string {
-	var parts []string
-	for _, name := range slices.Sorted(maps.Keys(d)) {
-		parts = append(parts, name+" ("+d[name].Condition+")")
+// dependsOn is a service's depends_on as the instance's own depends_on (model field):
+// the instances it names, each with its condition, and required and restart where they
+// differ from compose's defaults (required, no restart), so compose reads the same
+// entries back. A dependency on a service the project does not have (an optional one
+// whose profile is off) is reported and left out.
+func dependsOn(p *Project, svcName string, r *reporter) map[string]any {
+	d := p.Services[svcName].DependsOn
+	if len(d) == 0 {
+		return nil
 	}
-	return "it waited for " + strings.Join(parts, ", ")
+	out := map[string]any{}
+	for _, dep := range slices.Sorted(maps.Keys(d)) {
+		if _, ok := p.Services[dep]; !ok {
+			r.add("services."+svcName+".depends_on."+dep, NotCarried, "the project has no service "+dep+" (its profile is not enabled)")
+			continue
+		}
+		c := d[dep]
+		if c.Condition == model.ConditionCompleted {
+			r.add("services."+svcName+".depends_on."+dep, Changed, fmt.Sprintf(
+				"carried, but DevArch's apply expects every container to keep running: %s exits when done, which fails the apply (DevArch does not run one-shot services yet); run it by hand or make it wait", dep))
+		}
+		entry := map[string]any{"condition": c.Condition}
+		if c.Condition == "" {
+			entry["condition"] = model.ConditionStarted
+		}
+		if !c.Required {
+			entry["required"] = false
+		}
+		if c.Restart {
+			entry["restart"] = true
+		}
+		out[instanceName(dep)] = entry
+	}
+	return out
+}
+
+// composeSecret is a top-level compose secret as the import carries it: the stack secret
+// holding its value, or the reason it is not carried.
+type composeSecret struct {
+	stackSecret string // "": not carried
+	file        string // for a secret left as a file: the bind mount source
+}
+
+// composeSecrets turns the project's top-level secrets into stack secrets (values into
+// values, names without a value into missing) and returns how each is carried, by compose
+// name. A file-based secret's content is read by Load; an environment-sourced one's value
+// is the variable as the import sees it (.env), compose's own rule at `up` being the
+// shell's. A file DevArch cannot hold as a secret (too large, or a NUL byte) stays a file,
+// bind-mounted read-only at the same path. Two compose secrets that get one stack secret
+// name are an error.
+func composeSecrets(p *Project, values map[string]string, missing *[]string, r *reporter) (map[string]composeSecret, error) {
+	out := map[string]composeSecret{}
+	taken := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(p.Secrets)) {
+		s := p.Secrets[name]
+		path := "secrets." + name
+		if bool(s.External) || s.Driver != "" || s.TemplateDriver != "" {
+			r.add(path, NotCarried, "external secrets and secret drivers are swarm's; set the value with devarch secret set and mount it with the instance's secrets field")
+			continue
+		}
+		stackName := fileSecretName(name)
+		if other, dup := taken[stackName]; dup {
+			return nil, model.Invalid(path, fmt.Sprintf("secrets %s and %s both become the stack secret %s", other, name, stackName), "Rename one of them in the compose file.")
+		}
+		taken[stackName] = name
+		var value string
+		switch {
+		case s.File != "":
+			if why, bad := p.SecretFileErrors[name]; bad {
+				if strings.Contains(why, "larger than") {
+					out[name] = composeSecret{file: s.File}
+					r.add(path, Changed, why+"; it stays a file, bind-mounted read-only where the secret was (as compose itself mounts it)")
+				} else {
+					r.add(path, NotCarried, why)
+				}
+				continue
+			}
+			value = string(p.SecretFiles[name])
+			if strings.IndexByte(value, 0) >= 0 {
+				out[name] = composeSecret{file: s.File}
+				r.add(path, Changed, "the file holds a NUL byte, which a secret cannot; it stays a file, bind-mounted read-only where the secret was")
+				continue
+			}
+			r.add(path, Changed, fmt.Sprintf("the content of %s is stored encrypted as the stack secret %s (the file is not read again: change it with devarch secret set)", filepath.Base(s.File), stackName))
+		case s.Environment != "":
+			value = s.Content
+			if value == "" {
+				if v, ok := p.Environment[s.Environment]; ok {
+					value = v
+				}
+			}
+			if value != "" {
+				r.add(path, Changed, fmt.Sprintf("the value of $%s at import is stored encrypted as the stack secret %s; compose gets it from DevArch at apply time (change it with devarch secret set)", s.Environment, stackName))
+			}
+		default:
+			value = s.Content
+		}
+		if _, used := out[name]; used {
+			continue
+		}
+		out[name] = composeSecret{stackSecret: stackName}
+		if value == "" {
+			*missing = append(*missing, stackName)
+			why := "it is empty"
+			if s.Environment != "" {
+				why = "$" + s.Environment + " is not set (DevArch reads .env, not the shell)"
+			}
+			r.add(path, Changed, fmt.Sprintf("no value at import (%s): set the stack secret %s with devarch secret set before applying", why, stackName))
+			continue
+		}
+		if old, ok := values[stackName]; ok && old != value {
+			return nil, model.Invalid(path, "secret "+name+" becomes the stack secret "+stackName+", which another value already has", "Rename the secret in the compose file.")
+		}
+		values[stackName] = value
+	}
+	return out, nil
+}
+
+// fileSecretName is the stack secret a compose secret becomes: its name lower-cased, other
+// characters than letters and digits as '_', '_' first when it starts with a digit, at
+// most 64 characters (secret names' rule).
+func fileSecretName(name string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(name) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if out == "" || out[0] >= '0' && out[0] <= '9' {
+		out = "_" + out
+	}
+	if len(out) > 64 {
+		out = out[:64]
+	}
+	return out
+}
+
+// secretMounts is a service's secrets as the instance's secrets field: container path ->
+// {source: ${secret:NAME}, uid, gid, mode}. The path is compose's: the target, under
+// /run/secrets/ when relative, /run/secrets/NAME when none. A secret left as a file is a
+// read-only bind mount instead (binds, written like volumes' entries), and one not carried
+// is reported.
+func secretMounts(svc types.ServiceConfig, carried map[string]composeSecret, root, path string, r *reporter) (out map[string]any, binds []any) {
+	out = map[string]any{}
+	for i, s := range svc.Secrets {
+		fp := fmt.Sprintf("%s[%d]", path, i)
+		target := s.Target
+		switch {
+		case target == "":
+			target = "/run/secrets/" + s.Source
+		case !strings.HasPrefix(target, "/"):
+			target = "/run/secrets/" + target
+		}
+		c, ok := carried[s.Source]
+		switch {
+		case !ok:
+			r.add(fp, NotCarried, "secret "+s.Source+" is not carried (see secrets."+s.Source+")")
+			continue
+		case c.stackSecret == "":
+			binds = append(binds, relativeTo(root, c.file)+":"+target+":ro")
+			r.add(fp, Changed, fmt.Sprintf("secret %s stays the file %s, bind-mounted read-only at %s", s.Source, c.file, target))
+			continue
+		}
+		entry := map[string]any{"source": "${secret:" + c.stackSecret + "}"}
+		if s.UID != "" {
+			entry["uid"] = s.UID
+		}
+		if s.GID != "" {
+			entry["gid"] = s.GID
+		}
+		if s.Mode != nil {
+			entry["mode"] = float64(*s.Mode)
+		}
+		out[target] = entry
+	}
+	return out, binds
 }
 
 // withoutComposeLabels drops labels compose adds itself.

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ var corpus = []struct {
 	{"webapp", []string{"compose.yaml"}, []string{"debug"}},
 	{"multi", []string{"compose.yaml", "compose.override.yaml"}, nil},
 	{"include", []string{"compose.yaml"}, nil},
+	{"deps", []string{"compose.yaml"}, nil},
 }
 
 func load(t *testing.T, name string, files, profiles []string) (*Project, Result) {
@@ -179,6 +181,61 @@ func compareService(t *testing.T, name string, want, got map[string]any, reporte
 	if mounts(want["volumes"]) != mounts(got["volumes"]) {
 		t.Errorf("%s.volumes: generated %v, original %v", path, mounts(got["volumes"]), mounts(want["volumes"]))
 	}
+	// depends_on: the same services (by their instance names), each with the same
+	// condition, required and restart.
+	if w, g := dependencies(want["depends_on"]), dependencies(got["depends_on"]); w != g {
+		t.Errorf("%s.depends_on: generated %s, original %s", path, g, w)
+	}
+	// Secrets: the same files (where compose puts them), with the same owner and mode,
+	// from the stack secret the compose secret became.
+	if w, g := secretFiles(want["secrets"], true), secretFiles(got["secrets"], false); w != g {
+		t.Errorf("%s.secrets: generated %s, original %s", path, g, w)
+	}
+	// A renamed service answers to its old name on the stack network.
+	if in := instanceName(name); in != name {
+		nets, _ := got["networks"].(map[string]any)
+		def, _ := nets["default"].(map[string]any)
+		if aliases := fmt.Sprint(def["aliases"]); aliases != "["+name+"]" {
+			t.Errorf("%s: renamed to %s with network aliases %s, want [%s]", path, in, aliases, name)
+		}
+	}
+}
+
+// dependencies is a depends_on as compose config writes it, keyed by instance name.
+func dependencies(v any) string {
+	m, _ := v.(map[string]any)
+	var out []string
+	for dep, x := range m {
+		c := x.(map[string]any)
+		out = append(out, fmt.Sprintf("%s:%v required=%v restart=%v", instanceName(dep), c["condition"], c["required"], c["restart"]))
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
+}
+
+// secretFiles is a service's secrets as compose config writes them: target (made absolute
+// the way compose places it), owner and mode, and the source as the stack secret it
+// becomes (original) or is (generated).
+func secretFiles(v any, original bool) string {
+	list, _ := v.([]any)
+	var out []string
+	for _, x := range list {
+		m := x.(map[string]any)
+		src := fmt.Sprint(m["source"])
+		if original {
+			src = fileSecretName(src)
+		}
+		target, _ := m["target"].(string)
+		switch {
+		case target == "":
+			target = "/run/secrets/" + fmt.Sprint(m["source"])
+		case !strings.HasPrefix(target, "/"):
+			target = "/run/secrets/" + target
+		}
+		out = append(out, fmt.Sprintf("%s<-%s uid=%v gid=%v mode=%v", target, src, m["uid"], m["gid"], m["mode"]))
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
 }
 
 // tmpfsSet is where a service mounts tmpfs, by either syntax (the import writes long
@@ -240,20 +297,18 @@ func TestConvert_Report(t *testing.T) {
 	_, multi := load(t, "multi", []string{"compose.yaml", "compose.override.yaml"}, nil)
 	want := map[string]string{
 		"services.web.container_name":               Replaced,
-		"services.web.depends_on":                   NotCarried,
 		"services.web.ports[0]":                     Changed,
 		"services.db.environment.POSTGRES_PASSWORD": Changed,
 		"services.web.environment.DATABASE_URL":     Changed,
 		"services.My_Worker":                        Changed,
 		"services.My_Worker.networks":               Replaced,
 		"services.My_Worker.sysctls":                NotCarried,
-		"services.My_Worker.secrets":                NotCarried,
 		"services.My_Worker.ports[2]":               Changed,
 		"services.cache.mem_limit":                  NotCarried,
 		"services.cache.environment.FROM_SHELL":     NotCarried,
 		"networks.backend":                          NotCarried,
 		"volumes.shared":                            Changed,
-		"secrets.api_key":                           NotCarried,
+		"secrets.api_key":                           Changed,
 	}
 	got := map[string]Finding{}
 	for _, f := range append(slices.Clone(web.Report), multi.Report...) {
@@ -397,4 +452,140 @@ func write(t *testing.T, dir, name, content string) {
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestConvert_StartOrderAliasesSecrets: depends_on, a renamed service's old name and
+// compose secrets land in the instances' overrides; secret values only in Secrets, never
+// in a template or the generated file; the report says what happened to each.
+func TestConvert_StartOrderAliasesSecrets(t *testing.T) {
+	_, res := load(t, "deps", []string{"compose.yaml"}, nil)
+	want := map[string]string{"api_key": "k3y-from-a-file\n", "db_token": "tok-0123456789", "signing_key": "sign-from-dotenv-42"}
+	if !reflect.DeepEqual(res.Secrets, want) || len(res.MissingSecrets) != 0 {
+		t.Fatalf("secrets %q missing %v, want %q", res.Secrets, res.MissingSecrets, want)
+	}
+	over := map[string]model.Spec{}
+	for _, in := range res.Instances {
+		over[in.Name] = in.Overrides
+	}
+	if got := fmt.Sprint(over["legacy-db"]["network_aliases"]); got != "[Legacy_DB]" {
+		t.Errorf("legacy-db aliases %s", got)
+	}
+	wantDeps := map[string]any{
+		"legacy-db": map[string]any{"condition": "service_healthy", "restart": true},
+		"migrate":   map[string]any{"condition": "service_completed_successfully"},
+		"cache":     map[string]any{"condition": "service_started", "required": false},
+	}
+	if !reflect.DeepEqual(over["app"]["depends_on"], wantDeps) {
+		t.Errorf("app depends_on %#v", over["app"]["depends_on"])
+	}
+	wantFiles := map[string]any{
+		"/run/secrets/api_key": map[string]any{"source": "${secret:api_key}"},
+		"/etc/app/token":       map[string]any{"source": "${secret:db_token}", "uid": "1000", "gid": "1000", "mode": float64(0o440)},
+		"/run/secrets/signing": map[string]any{"source": "${secret:signing_key}"},
+	}
+	if !reflect.DeepEqual(over["app"]["secrets"], wantFiles) {
+		t.Errorf("app secrets %#v", over["app"]["secrets"])
+	}
+	doc, err := compose.Generate(effective(t, res))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tpl := range res.Templates {
+		b, _ := catalog.Marshal(tpl)
+		doc = append(doc, b...)
+	}
+	for name, v := range want {
+		if strings.Contains(string(doc), strings.TrimSpace(v)) {
+			t.Errorf("secret %s's value is in a template or the generated file", name)
+		}
+	}
+	report := map[string]Finding{}
+	for _, f := range res.Report {
+		report[f.Path] = f
+	}
+	for path, says := range map[string]string{
+		"services.Legacy_DB":                    "Legacy_DB stays its network alias",
+		"secrets.api_key":                       "stored encrypted as the stack secret api_key",
+		"secrets.signing_key":                   "$SIGNING_KEY at import",
+		"services.app.depends_on.migrate":       "one-shot",
+		"services.migrate.depends_on.Legacy_DB": "",
+	} {
+		if says == "" {
+			if _, ok := report[path]; ok {
+				t.Errorf("%s reported: %+v", path, report[path])
+			}
+			continue
+		}
+		if f := report[path]; f.Change != Changed || !strings.Contains(f.Detail, says) {
+			t.Errorf("%s: %+v, want changed saying %q", path, f, says)
+		}
+	}
+}
+
+// TestConvert_SecretEdgeCases: a variable nothing sets makes a missing secret (applied
+// only once set); a file too large for a secret stays a read-only bind mount; an
+// unreadable file and an external secret are reported not carried.
+func TestConvert_SecretEdgeCases(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "big.pem", strings.Repeat("x", 70<<10))
+	write(t, dir, "compose.yaml", `services:
+  a:
+    image: busybox
+    secrets: [tok, big, gone, ext, empty]
+secrets:
+  tok: {environment: NOT_SET_ANYWHERE}
+  big: {file: ./big.pem}
+  gone: {file: ./missing.txt}
+  ext: {external: true}
+  empty: {file: ./empty.txt}
+`)
+	write(t, dir, "empty.txt", "")
+	// A FIFO nobody writes to would block a read forever.
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "compose.override.yaml", "secrets:\n  pipe: {file: ./fifo}\n")
+	p, err := Load(context.Background(), LoadOptions{Files: []string{filepath.Join(dir, "compose.yaml"), filepath.Join(dir, "compose.override.yaml")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Convert(p, "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := findingAt(res.Report, "secrets.pipe"); f.Change != NotCarried || !strings.Contains(f.Detail, "not a regular file") {
+		t.Errorf("secrets.pipe: %+v", f)
+	}
+	if fmt.Sprint(res.MissingSecrets) != "[empty tok]" || len(res.Secrets) != 0 {
+		t.Errorf("missing %v, secrets %v", res.MissingSecrets, res.Secrets)
+	}
+	files, _ := res.Instances[0].Overrides["secrets"].(map[string]any)
+	if len(files) != 2 || files["/run/secrets/tok"] == nil || files["/run/secrets/empty"] == nil {
+		t.Errorf("secret files %v", files)
+	}
+	if vols := fmt.Sprint(res.Templates[0].Service["volumes"]); vols != "[./big.pem:/run/secrets/big:ro]" {
+		t.Errorf("volumes %s, want the large file bind-mounted", vols)
+	}
+	report := map[string]Finding{}
+	for _, f := range res.Report {
+		report[f.Path] = f
+	}
+	for path, change := range map[string]string{"secrets.tok": Changed, "secrets.big": Changed, "secrets.gone": NotCarried, "secrets.ext": NotCarried,
+		"secrets.empty": Changed, "services.a.secrets[2]": NotCarried, "services.a.secrets[3]": NotCarried, "services.a.secrets[1]": Changed} {
+		if f, ok := report[path]; !ok || f.Change != change || f.Detail == "" {
+			t.Errorf("%s: %+v, want %s", path, f, change)
+		}
+	}
+	if !strings.Contains(report["secrets.tok"].Detail, "devarch secret set") {
+		t.Errorf("the missing secret's finding does not say how to set it: %s", report["secrets.tok"].Detail)
+	}
+}
+
+func findingAt(report []Finding, path string) Finding {
+	for _, f := range report {
+		if f.Path == path {
+			return f
+		}
+	}
+	return Finding{}
 }

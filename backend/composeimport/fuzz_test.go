@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,6 +32,11 @@ func FuzzConvert(f *testing.F) {
 		"services:\n  A.b_C: {image: x, restart: always, volumes: ['/abs:/x', 'v:/y:ro', '/anon']}\n",
 		"services:\n  a: {image: '${IMG:?need an image}'}\n", "services:\n  a: {image: x, command: 'sh -c \"echo $$A\"'}\n",
 		"x-common: &c {image: x}\nservices:\n  a: *c\n  b: {<<: *c, init: true}\n",
+		// depends_on shapes, a renamed service, compose secrets.
+		"services:\n  a: {image: x, depends_on: [My_B]}\n  My_B: {image: x}\n",
+		"services:\n  a: {image: x, depends_on: {b: {condition: service_healthy, restart: true}, c: {condition: service_completed_successfully, required: false}}}\n  b: {image: x}\n  c: {image: x}\n",
+		"services:\n  a:\n    image: x\n    secrets: [s, {source: t, target: rel, uid: '1', gid: '2', mode: 0400}]\nsecrets:\n  s: {environment: S}\n  t: {file: ./t.txt}\n",
+		"services:\n  a: {image: x, secrets: [e]}\nsecrets:\n  e: {external: true}\n  9-Odd.Name: {environment: X}\n",
 	} {
 		f.Add(s)
 	}
@@ -52,6 +58,29 @@ func FuzzConvert(f *testing.F) {
 		}
 		if len(res.Instances) != len(res.Templates) || len(res.Instances) == 0 {
 			t.Fatalf("%d instances for %d templates", len(res.Instances), len(res.Templates))
+		}
+		instances := map[string]bool{}
+		for _, in := range res.Instances {
+			instances[in.Name] = true
+		}
+		for _, in := range res.Instances {
+			if err := resolve.ValidateOverrides(in.Overrides); err != nil {
+				t.Fatalf("instance %s's overrides do not validate: %v", in.Name, err)
+			}
+			deps, _ := in.Overrides["depends_on"].(map[string]any)
+			for d := range deps {
+				if !instances[d] || d == in.Name {
+					t.Fatalf("instance %s depends on %q, which is not another instance", in.Name, d)
+				}
+			}
+			files, _ := in.Overrides["secrets"].(map[string]any)
+			for target, f := range files {
+				src := f.(map[string]any)["source"].(string)
+				name := strings.TrimSuffix(strings.TrimPrefix(src, "${secret:"), "}")
+				if _, ok := res.Secrets[name]; !ok && !slices.Contains(res.MissingSecrets, name) {
+					t.Fatalf("instance %s mounts %s from secret %s, which the import neither sets nor lists as missing", in.Name, target, name)
+				}
+			}
 		}
 		for i, tpl := range res.Templates {
 			if err := model.ValidateInstanceName("shop", res.Instances[i].Name); err != nil {

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/secrets"
 )
 
 // MaxFileSize bounds each compose file Load reads: real projects are a few KiB, and a
@@ -93,6 +95,47 @@ type LoadOptions struct {
 type Project struct {
 	*types.Project
 	Unset []string
+	// SecretFiles are the contents of the file-based top-level secrets (secrets: {NAME:
+	// {file: PATH}}), by secret name, read at load time so that Convert stays pure: the
+	// import stores them as sealed stack secrets. A file that cannot be read, or is larger
+	// than secrets.MaxValueSize, has its reason in SecretFileErrors instead.
+	SecretFiles      map[string][]byte
+	SecretFileErrors map[string]string
+}
+
+// readSecretFiles reads the file of every file-based secret, at most secrets.MaxValueSize
+// bytes each (a larger one is not a value DevArch can seal and pass to compose).
+func readSecretFiles(p *Project) {
+	p.SecretFiles, p.SecretFileErrors = map[string][]byte{}, map[string]string{}
+	for name, s := range p.Secrets {
+		if s.File == "" || bool(s.External) {
+			continue
+		}
+		// Only a regular file: a FIFO or a device (/dev/stdin) would block the import or
+		// never end.
+		if st, err := os.Stat(s.File); err != nil || !st.Mode().IsRegular() {
+			if err == nil {
+				err = fmt.Errorf("%s is not a regular file", s.File)
+			}
+			p.SecretFileErrors[name] = err.Error()
+			continue
+		}
+		f, err := os.Open(s.File)
+		if err != nil {
+			p.SecretFileErrors[name] = err.Error()
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(f, secrets.MaxValueSize+1))
+		_ = f.Close()
+		switch {
+		case err != nil:
+			p.SecretFileErrors[name] = "cannot read " + s.File + ": " + err.Error()
+		case len(data) > secrets.MaxValueSize:
+			p.SecretFileErrors[name] = fmt.Sprintf("%s is larger than the %d bytes a secret may hold", s.File, secrets.MaxValueSize)
+		default:
+			p.SecretFiles[name] = data
+		}
+	}
 }
 
 // Load reads a compose project the way `docker compose config` does. Errors are
@@ -175,5 +218,7 @@ func Load(ctx context.Context, opts LoadOptions) (*Project, error) {
 		}
 		return nil, model.Invalid("file", "compose cannot load the project", strings.TrimSpace(err.Error()))
 	}
-	return &Project{Project: p, Unset: slices.Sorted(maps.Keys(unset))}, nil
+	out := &Project{Project: p, Unset: slices.Sorted(maps.Keys(unset))}
+	readSecretFiles(out)
+	return out, nil
 }

@@ -61,7 +61,7 @@ func (s *Service) ImportCompose(ctx context.Context, opts ComposeImportOptions) 
 		Name:        opts.Stack,
 		Description: fmt.Sprintf("imported from %s", filepath.Join(filepath.Base(conv.Root), filepath.Base(opts.Files[0]))),
 		Templates:   conv.Templates,
-		Secrets:     slices.Sorted(maps.Keys(conv.Secrets)),
+		Secrets:     slices.Sorted(slices.Values(append(slices.Collect(maps.Keys(conv.Secrets)), conv.MissingSecrets...))),
 	}
 	for _, in := range conv.Instances {
 		d.Instances = append(d.Instances, transfer.Instance{Name: in.Name, Template: in.Template, Overrides: in.Overrides})

@@ -217,8 +217,8 @@ func secretFieldWarnings(rs ResolvedStack) plan.Diagnostics {
 	for _, name := range names {
 		for _, u := range users[name] {
 			inst, field, _ := strings.Cut(u, " ")
-			if strings.HasPrefix(field, "environment.") {
-				continue
+			if strings.HasPrefix(field, "environment.") || field == "secrets" {
+				continue // the two places a secret belongs: a variable, a file (compose copies it in)
 			}
 			out = append(out, plan.Warningf(plan.Subject{Instance: inst, Path: field},
 				fmt.Sprintf("secret %s is used outside an environment variable", name),

@@ -87,8 +87,10 @@ const (
 )
 
 // ServiceFields are every field a template may set and an instance may override. Names
-// are compose's. Fields DevArch owns (container_name, networks, depends_on) are absent:
-// DevArch generates them.
+// are compose's. Fields DevArch owns (container_name, networks) are absent: DevArch
+// generates them. depends_on, network_aliases and secrets name other instances or stack
+// secrets, so only an instance sets them (templates refuse them: see InstanceOnlyFields);
+// wiring adds its own depends_on entries to those an instance sets.
 var ServiceFields = []FieldDef{
 	{Name: "image", Kind: FieldScalar, Type: TypeString, Doc: "image reference, e.g. mysql:8.4"},
 	{Name: "build", Kind: FieldObject, Sub: map[string]ValueType{"context": TypeString, "dockerfile": TypeString, "target": TypeString, "args": TypeAny}, Doc: "build the image from a context instead of pulling it"},
@@ -123,7 +125,25 @@ var ServiceFields = []FieldDef{
 	{Name: "logging", Kind: FieldObject, Sub: map[string]ValueType{"driver": TypeString, "options": TypeAny}, Doc: "log driver and options"},
 	{Name: "ulimits", Kind: FieldObject, Doc: "resource limits (nofile, nproc, ...)"},
 	{Name: "configs", Kind: FieldMap, Type: TypeString, Doc: "config files: absolute container path -> content, ${env.NAME} filled from the service's environment (wired values included)"},
+	{Name: "depends_on", Kind: FieldObject, Doc: "instances of the stack to start first, beyond those wiring adds: NAME: {condition: service_started, service_healthy or service_completed_successfully, required: true, restart: false}"},
+	{Name: "network_aliases", Kind: FieldList, Type: TypeString, Doc: "more names the other instances reach this one by on the stack network (DNS labels)"},
+	{Name: "secrets", Kind: FieldObject, Doc: `stack secrets mounted as files: absolute container path -> {source: "${secret:NAME}", uid: "1000", gid: "1000", mode: 288}`},
 }
+
+// InstanceOnlyFields are the fields only an instance's overrides may set, with why: their
+// values name other instances of the stack or its secrets, which a template cannot know.
+var InstanceOnlyFields = map[string]string{
+	"depends_on":      "depends_on names other instances of a stack; declare consumes: instead (wiring adds depends_on from the wires), or set it on the instance.",
+	"network_aliases": "aliases are names on one stack's network; set them on the instance.",
+	"secrets":         "secret files name a stack's secrets; set them on the instance.",
+}
+
+// The depends_on conditions an instance may wait for (compose's).
+const (
+	ConditionStarted   = "service_started"
+	ConditionHealthy   = "service_healthy"
+	ConditionCompleted = "service_completed_successfully"
+)
 
 var fieldIndex = func() map[string]FieldDef {
 	m := make(map[string]FieldDef, len(ServiceFields))

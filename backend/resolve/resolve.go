@@ -40,7 +40,8 @@ const DefaultRestart = "unless-stopped"
 // in Field; several as one error listing them all (model.JoinProblems, see ResolveAll). The result is a
 // canonical deep copy (see the package doc) with no nil values: it shares no memory with the
 // inputs, so later changes to either do not change it. The same inputs give an equal result.
-// DependsOn is left nil for wiring to fill.
+// DependsOn holds the instances the spec's depends_on names (nil when none); wiring adds
+// its providers.
 func Resolve(t model.Template, inst model.Instance) (model.EffectiveService, error) {
 	es, tProblems, oProblems := resolveAll(t, inst)
 	switch {
@@ -144,11 +145,29 @@ func merge(t model.Template, instance string, overrides model.Spec) model.Effect
 		}
 	}
 	return model.EffectiveService{
-		Instance: instance,
-		Template: t.Name,
-		Spec:     spec,
-		Origins:  origins,
+		Instance:  instance,
+		Template:  t.Name,
+		Spec:      spec,
+		Origins:   origins,
+		DependsOn: specDependsOn(spec),
 	}
+}
+
+// specDependsOn is the instance's own depends_on (the spec field, see model.ServiceFields)
+// as EffectiveService.DependsOn: each instance it names, true when it waits for
+// service_healthy. Wiring adds its providers to these; the plan orders start-up and finds
+// cycles over both. Nil when the spec sets none.
+func specDependsOn(spec model.Spec) map[string]bool {
+	deps, _ := spec["depends_on"].(map[string]any)
+	if len(deps) == 0 {
+		return nil
+	}
+	out := make(map[string]bool, len(deps))
+	for name, d := range deps {
+		c, _ := d.(map[string]any)
+		out[name] = c["condition"] == model.ConditionHealthy
+	}
+	return out
 }
 
 // mergeMap merges a keyed map override (normalized, non-nil) into the template's map (tv,

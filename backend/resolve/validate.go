@@ -63,6 +63,10 @@ func validateSpec(s model.Spec, template bool) []*model.Error {
 			v.errs = append(v.errs, unknownField(name))
 			continue
 		}
+		if why, instanceOnly := model.InstanceOnlyFields[name]; instanceOnly && template {
+			v.add(name, "is set on instances, not templates", why)
+			continue
+		}
 		v.field(def, val)
 	}
 	sortErrors(v.errs)
@@ -367,6 +371,8 @@ var examples = map[string]string{
 	"logging":     "{driver: json-file}",
 	"ulimits":     "{nofile: 65536}",
 	"configs":     `{/etc/app.ini: "debug = 1"}`,
+	"depends_on":  `{db: {condition: service_healthy}}`,
+	"secrets":     `{/run/secrets/api_key: {source: "${secret:api_key}"}}`,
 	"restart":     "unless-stopped",
 	"init":        "true",
 }
@@ -396,7 +402,6 @@ var ownedFields = map[string]string{
 	"container_name": "DevArch names every container devarch-{stack}-{instance}; rename the instance instead.",
 	"networks":       "DevArch attaches every service to its stack's own network; services of a stack reach each other by instance name.",
 	"network_mode":   "DevArch attaches every service to its stack's own network; services of a stack reach each other by instance name.",
-	"depends_on":     "DevArch derives depends_on from wiring: wire the instances (devarch wire set) instead.",
 }
 
 // aliases map common misspellings that are too far from the real name for edit distance.

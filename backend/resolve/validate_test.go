@@ -88,8 +88,8 @@ func TestResolve_ValidateOverrides(t *testing.T) {
 			wantField: "zzzzzzzz", wantIn: []string{"unknown field: Valid fields: build,", "working_dir."}},
 		{name: "field DevArch owns", spec: model.Spec{"container_name": "x"},
 			wantField: "container_name", wantIn: []string{"is set by DevArch", "devarch-{stack}-{instance}"}},
-		{name: "depends_on comes from wiring", spec: model.Spec{"depends_on": []any{"db"}},
-			wantField: "depends_on", wantIn: []string{"wiring"}},
+		{name: "depends_on is a mapping; wiring adds its own", spec: model.Spec{"depends_on": []any{"db"}},
+			wantField: "depends_on", wantIn: []string{"must be an object", "wiring"}},
 
 		// scalars
 		{name: "image: 5", spec: model.Spec{"image": 5},
@@ -250,5 +250,24 @@ func TestResolve_ValidateTemplateSpec(t *testing.T) {
 				t.Errorf("ValidateTemplateSpecAll = %v, want %v first", all, err)
 			}
 		})
+	}
+}
+
+// TestInstanceOnlyFields: depends_on, network_aliases and secrets name a stack's instances
+// and secrets, so an instance's overrides may set them and a template may not.
+func TestInstanceOnlyFields(t *testing.T) {
+	for name, v := range map[string]any{
+		"depends_on":      map[string]any{"db": map[string]any{"condition": "service_healthy"}},
+		"network_aliases": []any{"Old_Name"},
+		"secrets":         map[string]any{"/run/secrets/k": map[string]any{"source": "${secret:k}"}},
+	} {
+		if err := ValidateOverrides(model.Spec{name: v}); err != nil {
+			t.Errorf("overrides %s: %v", name, err)
+		}
+		err := ValidateTemplateSpec(model.Spec{"image": "x", name: v})
+		var e *model.Error
+		if !errors.As(err, &e) || e.Field != name || !strings.Contains(e.Summary, "is set on instances, not templates") || e.Detail == "" {
+			t.Errorf("template with %s: %v", name, err)
+		}
 	}
 }

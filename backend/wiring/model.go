@@ -55,7 +55,8 @@ func HasHealthcheck(spec model.Spec) bool {
 
 // ApplyTo returns copies of services with the wiring applied: each consumer's environment
 // gains its wired variables (origin wiring; the environment field itself is origin wiring
-// when the consumer had none), and its DependsOn the providers it waits for. Services the
+// when the consumer had none), and its DependsOn the providers it waits for (added to the
+// instances its own depends_on names). Services the
 // wiring does not touch are returned unchanged (their maps shared with the input).
 func (r Result) ApplyTo(services []model.EffectiveService) []model.EffectiveService {
 	out := slices.Clone(services)
@@ -87,7 +88,17 @@ func (r Result) ApplyTo(services []model.EffectiveService) []model.EffectiveServ
 			es.Spec, es.Origins = spec, origins
 		}
 		if len(deps) > 0 {
-			es.DependsOn = maps.Clone(deps)
+			// The instance's own depends_on entries win: the user chose their condition.
+			merged := maps.Clone(es.DependsOn)
+			if merged == nil {
+				merged = map[string]bool{}
+			}
+			for p, healthy := range deps {
+				if _, own := merged[p]; !own {
+					merged[p] = healthy
+				}
+			}
+			es.DependsOn = merged
 		}
 		out[i] = es
 	}
