@@ -63,8 +63,6 @@ type Engine struct {
 	// Version is the server (daemon) version; for local podman, which has no daemon, the
 	// podman version.
 	Version string
-	// ClientVersion is the CLI's own version.
-	ClientVersion string
 	// Compose is the compose flavour found next to the engine; its Argv is empty when none is
 	// usable (only possible for an Engine obtained from Probe).
 	Compose Compose
@@ -169,9 +167,21 @@ func Probe(ctx context.Context, opts Options) (*Engine, Report) {
 		}
 		eng := &Engine{Name: name, Path: path, env: append([]string(nil), opts.Env...), wrap: opts.Wrap}
 		rep := Report{Engine: Part{Name: name, Path: path}}
-		rep.Engine.Err = eng.probeServer(ctx, opts.Timeout)
+		// The shortcuts (probecache.go) skip two CLI runs; a wrapped engine (tests that
+		// record or alter every command) always probes through its CLI.
+		fast := opts.Wrap == nil
+		if !fast || !eng.probeServerAPI(ctx, opts.Timeout) {
+			rep.Engine.Err = eng.probeServer(ctx, opts.Timeout)
+		}
 		rep.Engine.Version = eng.Version
-		rep.Compose = eng.probeCompose(ctx, opts.Timeout)
+		if cached, ok := eng.cachedComposeProbe(); fast && ok {
+			rep.Compose = cached
+		} else {
+			rep.Compose = eng.probeCompose(ctx, opts.Timeout)
+			if fast {
+				eng.storeComposeProbe(rep.Compose)
+			}
+		}
 		if rep.Compose.Err == nil {
 			eng.Compose = Compose{Flavour: rep.Compose.Name, Version: rep.Compose.Version, Argv: composeArgv(eng, rep.Compose)}
 		}
@@ -212,16 +222,13 @@ type versionInfo struct {
 }
 
 // probeServer asks the engine for its version, which needs a round trip to the daemon (or,
-// for remote podman, the service). It fills e.Version and e.ClientVersion.
+// for remote podman, the service). It fills e.Version.
 func (e *Engine) probeServer(ctx context.Context, timeout time.Duration) *model.Error {
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	res, err := e.Run(pctx, []string{"version", "--format", "{{json .}}"}, RunOptions{})
 	var v versionInfo
 	jerr := json.Unmarshal(res.Stdout, &v)
-	if jerr == nil && v.Client != nil {
-		e.ClientVersion = v.Client.Version // docker prints the client part even when the daemon is down
-	}
 	if err != nil {
 		return e.probeFailure(ctx, pctx, res, err, timeout)
 	}

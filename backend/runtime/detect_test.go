@@ -35,9 +35,6 @@ func TestDetect_RealEngine(t *testing.T) {
 	if want := mustRun(t, eng, "version", "--format", "{{.Server.Version}}"); got.Name == runtime.Docker && got.Version != want {
 		t.Errorf("Version = %q, want the server version %q", got.Version, want)
 	}
-	if got.ClientVersion == "" {
-		t.Error("ClientVersion is empty")
-	}
 	if got.Name == runtime.Docker && got.Compose.Flavour == runtime.FlavourDockerV2 {
 		if want := []string{got.Path, "compose"}; strings.Join(got.Compose.Argv, " ") != strings.Join(want, " ") {
 			t.Errorf("Compose.Argv = %q, want %q", got.Compose.Argv, want)
@@ -266,5 +263,47 @@ func TestDetect_PermissionDenied(t *testing.T) {
 		if !strings.Contains(me.Detail, want) {
 			t.Errorf("Detail %q does not mention %q", me.Detail, want)
 		}
+	}
+}
+
+// Detection's shortcuts (probecache.go): the daemon's version over the Engine API equals the
+// CLI's answer, the compose probe is cached per user after the first run and reused while
+// nothing it is keyed by changes, and a damaged cache file is ignored.
+func TestDetect_ShortcutsAgreeWithTheCLI(t *testing.T) {
+	eng := runtimetest.RequireCompose(t)
+	if eng.Name != runtime.Docker {
+		t.Skip("the Engine API shortcut is docker's")
+	}
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	first, err := runtime.Detect(t.Context(), runtime.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapped, err := runtime.Detect(t.Context(), runtime.Options{Wrap: func(a []string) []string { return a }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Version != wrapped.Version || first.Compose.Version != wrapped.Compose.Version || first.Compose.Flavour != wrapped.Compose.Flavour {
+		t.Fatalf("shortcut %s/%s/%s, CLI %s/%s/%s", first.Version, first.Compose.Flavour, first.Compose.Version,
+			wrapped.Version, wrapped.Compose.Flavour, wrapped.Compose.Version)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "devarch", "compose-probe-*.json"))
+	if len(files) != 1 {
+		t.Fatalf("cache files: %v", files)
+	}
+	start := time.Now()
+	second, err := runtime.Detect(t.Context(), runtime.Options{})
+	took := time.Since(start)
+	if err != nil || second.Compose.Version != first.Compose.Version || strings.Join(second.Compose.Argv, " ") != strings.Join(first.Compose.Argv, " ") {
+		t.Fatalf("cached: %+v %v", second, err)
+	}
+	t.Logf("detection with the cache: %s", took)
+	if err := os.WriteFile(files[0], []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	third, err := runtime.Detect(t.Context(), runtime.Options{})
+	if err != nil || third.Compose.Version != first.Compose.Version {
+		t.Fatalf("after a damaged cache: %+v %v", third, err)
 	}
 }
