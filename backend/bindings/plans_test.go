@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -153,7 +152,9 @@ func TestWatchStatus_Reconnects(t *testing.T) {
 		testWatchReconnects(t, runtimetest.CLIEnv(t), func() bool {
 			procs := childEventsProcs()
 			for _, pid := range procs {
-				_ = syscall.Kill(pid, syscall.SIGKILL)
+				if p, err := os.FindProcess(pid); err == nil {
+					_ = p.Kill()
+				}
 			}
 			return len(procs) > 0
 		})

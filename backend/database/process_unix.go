@@ -148,3 +148,30 @@ func stopPostmaster(pid int, dataDir string, sig syscall.Signal) error {
 	return model.NewError(model.KindUnavailable, "PostgreSQL did not stop cleanly",
 		fmt.Sprintf("The server (pid %d) was still shutting down after 30 s. See %s.", pid, filepath.Join(dataDir, "log")))
 }
+
+// waitExit waits until pid has exited (or timeout passes).
+func waitExit(pid int, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			return
+		}
+		if zombie(pid) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// zombie reports whether pid has exited and waits for its parent to reap it.
+func zombie(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(data)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
+		return s[i+2] == 'Z'
+	}
+	return false
+}

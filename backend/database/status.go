@@ -1,10 +1,7 @@
-//go:build unix
-
 package database
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -276,29 +273,27 @@ func stoppedMeanwhile(pid int, dataDir string) bool {
 	return true
 }
 
-// waitExit waits until pid has exited (or timeout passes).
-func waitExit(pid int, timeout time.Duration) {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-			return
-		}
-		if zombie(pid) {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
+// dialServer connects to the running server pm over its private socket (checked first, as
+// attach does), without taking a lease: status, stop and the keeper watch the server, they
+// do not use it.
+func dialServer(ctx context.Context, pgDir string, pm postmaster, acc account, appName string) (*pgx.Conn, error) {
+	if err := acc.checkSocketDir(pm.socketDir, pgDir); err != nil {
+		return nil, err
 	}
-}
-
-// zombie reports whether pid has exited and waits for its parent to reap it.
-func zombie(pid int) bool {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	data, err := os.ReadFile(filepath.Join(pgDir, "password"))
 	if err != nil {
-		return false
+		return nil, model.Wrap(model.KindUnavailable, err, "cannot read the database password file", err.Error())
 	}
-	s := string(data)
-	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
-		return s[i+2] == 'Z'
+	password := strings.TrimSpace(string(data))
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable connect_timeout=5", dsnQuote(pm.socketDir), pm.port, dbUser, dbName))
+	if err != nil {
+		return nil, model.Wrap(model.KindInternal, err, "bad connection settings", err.Error())
 	}
-	return false
+	cfg.Password = password
+	cfg.RuntimeParams["application_name"] = appName
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, model.Wrap(model.KindUnavailable, err, "cannot connect to the embedded PostgreSQL", redact(err.Error(), password))
+	}
+	return conn, nil
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package database
 
 // Tests for how the embedded server is trusted: scram-sha-256 on every path, no connection

@@ -3,9 +3,9 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -38,7 +38,9 @@ var eventPaths = []eventPath{{
 		return eng, func() int {
 			procs := childProcesses("events", label)
 			for _, p := range procs {
-				_ = syscall.Kill(p.pid, syscall.SIGKILL)
+				if proc, err := os.FindProcess(p.pid); err == nil {
+					_ = proc.Kill()
+				}
 			}
 			return len(procs)
 		}

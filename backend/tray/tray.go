@@ -1,3 +1,5 @@
+//go:build !darwin || cgo
+
 // Package tray is DevArch's system tray item (StatusNotifierItem over D-Bus on Linux, through
 // fyne.io/systray): one entry per stack with its live state and Start / Stop, "Open DevArch",
 // "Stop all stacks", the close-to-tray preference, and "Quit". What the menu lists is decided
@@ -7,6 +9,9 @@
 // The menu is rebuilt on demand (Refresh: the desktop calls it for every engine status event
 // and after each operation), never by polling; bursts of refreshes are coalesced. Failed
 // operations are reported as desktop notifications (sessionbus.Notify).
+//
+// fyne.io/systray needs cgo on macOS, which a cross-build (make test-cross, go vet with
+// GOOS=darwin) lacks: there the package is empty. Only the Linux desktop build uses it.
 package tray
 
 import (

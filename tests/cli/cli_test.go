@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package cli_test runs the real devarch binary (a plain build: the command line works
 // without the desktop tags) against a real PostgreSQL, the real Docker engine and a real
 // Secret Service, and checks what a terminal user sees.

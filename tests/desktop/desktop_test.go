@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package desktop_test starts the real desktop binary (built with the desktop tags) under
 // Xvfb and a private D-Bus session, and checks what a user would: the window appears, the
 // database becomes ready, and closing the window, SIGTERM or even SIGKILL leaves none of the
