@@ -82,6 +82,8 @@ test-package: package
 test-cross:
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null .
 	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null .
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
 
 bench:
 	$(GO) test ./bench -run '^$$' -bench . -benchtime 10x -count 3
