@@ -1,3 +1,5 @@
+//go:build unix
+
 package bench
 
 // The desktop app at idle and at launch, next to an empty Wails v2 window (bench/testdata/
