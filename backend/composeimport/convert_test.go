@@ -10,7 +10,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -541,7 +540,7 @@ secrets:
 `)
 	write(t, dir, "empty.txt", "")
 	// A FIFO nobody writes to would block a read forever.
-	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600); err != nil {
+	if err := mkfifo(filepath.Join(dir, "fifo")); err != nil {
 		t.Fatal(err)
 	}
 	write(t, dir, "compose.override.yaml", "secrets:\n  pipe: {file: ./fifo}\n")
