@@ -242,6 +242,35 @@ func (c Clash) String() string {
 		c.Port, c.Protocol, c.A.Stack, c.A.Instance, c.A.Entry, c.B.Stack, c.B.Instance, c.B.Entry)
 }
 
+// Binding is one fixed host port (range) an instance publishes: what clash checks compare.
+// A stack's bindings depend only on its effective configuration, so they can be kept (e.g.
+// cached by revision) and compared without resolving the stack again.
+type Binding struct {
+	Instance string    `json:"instance"`
+	Pub      Published `json:"published"`
+}
+
+// StackBindings are a stack's bindings under its name.
+type StackBindings struct {
+	Stack    string
+	Bindings []Binding
+}
+
+// Bindings lists the fixed host ports st publishes (random host ports, which never clash,
+// and invalid entries, which Generate reports, are left out), in spec order.
+func Bindings(st model.EffectiveStack) []Binding {
+	var out []Binding
+	for _, svc := range st.Services {
+		pubs, _ := publishedPorts(svc)
+		for _, p := range pubs {
+			if p.HostPort != 0 {
+				out = append(out, Binding{Instance: svc.Instance, Pub: p})
+			}
+		}
+	}
+	return out
+}
+
 // PortClashes finds host ports that two ports entries anywhere in stacks (same instance, same
 // stack or different stacks) would both bind: same protocol, overlapping host ports, and the
 // same address or either side on all interfaces (0.0.0.0 or ::). Entries with a random host
@@ -249,23 +278,50 @@ func (c Clash) String() string {
 // processes are not seen here: that takes I/O; Published has what such a check needs.
 // The result is sorted by port, protocol, then owners.
 func PortClashes(stacks []model.EffectiveStack) []Clash {
+	sb := make([]StackBindings, len(stacks))
+	for i, st := range stacks {
+		sb[i] = StackBindings{Stack: st.Name, Bindings: Bindings(st)}
+	}
+	return ClashesAmong(sb)
+}
+
+// ClashesAmong is PortClashes over bindings already extracted.
+func ClashesAmong(stacks []StackBindings) []Clash { return clashes(stacks, "") }
+
+// ClashesInvolving is ClashesAmong restricted to clashes with at least one side in stack:
+// it compares that stack's bindings with every other one, so its cost grows with the
+// number of other bindings, not with its square.
+func ClashesInvolving(stack string, stacks []StackBindings) []Clash { return clashes(stacks, stack) }
+
+func clashes(stacks []StackBindings, only string) []Clash {
 	type bound struct {
 		owner Owner
 		pub   Published
 	}
 	var all []bound
-	for _, st := range stacks {
-		for _, svc := range st.Services {
-			pubs, _ := publishedPorts(svc)
-			for _, p := range pubs {
-				if p.HostPort != 0 {
-					all = append(all, bound{Owner{st.Name, svc.Instance, p.HostIP, p.Entry}, p})
-				}
+	mine := 0 // with only set, the first mine entries of all are its bindings
+	for pass := range 2 {
+		for _, st := range stacks {
+			if only != "" && (pass == 0) != (st.Stack == only) {
+				continue
+			}
+			if only == "" && pass == 1 {
+				continue
+			}
+			for _, b := range st.Bindings {
+				all = append(all, bound{Owner{st.Stack, b.Instance, b.Pub.HostIP, b.Pub.Entry}, b.Pub})
 			}
 		}
+		if pass == 0 {
+			mine = len(all)
+		}
+	}
+	outer := len(all)
+	if only != "" {
+		outer = mine
 	}
 	var clashes []Clash
-	for i := range all {
+	for i := range outer {
 		for j := i + 1; j < len(all); j++ {
 			a, b := all[i], all[j]
 			if a.pub.Protocol != b.pub.Protocol {

@@ -2,6 +2,7 @@ package compose_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -113,5 +114,42 @@ func TestPortClashes(t *testing.T) {
 	c := compose.PortClashes([]model.EffectiveStack{stack("shop", svc("db", "3306:3306")), stack("blog", svc("mysql", "3306:3306"))})[0]
 	if got, want := c.String(), `host port 3306/tcp is published by both blog/mysql ("3306:3306") and shop/db ("3306:3306")`; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+// ClashesInvolving finds exactly the clashes of PortClashes that involve the stack.
+func TestClashesInvolving_MatchesPortClashes(t *testing.T) {
+	mk := func(name string, ports ...[]any) model.EffectiveStack {
+		st := model.EffectiveStack{Name: name}
+		for i, p := range ports {
+			st.Services = append(st.Services, model.EffectiveService{Instance: fmt.Sprintf("i%d", i), Spec: model.Spec{"image": "x", "ports": p}})
+		}
+		return st
+	}
+	stacks := []model.EffectiveStack{
+		mk("a", []any{"8080:80", "9000-9002:9000-9002"}, []any{"8080:80"}),
+		mk("b", []any{"8080:80"}, []any{"127.0.0.1:9001:9001"}),
+		mk("c", []any{"7000:70"}, []any{"7000:70/udp"}),
+		mk("d", []any{"7000:70"}),
+	}
+	all := compose.PortClashes(stacks)
+	var sb []compose.StackBindings
+	for _, st := range stacks {
+		sb = append(sb, compose.StackBindings{Stack: st.Name, Bindings: compose.Bindings(st)})
+	}
+	for _, name := range []string{"a", "b", "c", "d", "none"} {
+		var want []compose.Clash
+		for _, c := range all {
+			if c.A.Stack == name || c.B.Stack == name {
+				want = append(want, c)
+			}
+		}
+		got := compose.ClashesInvolving(name, sb)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s:\n got  %v\n want %v", name, got, want)
+		}
+	}
+	if len(all) < 4 {
+		t.Fatalf("the fixture should clash several ways: %v", all)
 	}
 }

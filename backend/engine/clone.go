@@ -117,13 +117,13 @@ func (s *Service) CloneStack(ctx context.Context, src, dst string, opts CloneOpt
 		return CloneResult{}, model.Wrap(model.KindInvalid, err, fmt.Sprintf("stack %q does not resolve, so its ports cannot be moved", src), "Fix it first (devarch plan "+src+" names the problem). Nothing was cloned.")
 	}
 	taken := portSet{}
-	others, otherTemplates, err := s.Store.LoadAllForResolve(ctx, src)
+	others, err := s.otherBindings(ctx, src)
 	if err != nil {
 		return CloneResult{}, err
 	}
 	for _, o := range others {
-		if rs, err := ResolveLoaded(o, otherTemplates); err == nil {
-			taken.addStack(rs.Effective)
+		for _, b := range o.Bindings {
+			taken.add(b.Pub.Protocol, b.Pub.HostPort, b.Pub.HostPortEnd)
 		}
 	}
 	taken.addStack(own.Effective)

@@ -170,16 +170,11 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 	if err != nil {
 		return nil, err
 	}
-	others, templates, err := s.Store.LoadAllForResolve(ctx, stack)
+	others, err := s.otherBindings(ctx, stack)
 	if err != nil {
 		return nil, err
 	}
-	all := []model.EffectiveStack{own.Effective}
-	for _, st := range others {
-		if rs, err := ResolveLoaded(st, templates); err == nil { // another stack's own problem is reported on its own page
-			all = append(all, rs.Effective)
-		}
-	}
+	all := append([]compose.StackBindings{{Stack: stack, Bindings: compose.Bindings(own.Effective)}}, others...)
 	var out []error
 	// One listing serves both checks; without an engine only the definitions are compared.
 	containers, engineErr := s.devarchContainers(ctx)
@@ -191,10 +186,7 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 			}
 		}
 	}
-	for _, c := range compose.PortClashes(all) {
-		if c.A.Stack != stack && c.B.Stack != stack {
-			continue
-		}
+	for _, c := range compose.ClashesInvolving(stack, all) {
 		if c.A.Stack != c.B.Stack && running[c.Port] {
 			// This stack runs with the port: the clash is the other stack's to fix, shown
 			// on its page (and its apply), not on the healthy one.
@@ -253,30 +245,18 @@ func (s *Service) devarchContainers(ctx context.Context) ([]model.Container, err
 }
 
 // observePorts adds to o what the plan needs to judge the stack's host ports (o.Containers
-// already lists every DevArch container): the ports other stacks define (read in one
-// snapshot, whatever their number), and which of the
+// already lists every DevArch container): the ports other stacks define (otherBindings:
+// cached per stack revision, whatever their number), and which of the
 // stack's addresses a process outside DevArch holds now (probed by runtime.PortsInUse,
 // leaving out those DevArch containers hold).
 func (s *Service) observePorts(ctx context.Context, stack string, d plan.Desired, o *plan.Observed) error {
-	others, templates, err := s.Store.LoadAllForResolve(ctx, stack)
+	others, err := s.otherBindings(ctx, stack)
 	if err != nil {
 		return err
 	}
 	for _, st := range others {
-		rs, err := ResolveLoaded(st, templates)
-		if err != nil {
-			continue // another stack's own problem is reported on its own page
-		}
-		for _, svc := range rs.Effective.Services {
-			pubs, err := compose.PublishedPorts(svc)
-			if err != nil {
-				continue
-			}
-			for _, p := range pubs {
-				if p.HostPort != 0 {
-					o.OtherPorts = append(o.OtherPorts, plan.PortClaim{Stack: st.Name, Instance: svc.Instance, Port: p})
-				}
-			}
+		for _, b := range st.Bindings {
+			o.OtherPorts = append(o.OtherPorts, plan.PortClaim{Stack: st.Stack, Instance: b.Instance, Port: b.Pub})
 		}
 	}
 	o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(*o))

@@ -324,10 +324,24 @@ func (s *Store) DeleteStack(ctx context.Context, name string) error {
 // templates they use, in one snapshot and three queries whatever the number of stacks: what
 // a plan needs to see the host ports other stacks define.
 func (s *Store) LoadAllForResolve(ctx context.Context, except string) ([]model.Stack, map[string]model.Template, error) {
+	return s.loadManyForResolve(ctx, `s.name <> $1`, except)
+}
+
+// LoadByIDsForResolve is LoadAllForResolve for the stacks with the given ids.
+func (s *Store) LoadByIDsForResolve(ctx context.Context, ids []int64) ([]model.Stack, map[string]model.Template, error) {
+	if len(ids) == 0 {
+		return nil, map[string]model.Template{}, nil
+	}
+	return s.loadManyForResolve(ctx, `s.id = ANY($1)`, ids)
+}
+
+// loadManyForResolve loads the stacks matching where (a condition on stacks s with one
+// parameter, arg) with their instances, and the templates they use, in one snapshot.
+func (s *Store) loadManyForResolve(ctx context.Context, where string, arg any) ([]model.Stack, map[string]model.Template, error) {
 	var stacks []model.Stack
 	templates := map[string]model.Template{}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+stackColumns+` FROM stacks WHERE name <> $1 ORDER BY name`, except)
+		rows, err := tx.Query(ctx, `SELECT `+stackColumns+` FROM stacks s WHERE `+where+` ORDER BY name`, arg)
 		if err != nil {
 			return err
 		}
@@ -344,7 +358,7 @@ func (s *Store) LoadAllForResolve(ctx context.Context, except string) ([]model.S
 			return err
 		}
 		irows, err := tx.Query(ctx, `SELECT i.stack_id, i.name, i.template_name, i.overrides FROM instances i
-			JOIN stacks s ON s.id = i.stack_id WHERE s.name <> $1 ORDER BY i.stack_id, i.name`, except)
+			JOIN stacks s ON s.id = i.stack_id WHERE `+where+` ORDER BY i.stack_id, i.name`, arg)
 		if err != nil {
 			return err
 		}
@@ -364,7 +378,7 @@ func (s *Store) LoadAllForResolve(ctx context.Context, except string) ([]model.S
 			return err
 		}
 		trows, err := tx.Query(ctx, `SELECT `+templateColumns+` FROM templates t
-			WHERE t.name IN (SELECT template_name FROM instances i JOIN stacks s ON s.id = i.stack_id WHERE s.name <> $1)`, except)
+			WHERE t.name IN (SELECT template_name FROM instances i JOIN stacks s ON s.id = i.stack_id WHERE `+where+`)`, arg)
 		if err != nil {
 			return err
 		}
