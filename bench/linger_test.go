@@ -10,6 +10,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,7 +63,7 @@ func report(b *testing.B, name string, times []time.Duration) {
 	p50, p95 := percentile(times, 0.50), percentile(times, 0.95)
 	b.ReportMetric(float64(p50.Microseconds())/1000, name+"-p50-ms")
 	b.ReportMetric(float64(p95.Microseconds())/1000, name+"-p95-ms")
-	b.Logf("%-22s p50 %6.1f ms  p95 %6.1f ms  (min %6.1f ms, max %6.1f ms, %d runs)", name,
+	fmt.Fprintf(os.Stderr, "%-22s p50 %6.1f ms  p95 %6.1f ms  (min %6.1f ms, max %6.1f ms, %d runs)\n", name,
 		float64(p50.Microseconds())/1000, float64(p95.Microseconds())/1000,
 		float64(times[0].Microseconds())/1000, float64(times[len(times)-1].Microseconds())/1000, len(times))
 }
