@@ -180,7 +180,7 @@ describe('backend', () => {
     expect(bridge.Stacks.Create).toHaveBeenCalledWith('shop', 'desc');
     await stacks.rename('shop', 'store');
     expect(bridge.Stacks.Rename).toHaveBeenCalledWith('shop', 'store');
-    await expect(stacks.delete('shop', true)).resolves.toEqual({ keptVolumes: [], keptFiles: [], keptDir: '' });
+    await expect(stacks.delete('shop', true)).resolves.toEqual({ keptVolumes: [], keptFiles: [], keptDir: '', unchecked: '' });
     expect(bridge.Stacks.Delete).toHaveBeenCalledWith('shop', true, false);
     await expect(stacks.compose('shop')).resolves.toEqual({ stack: 'shop', yaml: 'name: x\n', path: '/p', written: true, clashes: [] });
 

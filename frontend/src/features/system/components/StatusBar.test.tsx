@@ -1,15 +1,17 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { system } from '@/lib/backend';
 import { AppError } from '@/lib/errors';
+import { eventBus } from '@/test/events';
 import { engineDownReport, healthyReport } from '@/test/fixtures';
 import { pending, renderWithApp } from '@/test/render';
 import { StatusBar } from './StatusBar';
 
-vi.mock('@/lib/backend', () => ({
+vi.mock('@/lib/backend', async () => ({
   stacks: { list: vi.fn() },
   system: { health: vi.fn(), version: vi.fn() },
+  events: (await import('@/test/events')).fakeEvents(),
 }));
 
 const health = vi.mocked(system.health);
@@ -39,6 +41,19 @@ describe('StatusBar', () => {
     expect(engine).toHaveTextContent('Docker 24.0 with Compose v2.40');
     expect(await screen.findByRole('link', { name: 'DevArch v0.1.0' })).toHaveAttribute('href', '#/system');
     expect(screen.queryByTestId('status-starting')).not.toBeInTheDocument();
+  });
+
+  it('does not poll once ready, and refetches when the engine stream drops or returns', async () => {
+    health.mockResolvedValue(healthyReport);
+    renderWithApp(<StatusBar />);
+    await screen.findByRole('button', { name: /^Container engine\b.*\(ok\)$/ });
+    const asked = health.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 700)); // longer than the starting poll
+    expect(health.mock.calls.length).toBe(asked);
+
+    health.mockResolvedValue(engineDownReport);
+    act(() => eventBus.emit('engine:online', false));
+    expect(await screen.findByRole('button', { name: /^Container engine\b.*\(error\)$/ })).toHaveAttribute('data-status', 'error');
   });
 
   it('shows a failing check in red with its fix on demand', async () => {

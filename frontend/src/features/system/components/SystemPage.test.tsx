@@ -5,9 +5,10 @@ import { engineDownReport } from '@/test/fixtures';
 import { renderWithApp } from '@/test/render';
 import { SystemPage } from './SystemPage';
 
-vi.mock('@/lib/backend', () => ({
+vi.mock('@/lib/backend', async () => ({
   stacks: { list: vi.fn() },
   system: { health: vi.fn(), version: vi.fn() },
+  events: (await import('@/test/events')).fakeEvents(),
 }));
 
 beforeEach(() => {
