@@ -30,15 +30,23 @@ func (p *Plans) OperateInstance(stack, instance, op string) error {
 	return problem(err)
 }
 
+// LogLine is one line of a log stream: the instance that printed it ("" for compose's own
+// messages in a stack's stream) and its text as printed (ANSI escapes included; the window
+// renders them as text, never as markup).
+type LogLine struct {
+	Instance string `json:"instance"`
+	Text     string `json:"text"`
+}
+
 // LogEvent is one "logs:<id>" event of a log stream: new lines, or its end. Done comes
 // once, last; Problem says why the stream ended when it was not closed by the window.
 type LogEvent struct {
-	Lines   []string `json:"lines"`
-	Done    bool     `json:"done"`
-	Problem *Problem `json:"problem,omitempty"`
+	Lines   []LogLine `json:"lines"`
+	Done    bool      `json:"done"`
+	Problem *Problem  `json:"problem,omitempty"`
 }
 
-// Logs streams one instance's logs to the window.
+// Logs streams one instance's logs, or a whole stack's, to the window.
 type Logs struct{ host *Host }
 
 // NewLogs binds Logs to host.
@@ -49,7 +57,9 @@ func NewLogs(host *Host) *Logs { return &Logs{host: host} }
 const maxLogBatch = 500
 
 // Follow starts streaming the last tail lines of an instance's logs and then every new
-// line, as "logs:<id>" events (LogEvent) batched every 100 ms. The window picks the id (a
+// line, as "logs:<id>" events (LogEvent) batched every 100 ms. An empty instance follows every
+// instance of the stack in one compose process (tail lines of each), each line tagged with
+// its instance (engine.SplitLogLine), so the window never parses compose's prefix. The window picks the id (a
 // few letters, digits or dashes, unique among its open streams) and subscribes to the
 // event before it calls, so no line can arrive before anyone listens. The stream runs
 // until Close(id), the host ends (EndStreams, on quit), or the logs end (the container was
@@ -67,7 +77,11 @@ func (l *Logs) Follow(stack, instance string, tail int, id string) error {
 		return problem(model.Invalid("tail", fmt.Sprintf("%d is not a number of lines from 0 to %d", tail, engine.MaxLogTail), "Ask for fewer lines."))
 	}
 	check, cancelCheck := context.WithTimeout(base, 15*time.Second)
-	_, err = svc.Instance(check, stack, instance)
+	if instance == "" {
+		_, err = svc.Stack(check, stack)
+	} else {
+		_, err = svc.Instance(check, stack, instance)
+	}
 	cancelCheck()
 	if err != nil {
 		return problem(err)
@@ -79,7 +93,7 @@ func (l *Logs) Follow(stack, instance string, tail int, id string) error {
 		return problem(model.NewError(model.KindConflict, fmt.Sprintf("log stream %s is already open", id), "Close it first, or use another id."))
 	}
 	name := "logs:" + id
-	w := &lineBatcher{}
+	w := &lineBatcher{stack: stack, instance: instance}
 	go func() {
 		defer close(done)
 		flushed := make(chan struct{})
@@ -99,14 +113,14 @@ func (l *Logs) Follow(stack, instance string, tail int, id string) error {
 				}
 			}
 		}()
-		err := svc.Logs(ctx, stack, instance, engine.LogOptions{Follow: true, Tail: &tail, NoPrefix: true}, w)
+		err := svc.Logs(ctx, stack, instance, engine.LogOptions{Follow: true, Tail: &tail, NoPrefix: instance != ""}, w)
 		close(stopFlush)
 		<-flushed
 		w.end()
 		for _, lines := range w.take() {
 			l.host.emit(name, LogEvent{Lines: lines})
 		}
-		ev := LogEvent{Lines: []string{}, Done: true}
+		ev := LogEvent{Lines: []LogLine{}, Done: true}
 		if err != nil && ctx.Err() == nil {
 			p := toProblem(err)
 			ev.Problem = &p
@@ -136,11 +150,23 @@ func (l *Logs) Close(id string) bool {
 	return l.host.endStream(id, 5*time.Second)
 }
 
-// lineBatcher cuts what compose writes into lines and hands them out in batches.
+// lineBatcher cuts what compose writes into lines, tags each with its instance, and hands
+// them out in batches. With an instance, compose was told --no-log-prefix and every line is
+// that instance's; without one, each line's prefix names it.
 type lineBatcher struct {
+	stack, instance string
+
 	mu      sync.Mutex
 	partial []byte
-	lines   []string
+	lines   []LogLine
+}
+
+func (b *lineBatcher) line(s string) LogLine {
+	if b.instance != "" {
+		return LogLine{Instance: b.instance, Text: s}
+	}
+	inst, text := engine.SplitLogLine(b.stack, s)
+	return LogLine{Instance: inst, Text: text}
 }
 
 func (b *lineBatcher) Write(p []byte) (int, error) {
@@ -152,7 +178,7 @@ func (b *lineBatcher) Write(p []byte) (int, error) {
 		if i < 0 {
 			break
 		}
-		b.lines = append(b.lines, string(bytes.TrimSuffix(b.partial[:i], []byte("\r"))))
+		b.lines = append(b.lines, b.line(string(bytes.TrimSuffix(b.partial[:i], []byte("\r")))))
 		b.partial = b.partial[i+1:]
 	}
 	return len(p), nil
@@ -163,18 +189,18 @@ func (b *lineBatcher) end() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.partial) > 0 {
-		b.lines = append(b.lines, string(b.partial))
+		b.lines = append(b.lines, b.line(string(b.partial)))
 		b.partial = nil
 	}
 }
 
 // take returns the lines written since the last take, in batches of at most maxLogBatch.
-func (b *lineBatcher) take() [][]string {
+func (b *lineBatcher) take() [][]LogLine {
 	b.mu.Lock()
 	lines := b.lines
 	b.lines = nil
 	b.mu.Unlock()
-	var out [][]string
+	var out [][]LogLine
 	for len(lines) > 0 {
 		n := min(len(lines), maxLogBatch)
 		out = append(out, lines[:n])

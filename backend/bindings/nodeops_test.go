@@ -85,6 +85,15 @@ func nodeOpsHost(t *testing.T) (*bindings.Host, *recorder) {
 
 // logLines are the lines the stream's events carried, and whether it said it was done.
 func logLines(rec *recorder, id string) (lines []string, done bool, prob *bindings.Problem) {
+	tagged, done, prob := taggedLogLines(rec, id)
+	for _, l := range tagged {
+		lines = append(lines, l.Text)
+	}
+	return lines, done, prob
+}
+
+// taggedLogLines is logLines with each line's instance.
+func taggedLogLines(rec *recorder, id string) (lines []bindings.LogLine, done bool, prob *bindings.Problem) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	for _, e := range rec.events["logs:"+id] {
@@ -162,6 +171,44 @@ func TestLogs_FollowAndCloseLeavesNoProcess(t *testing.T) {
 	}
 	if logs.Close(id) {
 		t.Fatal("a second Close found the stream still running")
+	}
+
+	// The whole stack in one stream: each instance's line, tagged with it, without the
+	// prefix; an unknown stack is refused; Close ends the one compose process.
+	if err := logs.Follow("nostack", "", 10, "s2"); err == nil || !strings.Contains(err.Error(), "nostack") {
+		t.Fatalf("unknown stack: %v", err)
+	}
+	if err := logs.Follow("ndb1", "", 10, "s2"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the line of each instance, tagged", func() bool {
+		lines, _, _ := taggedLogLines(rec, "s2")
+		seen := map[string]bool{}
+		for _, l := range lines {
+			if strings.Contains(l.Text, "|") || strings.Contains(l.Text, "devarch-ndb1") {
+				t.Fatalf("the line keeps compose's prefix: %+v", l)
+			}
+			if strings.Contains(l.Text, "nd-hello from the test image") {
+				seen[l.Instance] = true
+			}
+		}
+		return seen["web"] && seen["worker"] && len(seen) == 2
+	})
+	// One compose logs (the docker CLI and its compose plugin), for the whole project.
+	procs := logProcesses(t, "devarch-ndb1")
+	if len(procs) == 0 {
+		t.Fatal("no compose logs process for the stack stream")
+	}
+	for _, p := range procs {
+		if !strings.HasSuffix(p, "--tail 10") {
+			t.Fatalf("a stack stream follows the whole project, not one instance: %v", procs)
+		}
+	}
+	if !logs.Close("s2") {
+		t.Fatal("Close of the stack stream reported it was not running")
+	}
+	if p := logProcesses(t, "devarch-ndb1"); len(p) != 0 {
+		t.Fatalf("compose logs outlived Close of the stack stream: %v", p)
 	}
 
 	// Stop one instance from the window: it stops, the other runs; start brings it back.

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/devarch/devarch/backend/model"
@@ -172,4 +173,28 @@ func (d *dedupWriter) Flush() error {
 	}
 	_, err := d.w.Write(rest)
 	return err
+}
+
+// SplitLogLine reads one line of a stack's prefixed log stream (compose logs without
+// --no-log-prefix, --no-color): "NAME  | text", the name padded to the widest one. NAME is
+// the container name, which DevArch always sets to model.ContainerName(stack, instance), so
+// the instance is what follows "devarch-STACK-"; a name of another shape (a container not
+// made by DevArch in the project) is returned whole. A line without the prefix (compose's
+// own messages, e.g. "Attaching to ...") has instance "" and is returned unchanged. The text
+// is everything after "| " byte for byte: the window renders it, never this function.
+func SplitLogLine(stack, line string) (instance, text string) {
+	bar := strings.Index(line, " |")
+	if bar <= 0 {
+		return "", line
+	}
+	name := strings.TrimRight(line[:bar], " ")
+	if name == "" || strings.ContainsAny(name, " \t|\x1b") {
+		return "", line
+	}
+	text = line[bar+2:]
+	text = strings.TrimPrefix(text, " ")
+	if inst, ok := strings.CutPrefix(name, model.ContainerName(stack, "")); ok && inst != "" {
+		return inst, text
+	}
+	return name, text
 }

@@ -176,3 +176,46 @@ func TestLogs_FollowCrashLoopHasNoRepeats(t *testing.T) {
 		t.Fatalf("%d lines in 12 s of a crash loop:\n%s", len(stamped), out.String())
 	}
 }
+
+// A stack stream's line is split into the instance (from DevArch's container name) and
+// the text after compose's padded "NAME | " prefix; anything else passes through whole.
+func TestSplitLogLine(t *testing.T) {
+	cases := []struct{ line, inst, text string }{
+		{"devarch-shop-web     | 2026-11-30T23:55:17.009853791Z hello | world", "web", "2026-11-30T23:55:17.009853791Z hello | world"},
+		{"devarch-shop-api-v2 | \x1b[1mbold\x1b[0m", "api-v2", "\x1b[1mbold\x1b[0m"},
+		{"devarch-shop-web  |", "web", ""},
+		{"other-1  | text", "other-1", "text"},
+		{"devarch-shop- | x", "devarch-shop-", "x"},
+		{"Attaching to devarch-shop-web", "", "Attaching to devarch-shop-web"},
+		{"\r\x1b[Kweb exited with code 3 (restarting)", "", "\r\x1b[Kweb exited with code 3 (restarting)"},
+		{"a b | c", "", "a b | c"},
+		{" | c", "", " | c"},
+		{"", "", ""},
+	}
+	for _, c := range cases {
+		inst, text := engine.SplitLogLine("shop", c.line)
+		if inst != c.inst || text != c.text {
+			t.Errorf("SplitLogLine(%q) = %q, %q; want %q, %q", c.line, inst, text, c.inst, c.text)
+		}
+	}
+}
+
+// SplitLogLine never panics, and what it returns is the line (no prefix) or a name
+// without blanks or bars and a suffix of the line.
+func FuzzSplitLogLine(f *testing.F) {
+	for _, s := range []string{"devarch-shop-web  | hi", "x |", " |", "|", "a | b | c", "\x1b[31m | x", "devarch-shop- | "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		inst, text := engine.SplitLogLine("shop", line)
+		if inst == "" {
+			if text != line {
+				t.Fatalf("no prefix but the text changed: %q -> %q", line, text)
+			}
+			return
+		}
+		if strings.ContainsAny(inst, " \t|") || !strings.HasSuffix(line, text) || len(text) >= len(line) {
+			t.Fatalf("SplitLogLine(%q) = %q, %q", line, inst, text)
+		}
+	})
+}

@@ -525,11 +525,12 @@ export const secrets = {
   },
 };
 
-/** One instance's logs, streamed: the last lines, then every new one, until closed. */
+/** One instance's logs, or a whole stack's (instance ""), streamed: the last lines, then every new one, until closed. */
 export const logs = {
   /**
    * Starts stream `id` (the caller's choice: letters, digits, dashes; subscribe to
    * events.onLogs(id) first, so no line is missed) of the last `tail` lines and what follows.
+   * An empty instance follows every instance of the stack, each line tagged with its instance.
    * Refused (not found, invalid) before anything runs.
    */
   async follow(stack: string, instance: string, tail: number, id: string): Promise<void> {
@@ -729,7 +730,12 @@ export const events = {
     return subscribe(`logs:${id}`, (payload) => {
       if (payload === null || typeof payload !== 'object') return;
       const record = payload as Record<string, unknown>;
-      const lines = Array.isArray(record.lines) ? record.lines.map(text) : [];
+      const lines = Array.isArray(record.lines)
+        ? record.lines.map((l: unknown) => {
+            const line = l !== null && typeof l === 'object' ? (l as Record<string, unknown>) : {};
+            return { instance: text(line.instance), text: text(line.text) };
+          })
+        : [];
       let problem: LogEvent['problem'];
       if (record.problem && typeof record.problem === 'object') {
         const p = record.problem as Record<string, unknown>;

@@ -381,8 +381,14 @@ export interface StackGraph {
 }
 
 /** One event of a log stream: new lines, or (done) its end, with why unless the viewer closed it. */
+/** One line of a log stream: the instance that printed it ("" for compose's own messages) and its text, ANSI escapes included. */
+export interface LogLine {
+  instance: string;
+  text: string;
+}
+
 export interface LogEvent {
-  lines: string[];
+  lines: LogLine[];
   done: boolean;
   problem?: { summary: string; detail: string };
 }

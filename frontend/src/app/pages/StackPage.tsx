@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { hrefFor } from '@/app/routes';
 import { Callout } from '@/components/Callout';
-import { BoxIcon, PencilIcon, PlusIcon } from '@/components/icons';
+import { BoxIcon, FileIcon, PencilIcon, PlusIcon } from '@/components/icons';
 import { PageHeader } from '@/components/PageHeader';
 import { Tabs } from '@/components/Tabs';
-import { AddInstanceDialog, RemoveInstanceDialog } from '@/features/instances';
+import { AddInstanceDialog, LogsDialog, RemoveInstanceDialog } from '@/features/instances';
 import {
   DeleteStackDialog,
   RenameStackDialog,
@@ -31,7 +31,7 @@ function liveInstances(instances: InstanceSummary[], states: InstanceState[] | u
   });
 }
 
-type DialogState = { kind: 'add' } | { kind: 'rename' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
+type DialogState = { kind: 'add' } | { kind: 'logs' } | { kind: 'rename' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
 
 type StackTab = 'instances' | 'graph' | 'secrets' | 'history';
 
@@ -181,6 +181,10 @@ export function StackPage({ name }: { name: string }) {
               }
               middle={
                 <>
+                  <button type="button" className="button" onClick={() => setDialog({ kind: 'logs' })} data-testid="stack-logs-button">
+                    <FileIcon aria-hidden="true" />
+                    Logs
+                  </button>
                   <ExportButton stack={name} />
                   <CloneButton stack={name} />
                   <button type="button" className="button" onClick={() => setDialog({ kind: 'rename' })}>
@@ -201,6 +205,7 @@ export function StackPage({ name }: { name: string }) {
       {dialog?.kind === 'add' && data && (
         <AddInstanceDialog stack={name} taken={data.instances.map((instance) => instance.name)} onClose={close} />
       )}
+      {dialog?.kind === 'logs' && <LogsDialog stack={name} onClose={close} />}
       {dialog?.kind === 'rename' && <RenameStackDialog name={name} onClose={close} />}
       {dialog?.kind === 'delete' && <DeleteStackDialog name={name} instances={data?.instances.length ?? 0} onClose={close} />}
       {dialog?.kind === 'remove' && (

@@ -1,14 +1,20 @@
 import { useEffect, useReducer } from 'react';
 import { AppError, toAppError } from '@/lib/errors';
 import { events, logs } from '@/lib/backend';
+import type { LogLine } from '@/lib/types';
+import { stripAnsi } from '../lib/ansi';
+import type { ViewLine } from '../lib/logLines';
 
-/** Lines kept in memory: older ones are dropped (the count of dropped ones is shown). */
-export const MAX_LOG_LINES = 5000;
+/**
+ * Lines kept in memory: older ones are dropped (the count of dropped ones is shown). The
+ * list is virtualised, so this bounds memory, not rendering.
+ */
+export const MAX_LOG_LINES = 10_000;
 
 export interface LogStreamState {
   /** connecting: the stream is being started; live: lines arrive; ended: the logs ended. */
   phase: 'connecting' | 'live' | 'ended' | 'failed';
-  lines: string[];
+  lines: ViewLine[];
   /** Lines dropped from the start to stay within MAX_LOG_LINES. */
   dropped: number;
   /** Why it failed to start, or why it ended (the container was removed, the engine went away). */
@@ -18,7 +24,7 @@ export interface LogStreamState {
 type Action =
   | { type: 'reset' }
   | { type: 'live' }
-  | { type: 'lines'; lines: string[] }
+  | { type: 'lines'; lines: ViewLine[] }
   | { type: 'ended'; error?: AppError }
   | { type: 'failed'; error: AppError };
 
@@ -45,8 +51,13 @@ function reduce(state: LogStreamState, action: Action): LogStreamState {
 
 let nextStream = 0;
 
+/** A line as the viewer keeps it: its plain text (for filter and copy) read once, on arrival. */
+function toViewLine(line: LogLine): ViewLine {
+  return { instance: line.instance, text: line.text, plain: stripAnsi(line.text) };
+}
+
 /**
- * Follows one instance's logs while mounted: the last `tail` lines, then each new one. The
+ * Follows one instance's logs (or the whole stack's: instance "") while mounted: the last `tail` lines, then each new one. The
  * backend's stream (and its compose process) is closed on unmount, on a change of stack or
  * instance, and by the app's quit; `restart` (a new key) starts a fresh one.
  */
@@ -60,7 +71,7 @@ export function useLogStream(stack: string, instance: string, tail: number, key 
     dispatch({ type: 'reset' });
     // Listen first: the stream's first lines can arrive before follow's answer does.
     const off = events.onLogs(id, (event) => {
-      if (event.lines.length > 0) dispatch({ type: 'lines', lines: event.lines });
+      if (event.lines.length > 0) dispatch({ type: 'lines', lines: event.lines.map(toViewLine) });
       if (event.done) {
         dispatch({
           type: 'ended',

@@ -1,11 +1,11 @@
-import { screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
 import { logs } from '@/lib/backend';
 import { eventBus } from '@/test/events';
 import { renderWithApp } from '@/test/render';
-import { LogsPanel } from './LogsDialog';
+import { LOG_ROW_HEIGHT, LogsPanel } from './LogsDialog';
 
 vi.mock('@/lib/backend', async () => (await import('@/test/backendMock')).backendMock());
 
@@ -24,8 +24,8 @@ describe('LogsPanel', () => {
     renderWithApp(<LogsPanel stack="shop" instance="web" />);
     const id = await streamId();
     expect(await screen.findByText(/No output yet/)).toBeInTheDocument();
-    eventBus.emit(`logs:${id}`, { lines: ['hello', 'world'], done: false });
-    expect(screen.getByTestId('logs-pane')).toHaveTextContent('hello world');
+    eventBus.emit(`logs:${id}`, { lines: [{ instance: 'web', text: 'hello' }, { instance: 'web', text: 'world' }], done: false });
+    expect(screen.getByTestId('logs-pane')).toHaveTextContent('helloworld');
     expect(screen.getByText('2 lines')).toBeInTheDocument();
     expect(screen.getByTestId('logs-panel')).toHaveAttribute('data-following', 'true');
   });
@@ -56,5 +56,55 @@ describe('LogsPanel', () => {
     expect(await screen.findByText('The log stream ended')).toBeInTheDocument();
     expect(screen.getByText('the container was removed')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Reconnect/ })).toBeInTheDocument();
+  });
+
+  it('renders only a window of rows of 10,000 lines, and the rows at the scroll position', async () => {
+    renderWithApp(<LogsPanel stack="shop" instance="web" />);
+    const id = await streamId();
+    const lines = Array.from({ length: 10_000 }, (_, i) => ({ instance: 'web', text: `line ${i}` }));
+    for (let i = 0; i < lines.length; i += 500) eventBus.emit(`logs:${id}`, { lines: lines.slice(i, i + 500), done: false });
+    const pane = screen.getByTestId('logs-pane');
+    expect(screen.getByTestId('logs-count')).toHaveTextContent('10000 lines');
+    expect(pane).toHaveAttribute('data-rows', '10000');
+    const rows = () => pane.querySelectorAll('.logs-line');
+    expect(rows().length).toBeGreaterThan(10);
+    expect(rows().length).toBeLessThan(100);
+    // Scrolled to the middle: the rows there, and still only a window of them.
+    pane.scrollTop = 5000 * LOG_ROW_HEIGHT;
+    fireEvent.scroll(pane);
+    expect(rows().length).toBeLessThan(100);
+    expect(pane).toHaveTextContent('line 5000');
+    expect(pane).not.toHaveTextContent('line 9999');
+    expect(pane).not.toHaveTextContent('line 1 ');
+  });
+
+  it('tags the lines of a stack view, renders ANSI colours as elements, filters by text and instance', async () => {
+    const user = userEvent.setup();
+    renderWithApp(<LogsPanel stack="shop" />);
+    await waitFor(() => expect(logs.follow).toHaveBeenCalledWith('shop', '', expect.any(Number), expect.any(String)));
+    const id = vi.mocked(logs.follow).mock.calls.at(-1)![3];
+    eventBus.emit(`logs:${id}`, {
+      lines: [
+        { instance: 'web', text: '\x1b[1;31mERROR\x1b[0m <b>boom</b>' },
+        { instance: 'worker', text: 'job done' },
+        { instance: 'web', text: 'GET /health' },
+      ],
+      done: false,
+    });
+    const pane = screen.getByTestId('logs-pane');
+    const error = within(pane).getByText('ERROR');
+    expect(error).toHaveClass('ansi-bold', 'ansi-fg-c1');
+    expect(pane.querySelector('b')).toBeNull();
+    expect(pane).toHaveTextContent('<b>boom</b>');
+    expect(pane.querySelectorAll('[data-instance="worker"] .logs-line__tag')[0]).toHaveTextContent('worker');
+
+    await user.type(screen.getByRole('searchbox', { name: 'Filter' }), 'error');
+    expect(screen.getByTestId('logs-count')).toHaveTextContent('1 of 3 lines');
+    expect(pane).not.toHaveTextContent('job done');
+    await user.clear(screen.getByRole('searchbox', { name: 'Filter' }));
+    await user.click(within(screen.getByRole('group', { name: 'Instances' })).getByRole('checkbox', { name: 'web' }));
+    expect(screen.getByTestId('logs-count')).toHaveTextContent('1 of 3 lines');
+    expect(pane).toHaveTextContent('job done');
+    expect(pane).not.toHaveTextContent('GET /health');
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { Callout } from '@/components/Callout';
 import { CopyButton } from '@/components/CopyButton';
 import { Dialog, DialogCancel } from '@/components/Dialog';
@@ -6,10 +6,22 @@ import { ErrorState } from '@/components/ErrorState';
 import { PlayIcon, RefreshIcon } from '@/components/icons';
 import { Spinner } from '@/components/Spinner';
 import { useLogStream } from '../api/logStream';
+import { parseAnsi, type AnsiSegment } from '../lib/ansi';
+import { copyText, filterLines, instancesOf, tagColour, visibleRange, type ViewLine } from '../lib/logLines';
 import './logs.css';
 
-/** How many of the last lines the viewer starts with. */
+/** How many of the last lines (of each instance) the viewer starts with. */
 export const LOG_TAIL = 200;
+
+/**
+ * The height of one row in px (.logs-line in logs.css: a monospace line of 12.5px on an 18px
+ * line). Rows never wrap (a long line scrolls sideways), so every row has this height and
+ * the list renders only the rows in view.
+ */
+export const LOG_ROW_HEIGHT = 18;
+
+/** The pane's height before it is measured (and in tests, where nothing has a size). */
+const FALLBACK_VIEWPORT = 560;
 
 /** Pauses follow: the pane keeps its place while lines still arrive. */
 const PauseIcon = (props: { 'aria-hidden'?: boolean }) => (
@@ -19,38 +31,138 @@ const PauseIcon = (props: { 'aria-hidden'?: boolean }) => (
 );
 
 /**
- * The logs of one instance, live: the last LOG_TAIL lines, then each new one, in a monospace
- * pane that follows the tail until the user pauses it (or scrolls up); resume jumps back to
- * the end. Copy takes every line shown. The stream (and its compose process) ends when the
- * dialog closes. Reusable anywhere an instance is shown: give it the stack and the instance.
+ * The logs of one instance, or of a whole stack (instance "" or absent: every instance
+ * interleaved, each line tagged), live: the last LOG_TAIL lines, then each new one. The
+ * stream (and its compose process) ends when the dialog closes. Reusable anywhere an
+ * instance or a stack is shown.
  */
-export function LogsDialog({ stack, instance, onClose }: { stack: string; instance: string; onClose: () => void }) {
+export function LogsDialog({ stack, instance = '', onClose }: { stack: string; instance?: string; onClose: () => void }) {
+  const title = instance ? `Logs of ${instance}` : `Logs of stack ${stack}`;
+  const description = instance
+    ? `Stack ${stack}: the last ${LOG_TAIL} lines, then new ones as they come.`
+    : `Every instance of the stack: the last ${LOG_TAIL} lines of each, then new ones as they come.`;
   return (
-    <Dialog title={`Logs of ${instance}`} description={`Stack ${stack}: the last ${LOG_TAIL} lines, then new ones as they come.`} onClose={onClose} size="xl" testId="logs-dialog" className="logs-dialog" footer={<DialogCancel>Close</DialogCancel>}>
+    <Dialog title={title} description={description} onClose={onClose} size="xl" testId="logs-dialog" className="logs-dialog" footer={<DialogCancel>Close</DialogCancel>}>
       <LogsPanel stack={stack} instance={instance} />
     </Dialog>
   );
 }
 
-/** The viewer itself, without the dialog: for a page that has room for it. */
-export function LogsPanel({ stack, instance }: { stack: string; instance: string }) {
+/** One styled run of a line: a span with theme classes for the 16 colours, inline style for others. */
+function Segment({ seg }: { seg: AnsiSegment }) {
+  const classes: string[] = [];
+  const style: CSSProperties = {};
+  if (seg.bold) classes.push('ansi-bold');
+  if (seg.dim) classes.push('ansi-dim');
+  if (seg.italic) classes.push('ansi-italic');
+  if (seg.underline) classes.push('ansi-underline');
+  if (seg.fg) {
+    if (seg.fg.startsWith('c')) classes.push(`ansi-fg-${seg.fg}`);
+    else style.color = seg.fg;
+  }
+  if (seg.bg) {
+    if (seg.bg.startsWith('c')) classes.push(`ansi-bg-${seg.bg}`);
+    else style.backgroundColor = seg.bg;
+  }
+  if (classes.length === 0 && !seg.fg && !seg.bg) return <>{seg.text}</>;
+  return (
+    <span className={classes.join(' ') || undefined} style={seg.fg || seg.bg ? style : undefined}>
+      {seg.text}
+    </span>
+  );
+}
+
+/** One row: the instance tag (in a stack view) and the line's text, escapes rendered. */
+const Row = memo(function Row({ line, top, tagWidth }: { line: ViewLine; top: number; tagWidth: number }) {
+  const segments = line.text === line.plain ? [{ text: line.plain }] : parseAnsi(line.text);
+  const colour = tagColour(line.instance);
+  return (
+    <div className="logs-line" style={{ top }} data-instance={line.instance}>
+      {tagWidth > 0 && (
+        <span className={`logs-line__tag${colour >= 0 ? ` logs-tag--${colour}` : ''}`} style={{ width: `${tagWidth}ch` }}>
+          {line.instance}
+        </span>
+      )}
+      {segments.map((seg, i) => (
+        <Segment key={i} seg={seg} />
+      ))}
+    </div>
+  );
+});
+
+/**
+ * The viewer itself, without the dialog: for a page that has room for it. A virtualised
+ * list (only the rows in view are in the DOM) that follows the tail until the user pauses it
+ * (or scrolls up); resume jumps back to the end. The filter (any case, on the text without
+ * escapes) and, in a stack view, the instance checkboxes narrow what is shown; copy takes
+ * the lines shown, as plain text.
+ */
+export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: string }) {
+  const stackView = instance === '';
   const [attempt, setAttempt] = useState(0);
   const state = useLogStream(stack, instance, LOG_TAIL, attempt);
   const [following, setFollowing] = useState(true);
-  const pane = useRef<HTMLPreElement>(null);
+  const [query, setQuery] = useState('');
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
+  const pane = useRef<HTMLDivElement>(null);
   const programmatic = useRef(false);
+  const filterId = useId();
 
+  const shown = useMemo(() => filterLines(state.lines, { query, hidden }), [state.lines, query, hidden]);
+  const instances = useMemo(() => (stackView ? instancesOf(state.lines) : []), [stackView, state.lines]);
+  const tagWidth = stackView ? Math.max(4, ...instances.map((n) => n.length)) + 1 : 0;
+  const copy = useMemo(() => copyText(shown, stackView), [shown, stackView]);
+
+  // The pane's height, kept as the window resizes.
+  useLayoutEffect(() => {
+    const el = pane.current;
+    if (!el) return;
+    const measure = () => setViewport(el.clientHeight || FALLBACK_VIEWPORT);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [state.phase]);
+
+  // Following: the end stays in view as lines arrive.
   useLayoutEffect(() => {
     const el = pane.current;
     if (!el || !following) return;
-    programmatic.current = true;
-    el.scrollTop = el.scrollHeight;
-  }, [state.lines, following]);
+    const end = Math.max(0, el.scrollHeight - el.clientHeight);
+    if (Math.abs(el.scrollTop - end) > 1) {
+      programmatic.current = true;
+      el.scrollTop = end;
+    }
+    setScrollTop(el.scrollTop);
+  }, [shown, following]);
+
+  // Paused: the cap drops the oldest lines, so the rows in view move up by that many; scroll
+  // back by as much so the view stays put.
+  const anchor = useRef<{ line: ViewLine | undefined; offset: number }>({ line: undefined, offset: 0 });
+  useLayoutEffect(() => {
+    const el = pane.current;
+    if (!el || following) return;
+    const { line, offset } = anchor.current;
+    if (line && shown[Math.floor(el.scrollTop / LOG_ROW_HEIGHT)] !== line) {
+      const i = shown.indexOf(line);
+      if (i >= 0) {
+        programmatic.current = true;
+        el.scrollTop = i * LOG_ROW_HEIGHT + offset;
+        setScrollTop(el.scrollTop);
+      }
+    }
+  }, [shown, following]);
+  const first = Math.floor(scrollTop / LOG_ROW_HEIGHT);
+  anchor.current = { line: shown[first], offset: scrollTop - first * LOG_ROW_HEIGHT };
 
   // Reaching the end again by scrolling resumes follow; scrolling up pauses it.
   const onScroll = () => {
     const el = pane.current;
     if (!el) return;
+    setScrollTop(el.scrollTop);
     if (programmatic.current) {
       programmatic.current = false;
       return;
@@ -61,14 +173,26 @@ export function LogsPanel({ stack, instance }: { stack: string; instance: string
 
   useEffect(() => setFollowing(true), [attempt]);
 
+  const toggle = (name: string) =>
+    setHidden((prev) => {
+      const next = new Set(prev);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
+
   if (state.phase === 'failed' && state.error) {
     return (
       <div data-testid="logs-panel" data-phase={state.phase}>
-        <ErrorState title={`Couldn't read the logs of ${instance}`} error={state.error} onRetry={() => setAttempt((n) => n + 1)} />
+        <ErrorState title={stackView ? `Couldn't read the logs of stack ${stack}` : `Couldn't read the logs of ${instance}`} error={state.error} onRetry={() => setAttempt((n) => n + 1)} />
       </div>
     );
   }
-  const text = state.lines.join('\n');
+  const total = state.lines.length;
+  const filtered = shown.length !== total;
+  const { start, end } = visibleRange(shown.length, LOG_ROW_HEIGHT, scrollTop, viewport);
+  const rows = [];
+  for (let i = start; i < end; i++) rows.push(<Row key={i} line={shown[i]} top={i * LOG_ROW_HEIGHT} tagWidth={tagWidth} />);
   return (
     <div className="logs-panel" data-testid="logs-panel" data-phase={state.phase} data-following={following}>
       <div className="logs-panel__bar">
@@ -87,8 +211,8 @@ export function LogsPanel({ stack, instance }: { stack: string; instance: string
             'Paused: new lines are kept below'
           )}
         </span>
-        <span className="logs-panel__count">
-          {state.lines.length} {state.lines.length === 1 ? 'line' : 'lines'}
+        <span className="logs-panel__count" data-testid="logs-count">
+          {filtered ? `${shown.length} of ${total} lines` : `${total} ${total === 1 ? 'line' : 'lines'}`}
           {state.dropped > 0 && ` (${state.dropped} older dropped)`}
         </span>
         <div className="logs-panel__actions">
@@ -105,30 +229,68 @@ export function LogsPanel({ stack, instance }: { stack: string; instance: string
               <PlayIcon aria-hidden="true" /> Resume follow
             </button>
           )}
-          <CopyButton text={text} label="Copy logs" />
+          <CopyButton text={copy} label={filtered ? 'Copy shown lines' : 'Copy logs'} />
         </div>
+      </div>
+      <div className="logs-panel__filters">
+        <label className="logs-panel__filter" htmlFor={filterId}>
+          <span>Filter</span>
+          <input
+            id={filterId}
+            className="input"
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Text in a line (any case)"
+            data-testid="logs-filter"
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </label>
+        {stackView && instances.length > 0 && (
+          <fieldset className="logs-panel__instances" data-testid="logs-instances">
+            <legend>Instances</legend>
+            {instances.map((name) => {
+              const colour = tagColour(name);
+              return (
+                <label key={name} className="logs-panel__instance">
+                  <input type="checkbox" checked={!hidden.has(name)} onChange={() => toggle(name)} />
+                  <span className={`logs-line__tag logs-tag--${colour}`}>{name}</span>
+                </label>
+              );
+            })}
+          </fieldset>
+        )}
       </div>
       {state.phase === 'ended' && state.error && (
         <Callout tone="error" title={state.error.summary}>
           {state.error.detail && <p className="callout__text">{state.error.detail}</p>}
         </Callout>
       )}
-      <pre
+      <div
         ref={pane}
         className="logs-panel__pane nowheel nodrag"
         data-testid="logs-pane"
+        data-rows={shown.length}
         tabIndex={0}
-        aria-label={`Log lines of ${instance}`}
+        role="region"
+        aria-label={stackView ? `Log lines of stack ${stack}` : `Log lines of ${instance}`}
         onScroll={onScroll}
       >
-        {state.lines.length === 0 ? (
+        {total === 0 ? (
           <span className="logs-panel__empty" data-testid="logs-empty">
-            {state.phase === 'connecting' ? 'Reading the logs…' : `No output yet. Lines ${instance} prints appear here as they come.`}
+            {state.phase === 'connecting' ? 'Reading the logs…' : stackView ? 'No output yet. Lines the instances print appear here as they come.' : `No output yet. Lines ${instance} prints appear here as they come.`}
+          </span>
+        ) : shown.length === 0 ? (
+          <span className="logs-panel__empty" data-testid="logs-none-match">
+            No line matches the filter.
           </span>
         ) : (
-          text
+          <div className="logs-panel__rows" style={{ height: shown.length * LOG_ROW_HEIGHT }}>
+            {rows}
+          </div>
         )}
-      </pre>
+      </div>
     </div>
   );
 }
