@@ -324,18 +324,20 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
         </section>
       )}
       {unlocked !== undefined && preview && preview.secretsSet.length > 0 && (
-        <Callout tone="info" title="Passphrase accepted" testId="import-unlocked">
-          <p>
-            Import will set{' '}
-            {preview.secretsSet.map((n, i) => (
-              <span key={n}>
-                {i > 0 && ', '}
-                <span className="mono">{n}</span>
-              </span>
-            ))}{' '}
-            from the file.
-          </p>
-        </Callout>
+        <div className="transfer__passphrase">
+          <Callout tone="info" title="Passphrase accepted" testId="import-unlocked">
+            <p>
+              Import will set{' '}
+              {preview.secretsSet.map((n, i) => (
+                <span key={n}>
+                  {i > 0 && ', '}
+                  <span className="mono">{n}</span>
+                </span>
+              ))}{' '}
+              from the file.
+            </p>
+          </Callout>
+        </div>
       )}
       <div aria-live="polite" aria-busy={phase === 'previewing'}>
         {preview ? (
