@@ -219,6 +219,13 @@ func (t *Transfer) ImportWithPassphrase(path, name, passphrase string) (ImportPr
 	return t.importFile(path, name, false, givenPassphrase(passphrase))
 }
 
+// PreviewImportWithPassphrase is PreviewImport that also decrypts the file's secret values
+// with passphrase: a wrong one is the same error Import gives, and nothing is written
+// either way (the window's "Unlock" before Import).
+func (t *Transfer) PreviewImportWithPassphrase(path, name, passphrase string) (ImportPreview, error) {
+	return t.importFile(path, name, true, givenPassphrase(passphrase))
+}
+
 // givenPassphrase is the engine's passphrase source for one typed in the window.
 func givenPassphrase(p string) func() (secrets.Value, error) {
 	return func() (secrets.Value, error) { return secrets.NewValue(p), nil }
@@ -253,6 +260,12 @@ func (t *Transfer) ImportContent(content, name string) (ImportPreview, error) {
 // ImportContentWithPassphrase is ImportWithPassphrase for a document the window holds.
 func (t *Transfer) ImportContentWithPassphrase(content, name, passphrase string) (ImportPreview, error) {
 	return t.importContent(content, name, false, givenPassphrase(passphrase))
+}
+
+// PreviewImportContentWithPassphrase is PreviewImportWithPassphrase for a document the
+// window holds.
+func (t *Transfer) PreviewImportContentWithPassphrase(content, name, passphrase string) (ImportPreview, error) {
+	return t.importContent(content, name, true, givenPassphrase(passphrase))
 }
 
 func (t *Transfer) importContent(content, name string, dryRun bool, pass func() (secrets.Value, error)) (ImportPreview, error) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/devarch/devarch/backend/bindings"
 	"github.com/devarch/devarch/backend/secrets"
 )
 
@@ -45,8 +46,27 @@ func TestTransfer_WithSecrets(t *testing.T) {
 	if _, err := tr.ImportWithPassphrase(path, "tx2", "not it"); !strings.Contains(asProblem(t, err).Summary, "passphrase does not decrypt") {
 		t.Errorf("wrong passphrase: %v", err)
 	}
+	if _, err := tr.PreviewImportWithPassphrase(path, "tx2", "not it"); !strings.Contains(asProblem(t, err).Summary, "passphrase does not decrypt") {
+		t.Errorf("preview, wrong passphrase: %v", err)
+	}
 	if names := stackNames(t, svc); reflect.DeepEqual(names, []string{"tx1", "tx2"}) {
 		t.Fatal("a wrong passphrase created the stack")
+	}
+	for _, preview := range []func() (bindings.ImportPreview, error){
+		func() (bindings.ImportPreview, error) {
+			return tr.PreviewImportWithPassphrase(path, "tx2", "window pass")
+		},
+		func() (bindings.ImportPreview, error) {
+			return tr.PreviewImportContentWithPassphrase(string(doc), "tx2", "window pass")
+		},
+	} {
+		p, err := preview()
+		if err != nil || p.SecretValuesUnchecked || !p.DryRun || !reflect.DeepEqual(p.SecretsSet, []string{"api_token"}) {
+			t.Fatalf("preview, right passphrase: %+v %v", p, err)
+		}
+	}
+	if names := stackNames(t, svc); reflect.DeepEqual(names, []string{"tx1", "tx2"}) {
+		t.Fatal("a preview with the passphrase created the stack")
 	}
 	res, err := tr.ImportContentWithPassphrase(string(doc), "tx2", "window pass")
 	if err != nil || !reflect.DeepEqual(res.SecretsSet, []string{"api_token"}) {

@@ -644,6 +644,7 @@ function toImportPreview(raw: bindings.ImportPreview): ImportPreview {
     warnings: strings(raw?.warnings),
     report: (raw?.report ?? []).map((f) => ({ path: f.path ?? '', change: f.change ?? '', detail: f.detail ?? '' })),
     root: raw?.root ?? '',
+    secretValuesUnchecked: Boolean(raw?.secretValuesUnchecked),
   };
 }
 
@@ -666,8 +667,36 @@ export const transfer = {
     return { path: raw?.path ?? path, warnings: strings(raw?.warnings) };
   },
 
-  /** A devarch.yml by path (or its content, for a dropped file): a dry run, or the import. */
-  async importFile(source: { path?: string; content?: string }, name: string, dryRun: boolean): Promise<ImportPreview> {
+  /**
+   * Writes the stack's devarch.yml with its secret values encrypted with passphrase
+   * (export --with-secrets). The passphrase goes to the backend only; nothing here keeps
+   * or logs it.
+   */
+  async exportWithSecrets(stack: string, path: string, passphrase: string): Promise<ExportResult> {
+    const raw = await call('Transfer', 'ExportWithSecrets', () => TransferBinding.ExportWithSecrets(stack, path, passphrase));
+    return { path: raw?.path ?? path, warnings: strings(raw?.warnings) };
+  },
+
+  /**
+   * A devarch.yml by path (or its content, for a dropped file): a dry run, or the import.
+   * With a passphrase the file's encrypted secret values are decrypted (a dry run checks
+   * the passphrase and writes nothing; a wrong one is the backend's error).
+   */
+  async importFile(source: { path?: string; content?: string }, name: string, dryRun: boolean, passphrase?: string): Promise<ImportPreview> {
+    if (passphrase !== undefined) {
+      if (source.content !== undefined) {
+        const content = source.content;
+        const raw = dryRun
+          ? await call('Transfer', 'PreviewImportContentWithPassphrase', () => TransferBinding.PreviewImportContentWithPassphrase(content, name, passphrase))
+          : await call('Transfer', 'ImportContentWithPassphrase', () => TransferBinding.ImportContentWithPassphrase(content, name, passphrase));
+        return toImportPreview(raw);
+      }
+      const path = source.path ?? '';
+      const raw = dryRun
+        ? await call('Transfer', 'PreviewImportWithPassphrase', () => TransferBinding.PreviewImportWithPassphrase(path, name, passphrase))
+        : await call('Transfer', 'ImportWithPassphrase', () => TransferBinding.ImportWithPassphrase(path, name, passphrase));
+      return toImportPreview(raw);
+    }
     if (source.content !== undefined) {
       const content = source.content;
       const raw = dryRun

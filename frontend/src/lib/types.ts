@@ -439,4 +439,9 @@ export interface ImportPreview {
   report: ReportFinding[];
   /** The new stack's project root: its relative bind mounts and build contexts resolve here. */
   root: string;
+  /**
+   * The file carries encrypted values for secretsSet that this preview (without the
+   * passphrase) did not decrypt: the import needs the passphrase.
+   */
+  secretValuesUnchecked: boolean;
 }

@@ -29,3 +29,7 @@ export function PreviewImport(arg1:string,arg2:string):Promise<bindings.ImportPr
 export function PreviewImportCompose(arg1:Array<string>,arg2:string,arg3:Array<string>):Promise<bindings.ImportPreview>;
 
 export function PreviewImportContent(arg1:string,arg2:string):Promise<bindings.ImportPreview>;
+
+export function PreviewImportContentWithPassphrase(arg1:string,arg2:string,arg3:string):Promise<bindings.ImportPreview>;
+
+export function PreviewImportWithPassphrase(arg1:string,arg2:string,arg3:string):Promise<bindings.ImportPreview>;

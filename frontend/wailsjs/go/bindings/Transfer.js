@@ -57,3 +57,11 @@ export function PreviewImportCompose(arg1, arg2, arg3) {
 export function PreviewImportContent(arg1, arg2) {
   return window['go']['bindings']['Transfer']['PreviewImportContent'](arg1, arg2);
 }
+
+export function PreviewImportContentWithPassphrase(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['PreviewImportContentWithPassphrase'](arg1, arg2, arg3);
+}
+
+export function PreviewImportWithPassphrase(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['PreviewImportWithPassphrase'](arg1, arg2, arg3);
+}

@@ -22,7 +22,11 @@ describe('Export', () => {
     const user = userEvent.setup();
     renderWithApp(<ExportButton stack="shop" />);
     await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export shop' });
+    expect(within(dialog).queryByRole('textbox', { name: 'File' })).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: 'Choose file and export…' }));
     await waitFor(() => expect(transfer.exportTo).toHaveBeenCalledWith('shop', '/home/me/devarch.yml'));
+    expect(transfer.exportWithSecrets).not.toHaveBeenCalled();
     expect(await screen.findByText('Exported shop')).toBeInTheDocument();
     expect(screen.getByText(/1 warning/)).toBeInTheDocument();
   });
@@ -33,9 +37,11 @@ describe('Export', () => {
     const user = userEvent.setup();
     renderWithApp(<ExportButton stack="shop" />);
     await user.click(screen.getByRole('button', { name: 'Export' }));
+    await user.keyboard('{Enter}');
     await waitFor(() => expect(transfer.chooseExportPath).toHaveBeenCalled());
     expect(transfer.exportTo).not.toHaveBeenCalled();
-    expect(screen.queryByRole('dialog')).toBeNull();
+    // The export dialog stays as it was: the user may choose again or cancel.
+    expect(screen.getByRole('dialog', { name: 'Export shop' })).toBeInTheDocument();
   });
 
   it('in a browser asks for the path, and shows a refusal at it', async () => {
@@ -52,5 +58,67 @@ describe('Export', () => {
     await user.type(file, 'x.yml{Enter}');
     await waitFor(() => expect(file).toHaveAccessibleDescription(/not an absolute path/));
     expect(screen.getByRole('dialog', { name: 'Export shop' })).toBeInTheDocument();
+  });
+});
+
+describe('Export with secret values', () => {
+  it('asks for the passphrase twice, refuses empty, short and mismatched ones, then exports with it and forgets it', async () => {
+    (window as Webkit).webkit = { messageHandlers: { external: { postMessage: () => {} } } };
+    vi.mocked(transfer.chooseExportPath).mockResolvedValue('/home/me/devarch.yml');
+    vi.mocked(transfer.exportWithSecrets).mockResolvedValueOnce({ path: '/home/me/devarch.yml', warnings: [] });
+    const log = vi.spyOn(console, 'log');
+    const user = userEvent.setup();
+    renderWithApp(<ExportButton stack="shop" />);
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export shop' });
+    const option = within(dialog).getByRole('checkbox', { name: 'Include secret values (encrypted with a passphrase)' });
+    expect(option).toHaveFocus();
+    expect(within(dialog).queryByLabelText('Passphrase')).toBeNull();
+    await user.keyboard(' '); // ticked from the keyboard
+    const pass = within(dialog).getByLabelText('Passphrase');
+    const again = within(dialog).getByLabelText('Confirm passphrase');
+    expect(pass).toHaveAttribute('type', 'password');
+    expect(again).toHaveAttribute('type', 'password');
+    expect(pass).toHaveAccessibleDescription(/At least 8 characters/);
+    const submit = within(dialog).getByRole('button', { name: 'Choose file and export…' });
+
+    await user.click(submit); // empty
+    expect(pass).toHaveAccessibleDescription(/Type a passphrase/);
+    await user.type(pass, 'short');
+    await user.click(submit);
+    expect(pass).toHaveAccessibleDescription(/too short: use at least 8 characters/);
+    await user.clear(pass);
+    await user.type(pass, 'correct horse');
+    await user.type(again, 'correct hose');
+    await user.click(submit);
+    expect(again).toHaveAccessibleDescription(/two passphrases differ/);
+    expect(transfer.chooseExportPath).not.toHaveBeenCalled();
+    expect(transfer.exportWithSecrets).not.toHaveBeenCalled();
+
+    await user.clear(again);
+    await user.type(again, 'correct horse{Enter}');
+    await waitFor(() => expect(transfer.exportWithSecrets).toHaveBeenCalledWith('shop', '/home/me/devarch.yml', 'correct horse'));
+    expect(transfer.exportTo).not.toHaveBeenCalled();
+    expect(await screen.findByText('Exported shop with secret values')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    for (const call of log.mock.calls) expect(JSON.stringify(call)).not.toContain('correct horse');
+  });
+
+  it('shows a refusal and empties both passphrase fields after the call', async () => {
+    vi.mocked(transfer.exportWithSecrets).mockRejectedValueOnce(
+      new AppError({ kind: 'invalid', summary: 'cannot write /ro/devarch.yml', detail: 'permission denied', field: 'path' }),
+    );
+    const user = userEvent.setup();
+    renderWithApp(<ExportButton stack="shop" />);
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export shop' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'File' }), '/ro/devarch.yml');
+    await user.click(within(dialog).getByRole('checkbox', { name: /Include secret values/ }));
+    await user.type(within(dialog).getByLabelText('Passphrase'), 'long enough pass');
+    await user.type(within(dialog).getByLabelText('Confirm passphrase'), 'long enough pass{Enter}');
+    await waitFor(() => expect(within(dialog).getByRole('textbox', { name: 'File' })).toHaveAccessibleDescription(/cannot write/));
+    expect(transfer.exportWithSecrets).toHaveBeenCalledWith('shop', '/ro/devarch.yml', 'long enough pass');
+    expect(within(dialog).getByLabelText('Passphrase')).toHaveValue('');
+    expect(within(dialog).getByLabelText('Confirm passphrase')).toHaveValue('');
   });
 });

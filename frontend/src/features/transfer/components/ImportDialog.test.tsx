@@ -24,6 +24,7 @@ function preview(over: Partial<ImportPreview> = {}): ImportPreview {
     warnings: ['instances.web.volumes[0]: /srv/data is an absolute host path'],
     report: [],
     root: '/home/me',
+    secretValuesUnchecked: false,
     ...over,
   };
 }
@@ -134,5 +135,67 @@ describe('file kinds', () => {
     expect(importKindOf('/a/notes.txt')).toBeUndefined();
     expect(stackNameFromPath('/home/me/My_App/compose.yaml')).toBe('my-app');
     expect(stackNameFromPath('/2024/compose.yaml')).toBe('');
+  });
+});
+
+describe('Import a devarch.yml with secret values', () => {
+  it('asks for the passphrase, shows a wrong one at its field and writes nothing, then unlocks and imports with it', async () => {
+    const wrong = new AppError({
+      kind: 'invalid',
+      summary: "the passphrase does not decrypt the file's secret values: incorrect passphrase",
+      detail: 'Give the passphrase used at export (devarch export --with-secrets). Nothing was imported.',
+      field: 'secretValues.key',
+    });
+    vi.mocked(transfer.importFile).mockImplementation(async (_source, name, dryRun, passphrase) => {
+      if (passphrase !== undefined && passphrase !== 'right pass') throw wrong;
+      return preview({ stack: name || 'shop', dryRun, missingSecrets: [], secretsSet: ['api_token'], secretValuesUnchecked: passphrase === undefined });
+    });
+    const user = userEvent.setup();
+    renderWithApp(<ImportDialog kind="devarch" path="/home/me/devarch.yml" onClose={vi.fn()} />);
+    const dialog = await screen.findByRole('dialog', { name: 'Import a devarch.yml' });
+    const step = await within(dialog).findByRole('region', { name: 'Secret values' });
+    expect(step).toHaveTextContent('encrypted values for 1 secret');
+    expect(step).toHaveTextContent('api_token');
+    const pass = within(step).getByLabelText('Passphrase');
+    expect(pass).toHaveAttribute('type', 'password');
+    expect(pass).toHaveFocus();
+    const submit = within(dialog).getByTestId('import-submit');
+    expect(submit).toHaveTextContent('Unlock');
+
+    await user.click(submit); // empty: refused here, nothing asked of the backend
+    expect(pass).toHaveAccessibleDescription(/Type the passphrase/);
+    await user.type(pass, 'not it{Enter}');
+    await waitFor(() => expect(pass).toHaveAccessibleDescription(/incorrect passphrase/));
+    expect(transfer.importFile).toHaveBeenLastCalledWith({ path: '/home/me/devarch.yml' }, 'shop', true, 'not it');
+    expect(transfer.importFile).not.toHaveBeenCalledWith(expect.anything(), expect.anything(), false, expect.anything());
+    expect(submit).toHaveTextContent('Unlock');
+
+    await user.clear(pass);
+    await user.type(pass, 'right pass{Enter}');
+    const unlocked = await within(dialog).findByTestId('import-unlocked');
+    expect(unlocked).toHaveTextContent('Import will set api_token from the file.');
+    expect(within(dialog).queryByRole('region', { name: 'Secret values' })).toBeNull();
+    expect(submit).toHaveTextContent('Import');
+    await user.click(submit);
+    await waitFor(() => expect(transfer.importFile).toHaveBeenLastCalledWith({ path: '/home/me/devarch.yml' }, 'shop', false, 'right pass'));
+    expect(await screen.findByText('Stack shop imported')).toBeInTheDocument();
+  });
+
+  it('asks for the passphrase when the import itself says the file needs one (a dropped file)', async () => {
+    vi.mocked(transfer.importFile).mockImplementation(async (_source, name, dryRun, passphrase) => {
+      if (!dryRun && passphrase === undefined) {
+        throw new AppError({ kind: 'invalid', summary: 'the file carries encrypted values for api_token and no passphrase was given', field: 'secretValues' });
+      }
+      return preview({ stack: name || 'shop', dryRun, secretsSet: ['api_token'], missingSecrets: [] });
+    });
+    const user = userEvent.setup();
+    renderWithApp(<ImportDialog kind="devarch" content="name: shop" fileName="shop.yml" onClose={vi.fn()} />);
+    const dialog = await screen.findByRole('dialog', { name: 'Import a devarch.yml' });
+    await within(dialog).findByRole('region', { name: 'Import preview' });
+    await user.click(within(dialog).getByTestId('import-submit')); // Import, refused
+    const step = await within(dialog).findByRole('region', { name: 'Secret values' });
+    await user.type(within(step).getByLabelText('Passphrase'), 'pass{Enter}');
+    await within(dialog).findByTestId('import-unlocked');
+    expect(transfer.importFile).toHaveBeenLastCalledWith({ content: 'name: shop' }, 'shop', true, 'pass');
   });
 });

@@ -27,7 +27,12 @@ export interface ImportDialogProps {
   onClose: () => void;
 }
 
-type Phase = 'idle' | 'previewing' | 'importing';
+type Phase = 'idle' | 'previewing' | 'unlocking' | 'importing';
+
+/** The backend's "this file's values need a passphrase" refusals (engine.openSecretValues). */
+function isPassphraseError(error: AppError): boolean {
+  return error.field === 'passphrase' || error.field === 'secretValues.key' || error.field?.startsWith('secretValues.values.') === true;
+}
 
 /** The report's kinds, in the order a reader needs them (composeimport's Finding.Change). */
 const CHANGE_GROUPS: { change: string; title: string; help: string }[] = [
@@ -58,6 +63,12 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
   const [preview, setPreview] = useState<ImportPreview>();
   const [previewKey, setPreviewKey] = useState('');
   const [error, setError] = useState<AppError>();
+  // A file carrying encrypted secret values: the typed passphrase, the one the backend
+  // accepted (a dry run decrypted every value with it), and its refusal.
+  const [passphrase, setPassphrase] = useState('');
+  const [unlocked, setUnlocked] = useState<string>();
+  const [passError, setPassError] = useState<AppError>();
+  const [lockedByImport, setLockedByImport] = useState(false);
   const queryClient = useQueryClient();
   const toasts = useToastStore();
   const busy = phase !== 'idle';
@@ -65,10 +76,40 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
   const keyOf = (n: string) => JSON.stringify([path.trim(), n.trim(), profiles.trim()]);
   const fresh = preview !== undefined && previewKey === keyOf(name);
 
+  const source = () => (content !== undefined ? { content } : { path: path.trim() });
   const run = (dryRun: boolean, stackName: string) =>
     compose
       ? transfer.importCompose([path.trim()], stackName.trim(), splitList(profiles), dryRun)
-      : transfer.importFile(content !== undefined ? { content } : { path: path.trim() }, stackName.trim(), dryRun);
+      : unlocked !== undefined
+        ? transfer.importFile(source(), stackName.trim(), dryRun, unlocked)
+        : transfer.importFile(source(), stackName.trim(), dryRun);
+  // The file's values are still encrypted: Import waits for a passphrase that opens them.
+  const locked = !compose && unlocked === undefined && ((preview?.secretValuesUnchecked ?? false) || lockedByImport);
+
+  const doUnlock = async () => {
+    if (passphrase === '') {
+      setPassError(new AppError({ kind: 'invalid', summary: 'Type the passphrase', detail: 'The one the file was exported with.', field: 'passphrase' }));
+      return;
+    }
+    setPhase('unlocking');
+    setPassError(undefined);
+    setError(undefined);
+    try {
+      // A dry run with the passphrase: it decrypts every value and writes nothing.
+      const result = await transfer.importFile(source(), name.trim(), true, passphrase);
+      setPreview(result);
+      setPreviewKey(keyOf(name));
+      setUnlocked(passphrase);
+      setLockedByImport(false);
+      setPassphrase('');
+    } catch (raw) {
+      const e = toAppError(raw);
+      if (isPassphraseError(e)) setPassError(e);
+      else setError(e);
+    } finally {
+      setPhase('idle');
+    }
+  };
 
   const doPreview = async (stackName = name) => {
     setPhase('previewing');
@@ -106,7 +147,10 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
       onClose();
       navigate(stackHref(result.stack) + (missing > 0 ? '?tab=secrets' : ''));
     } catch (raw) {
-      setError(toAppError(raw));
+      const e = toAppError(raw);
+      // Imported without a passphrase a file with values is refused: ask for it here.
+      if (!compose && unlocked === undefined && e.field === 'secretValues') setLockedByImport(true);
+      else setError(e);
       setPhase('idle');
     }
   };
@@ -115,6 +159,10 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
     if (busy || !hasSource) return;
     if (compose && name.trim() === '') {
       setError(new AppError({ kind: 'invalid', summary: 'Name the new stack', detail: 'A compose project becomes a stack under the name you give.', field: 'stack' }));
+      return;
+    }
+    if (fresh && locked) {
+      void doUnlock();
       return;
     }
     void (fresh ? doImport() : doPreview());
@@ -133,8 +181,9 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
   const pathError = error && (error.field === 'path' || error.field === 'files') ? error : undefined;
   const otherError = error && !nameError && !pathError ? error : undefined;
 
-  let primary = fresh ? 'Import' : 'Preview';
+  let primary = fresh ? (locked ? 'Unlock' : 'Import') : 'Preview';
   if (phase === 'previewing') primary = 'Previewing…';
+  if (phase === 'unlocking') primary = 'Unlocking…';
   if (phase === 'importing') primary = 'Importing…';
 
   return (
@@ -241,6 +290,54 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
             </ul>
           )}
         </Callout>
+      )}
+      {locked && fresh && preview && (
+        <section className="transfer__passphrase" aria-label="Secret values" data-testid="import-passphrase">
+          <Callout tone="info" title={`The file carries encrypted values for ${preview.secretsSet.length === 1 ? '1 secret' : `${preview.secretsSet.length} secrets`}`}>
+            <p>
+              {preview.secretsSet.map((n, i) => (
+                <span key={n}>
+                  {i > 0 && ', '}
+                  <span className="mono">{n}</span>
+                </span>
+              ))}
+              . Type the passphrase it was exported with, then Unlock: the values are checked before anything is written.
+            </p>
+          </Callout>
+          <Field label="Passphrase" hint="The passphrase given at export (devarch export --with-secrets)." error={passError}>
+            {(control) => (
+              <input
+                {...control}
+                type="password"
+                className="input"
+                data-field="import-passphrase"
+                autoFocus
+                value={passphrase}
+                autoComplete="off"
+                onChange={(event) => {
+                  setPassphrase(event.target.value);
+                  setPassError(undefined);
+                }}
+              />
+            )}
+          </Field>
+        </section>
+      )}
+      {unlocked !== undefined && preview && preview.secretsSet.length > 0 && (
+        <div className="transfer__passphrase">
+          <Callout tone="info" title="Passphrase accepted" testId="import-unlocked">
+            <p>
+              Import will set{' '}
+              {preview.secretsSet.map((n, i) => (
+                <span key={n}>
+                  {i > 0 && ', '}
+                  <span className="mono">{n}</span>
+                </span>
+              ))}{' '}
+              from the file.
+            </p>
+          </Callout>
+        </div>
       )}
       <div aria-live="polite" aria-busy={phase === 'previewing'}>
         {preview ? (
