@@ -88,10 +88,11 @@ type Planned struct {
 	Plan plan.Plan
 }
 
-// observe reads what exists for a stack in one engine call: every DevArch container (the
-// plan ignores other stacks' except for container-name clashes), whose attachments also
-// show the stack's network; only when the stack has no container at all is the network
-// listed separately. Plus what DevArch last applied, from the database.
+// observe reads what exists for a stack: every DevArch container (the plan ignores other
+// stacks' except for container-name clashes) and the stack's labelled networks (their
+// labels tell the subnet each was made with, see plan.Compute); a network the containers
+// are attached to but the listing lacks counts as existing. Plus what DevArch last applied,
+// from the database.
 func (s *Service) observe(ctx context.Context, stackID int64, stack string) (plan.Observed, error) {
 	eng, err := s.Engine(ctx)
 	if err != nil {
@@ -101,24 +102,23 @@ func (s *Service) observe(ctx context.Context, stackID int64, stack string) (pla
 	if err != nil {
 		return plan.Observed{}, err
 	}
-	var nets []runtime.Network
+	nets, err := eng.ListNetworks(ctx, []string{model.LabelStack + "=" + stack})
+	if err != nil {
+		return plan.Observed{}, err
+	}
 	seen := map[string]bool{}
-	mine := false
+	for _, n := range nets {
+		seen[n.Name] = true
+	}
 	for _, c := range cs {
 		if c.Labels[model.LabelStack] != stack {
 			continue
 		}
-		mine = true
 		for _, n := range c.Networks {
 			if !seen[n] {
 				seen[n] = true
 				nets = append(nets, runtime.Network{Name: n, Labels: map[string]string{model.LabelStack: stack}})
 			}
-		}
-	}
-	if !mine {
-		if nets, err = eng.ListNetworks(ctx, []string{model.LabelStack + "=" + stack}); err != nil {
-			return plan.Observed{}, err
 		}
 	}
 	applied, err := s.Store.AppliedState(ctx, stackID)
@@ -153,6 +153,10 @@ func composeHash(doc []byte) string {
 // not exist are plan errors naming instance and field.
 func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (computed, error) {
 	var c computed
+	// A stack made before subnets were assigned gets its subnet now (migration 0010).
+	if _, err := s.Store.EnsureSubnet(ctx, stack); err != nil {
+		return c, err
+	}
 	rs, err := s.Resolve(ctx, stack)
 	if err != nil {
 		return c, err

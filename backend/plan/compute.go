@@ -35,6 +35,10 @@ const (
 	CauseLastApplyFailed  = "last apply failed"
 	CauseReplaceRequested = "replace requested"
 	CauseImageRebuilt     = "image rebuilt under the same tag"
+	// CauseSubnetAssigned: the stack's network exists without the subnet DevArch gave the
+	// stack (made before subnets were assigned, or with another one): compose recreates the
+	// network, and with it every container on it.
+	CauseSubnetAssigned = "network subnet assigned"
 )
 
 // Compute compares the desired state with the observed one and returns the plan that
@@ -60,7 +64,11 @@ const (
 // Containers of the stack that no desired instance owns are removed ("instance removed" when
 // DevArch applied that instance, else "orphaned container"; extra containers of one instance
 // are "duplicate container"). The network is created when missing and anything will be
-// created or started, and removed when the stack has no instances left. Host ports the
+// created or started, and removed when the stack has no instances left. A network that
+// exists without the stack's subnet (its model.LabelSubnet label differs from
+// Desired.Subnet) is recreated ("network subnet assigned"), which compose does by removing
+// it, so every container of the stack that would keep running is replaced too, with that
+// cause (a stopped stack is left alone until it next runs). Host ports the
 // instances publish are checked against what holds them now (see portDiagnostics).
 func Compute(d Desired, o Observed) Plan {
 	p := Plan{Stack: d.Stack, Revision: d.Revision}
@@ -108,12 +116,14 @@ func Compute(d Desired, o Observed) Plan {
 		removes = append(removes, Action{Kind: Remove, Instance: inst, Container: containerName(c), Cause: cause})
 	}
 
-	networkExists := false
+	networkExists, subnetOK := false, true
 	for _, n := range o.Networks {
 		if n.Name == network {
 			networkExists = true
+			subnetOK = d.Subnet == "" || n.Labels[model.LabelSubnet] == d.Subnet
 		}
 	}
+	recreateNetwork := networkExists && !subnetOK && !d.Stopped
 
 	order, cycle := startOrder(desired)
 	levels := dependencyLevels(order, desired)
@@ -154,6 +164,14 @@ func Compute(d Desired, o Observed) Plan {
 		case !ok && imageRebuilt(s, *current, o.ImageIDs):
 			a, ok = Action{Kind: Replace, Instance: inst, Container: s.Container, Cause: CauseImageRebuilt}, true
 		}
+		if recreateNetwork && current != nil && !s.Stopped {
+			switch {
+			case !ok || a.Kind == Update:
+				a, ok = Action{Kind: Replace, Instance: inst, Container: s.Container, Cause: CauseSubnetAssigned}, true
+			case a.Kind == Replace:
+				a.Cause += "; " + CauseSubnetAssigned
+			}
+		}
 		if ok {
 			a.Level = levels[inst]
 			ups = append(ups, a)
@@ -167,6 +185,9 @@ func Compute(d Desired, o Observed) Plan {
 			cause = CauseNewStack
 		}
 		p.Actions = append(p.Actions, Action{Kind: CreateNetwork, Network: network, Cause: cause})
+	}
+	if recreateNetwork && len(ups) > 0 {
+		p.Actions = append(p.Actions, Action{Kind: CreateNetwork, Network: network, Cause: CauseSubnetAssigned + ": " + d.Subnet})
 	}
 	// Removals run before creates: a removed container frees the host ports and names a new
 	// one may need.
