@@ -1,0 +1,129 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/netpool"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/runtime/runtimetest"
+)
+
+const npTemplate = `name: np-idle
+category: runtime
+description: idles
+service:
+  image: devarch-test/busybox:1
+  command: [sleep, "3600"]
+  init: true
+  stop_grace_period: 1s
+`
+
+// networkSubnets returns the subnets of a network as the engine reports them.
+func networkSubnets(t *testing.T, eng *runtime.Engine, network string) []string {
+	t.Helper()
+	res, err := eng.Run(t.Context(), []string{"network", "inspect", network, "--format", "{{json .IPAM.Config}}"}, runtime.RunOptions{})
+	if err != nil {
+		t.Fatalf("inspect %s: %v", network, err)
+	}
+	var cfg []struct{ Subnet string }
+	if err := json.Unmarshal(res.Stdout, &cfg); err != nil {
+		t.Fatalf("inspect %s: %v (%s)", network, err, res.Stdout)
+	}
+	var out []string
+	for _, c := range cfg {
+		out = append(out, c.Subnet)
+	}
+	return out
+}
+
+// Issue 15: Docker's default address pools give about 30 networks (on this engine the 29th
+// `docker network create` failed: "could not find an available, non-overlapping IPv4
+// address pool among the defaults"), so a 31st stack could not start. With DevArch's pool
+// 40 stacks run at once, each network on its own slice of the pool.
+func TestManyStacksRunAtOnce(t *testing.T) {
+	const stacks = 40
+	eng := runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	// A pool of this test's own (no other test's stacks use it), in /26 slices.
+	t.Setenv(netpool.EnvPool, "10.213.0.0/16")
+	t.Setenv(netpool.EnvSlice, "26")
+	svc, _, _ := newService(t)
+	ctx := t.Context()
+	if _, _, err := svc.ImportTemplate(ctx, []byte(npTemplate), false); err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, stacks)
+	for i := range names {
+		names[i] = fmt.Sprintf("np%02d", i)
+		runtimetest.FreshProject(t, eng, model.ProjectName(names[i]))
+		if _, err := svc.CreateStack(ctx, names[i], engine.StackOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddInstance(ctx, names[i], "idle", "np-idle", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, stacks)
+	sem := make(chan struct{}, 8) // compose is CPU-heavy: 8 at a time keeps a 2-core machine busy, not thrashing
+	for i, name := range names {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			p, err := svc.Plan(ctx, name, "test", engine.PlanOptions{})
+			if err == nil {
+				_, err = svc.Apply(ctx, p.ID, "test", nil)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	t.Logf("%d stacks planned and applied in %v", stacks, time.Since(start).Round(time.Millisecond))
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("stack %s: %v", names[i], err)
+		}
+	}
+	pool, _ := netpool.Parse("10.213.0.0/16", "26")
+	seen := map[string]string{}
+	for _, name := range names {
+		if st := states(t, svc, name); st["idle"] != "running" {
+			t.Errorf("stack %s: idle is %q, want running", name, st["idle"])
+		}
+		got := networkSubnets(t, eng, model.NetworkName(name))
+		stored, err := svc.Store.GetStack(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0] != stored.Subnet {
+			t.Fatalf("stack %s: network subnets %v, stored subnet %q", name, got, stored.Subnet)
+		}
+		p := netip.MustParsePrefix(got[0])
+		if p.Bits() != 26 || !pool.Prefix.Contains(p.Addr()) {
+			t.Errorf("stack %s: subnet %s is not a /26 of %s", name, p, pool.Prefix)
+		}
+		if other, dup := seen[got[0]]; dup {
+			t.Errorf("stacks %s and %s share %s", name, other, got[0])
+		}
+		seen[got[0]] = name
+	}
+	start = time.Now()
+	for _, name := range names {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			_, _ = eng.RunCompose(context.Background(), []string{"-p", model.ProjectName(name), "down", "-t", "0"}, runtime.RunOptions{})
+		})
+	}
+	wg.Wait()
+	t.Logf("%d stacks torn down in %v", stacks, time.Since(start).Round(time.Millisecond))
+}
