@@ -153,8 +153,8 @@ func composeHash(doc []byte) string {
 // not exist are plan errors naming instance and field.
 func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (computed, error) {
 	var c computed
-	// A stack made before subnets were assigned gets its subnet now (migration 0010).
-	if _, err := s.Store.EnsureSubnet(ctx, stack); err != nil {
+	subnetWarnings, err := s.planSubnet(ctx, stack)
+	if err != nil {
 		return c, err
 	}
 	rs, err := s.Resolve(ctx, stack)
@@ -203,6 +203,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	// The engine's own diagnostics come first: secrets before what the plan found.
 	c.plan.Diagnostics = append(append(problems, secretFieldWarnings(rs)...), c.plan.Diagnostics...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, defaultCredentialWarnings(rs, func() bool { return s.keyStoreAvailable(ctx) })...)
+	c.plan.Diagnostics = append(c.plan.Diagnostics, subnetWarnings...)
 	wiringToPlan(&c.plan, rs.Wiring)
 	return c, nil
 }
@@ -375,7 +376,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return refuse(&model.Error{Kind: model.KindInvalid, Field: "plan", Summary: "the plan has errors now and cannot be applied",
 			Detail: now.Diagnostics.Err() + "\nFix them and plan again: devarch plan " + sp.Stack})
 	}
-	if now.String() != stored.String() {
+	if withoutSubnetMoves(now).String() != withoutSubnetMoves(stored).String() {
 		return refuse(staleError(sp.Stack, "the containers changed since it was made"))
 	}
 	if composeHash(c.compose) != sp.ComposeHash {

@@ -127,3 +127,58 @@ func TestManyStacksRunAtOnce(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d stacks torn down in %v", stacks, time.Since(start).Round(time.Millisecond))
 }
+
+// A subnet that something else took after it was chosen (another DevArch installation on
+// the same engine, a VPN) moves at the next plan while the stack's network does not exist,
+// and the plan says so; the apply then runs on the new subnet.
+func TestPlanMovesAClashingSubnet(t *testing.T) {
+	const stack = "npclash"
+	eng := runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	t.Setenv(netpool.EnvPool, "10.214.0.0/16")
+	t.Setenv(netpool.EnvSlice, "24")
+	svc, _, _ := newService(t)
+	ctx := t.Context()
+	if _, _, err := svc.ImportTemplate(ctx, []byte(npTemplate), false); err != nil {
+		t.Fatal(err)
+	}
+	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
+	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, stack, "idle", "np-idle", nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := svc.Store.GetStack(ctx, stack)
+	if err != nil || st.Subnet == "" {
+		t.Fatalf("stack subnet %q, %v", st.Subnet, err)
+	}
+	const other = "np-clash-other"
+	_, _ = eng.Run(ctx, []string{"network", "rm", other}, runtime.RunOptions{})
+	if _, err := eng.Run(ctx, []string{"network", "create", "--subnet", st.Subnet, other}, runtime.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = eng.Run(context.Background(), []string{"network", "rm", other}, runtime.RunOptions{}) })
+
+	p, err := svc.Plan(ctx, stack, "test", engine.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := svc.Store.GetStack(ctx, stack)
+	if err != nil || moved.Subnet == st.Subnet || moved.Subnet == "" {
+		t.Fatalf("subnet %q -> %q (%v): not moved off the clash", st.Subnet, moved.Subnet, err)
+	}
+	warned := false
+	for _, d := range p.Plan.Diagnostics {
+		warned = warned || d.Summary == fmt.Sprintf("the stack's network moves from %s to %s", st.Subnet, moved.Subnet)
+	}
+	if !warned {
+		t.Errorf("no warning about the move in %+v", p.Plan.Diagnostics)
+	}
+	if _, err := svc.Apply(ctx, p.ID, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := networkSubnets(t, eng, model.NetworkName(stack)); len(got) != 1 || got[0] != moved.Subnet {
+		t.Fatalf("network subnets %v, want [%s]", got, moved.Subnet)
+	}
+}

@@ -10,8 +10,6 @@ import (
 	"net/netip"
 	"os"
 	"strings"
-
-	"github.com/devarch/devarch/backend/model"
 )
 
 // HostRoutes returns the destinations of the host's IPv4 routes (Linux: /proc/net/route;
@@ -84,18 +82,19 @@ func leHex4(s string) ([4]byte, bool) {
 	return [4]byte{raw[3], raw[2], raw[1], raw[0]}, true
 }
 
-// ForeignSubnets returns the IPv4 subnets of the engine's networks that are not a DevArch
-// stack's (no model.LabelStack label): a stack subnet overlapping one would fail to create.
-// On a Linux host the bridge networks also show in HostRoutes; this also covers engines in a
-// VM (Docker Desktop, podman machine) and networks without a route.
-func (e *Engine) ForeignSubnets(ctx context.Context) ([]netip.Prefix, error) {
+// NetworkSubnets returns the IPv4 subnets of the engine's networks, except the network
+// named except ("" for none): a stack subnet overlapping one would fail to create. Networks
+// of DevArch stacks count too, since another DevArch installation (another DEVARCH_HOME)
+// on the same engine hands out subnets from the same pool. On a Linux host bridge networks
+// also show in HostRoutes; this covers engines in a VM (Docker Desktop, podman machine) too.
+func (e *Engine) NetworkSubnets(ctx context.Context, except string) ([]netip.Prefix, error) {
 	nets, err := e.ListNetworks(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	args := []string{"network", "inspect"}
 	for _, n := range nets {
-		if _, mine := n.Labels[model.LabelStack]; !mine && n.ID != "" {
+		if n.Name != except && n.ID != "" {
 			args = append(args, n.ID)
 		}
 	}

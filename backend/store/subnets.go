@@ -97,3 +97,26 @@ func (s *Store) EnsureSubnet(ctx context.Context, name string) (string, error) {
 	})
 	return subnet, err
 }
+
+// ReassignSubnet moves the stack from subnet old to the first free slice of pool that
+// overlaps nothing in avoid (nor old), and returns it; the caller checked old clashes and
+// the stack's network does not exist. When the stack's subnet is no longer old (another
+// process moved it), that one is returned unchanged.
+func (s *Store) ReassignSubnet(ctx context.Context, name, old string, pool netpool.Pool, avoid []netip.Prefix) (string, error) {
+	var subnet string
+	err := s.tx(ctx, "stack "+name, func(tx pgx.Tx) error {
+		id, err := lockStack(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT coalesce(subnet::text, '') FROM stacks WHERE id = $1`, id).Scan(&subnet); err != nil || subnet != old {
+			return err
+		}
+		if p, err := netip.ParsePrefix(old); err == nil {
+			avoid = append(avoid[:len(avoid):len(avoid)], p)
+		}
+		subnet, err = assignSubnet(ctx, tx, id, pool, avoid)
+		return err
+	})
+	return subnet, err
+}
