@@ -1,10 +1,12 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -180,5 +182,87 @@ func TestPlanMovesAClashingSubnet(t *testing.T) {
 	}
 	if got := networkSubnets(t, eng, model.NetworkName(stack)); len(got) != 1 || got[0] != moved.Subnet {
 		t.Fatalf("network subnets %v, want [%s]", got, moved.Subnet)
+	}
+}
+
+// A stack made before subnets were assigned (its row has none after migration 0010) and
+// running on a network from Docker's default pools: the next plan gives it a subnet and says
+// the network is recreated and every container removed and created again ("network subnet
+// assigned"); the apply does it. An instance stopped on its own is recreated too, without
+// starting (its old container would point at the removed network), so starting it
+// afterwards works.
+func TestLegacyStackGetsItsSubnet(t *testing.T) {
+	const stack = "nplegacy"
+	eng := runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	t.Setenv(netpool.EnvPool, "10.215.0.0/16")
+	svc, pool, _ := newService(t)
+	ctx := t.Context()
+	if _, _, err := svc.ImportTemplate(ctx, []byte(npTemplate), false); err != nil {
+		t.Fatal(err)
+	}
+	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
+	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "b"} {
+		if _, err := svc.AddInstance(ctx, stack, n, "np-idle", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What an older DevArch made: no subnet, so compose takes one from the default pools.
+	if _, err := pool.Exec(ctx, `UPDATE stacks SET subnet = NULL WHERE name = $1`, stack); err != nil {
+		t.Fatal(err)
+	}
+	composeFile, err := svc.Compose(ctx, stack, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.RunCompose(ctx, []string{"-p", model.ProjectName(stack), "-f", "-", "up", "-d"}, runtime.RunOptions{Stdin: bytes.NewReader(composeFile.YAML)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.OperateInstances(ctx, stack, "stop", []string{"b"}, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := networkSubnets(t, eng, model.NetworkName(stack)); len(got) != 1 || strings.HasPrefix(got[0], "10.215.") {
+		t.Fatalf("the legacy network has %v, want one subnet from Docker's defaults", got)
+	}
+
+	p, err := svc.Plan(ctx, stack, "test", engine.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := svc.Store.GetStack(ctx, stack)
+	if err != nil || !strings.HasPrefix(st.Subnet, "10.215.") {
+		t.Fatalf("subnet after the plan: %q, %v", st.Subnet, err)
+	}
+	text := p.Plan.String()
+	for _, want := range []string{"create network devarch-nplegacy-net\n      cause: network subnet assigned: " + st.Subnet,
+		"- remove a (devarch-nplegacy-a)\n      cause: network subnet assigned",
+		"+ create a (devarch-nplegacy-a)\n      cause: network subnet assigned"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("plan lacks %q:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(text, "+ create b (devarch-nplegacy-b)\n      cause: network subnet assigned") {
+		t.Errorf("the instance stopped on its own is not recreated:\n%s", text)
+	}
+	if _, err := svc.Apply(ctx, p.ID, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := networkSubnets(t, eng, model.NetworkName(stack)); len(got) != 1 || got[0] != st.Subnet {
+		t.Fatalf("network subnets %v after the apply, want [%s]", got, st.Subnet)
+	}
+	if got := states(t, svc, stack); got["a"] != "running" || got["b"] == "running" {
+		t.Fatalf("states after the apply %v: want a running, b stopped", got)
+	}
+	if _, err := svc.OperateInstances(ctx, stack, "start", []string{"b"}, "test", nil); err != nil {
+		t.Fatalf("starting the instance stopped before the network moved: %v", err)
+	}
+	if got := states(t, svc, stack); got["a"] != "running" || got["b"] != "running" {
+		t.Fatalf("states %v", got)
+	}
+	if again := planStack(t, svc, stack); again.Plan.Summary.Add+again.Plan.Summary.Change+again.Plan.Summary.Destroy != 0 {
+		t.Errorf("not up to date after the move:\n%s", again.Plan.String())
 	}
 }

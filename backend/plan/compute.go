@@ -66,9 +66,12 @@ const (
 // are "duplicate container"). The network is created when missing and anything will be
 // created or started, and removed when the stack has no instances left. A network that
 // exists without the stack's subnet (its model.LabelSubnet label differs from
-// Desired.Subnet) is recreated ("network subnet assigned"), which compose does by removing
-// it, so every container of the stack that would keep running is replaced too, with that
-// cause (a stopped stack is left alone until it next runs). Host ports the
+// Desired.Subnet) is recreated ("network subnet assigned"). Compose recreates it only once
+// no container is attached (it does not detach the stack's other containers itself), and a
+// container left on the removed network could never start again, so every container of the
+// stack is removed first and created again, with that cause (joined to its own when it had
+// one). Stopped ones (a stopped stack's, an instance stopped on its own) are created without
+// starting, as apply does for them. Host ports the
 // instances publish are checked against what holds them now (see portDiagnostics).
 func Compute(d Desired, o Observed) Plan {
 	p := Plan{Stack: d.Stack, Revision: d.Revision}
@@ -123,7 +126,7 @@ func Compute(d Desired, o Observed) Plan {
 			subnetOK = d.Subnet == "" || n.Labels[model.LabelSubnet] == d.Subnet
 		}
 	}
-	recreateNetwork := networkExists && !subnetOK && !d.Stopped
+	recreateNetwork := networkExists && !subnetOK
 
 	order, cycle := startOrder(desired)
 	levels := dependencyLevels(order, desired)
@@ -164,13 +167,14 @@ func Compute(d Desired, o Observed) Plan {
 		case !ok && imageRebuilt(s, *current, o.ImageIDs):
 			a, ok = Action{Kind: Replace, Instance: inst, Container: s.Container, Cause: CauseImageRebuilt}, true
 		}
-		if recreateNetwork && current != nil && !s.Stopped {
-			switch {
-			case !ok || a.Kind == Update:
-				a, ok = Action{Kind: Replace, Instance: inst, Container: s.Container, Cause: CauseSubnetAssigned}, true
-			case a.Kind == Replace:
-				a.Cause += "; " + CauseSubnetAssigned
+		if recreateNetwork && current != nil {
+			removes = append(removes, Action{Kind: Remove, Instance: inst, Container: containerName(*current), Cause: CauseSubnetAssigned})
+			cause := CauseSubnetAssigned
+			if ok && a.Kind == Replace {
+				cause = a.Cause + "; " + CauseSubnetAssigned
 			}
+			a, ok = serviceAction(s, nil, applied, wasApplied, networkExists, d.Stopped || s.Stopped)
+			a.Cause = cause
 		}
 		if ok {
 			a.Level = levels[inst]

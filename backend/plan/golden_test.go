@@ -30,9 +30,9 @@ func goldenCases() map[string]goldenCase {
 			return d, plan.Observed{}
 		},
 		// A stack made before subnets were assigned: its running network has no subnet
-		// label, so compose recreates it with the stack's subnet, and every container on it
-		// is replaced (the stopped one too, instead of a start; web's config change keeps
-		// its own cause first).
+		// label, so compose recreates it with the stack's subnet once every container of the
+		// stack is removed; each is created again (the stopped one too, instead of a start;
+		// web's config change keeps its own cause first).
 		"network_subnet_assigned": func(t testing.TB) (plan.Desired, plan.Observed) {
 			old := desired(t, 3, svc("web", nginx("production", "8080:80"), "db"), svc("db", postgres()), svc("cache", redis()))
 			o := upToDate(t, old)
