@@ -92,24 +92,33 @@ func (e *Engine) NetworkSubnets(ctx context.Context, except string) ([]netip.Pre
 	if err != nil {
 		return nil, err
 	}
+	var out []netip.Prefix
 	args := []string{"network", "inspect"}
 	for _, n := range nets {
-		if n.Name != except && n.ID != "" {
+		switch {
+		case n.Name == except:
+		case n.Subnets != nil: // the listing told them
+			for _, s := range n.Subnets {
+				if p, err := netip.ParsePrefix(s); err == nil && p.Addr().Is4() {
+					out = append(out, p.Masked())
+				}
+			}
+		case n.ID != "":
 			args = append(args, n.ID)
 		}
 	}
 	if len(args) == 2 {
-		return nil, nil
+		return out, nil
 	}
 	res, err := e.Run(ctx, args, RunOptions{})
 	if err != nil {
 		return nil, err
 	}
-	out, err := parseNetworkSubnets(res.Stdout)
+	inspected, err := parseNetworkSubnets(res.Stdout)
 	if err != nil {
 		return nil, unexpectedOutput(e.Name+" network inspect", err, res.Stdout)
 	}
-	return out, nil
+	return append(out, inspected...), nil
 }
 
 // parseNetworkSubnets reads `network inspect` JSON (an array of networks; docker's

@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -50,6 +52,42 @@ func FuzzParseProcRoutes(f *testing.F) {
 		for _, p := range parseProcRoutes(data) {
 			if !p.IsValid() || !p.Addr().Is4() || p.Masked() != p && p != (netip.Prefix{}) {
 				t.Fatalf("route %v", p)
+			}
+		}
+	})
+}
+
+func TestDecodeAPINetworks(t *testing.T) {
+	got, err := decodeAPINetworks(strings.NewReader(`[{"Name":"devarch-shop-net","Id":"abc","Created":"2026-11-30T10:00:00.123456789Z","Scope":"local","Driver":"bridge","Internal":false,
+		"IPAM":{"Driver":"default","Config":[{"Subnet":"10.200.3.0/24"}]},"Labels":{"dev.devarch.stack":"shop"}},{"Name":"host","Id":"def","IPAM":{"Config":[]},"Labels":null}]`))
+	if err != nil || len(got) != 2 || got[0].Name != "devarch-shop-net" || fmt.Sprint(got[0].Subnets) != "[10.200.3.0/24]" ||
+		got[0].Labels["dev.devarch.stack"] != "shop" || got[0].CreatedAt.IsZero() || got[1].Subnets == nil || got[1].Labels == nil {
+		t.Fatalf("decoded %+v, %v", got, err)
+	}
+	if _, err := decodeAPINetworks(strings.NewReader(`{"message":"x"}`)); err == nil {
+		t.Fatal("an object decoded as a list")
+	}
+}
+
+// FuzzDecodeAPINetworks: any body decodes or errors, never panics; decoded networks have
+// labels and known subnets.
+func FuzzDecodeAPINetworks(f *testing.F) {
+	f.Add([]byte(`[{"Name":"n","Id":"i","IPAM":{"Config":[{"Subnet":"10.0.0.0/24"},{"Subnet":""}]},"Labels":{"a":"b"}}]`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		nets, err := decodeAPINetworks(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for _, n := range nets {
+			if n.Labels == nil || n.Subnets == nil {
+				t.Fatalf("network %+v", n)
+			}
+			for _, s := range n.Subnets {
+				if s == "" {
+					t.Fatalf("empty subnet in %+v", n)
+				}
 			}
 		}
 	})
