@@ -10,8 +10,8 @@
 package netpool
 
 import (
+	"encoding/binary"
 	"fmt"
-	"math/big"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -98,11 +98,12 @@ func (p Pool) Size() int {
 
 // Slice returns the i-th slice (0 <= i < Size()).
 func (p Pool) Slice(i int) netip.Prefix {
+	// i < MaxSlices = 1<<16 and the shift is at most 32-MinSliceBits = 16: no overflow.
 	a := p.Prefix.Addr().As4()
-	base := new(big.Int).SetBytes(a[:])
-	off := new(big.Int).Lsh(big.NewInt(int64(i)), uint(32-p.SliceBits))
-	b := base.Add(base, off).FillBytes(make([]byte, 4))
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte(b)), p.SliceBits)
+	v := binary.BigEndian.Uint32(a[:]) + uint32(i)<<(32-p.SliceBits)
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], v)
+	return netip.PrefixFrom(netip.AddrFrom4(b), p.SliceBits)
 }
 
 // String is the pool as the settings would give it: "10.200.0.0/16 in /24 slices".
