@@ -46,10 +46,12 @@ func networkSubnets(t *testing.T, eng *runtime.Engine, network string) []string 
 	return out
 }
 
-// Issue 15: Docker's default address pools give about 30 networks (on this engine the 29th
-// `docker network create` failed: "could not find an available, non-overlapping IPv4
-// address pool among the defaults"), so a 31st stack could not start. With DevArch's pool
-// 40 stacks run at once, each network on its own slice of the pool.
+// Issue 15: Docker's default address pools give 31 networks, docker0 included (on this
+// engine, with two other bridge networks present, the 29th `docker network create` failed:
+// "could not find an available, non-overlapping IPv4 address pool among the defaults"), so
+// a 31st stack could not start. With DevArch's pool 40 stacks run at once, each network on
+// its own slice of the pool. Without the subnets (compose's ipam left out) this test fails
+// at the 29th stack with that error.
 func TestManyStacksRunAtOnce(t *testing.T) {
 	const stacks = 40
 	eng := runtimetest.RequireCompose(t)
