@@ -56,10 +56,15 @@ func NewProject(st model.EffectiveStack) (Project, error) {
 		instances[svc.Instance] = true
 	}
 	stackLabels := Map[string]{model.LabelStack: st.Name}
+	network := Network{Name: model.NetworkName(st.Name), Labels: stackLabels}
+	if st.Subnet != "" {
+		network.Labels = Map[string]{model.LabelStack: st.Name, model.LabelSubnet: st.Subnet}
+		network.IPAM = &IPAM{Config: []IPAMConfig{{Subnet: st.Subnet}}}
+	}
 	p := Project{
 		Name:     model.ProjectName(st.Name),
 		Services: make(Map[Service], len(services)),
-		Networks: Map[Network]{"default": {Name: model.NetworkName(st.Name), Labels: stackLabels}},
+		Networks: Map[Network]{"default": network},
 		Volumes:  Map[Volume]{},
 	}
 	volumeLabels := stackLabels

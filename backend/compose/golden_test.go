@@ -47,8 +47,10 @@ func goldenCases() map[string]model.EffectiveStack {
 		"wired":      wiredStack(),
 		// A project root: relative bind sources and build contexts become absolute under it
 		// (a root holding a space and a dollar, escaped); named volumes get the stack's
-		// prefix and its labels.
+		// prefix and its labels. The stack's subnet from DevArch's pool becomes the network's
+		// ipam config and its dev.devarch.subnet label.
 		"project_root": {Name: "shop", Root: "/home/me/src/my $hop", VolumePrefix: "devarch-shop-0a1b2c3d_", Installation: "8f2c1e4a-0b6d-4c3e-9a7f-1d2e3f405162",
+			Subnet: "10.200.3.0/24",
 			Services: []model.EffectiveService{{Instance: "web", Template: "nginx", Spec: model.Spec{
 				"image":   "nginx:1.27",
 				"volumes": []any{"./public:/usr/share/nginx/html:ro", "../shared:/shared", "/etc/hosts:/etc/hosts:ro", "data:/data", "/anon"},

@@ -151,6 +151,20 @@ const (
 type Network struct {
 	Name   string      `yaml:"name"`
 	Labels Map[string] `yaml:"labels,omitempty"`
+	// IPAM fixes the network's subnet (the stack's slice of DevArch's pool); nil lets the
+	// engine pick one from its default pools.
+	IPAM *IPAM `yaml:"ipam,omitempty"`
+}
+
+// IPAM is a network's address management: DevArch sets only the subnet; the engine takes
+// the slice's first address as the gateway.
+type IPAM struct {
+	Config []IPAMConfig `yaml:"config"`
+}
+
+// IPAMConfig is one address range of a network.
+type IPAMConfig struct {
+	Subnet string `yaml:"subnet"`
 }
 
 // Volume is a named volume. Its name is the stack's volume prefix and its key

@@ -88,10 +88,11 @@ type Planned struct {
 	Plan plan.Plan
 }
 
-// observe reads what exists for a stack in one engine call: every DevArch container (the
-// plan ignores other stacks' except for container-name clashes), whose attachments also
-// show the stack's network; only when the stack has no container at all is the network
-// listed separately. Plus what DevArch last applied, from the database.
+// observe reads what exists for a stack: every DevArch container (the plan ignores other
+// stacks' except for container-name clashes) and the stack's labelled networks (their
+// labels tell the subnet each was made with, see plan.Compute); a network the containers
+// are attached to but the listing lacks counts as existing. Plus what DevArch last applied,
+// from the database.
 func (s *Service) observe(ctx context.Context, stackID int64, stack string) (plan.Observed, error) {
 	eng, err := s.Engine(ctx)
 	if err != nil {
@@ -101,24 +102,23 @@ func (s *Service) observe(ctx context.Context, stackID int64, stack string) (pla
 	if err != nil {
 		return plan.Observed{}, err
 	}
-	var nets []runtime.Network
+	nets, err := eng.ListNetworks(ctx, []string{model.LabelStack + "=" + stack})
+	if err != nil {
+		return plan.Observed{}, err
+	}
 	seen := map[string]bool{}
-	mine := false
+	for _, n := range nets {
+		seen[n.Name] = true
+	}
 	for _, c := range cs {
 		if c.Labels[model.LabelStack] != stack {
 			continue
 		}
-		mine = true
 		for _, n := range c.Networks {
 			if !seen[n] {
 				seen[n] = true
 				nets = append(nets, runtime.Network{Name: n, Labels: map[string]string{model.LabelStack: stack}})
 			}
-		}
-	}
-	if !mine {
-		if nets, err = eng.ListNetworks(ctx, []string{model.LabelStack + "=" + stack}); err != nil {
-			return plan.Observed{}, err
 		}
 	}
 	applied, err := s.Store.AppliedState(ctx, stackID)
@@ -153,6 +153,10 @@ func composeHash(doc []byte) string {
 // not exist are plan errors naming instance and field.
 func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (computed, error) {
 	var c computed
+	subnetWarnings, err := s.planSubnet(ctx, stack)
+	if err != nil {
+		return c, err
+	}
 	rs, err := s.Resolve(ctx, stack)
 	if err != nil {
 		return c, err
@@ -199,6 +203,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	// The engine's own diagnostics come first: secrets before what the plan found.
 	c.plan.Diagnostics = append(append(problems, secretFieldWarnings(rs)...), c.plan.Diagnostics...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, defaultCredentialWarnings(rs, func() bool { return s.keyStoreAvailable(ctx) })...)
+	c.plan.Diagnostics = append(c.plan.Diagnostics, subnetWarnings...)
 	wiringToPlan(&c.plan, rs.Wiring)
 	return c, nil
 }
@@ -371,7 +376,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return refuse(&model.Error{Kind: model.KindInvalid, Field: "plan", Summary: "the plan has errors now and cannot be applied",
 			Detail: now.Diagnostics.Err() + "\nFix them and plan again: devarch plan " + sp.Stack})
 	}
-	if now.String() != stored.String() {
+	if withoutSubnetMoves(now).String() != withoutSubnetMoves(stored).String() {
 		return refuse(staleError(sp.Stack, "the containers changed since it was made"))
 	}
 	if composeHash(c.compose) != sp.ComposeHash {

@@ -42,8 +42,12 @@ type hooks struct {
 
 // New returns a Service over st that detects the container engine with engOpts on first
 // need and keeps generated files under stacksDir (one directory per stack).
+//
+// It makes itself st's source of stack subnets (see subnetSource).
 func New(st *store.Store, engOpts runtime.Options, stacksDir string) *Service {
-	return &Service{Store: st, engOpts: engOpts, stacksDir: stacksDir}
+	s := &Service{Store: st, engOpts: engOpts, stacksDir: stacksDir}
+	st.SetSubnetSource(s.subnetSource)
+	return s
 }
 
 // Start is the one start-up of the use cases, for the CLI and the window alike: the service

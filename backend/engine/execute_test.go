@@ -107,6 +107,8 @@ var executorCases = map[string]executorCase{
 	"mixed":                    {levels: map[string]int{"cache": 1, "db": 1, "web": 1}, want: []string{"rm -f devarch-etshop-old", upReplace + " web", upNew + " cache db"}},
 	"name_clash":               {errored: true},
 	"network_missing":          {levels: map[string]int{"db": 1, "web": 2}, want: []string{upReplace + " db", upReplace + " web"}},
+	"network_subnet_assigned":  {levels: map[string]int{"cache": 1, "db": 1, "web": 2}, want: []string{"rm -f devarch-etshop-cache", "rm -f devarch-etshop-db", "rm -f devarch-etshop-web", upNew + " cache db", upNew + " web"}},
+	"network_subnet_kept":      {},
 	"network_remove":           {want: []string{"rm -f devarch-etshop-web", "network rm devarch-etshop-net"}},
 	"new_stack":                {levels: map[string]int{"db": 1, "web": 2}, want: []string{upNew + " db", upNew + " web"}},
 	"not_running":              {levels: map[string]int{"cache": 1, "web": 1}, want: []string{upNew + " cache web"}},

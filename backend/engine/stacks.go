@@ -103,7 +103,7 @@ func resolveWired(st model.Stack, templates map[string]model.Template, applied m
 
 // resolveInstances resolves every instance of a loaded stack (no wiring).
 func resolveInstances(st model.Stack, templates map[string]model.Template) (ResolvedStack, error) {
-	eff := model.EffectiveStack{Name: st.Name, VolumePrefix: st.VolumePrefix, Root: st.Root}
+	eff := model.EffectiveStack{Name: st.Name, VolumePrefix: st.VolumePrefix, Root: st.Root, Subnet: st.Subnet}
 	for _, inst := range st.Instances {
 		t, ok := templates[inst.Template]
 		if !ok {

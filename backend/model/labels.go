@@ -13,4 +13,7 @@ const (
 	// share) and the installation (database) that made them.
 	LabelVolumePrefix = "dev.devarch.volume-prefix"
 	LabelInstallation = "dev.devarch.installation"
+	// LabelSubnet is on a stack's network: the subnet DevArch gave it (its ipam config), so
+	// the plan can tell a network made before the stack had that subnet (see plan.Compute).
+	LabelSubnet = "dev.devarch.subnet"
 )

@@ -53,6 +53,9 @@ type Network struct {
 	Internal  bool
 	Labels    map[string]string
 	CreatedAt time.Time
+	// Subnets are the network's address ranges ("10.200.3.0/24"), when the listing told
+	// them (the Engine API's does, `network ls` does not): nil means unknown.
+	Subnets []string
 }
 
 // HostPort is one host address a container publishes, or a plan probes.

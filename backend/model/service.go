@@ -271,6 +271,9 @@ type EffectiveStack struct {
 	// Installation is the id of the database that owns the stack, labelled on its volumes
 	// ("" when unknown).
 	Installation string
+	// Subnet is the stack network's subnet (ipam config and the model.LabelSubnet label);
+	// "" leaves the choice to the engine's default pools.
+	Subnet string
 }
 
 // EffectiveField is one row of an effective configuration: a field, or one key of a keyed

@@ -26,6 +26,9 @@ type Stack struct {
 	Root string
 	// VolumePrefix names the stack's named volumes: VolumePrefix + "{instance}-{volume}".
 	VolumePrefix string
+	// Subnet is the stack network's subnet from DevArch's pool ("10.200.3.0/24"), unique
+	// among stacks; "" for a stack made before subnets were assigned, until its next plan.
+	Subnet string
 	// Wires are the user's explicit wires, sorted by consumer then contract (automatic
 	// wires are computed, never stored).
 	Wires []Wire

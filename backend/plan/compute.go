@@ -35,6 +35,10 @@ const (
 	CauseLastApplyFailed  = "last apply failed"
 	CauseReplaceRequested = "replace requested"
 	CauseImageRebuilt     = "image rebuilt under the same tag"
+	// CauseSubnetAssigned: the stack's network exists without the subnet DevArch gave the
+	// stack (made before subnets were assigned, or with another one): compose recreates the
+	// network, and with it every container on it.
+	CauseSubnetAssigned = "network subnet assigned"
 )
 
 // Compute compares the desired state with the observed one and returns the plan that
@@ -60,7 +64,14 @@ const (
 // Containers of the stack that no desired instance owns are removed ("instance removed" when
 // DevArch applied that instance, else "orphaned container"; extra containers of one instance
 // are "duplicate container"). The network is created when missing and anything will be
-// created or started, and removed when the stack has no instances left. Host ports the
+// created or started, and removed when the stack has no instances left. A network that
+// exists without the stack's subnet (its model.LabelSubnet label differs from
+// Desired.Subnet) is recreated ("network subnet assigned"). Compose recreates it only once
+// no container is attached (it does not detach the stack's other containers itself), and a
+// container left on the removed network could never start again, so every container of the
+// stack is removed first and created again, with that cause (joined to its own when it had
+// one). Stopped ones (a stopped stack's, an instance stopped on its own) are created without
+// starting, as apply does for them. Host ports the
 // instances publish are checked against what holds them now (see portDiagnostics).
 func Compute(d Desired, o Observed) Plan {
 	p := Plan{Stack: d.Stack, Revision: d.Revision}
@@ -108,12 +119,14 @@ func Compute(d Desired, o Observed) Plan {
 		removes = append(removes, Action{Kind: Remove, Instance: inst, Container: containerName(c), Cause: cause})
 	}
 
-	networkExists := false
+	networkExists, subnetOK := false, true
 	for _, n := range o.Networks {
 		if n.Name == network {
 			networkExists = true
+			subnetOK = d.Subnet == "" || n.Labels[model.LabelSubnet] == d.Subnet
 		}
 	}
+	recreateNetwork := networkExists && !subnetOK
 
 	order, cycle := startOrder(desired)
 	levels := dependencyLevels(order, desired)
@@ -154,6 +167,15 @@ func Compute(d Desired, o Observed) Plan {
 		case !ok && imageRebuilt(s, *current, o.ImageIDs):
 			a, ok = Action{Kind: Replace, Instance: inst, Container: s.Container, Cause: CauseImageRebuilt}, true
 		}
+		if recreateNetwork && current != nil {
+			removes = append(removes, Action{Kind: Remove, Instance: inst, Container: containerName(*current), Cause: CauseSubnetAssigned})
+			cause := CauseSubnetAssigned
+			if ok && a.Kind == Replace {
+				cause = a.Cause + "; " + CauseSubnetAssigned
+			}
+			a, ok = serviceAction(s, nil, applied, wasApplied, networkExists, d.Stopped || s.Stopped)
+			a.Cause = cause
+		}
 		if ok {
 			a.Level = levels[inst]
 			ups = append(ups, a)
@@ -167,6 +189,9 @@ func Compute(d Desired, o Observed) Plan {
 			cause = CauseNewStack
 		}
 		p.Actions = append(p.Actions, Action{Kind: CreateNetwork, Network: network, Cause: cause})
+	}
+	if recreateNetwork && len(ups) > 0 {
+		p.Actions = append(p.Actions, Action{Kind: CreateNetwork, Network: network, Cause: CauseSubnetAssigned + ": " + d.Subnet})
 	}
 	// Removals run before creates: a removed container frees the host ports and names a new
 	// one may need.

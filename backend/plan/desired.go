@@ -16,6 +16,9 @@ type Desired struct {
 	Services []DesiredService
 	// Network is the stack's network name (model.NetworkName); empty means that name.
 	Network string
+	// Subnet is the network's subnet from DevArch's pool ("" when the stack has none): an
+	// existing network labelled with another (or none) is recreated (see Compute).
+	Subnet string
 	// Stopped: the stack is meant to be stopped (see Plan.Stopped).
 	Stopped bool
 	// Replace names instances the user asked to replace whatever their state (apply
@@ -66,7 +69,7 @@ func DesiredFrom(st model.EffectiveStack, revision int64) (Desired, error) {
 	if err != nil {
 		return Desired{}, err
 	}
-	d := Desired{Stack: st.Name, Revision: revision, Network: p.Networks["default"].Name}
+	d := Desired{Stack: st.Name, Revision: revision, Network: p.Networks["default"].Name, Subnet: st.Subnet}
 	services := slices.Clone(st.Services)
 	slices.SortFunc(services, func(a, b model.EffectiveService) int { return cmpString(a.Instance, b.Instance) })
 	for _, es := range services {

@@ -29,6 +29,24 @@ func goldenCases() map[string]goldenCase {
 			d := desired(t, 1, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
 			return d, plan.Observed{}
 		},
+		// A stack made before subnets were assigned: its running network has no subnet
+		// label, so compose recreates it with the stack's subnet once every container of the
+		// stack is removed; each is created again (the stopped one too, instead of a start;
+		// web's config change keeps its own cause first).
+		"network_subnet_assigned": func(t testing.TB) (plan.Desired, plan.Observed) {
+			old := desired(t, 3, svc("web", nginx("production", "8080:80"), "db"), svc("db", postgres()), svc("cache", redis()))
+			o := upToDate(t, old)
+			replaceContainer(&o, container(t, old, "cache", "exited"))
+			d := desired(t, 4, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()), svc("cache", redis()))
+			d.Subnet = "10.200.7.0/24"
+			return d, o
+		},
+		// The same stack once its network has the subnet: nothing to do.
+		"network_subnet_kept": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 4, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
+			d.Subnet = "10.200.7.0/24"
+			return d, upToDate(t, d)
+		},
 		"up_to_date": func(t testing.TB) (plan.Desired, plan.Observed) {
 			d := desired(t, 4, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
 			return d, upToDate(t, d)

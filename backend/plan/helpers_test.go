@@ -71,7 +71,11 @@ func applied(t testing.TB, d plan.Desired, instance string, running bool) plan.A
 }
 
 func network(d plan.Desired) model.Network {
-	return model.Network{ID: "net-id", Name: d.Network, Labels: map[string]string{model.LabelStack: d.Stack}}
+	n := model.Network{ID: "net-id", Name: d.Network, Labels: map[string]string{model.LabelStack: d.Stack}}
+	if d.Subnet != "" {
+		n.Labels[model.LabelSubnet] = d.Subnet
+	}
+	return n
 }
 
 // upToDate is what exists after applying d: every container running, recorded, networked.

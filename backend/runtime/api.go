@@ -141,6 +141,73 @@ func (e *Engine) listContainersAPI(ctx context.Context, labels []string) ([]Cont
 	return out, true
 }
 
+// listNetworksAPI is ListNetworks through the Engine API (GET /networks); ok as in
+// listContainersAPI.
+func (e *Engine) listNetworksAPI(ctx context.Context, labels []string) ([]Network, bool) {
+	sock := e.apiSocket()
+	if sock == "" {
+		return nil, false
+	}
+	u := "http://docker/networks"
+	if len(labels) > 0 {
+		filters, _ := json.Marshal(map[string][]string{"label": labels})
+		u += "?filters=" + url.QueryEscape(string(filters))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, false
+	}
+	resp, err := apiTransport(sock).Do(req)
+	if err != nil {
+		return nil, false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, false
+	}
+	out, err := decodeAPINetworks(resp.Body)
+	if err != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// decodeAPINetworks reads GET /networks's answer into Networks as the CLI path reports them,
+// plus each network's subnets (IPAM.Config[].Subnet).
+func decodeAPINetworks(r io.Reader) ([]Network, error) {
+	var nets []struct {
+		ID       string `json:"Id"`
+		Name     string
+		Driver   string
+		Scope    string
+		Internal bool
+		Labels   map[string]string
+		Created  string
+		IPAM     struct {
+			Config []struct{ Subnet string }
+		}
+	}
+	if err := json.NewDecoder(r).Decode(&nets); err != nil {
+		return nil, err
+	}
+	out := make([]Network, 0, len(nets))
+	for _, n := range nets {
+		labels := n.Labels
+		if labels == nil {
+			labels = map[string]string{}
+		}
+		nw := Network{ID: n.ID, Name: n.Name, Driver: n.Driver, Scope: n.Scope, Internal: n.Internal, Labels: labels,
+			CreatedAt: parseTime(n.Created, nil), Subnets: []string{}}
+		for _, c := range n.IPAM.Config {
+			if c.Subnet != "" {
+				nw.Subnets = append(nw.Subnets, c.Subnet)
+			}
+		}
+		out = append(out, nw)
+	}
+	return out, nil
+}
+
 // decodeAPIContainers reads GET /containers/json's answer into Containers as the CLI path
 // reports them (names without the leading "/", state and health normalised, published
 // host ports sorted and unique, networks sorted), sorted by name. Labels is never nil.

@@ -52,7 +52,13 @@ func (e *Engine) listContainersCLI(ctx context.Context, labels []string) ([]Cont
 
 // ListNetworks lists the networks that carry all the given labels ("key" or "key=value"), in
 // one engine call.
+//
+// Through the Engine API (one HTTP request, no process) the networks come with their Subnets;
+// the CLI fallback leaves them nil.
 func (e *Engine) ListNetworks(ctx context.Context, labels []string) ([]Network, error) {
+	if out, ok := e.listNetworksAPI(ctx, labels); ok {
+		return out, nil
+	}
 	args := []string{"network", "ls", "--no-trunc"}
 	args = append(args, labelFilterArgs(labels)...)
 	args = append(args, "--format", e.listFormat())

@@ -192,10 +192,10 @@ func (s *Store) RemoveInstance(ctx context.Context, stack, name string) error {
 }
 
 // stackColumns and stackFields read a stacks row into a model.Stack.
-const stackColumns = `id, name, description, revision, created_at, updated_at, coalesce(root, ''), volume_prefix`
+const stackColumns = `id, name, description, revision, created_at, updated_at, coalesce(root, ''), volume_prefix, coalesce(subnet::text, '')`
 
 func stackFields(st *model.Stack) []any {
-	return []any{&st.ID, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt, &st.Root, &st.VolumePrefix}
+	return []any{&st.ID, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt, &st.Root, &st.VolumePrefix, &st.Subnet}
 }
 
 // GetStack loads a stack and its instances (sorted by name).

@@ -15,13 +15,31 @@ import (
 // (model.ValidateStackName) and again by the schema's dns_label domain. root is the project
 // root ("" for the default); volumePrefix is "" for a fresh prefix with the stack's id, or a
 // deleted stack's prefix whose volumes the user chose to reuse.
+//
+// The stack's network gets its subnet in the same transaction (see assignSubnet): a full pool
+// fails the creation with an error that says how to make room, and leaves nothing behind.
 func (s *Store) CreateStack(ctx context.Context, name, description, root, volumePrefix string) (model.StackSummary, error) {
 	var st model.StackSummary
-	err := s.pool.QueryRow(ctx, `
-		INSERT INTO stacks (name, description, root, volume_prefix) VALUES ($1, $2, nullif($3, ''), nullif($4, ''))
-		RETURNING name, description, revision, created_at, updated_at`, name, description, root, volumePrefix).
-		Scan(&st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt)
+	pool, avoid, err := s.subnetSource(ctx)
 	if err != nil {
+		return st, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var id int64
+		if err := tx.QueryRow(ctx, `
+		INSERT INTO stacks (name, description, root, volume_prefix) VALUES ($1, $2, nullif($3, ''), nullif($4, ''))
+		RETURNING id, name, description, revision, created_at, updated_at`, name, description, root, volumePrefix).
+			Scan(&id, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt); err != nil {
+			return err
+		}
+		_, err := assignSubnet(ctx, tx, id, pool, avoid)
+		return err
+	})
+	if err != nil {
+		var me *model.Error
+		if errors.As(err, &me) {
+			return st, err
+		}
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "stacks_name_key" {
 			return st, &model.Error{Kind: model.KindConflict, Field: "name", Err: err,

@@ -19,6 +19,7 @@ import (
 type Store struct {
 	pool    *pgxpool.Pool
 	holders chan struct{} // one token per held session lock (see MaxLockHolders)
+	subnets SubnetSource  // nil: the default pool (see SetSubnetSource)
 }
 
 // New returns a Store over pool.

@@ -54,7 +54,11 @@ func (s *Store) ImportStack(ctx context.Context, in StackImport) (StackImported,
 	if ext == nil {
 		ext = map[string]any{}
 	}
-	err := s.tx(ctx, "stack "+in.Name, func(tx pgx.Tx) error {
+	pool, avoid, err := s.subnetSource(ctx)
+	if err != nil {
+		return StackImported{}, err
+	}
+	err = s.tx(ctx, "stack "+in.Name, func(tx pgx.Tx) error {
 		out = StackImported{}
 		if in.Seal != nil {
 			if err := keyLive(ctx, tx, in.KeyVersion); err != nil {
@@ -80,6 +84,9 @@ func (s *Store) ImportStack(ctx context.Context, in StackImport) (StackImported,
 			if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "stacks_name_key" {
 				return stackNameTaken(in.Name, err)
 			}
+			return err
+		}
+		if _, err := assignSubnet(ctx, tx, id, pool, avoid); err != nil {
 			return err
 		}
 		ids := make(map[string]int64, len(in.Instances))
