@@ -85,8 +85,11 @@ test-cross:
 	GOOS=windows GOARCH=amd64 $(GO) vet ./...
 	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
 
+# The quick benchmarks 10 times each, 3 rounds; the whole-program ones (100 CLI runs, 500
+# stacks, desktop idle) once: each already repeats inside and takes minutes.
 bench:
-	$(GO) test ./bench -run '^$$' -bench . -benchtime 10x -count 3
+	$(GO) test ./bench -run '^$$' -bench 'Start|Generate|Plan|Apply|Template|Wiring' -benchtime 10x -count 3
+	$(GO) test ./bench -run '^$$' -bench 'Linger|Scale|Desktop' -benchtime 1x -count 1 -timeout 60m
 
 # Regenerate frontend/wailsjs from the Go bindings (Wails CLI from the tools module).
 bindings:
