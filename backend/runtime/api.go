@@ -112,64 +112,50 @@ type apiContainer struct {
 	}
 }
 
-// listContainersAPI lists containers through the Engine API; ok is false when the API
-// path does not apply or failed in a way the CLI should retry (the CLI then reports the
-// real error the user can act on).
-func (e *Engine) listContainersAPI(ctx context.Context, labels []string) ([]Container, bool) {
+// apiGet asks the local Engine API for path (with its query) and decodes a 200 answer with
+// decode. ok is false when there is no local socket, or the request, the status or the
+// decoding failed: the caller then runs the CLI, which reports a real error the user can
+// act on.
+func apiGet[T any](ctx context.Context, e *Engine, path string, decode func(io.Reader) (T, error)) (out T, ok bool) {
 	sock := e.apiSocket()
 	if sock == "" {
-		return nil, false
+		return out, false
 	}
-	filters, _ := json.Marshal(map[string][]string{"label": labels})
-	u := "http://docker/containers/json?all=1&filters=" + url.QueryEscape(string(filters))
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker"+path, nil)
 	if err != nil {
-		return nil, false
+		return out, false
 	}
 	resp, err := apiTransport(sock).Do(req)
 	if err != nil {
-		return nil, false
+		return out, false
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, false
+		return out, false
 	}
-	out, err := decodeAPIContainers(resp.Body)
-	if err != nil {
-		return nil, false
-	}
-	return out, true
+	out, err = decode(resp.Body)
+	return out, err == nil
 }
 
-// listNetworksAPI is ListNetworks through the Engine API (GET /networks); ok as in
-// listContainersAPI.
+// labelQuery is the Engine API's filters parameter for labels ("key" or "key=value").
+func labelQuery(labels []string) string {
+	filters, _ := json.Marshal(map[string][]string{"label": labels})
+	return "filters=" + url.QueryEscape(string(filters))
+}
+
+// listContainersAPI lists containers through the Engine API (GET /containers/json); ok as
+// in apiGet.
+func (e *Engine) listContainersAPI(ctx context.Context, labels []string) ([]Container, bool) {
+	return apiGet(ctx, e, "/containers/json?all=1&"+labelQuery(labels), decodeAPIContainers)
+}
+
+// listNetworksAPI is ListNetworks through the Engine API (GET /networks); ok as in apiGet.
 func (e *Engine) listNetworksAPI(ctx context.Context, labels []string) ([]Network, bool) {
-	sock := e.apiSocket()
-	if sock == "" {
-		return nil, false
-	}
-	u := "http://docker/networks"
+	path := "/networks"
 	if len(labels) > 0 {
-		filters, _ := json.Marshal(map[string][]string{"label": labels})
-		u += "?filters=" + url.QueryEscape(string(filters))
+		path += "?" + labelQuery(labels)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, false
-	}
-	resp, err := apiTransport(sock).Do(req)
-	if err != nil {
-		return nil, false
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, false
-	}
-	out, err := decodeAPINetworks(resp.Body)
-	if err != nil {
-		return nil, false
-	}
-	return out, true
+	return apiGet(ctx, e, path, decodeAPINetworks)
 }
 
 // decodeAPINetworks reads GET /networks's answer into Networks as the CLI path reports them,

@@ -272,7 +272,7 @@ func TestDetect_PermissionDenied(t *testing.T) {
 func TestDetect_ShortcutsAgreeWithTheCLI(t *testing.T) {
 	eng := runtimetest.RequireCompose(t)
 	if eng.Name != runtime.Docker {
-		t.Skip("the Engine API shortcut is docker's")
+		testenv.Missing(t, "docker (the Engine API shortcut is docker's; this engine is "+eng.Name+")", "")
 	}
 	cache := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", cache)

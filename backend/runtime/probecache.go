@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/http"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,27 +30,19 @@ import (
 // probeServerAPI asks the local Engine API for the daemon's version. ok is false when there
 // is no local socket or it did not answer: the caller then runs the CLI probe.
 func (e *Engine) probeServerAPI(ctx context.Context, timeout time.Duration) (ok bool) {
-	sock := e.apiSocket()
-	if sock == "" {
-		return false
-	}
 	pctx, cancel := context.WithTimeout(ctx, min(timeout, 2*time.Second))
 	defer cancel()
-	req, err := http.NewRequestWithContext(pctx, http.MethodGet, "http://docker/version", nil)
-	if err != nil {
-		return false
+	version, ok := apiGet(pctx, e, "/version", func(r io.Reader) (string, error) {
+		var v struct{ Version string }
+		if err := json.NewDecoder(r).Decode(&v); err != nil || v.Version == "" {
+			return "", fmt.Errorf("no version in the answer: %v", err)
+		}
+		return v.Version, nil
+	})
+	if ok {
+		e.Version = version
 	}
-	resp, err := apiTransport(sock).Do(req)
-	if err != nil {
-		return false
-	}
-	defer resp.Body.Close()
-	var v struct{ Version string }
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&v) != nil || v.Version == "" {
-		return false
-	}
-	e.Version = v.Version
-	return true
+	return ok
 }
 
 // composePluginDirs are where the docker CLI looks for its compose plugin.
