@@ -43,6 +43,8 @@ type stackDetailJSON struct {
 	Root        string            `json:"root,omitempty"`
 	Revision    int64             `json:"revision"`
 	Status      string            `json:"status"`
+	Network     string            `json:"network"`
+	Subnet      string            `json:"subnet,omitempty"`
 	Instances   []instanceRowJSON `json:"instances"`
 	Problems    []string          `json:"problems"`
 }

@@ -114,7 +114,7 @@ func (env *cmdEnv) stackShowCommand() *cobra.Command {
 			st := d.Resolved.Stack
 			if *asJSON {
 				out := stackDetailJSON{Name: st.Name, Description: st.Description, Root: st.Root, Revision: st.Revision, Status: d.Status,
-					Instances: instanceRows(d), Problems: []string{}}
+					Network: model.NetworkName(st.Name), Subnet: st.Subnet, Instances: instanceRows(d), Problems: []string{}}
 				for _, c := range d.Clashes {
 					out.Problems = append(out.Problems, c.Error())
 				}
@@ -123,6 +123,9 @@ func (env *cmdEnv) stackShowCommand() *cobra.Command {
 			fmt.Fprintf(env.stdout, "Stack %s (revision %d, %s)\n", st.Name, st.Revision, d.Status)
 			if st.Description != "" {
 				fmt.Fprintf(env.stdout, "  %s\n", st.Description)
+			}
+			if st.Subnet != "" {
+				fmt.Fprintf(env.stdout, "  network %s, subnet %s\n", model.NetworkName(st.Name), st.Subnet)
 			}
 			if len(st.Instances) == 0 {
 				fmt.Fprintf(env.stdout, "\nNo instances yet. Add one: devarch instance add %s NAME --template TEMPLATE\n", st.Name)

@@ -5,6 +5,7 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -40,6 +41,8 @@ type jStackDetail struct {
 	Root        string         `json:"root"`
 	Revision    int64          `json:"revision"`
 	Status      string         `json:"status"`
+	Network     string         `json:"network"`
+	Subnet      string         `json:"subnet"`
 	Instances   []jInstanceRow `json:"instances"`
 	Problems    []string       `json:"problems"`
 }
@@ -343,6 +346,9 @@ func TestJSON_OneConvention(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	web := detail.Instances[1]
+	if _, pool, _ := net.ParseCIDR("10.200.0.0/16"); detail.Network != "devarch-js1-net" || detail.Subnet == "" || !pool.Contains(net.ParseIP(strings.Split(detail.Subnet, "/")[0])) {
+		t.Fatalf("stack show --json: network %q subnet %q (want one from the default pool)", detail.Network, detail.Subnet)
+	}
 	if detail.Problems == nil || detail.Root != "" || web.Name != "web" || web.State != "running" || web.OverrideCount != 2 ||
 		detail.Instances[0].Health != "" || detail.Instances[0].State != "running" {
 		t.Fatalf("stack show --json: %+v", detail)
