@@ -195,16 +195,26 @@ func testWatchReconnects(t *testing.T, env []string, cut func() bool) {
 	}
 	waitOnline(true)
 	// End the stream the way an engine restart does. The stream connects just after the
-	// watcher reports online: retry until there is one to end.
+	// watcher reports online, and other connections (detection's idle keep-alive one) may be
+	// cut first: cut until the watcher reports the stream gone.
 	ended := false
-	for deadline := time.Now().Add(10 * time.Second); !ended && time.Now().Before(deadline); {
-		ended = cut()
-		time.Sleep(50 * time.Millisecond)
+	for deadline := time.Now().Add(15 * time.Second); !ended && time.Now().Before(deadline); {
+		if !cut() {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		select {
+		case b := <-online:
+			if b {
+				t.Fatal("online = true right after the stream was cut, want false")
+			}
+			ended = true
+		case <-time.After(time.Second):
+		}
 	}
 	if !ended {
-		t.Fatal("no event stream found to end")
+		t.Fatal("no online=false report: the event stream was never cut")
 	}
-	waitOnline(false)
 	waitOnline(true)
 	name := "devarch-" + strings.ReplaceAll(t.Name(), "/", "-")
 	if _, err := eng.Run(ctx, []string{"run", "-d", "--name", name, "--label", "dev.devarch.stack=reconn", "--label", "dev.devarch.instance=x",
