@@ -102,18 +102,31 @@ test('a node menu stops, starts and shows the logs of one instance', { timeout: 
   const menu = page.getByRole('menu', { name: 'Actions for worker' });
   // The menu closes when its node moves; the graph's first fit to the view may still be
   // under way, so open it again until it stays (seen once on a loaded machine).
-  await eventually('the node menu open by keyboard', async () => {
-    if (await menu.isVisible()) return true;
-    await menuButton.focus();
-    await page.keyboard.press('Enter');
-    await menu.waitFor({ timeout: 2_000 }).catch(() => {});
-    return menu.isVisible();
-  });
   const start = menu.getByRole('menuitem', { name: /Start/ });
   const stop = menu.getByRole('menuitem', { name: /Stop/ });
-  assert.equal(await start.getAttribute('aria-disabled'), 'true');
-  assert.match(await start.innerText(), /Already running/);
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Stop', 'focus lands on the first enabled item');
+  // Read the open menu in the same attempt that opened it: if the node moves meanwhile the
+  // menu closes, and the next attempt opens it again (CI saw it close between the two).
+  let seen;
+  await eventually('the node menu open by keyboard', async () => {
+    if (!(await menu.isVisible())) {
+      await menuButton.focus();
+      await page.keyboard.press('Enter');
+      await menu.waitFor({ timeout: 2_000 }).catch(() => {});
+    }
+    try {
+      seen = {
+        disabled: await start.getAttribute('aria-disabled', { timeout: 1_000 }),
+        text: await start.innerText({ timeout: 1_000 }),
+        focused: await page.evaluate(() => document.activeElement?.textContent),
+      };
+    } catch {
+      return false;
+    }
+    return menu.isVisible();
+  });
+  assert.equal(seen.disabled, 'true');
+  assert.match(seen.text, /Already running/);
+  assert.equal(seen.focused, 'Stop', 'focus lands on the first enabled item');
   await app.screenshot('nodeops-menu-light');
   await page.keyboard.press('Escape');
   await menu.waitFor({ state: 'detached' });
