@@ -6,19 +6,14 @@
 // closing the view ends its compose logs process (checked in the process table). Screenshots
 // in light and dark at 1024x700. Only the local test image is used.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { launchApp, waitForStatus } from '../lib/app.mjs';
 import { cleanEngine, cli } from '../lib/showcase.mjs';
+import { IMAGE, ensureImage, eventually, logProcesses as logProcessesOf } from '../lib/engine.mjs';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const IMAGE = 'devarch-test/busybox:1';
 const STACK = 'lgvlogs';
 
 // Two templates: "front" prints a bold green word (an ANSI escape), "back" plain text.
@@ -42,40 +37,6 @@ service:
   stop_grace_period: 1s
 `,
 };
-
-async function ensureImage() {
-  try {
-    await run('docker', ['image', 'inspect', '--format', '{{.Id}}', IMAGE]);
-  } catch {
-    await run('go', ['test', './backend/runtime/runtimetest/', '-run', '^TestBusyboxImage$', '-count=1'], { cwd: ROOT, timeout: 300_000 });
-  }
-}
-
-async function eventually(what, fn, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last === true) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what}: not true within ${timeout} ms (last: ${JSON.stringify(last)})`);
-}
-
-/** Running processes whose command line runs compose logs on the stack's project. */
-function logProcesses() {
-  const out = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (cmd.includes(`devarch-${STACK}`) && cmd.includes(' logs ') && !/\) Z /.test(stat)) out.push(`${pid}: ${cmd}`);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return out;
-}
 
 test('the stack log view streams both instances live, pauses, filters, and ends its stream on close', { timeout: 600_000 }, async (t) => {
   await ensureImage();
@@ -124,7 +85,7 @@ test('the stack log view streams both instances live, pauses, filters, and ends 
     ['front', 'back'].map((n) => pane.locator(`.logs-line[data-instance="${n}"] .logs-line__tag`).first().evaluate((el) => getComputedStyle(el).color)),
   );
   assert.notEqual(tagFront, tagBack, 'the two instances have different tag colours');
-  const procs = logProcesses();
+  const procs = logProcessesOf(STACK);
   assert.ok(procs.length > 0, 'a compose logs process runs while the view is open');
   for (const p of procs) assert.match(p, /--tail 200$/, `one stream for the whole project, not per instance: ${procs}`);
   assert.equal(await panel.getAttribute('data-following'), 'true');
@@ -192,7 +153,7 @@ test('the stack log view streams both instances live, pauses, filters, and ends 
   // ---- Closing the view ends its stream: no compose logs process is left ----
   await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
   await dialog.waitFor({ state: 'detached' });
-  await eventually('no compose logs process after the view closed', async () => logProcesses().length === 0 || logProcesses());
+  await eventually('no compose logs process after the view closed', async () => logProcessesOf(STACK).length === 0 || logProcessesOf(STACK));
 
   assert.deepEqual(app.problems, [], 'no page errors, console errors or failed requests');
 });

@@ -9,14 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { launchApp, waitForStatus } from '../lib/app.mjs';
 import { cleanEngine, cli } from '../lib/showcase.mjs';
+import { IMAGE, ensureImage, eventually, logProcesses as logProcessesOf } from '../lib/engine.mjs';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const IMAGE = 'devarch-test/busybox:1';
 const STACK = 'ndops';
 const HELLO = 'nd-hello from the test image';
 
@@ -29,40 +27,6 @@ service:
   init: true
   stop_grace_period: 1s
 `;
-
-async function ensureImage() {
-  try {
-    await run('docker', ['image', 'inspect', '--format', '{{.Id}}', IMAGE]);
-  } catch {
-    await run('go', ['test', './backend/runtime/runtimetest/', '-run', '^TestBusyboxImage$', '-count=1'], { cwd: ROOT, timeout: 300_000 });
-  }
-}
-
-async function eventually(what, fn, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last === true) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what}: not true within ${timeout} ms (last: ${JSON.stringify(last)})`);
-}
-
-/** Running processes whose command line runs compose logs on the stack's project. */
-function logProcesses() {
-  const out = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (cmd.includes(`devarch-${STACK}`) && cmd.includes(' logs ') && !/\) Z /.test(stat)) out.push(`${pid}: ${cmd}`);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return out;
-}
 
 async function plan() {
   const bin = process.env.DEVARCH_E2E_BIN;
@@ -164,7 +128,7 @@ test('a node menu stops, starts and shows the logs of one instance', { timeout: 
   const pane = dialog.getByTestId('logs-pane');
   await eventually('the image line in the viewer', async () => (await pane.innerText()).includes(HELLO));
   assert.equal(await dialog.getByTestId('logs-panel').getAttribute('data-following'), 'true');
-  await eventually('a compose logs process while the viewer is open', async () => logProcesses().length > 0 || logProcesses());
+  await eventually('a compose logs process while the viewer is open', async () => logProcessesOf(STACK).length > 0 || logProcessesOf(STACK));
   await app.screenshot('nodeops-logs-light');
   await dialog.getByRole('button', { name: 'Pause follow' }).click();
   assert.equal(await dialog.getByTestId('logs-panel').getAttribute('data-following'), 'false');
@@ -175,7 +139,7 @@ test('a node menu stops, starts and shows the logs of one instance', { timeout: 
   await dialog.getByRole('button', { name: 'Resume follow' }).click();
   await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
   await dialog.waitFor({ state: 'detached' });
-  await eventually('no compose logs process after the viewer closed', async () => logProcesses().length === 0 || logProcesses());
+  await eventually('no compose logs process after the viewer closed', async () => logProcessesOf(STACK).length === 0 || logProcessesOf(STACK));
 
   await menuButton.click();
   await menu.waitFor();
@@ -191,7 +155,7 @@ test('a node menu stops, starts and shows the logs of one instance', { timeout: 
   await eventually('the image line in the instance page viewer', async () => (await pane.innerText()).includes(HELLO));
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
-  await eventually('no compose logs process after the instance page viewer closed', async () => logProcesses().length === 0 || logProcesses());
+  await eventually('no compose logs process after the instance page viewer closed', async () => logProcessesOf(STACK).length === 0 || logProcessesOf(STACK));
 
   // ---- The window's plan names an instance left stopped on purpose ----
   await cli('stop', STACK, 'worker');
