@@ -380,7 +380,15 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return refuse(staleError(sp.Stack, "the containers changed since it was made"))
 	}
 	if composeHash(c.compose) != sp.ComposeHash {
-		return refuse(staleError(sp.Stack, "its compose file is not the one the stack generates now"))
+		// The one change allowed: the stack's network, not created yet, moved to a free
+		// slice because another network took its subnet since the plan (planSubnet). The
+		// plan's actions are the same (compared above); refusing would ask the user to
+		// plan again for something they neither did nor can prevent.
+		moved := subnetMove(now)
+		if moved == "" {
+			return refuse(staleError(sp.Stack, "its compose file is not the one the stack generates now"))
+		}
+		sink.Progress(Progress{Status: ProgressInfo, Message: moved + " (another network took its subnet since the plan)", Time: time.Now()})
 	}
 	if err := lock.MarkPlan(ctx, planID, store.PlanApplying); err != nil {
 		return refuse(err)

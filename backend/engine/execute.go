@@ -291,7 +291,7 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 			}
 		}
 		if runErr != nil {
-			return out, composeFailure(runErr)
+			return out, composeFailure(stack, runErr)
 		}
 		return out, nil
 	}
@@ -335,7 +335,7 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 		if crash != nil && !errors.Is(crash, context.Canceled) {
 			return out, crash
 		}
-		return out, composeFailure(runErr)
+		return out, composeFailure(stack, runErr)
 	}
 	return out, nil
 }
@@ -364,7 +364,11 @@ func splitStopped(lvl plan.Level, stopped []string) (quiet, rest plan.Level) {
 
 // composeFailure turns a failed compose command into an error whose summary is the cause
 // compose gave (its last meaningful line), not the command line: that moves to the detail.
-func composeFailure(err error) error {
+// A subnet another network took since the plan (another DevArch installation or a tool on
+// the same engine, between the plan's check and compose creating the network) is a conflict
+// on the stack's network whose fix is to plan again: the next plan moves the stack to a free
+// slice of the pool (planSubnet).
+func composeFailure(stack string, err error) error {
 	if model.KindOf(err) == model.KindCanceled {
 		return err
 	}
@@ -373,12 +377,18 @@ func composeFailure(err error) error {
 	if !errors.As(err, &ce) {
 		return err
 	}
+	if runtime.SubnetTaken(ce.Stderr) {
+		return &model.Error{Kind: model.KindConflict, Field: "network", Err: err,
+			Summary: fmt.Sprintf("the subnet of stack %s's network was taken by another network since the plan", stack),
+			Detail: fmt.Sprintf("Nothing of the stack was started. Plan again: the new plan moves the stack to a free slice of the network pool (devarch plan %s).\n%s",
+				stack, strings.TrimSpace(lastMeaningfulLine(ce.Stderr)))}
+	}
 	cause := lastMeaningfulLine(ce.Stderr)
 	if cause == "" {
 		return err
 	}
 	return &model.Error{Kind: me.Kind, Field: me.Field, Err: err, Summary: cause,
-		Detail: me.Summary + ". Compose's full output is in the run's record: devarch history STACK."}
+		Detail: me.Summary + ". Compose's full output is in the run's record: devarch history " + stack + "."}
 }
 
 // crashedAny tells whether a problem is a crash or a failed healthcheck (which then is the

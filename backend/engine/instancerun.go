@@ -109,7 +109,7 @@ func (s *Service) OperateInstances(ctx context.Context, stack, op string, instan
 	_, runErr := eng.RunCompose(ctx, args, env.runOptions(doc, w))
 	w.Close()
 	if runErr != nil {
-		return failed(composeFailure(runErr))
+		return failed(composeFailure(stack, runErr))
 	}
 	if err := lock.SetInstancesStopped(finishCtx, targets, op == OpStop); err != nil {
 		return failed(err)

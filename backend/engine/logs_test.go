@@ -150,7 +150,8 @@ func TestLogs_FollowCrashLoopHasNoRepeats(t *testing.T) {
 	}
 	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
 	p := planStack(t, svc, stack)
-	if _, err := svc.Apply(ctx, p.ID, "test", nil); err == nil {
+	_, applyErr := svc.Apply(ctx, p.ID, "test", nil)
+	if applyErr == nil {
 		t.Fatal("apply of a crash loop succeeded")
 	}
 	follow, cancel := context.WithTimeout(ctx, 12*time.Second)
@@ -173,7 +174,7 @@ func TestLogs_FollowCrashLoopHasNoRepeats(t *testing.T) {
 	}
 	// The restarts back off (1, 2, 4 s...): 12 s of following sees at least three.
 	if len(stamped) < 3 {
-		t.Fatalf("%d lines in 12 s of a crash loop:\n%s", len(stamped), out.String())
+		t.Fatalf("%d lines in 12 s of a crash loop (the apply said: %v):\n%s", len(stamped), applyErr, out.String())
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -184,6 +185,67 @@ func TestPlanMovesAClashingSubnet(t *testing.T) {
 	}
 	if got := networkSubnets(t, eng, model.NetworkName(stack)); len(got) != 1 || got[0] != moved.Subnet {
 		t.Fatalf("network subnets %v, want [%s]", got, moved.Subnet)
+	}
+}
+
+// A subnet another network takes between the plan and the apply (another DevArch
+// installation on the same engine planning at the same moment: CI saw it as a refused
+// apply when test packages ran in parallel) does not make the plan stale: the stack's
+// network is not created yet, so the apply moves it to a free slice, says so, and runs.
+func TestApplyMovesASubnetTakenSinceThePlan(t *testing.T) {
+	const stack = "nptaken"
+	eng := runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	t.Setenv(netpool.EnvPool, "10.217.0.0/16")
+	t.Setenv(netpool.EnvSlice, "24")
+	svc, _, _ := newService(t)
+	ctx := t.Context()
+	if _, _, err := svc.ImportTemplate(ctx, []byte(npTemplate), false); err != nil {
+		t.Fatal(err)
+	}
+	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
+	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, stack, "idle", "np-idle", nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.Plan(ctx, stack, "test", engine.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := svc.Store.GetStack(ctx, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const other = "np-taken-other"
+	_, _ = eng.Run(ctx, []string{"network", "rm", other}, runtime.RunOptions{})
+	if _, err := eng.Run(ctx, []string{"network", "create", "--subnet", st.Subnet, other}, runtime.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = eng.Run(context.Background(), []string{"network", "rm", other}, runtime.RunOptions{}) })
+
+	var mu sync.Mutex
+	var said []string
+	sink := engine.SinkFunc(func(p engine.Progress) { mu.Lock(); said = append(said, p.Message); mu.Unlock() })
+	if _, err := svc.Apply(ctx, p.ID, "test", sink); err != nil {
+		t.Fatalf("apply after the subnet was taken: %v", err)
+	}
+	moved, err := svc.Store.GetStack(ctx, stack)
+	if err != nil || moved.Subnet == st.Subnet {
+		t.Fatalf("subnet %q -> %q (%v): not moved", st.Subnet, moved.Subnet, err)
+	}
+	if got := networkSubnets(t, eng, model.NetworkName(stack)); len(got) != 1 || got[0] != moved.Subnet {
+		t.Fatalf("network subnets %v, want [%s]", got, moved.Subnet)
+	}
+	want := fmt.Sprintf("the stack's network moves from %s to %s (another network took its subnet since the plan)", st.Subnet, moved.Subnet)
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(said, want) {
+		t.Errorf("the apply did not say %q; it said %q", want, said)
+	}
+	if st := states(t, svc, stack); st["idle"] != "running" {
+		t.Errorf("idle is %q, want running", st["idle"])
 	}
 }
 

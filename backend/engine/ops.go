@@ -146,7 +146,7 @@ func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions,
 	_, runErr := eng.RunCompose(ctx, append(base, args...), env.runOptions(doc, w))
 	w.Close()
 	if runErr != nil {
-		return failed(composeFailure(runErr))
+		return failed(composeFailure(stack, runErr))
 	}
 	if err := lock.SetStopped(finishCtx, op == OpStop); err != nil {
 		return failed(err)

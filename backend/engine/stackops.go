@@ -346,7 +346,7 @@ func (s *Service) deleteLocked(ctx context.Context, st model.Stack, opts DeleteO
 	}
 	if engErr == nil && (len(cs) > 0 || len(nets) > 0) {
 		if _, err := eng.RunCompose(ctx, []string{"-p", model.ProjectName(name), "down", "--remove-orphans"}, runtime.RunOptions{}); err != nil {
-			return out, composeFailure(err)
+			return out, composeFailure(name, err)
 		}
 	}
 	if engErr == nil {

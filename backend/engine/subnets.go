@@ -95,6 +95,17 @@ func (s *Service) planSubnet(ctx context.Context, stack string) ([]plan.Diagnost
 // subnetMoveSummary begins the warning planSubnet returns.
 const subnetMoveSummary = "the stack's network moves from "
 
+// subnetMove is the summary of p's warning that the stack's network moved to another
+// subnet, "" when it has none.
+func subnetMove(p plan.Plan) string {
+	for _, d := range p.Diagnostics {
+		if strings.HasPrefix(d.Summary, subnetMoveSummary) {
+			return d.Summary
+		}
+	}
+	return ""
+}
+
 // withoutSubnetMoves is p without planSubnet's warnings: the plan made when the subnet moved
 // says so, the same plan computed again under apply's lock does not (the subnet has moved),
 // and they are still the same plan.
