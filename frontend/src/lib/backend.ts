@@ -164,6 +164,8 @@ function toStackDetail(raw: bindings.StackDetail): StackDetail {
     description: raw.description ?? '',
     revision: raw.revision ?? 0,
     status: toStackStatus(raw.status),
+    network: raw.network ?? '',
+    subnet: raw.subnet ?? '',
     instances: (raw.instances ?? []).map(toInstanceSummary),
     problems: (raw.problems ?? []).map(stackProblemFrom),
   };

@@ -838,6 +838,8 @@ export namespace bindings {
 	    description: string;
 	    revision: number;
 	    status: string;
+	    network: string;
+	    subnet: string;
 	    instances: InstanceSummary[];
 	    problems: Problem[];
 	
@@ -851,6 +853,8 @@ export namespace bindings {
 	        this.description = source["description"];
 	        this.revision = source["revision"];
 	        this.status = source["status"];
+	        this.network = source["network"];
+	        this.subnet = source["subnet"];
 	        this.instances = this.convertValues(source["instances"], InstanceSummary);
 	        this.problems = this.convertValues(source["problems"], Problem);
 	    }
