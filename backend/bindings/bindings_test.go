@@ -83,7 +83,7 @@ func TestStacksGet_NetworkAndSubnet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Network != "devarch-bnet-net" || !strings.HasPrefix(d.Subnet, "10.219.") || !strings.HasSuffix(d.Subnet, "/24") {
-		t.Fatalf("network %q, subnet %q: want devarch-bnet-net on a /24 of 10.219.0.0/16", d.Network, d.Subnet)
+	if d.Network != "devarch-bnet-net" || !strings.HasPrefix(d.Subnet, "10.219.") || !strings.HasSuffix(d.Subnet, "/26") {
+		t.Fatalf("network %q, subnet %q: want devarch-bnet-net on a /26 of 10.219.0.0/16", d.Network, d.Subnet)
 	}
 }
