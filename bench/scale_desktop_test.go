@@ -70,21 +70,21 @@ func BenchmarkScale_DesktopPages(b *testing.B) {
 		name string
 		call func(f face)
 	}{
-		{"stacks list (live status)", func(f face) {
+		{"stacks-list-live", func(f face) {
 			l, err := f.stacks.List()
 			must(err)
 			if len(l) == 0 {
 				b.Fatal("no stacks")
 			}
 		}},
-		{"stack page s0", func(f face) { _, err := f.stacks.Get("s0"); must(err) }},
-		{"stack status s0", func(f face) { _, err := f.plans.Status("s0"); must(err) }},
-		{"running stack page", func(f face) { _, err := f.stacks.Get(f.running); must(err) }},
-		{"instance page s0/i3", func(f face) { _, err := f.instances.Get("s0", "i3"); must(err) }},
-		{"compose preview s0", func(f face) { _, err := f.stacks.Compose("s0"); must(err) }},
-		{"plan s0", func(f face) { _, err := f.plans.Plan("s0"); must(err) }},
-		{"graph s0", func(f face) { _, err := f.wires.Graph("s0"); must(err) }},
-		{"history s0", func(f face) { _, err := f.plans.History("s0"); must(err) }},
+		{"stack-page-s0", func(f face) { _, err := f.stacks.Get("s0"); must(err) }},
+		{"stack-status-s0", func(f face) { _, err := f.plans.Status("s0"); must(err) }},
+		{"running-stack-page", func(f face) { _, err := f.stacks.Get(f.running); must(err) }},
+		{"instance-page-s0-i3", func(f face) { _, err := f.instances.Get("s0", "i3"); must(err) }},
+		{"compose-preview-s0", func(f face) { _, err := f.stacks.Compose("s0"); must(err) }},
+		{"plan-s0", func(f face) { _, err := f.plans.Plan("s0"); must(err) }},
+		{"graph-s0", func(f face) { _, err := f.wires.Graph("s0"); must(err) }},
+		{"history-s0", func(f face) { _, err := f.plans.History("s0"); must(err) }},
 	}
 	const runs = 20
 	b.ResetTimer()
