@@ -50,6 +50,7 @@ type App struct {
 	svc       *engine.Service    // set when the backend is ready
 	tray      trayItem           // nil without a tray (no session bus, not a desktop build, the tray process ended)
 	prefs     *deskprefs.Prefs
+	home      string      // the data home ("" when it cannot be resolved)
 	quitting  atomic.Bool // an explicit quit (tray, signal): closing must not hide the window
 	// closeAllowed is set by the first close that goes through: Wails runs gtk_main_quit
 	// for every Quit that OnBeforeClose does not prevent, from a goroutine, and a second
@@ -66,7 +67,7 @@ type trayItem interface {
 }
 
 func newApp(log *slog.Logger, home string) *App {
-	return &App{log: log, host: bindings.NewHost(), opened: make(chan struct{}), prefs: deskprefs.Load(home)}
+	return &App{log: log, host: bindings.NewHost(), opened: make(chan struct{}), prefs: deskprefs.Load(home), home: home}
 }
 
 // service is the engine once the backend is ready, else nil.

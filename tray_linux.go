@@ -11,6 +11,7 @@ import (
 	"github.com/devarch/devarch/backend/tray"
 	"github.com/devarch/devarch/backend/traymenu"
 	"github.com/devarch/devarch/backend/trayproc"
+	"github.com/devarch/devarch/backend/windowlock"
 )
 
 // startTray registers the tray item (Linux: StatusNotifierItem on the session bus), in this
@@ -21,6 +22,15 @@ func (a *App) startTray() {
 	if os.Getenv("DEVARCH_TRAY_PROCESS") == "1" {
 		a.startTrayProcess()
 		return
+	}
+	// One tray per data home, like the tray process: a `devarch tray` started alone shows
+	// it already. The lock is released when this process ends.
+	lock, err := windowlock.AcquireTray(a.home)
+	if windowlock.IsTrayHeld(err) {
+		a.useTrayElsewhere()
+		return
+	} else if err != nil {
+		a.log.Warn("no tray lock: a second tray item may show", "error", err.Error())
 	}
 	t, err := tray.Start(tray.Actions{
 		Stacks: func(ctx context.Context) ([]traymenu.Stack, error) {
@@ -38,6 +48,9 @@ func (a *App) startTray() {
 		Quit:           a.quit,
 	}, a.log)
 	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
 		a.log.Warn("no tray item", "error", err.Error())
 		return
 	}

@@ -35,7 +35,7 @@ const trayChildGrace = 10 * time.Second
 // startTrayProcess starts `devarch tray --attached` (this binary). When it ends on its own
 // (no session bus, a crash) the window has no tray any more: closing then quits. When it
 // ends with trayproc.ExitQuitApp (its Quit could not reach the socket: Windows) the app
-// quits.
+// quits; with trayproc.ExitTrayElsewhere another process's tray is the window's.
 func (a *App) startTrayProcess() {
 	exe, err := os.Executable()
 	if err != nil {
@@ -74,10 +74,29 @@ func (a *App) startTrayProcess() {
 		case errors.As(err, &exit) && exit.ExitCode() == trayproc.ExitQuitApp:
 			a.log.Info("tray process quit the app")
 			a.quit()
+		case errors.As(err, &exit) && exit.ExitCode() == trayproc.ExitTrayElsewhere:
+			a.useTrayElsewhere()
 		default:
 			a.log.Warn("tray process ended", "error", err.Error())
 		}
 	}()
+}
+
+// trayElsewhere is a tray another process shows for this data home (a `devarch tray`
+// started alone): it follows the engine itself and reaches the window over its socket, so
+// it counts as the window's tray (closing hides the window) and the window has nothing to
+// tell it or stop.
+type trayElsewhere struct{}
+
+func (trayElsewhere) Refresh() {}
+func (trayElsewhere) Stop()    {}
+
+// useTrayElsewhere makes the other process's tray this window's tray.
+func (a *App) useTrayElsewhere() {
+	a.mu.Lock()
+	a.tray = trayElsewhere{}
+	a.mu.Unlock()
+	a.log.Info("a tray already runs for this data home in another process: it is the window's tray")
 }
 
 // Refresh does nothing: the tray process follows the engine's status events itself.

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -17,14 +18,22 @@ func init() {
 	}
 	runTray = func(ctx context.Context, opts trayOptions, stderr io.Writer) (int, error) {
 		log := slog.New(slog.NewTextHandler(stderr, nil)).With("app", "devarch-tray")
-		quitApp, err := trayproc.Run(ctx, trayproc.Options{
+		outcome, err := trayproc.Run(ctx, trayproc.Options{
 			Attached: opts.attached,
 			Stdin:    os.Stdin,
 			Log:      log,
 			Progress: prefixWriter{w: stderr},
 		})
-		if quitApp {
+		switch outcome {
+		case trayproc.QuitApp:
 			return trayproc.ExitQuitApp, err
+		case trayproc.Elsewhere:
+			// Not a failure: the data home has its tray (like a second window launch).
+			fmt.Fprintf(stderr, "devarch: %v\n", err)
+			if opts.attached {
+				return trayproc.ExitTrayElsewhere, nil
+			}
+			return ExitOK, nil
 		}
 		return ExitOK, err
 	}

@@ -39,13 +39,21 @@ type Options struct {
 }
 
 // Run runs the tray until it is quit (its menu's Quit, ctx, or, attached, the window
-// ending). Call it on the main goroutine (see tray.Run). quitApp reports that the window
-// must quit too and could not be told over its socket (attached only: exit ExitQuitApp).
-func Run(ctx context.Context, opts Options) (quitApp bool, err error) {
+// ending). Call it on the main goroutine (see tray.Run). The outcome QuitApp says the
+// window must quit too and could not be told over its socket (attached only); Elsewhere
+// that another process shows this data home's tray already.
+func Run(ctx context.Context, opts Options) (Outcome, error) {
 	dirs, err := appdir.Resolve()
 	if err != nil {
-		return false, err
+		return Quit, err
 	}
+	lock, err := windowlock.AcquireTray(dirs.Home)
+	if windowlock.IsTrayHeld(err) {
+		return Elsewhere, err
+	} else if err != nil {
+		return Quit, err
+	}
+	defer lock.Close()
 	log := opts.Log
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -141,7 +149,10 @@ func Run(ctx context.Context, opts Options) (quitApp bool, err error) {
 		}
 	}
 	log.Info("tray stopped")
-	return quit.Load(), err
+	if quit.Load() {
+		return QuitApp, err
+	}
+	return Quit, err
 }
 
 // open shows the window (at stack's page when stack is set) through its socket, or launches

@@ -22,6 +22,6 @@ type Options struct {
 }
 
 // Run fails: this macOS build has no tray (built without cgo).
-func Run(ctx context.Context, opts Options) (bool, error) {
-	return false, errors.New("this build of DevArch has no tray: on macOS the tray needs a build with cgo (make build on a Mac)")
+func Run(ctx context.Context, opts Options) (Outcome, error) {
+	return Quit, errors.New("this build of DevArch has no tray: on macOS the tray needs a build with cgo (make build on a Mac)")
 }

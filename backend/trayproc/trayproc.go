@@ -1,6 +1,7 @@
 // Package trayproc is the tray as its own process, `devarch tray`: another client of the
 // shared store (like any CLI command: a lease on the embedded server, whose lifetime and
-// linger rules apply), with the tray item as its whole UI. The desktop window starts it as
+// linger rules apply), with the tray item as its whole UI. One tray per data home
+// (windowlock.AcquireTray): a second one ends at once with Elsewhere. The desktop window starts it as
 // a child where the tray cannot live in the window's process (macOS and Windows, where the
 // tray's event loop needs the main thread that Wails owns; Linux with DEVARCH_TRAY_PROCESS=1,
 // which is how the design is tested); it can also run alone (a login item).
@@ -26,9 +27,27 @@ import (
 	"github.com/devarch/devarch/backend/traymenu"
 )
 
-// ExitQuitApp is the exit status of an attached tray whose Quit could not reach the window
-// over its socket (Windows has none): the window quits when its tray exits with it.
-const ExitQuitApp = 3
+// Exit statuses of an attached tray that the window acts on.
+const (
+	// ExitQuitApp: the tray's Quit could not reach the window over its socket (Windows has
+	// none); the window quits when its tray exits with it.
+	ExitQuitApp = 3
+	// ExitTrayElsewhere: another process already shows this data home's tray (a `devarch
+	// tray` started alone, say at login); the window counts that one as its tray.
+	ExitTrayElsewhere = 4
+)
+
+// Outcome is how a run of the tray ended.
+type Outcome int
+
+const (
+	// Quit: the tray was quit (its menu, a signal, the window ending).
+	Quit Outcome = iota
+	// QuitApp: quit from its menu, and the window must quit too but could not be told.
+	QuitApp
+	// Elsewhere: another process shows this data home's tray; this one never started.
+	Elsewhere
+)
 
 // ErrStarting is what the tray shows while its database is not open yet.
 var ErrStarting = errors.New("DevArch is starting")

@@ -26,3 +26,13 @@ func Open(home, stack string, timeout time.Duration) error { return ErrNoWindow 
 
 // Quit: see Open.
 func Quit(home string, timeout time.Duration) error { return ErrNoWindow }
+
+// TrayLock is a no-op here (no file locks are used on Windows): a `devarch tray` started
+// alone next to the window's own tray process shows a second item.
+type TrayLock struct{}
+
+// AcquireTray always succeeds here.
+func AcquireTray(home string) (*TrayLock, error) { return &TrayLock{}, nil }
+
+// Close does nothing here.
+func (l *TrayLock) Close() {}

@@ -197,3 +197,31 @@ func sendOnce(sock, req, reply string, deadline time.Time) error {
 	}
 	return nil
 }
+
+// TrayLock is a held tray lock: one tray item per data home, whichever process shows it
+// (the window's own tray, its tray process, or a `devarch tray` started alone).
+type TrayLock struct{ file *os.File }
+
+// AcquireTray takes the data home's tray lock (HOME/tray.lock, a file lock the kernel
+// releases when the process ends). When another process holds it the error is a
+// *TrayHeldError: a tray already shows this data home.
+func AcquireTray(home string) (*TrayLock, error) {
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the data home %s: %w", home, err)
+	}
+	f, err := os.OpenFile(filepath.Join(home, "tray.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the tray lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &TrayHeldError{Home: home}
+		}
+		return nil, fmt.Errorf("taking the tray lock: %w", err)
+	}
+	return &TrayLock{file: f}, nil
+}
+
+// Close releases the tray lock.
+func (l *TrayLock) Close() { _ = l.file.Close() }

@@ -99,5 +99,18 @@ func IsHeld(err error) bool {
 // first may be between taking the lock and listening, or busy starting.
 const RaiseTimeout = 2 * time.Second
 
+// TrayHeldError is AcquireTray's answer when another process shows this data home's tray.
+type TrayHeldError struct{ Home string }
+
+func (e *TrayHeldError) Error() string {
+	return fmt.Sprintf("a DevArch tray already runs for data home %s", e.Home)
+}
+
+// IsTrayHeld reports whether err says another process holds the tray lock.
+func IsTrayHeld(err error) bool {
+	var h *TrayHeldError
+	return errors.As(err, &h)
+}
+
 // ErrNoWindow means no window runs for the data home (nothing listens on its socket).
 var ErrNoWindow = errors.New("no DevArch window runs for this data home")

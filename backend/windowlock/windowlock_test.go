@@ -224,3 +224,32 @@ func TestOpen_StaleSocket(t *testing.T) {
 	}
 	l.Close()
 }
+
+// One tray per data home: a second AcquireTray is refused as held until the first closes;
+// another data home and the window lock are independent of it.
+func TestAcquireTray_OnePerHome(t *testing.T) {
+	home := t.TempDir()
+	l, err := AcquireTray(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AcquireTray(home); !IsTrayHeld(err) || !strings.Contains(err.Error(), home) {
+		t.Fatalf("second AcquireTray: %v", err)
+	}
+	w, err := Acquire(home)
+	if err != nil {
+		t.Fatalf("the window lock next to the tray lock: %v", err)
+	}
+	w.Close()
+	other, err := AcquireTray(t.TempDir())
+	if err != nil {
+		t.Fatalf("another data home: %v", err)
+	}
+	other.Close()
+	l.Close()
+	l2, err := AcquireTray(home)
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	l2.Close()
+}

@@ -289,6 +289,121 @@ func TestDesktop_TrayProcessEndsWithTheApp(t *testing.T) {
 	})
 }
 
+// TestDesktop_TrayAlone: `devarch tray` started on its own (a login item) is the data
+// home's one tray. Its "Open DevArch" launches the app when no window runs; that window
+// finds the tray taken and counts the running one as its tray (one item on the bus, and
+// closing the window hides it); the tray's "Quit DevArch" quits the window over its socket
+// and then itself. No container engine is needed.
+func TestDesktop_TrayAlone(t *testing.T) {
+	for _, bin := range []string{"Xvfb", "dbus-daemon", "xdotool"} {
+		require(t, bin, have(bin))
+	}
+	root := repoRoot(t)
+	outDir := filepath.Join(root, "build", "test-output")
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(outDir, "devarch-desktop")
+	buildDesktop(t, root, bin)
+	display := startXvfb(t)
+	addr, conn, _ := ownBus(t, true)
+	tmp := t.TempDir()
+	_ = os.Chmod(tmp, 0o755)
+	home := filepath.Join(tmp, "home")
+	env := append(appEnv(display, tmp, home), "DBUS_SESSION_BUS_ADDRESS="+addr,
+		"DOCKER_HOST=unix://"+filepath.Join(tmp, "no-engine.sock"), "DEVARCH_TRAY_PROCESS=1")
+
+	log := &lockedBuffer{}
+	cmd := exec.Command(bin, "tray")
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var windowPID int
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		if windowPID != 0 {
+			_ = syscall.Kill(-windowPID, syscall.SIGKILL)
+		}
+		for _, pid := range hosttest.ServerProcesses(home) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	defer func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(filepath.Join(home, "logs", "devarch.log"))
+			t.Logf("tray output:\n%s\nwindow log:\n%s", log.String(), b)
+		}
+	}()
+	tc := trayClient{conn: conn, name: fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", cmd.Process.Pid)}
+	waitFor(t, "the tray item on the bus", 30*time.Second, func() bool {
+		var has bool
+		_ = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, tc.name).Store(&has)
+		return has
+	})
+	tc.waitEntry(t, "No stacks yet: create one in the window", 60*time.Second)
+
+	// No window runs: Open DevArch launches one (this binary, no subcommand).
+	open, _ := tc.layout(t).find("Open DevArch")
+	tc.click(t, open)
+	waitFor(t, "the launched window", 30*time.Second, func() bool { return len(visibleWindows(display)) == 1 })
+	for pid, p := range readProcs() {
+		if p.ppid == cmd.Process.Pid && strings.TrimSpace(p.cmdline) == bin {
+			windowPID = pid
+		}
+	}
+	if windowPID == 0 {
+		t.Fatal("the window is not the tray's launch of the app")
+	}
+	windowLog := func() string { b, _ := os.ReadFile(filepath.Join(home, "logs", "devarch.log")); return string(b) }
+	waitFor(t, "the window to find the running tray", 30*time.Second, func() bool {
+		return strings.Contains(windowLog(), "a tray already runs for this data home in another process")
+	})
+	var names []string
+	_ = conn.BusObject().Call("org.freedesktop.DBus.ListNames", 0).Store(&names)
+	items := 0
+	for _, n := range names {
+		if strings.HasPrefix(n, "org.kde.StatusNotifierItem-") {
+			items++
+		}
+	}
+	if items != 1 {
+		t.Fatalf("%d tray items on the bus, want the one: %q", items, names)
+	}
+
+	// The running tray is the window's tray: closing hides the window.
+	var win uint32
+	fmt.Sscan(visibleWindows(display)[0], &win)
+	if err := closeWindow(display, win); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the window to hide", 10*time.Second, func() bool { return len(visibleWindows(display)) == 0 })
+	if _, ok := readProc(windowPID); !ok {
+		t.Fatal("closing the window quit the app although a tray runs")
+	}
+
+	// Quit in the tray quits the window too, then the tray.
+	quit, _ := tc.layout(t).find("Quit DevArch")
+	tc.click(t, quit)
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("the tray exited with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the tray did not quit within 30 s")
+	}
+	waitFor(t, "the window to quit", 30*time.Second, func() bool { _, ok := readProc(windowPID); return !ok })
+	if !strings.Contains(log.String(), "tray quit: the window was asked to quit") || !strings.Contains(windowLog(), "msg=stopped") {
+		t.Fatal("the window was not quit through its socket")
+	}
+	waitFor(t, "the database server to stop", 10*time.Second, func() bool { return len(hosttest.ServerProcesses(home)) == 0 })
+}
+
 const trayProcTemplate = `name: t-h3ttray
 category: runtime
 description: idle busybox
