@@ -50,8 +50,9 @@ type App struct {
 	svc       *engine.Service    // set when the backend is ready
 	tray      trayItem           // nil without a tray (no session bus, not a desktop build, the tray process ended)
 	prefs     *deskprefs.Prefs
-	home      string      // the data home ("" when it cannot be resolved)
-	quitting  atomic.Bool // an explicit quit (tray, signal): closing must not hide the window
+	home      string               // the data home ("" when it cannot be resolved)
+	trayLock  *windowlock.TrayLock // the in-process tray's lock (one tray per data home)
+	quitting  atomic.Bool          // an explicit quit (tray, signal): closing must not hide the window
 	// closeAllowed is set by the first close that goes through: Wails runs gtk_main_quit
 	// for every Quit that OnBeforeClose does not prevent, from a goroutine, and a second
 	// one (SIGTERM reaches both Wails' handler and ours) crashes GTK during teardown.

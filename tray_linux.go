@@ -24,7 +24,8 @@ func (a *App) startTray() {
 		return
 	}
 	// One tray per data home, like the tray process: a `devarch tray` started alone shows
-	// it already. The lock is released when this process ends.
+	// it already. The lock is held until this process ends (kept in a.trayLock: a lock
+	// file nothing references would be closed, and released, by the garbage collector).
 	lock, err := windowlock.AcquireTray(a.home)
 	if windowlock.IsTrayHeld(err) {
 		a.useTrayElsewhere()
@@ -55,7 +56,7 @@ func (a *App) startTray() {
 		return
 	}
 	a.mu.Lock()
-	a.tray = t
+	a.tray, a.trayLock = t, lock
 	a.mu.Unlock()
 	a.log.Info("tray item registered", "host", sessionbus.HostPresent())
 }
