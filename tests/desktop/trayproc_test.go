@@ -306,12 +306,20 @@ func TestDesktop_TrayAlone(t *testing.T) {
 	bin := filepath.Join(outDir, "devarch-desktop")
 	buildDesktop(t, root, bin)
 	display := startXvfb(t)
+	// The launched window would show its tray in its own process (the Linux default) or
+	// start a tray child (DEVARCH_TRAY_PROCESS=1): either way it must find the tray taken.
+	for _, mode := range []string{"0", "1"} {
+		t.Run("DEVARCH_TRAY_PROCESS="+mode, func(t *testing.T) { trayAlone(t, bin, display, mode) })
+	}
+}
+
+func trayAlone(t *testing.T, bin, display, mode string) {
 	addr, conn, _ := ownBus(t, true)
 	tmp := t.TempDir()
 	_ = os.Chmod(tmp, 0o755)
 	home := filepath.Join(tmp, "home")
 	env := append(appEnv(display, tmp, home), "DBUS_SESSION_BUS_ADDRESS="+addr,
-		"DOCKER_HOST=unix://"+filepath.Join(tmp, "no-engine.sock"), "DEVARCH_TRAY_PROCESS=1")
+		"DOCKER_HOST=unix://"+filepath.Join(tmp, "no-engine.sock"), "DEVARCH_TRAY_PROCESS="+mode)
 
 	log := &lockedBuffer{}
 	cmd := exec.Command(bin, "tray")
