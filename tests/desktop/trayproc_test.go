@@ -449,7 +449,9 @@ func TestDesktop_TrayProcess(t *testing.T) {
 	tmp := t.TempDir()
 	_ = os.Chmod(tmp, 0o755)
 	home := filepath.Join(tmp, "home")
-	env := append(appEnv(display, tmp, home), "DBUS_SESSION_BUS_ADDRESS="+addr)
+	// A network range of this test's own: other suites create stack networks on the same
+	// engine at the same time, and a subnet taken between plan and apply fails the apply.
+	env := append(appEnv(display, tmp, home), "DBUS_SESSION_BUS_ADDRESS="+addr, "DEVARCH_NETWORK_POOL=10.231.8.0/22")
 	tpl := filepath.Join(tmp, "t-h3ttray.yaml")
 	if err := os.WriteFile(tpl, []byte(trayProcTemplate), 0o644); err != nil {
 		t.Fatal(err)
