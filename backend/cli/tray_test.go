@@ -32,7 +32,9 @@ func TestTrayCommand(t *testing.T) {
 	if code, _, _ := runArgs("tray"); code != 3 || got.attached {
 		t.Fatalf("a run alone: code %d, options %+v", code, got)
 	}
-	runTray = func(context.Context, trayOptions, io.Writer) (int, error) { return 0, errors.New("no D-Bus session bus") }
+	runTray = func(context.Context, trayOptions, io.Writer) (int, error) {
+		return 0, errors.New("no D-Bus session bus")
+	}
 	if code, _, stderr := runArgs("tray"); code != ExitError || !strings.Contains(stderr, "the tray cannot run") || !strings.Contains(stderr, "no D-Bus session bus") {
 		t.Fatalf("a failing tray: %d %q", code, stderr)
 	}
