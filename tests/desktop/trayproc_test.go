@@ -531,6 +531,20 @@ func TestDesktop_TrayProcess(t *testing.T) {
 	tc.click(t, open)
 	waitFor(t, "the window to show again", 10*time.Second, func() bool { return len(visibleWindows(display)) == 1 })
 
+	// A stack's Open shows the hidden window at the stack's page ("open STACK" on the socket).
+	fmt.Sscan(visibleWindows(display)[0], &win)
+	if err := closeWindow(display, win); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the window to hide again", 10*time.Second, func() bool { return len(visibleWindows(display)) == 0 })
+	entry = tc.waitEntry(t, "h3ttray — running", 15*time.Second)
+	openStack, _ := entry.find("Open")
+	tc.click(t, openStack)
+	waitFor(t, "the window at the stack's page", 10*time.Second, func() bool { return len(visibleWindows(display)) == 1 })
+	if !strings.Contains(app.log.String(), `msg="window raised for a second launch" app=devarch stack=h3ttray`) {
+		t.Fatal("the window was not asked for the stack's page")
+	}
+
 	// Quit in the tray process quits the window too, and nothing is left.
 	quit, _ := tc.layout(t).find("Quit DevArch")
 	tc.click(t, quit)
