@@ -23,6 +23,9 @@ const (
 	CauseImageChanged     = "image changed"
 	CauseGeneratedChanged = "generated config changed" // hash differs, no field does (e.g. a DevArch upgrade, a depends_on condition)
 	CauseChangedOutside   = "changed outside DevArch"
+	// CauseDependsOnChanged begins the cause of a replace whose only change is to the
+	// instances it waits for ("depends_on changed: db -> pg"), see dependsOnCause.
+	CauseDependsOnChanged = "depends_on changed"
 	CauseDead             = "container is dead"
 	CauseStoppedOutside   = "stopped outside DevArch"
 	CausePausedOutside    = "paused outside DevArch"
@@ -278,6 +281,8 @@ func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApp
 			causes = append(causes, CauseImageChanged)
 		case len(a.Changes) == 0:
 			causes = append(causes, CauseGeneratedChanged)
+		case onlyDependsOn(a.Changes):
+			causes = append(causes, dependsOnCause(applied.DependsOn, s.DependsOn))
 		case wiringCause(a.Changes, s.Wired) != "":
 			causes = append(causes, wiringCause(a.Changes, s.Wired))
 		default:
@@ -350,6 +355,34 @@ func dependsOnChange(old, new []string) (Change, bool) {
 		return slices.Sorted(slices.Values(names))
 	}
 	return valueChange("depends_on", render(old), render(new), nil)
+}
+
+// onlyDependsOn reports changes that are all to depends_on (the instance's own entries, the
+// spec field, or the instances waited for).
+func onlyDependsOn(changes []Change) bool {
+	for _, c := range changes {
+		if c.Path != "depends_on" && !strings.HasPrefix(c.Path, "depends_on.") {
+			return false
+		}
+	}
+	return len(changes) > 0
+}
+
+// dependsOnCause names what a depends_on-only change did to the instances waited for:
+// "depends_on changed: db -> pg" (an instance renamed, whose dependents' entries follow it),
+// or just "depends_on changed" when only a condition changed.
+func dependsOnCause(old, new []string) string {
+	o, n := slices.Sorted(slices.Values(old)), slices.Sorted(slices.Values(new))
+	if slices.Equal(o, n) {
+		return CauseDependsOnChanged
+	}
+	list := func(names []string) string {
+		if len(names) == 0 {
+			return "none"
+		}
+		return strings.Join(names, ", ")
+	}
+	return CauseDependsOnChanged + ": " + list(o) + " -> " + list(n)
 }
 
 func secretCause(names []string) string {

@@ -188,6 +188,21 @@ func goldenCases() map[string]goldenCase {
 			d := desired(t, 2, svc("app", redis(), "db", "cache"), svc("db", postgres()), svc("cache", redis()))
 			return d, upToDate(t, old)
 		},
+		// db was renamed to pg with its container gone (engine.RenameInstance refuses
+		// otherwise): app's own depends_on entry followed the rename, so app is replaced
+		// for that alone and the cause names the rename's effect; pg is created as new.
+		"depends_on_renamed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			app := func(dep string) model.EffectiveService {
+				spec := redis()
+				spec["depends_on"] = map[string]any{dep: map[string]any{"condition": "service_healthy"}}
+				return svc("app", spec, dep)
+			}
+			old := desired(t, 1, app("db"), svc("db", postgres()))
+			o := upToDate(t, old)
+			o.Containers = o.Containers[:1]
+			delete(o.Applied, "db")
+			return desired(t, 2, app("pg"), svc("pg", postgres())), o
+		},
 		"cycle": func(t testing.TB) (plan.Desired, plan.Observed) {
 			d := desired(t, 2, svc("app", redis(), "worker"), svc("worker", redis(), "app"), svc("db", postgres()), svc("web", redis(), "app"))
 			return d, plan.Observed{}
