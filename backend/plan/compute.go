@@ -23,6 +23,9 @@ const (
 	CauseImageChanged     = "image changed"
 	CauseGeneratedChanged = "generated config changed" // hash differs, no field does (e.g. a DevArch upgrade, a depends_on condition)
 	CauseChangedOutside   = "changed outside DevArch"
+	// CauseJobFailed begins the cause of starting again a one-shot instance whose container
+	// exited with an error ("job exited with code 3").
+	CauseJobFailed = "job exited with code"
 	// CauseDependsOnChanged begins the cause of a replace whose only change is to the
 	// instances it waits for ("depends_on changed: db -> pg"), see dependsOnCause.
 	CauseDependsOnChanged = "depends_on changed"
@@ -58,7 +61,10 @@ const (
 //   - same hash, not running: update in place, i.e. start it ("stopped outside DevArch" if
 //     DevArch left it running, else "not running"); but when the network is gone too, replace
 //     it, since a container cannot start on a network that no longer exists;
-//   - running (healthy or not): nothing.
+//   - running (healthy or not): nothing; nor for a one-shot instance (DesiredService.Job)
+//     whose container exited with code 0: it ran to completion, and starting it again
+//     would run it again (a migration, a seed). One that exited with another code is
+//     started again like any stopped container.
 //
 // An instance the user stopped on its own (DesiredService.Stopped) is treated as the
 // instances of a stopped stack: its stopped container gets no action, and it is listed in
@@ -290,6 +296,8 @@ func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApp
 		}
 	case len(changedSecrets) > 0:
 		// Causes come from the secrets alone (below).
+	case s.Job && c.State == "exited" && c.ExitCode == 0:
+		return Action{}, false // a one-shot instance that finished: done, not stopped
 	case c.State == "dead":
 		causes = append(causes, CauseDead)
 	case !runningStates[c.State] && !networkExists:
@@ -301,6 +309,8 @@ func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApp
 		switch {
 		case failedHere:
 			a.Cause = CauseLastApplyFailed + ": " + applied.Failed
+		case s.Job && c.State == "exited":
+			a.Cause = fmt.Sprintf("%s %d", CauseJobFailed, c.ExitCode)
 		case wasApplied && applied.Running && c.State == "paused":
 			a.Cause = CausePausedOutside
 		case wasApplied && applied.Running:
