@@ -158,7 +158,7 @@ func StackStatus(cs []runtime.Container) string {
 	running, unhealthy, crashing, finished := 0, 0, 0, 0
 	for _, c := range cs {
 		switch {
-		case IsJob(c) && c.State == "exited" && c.ExitCode == 0:
+		case JobCompleted(c):
 			finished++
 			continue
 		case IsJob(c) && c.State == "exited":
@@ -192,3 +192,8 @@ func StackStatus(cs []runtime.Container) string {
 // IsJob tells a one-shot instance's container (model.LabelJob): its exit with code 0 is the
 // end of its work, not a stop.
 func IsJob(c runtime.Container) bool { return c.Labels[model.LabelJob] == "true" }
+
+// JobCompleted tells a one-shot instance's container that ran to completion (exited 0).
+func JobCompleted(c runtime.Container) bool {
+	return IsJob(c) && c.State == "exited" && c.ExitCode == 0
+}

@@ -57,7 +57,7 @@ func (st InstanceState) Summary() string {
 // InstanceState is the live state of one of the stack's instances: the one rule for it.
 func (d StackDetail) InstanceState(instance string) InstanceState {
 	if c, ok := d.Containers[instance]; ok {
-		if IsJob(c) && c.State == "exited" && c.ExitCode == 0 {
+		if JobCompleted(c) {
 			return InstanceState{State: StateCompleted}
 		}
 		return InstanceState{State: c.State, Health: c.Health}
