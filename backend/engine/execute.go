@@ -842,7 +842,7 @@ func (w *watcher) crashed(ctx context.Context, st runtime.ContainerState) (strin
 		}
 		if w.jobs[w.names[st.Name]] {
 			// A job's failure is its own report: its last line says what went wrong.
-			if last := lastLine(w.eng.LogTail(context.WithoutCancel(ctx), st.Name, 1, w.redact)); last != "" {
+			if last := w.jobLastLine(ctx, st.Name); last != "" {
 				why += ": " + last
 			}
 		}
@@ -915,12 +915,28 @@ func plural(n int) string {
 	return "s"
 }
 
+// jobLastLine is the last line a failed job printed on stderr, where programs say why they
+// fail, else its last line on stdout; redacted. The two streams are read apart: docker logs
+// delivers them on two pipes, so their order merged would be a race.
+func (w *watcher) jobLastLine(ctx context.Context, container string) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	var stdout, stderr strings.Builder
+	if _, err := w.eng.Run(ctx, []string{"logs", "--tail", "20", container}, runtime.RunOptions{Stdout: &stdout, Stderr: &stderr, Redact: w.redact}); err != nil {
+		return ""
+	}
+	if l := lastLine(stderr.String()); l != "" {
+		return l
+	}
+	return lastLine(stdout.String())
+}
+
 // lastLine is the last non-empty line of out, trimmed and cut to 200 bytes.
 func lastLine(out string) string {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	l := strings.TrimSpace(lines[len(lines)-1])
 	if len(l) > 200 {
-		l = l[:200] + "…"
+		l = strings.ToValidUTF8(l[:200], "") + "…"
 	}
 	return l
 }

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -32,18 +33,21 @@ func (l *progressLog) of(inst string) []string {
 	return append([]string(nil), l.lines[inst]...)
 }
 
-// A migration job (restart "no") that writes to a named volume and exits 0, and an app that
-// waits for its completion and refuses to start without the job's file: the apply runs the
-// job to completion, then starts the app; progress says the job Completed; the stack is
-// running, not degraded, with the job completed; the next plan leaves the job alone.
+// A migration job (restart "no") that writes to its named volume and to a folder of the
+// project root, and exits 0; an app that waits for its completion and exits 7 unless the
+// job's file is in that folder (named volumes belong to one instance, so the folder is what
+// they share): the apply runs the job to completion, then starts the app; progress says the
+// job Completed; the volume holds what the job wrote; the stack is running, not degraded,
+// with the job completed; the next plan leaves the job alone.
 func TestApply_OneShotJob_RealEngine(t *testing.T) {
 	eng := runtimetest.RequireCompose(t)
 	runtimetest.BusyboxImage(t)
 	const stack = "h2djob"
 	svc := boxStack(t, stack, map[string]string{
-		"migrate": "command: [sh, -c, \"sleep 2; echo v1 > /data/schema; echo migrated\"]\nrestart: \"no\"\nvolumes: [\"jobdata:/data\"]\n",
-		"app": "command: [sh, -c, \"test -f /data/schema || { echo no schema; exit 7; }; exec sleep 3600\"]\n" +
-			"volumes: [\"jobdata:/data\"]\ndepends_on: {migrate: {condition: service_completed_successfully}}\n",
+		"migrate": "command: [sh, -c, \"sleep 2; echo v1 > /data/schema; cp /data/schema /shared/schema; echo migrated\"]\n" +
+			"restart: \"no\"\nvolumes: [\"jobdata:/data\", \"./shared:/shared\"]\n",
+		"app": "command: [sh, -c, \"test -f /shared/schema || { echo no schema; exit 7; }; exec sleep 3600\"]\n" +
+			"volumes: [\"./shared:/shared:ro\"]\ndepends_on: {migrate: {condition: service_completed_successfully}}\n",
 	})
 	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
 	ctx := t.Context()
@@ -84,6 +88,20 @@ func TestApply_OneShotJob_RealEngine(t *testing.T) {
 	if !app.StartedAt.After(job.FinishedAt) {
 		t.Errorf("app started at %v, before the job finished at %v", app.StartedAt, job.FinishedAt)
 	}
+	// What the job wrote is in its named volume.
+	vol, err := eng.Run(ctx, []string{"inspect", "-f", `{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}}{{end}}{{end}}`, job.Name}, runtime.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimSpace(string(vol.Stdout))
+	if name == "" {
+		t.Fatal("migrate has no named volume")
+	}
+	got, err := eng.Run(ctx, []string{"run", "--rm", "-v", name + ":/data:ro", runtimetest.BusyboxImage(t), "cat", "/data/schema"}, runtime.RunOptions{})
+	if err != nil || strings.TrimSpace(string(got.Stdout)) != "v1" {
+		t.Errorf("volume %s holds %q (%v), want v1", name, got.Stdout, err)
+	}
+	t.Cleanup(func() { _, _ = eng.Run(context.Background(), []string{"volume", "rm", "-f", name}, runtime.RunOptions{}) })
 	d, err := svc.Stack(ctx, stack)
 	if err != nil {
 		t.Fatal(err)
