@@ -117,9 +117,10 @@ const settleFor = 3 * time.Second
 // instance gets a progress line every few seconds with its health and the last probe's
 // output.
 //
-// One-shot jobs (in.jobs) are the exception: `up --wait` would fail on them ("container
-// exited (0)": with --no-deps compose no longer sees the service waiting for their
-// completion), so they are started with `up -d` alone, before the level's other services,
+// One-shot jobs (in.jobs) are the exception: with --no-deps compose no longer sees the
+// service waiting for their completion, so `up --wait` fails on a job that already exited
+// ("container ... exited (0)") and calls one still running healthy (compose 2.40.3), which
+// would start its dependents too early. So they are started with `up -d` alone, before the level's other services,
 // and the step then waits until each has exited. Code 0 is done (progress "Completed"), any
 // other code fails the step with the code and the job's last log line. A job that never
 // exits keeps the apply waiting, with a progress line every few seconds, until canceled.
