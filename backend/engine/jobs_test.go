@@ -101,7 +101,8 @@ func TestApply_OneShotJob_RealEngine(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(got.Stdout)) != "v1" {
 		t.Errorf("volume %s holds %q (%v), want v1", name, got.Stdout, err)
 	}
-	t.Cleanup(func() {
+	t.Cleanup(func() { // the container first: a volume in use cannot go
+		_, _ = eng.Run(context.Background(), []string{"rm", "-f", job.Name}, runtime.RunOptions{})
 		_, _ = eng.Run(context.Background(), []string{"volume", "rm", "-f", name}, runtime.RunOptions{})
 	})
 	d, err := svc.Stack(ctx, stack)
