@@ -75,8 +75,9 @@ func NewProject(st model.EffectiveStack) (Project, error) {
 		}
 	}
 	secretVars := map[string]string{}
+	jobs := Jobs(services)
 	for _, es := range services {
-		b := &builder{stack: st.Name, instance: es.Instance, instances: instances, secretVars: secretVars, volumes: map[string]bool{}, root: st.Root}
+		b := &builder{stack: st.Name, instance: es.Instance, instances: instances, secretVars: secretVars, volumes: map[string]bool{}, root: st.Root, job: jobs[es.Instance]}
 		svc, err := b.service(es)
 		if err != nil {
 			return Project{}, err
@@ -124,6 +125,7 @@ type builder struct {
 	deps            map[string]Dependency // the instance's own depends_on entries
 	alone           bool                  // CheckService: other instances are unknown
 	relative        bool                  // the service uses a relative path (its hash covers root)
+	job             bool                  // a one-shot instance (Jobs): labelled model.LabelJob
 	// problems collects what service refuses, in the order it checks: fields by name,
 	// then image-or-build, labels, depends_on. A failed field is left out and the others
 	// are still checked, so that CheckService can report every problem; NewProject
@@ -284,9 +286,12 @@ keys:
 	if b.relative {
 		root = b.root
 	}
-	hash, err := configHash(es, root)
+	hash, err := configHash(es, root, b.job)
 	if err != nil {
 		return nil, err
+	}
+	if b.job {
+		out[model.LabelJob] = "true"
 	}
 	out[model.LabelStack] = b.stack
 	out[model.LabelInstance] = es.Instance

@@ -24,13 +24,16 @@ const hashFormat = 1
 // names (they are identity, carried by the other labels and the container name). Secret
 // references count as written (${secret:NAME}), not by value: changing a secret's value does
 // not change the hash.
-func ConfigHash(svc model.EffectiveService) (string, error) { return configHash(svc, "") }
+func ConfigHash(svc model.EffectiveService) (string, error) { return configHash(svc, "", false) }
 
 // configHash is ConfigHash that also covers root, the directory the service's relative
 // paths resolve against: moving a stack's project root changes what its bind mounts
 // mount, so the containers must be replaced. Services without relative paths pass "" and
-// hash as ConfigHash does.
-func configHash(svc model.EffectiveService, root string) (string, error) {
+// hash as ConfigHash does. It covers job too (a one-shot instance, see Jobs), only when
+// true, so other services hash as before: an instance that becomes or stops being a job
+// gets or loses the model.LabelJob label, which compose sees as a change, so the plan must
+// see it too.
+func configHash(svc model.EffectiveService, root string, job bool) (string, error) {
 	spec := make(map[string]any, len(svc.Spec))
 	for k, v := range svc.Spec {
 		if v != nil {
@@ -45,7 +48,8 @@ func configHash(svc model.EffectiveService, root string) (string, error) {
 		Spec      map[string]any  `json:"spec"`
 		DependsOn map[string]bool `json:"depends_on,omitempty"`
 		Root      string          `json:"root,omitempty"`
-	}{hashFormat, spec, svc.DependsOn, root})
+		Job       bool            `json:"job,omitempty"`
+	}{hashFormat, spec, svc.DependsOn, root, job})
 	if err != nil {
 		return "", model.Wrap(model.KindInternal, err, "cannot hash the configuration of instance "+svc.Instance, err.Error())
 	}

@@ -5,6 +5,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/devarch/devarch/backend/model"
 )
 
 // The fields only an instance sets (model.InstanceOnlyFields): its own depends_on entries,
@@ -191,4 +193,23 @@ func describeOwner(owner, alias string) string {
 		return "an instance's name"
 	}
 	return fmt.Sprintf("an alias of instance %q", owner)
+}
+
+// Jobs are the one-shot instances of a stack: those another instance's own depends_on waits
+// for with condition service_completed_successfully. compose's own rule is the same (up
+// --wait waits for such a service to exit 0 instead of to run), and it is the one signal a
+// definition gives that a service is meant to finish: restart "no" is compose's default, so
+// it says nothing about whether a service should keep running. Entries that are not valid
+// are skipped (the builder reports them).
+func Jobs(services []model.EffectiveService) map[string]bool {
+	jobs := map[string]bool{}
+	for _, es := range services {
+		deps, _ := asMap(es.Spec["depends_on"])
+		for dep, v := range deps {
+			if obj, ok := asMap(v); ok && obj["condition"] == ConditionCompleted && dep != es.Instance {
+				jobs[dep] = true
+			}
+		}
+	}
+	return jobs
 }

@@ -512,10 +512,8 @@ func dependsOn(p *Project, svcName string, r *reporter) map[string]any {
 			continue
 		}
 		c := d[dep]
-		if c.Condition == model.ConditionCompleted {
-			r.add("services."+svcName+".depends_on."+dep, Changed, fmt.Sprintf(
-				"carried, but DevArch's apply expects every container to keep running: %s exits when done, which fails the apply (DevArch does not run one-shot services yet); run it by hand or make it wait", dep))
-		}
+		// service_completed_successfully is carried as it is: apply runs the service as a
+		// one-shot job (compose.Jobs, docs/plan-apply.md), to completion before app.
 		entry := map[string]any{"condition": c.Condition}
 		if c.Condition == "" {
 			entry["condition"] = model.ConditionStarted

@@ -506,7 +506,7 @@ func TestConvert_StartOrderAliasesSecrets(t *testing.T) {
 		"services.Legacy_DB":                    "Legacy_DB stays its network alias",
 		"secrets.api_key":                       "stored encrypted as the stack secret api_key",
 		"secrets.signing_key":                   "$SIGNING_KEY at import",
-		"services.app.depends_on.migrate":       "one-shot",
+		"services.app.depends_on.migrate":       "", // carried as it is: apply runs migrate as a one-shot job
 		"services.migrate.depends_on.Legacy_DB": "",
 	} {
 		if says == "" {

@@ -399,7 +399,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 	}
 
 	x, err := s.execute(ctx, runInput{stack: sp.Stack, doc: c.compose, plan: stored, env: env,
-		healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective)}, sink)
+		healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
 	out := Applied{RunID: lock.RunID, Plan: stored, Results: x.results}
 	record := func(svc plan.DesiredService, failed string) store.AppliedInstance {
 		return store.AppliedInstance{Instance: svc.Instance, Container: svc.Container, ConfigHash: svc.ConfigHash, Config: svc.Spec,
@@ -445,6 +445,17 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 	}
 	sink.Progress(Progress{Status: ProgressDone, Message: summaryLine(stored), Time: time.Now()})
 	return out, nil
+}
+
+// jobs lists the one-shot instances of the desired state (plan.DesiredService.Job).
+func jobs(d plan.Desired) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range d.Services {
+		if s.Job {
+			out[s.Instance] = true
+		}
+	}
+	return out
 }
 
 // healthchecked lists the instances that have a healthcheck.

@@ -150,11 +150,21 @@ func (s *Service) ListStacks(ctx context.Context) (StackList, error) {
 }
 
 // StackStatus summarizes a stack's containers: degraded when one crash-loops (restarting) or
-// died, unhealthy when a running one fails its healthcheck, running when all run, partial
-// when some do, stopped when none runs.
+// died, or a one-shot job (model.LabelJob) exited with an error; unhealthy when a running one
+// fails its healthcheck; running when all run, partial when some do, stopped when none runs.
+// A job that exited with code 0 finished its work: it counts neither as running nor as
+// stopped, so a stack whose services run and whose migration finished is running.
 func StackStatus(cs []runtime.Container) string {
-	running, unhealthy, crashing := 0, 0, 0
+	running, unhealthy, crashing, finished := 0, 0, 0, 0
 	for _, c := range cs {
+		switch {
+		case JobCompleted(c):
+			finished++
+			continue
+		case IsJob(c) && c.State == "exited":
+			crashing++
+			continue
+		}
 		switch c.State {
 		case "running":
 			running++
@@ -172,9 +182,18 @@ func StackStatus(cs []runtime.Container) string {
 		return StatusUnhealthy
 	case running == 0:
 		return StatusStopped
-	case running == len(cs):
+	case running == len(cs)-finished:
 		return StatusRunning
 	default:
 		return StatusPartial
 	}
+}
+
+// IsJob tells a one-shot instance's container (model.LabelJob): its exit with code 0 is the
+// end of its work, not a stop.
+func IsJob(c runtime.Container) bool { return c.Labels[model.LabelJob] == "true" }
+
+// JobCompleted tells a one-shot instance's container that ran to completion (exited 0).
+func JobCompleted(c runtime.Container) bool {
+	return IsJob(c) && c.State == "exited" && c.ExitCode == 0
 }

@@ -20,7 +20,9 @@ import (
 // The executor: it runs a plan's steps in the plan's order and decides nothing. Its other
 // job is to tell the truth about each action: an instance counts as done only when its
 // container runs (and passes its healthcheck, when it has one) and did not exit or restart
-// while DevArch waited; every action ends done, failed (with the reason) or skipped.
+// while DevArch waited; a one-shot job (runInput.jobs) counts as done only when its
+// container ran and exited with code 0. Every action ends done, failed (with the reason) or
+// skipped.
 
 // ResultStatus is where one action of a run stands: the executor's control state, decided
 // by DevArch, never compose's display text (that travels in Progress.Status). The values are
@@ -40,6 +42,10 @@ const (
 	ResultSkipped ResultStatus = "skipped"
 )
 
+// ProgressCompleted is the progress word of a one-shot job whose container exited with code
+// 0 (compose's own words stop at "Started" for it).
+const ProgressCompleted = "Completed"
+
 // runInput is what an apply executes: a plan, the document it was made for, and what the
 // stack's definition says about it.
 type runInput struct {
@@ -51,6 +57,9 @@ type runInput struct {
 	healthchecked map[string]bool
 	// binds are the host directories relative bind mounts resolve to (compose.BindSources).
 	binds []string
+	// jobs lists the one-shot instances (plan.DesiredService.Job): another waits for their
+	// completion, so they are started without --wait and waited for until they exit.
+	jobs map[string]bool
 }
 
 // makeBindSources creates the missing host directories of relative bind mounts, as the user
@@ -107,6 +116,14 @@ const settleFor = 3 * time.Second
 // own wait would report a crash loop healthy if it catches it running), and a waiting
 // instance gets a progress line every few seconds with its health and the last probe's
 // output.
+//
+// One-shot jobs (in.jobs) are the exception: with --no-deps compose no longer sees the
+// service waiting for their completion, so `up --wait` fails on a job that already exited
+// ("container ... exited (0)") and calls one still running healthy (compose 2.40.3), which
+// would start its dependents too early. So they are started with `up -d` alone, before the level's other services,
+// and the step then waits until each has exited. Code 0 is done (progress "Completed"), any
+// other code fails the step with the code and the job's last log line. A job that never
+// exits keeps the apply waiting, with a progress line every few seconds, until canceled.
 func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (execution, error) {
 	stack, doc, p := in.stack, in.doc, in.plan
 	x := execution{failed: map[string]string{}}
@@ -249,12 +266,21 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 	defer cancel(nil)
 	if !stopped {
 		w = newWatcher(eng, names, recreate, env.values, sink, func(err error) { cancel(err) })
+		w.jobs = in.jobs
 		w.baseline(ctx)
 		go w.run(stepCtx)
 	}
 	wait := []string{"-d", "--wait"}
 	if stopped {
 		wait = []string{"--no-start"}
+	}
+	jobs := map[string]bool{} // the level's jobs (none for a stopped stack: nothing runs)
+	if !stopped {
+		for _, inst := range append(slices.Clone(lvl.Recreate), lvl.Up...) {
+			if in.jobs[inst] {
+				jobs[inst] = true
+			}
+		}
 	}
 	var runErr error
 	run := func(args ...string) {
@@ -265,14 +291,31 @@ func (s *Service) runLevel(ctx context.Context, eng *runtime.Engine, in runInput
 		_, runErr = eng.RunCompose(stepCtx, append(append([]string{}, base...), args...), env.runOptions(doc, pw))
 		pw.Close()
 	}
-	if len(lvl.Recreate) > 0 {
-		run(append(append([]string{"up"}, wait...), append([]string{"--no-deps", "--force-recreate"}, lvl.Recreate...)...)...)
+	// up runs the level's jobs (started alone, see execute), then the others together.
+	up := func(mode string, names []string) {
+		var oneShot, rest []string
+		for _, inst := range names {
+			if jobs[inst] {
+				oneShot = append(oneShot, inst)
+			} else {
+				rest = append(rest, inst)
+			}
+		}
+		if len(oneShot) > 0 {
+			run(append([]string{"up", "-d", "--no-deps", mode}, oneShot...)...)
+			w.launched(oneShot)
+		}
+		if len(rest) > 0 {
+			run(append(append([]string{"up"}, wait...), append([]string{"--no-deps", mode}, rest...)...)...)
+		}
 	}
-	if len(lvl.Up) > 0 {
-		run(append(append([]string{"up"}, wait...), append([]string{"--no-deps", "--no-recreate"}, lvl.Up...)...)...)
-	}
+	up("--force-recreate", lvl.Recreate)
+	up("--no-recreate", lvl.Up)
 	if len(lvl.Unpause) > 0 {
 		run(append([]string{"unpause"}, lvl.Unpause...)...)
+	}
+	if runErr == nil && w != nil && len(jobs) > 0 {
+		w.awaitJobs(stepCtx) // the watcher cancels stepCtx at the first failure
 	}
 	if runErr == nil && w != nil && w.unsettled(stepCtx) {
 		select { // the watcher cancels stepCtx at the first crash
@@ -479,19 +522,24 @@ type watcher struct {
 	redact   []string
 	sink     Sink
 	onCrash  func(error)
+	// jobs are the stack's one-shot instances (runInput.jobs); set before run starts.
+	jobs map[string]bool
 
-	mu       sync.Mutex
-	since    time.Time            // when the step began
-	before   map[string]startMark // containers existing before the step, by id
-	problems map[string]problem
-	said     map[string]time.Time // instance -> when its last waiting line was sent
-	done     chan struct{}
-	stopped  chan struct{}
+	mu           sync.Mutex
+	launchedJobs map[string]bool      // jobs whose compose command returned (after its "Started")
+	finished     map[string]bool      // jobs said "Completed"
+	since        time.Time            // when the step began
+	before       map[string]startMark // containers existing before the step, by id
+	problems     map[string]problem
+	said         map[string]time.Time // instance -> when its last waiting line was sent
+	done         chan struct{}
+	stopped      chan struct{}
 }
 
 func newWatcher(eng *runtime.Engine, names map[string]string, recreate map[string]bool, redact []string, sink Sink, onCrash func(error)) *watcher {
 	return &watcher{eng: eng, names: names, recreate: recreate, redact: redact, sink: sink, onCrash: onCrash,
 		since: time.Now(), before: map[string]startMark{}, problems: map[string]problem{}, said: map[string]time.Time{},
+		launchedJobs: map[string]bool{}, finished: map[string]bool{},
 		done: make(chan struct{}), stopped: make(chan struct{})}
 }
 
@@ -554,20 +602,108 @@ func (w *watcher) run(ctx context.Context) {
 				w.onCrash(model.NewError(model.KindInternal, inst+" "+why, ""))
 				return
 			}
-			if !ready(st) && time.Since(w.said[inst]) >= progressEvery {
-				w.said[inst] = time.Now()
-				w.sink.Progress(Progress{Instance: inst, Status: ProgressWaiting, Message: runtime.Redact(waitingFor(st), w.redact), Time: time.Now()})
+			if w.jobs[inst] && w.completed(st) {
+				w.complete(inst, false)
+				continue
 			}
+			if !w.isReady(inst, st) && time.Since(w.said[inst]) >= progressEvery {
+				w.said[inst] = time.Now()
+				msg := waitingFor(st)
+				if w.jobs[inst] && st.Status == "running" {
+					msg = "running: a one-shot job, waiting for it to exit"
+				}
+				w.sink.Progress(Progress{Instance: inst, Status: ProgressWaiting, Message: runtime.Redact(msg, w.redact), Time: time.Now()})
+			}
+		}
+	}
+}
+
+// launched records that the compose command starting these jobs returned: from now on
+// their completion may be said (after compose's own "Started" line for them).
+func (w *watcher) launched(jobs []string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, j := range jobs {
+		w.launchedJobs[j] = true
+	}
+}
+
+// completed: a job's container started in the step and exited with code 0 (a crash, and a
+// restart after exiting 0, are crashed's).
+func (w *watcher) completed(st runtime.ContainerState) bool {
+	started, restarts := w.startedInStep(st)
+	return started && restarts <= 0 && st.Status == "exited" && st.ExitCode == 0 && !st.OOMKilled
+}
+
+// complete says once that a job completed: only once its compose command returned, unless
+// final (the step is over: nothing of compose's comes after).
+func (w *watcher) complete(inst string, final bool) {
+	w.mu.Lock()
+	say := !w.finished[inst] && (final || w.launchedJobs[inst])
+	if say {
+		w.finished[inst] = true
+	}
+	w.mu.Unlock()
+	if say {
+		w.sink.Progress(Progress{Instance: inst, Status: ProgressCompleted, Message: "exited with code 0", Time: time.Now()})
+	}
+}
+
+// isReady is the verdict of a judged container: a job is done once completed, any other
+// once it runs (and is healthy, with a healthcheck).
+func (w *watcher) isReady(inst string, st runtime.ContainerState) bool {
+	if w.jobs[inst] {
+		return w.completed(st)
+	}
+	return ready(st)
+}
+
+// awaitJobs waits until every job of the step has completed, or ctx ends (canceled, or by
+// the watch loop at a crash: a job that exited with another code).
+func (w *watcher) awaitJobs(ctx context.Context) {
+	t := time.NewTicker(watchInterval / 4)
+	defer t.Stop()
+	for {
+		states, err := w.eng.InspectContainers(ctx, w.containers())
+		if err == nil {
+			pending := 0
+			seen := map[string]bool{}
+			for _, st := range states {
+				inst, judged := w.judge(st)
+				if !judged || !w.jobs[inst] {
+					continue
+				}
+				seen[inst] = true
+				if w.completed(st) {
+					w.complete(inst, false)
+				} else {
+					pending++
+				}
+			}
+			for _, inst := range w.names {
+				if w.jobs[inst] && !seen[inst] {
+					pending++ // the new container is not there yet (or the old one is judged out)
+				}
+			}
+			if pending == 0 {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }
 
 // unsettled tells whether a container of the step runs without a healthcheck and was
 // started by the step: one that must stay up for settleFor before it counts as started.
+// Jobs are not held: they were waited for until they exited (awaitJobs).
 func (w *watcher) unsettled(ctx context.Context) bool {
 	states, _ := w.eng.InspectContainers(ctx, w.containers())
 	for _, st := range states {
-		if _, judged := w.judge(st); !judged || st.Status != "running" || st.Health != nil {
+		if inst, judged := w.judge(st); !judged || st.Status != "running" || st.Health != nil || w.jobs[inst] {
 			continue
 		}
 		if started, _ := w.startedInStep(st); started {
@@ -639,7 +775,10 @@ func (w *watcher) final(ctx context.Context, composeFailed bool) finalState {
 			f.problems[inst] = problem{kind: plan.FailedCrashed, why: why}
 			continue
 		}
-		f.ready[inst] = ready(st)
+		f.ready[inst] = w.isReady(inst, st)
+		if w.jobs[inst] && f.ready[inst] {
+			w.complete(inst, true)
+		}
 		if composeFailed && !f.ready[inst] {
 			switch {
 			case st.Health != nil && st.Health.Status == "unhealthy":
@@ -701,6 +840,12 @@ func (w *watcher) crashed(ctx context.Context, st runtime.ContainerState) (strin
 		why := fmt.Sprintf("exited with code %d", code)
 		if restarts > 0 {
 			why += fmt.Sprintf(" and restarted %d time%s", restarts, plural(restarts))
+		}
+		if w.jobs[w.names[st.Name]] {
+			// A job's failure is its own report: its last line says what went wrong.
+			if last := w.jobLastLine(ctx, st.Name); last != "" {
+				why += ": " + last
+			}
 		}
 		return why, true
 	}
@@ -769,4 +914,30 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// jobLastLine is the last line a failed job printed on stderr, where programs say why they
+// fail, else its last line on stdout; redacted. The two streams are read apart: docker logs
+// delivers them on two pipes, so their order merged would be a race.
+func (w *watcher) jobLastLine(ctx context.Context, container string) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	var stdout, stderr strings.Builder
+	if _, err := w.eng.Run(ctx, []string{"logs", "--tail", "20", container}, runtime.RunOptions{Stdout: &stdout, Stderr: &stderr, Redact: w.redact}); err != nil {
+		return ""
+	}
+	if l := lastLine(stderr.String()); l != "" {
+		return l
+	}
+	return lastLine(stdout.String())
+}
+
+// lastLine is the last non-empty line of out, trimmed and cut to 200 bytes.
+func lastLine(out string) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	l := strings.TrimSpace(lines[len(lines)-1])
+	if len(l) > 200 {
+		l = strings.ToValidUTF8(l[:200], "") + "…"
+	}
+	return l
 }

@@ -15,9 +15,13 @@ import (
 // containers are named after their instance (devarch-{stack}-{instance}), and renaming under
 // a live container would leave it running unmanaged. Take the stack down first; the next
 // apply creates the container under the new name. Named volumes are keyed by the volume's
-// own name, not the instance's, so the data stays. Values in other instances that name it
-// (DB_HOST=db) are the user's and are not rewritten. Renaming to the same name changes
-// nothing. The rename is recorded in the stack's history.
+// own name, not the instance's, so the data stays. Explicit wires follow (they reference the
+// instance, not its name), and so do the other instances' own depends_on entries naming it:
+// their key is renamed, conditions kept, in the rename's transaction (store.RenameInstance),
+// since a depends_on naming an instance that no longer exists fails every plan. The next
+// plan shows each such dependent's change as "depends_on changed: OLD -> NEW". Free-form
+// values in other instances that name it (DB_HOST=db) are the user's and are not rewritten.
+// Renaming to the same name changes nothing. The rename is recorded in the stack's history.
 func (s *Service) RenameInstance(ctx context.Context, stack, name, newName, who string) error {
 	st, err := s.Store.GetStack(ctx, stack)
 	if err != nil {

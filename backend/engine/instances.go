@@ -233,7 +233,10 @@ func OverridesYAML(o model.Spec) string {
 	return text
 }
 
-// RemoveInstance deletes an instance.
+// RemoveInstance deletes an instance. Its explicit wires go with it. While another
+// instance's own depends_on override names it, the removal is refused and changes nothing
+// (store.RemoveInstance): the error names each dependent and the command that drops the
+// entry (devarch instance set STACK DEPENDENT --unset depends_on.NAME).
 func (s *Service) RemoveInstance(ctx context.Context, stack, name string) error {
 	return s.Store.RemoveInstance(ctx, stack, name)
 }

@@ -215,6 +215,9 @@ func (s *Service) Status(ctx context.Context, stack string) ([]InstanceStatus, e
 		row := InstanceStatus{Instance: in.Name, Container: model.ContainerName(stack, in.Name), State: StateNotCreated}
 		if c, ok := byInstance[in.Name]; ok {
 			row.State, row.Health, row.Image, row.Status = c.State, c.Health, c.Image, c.Status
+			if JobCompleted(c) {
+				row.State = StateCompleted
+			}
 			delete(byInstance, in.Name)
 		}
 		out = append(out, row)

@@ -32,6 +32,9 @@ const (
 	StateNotCreated = "not created"
 	// StateUnknown: the engine could not be asked.
 	StateUnknown = "unknown"
+	// StateCompleted: a one-shot instance's container (model.LabelJob) ran and exited with
+	// code 0: its work is done. One that exited with another code stays "exited".
+	StateCompleted = "completed"
 )
 
 // InstanceState is an instance's live state as both faces show it: the container's state
@@ -54,6 +57,9 @@ func (st InstanceState) Summary() string {
 // InstanceState is the live state of one of the stack's instances: the one rule for it.
 func (d StackDetail) InstanceState(instance string) InstanceState {
 	if c, ok := d.Containers[instance]; ok {
+		if JobCompleted(c) {
+			return InstanceState{State: StateCompleted}
+		}
 		return InstanceState{State: c.State, Health: c.Health}
 	}
 	if d.EngineErr != nil {

@@ -16,4 +16,9 @@ const (
 	// LabelSubnet is on a stack's network: the subnet DevArch gave it (its ipam config), so
 	// the plan can tell a network made before the stack had that subnet (see plan.Compute).
 	LabelSubnet = "dev.devarch.subnet"
+	// LabelJob is "true" on the container of a one-shot instance: one another instance of
+	// the stack waits for with condition service_completed_successfully (compose.Jobs). Its
+	// container is meant to run, exit 0 and stay exited: apply counts that as done, the plan
+	// leaves it be, and a stack's status does not count it as stopped or crashed.
+	LabelJob = "dev.devarch.job"
 )

@@ -23,6 +23,12 @@ const (
 	CauseImageChanged     = "image changed"
 	CauseGeneratedChanged = "generated config changed" // hash differs, no field does (e.g. a DevArch upgrade, a depends_on condition)
 	CauseChangedOutside   = "changed outside DevArch"
+	// CauseJobFailed begins the cause of starting again a one-shot instance whose container
+	// exited with an error ("job exited with code 3").
+	CauseJobFailed = "job exited with code"
+	// CauseDependsOnChanged begins the cause of a replace whose only change is to the
+	// instances it waits for ("depends_on changed: db -> pg"), see dependsOnCause.
+	CauseDependsOnChanged = "depends_on changed"
 	CauseDead             = "container is dead"
 	CauseStoppedOutside   = "stopped outside DevArch"
 	CausePausedOutside    = "paused outside DevArch"
@@ -55,7 +61,10 @@ const (
 //   - same hash, not running: update in place, i.e. start it ("stopped outside DevArch" if
 //     DevArch left it running, else "not running"); but when the network is gone too, replace
 //     it, since a container cannot start on a network that no longer exists;
-//   - running (healthy or not): nothing.
+//   - running (healthy or not): nothing; nor for a one-shot instance (DesiredService.Job)
+//     whose container exited with code 0: it ran to completion, and starting it again
+//     would run it again (a migration, a seed). One that exited with another code is
+//     started again like any stopped container.
 //
 // An instance the user stopped on its own (DesiredService.Stopped) is treated as the
 // instances of a stopped stack: its stopped container gets no action, and it is listed in
@@ -278,6 +287,8 @@ func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApp
 			causes = append(causes, CauseImageChanged)
 		case len(a.Changes) == 0:
 			causes = append(causes, CauseGeneratedChanged)
+		case onlyDependsOn(a.Changes):
+			causes = append(causes, dependsOnCause(applied.DependsOn, s.DependsOn))
 		case wiringCause(a.Changes, s.Wired) != "":
 			causes = append(causes, wiringCause(a.Changes, s.Wired))
 		default:
@@ -285,6 +296,8 @@ func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApp
 		}
 	case len(changedSecrets) > 0:
 		// Causes come from the secrets alone (below).
+	case s.Job && c.State == "exited" && c.ExitCode == 0:
+		return Action{}, false // a one-shot instance that finished: done, not stopped
 	case c.State == "dead":
 		causes = append(causes, CauseDead)
 	case !runningStates[c.State] && !networkExists:
@@ -296,6 +309,8 @@ func serviceAction(s DesiredService, c *model.Container, applied Applied, wasApp
 		switch {
 		case failedHere:
 			a.Cause = CauseLastApplyFailed + ": " + applied.Failed
+		case s.Job && c.State == "exited":
+			a.Cause = fmt.Sprintf("%s %d", CauseJobFailed, c.ExitCode)
 		case wasApplied && applied.Running && c.State == "paused":
 			a.Cause = CausePausedOutside
 		case wasApplied && applied.Running:
@@ -350,6 +365,34 @@ func dependsOnChange(old, new []string) (Change, bool) {
 		return slices.Sorted(slices.Values(names))
 	}
 	return valueChange("depends_on", render(old), render(new), nil)
+}
+
+// onlyDependsOn reports changes that are all to depends_on (the instance's own entries, the
+// spec field, or the instances waited for).
+func onlyDependsOn(changes []Change) bool {
+	for _, c := range changes {
+		if c.Path != "depends_on" && !strings.HasPrefix(c.Path, "depends_on.") {
+			return false
+		}
+	}
+	return len(changes) > 0
+}
+
+// dependsOnCause names what a depends_on-only change did to the instances waited for:
+// "depends_on changed: db -> pg" (an instance renamed, whose dependents' entries follow it),
+// or just "depends_on changed" when only a condition changed.
+func dependsOnCause(old, new []string) string {
+	o, n := slices.Sorted(slices.Values(old)), slices.Sorted(slices.Values(new))
+	if slices.Equal(o, n) {
+		return CauseDependsOnChanged
+	}
+	list := func(names []string) string {
+		if len(names) == 0 {
+			return "none"
+		}
+		return strings.Join(names, ", ")
+	}
+	return CauseDependsOnChanged + ": " + list(o) + " -> " + list(n)
 }
 
 func secretCause(names []string) string {

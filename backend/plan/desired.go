@@ -52,6 +52,10 @@ type DesiredService struct {
 	// Stopped: the user stopped this instance on its own (devarch stop STACK INSTANCE). Its
 	// stopped container is left alone, as a stopped stack's are (see Plan.StoppedInstances).
 	Stopped bool
+	// Job: a one-shot instance (compose.Jobs: another waits for it with condition
+	// service_completed_successfully). Its container exited with code 0 is done, not
+	// stopped: the plan leaves it be (see Compute).
+	Job bool
 	// Wired lists the field paths whose value wiring gave ("environment.DB_HOST"): a change
 	// of only these (and of depends_on) is caused by wiring, and the plan says so.
 	Wired []string
@@ -89,6 +93,7 @@ func DesiredFrom(st model.EffectiveStack, revision int64) (Desired, error) {
 			Spec:       spec,
 			DependsOn:  slices.Sorted(maps.Keys(es.DependsOn)),
 			Sensitive:  slices.Sorted(maps.Keys(refs)),
+			Job:        cs.Labels[model.LabelJob] == "true",
 		}
 		for path, origin := range es.Origins {
 			if origin == model.OriginWiring {

@@ -188,6 +188,39 @@ func goldenCases() map[string]goldenCase {
 			d := desired(t, 2, svc("app", redis(), "db", "cache"), svc("db", postgres()), svc("cache", redis()))
 			return d, upToDate(t, old)
 		},
+		// db was renamed to pg with its container gone (engine.RenameInstance refuses
+		// otherwise): app's own depends_on entry followed the rename, so app is replaced
+		// for that alone and the cause names the rename's effect; pg is created as new.
+		"depends_on_renamed": func(t testing.TB) (plan.Desired, plan.Observed) {
+			app := func(dep string) model.EffectiveService {
+				spec := redis()
+				spec["depends_on"] = map[string]any{dep: map[string]any{"condition": "service_healthy"}}
+				return svc("app", spec, dep)
+			}
+			old := desired(t, 1, app("db"), svc("db", postgres()))
+			o := upToDate(t, old)
+			o.Containers = o.Containers[:1]
+			delete(o.Applied, "db")
+			return desired(t, 2, app("pg"), svc("pg", postgres())), o
+		},
+		// migrate and seed are jobs (app waits for their completion). migrate ran and exited
+		// 0: done, nothing to do; seed exited 3: started again (it runs again); worker, not a
+		// job, exited 0: stopped outside DevArch, started.
+		"jobs_finished": func(t testing.TB) (plan.Desired, plan.Observed) {
+			completed := map[string]any{"condition": "service_completed_successfully"}
+			spec := redis()
+			spec["depends_on"] = map[string]any{"migrate": completed, "seed": completed}
+			d := desired(t, 3, svc("app", spec, "migrate", "seed"), svc("migrate", redis()), svc("seed", redis()), svc("worker", redis()))
+			o := upToDate(t, d)
+			for _, n := range []string{"migrate", "seed", "worker"} {
+				c := container(t, d, n, "exited")
+				if n == "seed" {
+					c.ExitCode = 3
+				}
+				replaceContainer(&o, c)
+			}
+			return d, o
+		},
 		"cycle": func(t testing.TB) (plan.Desired, plan.Observed) {
 			d := desired(t, 2, svc("app", redis(), "worker"), svc("worker", redis(), "app"), svc("db", postgres()), svc("web", redis(), "app"))
 			return d, plan.Observed{}

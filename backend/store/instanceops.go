@@ -13,7 +13,10 @@ import (
 
 // RenameInstance renames an instance in one transaction under the stack's row lock. Its
 // container name follows (the instances_container_name trigger); its wires follow (they
-// reference the row, not the name); the stack's revision is bumped, so saved plans go stale.
+// reference the row, not the name); so do the other instances' own depends_on entries
+// naming it (overrides.depends_on.NAME, see rewriteDependsOn), whose key is renamed with
+// its conditions kept, so the stack never names an instance that no longer exists; the
+// stack's revision is bumped, so saved plans go stale.
 //
 // The applied record of both names is forgotten: the caller makes sure no container of
 // either exists (engine.RenameInstance), so a record under the old name describes nothing
@@ -39,12 +42,40 @@ func (s *Store) RenameInstance(ctx context.Context, stack, name, newName string)
 		if tag.RowsAffected() == 0 {
 			return instanceNotFound(stack, name)
 		}
+		if err := rewriteDependsOn(ctx, tx, id, name, newName); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM applied_instances WHERE stack_id = $1 AND instance_name IN ($2, $3)`, id, name, newName); err != nil {
 			return err
 		}
 		return bumpRevision(ctx, tx, id)
 	})
 	return s.withClashOwner(ctx, err, stack, newName)
+}
+
+// rewriteDependsOn renames the key old to new in the depends_on override of every instance
+// of the stack that has one (a depends_on object naming old), keeping the entry's value
+// (condition, required, restart). Only objects are touched: a depends_on of another type is
+// invalid and left for the plan to report, and jsonb's ? would also match a list element.
+func rewriteDependsOn(ctx context.Context, tx pgx.Tx, stackID int64, old, new string) error {
+	_, err := tx.Exec(ctx, `UPDATE instances
+		SET overrides = jsonb_set(overrides, '{depends_on}', (overrides->'depends_on') - $2::text || jsonb_build_object($3::text, overrides->'depends_on'->$2::text)),
+		    updated_at = now()
+		WHERE stack_id = $1 AND jsonb_typeof(overrides->'depends_on') = 'object' AND overrides->'depends_on' ? $2::text`,
+		stackID, old, new)
+	return err
+}
+
+// DependentsOf lists, sorted, the instances of stack (other than name) whose own depends_on
+// override names name. Read in tx under the caller's lock (see RemoveInstance).
+func dependentsOf(ctx context.Context, tx pgx.Tx, stackID int64, name string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT name FROM instances
+		WHERE stack_id = $1 AND name <> $2 AND jsonb_typeof(overrides->'depends_on') = 'object' AND overrides->'depends_on' ? $2
+		ORDER BY name`, stackID, name)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
 // SetInstanceTemplate switches an instance to another template, keeping its overrides. The

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -177,5 +179,97 @@ func TestGetRun(t *testing.T) {
 	}
 	if _, err := s.GetRun(ctx, "blog", id); model.KindOf(err) != model.KindNotFound {
 		t.Fatalf("another stack's run: %v", err)
+	}
+}
+
+// dependsStack is opsStack plus instances web (depends_on db healthy, and cache) and worker
+// (depends_on db, and a list-typed field that merely contains "db").
+func dependsStack(t *testing.T) (*store.Store, *pgxpool.Pool) {
+	t.Helper()
+	s, pool := opsStack(t)
+	for _, in := range []model.Instance{
+		{Stack: "shop", Name: "web", Template: "web", Overrides: model.Spec{"depends_on": map[string]any{
+			"db": map[string]any{"condition": "service_healthy", "restart": true}, "cache": map[string]any{"condition": "service_started"}}}},
+		{Stack: "shop", Name: "worker", Template: "web", Overrides: model.Spec{"depends_on": map[string]any{
+			"db": map[string]any{"condition": "service_completed_successfully"}}, "network_aliases": []any{"db"}}},
+	} {
+		if err := s.AddInstance(t.Context(), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, pool
+}
+
+func overridesOf(t *testing.T, s *store.Store, name string) string {
+	t.Helper()
+	st, err := s.GetStack(t.Context(), "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range st.Instances {
+		if in.Name == name {
+			return fmt.Sprint(in.Overrides)
+		}
+	}
+	t.Fatalf("no instance %s", name)
+	return ""
+}
+
+// A rename rewrites the other instances' own depends_on entries naming the old name, in
+// the same write, keeping each entry's conditions; nothing else in them changes.
+func TestRenameInstance_RewritesDependsOn(t *testing.T) {
+	s, pool := dependsStack(t)
+	before := stackRevision(t, pool)
+	if err := s.RenameInstance(t.Context(), "shop", "db", "pg"); err != nil {
+		t.Fatal(err)
+	}
+	if got := stackRevision(t, pool); got != before+1 {
+		t.Fatalf("revision %d -> %d, want one bump", before, got)
+	}
+	for name, want := range map[string]string{
+		"web":    "map[depends_on:map[cache:map[condition:service_started] pg:map[condition:service_healthy restart:true]]]",
+		"worker": "map[depends_on:map[pg:map[condition:service_completed_successfully]] network_aliases:[db]]",
+		"app":    "map[environment:map[X:1]]",
+	} {
+		if got := overridesOf(t, s, name); got != want {
+			t.Errorf("%s overrides after rename:\n got %s\nwant %s", name, got, want)
+		}
+	}
+}
+
+// Removing an instance another depends on by its own depends_on is refused, naming each
+// dependent and the command that drops the entry, and changes nothing. Once the entries
+// are gone (or the dependent itself is), the removal goes through.
+func TestRemoveInstance_RefusedWhileDependedOn(t *testing.T) {
+	s, pool := dependsStack(t)
+	ctx := t.Context()
+	before := stackRevision(t, pool)
+	err := s.RemoveInstance(ctx, "shop", "db")
+	e := model.AsError(err)
+	if model.KindOf(err) != model.KindConflict ||
+		e.Summary != "cannot remove shop/db: web, worker depend on it (depends_on)" ||
+		!strings.Contains(e.Detail, "Nothing was changed") ||
+		!strings.Contains(e.Detail, "devarch instance set shop web --unset depends_on.db\n") ||
+		!strings.Contains(e.Detail, "devarch instance set shop worker --unset depends_on.db\n") {
+		t.Fatalf("remove of a depended-on instance: %v\n%s", err, e.Detail)
+	}
+	if got := stackRevision(t, pool); got != before {
+		t.Fatalf("a refused removal bumped the revision %d -> %d", before, got)
+	}
+	if got := overridesOf(t, s, "db"); got == "" {
+		t.Fatal("db is gone")
+	}
+	// The dependent itself may go; then only worker is named.
+	if err := s.RemoveInstance(ctx, "shop", "web"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveInstance(ctx, "shop", "db"); err == nil || model.AsError(err).Summary != "cannot remove shop/db: worker depends on it (depends_on)" {
+		t.Fatalf("with one dependent left: %v", err)
+	}
+	if _, _, err := s.ReplaceOverrides(ctx, "shop", "worker", model.Spec{"network_aliases": []any{"db"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveInstance(ctx, "shop", "db"); err != nil {
+		t.Fatalf("no dependent left (a list naming db is no depends_on): %v", err)
 	}
 }

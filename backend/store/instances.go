@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -173,12 +174,24 @@ func (s *Store) ReplaceOverrides(ctx context.Context, stack, name string, overri
 	return revision, changed, err
 }
 
-// RemoveInstance deletes an instance (its wires go with it).
+// RemoveInstance deletes an instance (its wires go with it). It is refused, changing
+// nothing, while another instance's own depends_on override names it (dependedOn): that
+// entry is the user's choice of what must run first, so it is not dropped silently, and
+// keeping it would leave the stack naming an instance that no longer exists, which every
+// plan refuses. The check and the delete run in one transaction under the stack's row lock,
+// so a depends_on written meanwhile waits for it and then finds the instance gone.
 func (s *Store) RemoveInstance(ctx context.Context, stack, name string) error {
 	return s.tx(ctx, "instance "+name, func(tx pgx.Tx) error {
 		id, err := lockStack(ctx, tx, stack)
 		if err != nil {
 			return err
+		}
+		deps, err := dependentsOf(ctx, tx, id, name)
+		if err != nil {
+			return err
+		}
+		if len(deps) > 0 {
+			return dependedOn(stack, name, deps)
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM instances WHERE stack_id = $1 AND name = $2`, id, name)
 		if err != nil {
@@ -189,6 +202,23 @@ func (s *Store) RemoveInstance(ctx context.Context, stack, name string) error {
 		}
 		return bumpRevision(ctx, tx, id)
 	})
+}
+
+// dependedOn is the refusal of removing name while deps (sorted) depend on it by their own
+// depends_on: it names each and the command that drops each entry.
+func dependedOn(stack, name string, deps []string) error {
+	var fixes []string
+	for _, d := range deps {
+		fixes = append(fixes, fmt.Sprintf("  devarch instance set %s %s --unset depends_on.%s", stack, d, name))
+	}
+	verb := "depend"
+	if len(deps) == 1 {
+		verb = "depends"
+	}
+	return &model.Error{Kind: model.KindConflict, Field: "instance",
+		Summary: fmt.Sprintf("cannot remove %s/%s: %s %s on it (depends_on)", stack, name, strings.Join(deps, ", "), verb),
+		Detail: fmt.Sprintf("Nothing was changed. Remove the dependency first, then the instance:\n%s\n  devarch instance remove %s %s",
+			strings.Join(fixes, "\n"), stack, name)}
 }
 
 // stackColumns and stackFields read a stacks row into a model.Stack.

@@ -152,8 +152,8 @@ func TestImportCompose_CLI(t *testing.T) {
 // conditions, required and restart; a service name that is not a DNS label, which another
 // service reaches by that name; and compose secrets from a file (short and long syntax)
 // and from an environment variable (set in .env). (service_completed_successfully is
-// compared with compose in backend/composeimport's corpus; DevArch's apply does not run
-// one-shot services yet, see docs/import-compose.md.)
+// compared with compose in backend/composeimport's corpus; apply runs such one-shot jobs,
+// see backend/engine's TestApply_OneShotJob_RealEngine.)
 const importComposeOrderProject = `services:
   app:
     image: %[1]s

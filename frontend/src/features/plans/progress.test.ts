@@ -8,7 +8,7 @@ describe('progress', () => {
   it('reads compose words and DevArch words', () => {
     expect(stepTone('')).toBe('queued');
     for (const word of ['Creating', 'Created', 'Starting', 'Waiting', 'Recreate', 'Stopping', 'Removing']) expect(stepTone(word)).toBe('active');
-    for (const word of ['Started', 'Healthy', 'Running', 'Stopped', 'Removed', 'done']) expect(stepTone(word)).toBe('done');
+    for (const word of ['Started', 'Healthy', 'Running', 'Completed', 'Stopped', 'Removed', 'done']) expect(stepTone(word)).toBe('done');
     for (const word of ['error', 'Error', 'Unhealthy', 'failed']) expect(stepTone(word)).toBe('error');
     expect(stepTone('Created', { network: true })).toBe('done');
   });

@@ -6,7 +6,7 @@ import type { ActionResult, PlanAction, ProgressEvent } from '@/lib/types';
  */
 export type StepTone = 'queued' | 'active' | 'done' | 'error' | 'skipped';
 
-const DONE = new Set(['started', 'healthy', 'running', 'removed', 'stopped', 'exited', 'done', 'up-to-date']);
+const DONE = new Set(['started', 'healthy', 'running', 'completed', 'removed', 'stopped', 'exited', 'done', 'up-to-date']);
 const ERROR = /error|unhealthy|failed/i;
 
 /**

@@ -17,6 +17,7 @@ export function nodeActions(state: string, busy: boolean): { start?: string; sto
       off.start = 'Paused: stop it, then start it';
       break;
     case 'exited':
+    case 'completed': // a one-shot job that finished (exit 0)
     case 'dead':
       off.stop = 'Already stopped';
       break;

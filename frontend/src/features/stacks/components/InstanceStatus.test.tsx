@@ -19,6 +19,10 @@ describe('stateBadge', () => {
     expect(stateBadge({ state: 'dead' }).tone).toBe('error');
   });
 
+  it('shows a one-shot job that finished as completed, not stopped', () => {
+    expect(stateBadge({ state: 'completed', detail: 'Exited (0) 1 minute ago' })).toEqual({ text: 'Completed', tone: 'ok' });
+  });
+
   it('greys out what is not running', () => {
     expect(stateBadge({ state: 'not created' })).toEqual({ text: 'Not created', tone: 'neutral' });
     expect(stateBadge({ state: 'created' }).tone).toBe('neutral');

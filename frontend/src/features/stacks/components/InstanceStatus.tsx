@@ -1,7 +1,7 @@
 import { StatusDot, type DotTone } from '@/components/StatusDot';
 
 export interface LiveState {
-  /** The container's state: running, exited, created, paused, restarting, dead, "not created". */
+  /** The container's state: running, exited, completed (a one-shot job that exited 0), created, paused, restarting, dead, "not created". */
   state: string;
   /** healthy, unhealthy, starting, or "" without a healthcheck. */
   health?: string;
@@ -51,6 +51,8 @@ export function stateBadge({ state, health = '', detail = '' }: LiveState): Stat
     }
     case 'stopped':
       return { text: 'Stopped', tone: 'neutral' };
+    case 'completed': // a one-shot job (a migration) that ran and exited 0: its work is done
+      return { text: 'Completed', tone: 'ok' };
     case 'created':
       return { text: 'Created', tone: 'neutral' };
     case 'not created':
