@@ -9,7 +9,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { launchApp, waitForStatus } from '../lib/app.mjs';
+import { baseURL, launchApp, token, waitForStatus } from '../lib/app.mjs';
+import { openIPC } from '../lib/ipc.mjs';
+import { answerFileDialog, appDisplay, binding, dismissDialogs } from '../lib/native.mjs';
 import { cli } from '../lib/showcase.mjs';
 
 const VIEWPORT = { width: 1024, height: 700 };
@@ -200,4 +202,47 @@ test('clone with a project root: a relative root is refused at its field, a fold
   await page.evaluate((s) => (window.location.hash = `#/stacks/${s}`), SRC);
   await page.getByRole('heading', { level: 1, name: SRC }).waitFor();
   assert.equal(await page.getByTestId('stack-root').count(), 0);
+});
+
+test('the native GTK Open and folder dialogs hand their paths to Update from file and to a clone\'s root', { timeout: 180_000 }, async (t) => {
+  const STACK = 'h1u-native';
+  const CLONE = 'h1u-native-wt';
+  const clean = async () => {
+    for (const s of [STACK, CLONE]) await cli('stack', 'delete', s, '--force', '--volumes').catch(() => {});
+  };
+  await clean();
+  t.after(clean);
+  await cli('stack', 'create', STACK);
+  await cli('instance', 'add', STACK, 'cache', '--template', 'redis');
+  const dir = await mkdtemp(path.join(tmpdir(), 'h1u-native-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'devarch.yml');
+  await cli('export', STACK, '-o', file);
+  const folder = path.join(dir, 'worktree');
+  await mkdir(folder);
+  const display = await appDisplay();
+  const updateTitle = `Update stack ${STACK} from a devarch.yml`;
+  const folderTitle = `Project root for ${CLONE}`;
+  t.after(() => dismissDialogs(display, [updateTitle, folderTitle]));
+
+  const origin = new URL(baseURL).origin;
+  const ipc = await openIPC(new URL('/wails/ipc', baseURL).toString(), { origin, cookie: `devarch_dev_token=${token}` });
+  assert.equal(ipc.status, 101, `the IPC WebSocket: ${ipc.body ?? ''}`);
+  t.after(() => ipc.socket.destroy());
+
+  // Update from file: the Open dialog names the stack; its location field takes the path.
+  const chosen = binding(ipc.socket, 'bindings.Transfer.ChooseUpdateFile', [STACK], 60_000);
+  await answerFileDialog(display, updateTitle, file, { location: true });
+  assert.equal(await chosen, file, 'the Open dialog returns the chosen file');
+  const pv = await binding(ipc.socket, 'bindings.Transfer.PreviewUpdate', [file, STACK]);
+  assert.equal(pv.stack, STACK);
+  assert.deepEqual(pv.changes, [], 'the stack matches its own export');
+
+  // A clone's project root: the folder dialog returns the folder, and the clone takes it.
+  const root = binding(ipc.socket, 'bindings.Transfer.ChooseRootFolder', [folderTitle], 60_000);
+  await answerFileDialog(display, folderTitle, folder, { location: true });
+  assert.equal(await root, folder, 'the folder dialog returns the chosen folder');
+  const cloned = await binding(ipc.socket, 'bindings.Transfer.Clone', [STACK, CLONE, folder]);
+  assert.equal(cloned.root, folder);
+  assert.equal((await show(CLONE)).root, folder);
 });
