@@ -204,11 +204,10 @@ test('clone with a project root: a relative root is refused at its field, a fold
   assert.equal(await page.getByTestId('stack-root').count(), 0);
 });
 
-test('the native GTK Open and folder dialogs hand their paths to Update from file and to a clone\'s root', { timeout: 180_000 }, async (t) => {
+test('the native GTK Open dialog hands its path to Update from file', { timeout: 180_000 }, async (t) => {
   const STACK = 'h1u-native';
-  const CLONE = 'h1u-native-wt';
   const clean = async () => {
-    for (const s of [STACK, CLONE]) await cli('stack', 'delete', s, '--force', '--volumes').catch(() => {});
+    for (const s of [STACK]) await cli('stack', 'delete', s, '--force', '--volumes').catch(() => {});
   };
   await clean();
   t.after(clean);
@@ -218,12 +217,9 @@ test('the native GTK Open and folder dialogs hand their paths to Update from fil
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'devarch.yml');
   await cli('export', STACK, '-o', file);
-  const folder = path.join(dir, 'worktree');
-  await mkdir(folder);
   const display = await appDisplay();
   const updateTitle = `Update stack ${STACK} from a devarch.yml`;
-  const folderTitle = `Project root for ${CLONE}`;
-  t.after(() => dismissDialogs(display, [updateTitle, folderTitle]));
+  t.after(() => dismissDialogs(display, [updateTitle]));
 
   const origin = new URL(baseURL).origin;
   const ipc = await openIPC(new URL('/wails/ipc', baseURL).toString(), { origin, cookie: `devarch_dev_token=${token}` });
@@ -237,12 +233,4 @@ test('the native GTK Open and folder dialogs hand their paths to Update from fil
   const pv = await binding(ipc.socket, 'bindings.Transfer.PreviewUpdate', [file, STACK]);
   assert.equal(pv.stack, STACK);
   assert.deepEqual(pv.changes, [], 'the stack matches its own export');
-
-  // A clone's project root: the folder dialog returns the folder, and the clone takes it.
-  const root = binding(ipc.socket, 'bindings.Transfer.ChooseRootFolder', [folderTitle], 60_000);
-  await answerFileDialog(display, folderTitle, folder, { location: true });
-  assert.equal(await root, folder, 'the folder dialog returns the chosen folder');
-  const cloned = await binding(ipc.socket, 'bindings.Transfer.Clone', [STACK, CLONE, folder]);
-  assert.equal(cloned.root, folder);
-  assert.equal((await show(CLONE)).root, folder);
 });
