@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,6 +28,7 @@ import (
 	"github.com/devarch/devarch/backend/appdir"
 	"github.com/devarch/devarch/backend/bindings"
 	"github.com/devarch/devarch/backend/database"
+	"github.com/devarch/devarch/backend/deskprefs"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/store"
 	"github.com/devarch/devarch/backend/windowlock"
@@ -47,23 +48,27 @@ type App struct {
 	stopWatch context.CancelFunc // ends the status watcher; nil until it runs
 	watchDone chan struct{}      // closed when the status watcher has returned
 	svc       *engine.Service    // set when the backend is ready
-	tray      trayItem           // nil without a tray (no session bus, or not a Linux desktop build)
-	prefs     *desktopPrefs
-	quitting  atomic.Bool // an explicit quit (tray, signal): closing must not hide the window
+	tray      trayItem           // nil without a tray (no session bus, not a desktop build, the tray process ended)
+	prefs     *deskprefs.Prefs
+	home      string               // the data home ("" when it cannot be resolved)
+	trayLock  *windowlock.TrayLock // the in-process tray's lock (one tray per data home)
+	quitting  atomic.Bool          // an explicit quit (tray, signal): closing must not hide the window
 	// closeAllowed is set by the first close that goes through: Wails runs gtk_main_quit
 	// for every Quit that OnBeforeClose does not prevent, from a goroutine, and a second
 	// one (SIGTERM reaches both Wails' handler and ours) crashes GTK during teardown.
 	closeAllowed atomic.Bool
 }
 
-// trayItem is the running tray (tray.Tray), as the lifecycle uses it.
+// trayItem is the running tray as the lifecycle uses it: the in-process tray.Tray (Linux), or
+// the tray process the window started (trayChild: macOS, Windows, Linux with
+// DEVARCH_TRAY_PROCESS=1). Either way it is "the tray" for close-to-tray.
 type trayItem interface {
 	Refresh()
 	Stop()
 }
 
 func newApp(log *slog.Logger, home string) *App {
-	return &App{log: log, host: bindings.NewHost(), opened: make(chan struct{}), prefs: loadPrefs(home)}
+	return &App{log: log, host: bindings.NewHost(), opened: make(chan struct{}), prefs: deskprefs.Load(home), home: home}
 }
 
 // service is the engine once the backend is ready, else nil.
@@ -81,17 +86,6 @@ func (a *App) refreshTray() {
 	if t != nil {
 		t.Refresh()
 	}
-}
-
-// operate runs start or stop on a whole stack for the tray: the engine's operation, under
-// the stack's lock like the CLI's.
-func (a *App) operate(ctx context.Context, stack, op string) error {
-	svc := a.service()
-	if svc == nil {
-		return errors.New("DevArch is still starting")
-	}
-	_, err := svc.Operate(ctx, stack, op, engine.OpOptions{}, "tray", nil)
-	return err
 }
 
 // quit ends the app for good (the tray's Quit): closing does not hide the window then.
@@ -116,12 +110,12 @@ func (a *App) beforeClose(ctx context.Context) (prevent bool) {
 	a.mu.Lock()
 	hasTray := a.tray != nil
 	a.mu.Unlock()
-	if !hasTray || !a.prefs.closeToTray() || !trayHostPresent() {
+	if !hasTray || !a.prefs.CloseToTray() || !trayHostPresent() {
 		return allow()
 	}
 	wailsruntime.WindowHide(ctx)
 	a.log.Info("window hidden to the tray")
-	if a.prefs.noticeOnce() {
+	if a.prefs.NoticeOnce() {
 		a.notify("DevArch keeps running in the tray", "Your stacks stay as they are. Open or quit DevArch from its tray menu; untick \"Keep running when the window closes\" there to quit on close.")
 	}
 	return true
@@ -277,7 +271,10 @@ func takeWindowLock() (lock *windowlock.Lock, held bool, err error) {
 
 // windowsSingleInstance is Wails' single-instance lock on Windows (keyed by the data home,
 // so each DEVARCH_HOME has its own window), nil elsewhere: windowlock does that job there.
-func windowsSingleInstance() *options.SingleInstanceLock {
+//
+// The first window comes to the front when another launch (a double-click, or the tray
+// process's "Open DevArch": Windows has no window socket) finds it.
+func windowsSingleInstance(raise func(string)) *options.SingleInstanceLock {
 	if goruntime.GOOS != "windows" {
 		return nil
 	}
@@ -286,12 +283,13 @@ func windowsSingleInstance() *options.SingleInstanceLock {
 		sum := sha256.Sum256([]byte(dirs.Home))
 		id += "-" + hex.EncodeToString(sum[:8])
 	}
-	return &options.SingleInstanceLock{UniqueId: id}
+	return &options.SingleInstanceLock{UniqueId: id, OnSecondInstanceLaunch: func(options.SecondInstanceData) { raise("") }}
 }
 
-// raise brings the window to the front for a second launch (windowlock calls it from its
-// own goroutine, possibly before the window exists).
-func (a *App) raise() {
+// raise brings the window to the front, at stack's page when stack is set: for a second
+// launch ("raise") or a tray in its own process ("open STACK"). windowlock calls it from its
+// own goroutine, possibly before the window exists.
+func (a *App) raise(stack string) {
 	a.mu.Lock()
 	ctx := a.ctx
 	a.mu.Unlock()
@@ -299,9 +297,24 @@ func (a *App) raise() {
 		a.log.Info("a second launch asked for the window while it is still opening")
 		return
 	}
-	wailsruntime.WindowUnminimise(ctx)
+	a.openAt(stack)
+	a.log.Info("window raised for a second launch", "stack", stack)
+}
+
+// openAt shows the window, at the stack's page when stack is set.
+func (a *App) openAt(stack string) {
+	a.mu.Lock()
+	ctx := a.ctx
+	a.mu.Unlock()
+	if ctx == nil {
+		return
+	}
 	wailsruntime.WindowShow(ctx)
-	a.log.Info("window raised for a second launch")
+	wailsruntime.WindowUnminimise(ctx)
+	if stack != "" {
+		hash, _ := json.Marshal("#/stacks/" + stack)
+		wailsruntime.WindowExecJS(ctx, "window.location.hash = "+string(hash)+";")
+	}
 }
 
 // wailsDialogs are the native GTK (Cocoa, Win32) file dialogs of the Wails runtime.
@@ -404,7 +417,9 @@ func runDesktop() int {
 	app := newApp(log, home)
 	app.quitOnSignal()
 	if lock != nil {
-		lock.Serve(app.raise)
+		// A second launch raises the window; a tray in its own process also opens it at a
+		// stack and quits it (windowlock's protocol).
+		lock.Serve(windowlock.Handlers{Raise: app.raise, Quit: app.quit})
 	}
 	app.startTray()
 
@@ -447,7 +462,7 @@ func runDesktop() int {
 		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		Linux:       &linux.Options{ProgramName: "devarch"},
 		// Windows has no windowlock (no flock): Wails' named-mutex lock, keyed by the home.
-		SingleInstanceLock: windowsSingleInstance(),
+		SingleInstanceLock: windowsSingleInstance(app.raise),
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "devarch: the desktop window cannot open: %v\n"+

@@ -4,39 +4,59 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-
-	wailsruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+	"os"
 
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/sessionbus"
 	"github.com/devarch/devarch/backend/tray"
 	"github.com/devarch/devarch/backend/traymenu"
+	"github.com/devarch/devarch/backend/trayproc"
+	"github.com/devarch/devarch/backend/windowlock"
 )
 
-// startTray registers the tray item (Linux: StatusNotifierItem on the session bus). Without
-// a session bus there is no tray: closing the window then quits.
+// startTray registers the tray item (Linux: StatusNotifierItem on the session bus), in this
+// process, or as a `devarch tray` child with DEVARCH_TRAY_PROCESS=1 (the macOS and Windows
+// design, run here so it is tested). Without a session bus there is no tray: closing the
+// window then quits.
 func (a *App) startTray() {
+	if os.Getenv("DEVARCH_TRAY_PROCESS") == "1" {
+		a.startTrayProcess()
+		return
+	}
+	// One tray per data home, like the tray process: a `devarch tray` started alone shows
+	// it already. The lock is held until this process ends (kept in a.trayLock: a lock
+	// file nothing references would be closed, and released, by the garbage collector).
+	lock, err := windowlock.AcquireTray(a.home)
+	if windowlock.IsTrayHeld(err) {
+		a.useTrayElsewhere()
+		return
+	} else if err != nil {
+		a.log.Warn("no tray lock: a second tray item may show", "error", err.Error())
+	}
 	t, err := tray.Start(tray.Actions{
-		Stacks: a.trayStacks,
+		Stacks: func(ctx context.Context) ([]traymenu.Stack, error) {
+			return trayproc.ListStacks(ctx, a.service())
+		},
 		Start: func(ctx context.Context, stack string) error {
-			return a.operate(ctx, stack, engine.OpStart)
+			return trayproc.Operate(ctx, a.service(), stack, engine.OpStart)
 		},
 		Stop: func(ctx context.Context, stack string) error {
-			return a.operate(ctx, stack, engine.OpStop)
+			return trayproc.Operate(ctx, a.service(), stack, engine.OpStop)
 		},
 		Open:           a.openAt,
-		CloseToTray:    a.prefs.closeToTray,
-		SetCloseToTray: a.prefs.setCloseToTray,
+		CloseToTray:    a.prefs.CloseToTray,
+		SetCloseToTray: a.prefs.SetCloseToTray,
 		Quit:           a.quit,
 	}, a.log)
 	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
 		a.log.Warn("no tray item", "error", err.Error())
 		return
 	}
 	a.mu.Lock()
-	a.tray = t
+	a.tray, a.trayLock = t, lock
 	a.mu.Unlock()
 	a.log.Info("tray item registered", "host", sessionbus.HostPresent())
 }
@@ -48,37 +68,5 @@ func trayHostPresent() bool { return sessionbus.HostPresent() }
 func (a *App) notify(summary, body string) {
 	if err := sessionbus.Notify(summary, body); err != nil {
 		a.log.Warn("no desktop notification", "error", err.Error())
-	}
-}
-
-func (a *App) trayStacks(ctx context.Context) ([]traymenu.Stack, error) {
-	svc := a.service()
-	if svc == nil {
-		return nil, errors.New("DevArch is starting")
-	}
-	list, err := svc.ListStacks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]traymenu.Stack, len(list.Stacks))
-	for i, st := range list.Stacks {
-		out[i] = traymenu.Stack{Name: st.Name, State: st.Status, Containers: st.Containers}
-	}
-	return out, nil
-}
-
-// openAt shows the window, at the stack's page when stack is set.
-func (a *App) openAt(stack string) {
-	a.mu.Lock()
-	ctx := a.ctx
-	a.mu.Unlock()
-	if ctx == nil {
-		return
-	}
-	wailsruntime.WindowShow(ctx)
-	wailsruntime.WindowUnminimise(ctx)
-	if stack != "" {
-		hash, _ := json.Marshal("#/stacks/" + stack)
-		wailsruntime.WindowExecJS(ctx, "window.location.hash = "+string(hash)+";")
 	}
 }

@@ -1,9 +1,9 @@
-//go:build !(desktop && linux)
+//go:build !desktop || !(linux || darwin || windows)
 
 package main
 
-// Only the Linux desktop build has a tray today (macOS needs it in its own process, on the
-// main thread Wails owns; see docs/ui.md). Closing the window quits elsewhere.
+// Builds without the desktop tag (and desktop builds on other systems) have no tray:
+// closing the window quits.
 func (a *App) startTray()                  {}
 func trayHostPresent() bool                { return false }
 func (a *App) notify(summary, body string) {}

@@ -30,8 +30,8 @@ const scaleInstances = 20
 
 // seedScale fills home with n stacks of scaleInstances instances (busybox-free: built-in
 // templates, never applied), through the engine as the CLI would, and returns a DB handle
-// that keeps the server warm.
-func seedScale(b *testing.B, home string, n int) *database.DB {
+// that keeps the server warm, with the engine service on it.
+func seedScale(b *testing.B, home string, n int) (*database.DB, *engine.Service) {
 	b.Helper()
 	ctx := context.Background()
 	db, err := database.Open(ctx, database.Options{Dirs: appdir.FromHome(home), AppName: "bench-scale"})
@@ -70,7 +70,7 @@ func seedScale(b *testing.B, home string, n int) *database.DB {
 			}
 		}
 	}
-	return db
+	return db, svc
 }
 
 func BenchmarkScale_OneStackCommands(b *testing.B) {

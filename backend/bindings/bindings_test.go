@@ -2,6 +2,7 @@ package bindings_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/devarch/devarch/backend/bindings"
@@ -63,5 +64,26 @@ func TestHost_StartingFailedReady(t *testing.T) {
 	}
 	if v := sys.Version(); v.GoVersion == "" || v.Platform == "" {
 		t.Fatalf("version: %+v", v)
+	}
+}
+
+// The stack page names the stack's network and the subnet it got from DevArch's pool at
+// creation (issue 15: the subnet was in `stack show` only).
+func TestStacksGet_NetworkAndSubnet(t *testing.T) {
+	host := bindings.NewHost()
+	stacks := bindings.NewStacks(host)
+	t.Setenv("DEVARCH_NETWORK_POOL", "10.219.0.0/16")
+	db := dbtest.Server(t)
+	svc := engine.New(store.New(dbtest.MigratedDatabase(t)), runtime.Options{}, t.TempDir())
+	host.SetReady(db, svc)
+	if _, err := stacks.Create("bnet", ""); err != nil {
+		t.Fatal(err)
+	}
+	d, err := stacks.Get("bnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Network != "devarch-bnet-net" || !strings.HasPrefix(d.Subnet, "10.219.") || !strings.HasSuffix(d.Subnet, "/26") {
+		t.Fatalf("network %q, subnet %q: want devarch-bnet-net on a /26 of 10.219.0.0/16", d.Network, d.Subnet)
 	}
 }

@@ -90,11 +90,15 @@ type TemplateDetail struct {
 
 // StackDetail is the stack page.
 type StackDetail struct {
-	Name        string            `json:"name"`
-	Description string            `json:"description"`
-	Revision    int64             `json:"revision"`
-	Status      string            `json:"status"`
-	Instances   []InstanceSummary `json:"instances"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Revision    int64  `json:"revision"`
+	Status      string `json:"status"`
+	// Network is the stack's compose network (devarch-{stack}-net); Subnet its subnet from
+	// DevArch's pool, "" until the stack has one (it gets one at its next plan).
+	Network   string            `json:"network"`
+	Subnet    string            `json:"subnet"`
+	Instances []InstanceSummary `json:"instances"`
 	// Root is the stack's project root, where its relative bind mounts and build contexts
 	// resolve: the folder chosen at import or clone (--root), else DevArch's own folder for
 	// the stack (RootChosen false).

@@ -105,6 +105,7 @@ Usage:
   devarch history STACK [RUN] [--json]       applies and operations; one run with its results
 
   devarch completion bash|zsh|fish|powershell  shell completion script
+  devarch tray                               the tray item as its own process (desktop builds)
 
 PATH=VALUE addresses a field: image=nginx:1.27, environment.APP_ENV=local, ports=["8080:80"].
 

@@ -75,6 +75,7 @@ func (env *cmdEnv) rootCommand() *cobra.Command {
 		env.logsCommand(),
 		env.historyCommand(),
 		env.completionCommand(),
+		env.trayCommand(),
 	)
 	return root
 }

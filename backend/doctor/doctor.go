@@ -190,7 +190,7 @@ func Report(ctx context.Context, dbOpts database.Options, engOpts runtime.Option
 	return append(checks, e, c, keys, Webview(), Tray())
 }
 
-// Tray says what closing the window does in this session (Linux): with a tray host the
+// Tray says what closing the window does in this session. Linux: with a tray host the
 // window hides into the tray; with a session bus but no host the tray item is registered
 // (a host may start later) and closing quits; with no session bus there is no tray at all.
 func Tray() Check {
@@ -201,8 +201,12 @@ func Tray() Check {
 func TrayIn(goos string, bus, host bool) Check {
 	c := Check{Name: "tray", Status: OK}
 	switch {
+	case goos == "darwin" || goos == "windows":
+		// The menu bar and the notification area are always there; the window starts the
+		// tray as its own process (docs/ui.md, "The tray").
+		c.Summary = "the tray runs as its own process (devarch tray): closing the window keeps DevArch in the tray (a tray menu setting)"
 	case goos != "linux":
-		c.Summary = "no tray on this platform yet: closing the window quits"
+		c.Summary = "no tray on this platform: closing the window quits"
 	case host:
 		c.Summary = "a tray host runs: closing the window keeps DevArch in the tray (a tray menu setting)"
 	case bus:

@@ -38,7 +38,9 @@ func TestTray_SaysWhatClosingDoes(t *testing.T) {
 		{"linux", true, true, doctor.OK, "keeps DevArch in the tray"},
 		{"linux", true, false, doctor.Warning, "no tray host in this session: closing the window quits"},
 		{"linux", false, false, doctor.Warning, "no D-Bus session bus"},
-		{"darwin", false, false, doctor.OK, "closing the window quits"},
+		{"darwin", false, false, doctor.OK, "its own process (devarch tray): closing the window keeps DevArch in the tray"},
+		{"windows", false, false, doctor.OK, "its own process (devarch tray): closing the window keeps DevArch in the tray"},
+		{"freebsd", false, false, doctor.OK, "no tray on this platform: closing the window quits"},
 	} {
 		c := doctor.TrayIn(tc.goos, tc.bus, tc.host)
 		if c.Name != "tray" || c.Status != tc.status || !strings.Contains(c.Summary, tc.summary) || (c.Status == doctor.Warning) != (c.Fix != "") {

@@ -196,7 +196,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	if o.ImageIDs, err = s.imageIDs(ctx, c.desired, o); err != nil {
 		return c, err
 	}
-	if err := s.observePorts(ctx, stack, c.desired, &o); err != nil {
+	if err := s.observePorts(ctx, stack, compose.Bindings(rs.Effective), c.desired, &o); err != nil {
 		return c, err
 	}
 	c.plan = plan.Compute(c.desired, o)

@@ -117,7 +117,7 @@ func (s *Service) CloneStack(ctx context.Context, src, dst string, opts CloneOpt
 		return CloneResult{}, model.Wrap(model.KindInvalid, err, fmt.Sprintf("stack %q does not resolve, so its ports cannot be moved", src), "Fix it first (devarch plan "+src+" names the problem). Nothing was cloned.")
 	}
 	taken := portSet{}
-	others, err := s.otherBindings(ctx, src)
+	others, err := s.otherBindings(ctx, src, nil)
 	if err != nil {
 		return CloneResult{}, err
 	}

@@ -8,14 +8,23 @@ import (
 	"github.com/devarch/devarch/backend/store"
 )
 
-// otherBindings returns the fixed host ports of every stack but except, for port-clash
-// checks. It reads them from the port-set cache (store.PortSets: one query for all stacks)
-// and resolves only the stacks whose cached row is not current (changed since, or templates
-// changed), storing theirs, so checking one stack costs the same with 5 or 500 others once
-// the cache is warm. A stack that does not resolve contributes nothing (its own problem is
-// reported on its own page) and is not cached.
-func (s *Service) otherBindings(ctx context.Context, except string) ([]compose.StackBindings, error) {
-	sets, fp, err := s.Store.PortSets(ctx, except)
+// otherBindings returns the fixed host ports of the stacks but except, for port-clash
+// checks: with near nil every stack's (a clone picks ports free of all of them), otherwise
+// at least those of every stack that publishes a host port near publishes (the only ones a
+// clash with near can involve). It reads them from the port-set cache (store.PortSets: one
+// query, filtered in the database) and resolves only the stacks whose cached row is not
+// current (changed since, or templates changed), storing theirs, so checking one stack
+// costs the same with 5 or 500 others once the cache is warm. A stack that does not resolve
+// contributes nothing (its own problem is reported on its own page) and is not cached.
+func (s *Service) otherBindings(ctx context.Context, except string, near []compose.Binding) ([]compose.StackBindings, error) {
+	var ranges []store.PortRange
+	if near != nil {
+		ranges = []store.PortRange{}
+		for _, b := range near {
+			ranges = append(ranges, store.PortRange{Lo: b.Pub.HostPort, Hi: b.Pub.HostPortEnd})
+		}
+	}
+	sets, fp, err := s.Store.PortSets(ctx, except, ranges)
 	if err != nil {
 		return nil, err
 	}

@@ -170,11 +170,15 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 	if err != nil {
 		return nil, err
 	}
-	others, err := s.otherBindings(ctx, stack)
+	mine := compose.Bindings(own.Effective)
+	if mine == nil {
+		mine = []compose.Binding{}
+	}
+	others, err := s.otherBindings(ctx, stack, mine)
 	if err != nil {
 		return nil, err
 	}
-	all := append([]compose.StackBindings{{Stack: stack, Bindings: compose.Bindings(own.Effective)}}, others...)
+	all := append([]compose.StackBindings{{Stack: stack, Bindings: mine}}, others...)
 	var out []error
 	// One listing serves both checks; without an engine only the definitions are compared.
 	containers, engineErr := s.devarchContainers(ctx)
@@ -249,8 +253,11 @@ func (s *Service) devarchContainers(ctx context.Context) ([]model.Container, err
 // cached per stack revision, whatever their number), and which of the
 // stack's addresses a process outside DevArch holds now (probed by runtime.PortsInUse,
 // leaving out those DevArch containers hold).
-func (s *Service) observePorts(ctx context.Context, stack string, d plan.Desired, o *plan.Observed) error {
-	others, err := s.otherBindings(ctx, stack)
+func (s *Service) observePorts(ctx context.Context, stack string, mine []compose.Binding, d plan.Desired, o *plan.Observed) error {
+	if mine == nil {
+		mine = []compose.Binding{}
+	}
+	others, err := s.otherBindings(ctx, stack, mine)
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,14 @@ const (
 )
 
 // Defaults: 10.200.0.0/16 is private (RFC 1918), outside Docker's default pools and rarely
-// routed by VPNs or home routers (which favour 10.0/16, 10.8/16, 192.168/16); /24 slices give
-// 256 stacks of 253 containers and addresses easy to read (10.200.N.x).
+// routed by VPNs or home routers (which favour 10.0/16, 10.8/16, 192.168/16); /26 slices give
+// 1024 stacks of 61 containers. A stack holds its slice from creation to deletion, so the
+// pool bounds the stacks in the database, not only the running ones: /24 slices (256) ran
+// out before the 500 stacks DevArch is measured with (bench/scale_desktop_test.go), and a
+// local stack never needs 253 addresses.
 const (
 	DefaultPool  = "10.200.0.0/16"
-	DefaultSlice = 24
+	DefaultSlice = 26
 )
 
 // Limits on a slice: a /30 has 2 usable addresses (the gateway and one container), the

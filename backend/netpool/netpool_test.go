@@ -11,7 +11,7 @@ func TestParseDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p != Default() || p.Size() != 256 || p.Slice(0).String() != "10.200.0.0/24" || p.Slice(255).String() != "10.200.255.0/24" {
+	if p != Default() || p.Size() != 1024 || p.Slice(0).String() != "10.200.0.0/26" || p.Slice(1023).String() != "10.200.255.192/26" {
 		t.Fatalf("default pool %v size %d", p, p.Size())
 	}
 	p, err = Parse("10.50.0.0/20", "/26")

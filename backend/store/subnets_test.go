@@ -96,8 +96,8 @@ func TestEnsureSubnet_LegacyStackAndOverlapRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := s.EnsureSubnet(ctx, "old")
-	if err != nil || got != "10.200.1.0/24" || subnetOf(t, s, "old") != got {
-		t.Fatalf("EnsureSubnet = %q, %v; want the next free default slice 10.200.1.0/24", got, err)
+	if err != nil || got != "10.200.0.64/26" || subnetOf(t, s, "old") != got {
+		t.Fatalf("EnsureSubnet = %q, %v; want the next free default slice 10.200.0.64/26", got, err)
 	}
 	if again, err := s.EnsureSubnet(ctx, "old"); err != nil || again != got {
 		t.Fatalf("EnsureSubnet again = %q, %v", again, err)

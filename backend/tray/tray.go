@@ -10,8 +10,14 @@
 // and after each operation), never by polling; bursts of refreshes are coalesced. Failed
 // operations are reported as desktop notifications (sessionbus.Notify).
 //
+// Two ways to run it. Start runs the item inside the desktop window's process, beside Wails'
+// GTK loop (Linux: systray is pure D-Bus there and needs no loop of its own). Run runs it as
+// the whole UI of its own process (`devarch tray`, backend/trayproc), with systray's own
+// event loop on the process's main thread: macOS (Cocoa) and Windows (a Win32 message loop)
+// need that thread, which Wails owns in the window's process.
+//
 // fyne.io/systray needs cgo on macOS, which a cross-build (make test-cross, go vet with
-// GOOS=darwin) lacks: there the package is empty. Only the Linux desktop build uses it.
+// GOOS=darwin) lacks: there the package is empty.
 package tray
 
 import (
@@ -25,7 +31,6 @@ import (
 	"time"
 
 	"fyne.io/systray"
-	"github.com/godbus/dbus/v5"
 
 	"github.com/devarch/devarch/backend/sessionbus"
 	"github.com/devarch/devarch/backend/traymenu"
@@ -60,14 +65,14 @@ type Tray struct {
 	stop    chan struct{}
 	done    chan struct{}
 
+	stopOnce sync.Once
+	endOnce  sync.Once
+
 	mu       sync.Mutex
 	last     *traymenu.Menu
 	lastErr  string
 	cancelGC context.CancelFunc // ends the click listeners of the current menu
 }
-
-// ErrNoSessionBus means there is no D-Bus session bus: no tray can exist in this session.
-var ErrNoSessionBus = errors.New("no D-Bus session bus")
 
 // ErrStartedBefore: fyne.io/systray keeps one tray per process, and its D-Bus connection
 // is closed for good when that tray stops.
@@ -75,24 +80,22 @@ var ErrStartedBefore = errors.New("the tray was already started once in this pro
 
 var started atomic.Bool
 
-// Start registers the tray item on the session bus and builds its menu. It fails with
-// ErrNoSessionBus when there is no bus (systray would panic on shutdown otherwise). The item
-// is registered whether or not a tray host shows it now: one may appear later. It can be
-// called once per process (ErrStartedBefore).
+// Start registers the tray item on the session bus and builds its menu, beside an event loop
+// the caller runs (the window's). It fails with ErrNoSessionBus when there is no bus
+// (systray would panic on shutdown otherwise). The item is registered whether or not a tray
+// host shows it now: one may appear later. It can be called once per process
+// (ErrStartedBefore).
 func Start(actions Actions, log *slog.Logger) (*Tray, error) {
 	if !started.CompareAndSwap(false, true) {
 		return nil, ErrStartedBefore
 	}
-	conn, err := dbus.SessionBus()
-	if err != nil || conn == nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoSessionBus, err)
+	if err := checkHost(); err != nil {
+		return nil, err
 	}
-	t := &Tray{log: log, actions: actions, refresh: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	t := newTray(actions, log)
 	ready := make(chan struct{})
 	start, end := systray.RunWithExternalLoop(func() {
-		systray.SetIcon(icon)
-		systray.SetTitle("DevArch")
-		systray.SetTooltip("DevArch: your local stacks")
+		setIcon()
 		close(ready)
 	}, nil)
 	t.end = end
@@ -107,6 +110,46 @@ func Start(actions Actions, log *slog.Logger) (*Tray, error) {
 	return t, nil
 }
 
+// Run registers the tray item and runs systray's own event loop on the calling goroutine
+// until ctx is done, then removes the item and returns. It is for a process whose only UI
+// is the tray (`devarch tray`): call it from the main goroutine, which fyne.io/systray locks
+// to the main thread in its init. ready, when not nil, is called with the running tray once
+// its menu is being built (from another goroutine). Once per process, like Start.
+func Run(ctx context.Context, actions Actions, log *slog.Logger, ready func(*Tray)) error {
+	if !started.CompareAndSwap(false, true) {
+		return ErrStartedBefore
+	}
+	if err := checkHost(); err != nil {
+		return err
+	}
+	t := newTray(actions, log)
+	t.end = systray.Quit
+	go func() {
+		<-ctx.Done()
+		systray.Quit()
+	}()
+	systray.Run(func() {
+		setIcon()
+		go t.loop()
+		t.Refresh()
+		if ready != nil {
+			ready(t)
+		}
+	}, t.stopLoop) // onExit runs in the event loop, before the item goes away
+	t.stopLoop()
+	return nil
+}
+
+func newTray(actions Actions, log *slog.Logger) *Tray {
+	return &Tray{log: log, actions: actions, refresh: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+func setIcon() {
+	systray.SetIcon(icon)
+	systray.SetTitle("DevArch")
+	systray.SetTooltip("DevArch: your local stacks")
+}
+
 // Refresh asks for the menu to be rebuilt from the current stacks (coalesced: many calls in
 // a burst cost one rebuild).
 func (t *Tray) Refresh() {
@@ -116,16 +159,18 @@ func (t *Tray) Refresh() {
 	}
 }
 
-// Stop removes the tray item and ends its goroutines.
+// Stop removes the tray item and ends its goroutines (for a tray from Run: ends Run).
 func (t *Tray) Stop() {
-	select {
-	case <-t.stop:
-		return
-	default:
-	}
-	close(t.stop)
-	<-t.done
-	t.end()
+	t.stopLoop()
+	t.endOnce.Do(t.end)
+}
+
+// stopLoop ends the menu goroutine and waits for it, once.
+func (t *Tray) stopLoop() {
+	t.stopOnce.Do(func() {
+		close(t.stop)
+		<-t.done
+	})
 }
 
 // coalesce is how long a refresh waits for more: engine events come in bursts (a stack of

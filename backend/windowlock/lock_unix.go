@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -70,9 +71,9 @@ func Acquire(home string) (*Lock, error) {
 	return &Lock{file: f, ln: ln, sock: sock, done: make(chan struct{})}, nil
 }
 
-// Serve answers raise requests until Close, calling raise for each (from its own
-// goroutine; raise must be safe to call at any time, even before the window exists).
-func (l *Lock) Serve(raise func()) {
+// Serve answers requests until Close, each on its own goroutine with the handler h has for
+// it (see Handlers).
+func (l *Lock) Serve(h Handlers) {
 	go func() {
 		for {
 			c, err := l.ln.Accept()
@@ -82,15 +83,33 @@ func (l *Lock) Serve(raise func()) {
 			go func() {
 				defer c.Close()
 				_ = c.SetDeadline(time.Now().Add(RaiseTimeout))
-				line, err := bufio.NewReader(c).ReadString('\n')
-				if err != nil || line != raiseRequest {
+				line, err := bufio.NewReader(io.LimitReader(c, maxRequestLen+1)).ReadString('\n')
+				if err != nil {
 					return
 				}
-				raise()
-				_, _ = c.Write([]byte(raiseReply))
+				_, _ = c.Write([]byte(answer(h, line)))
 			}()
 		}
 	}()
+}
+
+// answer runs the handler for one request line and returns the reply line.
+func answer(h Handlers, line string) string {
+	req, err := parseRequest(line)
+	if err != nil {
+		return unsupported
+	}
+	switch {
+	case req.kind == "quit" && h.Quit != nil:
+		// The reply goes out before the app starts quitting: the tray that asked waits
+		// for it, then quits itself.
+		go h.Quit()
+		return quitReply
+	case req.kind != "quit" && h.Raise != nil:
+		h.Raise(req.stack)
+		return raiseReply
+	}
+	return unsupported
 }
 
 // Close stops answering and releases the lock.
@@ -106,13 +125,46 @@ func (l *Lock) Close() {
 // Raise asks the window holding home's lock to come to the front, retrying until timeout
 // (the holder may not listen yet).
 func Raise(home string, timeout time.Duration) error {
+	return send(home, raiseRequest, raiseReply, timeout, true)
+}
+
+// Open asks the window of data home home to come to the front at stack's page (the whole
+// window when stack is empty). It fails with ErrNoWindow at once when no window listens.
+func Open(home, stack string, timeout time.Duration) error {
+	req := raiseRequest
+	if stack != "" {
+		req = openPrefix + stack + "\n"
+		if _, err := parseRequest(req); err != nil {
+			return err
+		}
+	}
+	return send(home, req, raiseReply, timeout, false)
+}
+
+// Quit asks the window of data home home to quit (the app, not just the window). It returns
+// once the window has accepted; the app then shuts down on its own. It fails with
+// ErrNoWindow at once when no window listens.
+func Quit(home string, timeout time.Duration) error {
+	return send(home, quitRequest, quitReply, timeout, false)
+}
+
+// send makes one request and checks its reply, retrying until timeout. When waitListener is
+// false, a socket nobody listens on (missing, or left by a killed window) is ErrNoWindow at
+// once: the caller was not told that a window holds the lock.
+func send(home, req, reply string, timeout time.Duration, waitListener bool) error {
 	sock := socketPath(home)
 	deadline := time.Now().Add(timeout)
 	var last error
 	for {
-		last = raiseOnce(sock, deadline)
+		last = sendOnce(sock, req, reply, deadline)
 		if last == nil {
 			return nil
+		}
+		if !waitListener && (errors.Is(last, syscall.ENOENT) || errors.Is(last, syscall.ECONNREFUSED)) {
+			return ErrNoWindow
+		}
+		if errors.Is(last, errUnsupported) {
+			return last
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("the running window did not answer within %s: %w", timeout, last)
@@ -121,22 +173,55 @@ func Raise(home string, timeout time.Duration) error {
 	}
 }
 
-func raiseOnce(sock string, deadline time.Time) error {
+var errUnsupported = errors.New("the running window does not support this request (an older DevArch?)")
+
+func sendOnce(sock, req, reply string, deadline time.Time) error {
 	c, err := net.DialTimeout("unix", sock, time.Until(deadline))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	_ = c.SetDeadline(deadline)
-	if _, err := c.Write([]byte(raiseRequest)); err != nil {
+	if _, err := c.Write([]byte(req)); err != nil {
 		return err
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
 	if err != nil {
 		return err
 	}
-	if line != raiseReply {
+	if line == unsupported {
+		return errUnsupported
+	}
+	if line != reply {
 		return fmt.Errorf("unexpected answer %q", strings.TrimSpace(line))
 	}
 	return nil
 }
+
+// TrayLock is a held tray lock: one tray item per data home, whichever process shows it
+// (the window's own tray, its tray process, or a `devarch tray` started alone).
+type TrayLock struct{ file *os.File }
+
+// AcquireTray takes the data home's tray lock (HOME/tray.lock, a file lock the kernel
+// releases when the process ends). When another process holds it the error is a
+// *TrayHeldError: a tray already shows this data home.
+func AcquireTray(home string) (*TrayLock, error) {
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the data home %s: %w", home, err)
+	}
+	f, err := os.OpenFile(filepath.Join(home, "tray.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the tray lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &TrayHeldError{Home: home}
+		}
+		return nil, fmt.Errorf("taking the tray lock: %w", err)
+	}
+	return &TrayLock{file: f}, nil
+}
+
+// Close releases the tray lock.
+func (l *TrayLock) Close() { _ = l.file.Close() }

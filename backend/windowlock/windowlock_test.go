@@ -3,6 +3,7 @@
 package windowlock
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +23,7 @@ func TestAcquire_OnePerHome(t *testing.T) {
 		t.Fatal(err)
 	}
 	var raised atomic.Int32
-	l.Serve(func() { raised.Add(1) })
+	l.Serve(Handlers{Raise: func(string) { raised.Add(1) }})
 
 	if _, err := Acquire(home); !IsHeld(err) || !strings.Contains(err.Error(), home) {
 		t.Fatalf("second Acquire: %v", err)
@@ -91,7 +92,7 @@ func TestAcquire_LongHome(t *testing.T) {
 	}
 	defer l.Close()
 	var raised atomic.Int32
-	l.Serve(func() { raised.Add(1) })
+	l.Serve(Handlers{Raise: func(string) { raised.Add(1) }})
 	if err := Raise(home, RaiseTimeout); err != nil || raised.Load() != 1 {
 		t.Fatalf("raise: %v (%d)", err, raised.Load())
 	}
@@ -105,7 +106,7 @@ func TestAcquire_AfterKilledHolder(t *testing.T) {
 		if err != nil {
 			os.Exit(3)
 		}
-		l.Serve(func() {})
+		l.Serve(Handlers{Raise: func(string) {}})
 		os.Stdout.WriteString("held\n")
 		time.Sleep(time.Minute)
 		return
@@ -137,8 +138,118 @@ func TestAcquire_AfterKilledHolder(t *testing.T) {
 		t.Fatalf("after the holder was killed: %v", err)
 	}
 	defer l.Close()
-	l.Serve(func() {})
+	l.Serve(Handlers{Raise: func(string) {}})
 	if err := Raise(home, RaiseTimeout); err != nil {
 		t.Fatalf("raise to the new holder: %v", err)
 	}
+}
+
+// The tray process's requests: "open NAME" reaches Raise with the stack, "quit" reaches Quit
+// (after the reply is sent); a window without a Quit handler answers "unsupported"; with no
+// window at all, Open and Quit fail at once with ErrNoWindow instead of waiting.
+func TestServe_OpenAndQuit(t *testing.T) {
+	home := t.TempDir()
+	start := time.Now()
+	if err := Quit(home, RaiseTimeout); err != ErrNoWindow {
+		t.Fatalf("Quit with no window: %v", err)
+	}
+	if err := Open(home, "shop", RaiseTimeout); err != ErrNoWindow {
+		t.Fatalf("Open with no window: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("no window took %s to tell", d)
+	}
+
+	l, err := Acquire(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	opened := make(chan string, 4)
+	quit := make(chan struct{}, 1)
+	l.Serve(Handlers{Raise: func(stack string) { opened <- stack }, Quit: func() { quit <- struct{}{} }})
+	if err := Open(home, "shop", RaiseTimeout); err != nil {
+		t.Fatal(err)
+	}
+	if err := Open(home, "", RaiseTimeout); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := <-opened, <-opened; a != "shop" || b != "" {
+		t.Fatalf("opened %q then %q", a, b)
+	}
+	if err := Open(home, "two words", RaiseTimeout); err == nil || !strings.Contains(err.Error(), "printable") {
+		t.Fatalf("a stack name with a space: %v", err)
+	}
+	if err := Quit(home, RaiseTimeout); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-quit:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Quit did not reach the handler")
+	}
+	l.Close()
+
+	// A window that only raises (no quit handler) says so instead of pretending.
+	l2, err := Acquire(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	l2.Serve(Handlers{Raise: func(string) {}})
+	if err := Quit(home, RaiseTimeout); err == nil || !strings.Contains(err.Error(), "does not support") {
+		t.Fatalf("Quit to a window without a quit handler: %v", err)
+	}
+}
+
+// A socket left by a killed window (nobody listens) is no window: Open and Quit say so at
+// once rather than waiting for their timeout.
+func TestOpen_StaleSocket(t *testing.T) {
+	home := t.TempDir()
+	l, err := Acquire(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	_ = l.ln.Close() // the socket file stays, nothing listens: what a SIGKILL leaves
+	if _, err := os.Stat(socketPath(home)); err != nil {
+		t.Fatalf("socket file: %v", err)
+	}
+	start := time.Now()
+	if err := Quit(home, RaiseTimeout); err != ErrNoWindow {
+		t.Fatalf("Quit on a stale socket: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("took %s", d)
+	}
+	l.Close()
+}
+
+// One tray per data home: a second AcquireTray is refused as held until the first closes;
+// another data home and the window lock are independent of it.
+func TestAcquireTray_OnePerHome(t *testing.T) {
+	home := t.TempDir()
+	l, err := AcquireTray(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AcquireTray(home); !IsTrayHeld(err) || !strings.Contains(err.Error(), home) {
+		t.Fatalf("second AcquireTray: %v", err)
+	}
+	w, err := Acquire(home)
+	if err != nil {
+		t.Fatalf("the window lock next to the tray lock: %v", err)
+	}
+	w.Close()
+	other, err := AcquireTray(t.TempDir())
+	if err != nil {
+		t.Fatalf("another data home: %v", err)
+	}
+	other.Close()
+	l.Close()
+	l2, err := AcquireTray(home)
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	l2.Close()
 }

@@ -166,6 +166,8 @@ function toStackDetail(raw: bindings.StackDetail): StackDetail {
     description: raw.description ?? '',
     revision: raw.revision ?? 0,
     status: toStackStatus(raw.status),
+    network: raw.network ?? '',
+    subnet: raw.subnet ?? '',
     instances: (raw.instances ?? []).map(toInstanceSummary),
     root: raw.root ?? '',
     rootChosen: Boolean(raw.rootChosen),

@@ -101,6 +101,10 @@ export interface StackDetail {
   description: string;
   revision: number;
   status: StackStatus;
+  /** The stack's compose network, devarch-{stack}-net. */
+  network: string;
+  /** Its subnet from DevArch's pool; "" until the next plan gives it one. */
+  subnet: string;
   instances: InstanceSummary[];
   /**
    * The project root: where relative bind mounts and build contexts resolve. Chosen at

@@ -103,6 +103,8 @@ export const sampleStackDetail: StackDetail = {
   description: 'Storefront',
   revision: 5,
   status: 'partial',
+  network: 'devarch-shop-net',
+  subnet: '10.200.3.0/24',
   instances: [
     {
       name: 'cache',

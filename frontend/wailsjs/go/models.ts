@@ -854,6 +854,8 @@ export namespace bindings {
 	    description: string;
 	    revision: number;
 	    status: string;
+	    network: string;
+	    subnet: string;
 	    instances: InstanceSummary[];
 	    root: string;
 	    rootChosen: boolean;
@@ -869,6 +871,8 @@ export namespace bindings {
 	        this.description = source["description"];
 	        this.revision = source["revision"];
 	        this.status = source["status"];
+	        this.network = source["network"];
+	        this.subnet = source["subnet"];
 	        this.instances = this.convertValues(source["instances"], InstanceSummary);
 	        this.root = source["root"];
 	        this.rootChosen = source["rootChosen"];

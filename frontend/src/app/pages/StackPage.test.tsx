@@ -41,6 +41,7 @@ describe('StackPage', () => {
     expect(screen.getByText('Storefront')).toBeInTheDocument();
     expect(screen.getByText('Partly running')).toBeInTheDocument();
     expect(screen.getByTestId('stack-revision')).toHaveTextContent('5');
+    expect(screen.getByTestId('stack-network')).toHaveTextContent('Network devarch-shop-net 10.200.3.0/24');
     for (const name of ['Add instance', 'Rename', 'Delete', 'Export', 'Update from file…', 'Clone']) {
       expect(screen.getByRole('button', { name })).toBeInTheDocument();
     }

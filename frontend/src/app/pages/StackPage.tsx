@@ -166,6 +166,21 @@ export function StackPage({ name }: { name: string }) {
               <span className="meta-item">
                 {data.instances.length} {data.instances.length === 1 ? 'instance' : 'instances'}
               </span>
+              <span
+                className="meta-item"
+                data-testid="stack-network"
+                title="The stack's own network; its subnet comes from DevArch's pool (DEVARCH_NETWORK_POOL), so stacks never share one"
+              >
+                Network <strong>{data.network}</strong>
+                {data.subnet ? (
+                  <>
+                    {' '}
+                    <span className="mono">{data.subnet}</span>
+                  </>
+                ) : (
+                  <span className="muted"> (subnet chosen at the next plan)</span>
+                )}
+              </span>
               {data.rootChosen && (
                 <span className="meta-item meta-item--path" title={`Relative bind mounts and build contexts resolve in ${data.root}`} data-testid="stack-root">
                   Project root <span className="mono">{data.root}</span>
