@@ -333,6 +333,10 @@ func (d wailsDialogs) OpenFile(title, filterName, filter string) (string, error)
 	})
 }
 
+func (d wailsDialogs) OpenDirectory(title string) (string, error) {
+	return wailsruntime.OpenDirectoryDialog(d.ctx, wailsruntime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
+}
+
 type logWriter struct{ log *slog.Logger }
 
 func (w logWriter) Write(b []byte) (int, error) {

@@ -99,6 +99,11 @@ type StackDetail struct {
 	Network   string            `json:"network"`
 	Subnet    string            `json:"subnet"`
 	Instances []InstanceSummary `json:"instances"`
+	// Root is the stack's project root, where its relative bind mounts and build contexts
+	// resolve: the folder chosen at import or clone (--root), else DevArch's own folder for
+	// the stack (RootChosen false).
+	Root       string `json:"root"`
+	RootChosen bool   `json:"rootChosen"`
 	// Problems are non-fatal findings (port clashes, resolution errors) to show on the page.
 	Problems []Problem `json:"problems"`
 }

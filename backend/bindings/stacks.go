@@ -86,7 +86,8 @@ func (s *Stacks) Get(name string) (StackDetail, error) {
 			}
 		}
 		out := StackDetail{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: status,
-			Network: model.NetworkName(st.Name), Subnet: st.Subnet, Instances: []InstanceSummary{}, Problems: problems(d.Clashes)}
+			Network: model.NetworkName(st.Name), Subnet: st.Subnet, Root: svc.ProjectRoot(st), RootChosen: st.Root != "",
+			Instances: []InstanceSummary{}, Problems: problems(d.Clashes)}
 		if d.EngineErr != nil {
 			out.Problems = append(out.Problems, toProblem(d.EngineErr))
 		}

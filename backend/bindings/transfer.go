@@ -25,6 +25,8 @@ type FileDialogs interface {
 	// OpenFile asks for an existing file; filter is a ";"-separated list of patterns
 	// (e.g. "*.yml;*.yaml") shown as filterName.
 	OpenFile(title, filterName, filter string) (string, error)
+	// OpenDirectory asks for an existing folder (a clone's project root).
+	OpenDirectory(title string) (string, error)
 }
 
 // SetDialogs sets the native file dialogs (app.go wires the Wails runtime's here).
@@ -132,6 +134,37 @@ func (t *Transfer) ChooseImportFile(kind string) (string, error) {
 	p, err := d.OpenFile(title, name, "*.yml;*.yaml")
 	if err != nil {
 		return "", problem(model.NewError(model.KindInternal, "the Open dialog failed", err.Error()))
+	}
+	return p, nil
+}
+
+// ChooseUpdateFile opens the native Open dialog for the devarch.yml to bring stack in line
+// with (import --update); "" when canceled.
+func (t *Transfer) ChooseUpdateFile(stack string) (string, error) {
+	d, err := t.host.fileDialogs()
+	if err != nil {
+		return "", problem(err)
+	}
+	p, err := d.OpenFile(fmt.Sprintf("Update stack %s from a devarch.yml", stack), "DevArch stack (*.yml, *.yaml)", "*.yml;*.yaml")
+	if err != nil {
+		return "", problem(model.NewError(model.KindInternal, "the Open dialog failed", err.Error()))
+	}
+	return p, nil
+}
+
+// ChooseRootFolder opens the native folder dialog for a project root (clone --root); ""
+// when canceled.
+func (t *Transfer) ChooseRootFolder(title string) (string, error) {
+	d, err := t.host.fileDialogs()
+	if err != nil {
+		return "", problem(err)
+	}
+	if strings.TrimSpace(title) == "" {
+		title = "Choose the project root"
+	}
+	p, err := d.OpenDirectory(title)
+	if err != nil {
+		return "", problem(model.NewError(model.KindInternal, "the folder dialog failed", err.Error()))
 	}
 	return p, nil
 }
@@ -350,7 +383,9 @@ func (t *Transfer) Clone(src, dst, root string) (CloneView, error) {
 
 func (t *Transfer) clone(src, dst, root string, dryRun bool) (CloneView, error) {
 	return call(t.host, 60*time.Second, func(ctx context.Context, svc *engine.Service) (CloneView, error) {
-		res, err := svc.CloneStack(ctx, src, dst, engine.CloneOptions{Root: root, DryRun: dryRun})
+		// A typed path's surrounding blanks are not part of it; the engine validates the
+		// rest (absolute, an existing directory), naming the field "root".
+		res, err := svc.CloneStack(ctx, strings.TrimSpace(src), strings.TrimSpace(dst), engine.CloneOptions{Root: strings.TrimSpace(root), DryRun: dryRun})
 		if err != nil {
 			return CloneView{}, err
 		}
@@ -360,5 +395,80 @@ func (t *Transfer) clone(src, dst, root string, dryRun bool) (CloneView, error) 
 			v.Ports = append(v.Ports, ClonePort{Instance: p.Instance, From: p.From, To: p.To})
 		}
 		return v, nil
+	})
+}
+
+// DefinitionChange is one line of an update's diff (engine.DefinitionChange): Action "+"
+// (added), "-" (removed) or "~" (changed); Subject what ("instance web", "wire app
+// postgres", "template shop-api", "description", "x-team", "secret api_token"); Details how.
+type DefinitionChange struct {
+	Action  string   `json:"action"`
+	Subject string   `json:"subject"`
+	Details []string `json:"details"`
+}
+
+// UpdatePreview is what updating a stack from a devarch.yml changed, or for a preview
+// (dryRun) would change (engine.UpdateResult). No Changes: the stack already matches the
+// file.
+type UpdatePreview struct {
+	Stack            string             `json:"stack"`
+	DryRun           bool               `json:"dryRun"`
+	Revision         int64              `json:"revision"`
+	Changes          []DefinitionChange `json:"changes"`
+	TemplatesCreated []string           `json:"templatesCreated"`
+	SecretsGenerated []string           `json:"secretsGenerated"`
+	SecretsSet       []string           `json:"secretsSet"`
+	MissingSecrets   []string           `json:"missingSecrets"`
+	Warnings         []string           `json:"warnings"`
+	// SecretValuesUnchecked: the file carries encrypted secret values (SecretsSet) that a
+	// preview without the passphrase did not decrypt.
+	SecretValuesUnchecked bool `json:"secretValuesUnchecked"`
+}
+
+func toUpdatePreview(r engine.UpdateResult) UpdatePreview {
+	out := UpdatePreview{Stack: r.Stack, DryRun: r.DryRun, Revision: r.Revision, Changes: []DefinitionChange{},
+		TemplatesCreated: nonNil(r.TemplatesCreated), SecretsGenerated: nonNil(r.SecretsGenerated),
+		SecretsSet: nonNil(r.SecretsSet), MissingSecrets: nonNil(r.MissingSecrets), Warnings: nonNil(r.Warnings),
+		SecretValuesUnchecked: r.SecretValuesUnchecked}
+	for _, c := range r.Changes {
+		out.Changes = append(out.Changes, DefinitionChange{Action: c.Action, Subject: c.Subject, Details: nonNil(c.Details)})
+	}
+	return out
+}
+
+// PreviewUpdate checks the devarch.yml at path against stack and says what updating the
+// stack from it would change (import --update --dry-run). It writes nothing.
+func (t *Transfer) PreviewUpdate(path, stack string) (UpdatePreview, error) {
+	return t.update(path, stack, true, nil)
+}
+
+// Update brings stack's definition in line with the devarch.yml at path (import --update):
+// every change in one transaction, or nothing. Containers are not touched.
+func (t *Transfer) Update(path, stack string) (UpdatePreview, error) {
+	return t.update(path, stack, false, nil)
+}
+
+// PreviewUpdateWithPassphrase is PreviewUpdate that also decrypts the file's secret values
+// with passphrase (the window's "Unlock"): a wrong one is refused, nothing is written.
+func (t *Transfer) PreviewUpdateWithPassphrase(path, stack, passphrase string) (UpdatePreview, error) {
+	return t.update(path, stack, true, givenPassphrase(passphrase))
+}
+
+// UpdateWithPassphrase is Update of a file carrying encrypted secret values.
+func (t *Transfer) UpdateWithPassphrase(path, stack, passphrase string) (UpdatePreview, error) {
+	return t.update(path, stack, false, givenPassphrase(passphrase))
+}
+
+func (t *Transfer) update(path, stack string, dryRun bool, pass func() (secrets.Value, error)) (UpdatePreview, error) {
+	return call(t.host, 60*time.Second, func(ctx context.Context, svc *engine.Service) (UpdatePreview, error) {
+		doc, err := readDocument(strings.TrimSpace(path))
+		if err != nil {
+			return UpdatePreview{}, err
+		}
+		r, err := svc.ImportUpdate(ctx, doc, stack, engine.UpdateOptions{DryRun: dryRun, Passphrase: pass})
+		if err != nil {
+			return UpdatePreview{}, err
+		}
+		return toUpdatePreview(r), nil
 	})
 }

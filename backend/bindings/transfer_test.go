@@ -187,7 +187,7 @@ func TestTransfer_Errors(t *testing.T) {
 	}
 }
 
-type fakeDialogs struct{ saved, opened *[]string }
+type fakeDialogs struct{ saved, opened, folders *[]string }
 
 func (f fakeDialogs) SaveFile(title, defaultName string) (string, error) {
 	if f.saved != nil {
@@ -203,13 +203,21 @@ func (f fakeDialogs) OpenFile(title, filterName, filter string) (string, error) 
 	return "", nil // canceled
 }
 
+func (f fakeDialogs) OpenDirectory(title string) (string, error) {
+	if f.folders != nil {
+		*f.folders = append(*f.folders, title)
+	}
+	return "/tmp/chosen-root", nil
+}
+
 func TestTransfer_Dialogs(t *testing.T) {
 	tr, _, host := transferHost(t)
 	if p := asProblem(t, func() error { _, err := tr.ChooseExportPath("tx1"); return err }()); p.Kind != "unavailable" {
 		t.Errorf("without dialogs: %+v", p)
 	}
 	var saved, opened []string
-	host.SetDialogs(fakeDialogs{&saved, &opened})
+	var folders []string
+	host.SetDialogs(fakeDialogs{&saved, &opened, &folders})
 	p, err := tr.ChooseExportPath("tx1")
 	if err != nil || p != "/tmp/chosen.yml" || len(saved) != 2 || saved[1] != "devarch.yml" {
 		t.Errorf("save dialog: %q %v, asked %v", p, err, saved)
@@ -217,6 +225,16 @@ func TestTransfer_Dialogs(t *testing.T) {
 	p, err = tr.ChooseImportFile("compose")
 	if err != nil || p != "" || len(opened) != 2 || opened[1] != "*.yml;*.yaml" {
 		t.Errorf("open dialog: %q %v, asked %v", p, err, opened)
+	}
+	// Update from a file: the Open dialog names the stack it updates.
+	p, err = tr.ChooseUpdateFile("tx1")
+	if err != nil || p != "" || len(opened) != 4 || opened[2] != "Update stack tx1 from a devarch.yml" || opened[3] != "*.yml;*.yaml" {
+		t.Errorf("update's open dialog: %q %v, asked %v", p, err, opened)
+	}
+	// A clone's project root: the folder dialog, with a default title.
+	p, err = tr.ChooseRootFolder("")
+	if err != nil || p != "/tmp/chosen-root" || len(folders) != 1 || folders[0] != "Choose the project root" {
+		t.Errorf("folder dialog: %q %v, asked %v", p, err, folders)
 	}
 }
 
@@ -291,5 +309,139 @@ func TestTransfer_Clone(t *testing.T) {
 	}
 	if got := stackNames(t, svc); !reflect.DeepEqual(got, after) {
 		t.Errorf("a refused clone changed stacks: %v -> %v", after, got)
+	}
+}
+
+// Update from a changed devarch.yml in the window (import --update): the preview lists the
+// changes and writes nothing; Update writes them (one revision); the same file again
+// changes nothing; a bad file and a bad path are refused naming what, and change nothing.
+func TestTransfer_Update(t *testing.T) {
+	tr, svc, _ := transferHost(t)
+	ctx := t.Context()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "devarch.yml")
+	if _, err := tr.ExportTo("tx1", path); err != nil {
+		t.Fatal(err)
+	}
+	// Unchanged: nothing to do, and no empty-list nils for the window.
+	same, err := tr.PreviewUpdate(path, "tx1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !same.DryRun || same.Stack != "tx1" || same.Changes == nil || len(same.Changes) != 0 || same.MissingSecrets == nil || same.Warnings == nil {
+		t.Errorf("preview of the unchanged file: %+v", same)
+	}
+
+	// The teammate's file: another description, a second instance with an override.
+	doc, _ := os.ReadFile(path)
+	changed := strings.Replace(string(doc), "description: shared", "description: shared by the team", 1)
+	changed = strings.Replace(changed, "instances:\n", "instances:\n  api:\n    template: b-hello\n    overrides:\n      environment:\n        APP_ENV: dev\n", 1)
+	if changed == string(doc) || !strings.Contains(changed, "  api:\n") {
+		t.Fatalf("the test's edit did not apply to:\n%s", doc)
+	}
+	if err := os.WriteFile(path, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, err := svc.Store.GetStack(ctx, "tx1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv, err := tr.PreviewUpdate(path, "tx1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range pv.Changes {
+		got = append(got, c.Action+" "+c.Subject+": "+strings.Join(c.Details, "; "))
+	}
+	want := []string{`~ description: "shared" -> "shared by the team"`, `+ instance api: template b-hello`}
+	if !slices.Equal(got, want) || !pv.DryRun || pv.Revision != before.Revision {
+		t.Fatalf("preview changes %q (revision %d), want %q (revision %d)", got, pv.Revision, want, before.Revision)
+	}
+	if now, _ := svc.Store.GetStack(ctx, "tx1"); now.Revision != before.Revision || now.Description != "shared" {
+		t.Fatalf("the preview wrote: %+v", now)
+	}
+
+	res, err := tr.Update(path, "tx1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.DryRun || res.Revision != before.Revision+1 || len(res.Changes) != 2 {
+		t.Errorf("update %+v, want revision %d and 2 changes", res, before.Revision+1)
+	}
+	st, _, err := svc.Store.LoadForResolve(ctx, "tx1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Description != "shared by the team" || len(st.Instances) != 2 {
+		t.Errorf("updated stack %+v", st)
+	}
+	again, err := tr.PreviewUpdate(path, "tx1")
+	if err != nil || len(again.Changes) != 0 {
+		t.Errorf("the applied file still changes %+v, %v", again.Changes, err)
+	}
+
+	// Refusals, each naming its field, each changing nothing.
+	bad := filepath.Join(dir, "bad.yml")
+	if err := os.WriteFile(bad, []byte(changed+"bogus: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := svc.Store.GetStack(ctx, "tx1")
+	cases := []struct {
+		name, path, stack, field, kind, says string
+	}{
+		{"unknown key", bad, "tx1", "bogus", "invalid", "line "},
+		{"relative path", "devarch.yml", "tx1", "path", "invalid", "absolute"},
+		{"missing file", filepath.Join(dir, "nope.yml"), "tx1", "path", "invalid", "nope.yml"},
+		{"a folder", dir, "tx1", "path", "invalid", "not a regular file"},
+		{"unknown stack", path, "ghost", "", "not_found", "ghost"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := tr.Update(c.path, c.stack)
+			p := asProblem(t, err)
+			if (c.field != "" && p.Field != c.field) || p.Kind != c.kind || !strings.Contains(p.Summary+p.Detail, c.says) {
+				t.Errorf("problem %+v, want field %q kind %q saying %q", p, c.field, c.kind, c.says)
+			}
+		})
+	}
+	if now, _ := svc.Store.GetStack(ctx, "tx1"); now.Revision != after.Revision {
+		t.Errorf("a refused update wrote: revision %d -> %d", after.Revision, now.Revision)
+	}
+}
+
+// Clone with a project root from the window: the root is validated as the CLI's (a
+// refusal names the field "root" and creates nothing), trimmed, and reported.
+func TestTransfer_CloneRoot(t *testing.T) {
+	tr, svc, host := transferHost(t)
+	root := t.TempDir()
+	before := stackNames(t, svc)
+	for _, bad := range []string{"relative/dir", filepath.Join(root, "missing")} {
+		p := asProblem(t, func() error { _, err := tr.Clone("tx1", "tx1-wt", bad); return err }())
+		if p.Field != "root" || p.Kind != "invalid" || !strings.Contains(p.Summary, "project root") {
+			t.Errorf("root %q: %+v, want an invalid root", bad, p)
+		}
+	}
+	if got := stackNames(t, svc); !reflect.DeepEqual(got, before) {
+		t.Fatalf("a refused clone wrote stacks: %v -> %v", before, got)
+	}
+	v, err := tr.Clone("tx1", "tx1-wt", "  "+root+" ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Root != root {
+		t.Errorf("clone root %q, want %q", v.Root, root)
+	}
+	st, err := svc.Store.GetStack(t.Context(), "tx1-wt")
+	if err != nil || st.Root != root {
+		t.Errorf("stored root %q (%v), want %q", st.Root, err, root)
+	}
+	// The stack page shows it: chosen here, DevArch's own folder for the source.
+	stacks := bindings.NewStacks(host)
+	if d, err := stacks.Get("tx1-wt"); err != nil || d.Root != root || !d.RootChosen {
+		t.Errorf("clone's page: root %q chosen %v (%v), want %q chosen", d.Root, d.RootChosen, err, root)
+	}
+	if d, err := stacks.Get("tx1"); err != nil || d.Root != svc.StackDir("tx1") || d.RootChosen {
+		t.Errorf("source's page: root %q chosen %v (%v), want %q not chosen", d.Root, d.RootChosen, err, svc.StackDir("tx1"))
 	}
 }

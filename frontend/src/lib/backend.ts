@@ -30,6 +30,8 @@ import type {
   ImportKind,
   CloneView,
   ImportPreview,
+  UpdatePreview,
+  DefinitionChange,
   FieldKind,
   Health,
   InstanceDetail,
@@ -167,6 +169,8 @@ function toStackDetail(raw: bindings.StackDetail): StackDetail {
     network: raw.network ?? '',
     subnet: raw.subnet ?? '',
     instances: (raw.instances ?? []).map(toInstanceSummary),
+    root: raw.root ?? '',
+    rootChosen: Boolean(raw.rootChosen),
     problems: (raw.problems ?? []).map(stackProblemFrom),
   };
 }
@@ -650,6 +654,25 @@ function toImportPreview(raw: bindings.ImportPreview): ImportPreview {
   };
 }
 
+function toChangeAction(raw: string | undefined): DefinitionChange['action'] {
+  return raw === '+' || raw === '-' ? raw : '~';
+}
+
+function toUpdatePreview(raw: bindings.UpdatePreview): UpdatePreview {
+  return {
+    stack: raw?.stack ?? '',
+    dryRun: Boolean(raw?.dryRun),
+    revision: raw?.revision ?? 0,
+    changes: (raw?.changes ?? []).map((c) => ({ action: toChangeAction(c.action), subject: c.subject ?? '', details: strings(c.details) })),
+    templatesCreated: strings(raw?.templatesCreated),
+    secretsGenerated: strings(raw?.secretsGenerated),
+    secretsSet: strings(raw?.secretsSet),
+    missingSecrets: strings(raw?.missingSecrets),
+    warnings: strings(raw?.warnings),
+    secretValuesUnchecked: Boolean(raw?.secretValuesUnchecked),
+  };
+}
+
 /**
  * Sharing stacks. Choosing a file (the native dialogs; "" when the user cancels) is apart
  * from acting on it, so the window previews between the two.
@@ -661,6 +684,34 @@ export const transfer = {
 
   async chooseImportFile(kind: ImportKind): Promise<string> {
     return (await call('Transfer', 'ChooseImportFile', () => TransferBinding.ChooseImportFile(kind))) ?? '';
+  },
+
+  /** The native Open dialog for the devarch.yml a stack is updated from; "" when canceled. */
+  async chooseUpdateFile(stack: string): Promise<string> {
+    return (await call('Transfer', 'ChooseUpdateFile', () => TransferBinding.ChooseUpdateFile(stack))) ?? '';
+  },
+
+  /** The native folder dialog (a clone's project root); "" when canceled. */
+  async chooseRootFolder(title: string): Promise<string> {
+    return (await call('Transfer', 'ChooseRootFolder', () => TransferBinding.ChooseRootFolder(title))) ?? '';
+  },
+
+  /**
+   * Brings stack in line with the devarch.yml at path (import --update): a dry run lists
+   * the changes and writes nothing; otherwise every change is written in one transaction.
+   * With a passphrase the file's encrypted secret values are decrypted first.
+   */
+  async update(path: string, stack: string, dryRun: boolean, passphrase?: string): Promise<UpdatePreview> {
+    if (passphrase !== undefined) {
+      const raw = dryRun
+        ? await call('Transfer', 'PreviewUpdateWithPassphrase', () => TransferBinding.PreviewUpdateWithPassphrase(path, stack, passphrase))
+        : await call('Transfer', 'UpdateWithPassphrase', () => TransferBinding.UpdateWithPassphrase(path, stack, passphrase));
+      return toUpdatePreview(raw);
+    }
+    const raw = dryRun
+      ? await call('Transfer', 'PreviewUpdate', () => TransferBinding.PreviewUpdate(path, stack))
+      : await call('Transfer', 'Update', () => TransferBinding.Update(path, stack));
+    return toUpdatePreview(raw);
   },
 
   /** Writes the stack's devarch.yml to path (absolute), replacing it atomically. */

@@ -106,6 +106,12 @@ export interface StackDetail {
   /** Its subnet from DevArch's pool; "" until the next plan gives it one. */
   subnet: string;
   instances: InstanceSummary[];
+  /**
+   * The project root: where relative bind mounts and build contexts resolve. Chosen at
+   * import or clone (rootChosen), else DevArch's own folder for the stack.
+   */
+  root: string;
+  rootChosen: boolean;
   problems: StackProblem[];
 }
 
@@ -425,6 +431,32 @@ export interface CloneView {
   secrets: string[];
   missingSecrets: string[];
   dryRun: boolean;
+}
+
+/** One line of an update's diff: action "+" added, "-" removed, "~" changed. */
+export interface DefinitionChange {
+  action: '+' | '-' | '~';
+  /** "instance web", "wire app postgres", "template shop-api", "description", "x-team", "secret api_token" */
+  subject: string;
+  /** How: `overrides.environment.APP_ENV: "local" -> "dev"`, "template redis", "-> db2". */
+  details: string[];
+}
+
+/** What updating a stack from a devarch.yml changed, or (dryRun) would change; no changes: it already matches. */
+export interface UpdatePreview {
+  stack: string;
+  dryRun: boolean;
+  /** The stack's revision after the update (its current one for a preview or no change). */
+  revision: number;
+  changes: DefinitionChange[];
+  templatesCreated: string[];
+  secretsGenerated: string[];
+  /** Secrets whose value the file carries and the update stores (encrypted in the file). */
+  secretsSet: string[];
+  missingSecrets: string[];
+  warnings: string[];
+  /** The file's encrypted values (secretsSet) were not decrypted: the update needs the passphrase. */
+  secretValuesUnchecked: boolean;
 }
 
 /** What an import created, or (dryRun) would create. */

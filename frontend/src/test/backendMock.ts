@@ -32,7 +32,18 @@ export function backendMock() {
     secrets: { list: vi.fn(), set: vi.fn(), generate: vi.fn(), reveal: vi.fn(), delete: vi.fn() },
     // An empty wiring by default: pages that show it (instance page) render nothing extra.
     wires: { graph: vi.fn().mockResolvedValue({ stack: '', revision: 0, nodes: [], wires: [], problems: [] }), set: vi.fn(), unset: vi.fn() },
-    transfer: { chooseExportPath: vi.fn(), chooseImportFile: vi.fn(), exportTo: vi.fn(), exportWithSecrets: vi.fn(), importFile: vi.fn(), importCompose: vi.fn(), clone: vi.fn() },
+    transfer: {
+      chooseExportPath: vi.fn(),
+      chooseImportFile: vi.fn(),
+      chooseUpdateFile: vi.fn(),
+      chooseRootFolder: vi.fn(),
+      update: vi.fn(),
+      exportTo: vi.fn(),
+      exportWithSecrets: vi.fn(),
+      importFile: vi.fn(),
+      importCompose: vi.fn(),
+      clone: vi.fn(),
+    },
     events: fakeEvents(),
     subscribe: () => () => {},
   };

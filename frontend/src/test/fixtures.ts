@@ -129,6 +129,8 @@ export const sampleStackDetail: StackDetail = {
       status: 'running',
     },
   ],
+  root: '/home/me/.local/share/devarch/stacks/shop',
+  rootChosen: false,
   problems: [],
 };
 

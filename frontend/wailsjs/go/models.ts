@@ -250,6 +250,22 @@ export namespace bindings {
 	        this.required = source["required"];
 	    }
 	}
+	export class DefinitionChange {
+	    action: string;
+	    subject: string;
+	    details: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DefinitionChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.subject = source["subject"];
+	        this.details = source["details"];
+	    }
+	}
 	export class DeleteResult {
 	    keptVolumes: string[];
 	    keptFiles: string[];
@@ -841,6 +857,8 @@ export namespace bindings {
 	    network: string;
 	    subnet: string;
 	    instances: InstanceSummary[];
+	    root: string;
+	    rootChosen: boolean;
 	    problems: Problem[];
 	
 	    static createFrom(source: any = {}) {
@@ -856,6 +874,8 @@ export namespace bindings {
 	        this.network = source["network"];
 	        this.subnet = source["subnet"];
 	        this.instances = this.convertValues(source["instances"], InstanceSummary);
+	        this.root = source["root"];
+	        this.rootChosen = source["rootChosen"];
 	        this.problems = this.convertValues(source["problems"], Problem);
 	    }
 	
@@ -1015,6 +1035,54 @@ export namespace bindings {
 	        this.provides = source["provides"];
 	        this.consumes = this.convertValues(source["consumes"], ContractNeed);
 	        this.usedBy = source["usedBy"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class UpdatePreview {
+	    stack: string;
+	    dryRun: boolean;
+	    revision: number;
+	    changes: DefinitionChange[];
+	    templatesCreated: string[];
+	    secretsGenerated: string[];
+	    secretsSet: string[];
+	    missingSecrets: string[];
+	    warnings: string[];
+	    secretValuesUnchecked: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new UpdatePreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stack = source["stack"];
+	        this.dryRun = source["dryRun"];
+	        this.revision = source["revision"];
+	        this.changes = this.convertValues(source["changes"], DefinitionChange);
+	        this.templatesCreated = source["templatesCreated"];
+	        this.secretsGenerated = source["secretsGenerated"];
+	        this.secretsSet = source["secretsSet"];
+	        this.missingSecrets = source["missingSecrets"];
+	        this.warnings = source["warnings"];
+	        this.secretValuesUnchecked = source["secretValuesUnchecked"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -19,6 +19,14 @@ beforeEach(() => {
 });
 
 describe('StackPage', () => {
+  it('shows a chosen project root in the header', async () => {
+    vi.mocked(stacks.get).mockResolvedValue({ ...sampleStackDetail, root: '/home/me/src/shop-wt', rootChosen: true });
+    renderWithApp(<StackPage name="shop" />);
+    const root = await screen.findByTestId('stack-root');
+    expect(root).toHaveTextContent('Project root /home/me/src/shop-wt');
+    expect(root).toHaveAttribute('title', 'Relative bind mounts and build contexts resolve in /home/me/src/shop-wt');
+  });
+
   it('shows a loading state first', () => {
     vi.mocked(stacks.get).mockReturnValue(pending());
     renderWithApp(<StackPage name="shop" />);
@@ -34,9 +42,11 @@ describe('StackPage', () => {
     expect(screen.getByText('Partly running')).toBeInTheDocument();
     expect(screen.getByTestId('stack-revision')).toHaveTextContent('5');
     expect(screen.getByTestId('stack-network')).toHaveTextContent('Network devarch-shop-net 10.200.3.0/24');
-    for (const name of ['Add instance', 'Rename', 'Delete']) {
+    for (const name of ['Add instance', 'Rename', 'Delete', 'Export', 'Update from file…', 'Clone']) {
       expect(screen.getByRole('button', { name })).toBeInTheDocument();
     }
+    // DevArch's own folder is no news: the header shows a root only when one was chosen.
+    expect(screen.queryByTestId('stack-root')).toBeNull();
     expect(screen.getByRole('link', { name: 'Compose preview' })).toHaveAttribute('href', '#/stacks/shop/compose');
     expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
       'Name',

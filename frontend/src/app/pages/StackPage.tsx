@@ -19,7 +19,7 @@ import {
 import { GraphTab } from '@/features/graph';
 import { HistoryPanel, StackToolbar } from '@/features/plans';
 import { SecretsPanel } from '@/features/secrets';
-import { CloneButton, ExportButton } from '@/features/transfer';
+import { CloneButton, ExportButton, UpdateFromFileButton } from '@/features/transfer';
 import type { InstanceState, InstanceSummary } from '@/lib/types';
 
 /** The instances with their live container state when it is known (it refreshes on every container event). */
@@ -181,6 +181,11 @@ export function StackPage({ name }: { name: string }) {
                   <span className="muted"> (subnet chosen at the next plan)</span>
                 )}
               </span>
+              {data.rootChosen && (
+                <span className="meta-item meta-item--path" title={`Relative bind mounts and build contexts resolve in ${data.root}`} data-testid="stack-root">
+                  Project root <span className="mono">{data.root}</span>
+                </span>
+              )}
             </>
           )
         }
@@ -201,7 +206,8 @@ export function StackPage({ name }: { name: string }) {
                     Logs
                   </button>
                   <ExportButton stack={name} />
-                  <CloneButton stack={name} />
+                  <UpdateFromFileButton stack={name} onShowSecrets={() => setTab('secrets')} />
+                  <CloneButton stack={name} sourceRoot={data.root} />
                   <button type="button" className="button" onClick={() => setDialog({ kind: 'rename' })}>
                     <PencilIcon aria-hidden="true" />
                     Rename

@@ -6,6 +6,10 @@ export function ChooseExportPath(arg1:string):Promise<string>;
 
 export function ChooseImportFile(arg1:string):Promise<string>;
 
+export function ChooseRootFolder(arg1:string):Promise<string>;
+
+export function ChooseUpdateFile(arg1:string):Promise<string>;
+
 export function Clone(arg1:string,arg2:string,arg3:string):Promise<bindings.CloneView>;
 
 export function ExportTo(arg1:string,arg2:string):Promise<bindings.ExportResult>;
@@ -33,3 +37,11 @@ export function PreviewImportContent(arg1:string,arg2:string):Promise<bindings.I
 export function PreviewImportContentWithPassphrase(arg1:string,arg2:string,arg3:string):Promise<bindings.ImportPreview>;
 
 export function PreviewImportWithPassphrase(arg1:string,arg2:string,arg3:string):Promise<bindings.ImportPreview>;
+
+export function PreviewUpdate(arg1:string,arg2:string):Promise<bindings.UpdatePreview>;
+
+export function PreviewUpdateWithPassphrase(arg1:string,arg2:string,arg3:string):Promise<bindings.UpdatePreview>;
+
+export function Update(arg1:string,arg2:string):Promise<bindings.UpdatePreview>;
+
+export function UpdateWithPassphrase(arg1:string,arg2:string,arg3:string):Promise<bindings.UpdatePreview>;

@@ -10,6 +10,14 @@ export function ChooseImportFile(arg1) {
   return window['go']['bindings']['Transfer']['ChooseImportFile'](arg1);
 }
 
+export function ChooseRootFolder(arg1) {
+  return window['go']['bindings']['Transfer']['ChooseRootFolder'](arg1);
+}
+
+export function ChooseUpdateFile(arg1) {
+  return window['go']['bindings']['Transfer']['ChooseUpdateFile'](arg1);
+}
+
 export function Clone(arg1, arg2, arg3) {
   return window['go']['bindings']['Transfer']['Clone'](arg1, arg2, arg3);
 }
@@ -64,4 +72,20 @@ export function PreviewImportContentWithPassphrase(arg1, arg2, arg3) {
 
 export function PreviewImportWithPassphrase(arg1, arg2, arg3) {
   return window['go']['bindings']['Transfer']['PreviewImportWithPassphrase'](arg1, arg2, arg3);
+}
+
+export function PreviewUpdate(arg1, arg2) {
+  return window['go']['bindings']['Transfer']['PreviewUpdate'](arg1, arg2);
+}
+
+export function PreviewUpdateWithPassphrase(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['PreviewUpdateWithPassphrase'](arg1, arg2, arg3);
+}
+
+export function Update(arg1, arg2) {
+  return window['go']['bindings']['Transfer']['Update'](arg1, arg2);
+}
+
+export function UpdateWithPassphrase(arg1, arg2, arg3) {
+  return window['go']['bindings']['Transfer']['UpdateWithPassphrase'](arg1, arg2, arg3);
 }

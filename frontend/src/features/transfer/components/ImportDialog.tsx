@@ -12,6 +12,7 @@ import { AppError, toAppError } from '@/lib/errors';
 import { MAX_STACK_NAME, nameHint } from '@/lib/names';
 import type { ImportKind, ImportPreview, ReportFinding } from '@/lib/types';
 import { stackNameFromPath } from '../kinds';
+import { isPassphraseError, MissingSecrets, NameList, PassphraseAccepted, PassphrasePrompt, TransferProblem, TransferWarnings } from './TransferParts';
 import '../transfer.css';
 
 export interface ImportDialogProps {
@@ -28,11 +29,6 @@ export interface ImportDialogProps {
 }
 
 type Phase = 'idle' | 'previewing' | 'unlocking' | 'importing';
-
-/** The backend's "this file's values need a passphrase" refusals (engine.openSecretValues). */
-function isPassphraseError(error: AppError): boolean {
-  return error.field === 'passphrase' || error.field === 'secretValues.key' || error.field?.startsWith('secretValues.values.') === true;
-}
 
 /** The report's kinds, in the order a reader needs them (composeimport's Finding.Change). */
 const CHANGE_GROUPS: { change: string; title: string; help: string }[] = [
@@ -275,70 +271,21 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
           )}
         </Field>
       )}
-      {otherError && (
-        <Callout tone="error" title={otherError.summary} role="alert" testId="import-error">
-          {otherError.detail && <p className="transfer__pre">{otherError.detail}</p>}
-          {otherError.problems && (
-            <ul className="transfer__list">
-              {otherError.problems.map((p, i) => (
-                <li key={i}>
-                  {p.field && <span className="mono">{p.field}: </span>}
-                  {p.summary}
-                  {p.detail && <span className="muted"> — {p.detail}</span>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Callout>
-      )}
+      {otherError && <TransferProblem error={otherError} testId="import-error" />}
       {locked && fresh && preview && (
-        <section className="transfer__passphrase" aria-label="Secret values" data-testid="import-passphrase">
-          <Callout tone="info" title={`The file carries encrypted values for ${preview.secretsSet.length === 1 ? '1 secret' : `${preview.secretsSet.length} secrets`}`}>
-            <p>
-              {preview.secretsSet.map((n, i) => (
-                <span key={n}>
-                  {i > 0 && ', '}
-                  <span className="mono">{n}</span>
-                </span>
-              ))}
-              . Type the passphrase it was exported with, then Unlock: the values are checked before anything is written.
-            </p>
-          </Callout>
-          <Field label="Passphrase" hint="The passphrase given at export (devarch export --with-secrets)." error={passError}>
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                className="input"
-                data-field="import-passphrase"
-                autoFocus
-                value={passphrase}
-                autoComplete="off"
-                onChange={(event) => {
-                  setPassphrase(event.target.value);
-                  setPassError(undefined);
-                }}
-              />
-            )}
-          </Field>
-        </section>
+        <PassphrasePrompt
+          secrets={preview.secretsSet}
+          value={passphrase}
+          onChange={(value) => {
+            setPassphrase(value);
+            setPassError(undefined);
+          }}
+          error={passError}
+          testId="import-passphrase"
+          fieldName="import-passphrase"
+        />
       )}
-      {unlocked !== undefined && preview && preview.secretsSet.length > 0 && (
-        <div className="transfer__passphrase">
-          <Callout tone="info" title="Passphrase accepted" testId="import-unlocked">
-            <p>
-              Import will set{' '}
-              {preview.secretsSet.map((n, i) => (
-                <span key={n}>
-                  {i > 0 && ', '}
-                  <span className="mono">{n}</span>
-                </span>
-              ))}{' '}
-              from the file.
-            </p>
-          </Callout>
-        </div>
-      )}
+      {unlocked !== undefined && preview && <PassphraseAccepted secrets={preview.secretsSet} verb="Import" testId="import-unlocked" />}
       <div aria-live="polite" aria-busy={phase === 'previewing'}>
         {preview ? (
           <PreviewView preview={preview} stale={!fresh} />
@@ -351,22 +298,6 @@ export function ImportDialog({ kind, path: initialPath = '', content, fileName, 
         )}
       </div>
     </Dialog>
-  );
-}
-
-function NameList({ label, names, testId }: { label: string; names: string[]; testId?: string }) {
-  if (names.length === 0) return null;
-  return (
-    <div className="transfer__row" data-testid={testId}>
-      <dt>{label}</dt>
-      <dd>
-        {names.map((n) => (
-          <span key={n} className="tag mono">
-            {n}
-          </span>
-        ))}
-      </dd>
-    </div>
   );
 }
 
@@ -401,28 +332,8 @@ export function PreviewView({ preview, stale }: { preview: ImportPreview; stale:
         )}
       </dl>
       {preview.instances.length === 0 && <p className="muted">The stack will have no instances.</p>}
-      {preview.missingSecrets.length > 0 && (
-        <Callout tone="warning" title={`${preview.missingSecrets.length === 1 ? '1 secret needs' : `${preview.missingSecrets.length} secrets need`} a value`} testId="preview-missing">
-          <p>
-            {preview.missingSecrets.map((n, i) => (
-              <span key={n}>
-                {i > 0 && ', '}
-                <span className="mono">{n}</span>
-              </span>
-            ))}
-            . The stack will not apply until they are set; after the import the window opens its Secrets tab.
-          </p>
-        </Callout>
-      )}
-      {preview.warnings.length > 0 && (
-        <Callout tone="warning" title={preview.warnings.length === 1 ? '1 warning' : `${preview.warnings.length} warnings`} testId="preview-warnings">
-          <ul className="transfer__list">
-            {preview.warnings.map((w, i) => (
-              <li key={i}>{w}</li>
-            ))}
-          </ul>
-        </Callout>
-      )}
+      <MissingSecrets names={preview.missingSecrets} after="after the import the window opens its Secrets tab." testId="preview-missing" />
+      <TransferWarnings warnings={preview.warnings} testId="preview-warnings" />
       {preview.report.length > 0 && <FidelityReport report={preview.report} />}
     </section>
   );
