@@ -2,18 +2,24 @@
 // requestAnimationFrame loop records the time between frames (a frame that took 50 ms is a
 // visible stutter; 16.7 ms is a 60 Hz display's budget) while the spec drives real input
 // (wheel and keys through the browser's input pipeline, not scrollTop writes).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+
+/** Clock ticks per second of /proc's CPU times. */
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /**
  * Starts recording frames in the page. rowsSelector names the element whose children are
  * the rendered rows of a virtualised list: its child count (and the element count under
- * it) is sampled every frame, so the report says how much DOM the list held at most.
+ * it) is sampled every frame, so the report says how much DOM the list held at most, and
+ * so is its parent's (the scroller's) scrollWidth: the distinct widths seen.
  *
  * @param {import('playwright-core').Page} page
  * @param {string} rowsSelector
  */
 export async function startFrames(page, rowsSelector) {
   await page.evaluate((selector) => {
-    const state = { deltas: [], rowsMax: 0, elementsMax: 0, running: true, started: performance.now() };
+    const state = { deltas: [], rowsMax: 0, elementsMax: 0, widths: new Set(), running: true, started: performance.now() };
     /** @type {any} */ (window).__frames = state;
     let last = performance.now();
     const tick = (now) => {
@@ -24,6 +30,7 @@ export async function startFrames(page, rowsSelector) {
       if (rows) {
         state.rowsMax = Math.max(state.rowsMax, rows.childElementCount);
         state.elementsMax = Math.max(state.elementsMax, rows.getElementsByTagName('*').length);
+        if (rows.parentElement) state.widths.add(rows.parentElement.scrollWidth);
       }
       requestAnimationFrame(tick);
     };
@@ -39,13 +46,13 @@ export async function startFrames(page, rowsSelector) {
  * the most rows and elements seen at once, and how long it ran.
  *
  * @param {import('playwright-core').Page} page
- * @returns {Promise<{ frames: number, p50: number, p95: number, max: number, over50: number, rowsMax: number, elementsMax: number, seconds: number }>}
+ * @returns {Promise<{ frames: number, p50: number, p95: number, max: number, over50: number, rowsMax: number, elementsMax: number, scrollWidths: (number|string)[], seconds: number }>}
  */
 export async function stopFrames(page) {
   const s = await page.evaluate(() => {
     const state = /** @type {any} */ (window).__frames;
     state.running = false;
-    return { deltas: state.deltas, rowsMax: state.rowsMax, elementsMax: state.elementsMax, seconds: (performance.now() - state.started) / 1000 };
+    return { deltas: state.deltas, rowsMax: state.rowsMax, elementsMax: state.elementsMax, widths: [...state.widths].sort((a, b) => a - b), seconds: (performance.now() - state.started) / 1000 };
   });
   const sorted = [...s.deltas].sort((a, b) => a - b);
   const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0);
@@ -58,6 +65,8 @@ export async function stopFrames(page) {
     over50: sorted.filter((d) => d > 50).length,
     rowsMax: s.rowsMax,
     elementsMax: s.elementsMax,
+    scrollWidthsDistinct: s.widths.length,
+    scrollWidths: s.widths.length > 4 ? [...s.widths.slice(0, 2), '...', ...s.widths.slice(-2)] : s.widths,
     seconds: round(s.seconds),
   };
 }
@@ -157,4 +166,60 @@ export async function scrollThrough(page, scroller, { step = 800, presses = 40, 
     await reach(`${key} then ${jump}`, end);
   }
   return { wheels, keys };
+}
+
+/**
+ * CPU time (ms, user + system) used so far by the processes under this test process (the
+ * browser a spec launched: its browser, renderer and GPU/compositor processes), by Chromium
+ * process type. Unlike frame times, CPU time does not grow while a loaded machine leaves the
+ * browser waiting, so it tells the page's own cost apart from the machine's load. Linux
+ * (/proc) only, like the suite.
+ *
+ * @returns {Record<string, number>}
+ */
+export function browserCpu() {
+  const children = new Map();
+  const stat = (pid) => {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return s.slice(s.lastIndexOf(')') + 2).split(' ');
+  };
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = Number(stat(d)[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(d));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const out = {};
+  const queue = [process.pid];
+  while (queue.length) {
+    for (const pid of children.get(queue.pop()) ?? []) {
+      queue.push(pid);
+      try {
+        const f = stat(pid);
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!cmd.includes('chrom')) continue;
+        const type = cmd.match(/--type=([a-z-]+)/)?.[1] ?? 'browser';
+        out[type] = (out[type] ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+  }
+  return out;
+}
+
+/** The CPU time used between two browserCpu() readings, by process type and in all. */
+export function cpuSince(before, after = browserCpu()) {
+  const by = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(after)) {
+    const d = Math.round(v - (before[k] ?? 0));
+    if (d > 0) by[k] = d;
+    total += d;
+  }
+  return { total, ...by };
 }
