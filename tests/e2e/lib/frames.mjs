@@ -79,8 +79,8 @@ export function median(values) {
 }
 
 /**
- * Records, for each input event on the element matching selector, the time from the event
- * (its timeStamp: when the browser took the key) to just after the next frame was painted
+ * Records, for each input event on the element matching selector, the time from its key
+ * (the keydown's timeStamp: when the browser took the key) to just after the next frame was painted
  * (a task queued from the next requestAnimationFrame runs after that frame's paint). The
  * page's own input handlers (React's) run in between, so this is what a typist waits for.
  *
@@ -91,11 +91,22 @@ export async function startInputLatency(page, selector) {
   await page.evaluate((sel) => {
     const state = { latencies: [], pending: 0 };
     /** @type {any} */ (window).__inputLatency = state;
+    // A keydown's timeStamp is when the browser got the key (queueing behind a busy page
+    // counts); an input without one (a paste, fill) counts from the input itself.
+    let keydown;
+    document.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.target instanceof Element && e.target.matches(sel)) keydown = e.timeStamp;
+      },
+      true,
+    );
     document.addEventListener(
       'input',
       (e) => {
         if (!(e.target instanceof Element) || !e.target.matches(sel)) return;
-        const t0 = e.timeStamp;
+        const t0 = keydown ?? e.timeStamp;
+        keydown = undefined;
         state.pending++;
         requestAnimationFrame(() =>
           setTimeout(() => {

@@ -160,11 +160,11 @@ test('10,000 log lines scroll without jank, render only the rows in view, and fi
     await startInputLatency(page, '[data-testid="logs-filter"]');
     const filter = dialog.getByRole('searchbox', { name: 'Filter' });
     await filter.focus();
-    await page.keyboard.type('seq=00042');
+    await page.keyboard.type('seq=00042', { delay: 80 });
     await eventually('the filter keeps the one line', async () => (await dialog.getByTestId('logs-count').innerText()) === `1 of ${want} lines` || (await dialog.getByTestId('logs-count').innerText()));
     assert.match(await pane.locator('.logs-line').first().innerText(), /seq=00042 GET/);
     await filter.fill('');
-    await page.keyboard.type('error');
+    await page.keyboard.type('error', { delay: 80 });
     await eventually('the filter keeps the errors', async () => (await dialog.getByTestId('logs-count').innerText()) === `${want / 5} of ${want} lines` || (await dialog.getByTestId('logs-count').innerText()));
     if (name === 'big') await app.screenshot('logs-scroll-10000-filtered');
     await filter.fill('');
