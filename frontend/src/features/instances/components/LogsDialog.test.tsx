@@ -78,6 +78,33 @@ describe('LogsPanel', () => {
     expect(pane).not.toHaveTextContent('line 1 ');
   });
 
+  it('does not scroll by itself when the user scrolls to the end and follow resumes', async () => {
+    renderWithApp(<LogsPanel stack="shop" instance="web" />);
+    const id = await streamId();
+    const pane = await screen.findByTestId('logs-pane');
+    // jsdom lays nothing out: the pane is 360 px high and holds its rows.
+    Object.defineProperty(pane, 'clientHeight', { configurable: true, get: () => 360 });
+    Object.defineProperty(pane, 'scrollHeight', { configurable: true, get: () => Number(pane.dataset.rows) * LOG_ROW_HEIGHT });
+    const lines = Array.from({ length: 100 }, (_, i) => ({ instance: 'web', text: `line ${i}` }));
+    eventBus.emit(`logs:${id}`, { lines, done: false });
+    const end = 100 * LOG_ROW_HEIGHT - 360;
+    expect(pane.scrollTop).toBe(end); // following: at the end
+    fireEvent.scroll(pane); // the event of that programmatic scroll
+    pane.scrollTop = 200;
+    fireEvent.scroll(pane);
+    const panel = screen.getByTestId('logs-panel');
+    expect(panel).toHaveAttribute('data-following', 'false');
+    // Back near the end by the user's own scroll: follow resumes, and the view is left where
+    // the user put it (a scroll here would cancel the one they make next, e.g. Home after End).
+    pane.scrollTop = end - 4;
+    fireEvent.scroll(pane);
+    expect(panel).toHaveAttribute('data-following', 'true');
+    expect(pane.scrollTop).toBe(end - 4);
+    // New lines still bring the end into view.
+    eventBus.emit(`logs:${id}`, { lines: [{ instance: 'web', text: 'one more' }], done: false });
+    expect(pane.scrollTop).toBe(101 * LOG_ROW_HEIGHT - 360);
+  });
+
   it('tags the lines of a stack view, renders ANSI colours as elements, filters by text and instance', async () => {
     const user = userEvent.setup();
     renderWithApp(<LogsPanel stack="shop" />);

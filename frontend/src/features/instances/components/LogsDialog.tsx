@@ -114,6 +114,10 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
   const instances = useMemo(() => (stackView ? instancesOf(state.lines) : []), [stackView, state.lines]);
   const tagWidth = stackView ? Math.max(4, ...instances.map((n) => n.length)) + 1 : 0;
   const copy = useMemo(() => copyText(shown, stackView), [shown, stackView]);
+  // The longest line shown, in characters: the rows' width, so the pane's horizontal extent
+  // does not jump as long lines scroll in and out of the rendered window (that would move a
+  // view scrolled sideways, and re-lay the scrollbar out on every frame).
+  const widest = useMemo(() => shown.reduce((max, l) => Math.max(max, l.plain.length), 0), [shown]);
 
   // The pane's height, kept as the window resizes.
   useLayoutEffect(() => {
@@ -127,24 +131,36 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
     return () => observer.disconnect();
   }, [state.phase]);
 
-  // Following: the end stays in view as lines arrive.
-  useLayoutEffect(() => {
+  // The effects below read following from here: they run when the lines change, never
+  // because following did. Following turns on when the user's own scroll reaches the end,
+  // and a scroll made then would cancel the one they make next (Home right after End, a
+  // wheel turn back up), yanking the view to where it was a moment ago.
+  const followingNow = useRef(following);
+  followingNow.current = following;
+
+  /** Puts the end in view (a programmatic scroll: it does not pause or resume follow). */
+  const toEnd = () => {
     const el = pane.current;
-    if (!el || !following) return;
+    if (!el) return;
     const end = Math.max(0, el.scrollHeight - el.clientHeight);
     if (Math.abs(el.scrollTop - end) > 1) {
       programmatic.current = true;
       el.scrollTop = end;
     }
     setScrollTop(el.scrollTop);
-  }, [shown, following]);
+  };
+
+  // Following: the end stays in view as lines arrive.
+  useLayoutEffect(() => {
+    if (followingNow.current) toEnd();
+  }, [shown]);
 
   // Paused: the cap drops the oldest lines, so the rows in view move up by that many; scroll
   // back by as much so the view stays put.
   const anchor = useRef<{ line: ViewLine | undefined; offset: number }>({ line: undefined, offset: 0 });
   useLayoutEffect(() => {
     const el = pane.current;
-    if (!el || following) return;
+    if (!el || followingNow.current) return;
     const { line, offset } = anchor.current;
     if (line && shown[Math.floor(el.scrollTop / LOG_ROW_HEIGHT)] !== line) {
       const i = shown.indexOf(line);
@@ -154,7 +170,7 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
         setScrollTop(el.scrollTop);
       }
     }
-  }, [shown, following]);
+  }, [shown]);
   const first = Math.floor(scrollTop / LOG_ROW_HEIGHT);
   anchor.current = { line: shown[first], offset: scrollTop - first * LOG_ROW_HEIGHT };
 
@@ -172,6 +188,12 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
   };
 
   useEffect(() => setFollowing(true), [attempt]);
+
+  /** Resume: follow again, from the end. */
+  const resume = () => {
+    setFollowing(true);
+    toEnd();
+  };
 
   const toggle = (name: string) =>
     setHidden((prev) => {
@@ -225,7 +247,7 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
               <PauseIcon aria-hidden /> Pause follow
             </button>
           ) : (
-            <button type="button" className="button" onClick={() => setFollowing(true)}>
+            <button type="button" className="button" onClick={resume}>
               <PlayIcon aria-hidden="true" /> Resume follow
             </button>
           )}
@@ -286,7 +308,13 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
             No line matches the filter.
           </span>
         ) : (
-          <div className="logs-panel__rows" style={{ height: shown.length * LOG_ROW_HEIGHT }}>
+          <div
+            className="logs-panel__rows"
+            style={{
+              height: shown.length * LOG_ROW_HEIGHT,
+              width: `max(100%, calc(${widest + tagWidth}ch + 2 * var(--space-3)${tagWidth > 0 ? ' + var(--space-2)' : ''}))`,
+            }}
+          >
             {rows}
           </div>
         )}
