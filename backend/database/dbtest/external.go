@@ -3,9 +3,11 @@
 package dbtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -65,6 +67,7 @@ func startExternal(ctx context.Context) (_ *externalServer, err error) {
 		gid, _ = strconv.Atoi(u.Gid)
 		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}
 	}
+	removeStale()
 	dir, err := os.MkdirTemp("", "devarch-extpg-")
 	if err != nil {
 		return nil, err
@@ -96,7 +99,7 @@ func startExternal(ctx context.Context) (_ *externalServer, err error) {
 	initdb := exec.CommandContext(ctx, filepath.Join(binDir, "initdb"), "-D", data, "-U", "admin",
 		"--pwfile="+pwFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync")
 	initdb.Dir = "/"
-	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
 	if out, err := initdb.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
@@ -189,6 +192,35 @@ func (s *externalServer) config(name string) (*pgxpool.Config, error) {
 
 func (s *externalServer) dropDatabase(name string) {
 	_, _ = s.admin.Exec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+}
+
+// removeStale removes what a killed test process left: the directories of external servers
+// that no longer run (the server itself died with it, Pdeathsig). A directory with a live
+// postmaster, or one without a postmaster.pid younger than ten minutes (another run's
+// server being created), belongs to a run in progress and stays.
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "devarch-extpg-*"))
+	for _, d := range dirs {
+		fi, err := os.Lstat(d)
+		if err != nil || !fi.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(d, "data", "postmaster.pid"))
+		if err != nil {
+			if time.Since(fi.ModTime()) > 10*time.Minute {
+				_ = os.RemoveAll(d)
+			}
+			continue
+		}
+		first, _, _ := bytes.Cut(b, []byte("\n"))
+		pid, err := strconv.Atoi(string(bytes.TrimSpace(first)))
+		if err == nil && pid > 0 {
+			if err := syscall.Kill(pid, 0); err == nil || errors.Is(err, syscall.EPERM) {
+				continue // alive
+			}
+		}
+		_ = os.RemoveAll(d)
+	}
 }
 
 func freeLoopbackPort() (int, error) {
