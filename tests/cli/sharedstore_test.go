@@ -197,14 +197,16 @@ func sealedState(t *testing.T, url string) string {
 // re-seals nothing: the stored ciphertexts and key versions are byte-identical afterwards.
 // A client with the key file reads what the other sealed.
 func TestSharedStore_ClientWithoutTheKey(t *testing.T) {
-	url := databaseURL(t)
+	ae := newApplyEnv(t)
+	url := ae.env["DEVARCH_DATABASE_URL"]
 	teamKey := filepath.Join(tempHome(t), "team.key")
-	a := map[string]string{"DEVARCH_DATABASE_URL": url, "DEVARCH_HOME": tempHome(t), "DEVARCH_MASTER_KEY_FILE": teamKey}
-	mustRun(t, a, "devarch", "stack", "create", "h5p-sec")
+	a := merge(ae.env, map[string]string{"DEVARCH_MASTER_KEY_FILE": teamKey})
+	ae.env = a
+	ae.stack("h5p-sec", "app:t-idle")
 	mustRunIn(t, a, "pw-h5p-one", "secret", "set", "h5p-sec", "db_password")
 	mustRunIn(t, a, "tok-h5p-two", "secret", "set", "h5p-sec", "api_token")
-	mustRun(t, a, "devarch", "instance", "add", "h5p-sec", "web", "--template", "nginx",
-		"--set", "environment.DB_PASSWORD=${secret:db_password}", "--set", "environment.API=Bearer ${secret:api_token}")
+	mustRun(t, a, "devarch", "instance", "set", "h5p-sec", "app",
+		"environment.DB_PASSWORD=${secret:db_password}", "environment.API=Bearer ${secret:api_token}")
 
 	// A second client with the same key file reads A's secrets.
 	withKey := map[string]string{"DEVARCH_DATABASE_URL": url, "DEVARCH_HOME": tempHome(t), "DEVARCH_MASTER_KEY_FILE": teamKey}
@@ -238,6 +240,7 @@ func TestSharedStore_ClientWithoutTheKey(t *testing.T) {
 			{"", []string{"secret", "rotate-key"}},
 			{"", []string{"stack", "clone", "h5p-sec", "h5p-sec2"}},
 			{"", []string{"export", "h5p-sec", "--with-secrets", "--passphrase-file", passFile, "-o", filepath.Join(tempHome(t), "x.yml")}},
+			{"", []string{"apply", "h5p-sec", "--yes"}},
 		} {
 			r := runIn(t, env, c.stdin, c.argv...)
 			// The error names the missing key and the way out for a shared store (the team's
@@ -251,6 +254,20 @@ func TestSharedStore_ClientWithoutTheKey(t *testing.T) {
 				t.Errorf("%s: %v printed a secret value", what, c.argv)
 			}
 		}
+		// A plan reads no value (it compares the key versions secrets are sealed with), so it
+		// works without the key; the apply above refused before touching anything.
+		if r := run(t, env, "devarch", "plan", "h5p-sec"); r.code != 0 || !strings.Contains(r.stdout, "+ create app") && !strings.Contains(r.stdout, "to add") {
+			t.Errorf("%s: plan: %+v", what, r)
+		}
+		// doctor names the missing key and the team's key file as the fix.
+		rep, _ := doctor(t, env, nil)
+		if status, summary, fix := rep.check(t, "keychain"); status != "error" || !strings.Contains(summary, "master key v1 is not in the") ||
+			!strings.Contains(fix, "team's key file") {
+			t.Errorf("%s: doctor's keychain check: %s %s %s", what, status, summary, fix)
+		}
+	}
+	if s := containerState(t, "devarch-h5p-sec-app"); s != "missing" {
+		t.Fatalf("a refused apply created the container (%s)", s)
 	}
 	if after := sealedState(t, url); after != before {
 		t.Fatalf("clients without the key changed the sealed secrets:\nbefore:\n%s\nafter:\n%s", before, after)
