@@ -116,8 +116,8 @@ func (s *Service) missingKey(err error, version int) error {
 	}
 	return model.Wrap(model.KindNotFound, err, e.Summary,
 		fmt.Sprintf("This client uses an external database (DEVARCH_DATABASE_URL) that other clients may share, and every client of it needs the same master keys. "+
-			"Point DEVARCH_MASTER_KEY_FILE at the team's key file (a copy, mode 0600, of the file the clients that set these secrets use; it holds master key v%d of this installation). "+
-			"Do not delete or set these secrets again from here: the other clients can still read them. Nothing was changed.", version))
+			"Point DEVARCH_MASTER_KEY_FILE at the team's key file (a copy, mode 0600, of the file the clients that set these secrets use; it holds master key v%d of this installation), "+
+			"or restore the key from a backup of that file or keychain. Do not delete or set these secrets again from here while other clients can still read them. Nothing was changed.", version))
 }
 
 // adopt copies the legacy (unscoped) key of a version into this installation's own entry
