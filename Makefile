@@ -7,7 +7,7 @@ LDFLAGS := -X github.com/devarch/devarch/backend/version.Version=$(VERSION)
 DESKTOP_TAGS := desktop,production,webkit2_41
 WAILS := $(GO) tool -modfile=tools/go.mod wails
 
-.PHONY: help deps engine frontend build cli run test test-go test-race test-fuzz test-frontend test-e2e test-wails-build fuzz bench bindings wails-build package test-package test-cross clean
+.PHONY: help deps engine frontend build cli run test test-go test-extpg test-race test-fuzz test-frontend test-e2e test-wails-build fuzz bench bindings wails-build package test-package test-cross clean
 
 help:
 	@echo "make run    install what is missing, build, and open DevArch"
@@ -41,13 +41,18 @@ run: deps engine build
 	./build/bin/devarch
 
 test: deps engine frontend
-	$(MAKE) test-go test-race test-fuzz test-frontend test-e2e test-wails-build test-package test-cross
+	$(MAKE) test-go test-extpg test-race test-fuzz test-frontend test-e2e test-wails-build test-package test-cross
 
 # Every Go package of ours: `./...` would also take Go files third-party npm packages ship
 # under frontend/node_modules.
 GO_PKGS = $$($(GO) list ./... | grep -v /node_modules/)
 test-go:
 	$(GO) test $(GO_PKGS) -count=1 -timeout 40m
+
+# The CLI suite again with its store on a separate PostgreSQL the harness starts and stops
+# (a team's or CI runner's shared store, DEVARCH_DATABASE_URL; docs/database.md).
+test-extpg:
+	DEVARCH_TEST_EXTERNAL_PG=1 $(GO) test ./tests/cli -count=1 -timeout 30m
 
 # The packages with goroutines, under the race detector.
 RACE_PKGS := ./backend/engine/... ./backend/runtime/... ./backend/bindings/... ./backend/database/... ./backend/store/...

@@ -156,6 +156,7 @@ func (a *App) openBackend(ctx context.Context) {
 	} else if len(res.Added)+len(res.Updated) > 0 {
 		a.log.Info("templates synced", "added", len(res.Added), "updated", len(res.Updated))
 	}
+	svc.SetSharedStore(db.Info.External)
 	a.host.SetReady(db, svc)
 	a.mu.Lock()
 	a.svc = svc

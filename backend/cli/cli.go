@@ -303,6 +303,7 @@ func (env *cmdEnv) withBackend(ctx context.Context, fn func(*engine.Service) err
 	if err != nil {
 		return err
 	}
+	svc.SetSharedStore(db.Info.External)
 	return fn(svc)
 }
 

@@ -180,6 +180,7 @@ func Report(ctx context.Context, dbOpts database.Options, engOpts runtime.Option
 	var keys Check
 	if db != nil {
 		svc := engine.New(store.New(db.Pool), engOpts, "")
+		svc.SetSharedStore(db.Info.External)
 		keys = Keychain(func() (engine.SecretsHealth, error) { return svc.CheckSecrets(ctx) })
 		_ = db.Close(context.WithoutCancel(ctx))
 	} else {

@@ -26,6 +26,7 @@ type Service struct {
 	engine       *runtime.Engine
 	keyStore     secrets.Keys
 	installation string
+	shared       bool // the database is external, maybe shared (SetSharedStore)
 
 	hooks hooks
 }

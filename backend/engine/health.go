@@ -42,6 +42,9 @@ func (s *Service) CheckSecrets(ctx context.Context) (SecretsHealth, error) {
 		if model.KindOf(err) == model.KindNotFound && v.Entry == store.KeyEntryLegacy {
 			k, err = kr.keys.Get(secrets.Entry{Version: v.Version})
 		}
+		if model.KindOf(err) == model.KindNotFound {
+			return h, s.missingKey(err, v.Version)
+		}
 		if err != nil {
 			return h, err
 		}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -86,9 +87,37 @@ func (s *Service) key(ctx context.Context, version int) (secrets.Key, error) {
 		return secrets.Key{}, qerr
 	}
 	if !recorded || where != store.KeyEntryLegacy {
-		return secrets.Key{}, err
+		return secrets.Key{}, s.missingKey(err, version)
 	}
 	return s.adopt(ctx, kr, version)
+}
+
+// SetSharedStore tells the service that its database is an external one
+// (DEVARCH_DATABASE_URL), which other clients (a team's machines, a CI runner) may share.
+// Every client of a shared store needs the same master keys: a key missing here means this
+// client lacks the team's key, not that the key is lost, so the error says where to get it
+// instead of suggesting to delete the secrets, which the other clients still read.
+func (s *Service) SetSharedStore(shared bool) {
+	s.mu.Lock()
+	s.shared = shared
+	s.mu.Unlock()
+}
+
+// missingKey is the error for a recorded key version this client's key store lacks (err,
+// KindNotFound): as it is, or for a shared store with the way out for a team's client. It
+// refuses before anything is sealed or re-sealed, so nothing changed.
+func (s *Service) missingKey(err error, version int) error {
+	s.mu.Lock()
+	shared := s.shared
+	s.mu.Unlock()
+	var e *model.Error
+	if !shared || !errors.As(err, &e) {
+		return err
+	}
+	return model.Wrap(model.KindNotFound, err, e.Summary,
+		fmt.Sprintf("This client uses an external database (DEVARCH_DATABASE_URL) that other clients may share, and every client of it needs the same master keys. "+
+			"Point DEVARCH_MASTER_KEY_FILE at the team's key file (a copy, mode 0600, of the file the clients that set these secrets use; it holds master key v%d of this installation), "+
+			"or restore the key from a backup of that file or keychain. Do not delete or set these secrets again from here while other clients can still read them. Nothing was changed.", version))
 }
 
 // adopt copies the legacy (unscoped) key of a version into this installation's own entry

@@ -183,3 +183,43 @@ func TestSetSecret_Limits(t *testing.T) {
 		t.Fatalf("%d secrets stored by refused writes", n)
 	}
 }
+
+// A client of a shared store (SetSharedStore) without the team's master key is told to
+// point DEVARCH_MASTER_KEY_FILE at the team's key file, never to delete the secrets (the
+// other clients still read them); a client of its own database keeps the lost-key advice.
+// Either way nothing is sealed.
+func TestMissingKey_SharedStoreNamesTheTeamKeyFile(t *testing.T) {
+	svc, pool, keyFile := newService(t)
+	if _, err := svc.CreateStack(t.Context(), "shop", engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SetSecret(t.Context(), "shop", "token", secrets.NewValue("v1")); err != nil {
+		t.Fatal(err)
+	}
+	for _, shared := range []bool{false, true} {
+		// Another client: same database, a key file without the key.
+		t.Setenv(secrets.EnvMasterKeyFile, filepath.Join(t.TempDir(), "other.key"))
+		other := engine.New(store.New(pool), runtime.Options{}, t.TempDir())
+		other.SetSharedStore(shared)
+		_, err := other.RevealSecret(t.Context(), "shop", "token")
+		var e *model.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("shared=%v: %v", shared, err)
+		}
+		msg := e.Summary + "\n" + e.Detail
+		if model.KindOf(err) != model.KindNotFound || !strings.Contains(msg, "master key v1 is not in the key file") {
+			t.Fatalf("shared=%v: %v", shared, msg)
+		}
+		team := strings.Contains(msg, "DEVARCH_MASTER_KEY_FILE at the team's key file") && strings.Contains(msg, "Nothing was changed")
+		if team != shared || strings.Contains(msg, "delete those secrets") == shared {
+			t.Fatalf("shared=%v: wrong advice:\n%s", shared, msg)
+		}
+		if _, err := other.SetSecret(t.Context(), "shop", "more", secrets.NewValue("x")); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("shared=%v: set without the key: %v", shared, err)
+		}
+	}
+	t.Setenv(secrets.EnvMasterKeyFile, keyFile)
+	if got := reveal(t, svc, "shop", "token"); got != "v1" {
+		t.Fatalf("the owner's secret: %q", got)
+	}
+}

@@ -122,12 +122,28 @@ func environ(env map[string]string) []string {
 	return base
 }
 
-// databaseURL is a migrated database on the shared test server, as DEVARCH_DATABASE_URL.
+// databaseURL is a fresh, empty database of the test's own on the shared test server, as
+// DEVARCH_DATABASE_URL (the first command migrates it). With DEVARCH_TEST_EXTERNAL_PG=1 the
+// server is the separate PostgreSQL the harness started (dbtest.ExternalEnv), and the URL
+// logs in as an ordinary role that only owns its database.
 func databaseURL(t *testing.T) string {
 	t.Helper()
 	_, cfg := dbtest.EmptyDatabase(t)
 	c := cfg.ConnConfig
 	return fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", c.User, c.Password, c.Host, c.Port, c.Database)
+}
+
+// storeURL is the DEVARCH_DATABASE_URL of a test whose subject is not where the store
+// lives: "<unset>" (the embedded server of the test's data home) normally, and a database
+// of its own on the external server in external mode, so the whole suite runs against it.
+// Tests about the embedded server itself (linger, db status/stop, data-home checks) set
+// "<unset>" directly and keep the embedded server in both modes.
+func storeURL(t *testing.T) string {
+	t.Helper()
+	if dbtest.ExternalMode() {
+		return databaseURL(t)
+	}
+	return "<unset>"
 }
 
 func tempHome(t *testing.T) string {

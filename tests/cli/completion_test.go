@@ -34,7 +34,7 @@ func completions(t *testing.T, env map[string]string, args ...string) ([]string,
 // open, and prints nothing else: not even the embedded database's first-start progress.
 func TestCompletion_NamesFromTheStore(t *testing.T) {
 	home := tempHome(t)
-	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": storeURL(t), "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
 
 	// The very first command of a data home creates the database cluster, quietly.
 	got, r := completions(t, env, "stack", "show", "")

@@ -70,7 +70,7 @@ func doctor(t *testing.T, env map[string]string, wrap func(...string) []string) 
 
 func TestDoctor_Healthy(t *testing.T) {
 	home := tempHome(t)
-	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>"}
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": storeURL(t)}
 	rep, r := doctor(t, env, func(a ...string) []string { return withKeyring(t, a...) })
 	if !rep.Healthy || r.code != 0 {
 		t.Fatalf("healthy machine: exit %d %+v\n%s", r.code, rep, r.stderr)

@@ -235,7 +235,7 @@ func TestSecrets_RealKeychain(t *testing.T) {
 // give it a value.
 func TestSecretReference_InvalidNameRefusedAtSet(t *testing.T) {
 	home := tempHome(t)
-	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": storeURL(t), "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
 	mustRun(t, env, "devarch", "stack", "create", "dt")
 	r := run(t, env, "devarch", "instance", "add", "dt", "web", "--template", "nginx", "--set", "environment.TOKEN=${secret:dt-token}")
 	if r.code != 1 || !strings.Contains(r.stderr, `environment.TOKEN: invalid secret reference "${secret:dt-token}"`) || !strings.Contains(r.stderr, "e.g. dt_token") {

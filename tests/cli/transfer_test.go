@@ -16,7 +16,7 @@ import (
 // itself; the imported stack plans. --dry-run writes nothing; a name clash names the fix.
 func TestExportImport_CLI(t *testing.T) {
 	home := tempHome(t)
-	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": storeURL(t), "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
 	for _, argv := range [][]string{
 		{"stack", "create", "tx-src", "--description", "exported by the CLI test"},
 		{"instance", "add", "tx-src", "db", "--template", "postgres"},
@@ -124,7 +124,7 @@ func TestExportImport_CLI(t *testing.T) {
 // an export written away from the root warns.
 func TestImport_CLIProjectRoot(t *testing.T) {
 	home := tempHome(t)
-	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": storeURL(t), "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
 	repo, worktree := filepath.Join(home, "repo"), filepath.Join(home, "worktree")
 	for _, d := range []string{repo, worktree} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -178,7 +178,7 @@ func TestImport_CLIProjectRoot(t *testing.T) {
 // --update with --name is a usage error; a bad file changes nothing.
 func TestImport_CLIUpdate(t *testing.T) {
 	home := tempHome(t)
-	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": "<unset>", "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": storeURL(t), "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
 	mustRun(t, env, "devarch", "stack", "create", "tx-up")
 	mustRun(t, env, "devarch", "instance", "add", "tx-up", "web", "--template", "nginx")
 	mustRun(t, env, "devarch", "instance", "add", "tx-up", "old", "--template", "redis")

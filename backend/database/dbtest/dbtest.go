@@ -1,5 +1,7 @@
 // Package dbtest gives tests a real PostgreSQL: one embedded server per test process (the
-// same code DevArch runs), and a fresh database per test, dropped when the test ends.
+// same code DevArch runs), and a fresh database per test, dropped when the test ends. In
+// external mode (ExternalEnv) the fresh databases live on a separate server the harness
+// starts instead, owned by an ordinary role (external.go).
 package dbtest
 
 import (
@@ -28,44 +30,76 @@ var (
 // TestMain: func TestMain(m *testing.M) { dbtest.Main(m) }.
 // A test binary started as the embedded database's linger keeper (a test that opens the
 // database with a linger re-executes itself) runs as the keeper instead.
+//
+// In external mode Main starts the separate server before the tests and stops and removes it
+// after them; a server that cannot start fails the run (nothing is skipped).
 func Main(m *testing.M) {
 	database.KeeperEntry()
+	if ExternalMode() {
+		srv, err := startExternal(context.Background())
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "dbtest: %s=1: starting the external PostgreSQL: %v\n", ExternalEnv, err)
+			closeServer()
+			os.Exit(1)
+		}
+		external = srv
+	}
 	code := m.Run()
+	if external != nil {
+		external.stop()
+	}
+	closeServer()
+	os.Exit(code)
+}
+
+func closeServer() {
 	mu.Lock()
 	if server != nil {
 		_ = server.Close(context.Background())
 		_ = os.RemoveAll(home)
 	}
 	mu.Unlock()
-	os.Exit(code)
 }
 
 // Server returns the process's shared embedded server, starting it on first use.
 func Server(t testing.TB) *database.DB {
 	t.Helper()
+	db, err := startServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func startServer() (*database.DB, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	if server != nil {
-		return server
+		return server, nil
 	}
 	dir, err := os.MkdirTemp("", "devarch-dbtest-")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	_ = os.Chmod(dir, 0o755)
 	db, err := database.Open(context.Background(), database.Options{Dirs: appdir.FromHome(dir), AppName: "devarch-dbtest"})
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		t.Fatalf("starting the test PostgreSQL: %v", err)
+		return nil, fmt.Errorf("starting the test PostgreSQL: %w", err)
 	}
 	server, home = db, dir
-	return server
+	return server, nil
 }
 
 // EmptyDatabase creates a new, empty database on the shared server and returns a pool and
 // its config (TCP on 127.0.0.1, so it converts to a URL); both are gone when the test ends.
+// In external mode the database is on the external server, owned by (and the config logs
+// in as) the ordinary team role.
 func EmptyDatabase(t testing.TB) (*pgxpool.Pool, *pgxpool.Config) {
 	t.Helper()
+	if external != nil {
+		return externalDatabase(t)
+	}
 	srv := Server(t)
 	buf := make([]byte, 6)
 	_, _ = rand.Read(buf)
@@ -113,4 +147,24 @@ func Connect(t testing.TB, url string) *pgxpool.Pool {
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+func externalDatabase(t testing.TB) (*pgxpool.Pool, *pgxpool.Config) {
+	t.Helper()
+	name, err := external.newDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { external.dropDatabase(name) })
+	cfg, err := external.config(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 4
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool, cfg
 }
