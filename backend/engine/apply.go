@@ -400,6 +400,21 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 
 	x, err := s.execute(ctx, runInput{stack: sp.Stack, doc: c.compose, plan: stored, env: env,
 		healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
+	if err != nil && subnetTakenMeanwhile(err, x.results) {
+		// Another network took the subnet in the instant between the check above and compose
+		// creating the stack's network (two installations, or parallel test suites, applying
+		// at once on one engine). Nothing was done yet, so the stack moves to a free slice and
+		// the same plan runs again, once; a second clash is reported as it is.
+		if c2, cerr := s.compute(ctx, sp.Stack, PlanOptions{Replace: stored.Replace}); cerr == nil && !c2.plan.Failed() &&
+			subnetMove(c2.plan) != "" && withoutSubnetMoves(c2.plan).String() == withoutSubnetMoves(stored).String() {
+			if env2, eerr := s.secretEnv(ctx, c2.secrets); eerr == nil {
+				sink.Progress(Progress{Status: ProgressInfo, Message: subnetMove(c2.plan) + " (another network took its subnet as the apply created it)", Time: time.Now()})
+				c, d, env = c2, c2.desired, env2
+				x, err = s.execute(ctx, runInput{stack: sp.Stack, doc: c.compose, plan: stored, env: env,
+					healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
+			}
+		}
+	}
 	out := Applied{RunID: lock.RunID, Plan: stored, Results: x.results}
 	record := func(svc plan.DesiredService, failed string) store.AppliedInstance {
 		return store.AppliedInstance{Instance: svc.Instance, Container: svc.Container, ConfigHash: svc.ConfigHash, Config: svc.Spec,
@@ -456,6 +471,21 @@ func jobs(d plan.Desired) map[string]bool {
 		}
 	}
 	return out
+}
+
+// subnetTakenMeanwhile tells whether an apply failed because the engine refused the stack
+// network's subnet (runtime.SubnetTaken) before any action was done.
+func subnetTakenMeanwhile(err error, results []ActionResult) bool {
+	var ce *runtime.CommandError
+	if !errors.As(err, &ce) || !runtime.SubnetTaken(ce.Stderr) {
+		return false
+	}
+	for _, r := range results {
+		if r.Status == ResultDone {
+			return false
+		}
+	}
+	return true
 }
 
 // healthchecked lists the instances that have a healthcheck.

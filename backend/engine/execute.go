@@ -168,7 +168,9 @@ func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (executio
 	if err := makeBindSources(in.binds); err != nil {
 		return fail(err)
 	}
-	mark(func(r ActionResult) bool { return r.Kind == plan.CreateNetwork.String() }, ResultDone, "") // compose creates it with the first step
+	// Compose creates the network with the first step that starts something: it is done once
+	// that step got past it (a refused subnet fails it, and nothing after it ran).
+	network := func(r ActionResult) bool { return r.Kind == plan.CreateNetwork.String() }
 	steps := p.Steps()
 
 	for _, r := range steps.Remove {
@@ -184,6 +186,11 @@ func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (executio
 	for _, lvl := range steps.Levels {
 		services := lvl.Services()
 		step, err := s.runLevel(ctx, eng, in, lvl, sink)
+		if ce := (*runtime.CommandError)(nil); err != nil && errors.As(err, &ce) && runtime.SubnetTaken(ce.Stderr) {
+			mark(network, ResultFailed, model.AsError(err).Summary)
+		} else {
+			mark(network, ResultDone, "")
+		}
 		for _, inst := range services {
 			switch pr, bad := step.problems[inst]; {
 			case bad:
@@ -207,6 +214,7 @@ func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (executio
 		}
 	}
 
+	mark(network, ResultDone, "") // a plan with no level to run: compose made nothing, nothing failed
 	if steps.RemoveNetwork != "" {
 		if _, err := eng.Run(ctx, []string{"network", "rm", steps.RemoveNetwork}, runtime.RunOptions{}); err != nil && model.KindOf(err) != model.KindNotFound {
 			mark(func(a ActionResult) bool { return a.Kind == plan.RemoveNetwork.String() }, ResultFailed, model.AsError(err).Summary)

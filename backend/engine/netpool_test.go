@@ -330,3 +330,83 @@ func TestLegacyStackGetsItsSubnet(t *testing.T) {
 		t.Errorf("not up to date after the move:\n%s", again.Plan.String())
 	}
 }
+
+// The last instant: another network takes the subnet after the apply's own check, just as
+// compose is about to create the stack's network (made to happen here by creating it from
+// the command seam right before compose's first `up`). Nothing was done yet, so the apply
+// moves the stack to a free slice, says so, and runs the same plan again.
+func TestApplyRetriesWhenTheSubnetIsTakenAsTheNetworkIsCreated(t *testing.T) {
+	const stack, other = "npinstant", "np-instant-other"
+	eng := runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	t.Setenv(netpool.EnvPool, "10.218.0.0/16")
+	t.Setenv(netpool.EnvSlice, "24")
+	base, pool, _ := newService(t)
+	ctx := t.Context()
+	var once sync.Once
+	var clashErr error
+	wrap := func(argv []string) []string {
+		if slices.Contains(argv, "compose") && slices.Contains(argv, "up") {
+			once.Do(func() {
+				st, err := base.Store.GetStack(context.Background(), stack)
+				if err != nil {
+					clashErr = err
+					return
+				}
+				_, clashErr = eng.Run(context.Background(), []string{"network", "create", "--subnet", st.Subnet, other}, runtime.RunOptions{})
+			})
+		}
+		return argv
+	}
+	svc := engine.New(base.Store, runtime.Options{Wrap: wrap}, t.TempDir())
+	_ = pool
+	if _, _, err := svc.ImportTemplate(ctx, []byte(npTemplate), false); err != nil {
+		t.Fatal(err)
+	}
+	runtimetest.FreshProject(t, eng, model.ProjectName(stack))
+	_, _ = eng.Run(ctx, []string{"network", "rm", other}, runtime.RunOptions{})
+	t.Cleanup(func() { _, _ = eng.Run(context.Background(), []string{"network", "rm", other}, runtime.RunOptions{}) })
+	if _, err := svc.CreateStack(ctx, stack, engine.StackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddInstance(ctx, stack, "idle", "np-idle", nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := svc.Store.GetStack(ctx, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.Plan(ctx, stack, "test", engine.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var said []string
+	sink := engine.SinkFunc(func(p engine.Progress) { mu.Lock(); said = append(said, p.Message); mu.Unlock() })
+	_, applyErr := svc.Apply(ctx, p.ID, "test", sink)
+	if clashErr != nil {
+		t.Fatalf("the test could not take the subnet: %v", clashErr)
+	}
+	if got := networkSubnets(t, eng, other); len(got) != 1 || got[0] != st.Subnet {
+		t.Fatalf("the other network has %v, want [%s]", got, st.Subnet)
+	}
+	if applyErr != nil {
+		t.Fatalf("apply: %v", applyErr)
+	}
+	moved, err := svc.Store.GetStack(ctx, stack)
+	if err != nil || moved.Subnet == st.Subnet {
+		t.Fatalf("subnet %q -> %q (%v): not moved", st.Subnet, moved.Subnet, err)
+	}
+	if got := networkSubnets(t, eng, model.NetworkName(stack)); len(got) != 1 || got[0] != moved.Subnet {
+		t.Fatalf("network subnets %v, want [%s]", got, moved.Subnet)
+	}
+	want := fmt.Sprintf("the stack's network moves from %s to %s (another network took its subnet as the apply created it)", st.Subnet, moved.Subnet)
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(said, want) {
+		t.Errorf("the apply did not say %q; it said %q", want, said)
+	}
+	if got := states(t, svc, stack); got["idle"] != "running" {
+		t.Errorf("idle is %q, want running", got["idle"])
+	}
+}
