@@ -222,12 +222,13 @@ func (k *keeper) run(ready *os.File) error {
 			k.acc.removeTempSocketDir(pm.socketDir)
 			return stopPostmaster(pm.pid, k.dataDir, sig)
 		}
-		var leases int
-		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+		var holders []int32 // the server processes (backends) of the connections holding leases
+		if err := conn.QueryRow(ctx, `SELECT coalesce(array_agg(pid), '{}') FROM pg_locks WHERE locktype = 'advisory'
 			AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2 AND granted`,
-			lockClass, leaseObject).Scan(&leases); err != nil {
+			lockClass, leaseObject).Scan(&holders); err != nil {
 			return k.connectionLost(err)
 		}
+		leases := len(holders)
 		switch {
 		case leases > 0 && !idleSince.IsZero():
 			idleSince = time.Time{}
@@ -239,8 +240,9 @@ func (k *keeper) run(ready *os.File) error {
 		wait := k.tick()
 		if leases > 0 {
 			// Clients are connected (the window is open): the last one to leave wakes the
-			// keeper with NOTIFY, so looking often only matters for a client that was killed.
-			// Idle DevArch should not wake every second (issue: lean at idle).
+			// keeper with NOTIFY, and a killed one ends its backend process, which wakes it
+			// through a pidfd (see below): no timer at all while DevArch is idle (issue: lean
+			// at idle). Without pidfds, looking every busyTick finds a killed client.
 			wait = k.busyTick()
 		}
 		if !idleSince.IsZero() {
@@ -254,8 +256,32 @@ func (k *keeper) run(ready *os.File) error {
 			}
 			wait = min(wait, left)
 		}
-		wctx, cancel := context.WithTimeout(ctx, wait)
+		wctx, cancel := context.WithCancel(ctx)
+		timer := true
+		if leases > 0 {
+			pids := make([]int, len(holders))
+			for i, p := range holders {
+				pids[i] = int(p)
+			}
+			if exited, ok := watchExits(wctx, pids); ok {
+				timer = false
+				go func() {
+					select {
+					case <-exited:
+						cancel()
+					case <-wctx.Done():
+					}
+				}()
+			}
+		}
+		var t *time.Timer
+		if timer {
+			t = time.AfterFunc(wait, cancel)
+		}
 		n, err := conn.WaitForNotification(wctx)
+		if t != nil {
+			t.Stop()
+		}
 		cancel()
 		switch {
 		case err == nil && n != nil:

@@ -192,6 +192,38 @@ func TestLinger_ClientHoldsItOff(t *testing.T) {
 	hosttest.WaitNoServer(t, home)
 }
 
+// A client that is killed (no Close, no NOTIFY) is noticed by the keeper when its backend
+// process ends, not by a timer: with a 10-minute linger the keeper used to look every 30 s
+// while a client held a lease (and that was its only wakeup at idle); now the idle clock
+// starts within moments of the kill.
+func TestLinger_KilledClientNoticedWithoutATimer(t *testing.T) {
+	home := lingerHome(t)
+	holder := startHolder(t, home, "DEVARCH_TEST_LINGER=10m")
+	st := status(t, home)
+	if !st.Running || st.Keeper == nil || !st.Keeper.IdleSince.IsZero() {
+		t.Fatalf("a keeper watching a server in use expected: %+v", st)
+	}
+	time.Sleep(500 * time.Millisecond) // the keeper is waiting by now
+	_ = holder.Process.Kill()
+	_ = holder.Wait()
+	killed := time.Now()
+	deadline := killed.Add(5 * time.Second)
+	for {
+		st = status(t, home)
+		if st.Keeper != nil && !st.Keeper.IdleSince.IsZero() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("5 s after its only client was killed the keeper has not noticed: %+v", st.Keeper)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("noticed %v after the kill", time.Since(killed).Round(time.Millisecond))
+	if left := time.Until(st.Keeper.StopsAt()); left < 9*time.Minute {
+		t.Fatalf("the 10m linger runs from the kill: %v left", left)
+	}
+}
+
 // startHolder runs a helper that opens the database and holds it until killed.
 func startHolder(t *testing.T, home string, env ...string) *exec.Cmd {
 	t.Helper()
