@@ -3,10 +3,7 @@
 package main
 
 import (
-	"errors"
-	"io"
 	"os"
-	"os/exec"
 	"time"
 
 	"github.com/devarch/devarch/backend/runtime"
@@ -23,8 +20,7 @@ import (
 // on Linux it also has the parent-death signal (runtime.StartTied). Stop ends it first
 // thing at shutdown, before the database closes.
 type trayChild struct {
-	cmd    *exec.Cmd
-	stdin  io.Closer
+	proc   *runtime.TiedChild
 	exited chan struct{}
 }
 
@@ -42,39 +38,31 @@ func (a *App) startTrayProcess() {
 		a.log.Warn("no tray process", "error", err.Error())
 		return
 	}
-	cmd := exec.Command(exe, "tray", "--attached")
-	stdin, err := cmd.StdinPipe()
+	proc, err := runtime.StartTiedChild(os.Stderr, exe, "tray", "--attached") // its lines go where the window's go
 	if err != nil {
 		a.log.Warn("no tray process", "error", err.Error())
 		return
 	}
-	// Its lines go where the window's go (the file descriptor itself: no copying goroutine).
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := runtime.StartTied(cmd); err != nil {
-		a.log.Warn("no tray process", "error", err.Error())
-		return
-	}
-	c := &trayChild{cmd: cmd, stdin: stdin, exited: make(chan struct{})}
+	c := &trayChild{proc: proc, exited: make(chan struct{})}
 	a.mu.Lock()
 	a.tray = c
 	a.mu.Unlock()
-	a.log.Info("tray process started", "pid", cmd.Process.Pid)
+	a.log.Info("tray process started", "pid", proc.Pid())
 	go func() {
-		err := cmd.Wait()
+		code, err := proc.Wait()
 		close(c.exited)
 		a.mu.Lock()
 		if a.tray == c {
 			a.tray = nil
 		}
 		a.mu.Unlock()
-		var exit *exec.ExitError
 		switch {
 		case err == nil:
 			a.log.Info("tray process ended")
-		case errors.As(err, &exit) && exit.ExitCode() == trayproc.ExitQuitApp:
+		case code == trayproc.ExitQuitApp:
 			a.log.Info("tray process quit the app")
 			a.quit()
-		case errors.As(err, &exit) && exit.ExitCode() == trayproc.ExitTrayElsewhere:
+		case code == trayproc.ExitTrayElsewhere:
 			a.useTrayElsewhere()
 		default:
 			a.log.Warn("tray process ended", "error", err.Error())
@@ -105,11 +93,11 @@ func (c *trayChild) Refresh() {}
 // Stop ends the tray process (closing its stdin is its signal) and waits for it, killing it
 // after trayChildGrace.
 func (c *trayChild) Stop() {
-	_ = c.stdin.Close()
+	_ = c.proc.Stdin.Close()
 	select {
 	case <-c.exited:
 	case <-time.After(trayChildGrace):
-		_ = c.cmd.Process.Kill()
+		_ = c.proc.Kill()
 		<-c.exited
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"sync"
 	"sync/atomic"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/devarch/devarch/backend/database"
 	"github.com/devarch/devarch/backend/deskprefs"
 	"github.com/devarch/devarch/backend/engine"
+	"github.com/devarch/devarch/backend/runtime"
 	"github.com/devarch/devarch/backend/store"
 	"github.com/devarch/devarch/backend/tray"
 	"github.com/devarch/devarch/backend/traymenu"
@@ -173,13 +173,11 @@ func open(log *slog.Logger, home, stack, exe string) {
 		}
 	}
 	// The window is the app, not a child of the tray: it outlives the tray (own session,
-	// no descriptor of ours); a goroutine reaps it when it ends.
-	cmd := exec.Command(exe)
-	detach(cmd)
-	if err := cmd.Start(); err != nil {
+	// no descriptor of ours).
+	pid, err := runtime.LaunchDetached(exe)
+	if err != nil {
 		log.Error("cannot launch DevArch", "error", err.Error())
 		return
 	}
-	log.Info("no window ran: DevArch launched", "pid", cmd.Process.Pid)
-	go func() { _ = cmd.Wait() }()
+	log.Info("no window ran: DevArch launched", "pid", pid)
 }
