@@ -30,24 +30,33 @@ type pkg struct {
 	Deps       []string
 }
 
+// packages lists the module's packages with their imports and dependencies as seen by the
+// plain build and by the desktop build (its tags bring in the tray, the window's tray
+// process and other desktop-only files): a fence holds in both.
 func packages(t *testing.T) map[string]pkg {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
-	cmd := exec.Command("go", "list", "-deps=false", "-json", "./...")
-	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
 	all := map[string]pkg{}
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for dec.More() {
-		var p pkg
-		if err := dec.Decode(&p); err != nil {
-			t.Fatal(err)
+	for _, tags := range []string{"", "desktop,production,webkit2_41"} {
+		cmd := exec.Command("go", "list", "-deps=false", "-json", "-tags", tags, "./...")
+		cmd.Dir = root
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -tags %q: %v", tags, err)
 		}
-		all[p.ImportPath] = p
+		dec := json.NewDecoder(bytes.NewReader(out))
+		for dec.More() {
+			var p pkg
+			if err := dec.Decode(&p); err != nil {
+				t.Fatal(err)
+			}
+			seen := all[p.ImportPath]
+			seen.ImportPath = p.ImportPath
+			seen.Imports = append(seen.Imports, p.Imports...)
+			seen.Deps = append(seen.Deps, p.Deps...)
+			all[p.ImportPath] = seen
+		}
 	}
 	if len(all) < 10 {
 		t.Fatalf("go list found only %d packages", len(all))
