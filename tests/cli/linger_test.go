@@ -208,8 +208,17 @@ func TestDBLinger_DeletedHomeStopsServer(t *testing.T) {
 	if st := dbStatus(t, env); !st.Running || st.Keeper == nil {
 		t.Fatalf("lingering server expected: %+v", st)
 	}
-	if err := os.RemoveAll(home); err != nil {
-		t.Fatal(err)
+	// The running server may write a file (WAL) while the tree is being removed
+	// ("directory not empty", seen in CI): remove again until it is gone, as a user would.
+	for attempt := 0; ; attempt++ {
+		err := os.RemoveAll(home)
+		if err == nil {
+			break
+		}
+		if attempt == 50 {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	waitFor(t, 10*time.Second, "the server and keeper of a deleted data home to stop", func() bool {
 		return len(hosttest.ServerProcesses(home)) == 0
