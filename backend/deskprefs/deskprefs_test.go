@@ -47,3 +47,24 @@ func TestPrefs_SharedBetweenProcesses(t *testing.T) {
 		t.Fatal("without a data home nothing is saved and the defaults hold")
 	}
 }
+
+// Whatever desktop.json holds (it is a user-editable file), reading it never fails or
+// panics, and a change written over it is read back as written.
+func FuzzPrefsFile(f *testing.F) {
+	for _, seed := range []string{``, `{}`, `{"closeToTray":false}`, `{"closeToTray":true,"closeToTrayNoticeShown":true}`,
+		`{"closeToTray":"no"}`, `[1,2]`, `{"closeToTray":null}`, "\xff\xfe", `{"closeToTray":false`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		home := t.TempDir()
+		if err := os.WriteFile(filepath.Join(home, "desktop.json"), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p := Load(home)
+		before := p.CloseToTray()
+		p.SetCloseToTray(!before)
+		if got := Load(home).CloseToTray(); got != !before {
+			t.Fatalf("after setting %v over %q, read %v", !before, data, got)
+		}
+	})
+}
