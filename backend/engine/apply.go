@@ -398,8 +398,12 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 		return refuse(err)
 	}
 
-	x, err := s.execute(ctx, runInput{stack: sp.Stack, doc: c.compose, plan: stored, env: env,
-		healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
+	// run executes the stored plan with the compose file and environment computed now.
+	run := func() (execution, error) {
+		return s.execute(ctx, runInput{stack: sp.Stack, doc: c.compose, plan: stored, env: env,
+			healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
+	}
+	x, err := run()
 	if err != nil && subnetTakenMeanwhile(err, x.results) {
 		// Another network took the subnet in the instant between the check above and compose
 		// creating the stack's network (two installations, or parallel test suites, applying
@@ -410,8 +414,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 			if env2, eerr := s.secretEnv(ctx, c2.secrets); eerr == nil {
 				sink.Progress(Progress{Status: ProgressInfo, Message: subnetMove(c2.plan) + " (another network took its subnet as the apply created it)", Time: time.Now()})
 				c, d, env = c2, c2.desired, env2
-				x, err = s.execute(ctx, runInput{stack: sp.Stack, doc: c.compose, plan: stored, env: env,
-					healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
+				x, err = run()
 			}
 		}
 	}
