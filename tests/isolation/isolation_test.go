@@ -87,15 +87,30 @@ func TestTwoStacksSideBySide(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// up runs the user's own `docker compose up` on the written file. Other test packages
+	// create networks on the same engine from their own databases, so the stack's subnet,
+	// free when the stack was created, can be taken before compose creates the network:
+	// the engine then refuses with "Pool overlaps". A plan moves the stack to a free slice
+	// (what a user is told to do), and the file is written again (CI, 2026-12-01).
 	up := func(st string) {
 		t.Helper()
-		res, err := svc.Compose(ctx, st, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		runtimetest.FreshProject(t, eng, model.ProjectName(st))
-		if _, err := eng.RunCompose(ctx, []string{"-f", res.Path, "-p", model.ProjectName(st), "up", "-d", "--wait"}, runtime.RunOptions{}); err != nil {
-			t.Fatalf("compose up %s: %v", st, err)
+		for attempt := 1; ; attempt++ {
+			res, err := svc.Compose(ctx, st, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runtimetest.FreshProject(t, eng, model.ProjectName(st))
+			_, err = eng.RunCompose(ctx, []string{"-f", res.Path, "-p", model.ProjectName(st), "up", "-d", "--wait"}, runtime.RunOptions{})
+			if err == nil {
+				return
+			}
+			if attempt == 3 || !runtime.SubnetTaken(err.Error()) {
+				t.Fatalf("compose up %s (attempt %d): %v", st, attempt, err)
+			}
+			t.Logf("compose up %s: the subnet was taken meanwhile; planning again: %v", st, err)
+			if _, err := svc.Plan(ctx, st, "isolation test", engine.PlanOptions{}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	for _, st := range stacks {
