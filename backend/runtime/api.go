@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -28,49 +27,29 @@ import (
 // every change goes through the CLI. The event stream gains most: over the API it needs no
 // long-lived child process, so there is nothing that could outlive DevArch.
 
-// apiSocket returns the unix socket of the local Docker daemon when the CLI would use it
-// too: docker engine, DOCKER_HOST unset or unix://, no DOCKER_CONTEXT and no current
-// context in the CLI config. Otherwise "".
+// apiSocket returns the unix socket the docker CLI would talk to for e, when DevArch may
+// read through the Engine API there instead: docker engine, APIEnv not "off", and the
+// endpoint (Engine.Context, else DOCKER_HOST, DOCKER_CONTEXT, the CLI's current context, the
+// default socket: dockerEndpoint) is a unix:// socket. A tcp:// or ssh:// endpoint, or a
+// context that cannot be read, gives "": the CLI knows TLS and ssh, and explains a broken
+// context in its own words. The endpoint is resolved on every call (a file read or two), so
+// a context changed while DevArch runs is followed as the CLI follows it.
 func (e *Engine) apiSocket() string {
 	if e.Name != Docker {
 		return ""
 	}
-	env := mergeEnv(os.Environ(), e.env)
-	if envValue(env, "DOCKER_CONTEXT") != "" {
+	if strings.EqualFold(envValue(mergeEnv(os.Environ(), e.env), APIEnv), "off") {
 		return ""
 	}
-	host := envValue(env, "DOCKER_HOST")
-	if host == "" {
-		if ctxName := currentContext(env); ctxName != "" && ctxName != "default" {
-			return ""
-		}
-		host = "unix:///var/run/docker.sock"
-	}
-	if !strings.HasPrefix(host, "unix://") {
+	info, ok := e.dockerEndpoint()
+	if !ok {
 		return ""
 	}
-	return strings.TrimPrefix(host, "unix://")
-}
-
-// currentContext reads the docker CLI's selected context from its config file.
-func currentContext(env []string) string {
-	dir := envValue(env, "DOCKER_CONFIG")
-	if dir == "" {
-		home := envValue(env, "HOME")
-		if home == "" {
-			return ""
-		}
-		dir = filepath.Join(home, ".docker")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
-	if err != nil {
+	sock, ok := strings.CutPrefix(info.Host, "unix://")
+	if !ok || sock == "" {
 		return ""
 	}
-	var cfg struct {
-		CurrentContext string `json:"currentContext"`
-	}
-	_ = json.Unmarshal(b, &cfg)
-	return cfg.CurrentContext
+	return sock
 }
 
 var (
@@ -373,12 +352,11 @@ func (e *Engine) apiUnreachable(sock string, err error) *model.Error {
 		cause = ue.Err
 	}
 	said := fmt.Sprintf("Cannot connect to the Docker daemon at unix://%s: %v", sock, cause)
-	host := envValue(mergeEnv(os.Environ(), e.env), "DOCKER_HOST")
-	if p := daemonProblem(Docker, said, host); p != nil {
+	if p := daemonProblem(Docker, said, e.hostSetting()); p != nil {
 		p.Err = err
-		return p
+		return e.contextProblem(p)
 	}
-	return model.Wrap(model.KindEngineUnavailable, err, "the docker event stream ended", said)
+	return e.contextProblem(model.Wrap(model.KindEngineUnavailable, err, "the docker event stream ended", said))
 }
 
 // apiRefused is the error for a non-200 answer, carrying the daemon's message (an unknown

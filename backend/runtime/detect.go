@@ -51,6 +51,15 @@ type Options struct {
 	// (running the CLI as another user, a command that never exits); production code leaves
 	// it nil.
 	Wrap func(argv []string) []string
+	// Context is the docker context the Engine drives ("" = whatever the docker CLI uses by
+	// default: a non-empty DOCKER_HOST, else DOCKER_CONTEXT, else its current context). When
+	// set, every command (detection probes, docker, compose, events) runs with
+	// DOCKER_CONTEXT=Context and an empty DOCKER_HOST after every other environment layer, so
+	// neither an inherited DOCKER_HOST nor RunOptions.Env can send it elsewhere. Contexts are
+	// a docker feature: with Engine "podman" Probe refuses a Context, and with Engine "" only
+	// docker is tried. A context missing from the CLI's store is refused before any command
+	// runs (LookupContext).
+	Context string
 }
 
 // Engine is a detected, reachable container engine. It is immutable after Detect and safe
@@ -66,9 +75,15 @@ type Engine struct {
 	// Compose is the compose flavour found next to the engine; its Argv is empty when none is
 	// usable (only possible for an Engine obtained from Probe).
 	Compose Compose
+	// Context is the docker context this Engine drives (Options.Context), "" for the CLI's
+	// default. Endpoint says where that is.
+	Context string
 
 	env  []string
 	wrap func([]string) []string
+	// detectedHost is the context's endpoint when it was detected, what Endpoint shows if
+	// the context can no longer be read.
+	detectedHost string
 }
 
 // Compose describes the compose command line DevArch drives.
@@ -158,6 +173,24 @@ func Probe(ctx context.Context, opts Options) (*Engine, Report) {
 	}
 	env := mergeEnv(os.Environ(), opts.Env)
 	pathList := envValue(env, "PATH")
+	var ctxInfo ContextInfo
+	if opts.Context != "" {
+		if opts.Engine == Podman {
+			err := &model.Error{Kind: model.KindEngineUnavailable, Field: "context",
+				Summary: fmt.Sprintf("podman cannot use the docker context %q", opts.Context),
+				Detail: "docker contexts are a Docker feature and the container engine is set to podman: " +
+					"leave the context empty (the default engine), or drive docker instead of podman."}
+			return nil, Report{Engine: Part{Name: Podman, Err: err}, Compose: notChecked()}
+		}
+		names = []string{Docker}
+		info, err := lookupContext(env, opts.Context)
+		if err != nil {
+			me := model.AsError(err)
+			me.Kind = model.KindEngineUnavailable
+			return nil, Report{Engine: Part{Name: Docker, Err: me}, Compose: notChecked()}
+		}
+		ctxInfo = info
+	}
 
 	var first *Report
 	for _, name := range names {
@@ -165,7 +198,8 @@ func Probe(ctx context.Context, opts Options) (*Engine, Report) {
 		if err != nil {
 			continue
 		}
-		eng := &Engine{Name: name, Path: path, env: append([]string(nil), opts.Env...), wrap: opts.Wrap}
+		eng := &Engine{Name: name, Path: path, env: append([]string(nil), opts.Env...), wrap: opts.Wrap,
+			Context: opts.Context, detectedHost: ctxInfo.Host}
 		rep := Report{Engine: Part{Name: name, Path: path}}
 		// The shortcuts (probecache.go) skip two CLI runs; a wrapped engine (tests that
 		// record or alter every command) always probes through its CLI.
@@ -230,7 +264,7 @@ func (e *Engine) probeServer(ctx context.Context, timeout time.Duration) *model.
 	var v versionInfo
 	jerr := json.Unmarshal(res.Stdout, &v)
 	if err != nil {
-		return e.probeFailure(ctx, pctx, res, err, timeout)
+		return e.contextProblem(e.probeFailure(ctx, pctx, res, err, timeout))
 	}
 	if jerr != nil {
 		return model.Wrap(model.KindEngineUnavailable, jerr,
@@ -259,7 +293,7 @@ func (e *Engine) probeFailure(ctx, pctx context.Context, res Result, err error, 
 		return model.Wrap(model.KindCanceled, context.Cause(ctx), "engine detection was canceled",
 			"the operation was stopped before the container engine answered")
 	}
-	host := envValue(mergeEnv(os.Environ(), e.env), hostVar(e.Name))
+	host := e.hostSetting()
 	if pctx.Err() != nil {
 		return model.Wrap(model.KindEngineUnavailable, err,
 			fmt.Sprintf("the %s daemon did not answer", engineTitle(e.Name)),

@@ -31,7 +31,8 @@ const waitDelayAfterKill = 2 * time.Second
 // environment, in the current directory, with no stdin, capturing stdout.
 type RunOptions struct {
 	// Env holds extra "KEY=VALUE" entries appended after os.Environ() and the engine's own
-	// Options.Env; a later entry wins. This is how secret values reach compose interpolation:
+	// Options.Env; a later entry wins, except over an Engine's Context (DOCKER_CONTEXT and
+	// DOCKER_HOST are set after Env). This is how secret values reach compose interpolation:
 	// they are never logged, never put into errors and never placed in argv.
 	Env []string
 	// Dir is the working directory ("" = the current one). Compose resolves relative paths in
@@ -121,7 +122,7 @@ func (e *Engine) exec(ctx context.Context, argv []string, opts RunOptions) (Resu
 	if ctx.Err() != nil {
 		return res, canceledError(argv, context.Cause(ctx))
 	}
-	env := mergeEnv(childEnviron(), e.env, opts.Env)
+	env := mergeEnv(childEnviron(), e.env, opts.Env, e.contextEnv())
 	run := argv
 	if e.wrap != nil {
 		run = e.wrap(append([]string(nil), argv...))
@@ -195,7 +196,7 @@ func (e *Engine) exec(ctx context.Context, argv []string, opts RunOptions) (Resu
 		killGroup(res.PID)
 		return res, canceledError(argv, context.Cause(ctx))
 	}
-	return res, commandFailed(argv, res, err)
+	return res, e.contextProblem(commandFailed(argv, res, err))
 }
 
 // commandFailed turns a non-zero exit into a model.Error whose detail is what the command

@@ -36,9 +36,10 @@ const CLIContext = "devarch-test"
 // CLIEnv returns environment entries ("KEY=VALUE", for runtime.Options.Env or a child
 // process) that make DevArch drive the docker CLI for everything, events included, while
 // still reaching this machine's daemon: a private DOCKER_CONFIG holding a docker context
-// CLIContext that points at the daemon's socket, selected with DOCKER_CONTEXT. DevArch takes
-// the API path only when the CLI would talk to the local socket without a context, so a
-// context (which the CLI resolves itself) always means the CLI. Docker only.
+// CLIContext that points at the daemon's socket, selected with DOCKER_CONTEXT, and
+// DEVARCH_DOCKER_API=off (runtime.APIEnv). The last one is what forces the CLI: DevArch
+// follows a context to its endpoint and would read this one's unix socket through the API.
+// The context is there so the CLI path is also the one that resolves a context. Docker only.
 func CLIEnv(t testing.TB) []string {
 	t.Helper()
 	eng := RequireEngine(t)
@@ -57,7 +58,7 @@ func CLIEnv(t testing.TB) []string {
 	if err != nil {
 		t.Fatalf("creating the docker context %s: %v", CLIContext, err)
 	}
-	return []string{"DOCKER_CONFIG=" + dir, "DOCKER_CONTEXT=" + CLIContext}
+	return []string{"DOCKER_CONFIG=" + dir, "DOCKER_CONTEXT=" + CLIContext, runtime.APIEnv + "=off"}
 }
 
 // SocketProxy is a unix socket that forwards every connection to the Docker daemon's socket,
