@@ -34,6 +34,8 @@ type stackJSON struct {
 	Revision      int64     `json:"revision"`
 	Status        string    `json:"status"`
 	UpdatedAt     time.Time `json:"updatedAt"`
+	// Engine is the engine the stack belongs on: "default" or a docker context.
+	Engine string `json:"engine"`
 }
 
 // stackDetailJSON is `stack show --json`.
@@ -45,7 +47,11 @@ type stackDetailJSON struct {
 	Status      string            `json:"status"`
 	Network     string            `json:"network"`
 	Subnet      string            `json:"subnet,omitempty"`
-	Instances   []instanceRowJSON `json:"instances"`
+	// Engine is the engine the stack belongs on ("default" or a docker context); RunsOn
+	// the one its containers are on now, when that differs (a move not applied yet).
+	Engine    string            `json:"engine"`
+	RunsOn    string            `json:"runsOn,omitempty"`
+	Instances []instanceRowJSON `json:"instances"`
 	Problems    []string          `json:"problems"`
 }
 

@@ -21,7 +21,8 @@ func (env *cmdEnv) stackCreateCommand() *cobra.Command {
 instance names together at most 53 characters, as they name the containers).`,
 		Example: `  devarch stack create shop --description "Laravel + MySQL"
   devarch stack create shop --root ~/src/shop     # relative bind mounts resolve in ~/src/shop
-  devarch stack create shop --reuse-volumes       # mount the data a deleted "shop" left`,
+  devarch stack create shop --reuse-volumes       # mount the data a deleted "shop" left
+  devarch stack create big --context build-box    # run it on the engine of a docker context`,
 		Args: args(1, 1, "exactly one NAME", func(extra string) string {
 			if strings.Contains(extra, " ") {
 				return "a description? give it with --description TEXT"
@@ -33,18 +34,19 @@ instance names together at most 53 characters, as they name the containers).`,
 	desc := c.Flags().String("description", "", "what the stack is for (at most 500 characters)")
 	root := c.Flags().String("root", "", "the project directory `DIR`: relative bind mounts and build contexts resolve there (default: the stack's folder under the data home)")
 	reuse := c.Flags().Bool("reuse-volumes", false, "mount the volumes a deleted stack of the same name left (its data) instead of fresh ones")
+	dockerContext := c.Flags().String("context", "", "the docker `CONTEXT` whose engine runs the stack (docker context ls; default: the engine the docker CLI uses)")
 	return env.leaf(c, func(c *cobra.Command, a []string) error {
 		abs, err := absPath(*root)
 		if err != nil {
 			return err
 		}
 		return env.withBackend(c.Context(), func(svc *engine.Service) error {
-			st, err := svc.CreateStack(c.Context(), a[0], engine.StackOptions{Description: *desc, Root: abs, ReuseVolumes: *reuse})
+			st, err := svc.CreateStack(c.Context(), a[0], engine.StackOptions{Description: *desc, Root: abs, ReuseVolumes: *reuse, Context: *dockerContext})
 			if err != nil {
 				return err
 			}
 			if *asJSON {
-				return env.printJSON(stackJSON{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: engine.StatusStopped, UpdatedAt: st.UpdatedAt})
+				return env.printJSON(stackJSON{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: engine.StatusStopped, UpdatedAt: st.UpdatedAt, Engine: engine.EngineLabel(st.Context)})
 			}
 			fmt.Fprintf(env.stderr, "Created stack %s.\n", st.Name)
 			return nil
@@ -78,7 +80,7 @@ crash-loops or died), or unknown when the engine cannot be reached.`,
 			if *asJSON {
 				out := make([]stackJSON, 0, len(list.Stacks))
 				for _, s := range list.Stacks {
-					out = append(out, stackJSON{s.Name, s.Description, s.Instances, s.Revision, s.Status, s.UpdatedAt})
+					out = append(out, stackJSON{s.Name, s.Description, s.Instances, s.Revision, s.Status, s.UpdatedAt, engine.EngineLabel(s.Context)})
 				}
 				return env.printJSON(out)
 			}
@@ -114,7 +116,10 @@ func (env *cmdEnv) stackShowCommand() *cobra.Command {
 			st := d.Resolved.Stack
 			if *asJSON {
 				out := stackDetailJSON{Name: st.Name, Description: st.Description, Root: st.Root, Revision: st.Revision, Status: d.Status,
-					Network: model.NetworkName(st.Name), Subnet: st.Subnet, Instances: instanceRows(d), Problems: []string{}}
+					Network: model.NetworkName(st.Name), Subnet: st.Subnet, Engine: engine.EngineLabel(st.Context), Instances: instanceRows(d), Problems: []string{}}
+				if st.Placed && st.PlacedOn != st.Context {
+					out.RunsOn = engine.EngineLabel(st.PlacedOn)
+				}
 				for _, c := range d.Clashes {
 					out.Problems = append(out.Problems, c.Error())
 				}
@@ -126,6 +131,16 @@ func (env *cmdEnv) stackShowCommand() *cobra.Command {
 			}
 			if st.Subnet != "" {
 				fmt.Fprintf(env.stdout, "  network %s, subnet %s\n", model.NetworkName(st.Name), st.Subnet)
+			}
+			if st.Context != "" || st.Placed && st.PlacedOn != st.Context {
+				fmt.Fprintf(env.stdout, "  engine %s", engine.EngineLabel(st.Context))
+				if st.PublishAddress != "" {
+					fmt.Fprintf(env.stdout, ", ports on %s", st.PublishAddress)
+				}
+				if st.Placed && st.PlacedOn != st.Context {
+					fmt.Fprintf(env.stdout, " (its containers are still on %s: the next apply moves them)", engine.EngineLabel(st.PlacedOn))
+				}
+				fmt.Fprintln(env.stdout)
 			}
 			if len(st.Instances) == 0 {
 				fmt.Fprintf(env.stdout, "\nNo instances yet. Add one: devarch instance add %s NAME --template TEMPLATE\n", st.Name)
@@ -267,6 +282,78 @@ func (env *cmdEnv) stackSetCommand() *cobra.Command {
 				fmt.Fprintf(env.stderr, "Updated stack %s. Its bind mounts now resolve in the new root: the next plan replaces the containers that use them.\n", a[0])
 			default:
 				fmt.Fprintf(env.stderr, "Updated stack %s.\n", a[0])
+			}
+			return nil
+		})
+	})
+}
+
+func (env *cmdEnv) stackSetContextCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "set-context NAME CONTEXT",
+		Short: "Move a stack to the engine of another docker context (the next apply moves it)",
+		Long: `Make a stack run on the engine of a docker context (docker context ls), or on the default engine
+with "default". Nothing moves yet: the next plan removes the stack's containers and network
+from the engine it runs on and creates them on the new one. Named volumes stay where they
+are: their data is not copied.`,
+		Example: `  devarch stack set-context shop build-box && devarch plan shop
+  devarch stack set-context shop default`,
+		Args:              args(2, 2, "NAME CONTEXT", nil),
+		ValidArgsFunction: env.completeArgs(stackNames),
+	}
+	return env.leaf(c, func(c *cobra.Command, a []string) error {
+		return env.withBackend(c.Context(), func(svc *engine.Service) error {
+			target := a[1]
+			changed, err := svc.UpdateStack(c.Context(), a[0], store.StackSettings{Context: &target})
+			if err != nil {
+				return err
+			}
+			if !changed {
+				fmt.Fprintf(env.stderr, "Stack %s already runs on engine %s: nothing changed.\n", a[0], a[1])
+				return nil
+			}
+			fmt.Fprintf(env.stderr, "Stack %s now belongs on engine %s. See the move with: devarch plan %s\n", a[0], a[1], a[0])
+			return nil
+		})
+	})
+}
+
+func (env *cmdEnv) engineSetAddressCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "set-address ENGINE ADDRESS",
+		Short: "Set where an engine publishes the host ports of its stacks",
+		Long: `Set the IP address an engine ("default" or a docker context) publishes the host ports of its
+stacks on: an address of that engine's host which this machine reaches (a remote engine's
+127.0.0.1 is its own loopback, not yours). Give "" or --unset to go back to 127.0.0.1. The
+stacks on that engine get a new revision: their next plan replaces the containers that
+publish ports.`,
+		Example: `  devarch engine set-address build-box 192.168.1.40
+  devarch engine set-address build-box --unset`,
+		Args: args(1, 2, "ENGINE ADDRESS", nil),
+	}
+	unset := c.Flags().Bool("unset", false, "go back to 127.0.0.1")
+	return env.leaf(c, func(c *cobra.Command, a []string) error {
+		addr := ""
+		switch {
+		case len(a) == 2 && *unset:
+			return usageError{"engine set-address takes ADDRESS or --unset, not both"}
+		case len(a) == 2:
+			addr = a[1]
+		case !*unset:
+			return usageError{"engine set-address needs ADDRESS (or --unset)"}
+		}
+		return env.withBackend(c.Context(), func(svc *engine.Service) error {
+			changed, err := svc.SetEngineAddress(c.Context(), a[0], addr)
+			if err != nil {
+				return err
+			}
+			switch {
+			case !changed:
+				fmt.Fprintf(env.stderr, "Engine %s already has that address: nothing changed.\n", a[0])
+			case addr == "":
+				fmt.Fprintf(env.stderr, "Engine %s publishes ports on 127.0.0.1 again. Its stacks' next plan replaces the containers that publish ports.\n", a[0])
+			default:
+				fmt.Fprintf(env.stderr, "Engine %s publishes ports on %s. Its stacks' next plan replaces the containers that publish ports.\n", a[0], addr)
 			}
 			return nil
 		})

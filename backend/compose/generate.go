@@ -582,3 +582,39 @@ func RelativePaths(st model.EffectiveStack) []string {
 	}
 	return out
 }
+
+// LocalPath is a path of a service's definition that names a directory of the machine
+// compose runs on: a relative bind mount source or build context (resolved against the
+// stack's project root).
+type LocalPath struct {
+	Instance string
+	// Field is the path of the field: "volumes[0]", "build.context".
+	Field string
+	// Source is the path as written ("./app").
+	Source string
+}
+
+// LocalPaths lists a stack's relative bind mounts and build contexts, by instance then
+// field. On a remote engine they would resolve on the engine's host, where the project's
+// files are not.
+func LocalPaths(st model.EffectiveStack) []LocalPath {
+	var out []LocalPath
+	for _, es := range st.Services {
+		if raw, ok := asList(es.Spec["volumes"]); ok {
+			for i, item := range raw {
+				entry, _ := item.(string)
+				if src, _, ok := strings.Cut(entry, ":"); ok && isRelativePath(src) {
+					out = append(out, LocalPath{Instance: es.Instance, Field: fmt.Sprintf("volumes[%d]", i), Source: src})
+				}
+			}
+		}
+		if b, ok := es.Spec["build"].(map[string]any); ok {
+			if c, _ := b["context"].(string); isRelativePath(c) {
+				out = append(out, LocalPath{Instance: es.Instance, Field: "build.context", Source: c})
+			}
+		} else if c, ok := es.Spec["build"].(string); ok && isRelativePath(c) {
+			out = append(out, LocalPath{Instance: es.Instance, Field: "build", Source: c})
+		}
+	}
+	return out
+}

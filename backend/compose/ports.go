@@ -72,6 +72,11 @@ func portRange(a, b int) string {
 // DefaultHostIP; a container-only entry ("80") gets one too, with a random host port,
 // because compose would otherwise publish it on every interface.
 func ParsePort(entry string) (Published, error) {
+	return parsePortOn(entry, DefaultHostIP)
+}
+
+// parsePortOn is ParsePort with another default address (EffectiveService.HostIP).
+func parsePortOn(entry, defaultIP string) (Published, error) {
 	p := Published{Entry: entry, Protocol: "tcp"}
 	bad := func(why string) (Published, error) { return Published{}, errors.New(why) }
 	rest := entry
@@ -112,7 +117,7 @@ func ParsePort(entry string) (Published, error) {
 			return bad("too many ':' (write an IPv6 address in brackets)")
 		}
 	}
-	p.HostIP = DefaultHostIP
+	p.HostIP = defaultIP
 	if ipGiven {
 		addr, err := netip.ParseAddr(ip)
 		if err != nil || addr.Zone() != "" {
@@ -207,7 +212,7 @@ func publishedPorts(svc model.EffectiveService) ([]Published, []*model.Error) {
 			problems = append(problems, invalidf(svc.Instance, path, fmt.Sprintf("port must be a string, not %s", typeName(item)), portForms))
 			continue
 		}
-		p, err := ParsePort(s)
+		p, err := parsePortOn(s, cmp.Or(svc.HostIP, DefaultHostIP))
 		if err != nil {
 			problems = append(problems, invalidf(svc.Instance, path, fmt.Sprintf("invalid port %q: %v", s, err), portForms))
 			continue

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/devarch/devarch/backend/compose"
@@ -151,5 +152,38 @@ func TestClashesInvolving_MatchesPortClashes(t *testing.T) {
 	}
 	if len(all) < 4 {
 		t.Fatalf("the fixture should clash several ways: %v", all)
+	}
+}
+
+// A stack on an engine with a publish address binds its ports there, unless an entry names
+// its own address; the bindings (port clashes) say the same as the generated file.
+func TestPublishAddress(t *testing.T) {
+	st := model.EffectiveStack{Name: "far", Services: []model.EffectiveService{{Instance: "web", HostIP: "192.168.1.40",
+		Spec: model.Spec{"image": "nginx", "ports": []any{"8080:80", "127.0.0.1:8443:443", "9000"}}}}}
+	doc, err := compose.Generate(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"192.168.1.40:8080:80", "127.0.0.1:8443:443", "192.168.1.40::9000"} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("the file lacks %q:\n%s", want, doc)
+		}
+	}
+	b := compose.Bindings(st)
+	if len(b) != 2 || b[0].Pub.HostIP != "192.168.1.40" || b[1].Pub.HostIP != "127.0.0.1" {
+		t.Fatalf("bindings = %+v", b)
+	}
+}
+
+func TestLocalPaths(t *testing.T) {
+	st := model.EffectiveStack{Name: "far", Services: []model.EffectiveService{
+		{Instance: "app", Spec: model.Spec{"image": "php", "volumes": []any{"./app:/var/www", "/srv/data:/data", "cache:/cache", "../shared:/shared:ro"},
+			"build": map[string]any{"context": "./docker"}}},
+		{Instance: "db", Spec: model.Spec{"image": "mysql", "volumes": []any{"data:/var/lib/mysql"}}},
+	}}
+	got := compose.LocalPaths(st)
+	want := []compose.LocalPath{{"app", "volumes[0]", "./app"}, {"app", "volumes[3]", "../shared"}, {"app", "build.context", "./docker"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("LocalPaths = %+v, want %+v", got, want)
 	}
 }

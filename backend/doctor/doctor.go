@@ -178,17 +178,47 @@ func Report(ctx context.Context, dbOpts database.Options, engOpts runtime.Option
 	db, err := database.Open(ctx, dbOpts)
 	checks := []Check{Database(db, err)}
 	var keys Check
+	var others []Check
 	if db != nil {
 		svc := engine.New(store.New(db.Pool), engOpts, "")
 		svc.SetSharedStore(db.Info.External)
 		keys = Keychain(func() (engine.SecretsHealth, error) { return svc.CheckSecrets(ctx) })
+		if list, err := svc.Engines(ctx); err == nil {
+			others = OtherEngines(list)
+		}
 		_ = db.Close(context.WithoutCancel(ctx))
 	} else {
 		keys = Keychain(nil)
 	}
 	_, rep := runtime.Probe(ctx, engOpts)
 	e, c := Engine(rep)
-	return append(checks, e, c, keys, Webview(), Tray())
+	checks = append(checks, e, c)
+	checks = append(checks, others...)
+	return append(checks, keys, Webview(), Tray())
+}
+
+// OtherEngines is a check per engine of a docker context that stacks use (named
+// "engine CONTEXT"), the default engine left out (Engine reports it).
+func OtherEngines(list []engine.EngineView) []Check {
+	var out []Check
+	for _, v := range list {
+		if v.Name == engine.DefaultEngine {
+			continue
+		}
+		name := "engine " + v.Name
+		stacks := fmt.Sprintf("%d stack", v.Stacks)
+		if v.Stacks != 1 {
+			stacks += "s"
+		}
+		if v.Err != nil {
+			c := failed(name, Error, v.Err)
+			c.Detail = strings.TrimSpace(v.Endpoint + " (" + stacks + " use it)")
+			out = append(out, c)
+			continue
+		}
+		out = append(out, Check{Name: name, Status: OK, Summary: fmt.Sprintf("docker %s reachable at %s (%s, ports on %s)", v.Version, v.Endpoint, stacks, v.PublishAddress)})
+	}
+	return out
 }
 
 // Tray says what closing the window does in this session. Linux: with a tray host the

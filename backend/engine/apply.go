@@ -93,11 +93,12 @@ type Planned struct {
 // labels tell the subnet each was made with, see plan.Compute); a network the containers
 // are attached to but the listing lacks counts as existing. Plus what DevArch last applied,
 // from the database.
-func (s *Service) observe(ctx context.Context, stackID int64, stack string) (plan.Observed, error) {
-	eng, err := s.Engine(ctx)
-	if err != nil {
-		return plan.Observed{}, err
-	}
+//
+// The engine is the stack's context's. When an apply placed the stack on another engine
+// (model.Stack.PlacedOn), the stack moves: what it has on that engine is observed too
+// (plan.Move), and nothing applied counts on the new engine.
+func (s *Service) observe(ctx context.Context, eng *runtime.Engine, st model.Stack) (plan.Observed, error) {
+	stackID, stack := st.ID, st.Name
 	cs, err := eng.ListContainers(ctx, []string{model.LabelStack})
 	if err != nil {
 		return plan.Observed{}, err
@@ -126,10 +127,40 @@ func (s *Service) observe(ctx context.Context, stackID int64, stack string) (pla
 		return plan.Observed{}, err
 	}
 	o := plan.Observed{Containers: cs, Networks: nets, Applied: map[string]plan.Applied{}}
+	if st.Placed && st.PlacedOn != st.Context {
+		o.Move = s.observeLeaving(ctx, st)
+		return o, nil
+	}
 	for name, a := range applied {
 		o.Applied[name] = plan.Applied{ConfigHash: a.ConfigHash, Spec: a.Config, DependsOn: a.DependsOn, Running: a.Running, SecretVersions: a.SecretVersions, Failed: a.Failed}
 	}
 	return o, nil
+}
+
+// observeLeaving is what a stack whose context changed has on the engine it was placed on.
+// An engine that cannot be asked is no reason to refuse the move (it may be gone for good:
+// that is often why the user moves the stack); the plan then warns.
+func (s *Service) observeLeaving(ctx context.Context, st model.Stack) *plan.Move {
+	m := &plan.Move{From: EngineLabel(st.PlacedOn), To: EngineLabel(st.Context)}
+	old, err := s.engineOn(ctx, st.PlacedOn)
+	if err != nil {
+		m.Unreachable = model.AsError(err).Summary
+		return m
+	}
+	filter := []string{model.LabelStack + "=" + st.Name}
+	if m.Containers, err = old.ListContainers(ctx, filter); err != nil {
+		m.Unreachable = model.AsError(err).Summary
+		return m
+	}
+	nets, err := old.ListNetworks(ctx, filter)
+	if err != nil {
+		m.Unreachable = model.AsError(err).Summary
+		return m
+	}
+	for _, n := range nets {
+		m.Networks = append(m.Networks, n.Name)
+	}
+	return m
 }
 
 // computed is a plan with what it was computed from.
@@ -189,11 +220,15 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 		c.desired.Services[i].Stopped = slices.Contains(stoppedOnes, svc.Instance)
 	}
 	c.desired.Replace = opts.Replace
-	o, err := s.observe(ctx, stackID, stack)
+	eng, err := s.engineOn(ctx, rs.Stack.Context)
 	if err != nil {
 		return c, err
 	}
-	if o.ImageIDs, err = s.imageIDs(ctx, c.desired, o); err != nil {
+	o, err := s.observe(ctx, eng, rs.Stack)
+	if err != nil {
+		return c, err
+	}
+	if o.ImageIDs, err = s.imageIDs(ctx, eng, c.desired, o); err != nil {
 		return c, err
 	}
 	if err := s.observePorts(ctx, stack, compose.Bindings(rs.Effective), c.desired, &o); err != nil {
@@ -204,6 +239,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	c.plan.Diagnostics = append(append(problems, secretFieldWarnings(rs)...), c.plan.Diagnostics...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, defaultCredentialWarnings(rs, func() bool { return s.keyStoreAvailable(ctx) })...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, subnetWarnings...)
+	c.plan.Diagnostics = append(c.plan.Diagnostics, remoteDiagnostics(rs, eng)...)
 	wiringToPlan(&c.plan, rs.Wiring)
 	return c, nil
 }
@@ -217,7 +253,7 @@ type PlanOptions struct {
 // imageIDs asks the engine which image id each image of the stack's instances points at
 // now, when its listing told which id each container runs (the Engine API path): the plan
 // then notices a tag rebuilt or pulled under the same name.
-func (s *Service) imageIDs(ctx context.Context, d plan.Desired, o plan.Observed) (map[string]string, error) {
+func (s *Service) imageIDs(ctx context.Context, eng *runtime.Engine, d plan.Desired, o plan.Observed) (map[string]string, error) {
 	known := false
 	for _, c := range o.Containers {
 		if c.Labels[model.LabelStack] == d.Stack && c.ImageID != "" {
@@ -235,10 +271,6 @@ func (s *Service) imageIDs(ctx context.Context, d plan.Desired, o plan.Observed)
 			seen[ref] = true
 			refs = append(refs, ref)
 		}
-	}
-	eng, err := s.Engine(ctx)
-	if err != nil {
-		return nil, err
 	}
 	return eng.ImageIDs(ctx, refs)
 }
@@ -400,7 +432,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 
 	// run executes the stored plan with the compose file and environment computed now.
 	run := func() (execution, error) {
-		return s.execute(ctx, runInput{stack: sp.Stack, doc: c.compose, plan: stored, env: env,
+		return s.execute(ctx, runInput{stack: sp.Stack, engine: c.rs.Stack.Context, doc: c.compose, plan: stored, env: env,
 			healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
 	}
 	x, err := run()

@@ -8,6 +8,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/devarch/devarch/backend/model"
@@ -23,7 +24,7 @@ type Service struct {
 	stacksDir string
 
 	mu           sync.Mutex
-	engine       *runtime.Engine
+	engines      map[string]*runtime.Engine // by docker context, "" the default engine
 	keyStore     secrets.Keys
 	installation string
 	shared       bool // the database is external, maybe shared (SetSharedStore)
@@ -46,7 +47,7 @@ type hooks struct {
 //
 // It makes itself st's source of stack subnets (see subnetSource).
 func New(st *store.Store, engOpts runtime.Options, stacksDir string) *Service {
-	s := &Service{Store: st, engOpts: engOpts, stacksDir: stacksDir}
+	s := &Service{Store: st, engOpts: engOpts, stacksDir: stacksDir, engines: map[string]*runtime.Engine{}}
 	st.SetSubnetSource(s.subnetSource)
 	return s
 }
@@ -64,30 +65,29 @@ func Start(ctx context.Context, st *store.Store, stacksDir string) (*Service, st
 	return svc, res, nil
 }
 
-// Engine returns the detected container engine, detecting it on first use and again after
-// a failure (the user may start the daemon while DevArch runs).
+// Engine returns the default container engine (the one the docker CLI uses without a
+// context, or podman), detecting it on first use and again after a failure (the user may
+// start the daemon while DevArch runs). A stack's own engine is EngineFor's.
 func (s *Service) Engine(ctx context.Context) (*runtime.Engine, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.engine != nil {
-		return s.engine, nil
-	}
-	eng, err := runtime.Detect(ctx, s.engOpts)
-	if err != nil {
-		return nil, err
-	}
-	s.engine = eng
-	return eng, nil
+	return s.engineOn(ctx, "")
 }
 
-// Probe checks the engine afresh (for health displays) and refreshes the cached one.
+// Probe checks the default engine afresh (for health displays) and refreshes the cached one.
 func (s *Service) Probe(ctx context.Context) runtime.Report {
-	eng, rep := runtime.Probe(ctx, s.engOpts)
+	return s.ProbeOn(ctx, "")
+}
+
+// ProbeOn checks the engine of a docker context ("" the default) afresh and refreshes the
+// cached one.
+func (s *Service) ProbeOn(ctx context.Context, dockerContext string) runtime.Report {
+	opts := s.engOpts
+	opts.Context = dockerContext
+	eng, rep := runtime.Probe(ctx, opts)
 	s.mu.Lock()
 	if rep.Err() == nil {
-		s.engine = eng
+		s.engines[dockerContext] = eng
 	} else {
-		s.engine = nil
+		delete(s.engines, dockerContext)
 	}
 	s.mu.Unlock()
 	return rep
@@ -119,33 +119,57 @@ type StackList struct {
 	EngineErr error
 }
 
-// ListStacks returns every stack with its live status, read from the engine in one call for
-// all stacks.
+// ListStacks returns every stack with its live status, read from each engine in use in one
+// call for all its stacks (the engines concurrently: a remote one answers slower). A stack on
+// an engine that cannot be reached is StatusUnknown; EngineErr is the first such failure.
 func (s *Service) ListStacks(ctx context.Context) (StackList, error) {
 	stacks, err := s.Store.ListStacks(ctx)
 	if err != nil {
 		return StackList{}, err
 	}
-	byStack := map[string][]runtime.Container{}
-	var warn error
-	if len(stacks) > 0 {
-		eng, err := s.Engine(ctx)
-		if err == nil {
-			var cs []runtime.Container
-			cs, err = eng.ListContainers(ctx, []string{model.LabelStack})
-			for _, c := range cs {
-				byStack[c.Labels[model.LabelStack]] = append(byStack[c.Labels[model.LabelStack]], c)
-			}
+	var engines []string
+	for _, st := range stacks {
+		if !slices.Contains(engines, st.RunsOn) {
+			engines = append(engines, st.RunsOn)
 		}
-		warn = err
+	}
+	slices.Sort(engines)
+	type listing struct {
+		byStack map[string][]runtime.Container
+		err     error
+	}
+	results := make([]listing, len(engines))
+	var wg sync.WaitGroup
+	for i, name := range engines {
+		wg.Go(func() {
+			r := listing{byStack: map[string][]runtime.Container{}}
+			eng, err := s.engineOn(ctx, name)
+			if err == nil {
+				var cs []runtime.Container
+				cs, err = eng.ListContainers(ctx, []string{model.LabelStack})
+				for _, c := range cs {
+					r.byStack[c.Labels[model.LabelStack]] = append(r.byStack[c.Labels[model.LabelStack]], c)
+				}
+			}
+			r.err = err
+			results[i] = r
+		})
+	}
+	wg.Wait()
+	var warn error
+	for _, r := range results {
+		if r.err != nil && warn == nil {
+			warn = r.err
+		}
 	}
 	out := make([]StackView, len(stacks))
 	for i, st := range stacks {
-		status := StackStatus(byStack[st.Name])
-		if warn != nil {
+		r := results[slices.Index(engines, st.RunsOn)]
+		status := StackStatus(r.byStack[st.Name])
+		if r.err != nil {
 			status = StatusUnknown
 		}
-		out[i] = StackView{StackSummary: st, Status: status, Containers: len(byStack[st.Name])}
+		out[i] = StackView{StackSummary: st, Status: status, Containers: len(r.byStack[st.Name])}
 	}
 	return StackList{Stacks: out, EngineErr: warn}, nil
 }

@@ -50,6 +50,8 @@ const ProgressCompleted = "Completed"
 // stack's definition says about it.
 type runInput struct {
 	stack string
+	// engine is the stack's docker context ("" the default engine): where it is applied.
+	engine string
 	doc   []byte
 	plan  plan.Plan
 	env   secretEnv
@@ -158,7 +160,7 @@ func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (executio
 		return x, err
 	}
 
-	eng, err := s.Engine(ctx)
+	eng, err := s.engineOn(ctx, in.engine)
 	if err != nil {
 		return fail(err)
 	}
@@ -172,6 +174,46 @@ func (s *Service) execute(ctx context.Context, in runInput, sink Sink) (executio
 	// that step got past it (a refused subnet fails it, and nothing after it ran).
 	network := func(r ActionResult) bool { return r.Kind == plan.CreateNetwork.String() }
 	steps := p.Steps()
+
+	// A move: what the stack has on the engine it leaves goes first, containers then network.
+	for _, r := range steps.Leave {
+		from := r.Engine
+		if from == DefaultEngine {
+			from = ""
+		}
+		is := func(a ActionResult) bool {
+			return a.Kind == plan.Remove.String() && r.Container != "" && a.Container == r.Container ||
+				a.Kind == plan.RemoveNetwork.String() && r.Network != "" && a.Network == r.Network
+		}
+		old, err := s.engineOn(ctx, from)
+		if err == nil {
+			if r.Network != "" {
+				_, err = old.Run(ctx, []string{"network", "rm", r.Network}, runtime.RunOptions{})
+			} else {
+				sink.Progress(Progress{Instance: r.Instance, Status: ProgressRemoving, Time: time.Now()})
+				_, err = old.Run(ctx, []string{"rm", "-f", r.Container}, runtime.RunOptions{})
+			}
+		}
+		if err != nil && model.KindOf(err) != model.KindNotFound {
+			mark(func(a ActionResult) bool { return is(a) && a.Status == ResultPending }, ResultFailed, model.AsError(err).Summary)
+			return fail(err)
+		}
+		// Results of the same container name on both engines: the first pending one is this.
+		for i := range x.results {
+			if x.results[i].Status == ResultPending && is(x.results[i]) {
+				x.results[i].Status = ResultDone
+				break
+			}
+		}
+		if r.Network == "" {
+			sink.Progress(Progress{Instance: r.Instance, Status: ProgressRemoved, Time: time.Now()})
+		}
+	}
+	// From here on the stack's containers are on its own engine: a plan after a failure
+	// no longer looks for them on the one it left.
+	if err := s.Store.SetPlacement(ctx, stack, &in.engine); err != nil {
+		return fail(err)
+	}
 
 	for _, r := range steps.Remove {
 		sink.Progress(Progress{Instance: r.Instance, Status: ProgressRemoving, Time: time.Now()})

@@ -58,7 +58,7 @@ func (s *Service) OperateInstances(ctx context.Context, stack, op string, instan
 	if op == OpStart {
 		targets = withDependencies(rs.Effective, picked)
 	}
-	eng, err := s.Engine(ctx)
+	eng, err := s.engineOn(ctx, runsOn(rs.Stack))
 	if err != nil {
 		return OpResult{}, err
 	}

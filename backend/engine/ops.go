@@ -54,7 +54,8 @@ func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions,
 	if err != nil {
 		return OpResult{}, err
 	}
-	eng, err := s.Engine(ctx)
+	// The operations act on what exists: on the engine the stack was placed on.
+	eng, err := s.engineOn(ctx, runsOn(rs.Stack))
 	if err != nil {
 		return OpResult{}, err
 	}
@@ -104,8 +105,12 @@ func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions,
 				return failed(err)
 			}
 			if len(nets) == 0 {
-				// Nothing exists: forget any applied record and the stopped mark all the same.
+				// Nothing exists: forget any applied record, the stopped mark and where the
+				// stack was placed all the same.
 				if err := lock.SetStopped(finishCtx, false); err != nil {
+					return failed(err)
+				}
+				if err := s.Store.SetPlacement(finishCtx, stack, nil); err != nil {
 					return failed(err)
 				}
 				res := OpResult{Summary: "nothing to take down"}
@@ -150,6 +155,11 @@ func (s *Service) Operate(ctx context.Context, stack, op string, opts OpOptions,
 	}
 	if err := lock.SetStopped(finishCtx, op == OpStop); err != nil {
 		return failed(err)
+	}
+	if op == OpDown {
+		if err := s.Store.SetPlacement(finishCtx, stack, nil); err != nil {
+			return failed(err)
+		}
 	}
 	res := OpResult{Summary: "done"}
 	if opts.Volumes {
@@ -252,7 +262,7 @@ func (s *Service) Logs(ctx context.Context, stack, instance string, opts LogOpti
 			return err
 		}
 	}
-	eng, err := s.Engine(ctx)
+	eng, err := s.engineOn(ctx, runsOn(st))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"net/netip"
 	"context"
 	"fmt"
 	"io/fs"
@@ -90,7 +91,7 @@ func (s *Service) Stack(ctx context.Context, name string) (StackDetail, error) {
 }
 
 func (s *Service) stackContainers(ctx context.Context, name string) ([]runtime.Container, error) {
-	eng, err := s.Engine(ctx)
+	eng, err := s.EngineFor(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +108,9 @@ type StackOptions struct {
 	// name left behind, instead of starting with fresh ones: an explicit choice, since those
 	// volumes hold the old stack's data (and its database passwords).
 	ReuseVolumes bool
+	// Context is the docker context the stack runs on ("" or "default": the default
+	// engine); it must exist.
+	Context string
 }
 
 // CreateStack validates and creates an empty stack. Invalid input is reported with the
@@ -121,14 +125,17 @@ func (s *Service) CreateStack(ctx context.Context, name string, opts StackOption
 	if err := validRoot(opts.Root); err != nil {
 		return model.StackSummary{}, err
 	}
+	dockerContext, err := s.checkContext(ctx, opts.Context)
+	if err != nil {
+		return model.StackSummary{}, err
+	}
 	prefix := ""
 	if opts.ReuseVolumes {
-		var err error
-		if prefix, err = s.leftVolumePrefix(ctx, name); err != nil {
+		if prefix, err = s.leftVolumePrefix(ctx, name, dockerContext); err != nil {
 			return model.StackSummary{}, err
 		}
 	}
-	return s.Store.CreateStack(ctx, name, opts.Description, opts.Root, prefix)
+	return s.Store.CreateStackOn(ctx, store.NewStack{Name: name, Description: opts.Description, Root: opts.Root, VolumePrefix: prefix, Context: dockerContext})
 }
 
 // validRoot checks a project root: "" (the default) or an absolute path to a directory.
@@ -149,8 +156,8 @@ func validRoot(root string) error {
 // leftVolumePrefix finds the volume prefix of the named volumes a deleted stack of this name
 // left behind on this engine: made by this installation (or, for stacks from before volume
 // prefixes, named after the compose project), and used by no live stack.
-func (s *Service) leftVolumePrefix(ctx context.Context, name string) (string, error) {
-	eng, err := s.Engine(ctx)
+func (s *Service) leftVolumePrefix(ctx context.Context, name, dockerContext string) (string, error) {
+	eng, err := s.engineOn(ctx, dockerContext)
 	if err != nil {
 		return "", err
 	}
@@ -213,7 +220,42 @@ func (s *Service) UpdateStack(ctx context.Context, name string, set store.StackS
 			return false, err
 		}
 	}
+	if set.Context != nil {
+		c, err := s.checkContext(ctx, *set.Context)
+		if err != nil {
+			return false, err
+		}
+		set.Context = &c
+	}
 	return s.Store.UpdateStack(ctx, name, set)
+}
+
+// SetEngineAddress sets where an engine ("default" or a docker context) publishes the host
+// ports of its stacks: an IP address of that engine's host that this machine reaches ("" to
+// go back to 127.0.0.1). The stacks on it get a new revision: their next plan replaces the
+// containers that publish ports.
+func (s *Service) SetEngineAddress(ctx context.Context, engine, address string) (bool, error) {
+	if engine == "" {
+		engine = DefaultEngine
+	}
+	if engine != DefaultEngine {
+		if _, err := s.checkContext(ctx, engine); err != nil {
+			return false, err
+		}
+	}
+	if address != "" {
+		ip, err := netip.ParseAddr(address)
+		if err != nil || ip.Zone() != "" {
+			return false, model.Invalid("address", fmt.Sprintf("%q is not an IP address", address),
+				"Give the address of the engine's host that this machine reaches, e.g. 192.168.1.40 (a name is not accepted: ports bind to an address).")
+		}
+		if ip.IsUnspecified() {
+			return false, model.Invalid("address", fmt.Sprintf("%s would publish ports on every interface of the engine's host", address),
+				"Give one address of the engine's host, the one this machine reaches it by.")
+		}
+		address = ip.String()
+	}
+	return s.Store.SetEngineAddress(ctx, engine, address)
 }
 
 // RenameStack renames a stack. It holds the stack's lock, like apply, and refuses while the
@@ -326,7 +368,7 @@ func (s *Service) DeleteStack(ctx context.Context, name string, opts DeleteOptio
 func (s *Service) deleteLocked(ctx context.Context, st model.Stack, opts DeleteOptions) (Deleted, error) {
 	name := st.Name
 	var out Deleted
-	eng, engErr := s.Engine(ctx)
+	eng, engErr := s.engineOn(ctx, runsOn(st))
 	var cs []runtime.Container
 	var nets []runtime.Network
 	if engErr == nil {

@@ -113,6 +113,7 @@ func resolveInstances(st model.Stack, templates map[string]model.Template) (Reso
 		if err != nil {
 			return ResolvedStack{}, prefixField(err, "instance "+inst.Name)
 		}
+		es.HostIP = st.PublishAddress
 		eff.Services = append(eff.Services, es)
 	}
 	return ResolvedStack{Stack: st, Templates: templates, Effective: eff}, nil
@@ -181,7 +182,7 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 	all := append([]compose.StackBindings{{Stack: stack, Bindings: mine}}, others...)
 	var out []error
 	// One listing serves both checks; without an engine only the definitions are compared.
-	containers, engineErr := s.devarchContainers(ctx)
+	containers, engineErr := s.devarchContainers(ctx, own.Stack.Context)
 	running := map[int]bool{} // host ports this stack's running containers publish
 	for _, c := range containers {
 		if c.Labels[model.LabelStack] == stack && c.State == "running" {
@@ -239,9 +240,11 @@ func (c *PortClash) Unwrap() error { return c.Err }
 
 func owner(o compose.Owner) string { return fmt.Sprintf("%s/%s", o.Stack, o.Instance) }
 
-// devarchContainers lists every container with DevArch's stack label, in one engine call.
-func (s *Service) devarchContainers(ctx context.Context) ([]model.Container, error) {
-	eng, err := s.Engine(ctx)
+// devarchContainers lists every container with DevArch's stack label on the engine of a
+// docker context ("" the default), in one engine call: host ports are the engine host's, so
+// clashes are judged per engine.
+func (s *Service) devarchContainers(ctx context.Context, dockerContext string) ([]model.Container, error) {
+	eng, err := s.engineOn(ctx, dockerContext)
 	if err != nil {
 		return nil, err
 	}

@@ -21,13 +21,17 @@ import (
 //
 // An engine that cannot be reached is no reason to refuse a stack: its networks are then
 // unknown (on Linux their bridges still show in the routes).
+//
+// A new stack's subnet avoids the default engine's networks; a stack on another engine has
+// its subnet checked against that engine's at each plan (planSubnet).
 func (s *Service) subnetSource(ctx context.Context) (netpool.Pool, []netip.Prefix, error) {
-	return s.subnetAvoiding(ctx, "")
+	return s.subnetAvoiding(ctx, "", "")
 }
 
-// subnetAvoiding is subnetSource with the engine's network named except left out of what
-// to avoid.
-func (s *Service) subnetAvoiding(ctx context.Context, except string) (netpool.Pool, []netip.Prefix, error) {
+// subnetAvoiding is subnetSource for the engine of a docker context, with the engine's
+// network named except left out of what to avoid. The host's routes are this machine's: a
+// remote engine's host has its own, which DevArch cannot read; its networks are avoided.
+func (s *Service) subnetAvoiding(ctx context.Context, dockerContext, except string) (netpool.Pool, []netip.Prefix, error) {
 	pool, err := netpool.Parse(os.Getenv(netpool.EnvPool), os.Getenv(netpool.EnvSlice))
 	if err != nil {
 		return netpool.Pool{}, nil, &model.Error{Kind: model.KindInvalid, Field: "network", Err: err,
@@ -38,7 +42,7 @@ func (s *Service) subnetAvoiding(ctx context.Context, except string) (netpool.Po
 		return netpool.Pool{}, nil, err
 	}
 	avoid := netpool.Routes(routes)
-	if eng, err := s.Engine(ctx); err == nil {
+	if eng, err := s.engineOn(ctx, dockerContext); err == nil {
 		if nets, err := eng.NetworkSubnets(ctx, except); err == nil {
 			avoid = append(avoid, nets...)
 		}
@@ -57,7 +61,11 @@ func (s *Service) planSubnet(ctx context.Context, stack string) ([]plan.Diagnost
 	if err != nil {
 		return nil, err
 	}
-	eng, err := s.Engine(ctx)
+	st, err := s.Store.GetStackRow(ctx, stack)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := s.engineOn(ctx, st.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +83,7 @@ func (s *Service) planSubnet(ctx context.Context, stack string) ([]plan.Diagnost
 	if err != nil {
 		return nil, err
 	}
-	pool, avoid, err := s.subnetAvoiding(ctx, network)
+	pool, avoid, err := s.subnetAvoiding(ctx, st.Context, network)
 	if err != nil {
 		return nil, err
 	}

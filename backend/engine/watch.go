@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/devarch/devarch/backend/model"
@@ -26,7 +27,45 @@ var statusEvents = []string{"create", "start", "restart", "stop", "die", "kill",
 // no connection or process of it is left. When the stream ends (the engine restarted, or is
 // not running yet) it reconnects with backoff, replaying from the last event seen so nothing
 // in between is lost; online reports each connect/disconnect.
+//
+// Stacks on other engines (docker contexts) have a stream each: the default engine's starts
+// at once, and the engines stacks use are read from the store every engineRecheck, so a
+// stack moved to a new engine (from this process or another) gets its stream within that
+// time. fn is called from several goroutines then; online reports the default engine's
+// stream only (the others' health is shown per stack).
 func (s *Service) WatchStatus(ctx context.Context, fn func(StatusChange), online func(bool)) {
+	var mu sync.Mutex
+	serial := func(c StatusChange) {
+		mu.Lock()
+		defer mu.Unlock()
+		fn(c)
+	}
+	var wg sync.WaitGroup
+	started := map[string]bool{"": true}
+	wg.Go(func() { s.watchEngine(ctx, "", serial, online) })
+	for {
+		if engines, err := s.Store.EnginesInUse(ctx); err == nil {
+			for _, e := range engines {
+				if !started[e] {
+					started[e] = true
+					wg.Go(func() { s.watchEngine(ctx, e, serial, nil) })
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return
+		case <-time.After(engineRecheck):
+		}
+	}
+}
+
+// engineRecheck is how often WatchStatus looks for engines that stacks started using.
+const engineRecheck = 15 * time.Second
+
+// watchEngine is WatchStatus for the engine of one docker context ("" the default).
+func (s *Service) watchEngine(ctx context.Context, dockerContext string, fn func(StatusChange), online func(bool)) {
 	filters := []string{"type=container", "label=" + model.LabelStack}
 	for _, e := range statusEvents {
 		filters = append(filters, "event="+e)
@@ -34,7 +73,7 @@ func (s *Service) WatchStatus(ctx context.Context, fn func(StatusChange), online
 	var since time.Time
 	backoff := 500 * time.Millisecond
 	for ctx.Err() == nil {
-		eng, err := s.Engine(ctx)
+		eng, err := s.engineOn(ctx, dockerContext)
 		if err == nil {
 			events, errs := eng.Events(ctx, runtime.EventOptions{Filters: filters, Since: since})
 			if online != nil {
@@ -52,7 +91,7 @@ func (s *Service) WatchStatus(ctx context.Context, fn func(StatusChange), online
 			if time.Since(connected) > 10*time.Second {
 				backoff = 500 * time.Millisecond
 			}
-			s.forgetEngine()
+			s.forgetEngine(dockerContext)
 		}
 		select {
 		case <-ctx.Done():
@@ -65,10 +104,10 @@ func (s *Service) WatchStatus(ctx context.Context, fn func(StatusChange), online
 	}
 }
 
-// forgetEngine drops the cached engine so the next use detects it again (the daemon may
-// have restarted elsewhere, or with another version).
-func (s *Service) forgetEngine() {
+// forgetEngine drops the cached engine of a docker context ("" the default) so the next
+// use detects it again (the daemon may have restarted elsewhere, or with another version).
+func (s *Service) forgetEngine(dockerContext string) {
 	s.mu.Lock()
-	s.engine = nil
+	delete(s.engines, dockerContext)
 	s.mu.Unlock()
 }

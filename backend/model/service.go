@@ -255,6 +255,9 @@ type EffectiveService struct {
 	// DependsOn names instances this one waits for (filled by wiring), each true when the
 	// provider has a healthcheck (so compose waits for service_healthy).
 	DependsOn map[string]bool
+	// HostIP is the address its ports entries without one publish on: the stack's engine's
+	// publish address (a remote engine's host), "" for compose.DefaultHostIP.
+	HostIP string
 }
 
 // EffectiveStack is everything compose generation needs for one stack.

@@ -45,6 +45,9 @@ const (
 	// stack (made before subnets were assigned, or with another one): compose recreates the
 	// network, and with it every container on it.
 	CauseSubnetAssigned = "network subnet assigned"
+	// CauseEngineChanged begins the cause of a removal from the engine a stack leaves
+	// ("engine changed: default -> build-box").
+	CauseEngineChanged = "engine changed"
 )
 
 // Compute compares the desired state with the observed one and returns the plan that
@@ -207,6 +210,7 @@ func Compute(d Desired, o Observed) Plan {
 	slices.SortFunc(removes, func(a, b Action) int {
 		return cmpString(a.Container+"\x00"+a.Instance, b.Container+"\x00"+b.Instance)
 	})
+	p.Actions = append(moveActions(d.Stack, o.Move, &p.Diagnostics), p.Actions...)
 	p.Actions = append(p.Actions, removes...)
 	p.Actions = append(p.Actions, ups...)
 	p.Stopped = d.Stopped
@@ -514,4 +518,39 @@ func wiringCause(changes []Change, wired []string) string {
 		return ""
 	}
 	return "wiring: " + strings.Join(parts, ", ")
+}
+
+// moveActions are the first actions of a plan whose stack changes engine: remove its
+// containers, then its network, from the engine it leaves (Action.Engine names it), so
+// nothing of it keeps running there. Named volumes are not moved (their data stays on the
+// old engine): a warning says so, and one says when the old engine could not be asked.
+func moveActions(stack string, m *Move, diags *Diagnostics) []Action {
+	if m == nil {
+		return nil
+	}
+	cause := fmt.Sprintf("%s: %s -> %s", CauseEngineChanged, m.From, m.To)
+	if m.Unreachable != "" {
+		*diags = append(*diags, Warningf(Subject{},
+			fmt.Sprintf("engine %s cannot be reached: what stack %s has there is left as it is", m.From, stack),
+			fmt.Sprintf("%s. The stack is created on %s; once %s is back, remove its containers there with: docker --context %s compose -p %s down",
+				m.Unreachable, m.To, m.From, m.From, model.ProjectName(stack))))
+		return nil
+	}
+	var out []Action
+	containers := slices.Clone(m.Containers)
+	slices.SortFunc(containers, func(a, b model.Container) int { return cmpString(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID) })
+	for _, c := range containers {
+		if stackOf(c) == stack {
+			out = append(out, Action{Kind: Remove, Instance: c.Labels[model.LabelInstance], Container: containerName(c), Cause: cause, Engine: m.From})
+		}
+	}
+	for _, n := range slices.Sorted(slices.Values(m.Networks)) {
+		out = append(out, Action{Kind: RemoveNetwork, Network: n, Cause: cause, Engine: m.From})
+	}
+	if len(out) > 0 {
+		*diags = append(*diags, Warningf(Subject{},
+			fmt.Sprintf("stack %s moves from engine %s to %s: its named volumes stay on %s", stack, m.From, m.To, m.From),
+			"Containers are made anew on "+m.To+" with empty volumes; the data in "+m.From+"'s volumes is not copied. Copy it yourself first if you need it (docker run --rm -v VOLUME:/v busybox tar c /v), or move the stack back."))
+	}
+	return out
 }

@@ -47,6 +47,19 @@ func goldenCases() map[string]goldenCase {
 			d.Subnet = "10.200.7.0/24"
 			return d, upToDate(t, d)
 		},
+		// The stack's engine changed since it was applied (stack set --context): what runs on
+		// the old engine is removed there first, and everything is made on the new one.
+		"engine_move": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 5, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
+			old := upToDate(t, d)
+			return d, plan.Observed{Move: &plan.Move{From: "default", To: "build-box", Containers: old.Containers,
+				Networks: []string{model.NetworkName(d.Stack)}}}
+		},
+		// The old engine cannot be asked: the plan says what is left there and goes on.
+		"engine_move_unreachable": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 5, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
+			return d, plan.Observed{Move: &plan.Move{From: "build-box", To: "default", Unreachable: "Cannot connect to the Docker daemon at tcp://10.0.0.9:2376"}}
+		},
 		"up_to_date": func(t testing.TB) (plan.Desired, plan.Observed) {
 			d := desired(t, 4, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
 			return d, upToDate(t, d)

@@ -27,6 +27,23 @@ type Observed struct {
 	// PortsInUse are the addresses among Desired.PortsToProbe that a listen attempt found
 	// held by a process outside DevArch (EADDRINUSE): plan errors naming the address.
 	PortsInUse []model.HostPort
+	// Move is set when the stack's engine changed since it was placed: the plan then
+	// removes what it left on the old engine first (see Compute).
+	Move *Move
+}
+
+// Move is a stack whose engine changed since an apply placed it (model.Stack.PlacedOn):
+// what of it exists on the engine it leaves. From and To name the engines for users
+// ("default" or a docker context).
+type Move struct {
+	From, To string
+	// Containers and Networks are the stack's on the old engine (the engine's listing,
+	// filtered to the stack's label by the caller).
+	Containers []model.Container
+	Networks   []string
+	// Unreachable says why the old engine could not be asked; its containers, if any, are
+	// then left there and the plan warns.
+	Unreachable string
 }
 
 // PortClaim is a host port another stack's instance publishes.

@@ -58,6 +58,10 @@ type Action struct {
 	// waits for no other, else one more than the highest level it waits for. The executor
 	// runs the instances of one level together, level after level.
 	Level int `json:"level,omitempty"`
+	// Engine is set on the removals from the engine a stack leaves (a move, see Move): the
+	// engine they run on, "default" or a docker context. Every other action runs on the
+	// stack's own engine.
+	Engine string `json:"engine,omitempty"`
 }
 
 // Summary counts actions the way Terraform does: a replace is one add and one destroy, an
@@ -155,6 +159,9 @@ func Decode(data []byte) (Plan, error) {
 // A CreateNetwork action has no step of its own: the network is the compose project's (not
 // external), so the first `compose up` creates it.
 type Steps struct {
+	// Leave are the removals from the engine the stack leaves (Action.Engine), run first:
+	// containers, then networks (RemoveTarget.Network).
+	Leave  []RemoveTarget
 	Remove []RemoveTarget
 	Levels []Level
 	// RemoveNetwork is the network to remove last (`network rm`), or "".
@@ -182,6 +189,10 @@ func (l Level) Services() []string {
 type RemoveTarget struct {
 	Instance  string
 	Container string
+	// Network is a network to remove instead (Steps.Leave only); Engine the engine of a
+	// Leave target ("default" or a docker context).
+	Network string
+	Engine  string
 }
 
 // Steps turns the actions into the executor's steps, keeping the plan's order.
@@ -200,6 +211,10 @@ func (p Plan) Steps() Steps {
 					byLevel[st.Levels[i].Level] = &st.Levels[i]
 				}
 			}
+		}
+		if a.Engine != "" {
+			st.Leave = append(st.Leave, RemoveTarget{Instance: a.Instance, Container: a.Container, Network: a.Network, Engine: a.Engine})
+			continue
 		}
 		switch a.Kind {
 		case Create:

@@ -72,7 +72,7 @@ func (p Plan) String() string {
 }
 
 func writeAction(b *strings.Builder, a Action) {
-	fmt.Fprintf(b, "  %s %s %s\n", a.Kind.Symbol(), a.Kind.verb(), a.subject())
+	fmt.Fprintf(b, "  %s %s %s%s\n", a.Kind.Symbol(), a.Kind.verb(), a.subject(), a.onEngine())
 	cause := a.Cause
 	if a.Kind == Update {
 		if a.State == "paused" {
@@ -111,7 +111,16 @@ func (a Action) Title() string {
 	if subject == "" || a.Kind == CreateNetwork || a.Kind == RemoveNetwork {
 		subject = a.subject()
 	}
-	return a.Kind.Symbol() + " " + a.Kind.verb() + " " + subject
+	return a.Kind.Symbol() + " " + a.Kind.verb() + " " + subject + a.onEngine()
+}
+
+// onEngine names the engine of an action that runs elsewhere than on the stack's engine
+// (the removals of a move), "" otherwise.
+func (a Action) onEngine() string {
+	if a.Engine == "" {
+		return ""
+	}
+	return " on engine " + a.Engine
 }
 
 // creates reports whether the plan makes any container.

@@ -222,10 +222,26 @@ func dependedOn(stack, name string, deps []string) error {
 }
 
 // stackColumns and stackFields read a stacks row into a model.Stack.
-const stackColumns = `id, name, description, revision, created_at, updated_at, coalesce(root, ''), volume_prefix, coalesce(subnet::text, '')`
+// The publish address is the stack's engine's (engines.name is not "context", so the
+// subquery's unqualified context is the stack's, whatever alias the caller gives stacks).
+const stackColumns = `id, name, description, revision, created_at, updated_at, coalesce(root, ''), volume_prefix, coalesce(subnet::text, ''),
+	coalesce(context, ''), coalesce(placed_on, ''), placed_on IS NOT NULL,
+	coalesce((SELECT host(e.publish_address) FROM engines e WHERE e.name = coalesce(context, 'default')), '')`
 
 func stackFields(st *model.Stack) []any {
-	return []any{&st.ID, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt, &st.Root, &st.VolumePrefix, &st.Subnet}
+	return []any{&st.ID, &st.Name, &st.Description, &st.Revision, &st.CreatedAt, &st.UpdatedAt, &st.Root, &st.VolumePrefix, &st.Subnet,
+		&st.Context, &st.PlacedOn, &st.Placed, &st.PublishAddress}
+}
+
+// GetStackRow loads a stack's own row, without its instances: one indexed read, for callers
+// that need its settings (its engine, its subnet).
+func (s *Store) GetStackRow(ctx context.Context, name string) (model.Stack, error) {
+	var st model.Stack
+	err := s.pool.QueryRow(ctx, `SELECT `+stackColumns+` FROM stacks WHERE name = $1`, name).Scan(stackFields(&st)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, stackNotFound(name)
+	}
+	return st, interpret(err, "stack "+name)
 }
 
 // GetStack loads a stack and its instances (sorted by name).

@@ -36,7 +36,9 @@ func (s *Store) PortSets(ctx context.Context, except string, near []PortRange) (
 			CASE WHEN p.revision = s.revision AND p.templates_fp = f.fp THEN p.bindings END, f.fp
 		FROM stacks s CROSS JOIN (SELECT `+templatesFingerprint+` AS fp) f
 		LEFT JOIN stack_port_sets p ON p.stack_id = s.id
-		WHERE s.name <> $1 AND ($2
+		WHERE s.name <> $1
+			AND coalesce(s.context, '') = coalesce((SELECT context FROM stacks WHERE name = $1), '')
+			AND ($2
 			OR p.stack_id IS NULL OR p.revision <> s.revision OR p.templates_fp <> f.fp
 			OR p.host_ports && $3::int4multirange)
 		ORDER BY s.name`, except, near == nil, multirange(near))

@@ -39,7 +39,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // ListStacks returns every stack ordered by name, with its instance count.
 func (s *Store) ListStacks(ctx context.Context) ([]model.StackSummary, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT s.name, s.description, s.revision, count(i.id), s.created_at, s.updated_at
+		SELECT s.name, s.description, s.revision, count(i.id), s.created_at, s.updated_at, coalesce(s.context, ''), coalesce(s.placed_on, s.context, '')
 		FROM stacks s LEFT JOIN instances i ON i.stack_id = s.id
 		GROUP BY s.id ORDER BY s.name`)
 	if err != nil {
@@ -47,7 +47,7 @@ func (s *Store) ListStacks(ctx context.Context) ([]model.StackSummary, error) {
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.StackSummary, error) {
 		var st model.StackSummary
-		err := r.Scan(&st.Name, &st.Description, &st.Revision, &st.Instances, &st.CreatedAt, &st.UpdatedAt)
+		err := r.Scan(&st.Name, &st.Description, &st.Revision, &st.Instances, &st.CreatedAt, &st.UpdatedAt, &st.Context, &st.RunsOn)
 		return st, err
 	})
 	if err != nil {
