@@ -40,19 +40,19 @@ type stackJSON struct {
 
 // stackDetailJSON is `stack show --json`.
 type stackDetailJSON struct {
-	Name        string            `json:"name"`
-	Description string            `json:"description,omitempty"`
-	Root        string            `json:"root,omitempty"`
-	Revision    int64             `json:"revision"`
-	Status      string            `json:"status"`
-	Network     string            `json:"network"`
-	Subnet      string            `json:"subnet,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Root        string `json:"root,omitempty"`
+	Revision    int64  `json:"revision"`
+	Status      string `json:"status"`
+	Network     string `json:"network"`
+	Subnet      string `json:"subnet,omitempty"`
 	// Engine is the engine the stack belongs on ("default" or a docker context); RunsOn
 	// the one its containers are on now, when that differs (a move not applied yet).
 	Engine    string            `json:"engine"`
 	RunsOn    string            `json:"runsOn,omitempty"`
 	Instances []instanceRowJSON `json:"instances"`
-	Problems    []string          `json:"problems"`
+	Problems  []string          `json:"problems"`
 }
 
 // instanceRowJSON is an instance with its container's live state, in `stack show --json`

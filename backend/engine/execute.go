@@ -52,9 +52,9 @@ type runInput struct {
 	stack string
 	// engine is the stack's docker context ("" the default engine): where it is applied.
 	engine string
-	doc   []byte
-	plan  plan.Plan
-	env   secretEnv
+	doc    []byte
+	plan   plan.Plan
+	env    secretEnv
 	// healthchecked lists the instances that have a healthcheck.
 	healthchecked map[string]bool
 	// binds are the host directories relative bind mounts resolve to (compose.BindSources).

@@ -1,10 +1,10 @@
 package engine
 
 import (
-	"net/netip"
 	"context"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
