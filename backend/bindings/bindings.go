@@ -176,6 +176,7 @@ func (s *Stacks) List() ([]StackSummary, error) {
 		out = append(out, StackSummary{
 			Name: st.Name, Description: st.Description, Instances: st.Instances, Revision: st.Revision,
 			Status: windowStatus(st.Status, st.Containers, st.Instances), UpdatedAt: st.UpdatedAt.UTC().Format(time.RFC3339),
+			Engine: engine.EngineLabel(st.Context),
 		})
 	}
 	return out, nil

@@ -38,6 +38,8 @@ type StackSummary struct {
 	// "unhealthy" or "unknown".
 	Status    string `json:"status"`
 	UpdatedAt string `json:"updatedAt"` // RFC 3339
+	// Engine is the engine the stack belongs on: "default" or a docker context.
+	Engine string `json:"engine"`
 }
 
 // Problem is the JSON an error carries across the Wails boundary: the promise rejects with
@@ -104,6 +106,16 @@ type StackDetail struct {
 	// the stack (RootChosen false).
 	Root       string `json:"root"`
 	RootChosen bool   `json:"rootChosen"`
+	// Engine is the engine the stack belongs on ("default" or a docker context), with its
+	// endpoint and whether it answered now (EngineError says why not). MovingFrom names the
+	// engine its containers are still on when that differs: the next apply moves them.
+	// PublishAddress is where the engine publishes host ports.
+	Engine         string `json:"engine"`
+	EngineEndpoint string `json:"engineEndpoint"`
+	EngineHealthy  bool   `json:"engineHealthy"`
+	EngineError    string `json:"engineError,omitempty"`
+	MovingFrom     string `json:"movingFrom,omitempty"`
+	PublishAddress string `json:"publishAddress"`
 	// Problems are non-fatal findings (port clashes, resolution errors) to show on the page.
 	Problems []Problem `json:"problems"`
 }
@@ -117,6 +129,9 @@ type InstanceSummary struct {
 	ImageOrigin   string   `json:"imageOrigin"` // template, override, default
 	Ports         []string `json:"ports"`
 	PortsOrigin   string   `json:"portsOrigin"`
+	// URLs are the addresses to open its fixed TCP host ports at ("http://127.0.0.1:8080"),
+	// on the stack's engine's publish address.
+	URLs []string `json:"urls"`
 	// Overridden lists the field paths the instance overrides ("image", "environment.APP_ENV").
 	Overridden []string `json:"overridden"`
 	Status     string   `json:"status"` // running, exited, created, unhealthy, "not created", unknown

@@ -15,13 +15,16 @@ import (
 
 // PlanAction is one action of a plan, for the diff view.
 type PlanAction struct {
-	Kind      string       `json:"kind"`   // create, update, replace, remove, create-network, remove-network
-	Symbol    string       `json:"symbol"` // +, ~, -/+, -
-	Instance  string       `json:"instance"`
-	Container string       `json:"container"`
-	Network   string       `json:"network"`
-	Cause     string       `json:"cause"`
-	Changes   []PlanChange `json:"changes"`
+	Kind      string `json:"kind"`   // create, update, replace, remove, create-network, remove-network
+	Symbol    string `json:"symbol"` // +, ~, -/+, -
+	Instance  string `json:"instance"`
+	Container string `json:"container"`
+	Network   string `json:"network"`
+	Cause     string `json:"cause"`
+	// Engine is set on the removals from the engine a stack moves away from: that engine
+	// ("default" or a docker context); "" for every other action (the stack's own engine).
+	Engine  string       `json:"engine"`
+	Changes []PlanChange `json:"changes"`
 	// Config is what a create makes: the effective image, ports and command (values rendered
 	// like a change's; a secret reference shows "(sensitive)").
 	Config []PlanField `json:"config"`
@@ -159,7 +162,7 @@ func planView(id int64, p plan.Plan) PlanView {
 	v.Stopped = p.Stopped
 	v.StoppedInstances = append([]string{}, p.StoppedInstances...)
 	for _, a := range p.Actions {
-		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause,
+		pa := PlanAction{Kind: a.Kind.String(), Symbol: a.Kind.Symbol(), Instance: a.Instance, Container: a.Container, Network: a.Network, Cause: a.Cause, Engine: a.Engine,
 			Changes: []PlanChange{}, Config: []PlanField{}}
 		for _, f := range a.Config {
 			pa.Config = append(pa.Config, PlanField{f.Path, f.Value})

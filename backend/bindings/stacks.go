@@ -1,15 +1,20 @@
 package bindings
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"sort"
+	"strconv"
 	"time"
 
+	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/engine"
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/plan"
+	"github.com/devarch/devarch/backend/store"
 )
 
 func toProblem(err error) Problem {
@@ -60,7 +65,7 @@ func (s *Stacks) Create(name, description string) (StackSummary, error) {
 			return StackSummary{}, err
 		}
 		return StackSummary{Name: st.Name, Description: st.Description, Revision: st.Revision, Status: StatusNew,
-			UpdatedAt: st.UpdatedAt.UTC().Format(time.RFC3339)}, nil
+			UpdatedAt: st.UpdatedAt.UTC().Format(time.RFC3339), Engine: engine.EngineLabel(st.Context)}, nil
 	})
 }
 
@@ -91,11 +96,19 @@ func (s *Stacks) Get(name string) (StackDetail, error) {
 		if d.EngineErr != nil {
 			out.Problems = append(out.Problems, toProblem(d.EngineErr))
 		}
+		out.Engine, out.PublishAddress = engine.EngineLabel(st.Context), cmp.Or(st.PublishAddress, compose.DefaultHostIP)
+		out.EngineEndpoint, out.EngineHealthy = svc.EngineEndpoint(ctx, st.Context)
+		if d.EngineErr != nil {
+			out.EngineHealthy, out.EngineError = false, model.AsError(d.EngineErr).Summary
+		}
+		if st.Placed && st.PlacedOn != st.Context {
+			out.MovingFrom = engine.EngineLabel(st.PlacedOn)
+		}
 		for i, inst := range st.Instances {
 			eff := d.Resolved.Effective.Services[i]
 			row := InstanceSummary{Name: inst.Name, Template: inst.Template, ContainerName: model.ContainerName(st.Name, inst.Name),
 				ImageOrigin: string(eff.Origins["image"]), Ports: []string{}, PortsOrigin: string(eff.Origins["ports"]),
-				Overridden: overriddenPaths(eff), Status: d.InstanceState(inst.Name).Summary()}
+				Overridden: overriddenPaths(eff), Status: d.InstanceState(inst.Name).Summary(), URLs: portURLs(eff)}
 			if img, ok := eff.Spec["image"].(string); ok {
 				row.Image = img
 			}
@@ -124,6 +137,37 @@ func overriddenPaths(eff model.EffectiveService) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// portURLs are the http addresses of a service's fixed TCP host ports (one per port of a
+// range's first), on the address they are published on.
+func portURLs(eff model.EffectiveService) []string {
+	out := []string{}
+	pubs, err := compose.PublishedPorts(eff)
+	if err != nil {
+		return out
+	}
+	for _, p := range pubs {
+		if p.HostPort == 0 || p.Protocol != "tcp" {
+			continue
+		}
+		host := p.HostIP
+		if p.Wildcard() {
+			host = compose.DefaultHostIP
+		}
+		out = append(out, "http://"+net.JoinHostPort(host, strconv.Itoa(p.HostPort)))
+	}
+	return out
+}
+
+// SetContext moves a stack to the engine of a docker context ("default" for the default
+// engine): the next apply removes it from the engine it runs on and creates it there.
+func (s *Stacks) SetContext(name, dockerContext string) error {
+	_, err := call(s.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (struct{}, error) {
+		_, err := svc.UpdateStack(ctx, name, store.StackSettings{Context: &dockerContext})
+		return struct{}{}, err
+	})
+	return err
 }
 
 // Rename renames a stack.

@@ -204,3 +204,15 @@ func remoteDiagnostics(rs ResolvedStack, eng *runtime.Engine) []plan.Diagnostic 
 	}
 	return out
 }
+
+// EngineEndpoint is where the engine of a docker context ("" the default) is reached, and
+// whether it answers (its cached detection, detected now when none is cached).
+func (s *Service) EngineEndpoint(ctx context.Context, dockerContext string) (string, bool) {
+	if eng, err := s.engineOn(ctx, dockerContext); err == nil {
+		return eng.Endpoint(), true
+	}
+	if info, err := runtime.LookupContext(s.engOpts.Env, EngineLabel(dockerContext)); err == nil {
+		return info.Host, false
+	}
+	return "", false
+}

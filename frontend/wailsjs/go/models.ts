@@ -621,6 +621,7 @@ export namespace bindings {
 	    imageOrigin: string;
 	    ports: string[];
 	    portsOrigin: string;
+	    urls: string[];
 	    overridden: string[];
 	    status: string;
 	
@@ -637,6 +638,7 @@ export namespace bindings {
 	        this.imageOrigin = source["imageOrigin"];
 	        this.ports = source["ports"];
 	        this.portsOrigin = source["portsOrigin"];
+	        this.urls = source["urls"];
 	        this.overridden = source["overridden"];
 	        this.status = source["status"];
 	    }
@@ -678,6 +680,7 @@ export namespace bindings {
 	    container: string;
 	    network: string;
 	    cause: string;
+	    engine: string;
 	    changes: PlanChange[];
 	    config: PlanField[];
 	
@@ -693,6 +696,7 @@ export namespace bindings {
 	        this.container = source["container"];
 	        this.network = source["network"];
 	        this.cause = source["cause"];
+	        this.engine = source["engine"];
 	        this.changes = this.convertValues(source["changes"], PlanChange);
 	        this.config = this.convertValues(source["config"], PlanField);
 	    }
@@ -859,6 +863,12 @@ export namespace bindings {
 	    instances: InstanceSummary[];
 	    root: string;
 	    rootChosen: boolean;
+	    engine: string;
+	    engineEndpoint: string;
+	    engineHealthy: boolean;
+	    engineError?: string;
+	    movingFrom?: string;
+	    publishAddress: string;
 	    problems: Problem[];
 	
 	    static createFrom(source: any = {}) {
@@ -876,6 +886,12 @@ export namespace bindings {
 	        this.instances = this.convertValues(source["instances"], InstanceSummary);
 	        this.root = source["root"];
 	        this.rootChosen = source["rootChosen"];
+	        this.engine = source["engine"];
+	        this.engineEndpoint = source["engineEndpoint"];
+	        this.engineHealthy = source["engineHealthy"];
+	        this.engineError = source["engineError"];
+	        this.movingFrom = source["movingFrom"];
+	        this.publishAddress = source["publishAddress"];
 	        this.problems = this.convertValues(source["problems"], Problem);
 	    }
 	
@@ -942,6 +958,7 @@ export namespace bindings {
 	    revision: number;
 	    status: string;
 	    updatedAt: string;
+	    engine: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new StackSummary(source);
@@ -955,6 +972,7 @@ export namespace bindings {
 	        this.revision = source["revision"];
 	        this.status = source["status"];
 	        this.updatedAt = source["updatedAt"];
+	        this.engine = source["engine"];
 	    }
 	}
 	export class TemplateDetail {

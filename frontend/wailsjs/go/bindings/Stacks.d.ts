@@ -13,3 +13,5 @@ export function Get(arg1:string):Promise<bindings.StackDetail>;
 export function List():Promise<Array<bindings.StackSummary>>;
 
 export function Rename(arg1:string,arg2:string):Promise<void>;
+
+export function SetContext(arg1:string,arg2:string):Promise<void>;

@@ -25,3 +25,7 @@ export function List() {
 export function Rename(arg1, arg2) {
   return window['go']['bindings']['Stacks']['Rename'](arg1, arg2);
 }
+
+export function SetContext(arg1, arg2) {
+  return window['go']['bindings']['Stacks']['SetContext'](arg1, arg2);
+}
