@@ -190,7 +190,7 @@ func (s *Service) CloneStack(ctx context.Context, src, dst string, opts CloneOpt
 	if root == "" {
 		root = s.ProjectRoot(st)
 	}
-	imp, err := s.importDocument(ctx, d, ImportOptions{DryRun: opts.DryRun}, importExtras{Secrets: values, Root: root})
+	imp, err := s.importDocument(ctx, d, ImportOptions{DryRun: opts.DryRun}, importExtras{Secrets: values, Root: root, Context: st.Context})
 	if err != nil {
 		return CloneResult{}, err
 	}

@@ -409,6 +409,9 @@ type importExtras struct {
 	// Secrets are values by secret name; the document lists their names.
 	Secrets map[string]secrets.Value
 	Root    string
+	// Context is the docker context the stack runs on (a clone keeps its source's; an
+	// imported file names none: contexts are the machine's, not the project's).
+	Context string
 }
 
 // importDocument is Import after decoding: validate everything, then write once.
@@ -480,7 +483,7 @@ func (s *Service) importDocument(ctx context.Context, d transfer.Document, opts 
 		return res, nil
 	}
 
-	in := store.StackImport{Name: name, Description: d.Description, Templates: toCreate, Instances: insts, Wires: d.Wires, Extensions: d.Extensions, Root: extra.Root}
+	in := store.StackImport{Name: name, Description: d.Description, Templates: toCreate, Instances: insts, Wires: d.Wires, Extensions: d.Extensions, Root: extra.Root, Context: extra.Context}
 	for attempt := 1; ; attempt++ {
 		if len(gen) > 0 || len(given) > 0 {
 			key, err := s.currentKey(ctx)

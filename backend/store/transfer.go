@@ -16,6 +16,8 @@ import (
 type StackImport struct {
 	Name        string
 	Description string
+	// Context is the docker context the stack runs on ("" the default engine).
+	Context string
 	// Templates are custom templates the stack needs that the caller found missing. A
 	// template of the same name created meanwhile is accepted when its definition is
 	// identical (it is then reused), and is a conflict otherwise.
@@ -76,8 +78,8 @@ func (s *Store) ImportStack(ctx context.Context, in StackImport) (StackImported,
 		}
 		var id int64
 		err := tx.QueryRow(ctx, `
-			INSERT INTO stacks (name, description, extensions, root) VALUES ($1, $2, $3, NULLIF($4, ''))
-			RETURNING id, name, description, revision, created_at, updated_at`, in.Name, in.Description, ext, in.Root).
+			INSERT INTO stacks (name, description, extensions, root, context) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''))
+			RETURNING id, name, description, revision, created_at, updated_at`, in.Name, in.Description, ext, in.Root, in.Context).
 			Scan(&id, &out.Stack.Name, &out.Stack.Description, &out.Stack.Revision, &out.Stack.CreatedAt, &out.Stack.UpdatedAt)
 		if err != nil {
 			var pgErr *pgconn.PgError

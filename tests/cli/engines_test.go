@@ -1,0 +1,83 @@
+//go:build unix
+
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The engine commands refuse bad input with the field and the fix, and change nothing: a
+// context that does not exist, a name docker would refuse, an address that is not one.
+func TestEngines_BadInput(t *testing.T) {
+	cfg := t.TempDir() // a docker config with no contexts
+	env := map[string]string{"DEVARCH_DATABASE_URL": databaseURL(t), "DEVARCH_HOME": tempHome(t), "DOCKER_CONFIG": cfg}
+	if r := run(t, env, "devarch", "stack", "create", "eng-a"); r.code != 0 {
+		t.Fatalf("create: %+v", r)
+	}
+	for _, c := range []struct {
+		argv []string
+		want []string
+	}{
+		{[]string{"stack", "create", "eng-b", "--context", "build-box"}, []string{`docker context "build-box" does not exist`, "docker context create build-box"}},
+		{[]string{"stack", "create", "eng-b", "--context", "-bad name"}, []string{"is not a docker context name"}},
+		{[]string{"stack", "set-context", "eng-a", "build-box"}, []string{`docker context "build-box" does not exist`}},
+		{[]string{"stack", "set-context", "nosuch", "default"}, []string{"nosuch"}},
+		{[]string{"engine", "set-address", "default", "my-laptop"}, []string{`"my-laptop" is not an IP address`, "192.168.1.40"}},
+		{[]string{"engine", "set-address", "default", "0.0.0.0"}, []string{"every interface"}},
+		{[]string{"engine", "set-address", "build-box", "10.0.0.4"}, []string{`docker context "build-box" does not exist`}},
+		{[]string{"engine", "set-address", "default"}, []string{"needs ADDRESS (or --unset)"}},
+	} {
+		r := run(t, env, append([]string{"devarch"}, c.argv...)...)
+		for _, w := range c.want {
+			if r.code == 0 || !strings.Contains(r.stderr, w) {
+				t.Errorf("%v: want a failure saying %q, got %d %q", c.argv, w, r.code, r.stderr)
+			}
+		}
+	}
+	r := run(t, env, "devarch", "stack", "list", "--json")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 1 || list[0]["engine"] != "default" {
+		t.Fatalf("after the refusals only eng-a, on the default engine: %v %s", err, r.stdout)
+	}
+	r = run(t, env, "devarch", "stack", "show", "eng-a", "--json")
+	var show map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &show); err != nil || show["revision"] != 1.0 || show["engine"] != "default" {
+		t.Fatalf("eng-a changed: %v %s", err, r.stdout)
+	}
+
+	// A context the docker CLI knows is accepted, and setting it twice changes nothing.
+	if r := run(t, env, "docker", "context", "create", "build-box", "--docker", "host=tcp://127.0.0.1:1"); r.code != 0 {
+		t.Fatalf("docker context create: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(cfg, "contexts")); err != nil {
+		t.Fatalf("the context was not written under DOCKER_CONFIG: %v", err)
+	}
+	if r := run(t, env, "devarch", "stack", "set-context", "eng-a", "build-box"); r.code != 0 || !strings.Contains(r.stderr, "devarch plan eng-a") {
+		t.Fatalf("set-context: %+v", r)
+	}
+	if r := run(t, env, "devarch", "stack", "set-context", "eng-a", "build-box"); r.code != 0 || !strings.Contains(r.stderr, "nothing changed") {
+		t.Fatalf("set-context again: %+v", r)
+	}
+	if r := run(t, env, "devarch", "engine", "set-address", "build-box", "192.0.2.10"); r.code != 0 {
+		t.Fatalf("set-address: %+v", r)
+	}
+	r = run(t, env, "devarch", "stack", "show", "eng-a")
+	if !strings.Contains(r.stdout, "engine build-box, ports on 192.0.2.10") {
+		t.Fatalf("stack show: %+v", r)
+	}
+	// The engine cannot be reached (nothing listens on port 1):
+	// engine list says so and names the endpoint, without failing.
+	r = run(t, env, "devarch", "engine", "list", "--json")
+	var engines []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &engines); err != nil || len(engines) != 2 {
+		t.Fatalf("engine list: %v %+v", err, r)
+	}
+	bb := engines[1]
+	if bb["name"] != "build-box" || bb["endpoint"] != "tcp://127.0.0.1:1" || bb["healthy"] != false || bb["publish_address"] != "192.0.2.10" || bb["stacks"] != 1.0 {
+		t.Fatalf("build-box in engine list: %v", bb)
+	}
+}
