@@ -11,9 +11,13 @@ import (
 
 // engineJSON is one engine as `engine list --json` prints it.
 type engineJSON struct {
-	engine.EngineView
-	Healthy bool   `json:"healthy"`
-	Error   string `json:"error,omitempty"`
+	Name           string `json:"name"`
+	Endpoint       string `json:"endpoint,omitempty"`
+	Version        string `json:"version,omitempty"`
+	PublishAddress string `json:"publishAddress"`
+	Stacks         int    `json:"stacks"`
+	Healthy        bool   `json:"healthy"`
+	Error          string `json:"error,omitempty"`
 }
 
 func (env *cmdEnv) engineListCommand() *cobra.Command {
@@ -36,7 +40,7 @@ checked now: its endpoint, version, where it publishes host ports, and how many 
 			if *asJSON {
 				out := make([]engineJSON, 0, len(list))
 				for _, e := range list {
-					j := engineJSON{EngineView: e, Healthy: e.Err == nil}
+					j := engineJSON{Name: e.Name, Endpoint: e.Endpoint, Version: e.Version, PublishAddress: e.PublishAddress, Stacks: e.Stacks, Healthy: e.Err == nil}
 					if e.Err != nil {
 						j.Error = e.Err.Summary
 					}

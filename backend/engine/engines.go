@@ -98,17 +98,17 @@ func (s *Service) checkContext(ctx context.Context, name string) (string, error)
 // it.
 type EngineView struct {
 	// Name is "default" or a docker context.
-	Name string `json:"name"`
+	Name string
 	// Endpoint is where it is reached ("unix:///var/run/docker.sock", "ssh://me@box"), ""
 	// when unknown.
-	Endpoint string `json:"endpoint,omitempty"`
-	Version  string `json:"version,omitempty"`
+	Endpoint string
+	Version  string
 	// PublishAddress is where it publishes host ports (127.0.0.1 unless set).
-	PublishAddress string `json:"publish_address"`
+	PublishAddress string
 	// Stacks counts the stacks that run on it or belong on it.
-	Stacks int `json:"stacks"`
+	Stacks int
 	// Err is why it cannot be used now; nil when it answers.
-	Err *model.Error `json:"-"`
+	Err *model.Error
 }
 
 // Engines checks every engine a stack uses, and the default one, concurrently, each with a

@@ -77,7 +77,7 @@ func TestEngines_BadInput(t *testing.T) {
 		t.Fatalf("engine list: %v %+v", err, r)
 	}
 	bb := engines[1]
-	if bb["name"] != "build-box" || bb["endpoint"] != "tcp://127.0.0.1:1" || bb["healthy"] != false || bb["publish_address"] != "192.0.2.10" || bb["stacks"] != 1.0 {
+	if bb["name"] != "build-box" || bb["endpoint"] != "tcp://127.0.0.1:1" || bb["healthy"] != false || bb["publishAddress"] != "192.0.2.10" || bb["stacks"] != 1.0 {
 		t.Fatalf("build-box in engine list: %v", bb)
 	}
 }
