@@ -18,7 +18,7 @@ import (
 const goldenStack = "etshop"
 
 // goldenLine is one action line of a plan golden: "  + create db (devarch-shop-db)".
-var goldenLine = regexp.MustCompile(`^  (\+ create network|- remove network|\+ create|- remove|~ update in place|-/\+ replace) (\S+)(?: \((\S+)\))?$`)
+var goldenLine = regexp.MustCompile(`^  (\+ create network|- remove network|\+ create|- remove|~ update in place|-/\+ replace) (\S+)(?: \((\S+)\))?(?: on engine (\S+))?$`)
 
 var goldenKinds = map[string]plan.Kind{
 	"+ create network": plan.CreateNetwork, "- remove network": plan.RemoveNetwork, "+ create": plan.Create,
@@ -62,6 +62,7 @@ func goldenPlan(t *testing.T, name string, c executorCase) plan.Plan {
 		default:
 			a.Instance, a.Container = m[2], rename(m[3])
 		}
+		a.Engine = m[4]
 		if a.Kind == plan.Create || a.Kind == plan.Replace || a.Kind == plan.Update {
 			if a.Level = c.levels[a.Instance]; a.Level == 0 && !c.errored {
 				t.Fatalf("%s: the case gives %s no level", name, a.Instance)
@@ -94,13 +95,16 @@ const (
 
 // executorCases: for every plan golden, the exact commands apply runs, in order.
 var executorCases = map[string]executorCase{
-	"changed_outside":          {levels: map[string]int{"api": 1, "web": 1}, want: []string{upReplace + " api web"}},
-	"config_changed":           {levels: map[string]int{"web": 2}, want: []string{upReplace + " web"}},
-	"cycle":                    {errored: true},
-	"dead":                     {levels: map[string]int{"cache": 1}, want: []string{upReplace + " cache"}},
-	"dependency_order":         {levels: map[string]int{"cache": 1, "db": 1, "app": 2, "worker": 3, "admin": 4}, want: []string{upNew + " cache db", upNew + " app", upNew + " worker", upNew + " admin"}},
-	"depends_on_changed":       {levels: map[string]int{"app": 2}, want: []string{upReplace + " app"}},
-	"depends_on_renamed":       {levels: map[string]int{"pg": 1, "app": 2}, want: []string{upNew + " pg", upReplace + " app"}},
+	"changed_outside":    {levels: map[string]int{"api": 1, "web": 1}, want: []string{upReplace + " api web"}},
+	"config_changed":     {levels: map[string]int{"web": 2}, want: []string{upReplace + " web"}},
+	"cycle":              {errored: true},
+	"dead":               {levels: map[string]int{"cache": 1}, want: []string{upReplace + " cache"}},
+	"dependency_order":   {levels: map[string]int{"cache": 1, "db": 1, "app": 2, "worker": 3, "admin": 4}, want: []string{upNew + " cache db", upNew + " app", upNew + " worker", upNew + " admin"}},
+	"depends_on_changed": {levels: map[string]int{"app": 2}, want: []string{upReplace + " app"}},
+	"depends_on_renamed": {levels: map[string]int{"pg": 1, "app": 2}, want: []string{upNew + " pg", upReplace + " app"}},
+	"engine_move": {levels: map[string]int{"db": 1, "web": 2}, want: []string{"rm -f devarch-etshop-db", "rm -f devarch-etshop-web",
+		"network rm devarch-etshop-net", upNew + " db", upNew + " web"}},
+	"engine_move_unreachable":  {levels: map[string]int{"db": 1, "web": 2}, want: []string{upNew + " db", upNew + " web"}},
 	"image_changed":            {levels: map[string]int{"cache": 1}, want: []string{upReplace + " cache"}},
 	"instance_removed":         {want: []string{"rm -f devarch-etshop-old"}},
 	"jobs_finished":            {levels: map[string]int{"seed": 1, "worker": 1}, want: []string{upNew + " seed worker"}},
