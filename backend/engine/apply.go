@@ -240,6 +240,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	c.plan.Diagnostics = append(c.plan.Diagnostics, defaultCredentialWarnings(rs, func() bool { return s.keyStoreAvailable(ctx) })...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, subnetWarnings...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, remoteDiagnostics(rs, eng)...)
+	c.plan.Diagnostics = append(c.plan.Diagnostics, s.unopenedSecrets(ctx, c.secrets)...)
 	wiringToPlan(&c.plan, rs.Wiring)
 	return c, nil
 }
@@ -645,4 +646,25 @@ func (e secretEnv) runOptions(doc []byte, w io.Writer) runtime.RunOptions {
 		o.Stdin = bytes.NewReader(doc)
 	}
 	return o
+}
+
+// unopenedSecrets warns, once per master key version, when a secret the stack uses cannot be
+// opened here (the key is not in this machine's keychain or key file: a shared store's
+// client without the team's key). The plan itself reads no value, but the apply would
+// refuse: better to say so at the plan than after the user confirmed it.
+func (s *Service) unopenedSecrets(ctx context.Context, used []store.SealedSecret) []plan.Diagnostic {
+	var out []plan.Diagnostic
+	tried := map[int]bool{}
+	for _, x := range used {
+		if tried[x.KeyVersion] {
+			continue
+		}
+		tried[x.KeyVersion] = true
+		if _, err := s.open(ctx, x); err != nil {
+			e := model.AsError(err)
+			out = append(out, plan.Warningf(plan.Subject{},
+				fmt.Sprintf("apply will fail: secret %s cannot be opened here (%s)", x.Name, e.Summary), e.Detail))
+		}
+	}
+	return out
 }

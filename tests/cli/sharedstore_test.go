@@ -255,8 +255,10 @@ func TestSharedStore_ClientWithoutTheKey(t *testing.T) {
 			}
 		}
 		// A plan reads no value (it compares the key versions secrets are sealed with), so it
-		// works without the key; the apply above refused before touching anything.
-		if r := run(t, env, "devarch", "plan", "h5p-sec"); r.code != 0 || !strings.Contains(r.stdout, "+ create app") && !strings.Contains(r.stdout, "to add") {
+		// works without the key, and warns that the apply will fail; the apply above refused
+		// before touching anything.
+		if r := run(t, env, "devarch", "plan", "h5p-sec"); r.code != 0 || !strings.Contains(r.stdout, "+ create app") && !strings.Contains(r.stdout, "to add") ||
+			!strings.Contains(r.stdout+r.stderr, "apply will fail: secret") || !strings.Contains(r.stdout+r.stderr, "master key v1 is not in the") {
 			t.Errorf("%s: plan: %+v", what, r)
 		}
 		// doctor names the missing key and the team's key file as the fix.
