@@ -69,6 +69,8 @@ func TestGenerate_Errors(t *testing.T) {
 		{"depends on itself", model.EffectiveStack{Name: "shop", Services: []model.EffectiveService{{Instance: "app", Spec: img(), DependsOn: map[string]bool{"app": false}}}}, "depends_on.app", `depends on "app"`, "itself"},
 		// The instance-only fields an imported compose project uses.
 		{"own depends_on on unknown", oneService(img("depends_on", map[string]any{"db": map[string]any{"condition": "service_started"}})), "depends_on.db", `depends on "db"`, "no other instance"},
+		{"own depends_on set by a dotted path", oneService(img("depends_on", map[string]any{"db.condition": "service_healthy"})), "depends_on.db.condition", `"db.condition" is not an instance`, "--set 'depends_on.db={condition: service_healthy}'"},
+		{"own depends_on entry not a mapping", oneService(img("depends_on", map[string]any{"db": "service_healthy"})), "depends_on.db", "must be a mapping (condition, required, restart), not a string", "db: {condition: service_started}"},
 		{"own depends_on bad condition", oneService(img("depends_on", map[string]any{"db": map[string]any{"condition": "service_ready"}})), "depends_on.db.condition", "unknown condition service_ready", "service_completed_successfully"},
 		{"own depends_on unknown key", oneService(img("depends_on", map[string]any{"db": map[string]any{"conditions": "x"}})), "depends_on.db.conditions", `unknown key "conditions"`, "condition, required, restart"},
 		{"own depends_on list", oneService(img("depends_on", []any{"db"})), "depends_on", "must be a mapping", "condition: service_healthy"},

@@ -29,6 +29,12 @@ func (b *builder) specDependsOn(v any) (map[string]Dependency, error) {
 			return nil, err
 		}
 		obj, ok := asMap(m[dep])
+		if name, key, dotted := strings.Cut(dep, "."); !ok && dotted && (key == "condition" || key == "required" || key == "restart") {
+			// `--set depends_on.db.condition=service_healthy`: depends_on's keys are instance
+			// names, so the dot became part of the name. Say how to set the entry instead.
+			return nil, b.invalid(p, fmt.Sprintf("%q is not an instance: depends_on entries are set whole", dep),
+				fmt.Sprintf("Set the entry as a mapping: --set 'depends_on.%s={condition: service_healthy}' (keys: condition, required, restart).", name))
+		}
 		if !ok {
 			return nil, b.invalid(p, "must be a mapping (condition, required, restart), not "+typeName(m[dep]),
 				"Write e.g. "+dep+": {condition: service_started}.")
