@@ -253,7 +253,14 @@ func (e *Engine) contextProblem(p *model.Error) *model.Error {
 		return p
 	}
 	host := e.Endpoint()
+	// What the CLI said, without the advice for a local daemon (starting it, DOCKER_HOST).
 	said := p.Detail
+	var ce *CommandError
+	if errors.As(p.Err, &ce) && strings.TrimSpace(ce.Stderr) != "" {
+		said = tail(ce.Stderr, 500)
+	} else if i := strings.Index(said, " Start it with"); i >= 0 {
+		said = strings.TrimSpace(said[:i])
+	}
 	p.Summary = fmt.Sprintf("the docker engine of context %q (%s) is not reachable", e.Context, host)
 	p.Detail = fmt.Sprintf("check that the engine at %s is running and reachable from here, and the context's settings: "+
 		"`docker context inspect %s`, `docker --context %s version`. (%s)", host, e.Context, e.Context, said)
