@@ -161,7 +161,8 @@ func alive(pid int) bool {
 
 // supervisorScript runs dockerd (the arguments after the first four) and waits for its stdin
 // to close (this process ending or stop), then removes the engine's containers, stops dockerd
-// and waits for it, and deletes the forward rule, the bridge and the directory.
+// and waits for it, and deletes the forward rules, the bridge, the directory and, when all
+// went well, its own log ($dir.supervisor.log, kept for the error otherwise).
 const supervisorScript = `
 dir=$1; bridge=$2; docker=$3; rule=$4; shift 4
 "$@" >"$dir/dockerd.log" 2>&1 &
@@ -182,7 +183,7 @@ if [ -n "$rule" ]; then
   iptables -D FORWARD -i br-+ -o br-+ -m comment --comment "$rule" -j ACCEPT 2>/dev/null
 fi
 ip link del "$bridge" 2>/dev/null
-rm -rf --one-file-system "$dir"
+rm -rf --one-file-system "$dir" && rm -f "$dir.supervisor.log"
 `
 
 // startSecond sets up and starts one second engine. On failure everything it made is
@@ -341,7 +342,6 @@ func (s *secondEngine) stop() error {
 	if len(problems) > 0 {
 		return fmt.Errorf("after teardown: %s%s", strings.Join(problems, "; "), supervisorLog(s.dir))
 	}
-	_ = os.Remove(filepath.Join(os.TempDir(), filepath.Base(s.dir)+".supervisor.log"))
 	return nil
 }
 

@@ -58,6 +58,9 @@ func (tr secondTrace) left() []string {
 	if _, err := os.Stat(tr.dir); err == nil {
 		out = append(out, "directory "+tr.dir)
 	}
+	if _, err := os.Stat(tr.dir + ".supervisor.log"); err == nil {
+		out = append(out, "the supervisor's log "+tr.dir+".supervisor.log")
+	}
 	if out2, err := exec.Command("iptables", "-S", "FORWARD").Output(); err == nil && strings.Contains(string(out2), "dv2e-"+filepath.Base(tr.dir)) {
 		out = append(out, "FORWARD rules of "+tr.dir)
 	}
