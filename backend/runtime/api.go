@@ -38,10 +38,11 @@ func (e *Engine) apiSocket() string {
 	if e.Name != Docker {
 		return ""
 	}
-	if strings.EqualFold(envValue(mergeEnv(os.Environ(), e.env), APIEnv), "off") {
+	env := mergeEnv(os.Environ(), e.env)
+	if strings.EqualFold(envValue(env, APIEnv), "off") {
 		return ""
 	}
-	info, ok := e.dockerEndpoint()
+	info, ok := e.dockerEndpointIn(env)
 	if !ok {
 		return ""
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	goruntime "runtime"
 	"strings"
+	"unicode"
 
 	"github.com/devarch/devarch/backend/model"
 )
@@ -123,8 +124,9 @@ func lookupContext(env []string, name string) (ContextInfo, error) {
 	return info, nil
 }
 
-// parseContextMeta reads a context's meta.json: its docker endpoint's Host (required, an
-// absolute URL with a scheme: the CLI refuses anything else) and SkipTLSVerify. Unknown
+// parseContextMeta reads a context's meta.json: its docker endpoint's Host (required, of the
+// form scheme://rest, without spaces or control characters: it is shown to the user) and
+// SkipTLSVerify. Unknown
 // fields (other endpoints, metadata) are ignored, as the CLI ignores what it does not know.
 func parseContextMeta(b []byte) (ContextInfo, error) {
 	var meta struct {
@@ -146,7 +148,7 @@ func parseContextMeta(b []byte) (ContextInfo, error) {
 		return ContextInfo{}, fmt.Errorf("the docker endpoint is malformed: %v", err)
 	}
 	scheme, rest, ok := strings.Cut(ep.Host, "://")
-	if !ok || scheme == "" || rest == "" || strings.ContainsAny(ep.Host, " \t\r\n\x00") {
+	if !ok || scheme == "" || rest == "" || strings.ContainsFunc(ep.Host, func(r rune) bool { return r == ' ' || unicode.IsControl(r) }) {
 		return ContextInfo{}, fmt.Errorf("the docker endpoint's Host %q is not an address like unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://user@host", ep.Host)
 	}
 	return ContextInfo{Name: meta.Name, Host: ep.Host, SkipTLSVerify: ep.SkipTLSVerify}, nil
@@ -199,7 +201,12 @@ func currentContext(env []string) string {
 // the default socket. ok is false when the context named cannot be read (the CLI will say
 // why).
 func (e *Engine) dockerEndpoint() (ContextInfo, bool) {
-	env := mergeEnv(os.Environ(), e.env)
+	return e.dockerEndpointIn(mergeEnv(os.Environ(), e.env))
+}
+
+// dockerEndpointIn is dockerEndpoint with e's environment (os.Environ() and Options.Env)
+// already merged into env.
+func (e *Engine) dockerEndpointIn(env []string) (ContextInfo, bool) {
 	name := e.Context
 	if name == "" {
 		if host := envValue(env, "DOCKER_HOST"); host != "" {
@@ -253,7 +260,14 @@ func (e *Engine) contextProblem(p *model.Error) *model.Error {
 		return p
 	}
 	host := e.Endpoint()
+	// What the CLI said, without the advice for a local daemon (starting it, DOCKER_HOST).
 	said := p.Detail
+	var ce *CommandError
+	if errors.As(p.Err, &ce) && strings.TrimSpace(ce.Stderr) != "" {
+		said = tail(ce.Stderr, 500)
+	} else if i := strings.Index(said, " Start it with"); i >= 0 {
+		said = strings.TrimSpace(said[:i])
+	}
 	p.Summary = fmt.Sprintf("the docker engine of context %q (%s) is not reachable", e.Context, host)
 	p.Detail = fmt.Sprintf("check that the engine at %s is running and reachable from here, and the context's settings: "+
 		"`docker context inspect %s`, `docker --context %s version`. (%s)", host, e.Context, e.Context, said)

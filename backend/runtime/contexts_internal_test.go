@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/testenv"
@@ -291,7 +292,8 @@ func selfSignedPEM(t *testing.T) []byte {
 }
 
 // FuzzParseContextMeta: a context's meta.json is a file the user can edit. Parsing never
-// panics; what it accepts has a Host of the form scheme://rest without whitespace; and a
+// panics; what it accepts has a Host of the form scheme://rest without spaces or control
+// characters; and a
 // meta.json written from what it accepted reads back the same.
 func FuzzParseContextMeta(f *testing.F) {
 	for _, seed := range []string{
@@ -300,6 +302,7 @@ func FuzzParseContextMeta(f *testing.F) {
 		`{"Name":"x","Endpoints":{"docker":null}}`,
 		`{"Endpoints":{"docker":{"Host":"://"}}}`,
 		`{"Endpoints":{"docker":{"Host":"tcp:// a"}}}`,
+		`{"Endpoints":{"docker":{"Host":"tcp://a\u001b[31m"}}}`,
 		`{"Endpoints":{"docker":{"Host":5}}}`,
 		`{"Endpoints":{"docker":"tcp://x"}}`,
 		`{"Endpoints":[]}`, `null`, `[]`, ``, `{`, "\xff",
@@ -315,7 +318,7 @@ func FuzzParseContextMeta(f *testing.F) {
 			return
 		}
 		scheme, rest, ok := strings.Cut(info.Host, "://")
-		if !ok || scheme == "" || rest == "" || strings.ContainsAny(info.Host, " \t\r\n\x00") {
+		if !ok || scheme == "" || rest == "" || strings.ContainsFunc(info.Host, func(r rune) bool { return r == ' ' || unicode.IsControl(r) }) {
 			t.Fatalf("accepted Host %q", info.Host)
 		}
 		again, err := json.Marshal(map[string]any{"Name": info.Name, "Endpoints": map[string]any{
