@@ -231,7 +231,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	if o.ImageIDs, err = s.imageIDs(ctx, eng, c.desired, o); err != nil {
 		return c, err
 	}
-	if err := s.observePorts(ctx, stack, compose.Bindings(rs.Effective), c.desired, &o); err != nil {
+	if err := s.observePorts(ctx, stack, compose.Bindings(rs.Effective), c.desired, !remoteEndpoint(eng.Endpoint()), &o); err != nil {
 		return c, err
 	}
 	c.plan = plan.Compute(c.desired, o)
@@ -239,7 +239,7 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	c.plan.Diagnostics = append(append(problems, secretFieldWarnings(rs)...), c.plan.Diagnostics...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, defaultCredentialWarnings(rs, func() bool { return s.keyStoreAvailable(ctx) })...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, subnetWarnings...)
-	c.plan.Diagnostics = append(c.plan.Diagnostics, remoteDiagnostics(rs, eng)...)
+	c.plan.Diagnostics = append(c.plan.Diagnostics, remoteDiagnostics(rs, eng.Endpoint())...)
 	c.plan.Diagnostics = append(c.plan.Diagnostics, s.unopenedSecrets(ctx, c.secrets)...)
 	wiringToPlan(&c.plan, rs.Wiring)
 	return c, nil

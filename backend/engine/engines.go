@@ -185,8 +185,8 @@ func remoteEndpoint(endpoint string) bool {
 // bind mounts and build contexts are errors (they would resolve on the engine's host, where
 // the project's files are not), and fixed host ports without a publish address a warning
 // (they would bind to the remote host's own loopback, out of this machine's reach).
-func remoteDiagnostics(rs ResolvedStack, eng *runtime.Engine) []plan.Diagnostic {
-	if !remoteEndpoint(eng.Endpoint()) {
+func remoteDiagnostics(rs ResolvedStack, endpoint string) []plan.Diagnostic {
+	if !remoteEndpoint(endpoint) {
 		return nil
 	}
 	name := EngineLabel(rs.Stack.Context)
@@ -195,7 +195,7 @@ func remoteDiagnostics(rs ResolvedStack, eng *runtime.Engine) []plan.Diagnostic 
 		out = append(out, plan.Errorf(plan.Subject{Instance: lp.Instance, Path: lp.Field},
 			fmt.Sprintf("%s is a directory of this machine, but stack %s runs on the remote engine %s", lp.Source, rs.Stack.Name, name),
 			fmt.Sprintf("The engine would look for it on its own host (%s), where the project's files are not. Use a named volume, an absolute path on that host, or an image with the files in it; or run the stack here: devarch stack set-context %s default",
-				eng.Endpoint(), rs.Stack.Name)))
+				endpoint, rs.Stack.Name)))
 	}
 	if rs.Stack.PublishAddress == "" && len(compose.Bindings(rs.Effective)) > 0 {
 		out = append(out, plan.Warningf(plan.Subject{},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/devarch/devarch/backend/catalog"
 	"github.com/devarch/devarch/backend/compose"
@@ -256,7 +257,10 @@ func (s *Service) devarchContainers(ctx context.Context, dockerContext string) (
 // cached per stack revision, whatever their number), and which of the
 // stack's addresses a process outside DevArch holds now (probed by runtime.PortsInUse,
 // leaving out those DevArch containers hold).
-func (s *Service) observePorts(ctx context.Context, stack string, mine []compose.Binding, d plan.Desired, o *plan.Observed) error {
+//
+// The probe runs only for a stack on an engine of this machine (local): a remote engine's
+// host ports are its host's, and a process here holding the same port is no clash.
+func (s *Service) observePorts(ctx context.Context, stack string, mine []compose.Binding, d plan.Desired, local bool, o *plan.Observed) error {
 	if mine == nil {
 		mine = []compose.Binding{}
 	}
@@ -269,6 +273,19 @@ func (s *Service) observePorts(ctx context.Context, stack string, mine []compose
 			o.OtherPorts = append(o.OtherPorts, plan.PortClaim{Stack: st.Stack, Instance: b.Instance, Port: b.Pub})
 		}
 	}
-	o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(*o))
+	if local {
+		o.PortsInUse = runtime.PortsInUse(d.PortsToProbe(*o))
+	}
+	if o.Move != nil {
+		// A move: what the stack's containers on the old engine hold is freed by the plan's
+		// first actions (that engine may be on this machine, where the probe sees them).
+		held := map[int]bool{}
+		for _, c := range o.Move.Containers {
+			for _, p := range c.HostPorts {
+				held[p] = true
+			}
+		}
+		o.PortsInUse = slices.DeleteFunc(o.PortsInUse, func(hp model.HostPort) bool { return held[hp.Port] })
+	}
 	return nil
 }

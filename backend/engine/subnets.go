@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/devarch/devarch/backend/model"
@@ -86,6 +87,12 @@ func (s *Service) planSubnet(ctx context.Context, stack string) ([]plan.Diagnost
 	pool, avoid, err := s.subnetAvoiding(ctx, st.Context, network)
 	if err != nil {
 		return nil, err
+	}
+	if st.Placed && st.PlacedOn != st.Context {
+		// A move: the network the stack leaves on its old engine has this very subnet, and
+		// when that engine is on this machine its bridge shows in the routes. The move
+		// removes it before creating the new one, so it is no clash.
+		avoid = slices.DeleteFunc(avoid, func(p netip.Prefix) bool { return p == cur })
 	}
 	clash, ok := netpool.Overlap(cur, avoid)
 	if !ok {
