@@ -4,10 +4,13 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/devarch/devarch/backend/runtime/runtimetest"
 )
 
 // The engine commands refuse bad input with the field and the fix, and change nothing: a
@@ -79,5 +82,65 @@ func TestEngines_BadInput(t *testing.T) {
 	bb := engines[1]
 	if bb["name"] != "build-box" || bb["endpoint"] != "tcp://127.0.0.1:1" || bb["healthy"] != false || bb["publishAddress"] != "192.0.2.10" || bb["stacks"] != 1.0 {
 		t.Fatalf("build-box in engine list: %v", bb)
+	}
+}
+
+// The command line against a stack on another engine (a second dockerd behind a docker
+// context): create it there, apply, see it in status, logs and engine list, down; nothing
+// of it ever appears on the default engine.
+func TestEngines_StackOnAnotherEngine(t *testing.T) {
+	runtimetest.RequireCompose(t)
+	runtimetest.BusyboxImage(t)
+	far := runtimetest.SecondEngine(t, false)
+	home := tempHome(t)
+	env := map[string]string{"DEVARCH_HOME": home, "DEVARCH_DATABASE_URL": databaseURL(t), "DEVARCH_MASTER_KEY_FILE": home + "/master.key"}
+	for _, kv := range far.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	tpl := filepath.Join(tempHome(t), "site.yaml")
+	if err := os.WriteFile(tpl, []byte(siteTemplate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, env, "devarch", "template", "import", tpl)
+	port := freePort(t)
+	mustRun(t, env, "devarch", "stack", "create", "eng-far", "--context", far.Context)
+	mustRun(t, env, "devarch", "instance", "add", "eng-far", "web", "--template", "t-site")
+	mustRun(t, env, "devarch", "instance", "set", "eng-far", "web", fmt.Sprintf(`ports=["%d:8080"]`, port),
+		`command=["sh","-c","mkdir -p /www && echo far > /www/index.html && echo serving from far && exec httpd -f -p 8080 -h /www"]`)
+	t.Cleanup(func() { run(t, env, "devarch", "down", "eng-far") })
+
+	mustRun(t, env, "devarch", "apply", "eng-far", "--yes")
+	if body := get(t, port); !strings.Contains(body, "far") {
+		t.Fatalf("its port: %q", body)
+	}
+	if s := containerState(t, "devarch-eng-far-web"); s != "missing" {
+		t.Fatalf("the default engine has the stack's container (%s)", s)
+	}
+	r := mustRun(t, env, "devarch", "status", "eng-far", "--json")
+	if !strings.Contains(r.stdout, `"state":"running"`) && !strings.Contains(r.stdout, `"state": "running"`) {
+		t.Fatalf("status from the stack's engine:\n%s", r.stdout)
+	}
+	if r := mustRun(t, env, "devarch", "logs", "eng-far", "web"); !strings.Contains(r.stdout, "serving from far") {
+		t.Fatalf("logs from the stack's engine:\n%s%s", r.stdout, r.stderr)
+	}
+	if r := mustRun(t, env, "devarch", "stack", "show", "eng-far"); !strings.Contains(r.stdout, "engine "+far.Context) {
+		t.Fatalf("stack show names the engine:\n%s", r.stdout)
+	}
+	r = mustRun(t, env, "devarch", "engine", "list", "--json")
+	var engines []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &engines); err != nil || len(engines) != 2 || engines[1]["name"] != far.Context ||
+		engines[1]["healthy"] != true || engines[1]["endpoint"] != far.Host || engines[1]["stacks"] != 1.0 {
+		t.Fatalf("engine list: %v\n%s", err, r.stdout)
+	}
+	rep, _ := doctor(t, env, nil)
+	if status, summary, _ := rep.check(t, "engine "+far.Context); status != "ok" || !strings.Contains(summary, far.Host) {
+		t.Fatalf("doctor's check of the stack's engine: %s %s", status, summary)
+	}
+
+	mustRun(t, env, "devarch", "down", "eng-far")
+	cs, err := far.Engine.ListContainers(t.Context(), []string{"dev.devarch.stack=eng-far"})
+	if err != nil || len(cs) != 0 {
+		t.Fatalf("after down the stack's engine still has %+v %v", cs, err)
 	}
 }
