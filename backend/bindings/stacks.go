@@ -153,7 +153,8 @@ func portURLs(eff model.EffectiveService) []string {
 		}
 		host := p.HostIP
 		if p.Wildcard() {
-			host = compose.DefaultHostIP
+			// Every interface of the engine's host: open it where that host is reached.
+			host = cmp.Or(eff.HostIP, compose.DefaultHostIP)
 		}
 		out = append(out, "http://"+net.JoinHostPort(host, strconv.Itoa(p.HostPort)))
 	}

@@ -104,6 +104,8 @@ var executorCases = map[string]executorCase{
 	"depends_on_renamed": {levels: map[string]int{"pg": 1, "app": 2}, want: []string{upNew + " pg", upReplace + " app"}},
 	"engine_move": {levels: map[string]int{"db": 1, "web": 2}, want: []string{"rm -f devarch-etshop-db", "rm -f devarch-etshop-web",
 		"network rm devarch-etshop-net", upNew + " db", upNew + " web"}},
+	"engine_move_same_daemon": {levels: map[string]int{"db": 1, "web": 2}, want: []string{"rm -f devarch-etshop-db", "rm -f devarch-etshop-web",
+		"network rm devarch-etshop-net", upNew + " db", upNew + " web"}},
 	"engine_move_unreachable":  {levels: map[string]int{"db": 1, "web": 2}, want: []string{upNew + " db", upNew + " web"}},
 	"image_changed":            {levels: map[string]int{"cache": 1}, want: []string{upReplace + " cache"}},
 	"instance_removed":         {want: []string{"rm -f devarch-etshop-old"}},

@@ -106,6 +106,9 @@ func Compute(d Desired, o Observed) Plan {
 		owners[s.Container] = s.Instance
 	}
 
+	if o.Move != nil {
+		o = withoutLeaving(o)
+	}
 	containers := slices.Clone(o.Containers)
 	slices.SortFunc(containers, func(a, b model.Container) int {
 		return cmpString(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID)
@@ -553,4 +556,20 @@ func moveActions(stack string, m *Move, diags *Diagnostics) []Action {
 			"Containers are made anew on "+m.To+" with empty volumes; the data in "+m.From+"'s volumes is not copied. Copy it yourself first if you need it (docker run --rm -v VOLUME:/v busybox tar c /v), or move the stack back."))
 	}
 	return out
+}
+
+// withoutLeaving leaves out of what the stack's new engine shows the containers and
+// networks the move removes from the old one: when both contexts reach the same daemon (a
+// context that is another name for the default engine), the new engine sees them too, and
+// counting them would plan nothing to create for containers the move's first actions
+// remove. Containers are matched by id; networks by name (a network of the stack's name on
+// another daemon is reused by compose either way).
+func withoutLeaving(o Observed) Observed {
+	gone := map[string]bool{}
+	for _, c := range o.Move.Containers {
+		gone[c.ID] = true
+	}
+	o.Containers = slices.DeleteFunc(slices.Clone(o.Containers), func(c model.Container) bool { return gone[c.ID] })
+	o.Networks = slices.DeleteFunc(slices.Clone(o.Networks), func(n model.Network) bool { return slices.Contains(o.Move.Networks, n.Name) })
+	return o
 }

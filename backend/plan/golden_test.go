@@ -55,6 +55,16 @@ func goldenCases() map[string]goldenCase {
 			return d, plan.Observed{Move: &plan.Move{From: "default", To: "build-box", Containers: old.Containers,
 				Networks: []string{model.NetworkName(d.Stack)}}}
 		},
+		// Both contexts reach the same daemon: the new engine sees the very containers and
+		// network the move removes; they are still created again after it.
+		"engine_move_same_daemon": func(t testing.TB) (plan.Desired, plan.Observed) {
+			d := desired(t, 5, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
+			old := upToDate(t, d)
+			o := old
+			o.Applied = map[string]plan.Applied{}
+			o.Move = &plan.Move{From: "default", To: "desktop-linux", Containers: old.Containers, Networks: []string{model.NetworkName(d.Stack)}}
+			return d, o
+		},
 		// The old engine cannot be asked: the plan says what is left there and goes on.
 		"engine_move_unreachable": func(t testing.TB) (plan.Desired, plan.Observed) {
 			d := desired(t, 5, svc("web", nginx("local", "8080:80"), "db"), svc("db", postgres()))
