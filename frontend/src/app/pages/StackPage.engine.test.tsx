@@ -73,7 +73,7 @@ describe('StackPage: the engine in the header', () => {
     renderWithApp(<StackPage name="shop" />);
     const notice = await screen.findByTestId('engine-move');
     expect(notice).toHaveTextContent('Its containers are still on default: apply to move them');
-    expect(notice).toHaveTextContent('removes its containers and network from engine default and creates them on build-box');
+    expect(notice).toHaveTextContent('removes them and the network from default and creates them on build-box');
     expect(notice).toHaveTextContent('Named volumes stay on default');
     expect(within(notice).getByRole('link', { name: 'Review the move' })).toHaveAttribute('href', '#/stacks/shop/plan');
   });
@@ -91,7 +91,7 @@ describe('StackPage: changing the engine', () => {
     expect(input).toHaveValue('default');
     expect(input).toHaveFocus();
     expect(dialog).toHaveTextContent('default for the default engine');
-    expect(dialog).toHaveTextContent('Named volumes stay behind');
+    expect(dialog).toHaveTextContent('named volumes stay behind');
     await user.clear(input);
     await user.type(input, 'build-box{Enter}');
     expect(stacks.setContext).toHaveBeenCalledWith('shop', 'build-box');

@@ -56,9 +56,8 @@ export function EngineDialog({ stack, engine, onClose }: { stack: string; engine
       title={`Engine of ${stack}`}
       description={
         <>
-          The Docker engine this stack runs on: the default one, or a docker context's (a remote host over ssh or TLS). Nothing moves until the next
-          apply, which removes its containers from <strong>{engine}</strong> and creates them on the new engine. Named volumes stay behind: their data
-          does not move.
+          The Docker engine it runs on: the default one, or a docker context&apos;s (a remote host over ssh or TLS). The next apply moves its containers
+          from <strong>{engine}</strong> to the new engine; named volumes stay behind.
         </>
       }
       onClose={onClose}

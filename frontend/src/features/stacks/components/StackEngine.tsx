@@ -62,17 +62,19 @@ export function StackEngineMeta({ stack, onChange }: { stack: EngineFacts; onCha
 export function StackMoveNotice({ stack }: { stack: Pick<StackDetail, 'name' | 'engine' | 'movingFrom'> }) {
   if (!stack.movingFrom) return null;
   return (
-    <Callout tone="info" testId="engine-move" title={`Its containers are still on ${stack.movingFrom}: apply to move them`}>
-      <p className="callout__text">
-        The next apply removes its containers and network from engine <strong>{stack.movingFrom}</strong> and creates them on{' '}
-        <strong>{stack.engine}</strong>. Named volumes stay on {stack.movingFrom}: their data does not move.
-      </p>
-      <div className="callout__actions">
-        <a className="button button--small" href={planHref(stack.name)}>
-          <PlanIcon aria-hidden="true" />
-          Review the move
-        </a>
-      </div>
-    </Callout>
+    <div className="engine-move">
+      <Callout tone="info" testId="engine-move" title={`Its containers are still on ${stack.movingFrom}: apply to move them`}>
+        <div className="engine-move__row">
+          <p className="callout__text">
+            The next apply removes them and the network from <strong>{stack.movingFrom}</strong> and creates them on <strong>{stack.engine}</strong>.
+            Named volumes stay on {stack.movingFrom}: their data does not move.
+          </p>
+          <a className="button button--small" href={planHref(stack.name)}>
+            <PlanIcon aria-hidden="true" />
+            Review the move
+          </a>
+        </div>
+      </Callout>
+    </div>
   );
 }
