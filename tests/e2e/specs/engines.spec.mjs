@@ -103,9 +103,9 @@ async function checkMovePlan(page, from) {
   const removeWeb = page.locator('[data-testid="plan-action"][data-kind="remove"][data-instance="web"]');
   await removeWeb.waitFor();
   assert.equal(await removeWeb.getAttribute('data-engine'), from);
-  assert.match(await removeWeb.locator('.plan-action__title').innerText(), new RegExp(`remove\\s+web\\s+${PROJECT}-web\\s+on engine ${from}$`));
+  assert.match(await removeWeb.locator('.plan-action__title').innerText(), new RegExp(`remove\\s+web\\s+${PROJECT}-web\\s+on engine ${from}\\s*$`));
   const removeNet = page.locator('[data-testid="plan-action"][data-kind="remove-network"]');
-  assert.match(await removeNet.locator('.plan-action__title').innerText(), new RegExp(`on engine ${from}$`));
+  assert.match(await removeNet.locator('.plan-action__title').innerText(), new RegExp(`on engine ${from}\\s*$`));
   for (const engine of await removals.evaluateAll((cards) => cards.map((card) => card.dataset.engine))) assert.equal(engine, from);
   // What is made on the new engine names no engine: it is the stack's own.
   const makes = page.locator('[data-testid="plan-action"]:not([data-kind^="remove"])');
@@ -186,7 +186,7 @@ service:
 
   // The default engine is quiet: its name, no endpoint, no badge.
   const onDefault = await engineItem(page, 'default');
-  assert.match(await onDefault.innerText(), /^Engine default\s+Change…$/);
+  assert.match(await onDefault.innerText(), /^Engine\s+default\s+Change…$/);
   assert.match(await onDefault.getAttribute('title'), new RegExp(`at ${SOCKET.replace(/[/.]/g, '\\$&')}; it publishes host ports on 127\\.0\\.0\\.1`));
   assert.equal(await page.getByTestId('engine-move').count(), 0);
 
@@ -194,7 +194,7 @@ service:
   const url = `http://127.0.0.1:${port}`;
   const link = page.getByTestId('instance-row-web').getByRole('link', { name: `Open web at ${url} in the browser` });
   assert.equal(await link.getAttribute('href'), url);
-  assert.equal(await link.innerText(), `127.0.0.1:${port}`);
+  assert.equal((await link.innerText()).trim(), `127.0.0.1:${port}`);
   const hadRuntime = await page.evaluate(() => {
     const had = typeof window.runtime?.BrowserOpenURL === 'function';
     window.__opened = [];
@@ -224,8 +224,8 @@ service:
   const chosen = await chooseEngine(page, CONTEXT);
   await chosen.dialog.waitFor({ state: 'detached', timeout: 30_000 });
   const onContext = await engineItem(page, CONTEXT);
-  assert.equal(await onContext.getByTestId('engine-endpoint').innerText(), SOCKET);
-  assert.equal(await onContext.getByTestId('engine-health').innerText(), 'reachable');
+  assert.equal((await onContext.getByTestId('engine-endpoint').innerText()).trim(), SOCKET);
+  assert.equal((await onContext.getByTestId('engine-health').innerText()).trim(), 'reachable');
   const notice = page.getByTestId('engine-move');
   await notice.waitFor();
   assert.match(await notice.innerText(), /Its containers are still on default: apply to move them/);
@@ -236,7 +236,7 @@ service:
   await page.goto(new URL('#/stacks', page.url()).toString());
   const label = page.getByRole('row', { name: new RegExp(STACK) }).getByTestId('stack-engine-label');
   await label.waitFor();
-  assert.equal((await label.innerText()).trim(), CONTEXT);
+  assert.match(await label.innerText(), new RegExp(`^\\s*(Engine\\s+)?${CONTEXT}\\s*$`));
   await shot(app, 'engines-list-1024-light');
 
   // The plan: removals on engine default, creations on the context; apply moves them.
@@ -247,7 +247,7 @@ service:
   await openStack(page);
   const moved = await engineItem(page, CONTEXT);
   assert.equal(await moved.getAttribute('data-healthy'), 'true');
-  assert.equal(await moved.getByTestId('engine-health').innerText(), 'reachable');
+  assert.equal((await moved.getByTestId('engine-health').innerText()).trim(), 'reachable');
   await page.getByTestId('engine-move').waitFor({ state: 'detached', timeout: 30_000 });
   await webRunsAfterMove(t, page, madeThere);
   await shot(app, 'engines-moved-1024-light');
