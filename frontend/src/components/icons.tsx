@@ -252,3 +252,20 @@ export const TextIcon = (props: IconProps) => (
     <path d="M4 6h16M4 10h16M4 14h10M4 18h7" />
   </Svg>
 );
+
+/** A link that leaves the app (opens in the browser). */
+export const ExternalLinkIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M14 4h6v6M20 4l-9 9" />
+    <path d="M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />
+  </Svg>
+);
+
+/** A server: an engine (a Docker daemon) a stack runs on. */
+export const ServerIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <rect x="3" y="4" width="18" height="7" rx="1.5" />
+    <rect x="3" y="13" width="18" height="7" rx="1.5" />
+    <path d="M7 7.5h.01M7 16.5h.01" />
+  </Svg>
+);

@@ -124,6 +124,53 @@ describe('backend', () => {
     expect(detail.problems[1].kind).toBe('internal');
   });
 
+  it('maps the engine of a stack, its rows and its instances, and passes SetContext through', async () => {
+    const Get = vi.fn().mockResolvedValue({
+      name: 'shop',
+      engine: 'build-box',
+      engineEndpoint: 'ssh://me@build-box',
+      engineHealthy: false,
+      engineError: 'ssh: connection refused',
+      movingFrom: 'default',
+      publishAddress: '192.168.1.40',
+      instances: [{ name: 'web', urls: ['http://192.168.1.40:8080', 7] }, { name: 'db', urls: null }],
+    });
+    const List = vi.fn().mockResolvedValue([{ name: 'shop', engine: 'build-box' }, { name: 'old' }]);
+    const SetContext = vi.fn().mockResolvedValue(undefined);
+    installBridge({ Stacks: { Get, List, SetContext } });
+    const detail = await stacks.get('shop');
+    expect(detail).toMatchObject({
+      engine: 'build-box',
+      engineEndpoint: 'ssh://me@build-box',
+      engineHealthy: false,
+      engineError: 'ssh: connection refused',
+      movingFrom: 'default',
+      publishAddress: '192.168.1.40',
+    });
+    expect(detail.instances.map((instance) => instance.urls)).toEqual([['http://192.168.1.40:8080'], []]);
+    // An older backend without the fields: the default engine, healthy unknown, nothing pending.
+    Get.mockResolvedValue({ name: 'shop' });
+    expect(await stacks.get('shop')).toMatchObject({ engine: 'default', engineEndpoint: '', engineHealthy: false, engineError: '', movingFrom: '', publishAddress: '127.0.0.1' });
+    expect((await stacks.list()).map((row) => row.engine)).toEqual(['build-box', 'default']);
+    await stacks.setContext('shop', 'build-box');
+    expect(SetContext).toHaveBeenCalledWith('shop', 'build-box');
+  });
+
+  it('keeps the engine of a plan action only when set', async () => {
+    const Plan = vi.fn().mockResolvedValue({
+      id: 1,
+      stack: 'shop',
+      actions: [
+        { kind: 'remove', symbol: '-', instance: 'web', container: 'devarch-shop-web', engine: 'default' },
+        { kind: 'create', symbol: '+', instance: 'web', container: 'devarch-shop-web', engine: '' },
+      ],
+    });
+    installBridge({ Plans: { Plan } });
+    const plan = await plans.plan('shop');
+    expect(plan.actions[0].engine).toBe('default');
+    expect(plan.actions[1]).not.toHaveProperty('engine');
+  });
+
   it('maps a port clash fix to the instance field; one the page cannot act on keeps its command in the detail', async () => {
     const Get = vi.fn().mockResolvedValue({
       name: 'shop',

@@ -124,6 +124,7 @@ function toStackSummary(raw: bindings.StackSummary): StackSummary {
     revision: raw.revision ?? 0,
     status: toStackStatus(raw.status),
     updatedAt: raw.updatedAt ?? '',
+    engine: raw.engine || 'default',
   };
 }
 
@@ -157,6 +158,7 @@ function toInstanceSummary(raw: bindings.InstanceSummary): InstanceSummary {
     portsOrigin: toOrigin(raw.portsOrigin),
     overridden: strings(raw.overridden),
     status: raw.status || 'unknown',
+    urls: strings(raw.urls),
   };
 }
 
@@ -171,6 +173,12 @@ function toStackDetail(raw: bindings.StackDetail): StackDetail {
     instances: (raw.instances ?? []).map(toInstanceSummary),
     root: raw.root ?? '',
     rootChosen: Boolean(raw.rootChosen),
+    engine: raw.engine || 'default',
+    engineEndpoint: raw.engineEndpoint ?? '',
+    engineHealthy: Boolean(raw.engineHealthy),
+    engineError: raw.engineError ?? '',
+    movingFrom: raw.movingFrom ?? '',
+    publishAddress: raw.publishAddress || '127.0.0.1',
     problems: (raw.problems ?? []).map(stackProblemFrom),
   };
 }
@@ -244,6 +252,15 @@ export const stacks = {
 
   async rename(name: string, newName: string): Promise<void> {
     await call('Stacks', 'Rename', () => StacksBinding.Rename(name, newName));
+  },
+
+  /**
+   * Puts the stack on the engine of a docker context ("default" = the default engine). Nothing
+   * moves yet: the next plan removes its containers from the engine they are on and creates
+   * them on the new one. An unknown context is refused with a problem naming it.
+   */
+  async setContext(name: string, context: string): Promise<void> {
+    await call('Stacks', 'SetContext', () => StacksBinding.SetContext(name, context));
   },
 
   /**
@@ -344,6 +361,7 @@ function toPlanAction(raw: bindings.PlanAction): PlanAction {
     container: raw.container ?? '',
     network: raw.network ?? '',
     cause: raw.cause ?? '',
+    ...(raw.engine ? { engine: raw.engine } : {}),
     changes: (raw.changes ?? []).map((change) => ({ path: change.path ?? '', old: change.old ?? '', new: change.new ?? '' })),
     ...(raw.config?.length ? { config: raw.config.map((field) => ({ path: field.path ?? '', value: field.value ?? '' })) } : {}),
   };

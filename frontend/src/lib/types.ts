@@ -42,6 +42,8 @@ export interface StackSummary {
   status: StackStatus;
   /** RFC 3339 timestamp. */
   updatedAt: string;
+  /** The engine the stack belongs on: "default" or a docker context's name. */
+  engine: string;
 }
 
 /** Where an effective value came from (DOMAIN.md, Overrides). */
@@ -94,6 +96,8 @@ export interface InstanceSummary {
   overridden: string[];
   /** Container status: running, exited, created, missing, ... */
   status: string;
+  /** Where to open its fixed TCP host ports ("http://127.0.0.1:8080"), on the engine's publish address. */
+  urls: string[];
 }
 
 export interface StackDetail {
@@ -112,6 +116,17 @@ export interface StackDetail {
    */
   root: string;
   rootChosen: boolean;
+  /** The engine the stack belongs on: "default" (the default engine) or a docker context's name. */
+  engine: string;
+  /** Where that engine is reached: "unix:///var/run/docker.sock", "ssh://me@box"; "" when unknown. */
+  engineEndpoint: string;
+  /** Whether the engine answered when the stack was read; engineError says why not. */
+  engineHealthy: boolean;
+  engineError: string;
+  /** The engine its containers are still on when that differs from `engine` (the next apply moves them); "" otherwise. */
+  movingFrom: string;
+  /** Where the engine publishes host ports ("127.0.0.1" unless set with devarch engine set-address). */
+  publishAddress: string;
   problems: StackProblem[];
 }
 
@@ -172,6 +187,8 @@ export interface PlanAction {
   network: string;
   /** Why: "new instance", "stopped outside DevArch", "config changed; image changed", ... */
   cause: string;
+  /** Set on the removals of a move: the engine the stack moves away from ("default" or a context). */
+  engine?: string;
   changes: PlanChange[];
   /** What a create makes: effective image, ports and command ("(sensitive)" for a secret reference). */
   config?: PlanField[];

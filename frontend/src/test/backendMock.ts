@@ -15,6 +15,7 @@ export function backendMock() {
       create: vi.fn(),
       get: vi.fn(),
       rename: vi.fn(),
+      setContext: vi.fn(),
       delete: vi.fn(),
       compose: vi.fn(),
     },

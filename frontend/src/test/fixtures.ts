@@ -36,6 +36,7 @@ export const sampleStacks: StackSummary[] = [
     revision: 7,
     status: 'running',
     updatedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    engine: 'default',
   },
   {
     name: 'blog',
@@ -44,6 +45,7 @@ export const sampleStacks: StackSummary[] = [
     revision: 2,
     status: 'stopped',
     updatedAt: '2024-01-02T03:04:05Z',
+    engine: 'default',
   },
 ];
 
@@ -116,6 +118,7 @@ export const sampleStackDetail: StackDetail = {
       portsOrigin: 'template',
       overridden: [],
       status: 'not created',
+      urls: [],
     },
     {
       name: 'web',
@@ -127,10 +130,17 @@ export const sampleStackDetail: StackDetail = {
       portsOrigin: 'override',
       overridden: ['environment.APP_ENV', 'ports'],
       status: 'running',
+      urls: ['http://127.0.0.1:8081'],
     },
   ],
   root: '/home/me/.local/share/devarch/stacks/shop',
   rootChosen: false,
+  engine: 'default',
+  engineEndpoint: 'unix:///var/run/docker.sock',
+  engineHealthy: true,
+  engineError: '',
+  movingFrom: '',
+  publishAddress: '127.0.0.1',
   problems: [],
 };
 

@@ -184,7 +184,7 @@ test('every page fits the window at 1024x700 and 1920x1080, light and dark', { t
         all.push(...(await checkPage(page, label)));
         if (name === 'stack') {
           // A row with keyboard focus shows its cut values whole.
-          await page.getByTestId('instance-row-product-images-minio').getByRole('link').focus();
+          await page.getByTestId('instance-row-product-images-minio').getByRole('link', { name: 'product-images-minio', exact: true }).focus();
           await app.screenshot(`layout-stack-row-focus-${size.width}-${theme}`);
           await page.evaluate(() => /** @type {HTMLElement | null} */ (document.activeElement)?.blur());
         }

@@ -7,9 +7,12 @@ import { Tabs } from '@/components/Tabs';
 import { AddInstanceDialog, LogsDialog, RemoveInstanceDialog } from '@/features/instances';
 import {
   DeleteStackDialog,
+  EngineDialog,
   RenameStackDialog,
+  StackEngineMeta,
   StackHeaderActions,
   StackInstancesTable,
+  StackMoveNotice,
   StackLoadFallback,
   StackProblemList,
   StackStatusBadge,
@@ -31,7 +34,7 @@ function liveInstances(instances: InstanceSummary[], states: InstanceState[] | u
   });
 }
 
-type DialogState = { kind: 'add' } | { kind: 'logs' } | { kind: 'rename' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
+type DialogState = { kind: 'add' } | { kind: 'logs' } | { kind: 'rename' } | { kind: 'engine' } | { kind: 'delete' } | { kind: 'remove'; instance: InstanceSummary } | null;
 
 type StackTab = 'instances' | 'graph' | 'secrets' | 'history';
 
@@ -85,6 +88,7 @@ export function StackPage({ name }: { name: string }) {
     body = (
       <>
         <StackToolbar stack={name} onShowHistory={showHistory} status={data.status} instances={liveInstances(data.instances, status.data)} />
+        <StackMoveNotice stack={data} />
         {data.problems.length > 0 && (
           <Callout
             title={`${data.problems.length} ${data.problems.length === 1 ? 'problem needs' : 'problems need'} attention before this stack can run`}
@@ -181,6 +185,7 @@ export function StackPage({ name }: { name: string }) {
                   <span className="muted"> (subnet chosen at the next plan)</span>
                 )}
               </span>
+              <StackEngineMeta stack={data} onChange={() => setDialog({ kind: 'engine' })} />
               {data.rootChosen && (
                 <span className="meta-item meta-item--path" title={`Relative bind mounts and build contexts resolve in ${data.root}`} data-testid="stack-root">
                   Project root <span className="mono">{data.root}</span>
@@ -228,6 +233,7 @@ export function StackPage({ name }: { name: string }) {
       )}
       {dialog?.kind === 'logs' && <LogsDialog stack={name} onClose={close} />}
       {dialog?.kind === 'rename' && <RenameStackDialog name={name} onClose={close} />}
+      {dialog?.kind === 'engine' && data && <EngineDialog stack={name} engine={data.engine} onClose={close} />}
       {dialog?.kind === 'delete' && <DeleteStackDialog name={name} instances={data?.instances.length ?? 0} onClose={close} />}
       {dialog?.kind === 'remove' && (
         <RemoveInstanceDialog

@@ -125,6 +125,7 @@ function ActionCard({ action }: { action: PlanAction }) {
       data-testid="plan-action"
       data-kind={action.kind}
       data-instance={action.instance || undefined}
+      data-engine={action.engine || undefined}
     >
       <span className={`plan-symbol plan-symbol--${tone}`} aria-hidden="true">
         {action.symbol}
@@ -143,6 +144,14 @@ function ActionCard({ action }: { action: PlanAction }) {
                   <code className="plan-action__container">{action.container}</code>
                 </>
               )}
+            </>
+          )}
+          {action.engine && (
+            <>
+              {' '}
+              <span className="plan-action__engine" data-testid="plan-action-engine">
+                on engine <strong>{action.engine}</strong>
+              </span>
             </>
           )}
         </p>

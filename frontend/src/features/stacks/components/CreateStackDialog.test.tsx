@@ -93,6 +93,7 @@ describe('New stack dialog', () => {
       revision: 1,
       status: 'stopped',
       updatedAt: '',
+      engine: 'default',
     });
     const { user, dialog } = await openDialog();
     await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'shop');

@@ -1,4 +1,5 @@
 import { instanceHref } from '@/app/routes';
+import { ExternalLink } from '@/components/ExternalLink';
 import { TrashIcon } from '@/components/icons';
 import { OriginBadge } from '@/components/OriginBadge';
 import type { InstanceState, InstanceSummary } from '@/lib/types';
@@ -89,6 +90,15 @@ export function StackInstancesTable({ stack, instances, states, onRemove }: Stac
                     )}
                     {instance.portsOrigin === 'override' && <OriginBadge origin="override" />}
                   </span>
+                  {instance.urls.length > 0 && (
+                    <span className="port-urls" data-testid="instance-urls">
+                      {instance.urls.map((url) => (
+                        <ExternalLink key={url} href={url} label={`Open ${instance.name} at ${url} in the browser`} className="port-url">
+                          {url.replace(/^https?:\/\//, '')}
+                        </ExternalLink>
+                      ))}
+                    </span>
+                  )}
                 </td>
                 <td>
                   {count > 0 ? (

@@ -64,6 +64,22 @@ describe('StacksPage', () => {
     expect(screen.getByRole('button', { name: 'New stack' })).toBeInTheDocument();
   });
 
+  it('labels a stack on another engine in its row header, and no label for the default engine', async () => {
+    list.mockResolvedValue([sampleStacks[0], { ...sampleStacks[1], engine: 'build-box' }]);
+    renderWithApp(<StacksPage />);
+    const table = await screen.findByRole('table', { name: 'Stacks' });
+    const [, shop, blog] = within(table).getAllByRole('row');
+    expect(within(shop).queryByTestId('stack-engine-label')).toBeNull();
+    const label = within(blog).getByTestId('stack-engine-label');
+    expect(label).toHaveTextContent('Engine build-box');
+    expect(label).toHaveAttribute('title', 'Runs on the engine of docker context build-box');
+    // Read with the name: the row header says where the stack runs.
+    expect(within(blog).getByRole('rowheader')).toContainElement(label);
+    expect(label.querySelector('.visually-hidden')).toHaveTextContent('Engine');
+    expect(label.querySelector('svg')).toHaveAttribute('aria-hidden', 'true');
+    expect(within(blog).getByRole('link', { name: 'blog' })).toHaveAttribute('href', '#/stacks/blog');
+  });
+
   it('shows an error with a retry that loads the list', async () => {
     list.mockRejectedValueOnce(
       new AppError({ kind: 'internal', summary: 'The database is not running', detail: 'dial tcp: refused' }),

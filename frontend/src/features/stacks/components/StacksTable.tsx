@@ -1,4 +1,5 @@
 import { stackHref } from '@/app/routes';
+import { ServerIcon } from '@/components/icons';
 import { formatDateTime, formatRelativeTime } from '@/lib/format';
 import type { StackSummary } from '@/lib/types';
 import { StackStatusBadge } from './StackStatusBadge';
@@ -26,6 +27,14 @@ export function StacksTable({ stacks }: { stacks: StackSummary[] }) {
                 <a className="table__link truncate" href={stackHref(stack.name)} title={stack.name}>
                   {stack.name}
                 </a>
+                {stack.engine && stack.engine !== 'default' && (
+                  // Part of the row's header cell, so a screen reader reads it with the name.
+                  <span className="table__sub engine-label truncate" data-testid="stack-engine-label" title={`Runs on the engine of docker context ${stack.engine}`}>
+                    <ServerIcon aria-hidden="true" />
+                    <span className="visually-hidden">Engine </span>
+                    {stack.engine}
+                  </span>
+                )}
               </th>
               <td className="table__description cell-fit cell-fit--description">
                 {stack.description ? (
