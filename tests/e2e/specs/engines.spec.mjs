@@ -116,23 +116,12 @@ async function checkMovePlan(page, from) {
 
 /**
  * After a move's apply: web runs on the new engine. The context here is the SAME daemon as
- * the default engine, and the backend's move plan (at the time of writing) observes web
- * there already, so it only removes it from the old engine and creates nothing: the next
- * plan creates it. That is a backend bug (reported; see the spec's report), so the spec says
- * so as a diagnostic, makes web with that next plan, and checks it runs either way.
+ * the default engine: the new engine sees the very container the move removes, and the
+ * move's plan must still create web there (it once planned removals only).
  */
-async function webRunsAfterMove(t, page, madeInMovePlan) {
+async function webRunsAfterMove(page, madeInMovePlan) {
+  assert.ok(madeInMovePlan, 'the move plan creates web on the new engine');
   const state = page.locator('[data-testid="instance-row-web"] [data-testid="instance-state"]');
-  if (!madeInMovePlan) {
-    t.diagnostic('backend: the move plan removed web from the old engine and made nothing on the new one (same daemon): planning again');
-    await page.locator('[data-testid="instance-row-web"] [data-testid="instance-state"][data-status="not created"]').waitFor({ timeout: 30_000 });
-    await page.getByRole('group', { name: `Operations on ${STACK}` }).getByRole('link', { name: 'Plan' }).click();
-    await page.getByTestId('plan-diff').waitFor({ timeout: 60_000 });
-    await page.locator('[data-testid="plan-action"][data-kind="create"][data-instance="web"]').waitFor();
-    assert.equal(await page.getByTestId('plan-action-engine').count(), 0, 'no engine named once the move is done');
-    await applyPlan(page);
-    await openStack(page);
-  }
   await page.locator('[data-testid="instance-row-web"] [data-testid="instance-state"][data-status="running"]').waitFor({ timeout: 60_000 });
   assert.equal(await state.getAttribute('data-status'), 'running');
   assert.equal(await docker('inspect', '--format', '{{.State.Running}}', `${PROJECT}-web`), 'true');
@@ -249,7 +238,7 @@ service:
   assert.equal(await moved.getAttribute('data-healthy'), 'true');
   assert.equal((await moved.getByTestId('engine-health').innerText()).trim(), 'reachable');
   await page.getByTestId('engine-move').waitFor({ state: 'detached', timeout: 30_000 });
-  await webRunsAfterMove(t, page, madeThere);
+  await webRunsAfterMove(page, madeThere);
   await shot(app, 'engines-moved-1024-light');
   assert.deepEqual(app.problems, []);
 
@@ -271,7 +260,7 @@ service:
   await openStack(dark.page);
   await engineItem(dark.page, 'default');
   await dark.page.getByTestId('engine-move').waitFor({ state: 'detached', timeout: 30_000 });
-  await webRunsAfterMove(t, dark.page, madeBack);
+  await webRunsAfterMove(dark.page, madeBack);
   assert.equal(await dark.page.getByTestId('engine-health').count(), 0, 'a healthy default engine is quiet again');
   assert.deepEqual(dark.problems, []);
 });
