@@ -234,10 +234,14 @@ func (e *Engine) Endpoint() string {
 
 // contextEnv is what every command of an Engine with a Context gets last: the context, and
 // an empty DOCKER_HOST, which the docker CLI and compose treat as unset (a non-empty one
-// would win over DOCKER_CONTEXT). Nil without a Context.
+// would win over DOCKER_CONTEXT). Nil without a Context. The built-in "default" context is
+// DOCKER_HOST itself (else the default socket), so for it DOCKER_HOST is left as it is.
 func (e *Engine) contextEnv() []string {
-	if e.Context == "" {
+	switch e.Context {
+	case "":
 		return nil
+	case DefaultContext:
+		return []string{"DOCKER_CONTEXT=" + DefaultContext}
 	}
 	return []string{"DOCKER_CONTEXT=" + e.Context, "DOCKER_HOST="}
 }

@@ -137,6 +137,7 @@ func TestEndpointAndAPISocket(t *testing.T) {
 		{"hctx-ssh", []string{cfg, "DOCKER_HOST=unix:///var/run/docker.sock"}, "ssh://me@box", ""},
 		{"hctx-tcp", []string{cfg}, "tcp://127.0.0.1:23750", ""},
 		{"default", []string{cfg, "DOCKER_HOST="}, defaultDockerHost(), def},
+		{"default", []string{cfg, "DOCKER_HOST=tcp://1.2.3.4:2375"}, "tcp://1.2.3.4:2375", ""},
 	} {
 		e := &Engine{Name: Docker, Context: tt.context, env: tt.env}
 		if got := e.Endpoint(); got != tt.endpoint {
@@ -193,6 +194,12 @@ func TestContextEnvWins(t *testing.T) {
 	}
 	if got := vars["X"]; len(got) != 1 || got[0] != "1" {
 		t.Errorf("RunOptions.Env lost: X = %q", got)
+	}
+	// The built-in "default" context is DOCKER_HOST: it is left alone.
+	e.Context = DefaultContext
+	res, err = e.Run(t.Context(), nil, RunOptions{Env: []string{"DOCKER_HOST=tcp://run:2375"}})
+	if err != nil || !strings.Contains(string(res.Stdout), "DOCKER_HOST=tcp://run:2375\n") || !strings.Contains(string(res.Stdout), "DOCKER_CONTEXT=default\n") {
+		t.Errorf("with the default context: %v\n%s", err, res.Stdout)
 	}
 	// Without a Context nothing is added: the last layer wins as before.
 	e.Context = ""

@@ -55,7 +55,8 @@ type Options struct {
 	// default: a non-empty DOCKER_HOST, else DOCKER_CONTEXT, else its current context). When
 	// set, every command (detection probes, docker, compose, events) runs with
 	// DOCKER_CONTEXT=Context and an empty DOCKER_HOST after every other environment layer, so
-	// neither an inherited DOCKER_HOST nor RunOptions.Env can send it elsewhere. Contexts are
+	// neither an inherited DOCKER_HOST nor RunOptions.Env can send it elsewhere ("default",
+	// the CLI's built-in context, is DOCKER_HOST or the default socket). Contexts are
 	// a docker feature: with Engine "podman" Probe refuses a Context, and with Engine "" only
 	// docker is tried. A context missing from the CLI's store is refused before any command
 	// runs (LookupContext).

@@ -479,7 +479,7 @@ func writeCerts(dir string) error {
 		return err
 	}
 	now := time.Now()
-	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "devarch second engine CA"},
+	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "second-engine-ca"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour), IsCA: true, BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
 	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
@@ -521,7 +521,7 @@ func writeCerts(dir string) error {
 	if err := leaf(2, "127.0.0.1", x509.ExtKeyUsageServerAuth, "server-cert.pem", "server-key.pem"); err != nil {
 		return err
 	}
-	return leaf(3, "devarch test client", x509.ExtKeyUsageClientAuth, "cert.pem", "key.pem")
+	return leaf(3, "second-engine-client", x509.ExtKeyUsageClientAuth, "cert.pem", "key.pem")
 }
 
 func writePEM(path, typ string, der []byte) error {
