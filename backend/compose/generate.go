@@ -535,51 +535,16 @@ func BindSources(st model.EffectiveStack) []string {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, es := range st.Services {
-		raw, ok := asList(es.Spec["volumes"])
-		if !ok {
-			continue
+	for _, lp := range LocalPaths(st) {
+		if !strings.HasPrefix(lp.Field, "volumes[") {
+			continue // a build context is read, never created
 		}
-		for _, item := range raw {
-			entry, ok := item.(string)
-			if !ok {
-				continue
-			}
-			src, _, ok := strings.Cut(entry, ":")
-			if !ok || !isRelativePath(src) {
-				continue
-			}
-			p := joinRoot(st.Root, src)
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
+		if p := joinRoot(st.Root, lp.Source); !seen[p] {
+			seen[p] = true
+			out = append(out, p)
 		}
 	}
 	slices.Sort(out)
-	return out
-}
-
-// RelativePaths names every field of a stack's services that resolves against its project
-// root: a short-syntax bind mount with a relative source ("./app:/src") or a relative build
-// context, as "instance.volumes[i]" / "instance.build.context", in service order. Pure.
-func RelativePaths(st model.EffectiveStack) []string {
-	var out []string
-	for _, es := range st.Services {
-		if raw, ok := asList(es.Spec["volumes"]); ok {
-			for i, item := range raw {
-				entry, _ := item.(string)
-				if src, _, ok := strings.Cut(entry, ":"); ok && isRelativePath(src) {
-					out = append(out, fmt.Sprintf("%s.volumes[%d]", es.Instance, i))
-				}
-			}
-		}
-		if b, ok := es.Spec["build"].(map[string]any); ok {
-			if c, _ := b["context"].(string); isRelativePath(c) {
-				out = append(out, es.Instance+".build.context")
-			}
-		}
-	}
 	return out
 }
 
