@@ -548,6 +548,17 @@ func BindSources(st model.EffectiveStack) []string {
 	return out
 }
 
+// RelativePaths names every field of a stack's services that resolves against its project
+// root (LocalPaths), as "instance.volumes[i]" / "instance.build.context", in service order.
+// Pure.
+func RelativePaths(st model.EffectiveStack) []string {
+	var out []string
+	for _, lp := range LocalPaths(st) {
+		out = append(out, lp.Instance+"."+lp.Field)
+	}
+	return out
+}
+
 // LocalPath is a path of a service's definition that names a directory of the machine
 // compose runs on: a relative bind mount source or build context (resolved against the
 // stack's project root).
@@ -577,8 +588,6 @@ func LocalPaths(st model.EffectiveStack) []LocalPath {
 			if c, _ := b["context"].(string); isRelativePath(c) {
 				out = append(out, LocalPath{Instance: es.Instance, Field: "build.context", Source: c})
 			}
-		} else if c, ok := es.Spec["build"].(string); ok && isRelativePath(c) {
-			out = append(out, LocalPath{Instance: es.Instance, Field: "build", Source: c})
 		}
 	}
 	return out
