@@ -62,13 +62,17 @@ Usage:
   devarch template clone NAME NEW            copy a template as a custom one
   devarch template delete NAME               refused while instances use it
 
-  devarch stack create NAME [--description TEXT] [--root DIR] [--reuse-volumes] [--json]
+  devarch stack create NAME [--description TEXT] [--root DIR] [--reuse-volumes] [--context CONTEXT] [--json]
   devarch stack list [--json]                with live status
   devarch stack show NAME [--json]
   devarch stack set NAME [--description TEXT] [--root DIR | --default-root]
   devarch stack rename NAME NEW              refused while it has containers (down first)
   devarch stack clone SRC NEW [--root DIR] [--dry-run] [--json]  a copy on free host ports, empty volumes
   devarch stack delete NAME [--force] [--volumes]  refused while it has containers unless --force
+  devarch stack set-context NAME CONTEXT     run it on a docker context's engine (default: the default one); the next apply moves it
+
+  devarch engine list [--json]               the engines stacks use, checked now: endpoint, health, ports address
+  devarch engine set-address ENGINE ADDRESS  where an engine publishes host ports (--unset: 127.0.0.1)
 
   devarch instance add STACK NAME --template TEMPLATE [--set PATH=VALUE ...] [--json]
   devarch instance set STACK NAME [--set] PATH=VALUE ... [--unset PATH ...] [--json]
@@ -116,7 +120,9 @@ Environment:
   DEVARCH_DB_LINGER     how long the embedded server outlives the last command: 30s, 10m,
                         600 (seconds); default 10m; 0 stops it when the last one exits
   DEVARCH_MASTER_KEY_FILE  opt-in 0600 key file when no OS keychain exists
-  DOCKER_HOST           the docker engine to drive, as the docker CLI understands it
+  DOCKER_HOST           the default docker engine, as the docker CLI understands it (docker
+                        contexts too; a stack may name another context)
+  DEVARCH_DOCKER_API    off: read the engine through the docker CLI only, never its API socket
 `
 
 // windowFlags are the flags a desktop launch passes: Wails' dev-build settings (see

@@ -78,7 +78,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"history", "s", "x"}, []string{`not "x"`}},
 		{[]string{"instance", "set", "s", "n"}, []string{"instance set takes STACK NAME PATH=VALUE"}},
 		{[]string{"completion", "tcsh"}, []string{`unknown shell "tcsh"`}},
-		{[]string{"stack"}, []string{"stack needs a subcommand: clone, create, delete, list, rename, set, show"}},
+		{[]string{"stack"}, []string{"stack needs a subcommand: clone, create, delete, list, rename, set, set-context, show"}},
 		{[]string{}, []string{"no command given"}},
 	} {
 		code, stdout, stderr := runArgs(c.args...)
