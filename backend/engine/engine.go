@@ -10,6 +10,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/devarch/devarch/backend/model"
 	"github.com/devarch/devarch/backend/runtime"
@@ -24,7 +25,7 @@ type Service struct {
 	stacksDir string
 
 	mu           sync.Mutex
-	engines      map[string]*runtime.Engine // by docker context, "" the default engine
+	engines      map[string]*engineSlot // by docker context, "" the default engine
 	keyStore     secrets.Keys
 	installation string
 	shared       bool // the database is external, maybe shared (SetSharedStore)
@@ -47,7 +48,7 @@ type hooks struct {
 //
 // It makes itself st's source of stack subnets (see subnetSource).
 func New(st *store.Store, engOpts runtime.Options, stacksDir string) *Service {
-	s := &Service{Store: st, engOpts: engOpts, stacksDir: stacksDir, engines: map[string]*runtime.Engine{}}
+	s := &Service{Store: st, engOpts: engOpts, stacksDir: stacksDir, engines: map[string]*engineSlot{}}
 	st.SetSubnetSource(s.subnetSource)
 	return s
 }
@@ -83,13 +84,14 @@ func (s *Service) ProbeOn(ctx context.Context, dockerContext string) runtime.Rep
 	opts := s.engOpts
 	opts.Context = dockerContext
 	eng, rep := runtime.Probe(ctx, opts)
-	s.mu.Lock()
-	if rep.Err() == nil {
-		s.engines[dockerContext] = eng
+	slot := s.slot(dockerContext)
+	slot.mu.Lock()
+	if err := rep.Err(); err == nil {
+		slot.eng, slot.err = eng, nil
 	} else {
-		delete(s.engines, dockerContext)
+		slot.eng, slot.err, slot.failedAt = nil, err, time.Now()
 	}
-	s.mu.Unlock()
+	slot.mu.Unlock()
 	return rep
 }
 
@@ -143,6 +145,14 @@ func (s *Service) ListStacks(ctx context.Context) (StackList, error) {
 	for i, name := range engines {
 		wg.Go(func() {
 			r := listing{byStack: map[string][]runtime.Container{}}
+			ctx := ctx
+			if name != "" {
+				// Another engine (maybe remote, maybe gone) answers within remoteListLimit
+				// or its stacks show as unknown: the list must not wait for a dead host.
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, remoteListLimit)
+				defer cancel()
+			}
 			eng, err := s.engineOn(ctx, name)
 			if err == nil {
 				var cs []runtime.Container
@@ -173,6 +183,9 @@ func (s *Service) ListStacks(ctx context.Context) (StackList, error) {
 	}
 	return StackList{Stacks: out, EngineErr: warn}, nil
 }
+
+// remoteListLimit bounds how long ListStacks waits for an engine other than the default.
+const remoteListLimit = 5 * time.Second
 
 // StackStatus summarizes a stack's containers: degraded when one crash-loops (restarting) or
 // died, or a one-shot job (model.LabelJob) exited with an error; unhealthy when a running one

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"sync"
+	"time"
 
 	"github.com/devarch/devarch/backend/compose"
 	"github.com/devarch/devarch/backend/model"
@@ -33,12 +34,46 @@ func EngineLabel(dockerContext string) string {
 	return dockerContext
 }
 
-// engineOn returns the engine of a docker context ("" the default).
-func (s *Service) engineOn(ctx context.Context, dockerContext string) (*runtime.Engine, error) {
+// engineSlot is the detected engine of one docker context. Each has its own lock, so a
+// slow detection (a remote host that drops packets, up to the probe timeout) holds up only
+// the users of that engine, never the default one's.
+type engineSlot struct {
+	mu  sync.Mutex
+	eng *runtime.Engine
+	// err is the last detection's failure and failedAt its time: for failureHold after it
+	// the failure is returned at once instead of waiting for another probe (a stacks list
+	// with a stack on a dead remote would otherwise wait for it at every refresh). Only for
+	// contexts: the default engine is detected again at every use after a failure (its
+	// socket refuses at once, and the user may just have started the daemon).
+	err      error
+	failedAt time.Time
+}
+
+// failureHold is how long a failed detection is remembered.
+const failureHold = 5 * time.Second
+
+// slot returns the slot of a docker context, made on first use.
+func (s *Service) slot(dockerContext string) *engineSlot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if eng := s.engines[dockerContext]; eng != nil {
-		return eng, nil
+	sl := s.engines[dockerContext]
+	if sl == nil {
+		sl = &engineSlot{}
+		s.engines[dockerContext] = sl
+	}
+	return sl
+}
+
+// engineOn returns the engine of a docker context ("" the default).
+func (s *Service) engineOn(ctx context.Context, dockerContext string) (*runtime.Engine, error) {
+	sl := s.slot(dockerContext)
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	if sl.eng != nil {
+		return sl.eng, nil
+	}
+	if sl.err != nil && time.Since(sl.failedAt) < failureHold {
+		return nil, sl.err
 	}
 	opts := s.engOpts
 	opts.Context = dockerContext
@@ -48,11 +83,14 @@ func (s *Service) engineOn(ctx context.Context, dockerContext string) (*runtime.
 			e := model.AsError(err)
 			c := *e
 			c.Summary = fmt.Sprintf("engine %s: %s", dockerContext, e.Summary)
-			return nil, &c
+			err = &c
+		}
+		if dockerContext != "" && model.KindOf(err) != model.KindCanceled {
+			sl.err, sl.failedAt = err, time.Now()
 		}
 		return nil, err
 	}
-	s.engines[dockerContext] = eng
+	sl.eng, sl.err = eng, nil
 	return eng, nil
 }
 

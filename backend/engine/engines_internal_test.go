@@ -2,9 +2,13 @@ package engine
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/devarch/devarch/backend/model"
+	"github.com/devarch/devarch/backend/runtime"
+	"github.com/devarch/devarch/backend/runtime/runtimetest"
+	"github.com/devarch/devarch/backend/store"
 )
 
 func TestRemoteEndpoint(t *testing.T) {
@@ -47,5 +51,46 @@ func TestRemoteDiagnostics(t *testing.T) {
 	rs.Stack.PublishAddress = "192.168.1.40"
 	if d := remoteDiagnostics(rs, "ssh://me@build-box"); len(d) != 1 {
 		t.Fatalf("with an address only the path error is left: %+v", d)
+	}
+}
+
+// A context whose engine does not answer is asked once per failureHold: a stacks list with
+// a stack on a dead host must not probe it again at every refresh. The default engine is
+// not held up by it.
+func TestEngineOn_HoldsAContextFailure(t *testing.T) {
+	eng := runtimetest.RequireEngine(t)
+	if eng.Name != runtime.Docker {
+		t.Fatalf("docker contexts are docker's; the engine here is %s", eng.Name)
+	}
+	cfg := t.TempDir()
+	if _, err := eng.Run(t.Context(), []string{"context", "create", "dead", "--docker", "host=tcp://127.0.0.1:1"},
+		runtime.RunOptions{Env: []string{"DOCKER_CONFIG=" + cfg}}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	commands := 0
+	svc := New(store.New(nil), runtime.Options{Env: []string{"DOCKER_CONFIG=" + cfg}, Wrap: func(argv []string) []string {
+		mu.Lock()
+		commands++
+		mu.Unlock()
+		return argv
+	}}, t.TempDir())
+	_, first := svc.engineOn(t.Context(), "dead")
+	if first == nil || !strings.Contains(first.Error(), "engine dead") {
+		t.Fatalf("a dead engine: %v", first)
+	}
+	mu.Lock()
+	asked := commands
+	mu.Unlock()
+	if _, again := svc.engineOn(t.Context(), "dead"); again == nil || again.Error() != first.Error() {
+		t.Fatalf("within the hold: %v", again)
+	}
+	mu.Lock()
+	if commands != asked {
+		t.Fatalf("the held failure ran %d more commands", commands-asked)
+	}
+	mu.Unlock()
+	if _, err := svc.engineOn(t.Context(), ""); err != nil {
+		t.Fatalf("the default engine: %v", err)
 	}
 }

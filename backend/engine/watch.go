@@ -107,7 +107,8 @@ func (s *Service) watchEngine(ctx context.Context, dockerContext string, fn func
 // forgetEngine drops the cached engine of a docker context ("" the default) so the next
 // use detects it again (the daemon may have restarted elsewhere, or with another version).
 func (s *Service) forgetEngine(dockerContext string) {
-	s.mu.Lock()
-	delete(s.engines, dockerContext)
-	s.mu.Unlock()
+	sl := s.slot(dockerContext)
+	sl.mu.Lock()
+	sl.eng, sl.err = nil, nil
+	sl.mu.Unlock()
 }
