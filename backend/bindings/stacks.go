@@ -171,6 +171,25 @@ func (s *Stacks) SetContext(name, dockerContext string) error {
 	return err
 }
 
+// DockerContext is a docker context a stack can run on, for the engine dialog's choices.
+type DockerContext struct {
+	Name     string `json:"name"`
+	Endpoint string `json:"endpoint"`
+	TLS      bool   `json:"tls"`
+}
+
+// Contexts lists the docker contexts of this machine ("default" first), read from the
+// docker CLI's store.
+func (s *Stacks) Contexts() ([]DockerContext, error) {
+	return call(s.host, 5*time.Second, func(ctx context.Context, svc *engine.Service) ([]DockerContext, error) {
+		out := []DockerContext{}
+		for _, c := range svc.DockerContexts() {
+			out = append(out, DockerContext{Name: c.Name, Endpoint: c.Host, TLS: c.TLS})
+		}
+		return out, nil
+	})
+}
+
 // Rename renames a stack.
 func (s *Stacks) Rename(name, newName string) error {
 	_, err := call(s.host, 15*time.Second, func(ctx context.Context, svc *engine.Service) (struct{}, error) {

@@ -254,3 +254,9 @@ func (s *Service) EngineEndpoint(ctx context.Context, dockerContext string) (str
 	}
 	return "", false
 }
+
+// DockerContexts are the docker contexts a stack can name: "default" first, then the CLI's
+// context store, read without running anything.
+func (s *Service) DockerContexts() []runtime.ContextInfo {
+	return runtime.ListContexts(s.engOpts.Env)
+}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -276,4 +277,32 @@ func (e *Engine) contextProblem(p *model.Error) *model.Error {
 	p.Detail = fmt.Sprintf("check that the engine at %s is running and reachable from here, and the context's settings: "+
 		"`docker context inspect %s`, `docker --context %s version`. (%s)", host, e.Context, e.Context, said)
 	return p
+}
+
+// ListContexts lists the docker contexts of the CLI's context store (see LookupContext for
+// env), sorted by name, "default" first; contexts whose meta.json cannot be used are left
+// out (LookupContext says why when one is asked for). Nothing is run or written.
+func ListContexts(env []string) []ContextInfo {
+	full := mergeEnv(os.Environ(), env)
+	def, _ := lookupContext(full, DefaultContext)
+	out := []ContextInfo{def}
+	metas, _ := filepath.Glob(filepath.Join(dockerConfigDir(full), "contexts", "meta", "*", "meta.json"))
+	var rest []ContextInfo
+	for _, m := range metas {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			continue
+		}
+		info, err := parseContextMeta(b)
+		// The store is keyed by the hash of the name: a file whose name does not hash to its
+		// directory is not one the CLI would find under that name.
+		if err != nil || !contextNameRE.MatchString(info.Name) || contextID(info.Name) != filepath.Base(filepath.Dir(m)) {
+			continue
+		}
+		if full, err := lookupContext(full, info.Name); err == nil {
+			rest = append(rest, full)
+		}
+	}
+	slices.SortFunc(rest, func(a, b ContextInfo) int { return strings.Compare(a.Name, b.Name) })
+	return append(out, rest...)
 }

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -338,4 +339,24 @@ func FuzzParseContextMeta(f *testing.F) {
 			t.Errorf("round trip: %+v, %v; want %+v", back, err, info)
 		}
 	})
+}
+
+// ListContexts lists what the docker CLI would list: "default" first, then each usable
+// context by name; a broken meta.json, one without its name, or one filed under another
+// name's hash is left out.
+func TestListContexts(t *testing.T) {
+	dir := t.TempDir()
+	writeContext(t, dir, "hctx-ssh", `{"Name":"hctx-ssh","Endpoints":{"docker":{"Host":"ssh://me@box"}}}`)
+	writeContext(t, dir, "hctx-tls", `{"Name":"hctx-tls","Endpoints":{"docker":{"Host":"tcp://127.0.0.1:23750"}}}`, "ca.pem", "cert.pem", "key.pem")
+	writeContext(t, dir, "hctx-broken", `{"Name":`)
+	writeContext(t, dir, "hctx-noname", `{"Endpoints":{"docker":{"Host":"tcp://h:2376"}}}`)
+	writeContext(t, dir, "hctx-elsewhere", `{"Name":"hctx-other","Endpoints":{"docker":{"Host":"tcp://h:2376"}}}`)
+	got := ListContexts([]string{"DOCKER_CONFIG=" + dir, "DOCKER_HOST=", "DOCKER_TLS_VERIFY="})
+	want := []ContextInfo{{Name: "default", Host: defaultDockerHost()}, {Name: "hctx-ssh", Host: "ssh://me@box"}, {Name: "hctx-tls", Host: "tcp://127.0.0.1:23750", TLS: true}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("ListContexts = %+v, want %+v", got, want)
+	}
+	if got := ListContexts([]string{"DOCKER_CONFIG=" + t.TempDir(), "DOCKER_HOST="}); len(got) != 1 || got[0].Name != "default" {
+		t.Fatalf("an empty store: %+v", got)
+	}
 }

@@ -16,13 +16,15 @@ export interface NameFieldProps {
   /** The dialog's first focus (default: yes). */
   autoFocus?: boolean;
   className?: string;
+  /** The id of a datalist of suggestions for the value. */
+  list?: string;
 }
 
 /**
  * The one name field (a stack, an instance, a secret, a rename or clone): monospace, no
  * autocomplete or spell check, the rule as a live hint, the backend's refusal in its place.
  */
-export function NameField({ label = 'Name', value, onChange, hint, error, placeholder, fieldId, autoFocus = true, className }: NameFieldProps) {
+export function NameField({ label = 'Name', value, onChange, hint, error, placeholder, fieldId, autoFocus = true, className, list }: NameFieldProps) {
   return (
     <Field label={label} hint={error ? undefined : hint.text} hintWarning={hint.warning} error={error} className={className}>
       {(control) => (
@@ -35,6 +37,7 @@ export function NameField({ label = 'Name', value, onChange, hint, error, placeh
           autoComplete="off"
           spellCheck={false}
           placeholder={placeholder}
+          list={list}
           onChange={(event) => onChange(event.target.value)}
         />
       )}

@@ -22,6 +22,7 @@ import type {
   ActionResult,
   ApplyOutcome,
   DeleteResult,
+  DockerContext,
   Check,
   CheckStatus,
   ComposePreview,
@@ -261,6 +262,12 @@ export const stacks = {
    */
   async setContext(name: string, context: string): Promise<void> {
     await call('Stacks', 'SetContext', () => StacksBinding.SetContext(name, context));
+  },
+
+  /** The docker contexts of this machine, "default" first (read from the docker CLI's store). */
+  async contexts(): Promise<DockerContext[]> {
+    const list = await call('Stacks', 'Contexts', () => StacksBinding.Contexts());
+    return (list ?? []).map((c) => ({ name: c.name, endpoint: c.endpoint, tls: c.tls }));
   },
 
   /**

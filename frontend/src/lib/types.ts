@@ -498,3 +498,11 @@ export interface ImportPreview {
    */
   secretValuesUnchecked: boolean;
 }
+
+/** A docker context a stack can run on (Stacks.Contexts). */
+export interface DockerContext {
+  name: string;
+  /** Where its engine is reached: unix:///var/run/docker.sock, tcp://HOST:2376, ssh://me@box. */
+  endpoint: string;
+  tls: boolean;
+}

@@ -16,6 +16,7 @@ export function backendMock() {
       get: vi.fn(),
       rename: vi.fn(),
       setContext: vi.fn(),
+      contexts: vi.fn(async () => []),
       delete: vi.fn(),
       compose: vi.fn(),
     },

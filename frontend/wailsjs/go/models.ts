@@ -325,6 +325,22 @@ export namespace bindings {
 		}
 	}
 	
+	export class DockerContext {
+	    name: string;
+	    endpoint: string;
+	    tls: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DockerContext(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.endpoint = source["endpoint"];
+	        this.tls = source["tls"];
+	    }
+	}
 	export class EffectiveField {
 	    path: string;
 	    kind: string;

@@ -81,7 +81,11 @@ async function chooseEngine(page, context) {
   await page.getByRole('button', { name: `Change the engine of ${STACK}` }).click();
   const dialog = page.getByRole('dialog', { name: `Engine of ${STACK}` });
   await dialog.waitFor();
-  const input = dialog.getByRole('textbox', { name: 'Docker context' });
+  const input = dialog.getByRole('combobox', { name: 'Docker context' });
+  // The field suggests this machine's docker contexts: the default and the spec's own.
+  for (const name of ['default', CONTEXT]) {
+    await dialog.locator(`datalist option[value="${name}"]`).waitFor({ state: 'attached' });
+  }
   await input.fill(context);
   await dialog.getByRole('button', { name: 'Save engine' }).click();
   return { dialog, input };

@@ -87,7 +87,7 @@ describe('StackPage: changing the engine', () => {
     renderWithApp(<StackPage name="shop" />);
     await user.click(await screen.findByRole('button', { name: 'Change the engine of shop' }));
     const dialog = await screen.findByRole('dialog', { name: 'Engine of shop' });
-    const input = within(dialog).getByRole('textbox', { name: 'Docker context' });
+    const input = within(dialog).getByRole('combobox', { name: 'Docker context' });
     expect(input).toHaveValue('default');
     expect(input).toHaveFocus();
     expect(dialog).toHaveTextContent('default for the default engine');
@@ -107,6 +107,26 @@ describe('StackPage: changing the engine', () => {
     expect(await screen.findByText('shop now belongs on engine build-box')).toBeInTheDocument();
   });
 
+  it('suggests the docker contexts of this machine in the field', async () => {
+    const user = userEvent.setup();
+    vi.mocked(stacks.contexts).mockResolvedValue([
+      { name: 'default', endpoint: 'unix:///var/run/docker.sock', tls: false },
+      { name: 'build-box', endpoint: 'ssh://me@build-box', tls: false },
+    ]);
+    renderWithApp(<StackPage name="shop" />);
+    await user.click(await screen.findByRole('button', { name: 'Change the engine of shop' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Engine of shop' });
+    const input = within(dialog).getByRole('combobox', { name: 'Docker context' });
+    const list = within(dialog).getByTestId('engine-contexts');
+    expect(input).toHaveAttribute('list', list.id);
+    await waitFor(() => expect(list.querySelectorAll('option')).toHaveLength(2));
+    const options = [...list.querySelectorAll('option')].map((o) => [o.value, o.textContent]);
+    expect(options).toEqual([
+      ['default', 'unix:///var/run/docker.sock'],
+      ['build-box', 'ssh://me@build-box'],
+    ]);
+  });
+
   it('shows an unknown context at the field, without a toast, and clears it on edit', async () => {
     const user = userEvent.setup();
     vi.mocked(stacks.setContext).mockRejectedValue(
@@ -119,7 +139,7 @@ describe('StackPage: changing the engine', () => {
     renderWithApp(<StackPage name="shop" />);
     await user.click(await screen.findByRole('button', { name: 'Change the engine of shop' }));
     const dialog = await screen.findByRole('dialog', { name: 'Engine of shop' });
-    const input = within(dialog).getByRole('textbox', { name: 'Docker context' });
+    const input = within(dialog).getByRole('combobox', { name: 'Docker context' });
     await user.clear(input);
     await user.type(input, 'nope{Enter}');
     const error = await within(dialog).findByTestId('field-error');
@@ -140,7 +160,7 @@ describe('StackPage: changing the engine', () => {
     renderWithApp(<StackPage name="shop" />);
     await user.click(await screen.findByRole('button', { name: 'Change the engine of shop' }));
     const dialog = await screen.findByRole('dialog', { name: 'Engine of shop' });
-    const input = within(dialog).getByRole('textbox', { name: 'Docker context' });
+    const input = within(dialog).getByRole('combobox', { name: 'Docker context' });
     expect(input).toHaveValue('build-box');
     await user.clear(input);
     await user.type(input, 'default{Enter}');

@@ -4,6 +4,8 @@ import {bindings} from '../models';
 
 export function Compose(arg1:string):Promise<bindings.ComposePreview>;
 
+export function Contexts():Promise<Array<bindings.DockerContext>>;
+
 export function Create(arg1:string,arg2:string):Promise<bindings.StackSummary>;
 
 export function Delete(arg1:string,arg2:boolean,arg3:boolean):Promise<bindings.DeleteResult>;

@@ -6,6 +6,10 @@ export function Compose(arg1) {
   return window['go']['bindings']['Stacks']['Compose'](arg1);
 }
 
+export function Contexts() {
+  return window['go']['bindings']['Stacks']['Contexts']();
+}
+
 export function Create(arg1, arg2) {
   return window['go']['bindings']['Stacks']['Create'](arg1, arg2);
 }

@@ -4,6 +4,7 @@ import { Dialog, DialogCancel } from '@/components/Dialog';
 import { NameField } from '@/components/NameField';
 import { useToastStore } from '@/components/toast';
 import type { AppError } from '@/lib/errors';
+import { useDockerContexts } from '../api/listContexts';
 import { useSetStackContext } from '../api/setStackContext';
 
 /** The word the backend takes for the default engine (Stacks.SetContext). */
@@ -20,11 +21,13 @@ function contextRefusal(error: AppError | null): AppError | undefined {
  * Changes the engine a stack runs on: the default one or a docker context's (a remote Docker
  * host over ssh or TLS). Nothing moves until the next apply, which removes the stack's
  * containers and network from the engine they are on and creates them on the new one; its
- * named volumes stay behind. A text field: no binding lists the docker contexts yet.
+ * named volumes stay behind. A text field with this machine's docker contexts as suggestions
+ * (any name may be typed: the backend checks it against the docker CLI's store).
  */
 export function EngineDialog({ stack, engine, onClose }: { stack: string; engine: string; onClose: () => void }) {
   const [value, setValue] = useState(engine);
   const setContext = useSetStackContext();
+  const contexts = useDockerContexts();
   const toasts = useToastStore();
   const fieldError = contextRefusal(setContext.error);
   const refused = !fieldError && setContext.error ? setContext.error : undefined;
@@ -79,6 +82,7 @@ export function EngineDialog({ stack, engine, onClose }: { stack: string; engine
         value={value}
         fieldId="context"
         placeholder={DEFAULT_ENGINE}
+        list="engine-dialog-contexts"
         onChange={(next) => {
           setValue(next);
           if (setContext.error) setContext.reset();
@@ -93,6 +97,13 @@ export function EngineDialog({ stack, engine, onClose }: { stack: string; engine
         }}
         error={fieldError}
       />
+      <datalist id="engine-dialog-contexts" data-testid="engine-contexts">
+        {(contexts.data ?? []).map((c) => (
+          <option key={c.name} value={c.name}>
+            {c.endpoint}
+          </option>
+        ))}
+      </datalist>
       {refused && (
         <Callout tone="warning" title={refused.summary} testId="engine-refused" role="alert">
           {refused.detail && <p className="callout__text">{refused.detail}</p>}
