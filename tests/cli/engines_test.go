@@ -74,14 +74,24 @@ func TestEngines_BadInput(t *testing.T) {
 	}
 	// The engine cannot be reached (nothing listens on port 1):
 	// engine list says so and names the endpoint, without failing.
-	r = run(t, env, "devarch", "engine", "list", "--json")
-	var engines []map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &engines); err != nil || len(engines) != 2 {
-		t.Fatalf("engine list: %v %+v", err, r)
+	// The document of docs/cli-json.md, decoded with unknown fields refused.
+	var engines []struct {
+		Name           string `json:"name"`
+		Endpoint       string `json:"endpoint"`
+		Version        string `json:"version"`
+		PublishAddress string `json:"publishAddress"`
+		Stacks         int    `json:"stacks"`
+		Healthy        bool   `json:"healthy"`
+		Error          string `json:"error"`
+	}
+	doc := decodeStrict(t, env, &engines, "engine", "list", "--json")
+	noNull(t, "engine list --json", doc)
+	if len(engines) != 2 || engines[0].Name != "default" || engines[0].PublishAddress != "127.0.0.1" {
+		t.Fatalf("engine list: %s", doc)
 	}
 	bb := engines[1]
-	if bb["name"] != "build-box" || bb["endpoint"] != "tcp://127.0.0.1:1" || bb["healthy"] != false || bb["publishAddress"] != "192.0.2.10" || bb["stacks"] != 1.0 {
-		t.Fatalf("build-box in engine list: %v", bb)
+	if bb.Name != "build-box" || bb.Endpoint != "tcp://127.0.0.1:1" || bb.Healthy || bb.Error == "" || bb.PublishAddress != "192.0.2.10" || bb.Stacks != 1 {
+		t.Fatalf("build-box in engine list: %+v", bb)
 	}
 }
 

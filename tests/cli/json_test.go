@@ -23,6 +23,7 @@ type jStack struct {
 	Revision      int64     `json:"revision"`
 	Status        string    `json:"status"`
 	UpdatedAt     time.Time `json:"updatedAt"`
+	Engine        string    `json:"engine"`
 }
 
 type jInstanceRow struct {
@@ -43,6 +44,8 @@ type jStackDetail struct {
 	Status      string         `json:"status"`
 	Network     string         `json:"network"`
 	Subnet      string         `json:"subnet"`
+	Engine      string         `json:"engine"`
+	RunsOn      string         `json:"runsOn"`
 	Instances   []jInstanceRow `json:"instances"`
 	Problems    []string       `json:"problems"`
 }
@@ -227,7 +230,7 @@ func TestJSON_OneConvention(t *testing.T) {
 
 	var created jStack
 	noNull(t, "stack create", decodeStrict(t, env, &created, "stack", "create", "js1", "--json"))
-	if created.Name != "js1" || created.InstanceCount != 0 || created.Status != "stopped" || created.Description != "" {
+	if created.Name != "js1" || created.InstanceCount != 0 || created.Status != "stopped" || created.Description != "" || created.Engine != "default" {
 		t.Fatalf("stack create --json: %+v", created)
 	}
 	freshProject(t, "devarch-js1")
@@ -348,6 +351,9 @@ func TestJSON_OneConvention(t *testing.T) {
 	web := detail.Instances[1]
 	if _, pool, _ := net.ParseCIDR("10.200.0.0/16"); detail.Network != "devarch-js1-net" || detail.Subnet == "" || !pool.Contains(net.ParseIP(strings.Split(detail.Subnet, "/")[0])) {
 		t.Fatalf("stack show --json: network %q subnet %q (want one from the default pool)", detail.Network, detail.Subnet)
+	}
+	if detail.Engine != "default" || detail.RunsOn != "" {
+		t.Fatalf("stack show --json: engine %q runsOn %q (want the default engine, no move)", detail.Engine, detail.RunsOn)
 	}
 	if detail.Problems == nil || detail.Root != "" || web.Name != "web" || web.State != "running" || web.OverrideCount != 2 ||
 		detail.Instances[0].Health != "" || detail.Instances[0].State != "running" {
