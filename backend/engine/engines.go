@@ -18,10 +18,11 @@ import (
 
 // A stack runs on the engine of its docker context (model.Stack.Context, "" for the engine
 // the docker CLI uses by default). Each engine is detected once and cached by context; a
-// failure is not cached, so an engine that comes up later is found. Plan and apply go to the
-// stack's context; the operations on what exists (start, stop, down, logs, status) go to the
-// engine its containers were placed on by the last apply (runsOn), which differs from the
-// context between a change of context and the apply that moves the stack.
+// failure is kept only briefly (engineSlot), so an engine that comes up later is found. Plan
+// and apply go to the stack's context; the operations on what exists (start, stop, down,
+// logs, status) go to the engine its containers were placed on by the last apply (runsOn),
+// which differs from the context between a change of context and the apply that moves the
+// stack.
 
 // DefaultEngine is how the default engine is named to users and in the engines table.
 const DefaultEngine = "default"
