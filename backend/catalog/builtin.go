@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -22,6 +24,22 @@ var builtinFiles embed.FS
 
 // loadBuiltinsOnce parses the embedded files once: they cannot change while the binary runs.
 var loadBuiltinsOnce = sync.OnceValues(loadBuiltins)
+
+// BuiltinsFingerprint names this binary's built-in templates by their files' contents (a
+// SHA-256 over each file's name and bytes), without parsing them: a store that recorded it at
+// its last sync holds these built-ins already, so a start can skip parsing and syncing.
+func BuiltinsFingerprint() string { return fingerprintOnce() }
+
+var fingerprintOnce = sync.OnceValue(func() string {
+	h := sha256.New()
+	files, _ := fs.Glob(builtinFiles, "builtin/*.yaml") // sorted; the pattern is valid
+	for _, file := range files {
+		data, _ := builtinFiles.ReadFile(file) // embedded: cannot fail
+		fmt.Fprintf(h, "%s\x00%d\x00", file, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+})
 
 // Builtins returns the built-in templates, parsed and validated, sorted by name. Each call
 // returns its own copy, so callers may modify the result. An error means a built-in file is

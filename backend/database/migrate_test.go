@@ -177,3 +177,44 @@ func TestOpen_ExternalDatabaseURL(t *testing.T) {
 		t.Fatalf("error leaks the password: %v", err)
 	}
 }
+
+// Every start first asks, in one read, whether the schema is exactly the binary's
+// migrations; only then does it skip Migrate. Anything else must say "not current", so that
+// Migrate applies what is missing or refuses with its reason.
+func TestSchemaCurrent(t *testing.T) {
+	pool, _ := dbtest.EmptyDatabase(t)
+	ctx := t.Context()
+	if database.SchemaCurrent(ctx, pool, migrations.Files) {
+		t.Fatal("an empty database (no migrations table) is not current")
+	}
+	fs1 := fstest.MapFS{"0001_one.sql": {Data: []byte("CREATE TABLE one (id int)")}}
+	fs2 := fstest.MapFS{
+		"0001_one.sql": {Data: []byte("CREATE TABLE one (id int)")},
+		"0002_two.sql": {Data: []byte("CREATE TABLE two (id int)")},
+	}
+	if _, _, err := database.Migrate(ctx, pool, fs1); err != nil {
+		t.Fatal(err)
+	}
+	if !database.SchemaCurrent(ctx, pool, fs1) {
+		t.Fatal("the migrations just applied are current")
+	}
+	if database.SchemaCurrent(ctx, pool, fs2) {
+		t.Fatal("a pending migration: not current")
+	}
+	if _, _, err := database.Migrate(ctx, pool, fs2); err != nil {
+		t.Fatal(err)
+	}
+	if database.SchemaCurrent(ctx, pool, fs1) {
+		t.Fatal("a database newer than the binary: not current (Migrate refuses it)")
+	}
+	edited := fstest.MapFS{
+		"0001_one.sql": {Data: []byte("CREATE TABLE one (id bigint)")},
+		"0002_two.sql": {Data: []byte("CREATE TABLE two (id int)")},
+	}
+	if database.SchemaCurrent(ctx, pool, edited) {
+		t.Fatal("an edited migration: not current (Migrate refuses it)")
+	}
+	if !database.SchemaCurrent(ctx, pool, fs2) {
+		t.Fatal("fs2 is current")
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -120,7 +121,12 @@ type DB struct {
 	sockDir string // the server's private socket directory, where this process connects
 	// keeperSeen: a linger keeper watched the server when this process took its lease.
 	keeperSeen bool
+	// schemaOK: the schema was found current while connecting (no migration to run).
+	schemaOK bool
 }
+
+// embeddedMigrations are the binary's migrations, read once.
+var embeddedMigrations = sync.OnceValues(func() ([]Migration, error) { return LoadMigrations(migrations.Files) })
 
 // Open returns a ready database: the embedded server started or attached (or the external
 // one connected), and migrations applied.
@@ -143,6 +149,16 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if !db.schemaOK && db.Info.External {
+		if ms, err := embeddedMigrations(); err == nil {
+			db.schemaOK = schemaCurrent(ctx, db.Pool, ms)
+		}
+	}
+	if db.schemaOK {
+		ms, _ := embeddedMigrations() // schemaOK means they loaded
+		db.Info.SchemaVersion = len(ms)
+		return db, nil
 	}
 	applied, version, err := Migrate(ctx, db.Pool, migrations.Files)
 	if err != nil {
@@ -646,36 +662,67 @@ func (db *DB) connect(ctx context.Context, port int, password string) error {
 	cfg.ConnConfig.RuntimeParams["application_name"] = db.opts.AppName
 	cfg.MaxConns = 8
 
+	pool, err := pgxpool.NewWithConfig(ctx, cfg) // connects lazily: nothing is dialled yet
+	if err != nil {
+		return model.Wrap(model.KindUnavailable, err, "cannot open the connection pool", redact(err.Error(), password))
+	}
+	// The pool's first connection logs in while the lease does (each login is a backend
+	// start plus a scram exchange, a few milliseconds that otherwise add up on every
+	// command). A warm-up that fails changes nothing: the pool dials again when used.
+	warm := make(chan struct{})
+	go func() {
+		defer close(warm)
+		if c, err := pool.Acquire(ctx); err == nil {
+			c.Release()
+		}
+	}()
+	lease, err := db.connectLease(ctx, cfg.ConnConfig, password)
+	<-warm
+	if err != nil {
+		pool.Close()
+		return err
+	}
+	db.Pool, db.lease = pool, lease
+	return nil
+}
+
+// connectLease opens this process's lease connection (waiting while a server it started
+// finishes its start-up) and takes the shared lease. On the same connection, while the
+// pool's first login runs, it reads whether the schema is current (db.schemaOK), so an
+// everyday start needs no migration transaction.
+func (db *DB) connectLease(ctx context.Context, connCfg *pgx.ConnConfig, password string) (*pgx.Conn, error) {
+	leaseCfg := connCfg.Copy()
+	// Its few statements run once each: the simple protocol takes one round trip where a
+	// prepared statement takes two.
+	leaseCfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	var lease *pgx.Conn
+	var err error
 	deadline := time.Now().Add(db.opts.StartTimeout)
 	for {
-		lease, err = pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
+		lease, err = pgx.ConnectConfig(ctx, leaseCfg.Copy())
 		if err == nil || time.Now().After(deadline) || ctx.Err() != nil {
 			break
 		}
 		// Waiting only makes sense while the server lives: one that died (or is being
 		// replaced) is started again by the caller.
 		if pm, ok := readPostmasterPID(db.Info.DataDir); !ok || !postmasterAlive(pm.pid, db.Info.DataDir) {
-			return errServerGone
+			return nil, errServerGone
 		}
 		time.Sleep(100 * time.Millisecond) // the server may be finishing its start-up
 	}
 	if err != nil {
-		return model.Wrap(model.KindUnavailable, err, "cannot connect to the embedded PostgreSQL",
-			fmt.Sprintf("%s (socket %s, port %d). Stop DevArch everywhere and start it again.", redact(err.Error(), password), db.sockDir, port))
+		return nil, model.Wrap(model.KindUnavailable, err, "cannot connect to the embedded PostgreSQL",
+			fmt.Sprintf("%s (socket %s, port %d). Stop DevArch everywhere and start it again.", redact(err.Error(), password), db.sockDir, connCfg.Port))
 	}
 	var ok bool
 	if err := lease.QueryRow(ctx, "SELECT pg_try_advisory_lock_shared($1, $2), "+keeperExists, lockClass, leaseObject, keeperObject).Scan(&ok, &db.keeperSeen); err != nil || !ok {
 		lease.Close(ctx)
-		return model.NewError(model.KindUnavailable, "the embedded PostgreSQL is shutting down", "Try again in a moment.")
+		return nil, model.NewError(model.KindUnavailable, "the embedded PostgreSQL is shutting down", "Try again in a moment.")
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		lease.Close(ctx)
-		return model.Wrap(model.KindUnavailable, err, "cannot open the connection pool", redact(err.Error(), password))
+	if ms, err := embeddedMigrations(); err == nil {
+		db.schemaOK = schemaCurrent(ctx, lease, ms)
 	}
-	db.Pool, db.lease = pool, lease
-	return nil
+	return lease, nil
 }
 
 // Close releases this process's lease. When no other DevArch process holds one, the server
@@ -693,10 +740,12 @@ func (db *DB) Close(ctx context.Context) error {
 	lock, lockErr := acquireLock(ctx, filepath.Join(db.opts.Dirs.Postgres, "lock"))
 	defer lock.release()
 
+	// Release the shared lease, then try for the exclusive one (held by nobody else = this
+	// process was the last): one round trip, the subquery (OFFSET 0 keeps it from being
+	// flattened) runs first.
 	last := false
-	if _, err := db.lease.Exec(ctx, "SELECT pg_advisory_unlock_shared($1, $2)", lockClass, leaseObject); err == nil {
-		_ = db.lease.QueryRow(ctx, "SELECT pg_try_advisory_lock($1, $2)", lockClass, leaseObject).Scan(&last)
-	}
+	_ = db.lease.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2) FROM
+		(SELECT pg_advisory_unlock_shared($1, $2) OFFSET 0) released`, lockClass, leaseObject).Scan(&last)
 	if last && lockErr == nil && db.opts.Linger > 0 {
 		// Under the file lock nobody attaches meanwhile, so the lease can go before the
 		// keeper is found or started; if that fails, the exclusive lease is taken again.

@@ -86,7 +86,7 @@ func (s *Service) Stack(ctx context.Context, name string) (StackDetail, error) {
 	if err != nil {
 		d.Status = StatusUnknown
 	}
-	d.Clashes, err = s.PortClashes(ctx, name)
+	d.Clashes, err = s.portClashes(ctx, rs)
 	return d, err
 }
 

@@ -16,20 +16,25 @@ import (
 	"github.com/devarch/devarch/backend/wiring"
 )
 
-// SyncCatalog runs the start-up housekeeping: it installs the binary's built-in templates (new ones added, older stored
-// versions updated, custom templates untouched). It runs at every start; it writes only
-// when something changed.
+// SyncCatalog runs the start-up housekeeping: it installs the binary's built-in templates
+// (new ones added, older stored versions updated, custom templates untouched). It runs at
+// every start; it writes only when something changed, and when the store recorded this
+// binary's built-ins at its last sync (the everyday start) it costs one round trip.
 func (s *Service) SyncCatalog(ctx context.Context) (store.SyncResult, error) {
 	// Runs a crashed process left "running" are marked interrupted first, so history and
 	// the stack pages show the truth from the start.
-	if _, err := s.Store.MarkInterrupted(ctx); err != nil {
+	fingerprint := catalog.BuiltinsFingerprint()
+	_, current, err := s.Store.Opening(ctx, fingerprint)
+	if err != nil || current {
+		// The store holds this binary's built-ins already (the everyday start): nothing
+		// to parse or write.
 		return store.SyncResult{}, err
 	}
 	builtins, err := catalog.Builtins()
 	if err != nil {
 		return store.SyncResult{}, model.Wrap(model.KindInternal, err, "the built-in templates are broken", err.Error())
 	}
-	return s.Store.SyncBuiltins(ctx, builtins)
+	return s.Store.SyncBuiltins(ctx, builtins, fingerprint)
 }
 
 // StackDir is DevArch's own directory for a stack (under the data home): it holds the copy
@@ -147,7 +152,7 @@ func (s *Service) Compose(ctx context.Context, name string, write bool) (Compose
 			return ComposeResult{}, model.Wrap(model.KindInternal, err, "cannot write the compose file", err.Error())
 		}
 	}
-	clashes, err := s.PortClashes(ctx, name)
+	clashes, err := s.portClashes(ctx, rs)
 	if err != nil {
 		return ComposeResult{}, err
 	}
@@ -172,6 +177,12 @@ func (s *Service) PortClashes(ctx context.Context, stack string) ([]error, error
 	if err != nil {
 		return nil, err
 	}
+	return s.portClashes(ctx, own)
+}
+
+// portClashes is PortClashes of a stack its caller resolved already.
+func (s *Service) portClashes(ctx context.Context, own ResolvedStack) ([]error, error) {
+	stack := own.Stack.Name
 	mine := compose.Bindings(own.Effective)
 	if mine == nil {
 		mine = []compose.Binding{}

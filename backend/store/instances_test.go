@@ -35,7 +35,7 @@ func TestSyncBuiltins_AddUpdateNeverTouchCustom(t *testing.T) {
 	if _, err := s.SaveCustomTemplate(ctx, custom, false); err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1), busyboxTemplate("mine", 1)})
+	res, err := s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1), busyboxTemplate("mine", 1)}, "")
 	if err != nil || len(res.Added) != 1 || len(res.Shadowed) != 1 {
 		t.Fatalf("first sync: %+v %v", res, err)
 	}
@@ -46,13 +46,13 @@ func TestSyncBuiltins_AddUpdateNeverTouchCustom(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := revision(t, pool, "shop")
-	res, err = s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1)})
+	res, err = s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1)}, "")
 	if err != nil || len(res.Added)+len(res.Updated) != 0 || revision(t, pool, "shop") != before {
 		t.Fatalf("same version must be a no-op: %+v %v", res, err)
 	}
 	v2 := busyboxTemplate("web", 2)
 	v2.Description = "newer"
-	res, err = s.SyncBuiltins(ctx, []model.Template{v2})
+	res, err = s.SyncBuiltins(ctx, []model.Template{v2}, "")
 	if err != nil || len(res.Updated) != 1 {
 		t.Fatalf("newer version must update: %+v %v", res, err)
 	}
@@ -67,11 +67,54 @@ func TestSyncBuiltins_AddUpdateNeverTouchCustom(t *testing.T) {
 	}
 }
 
+// A start skips parsing and syncing the built-ins when the store recorded this binary's
+// fingerprint at its last sync; deleting a custom template (which may have kept a built-in
+// of its name out) makes the next start sync in full.
+func TestOpening_BuiltinsFingerprint(t *testing.T) {
+	pool := dbtest.MigratedDatabase(t)
+	s := store.New(pool)
+	ctx := t.Context()
+	current := func(fp string) bool {
+		t.Helper()
+		_, ok, err := s.Opening(ctx, fp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if current("fp1") {
+		t.Fatal("a store never synced holds no built-ins")
+	}
+	if _, err := s.SaveCustomTemplate(ctx, busyboxTemplate("web", 0), false); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1), busyboxTemplate("db", 1)}, "fp1")
+	if err != nil || len(res.Shadowed) != 1 {
+		t.Fatalf("sync: %+v %v", res, err)
+	}
+	if !current("fp1") || current("fp2") {
+		t.Fatal("the synced fingerprint (and only it) is current")
+	}
+	if _, err := s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1)}, ""); err != nil || !current("fp1") {
+		t.Fatalf("a sync without a fingerprint records none: %v", err)
+	}
+	if err := s.DeleteTemplate(ctx, "web"); err != nil {
+		t.Fatal(err)
+	}
+	if current("fp1") {
+		t.Fatal("after a custom template is deleted the next start must sync in full")
+	}
+	res, err = s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1), busyboxTemplate("db", 1)}, "fp1")
+	if err != nil || len(res.Added) != 1 || res.Added[0] != "web" || !current("fp1") {
+		t.Fatalf("the full sync installs the built-in the custom one kept out: %+v %v", res, err)
+	}
+}
+
 func TestTemplates_DeleteRefusedWhileUsed(t *testing.T) {
 	pool := dbtest.MigratedDatabase(t)
 	s := store.New(pool)
 	ctx := t.Context()
-	_, _ = s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1)})
+	_, _ = s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1)}, "")
 	if _, err := s.SaveCustomTemplate(ctx, busyboxTemplate("mine", 0), false); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +149,7 @@ func TestInstances_RevisionsClashesAndNotFound(t *testing.T) {
 	pool := dbtest.MigratedDatabase(t)
 	s := store.New(pool)
 	ctx := t.Context()
-	_, _ = s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1)})
+	_, _ = s.SyncBuiltins(ctx, []model.Template{busyboxTemplate("web", 1)}, "")
 	_, _ = s.CreateStack(ctx, "a-b", "", "", "")
 	_, _ = s.CreateStack(ctx, "a", "", "", "")
 	r0 := revision(t, pool, "a-b")

@@ -129,7 +129,7 @@ func TestSyncBuiltins_Concurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, err := store.New(pool).SyncBuiltins(t.Context(), builtins)
+			_, err := store.New(pool).SyncBuiltins(t.Context(), builtins, "")
 			errs <- err
 		}()
 	}

@@ -480,16 +480,41 @@ func (s *Store) CheckUnlocked(ctx context.Context, stack string) error {
 // before anyone takes the lock again.
 func (s *Store) MarkInterrupted(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.tx(ctx, "runs", func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE applies a SET status = $1, finished_at = now()
-			WHERE a.status = $2 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = a.backend_pid)`, RunInterrupted, RunRunning)
-		if err != nil {
-			return err
-		}
-		n = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `UPDATE plans p SET status = $1 WHERE p.status = $2
-			AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id AND a.status = $3)`, PlanInterrupted, PlanApplying, RunRunning)
-		return err
-	})
-	return n, err
+	err := s.pool.QueryRow(ctx, markInterrupted, RunInterrupted, RunRunning, PlanInterrupted, PlanApplying).Scan(&n)
+	return n, interpret(err, "runs")
+}
+
+// markInterrupted is MarkInterrupted's one statement (atomic as a whole): runs whose
+// session is gone become interrupted, and so do the plans being applied that no live run
+// holds. Both parts see the same snapshot, so the plans' test asks for a live run itself
+// rather than for a run the first part left running.
+const markInterrupted = `WITH dead AS (
+		UPDATE applies a SET status = $1, finished_at = now()
+		WHERE a.status = $2 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = a.backend_pid)
+		RETURNING 1
+	), orphaned AS (
+		UPDATE plans p SET status = $3 WHERE p.status = $4
+		AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id AND a.status = $2
+			AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = a.backend_pid))
+	)
+	SELECT count(*) FROM dead`
+
+// Opening is what every start does before anything else: MarkInterrupted, and whether the
+// built-in templates with this fingerprint are the ones last synced (then SyncBuiltins has
+// nothing to do). The everyday case (no run or plan in flight) is one cheap statement over
+// two partial indexes: MarkInterrupted's reading of pg_stat_activity costs a fresh session
+// ~2 ms of catalog loading, so it runs only when there is something to check.
+func (s *Store) Opening(ctx context.Context, builtinsFingerprint string) (interrupted int64, builtinsCurrent bool, err error) {
+	var inFlight bool
+	err = s.pool.QueryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM applies WHERE status = '`+string(RunRunning)+`')
+		OR EXISTS (SELECT 1 FROM plans WHERE status = '`+string(PlanApplying)+`'),
+		EXISTS (SELECT 1 FROM builtin_sync WHERE fingerprint = $1)`, builtinsFingerprint).Scan(&inFlight, &builtinsCurrent)
+	if err != nil {
+		return 0, false, interpret(err, "runs")
+	}
+	if inFlight {
+		interrupted, err = s.MarkInterrupted(ctx)
+	}
+	return interrupted, builtinsCurrent, err
 }

@@ -179,6 +179,9 @@ func TestMarkInterrupted_OnlyRunsWhoseHolderIsGone(t *testing.T) {
 	if n, err := s.MarkInterrupted(ctx); err != nil || n != 0 {
 		t.Fatalf("a live run was marked interrupted: %d (%v)", n, err)
 	}
+	if n, _, err := s.Opening(ctx, "fp"); err != nil || n != 0 {
+		t.Fatalf("a live run was marked interrupted at start: %d (%v)", n, err)
+	}
 	if _, err := pool.Exec(ctx, `SELECT pg_terminate_backend(backend_pid) FROM applies WHERE id = $1`, l.RunID); err != nil {
 		t.Fatal(err)
 	}
@@ -189,6 +192,22 @@ func TestMarkInterrupted_OnlyRunsWhoseHolderIsGone(t *testing.T) {
 			t.Fatal("the killed session still holds the lock after 30s")
 		}
 		time.Sleep(20 * time.Millisecond) // poll interval
+	}
+	// The start-up sweep (store.Opening, through its in-flight check) marks it.
+	if n, _, err := s.Opening(ctx, "fp"); err != nil || n != 1 {
+		t.Fatalf("the start did not mark the dead run: %d (%v)", n, err)
+	}
+	if st := planStatusOf(t, s, planID); st != string(store.PlanInterrupted) {
+		t.Fatalf("plan status after the start's sweep: %s", st)
+	}
+	if n, _, err := s.Opening(ctx, "fp"); err != nil || n != 0 {
+		t.Fatalf("a second start marked again: %d (%v)", n, err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE applies SET status = 'running', finished_at = NULL WHERE id = $1`, l.RunID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE plans SET status = 'applying' WHERE id = $1`, planID); err != nil {
+		t.Fatal(err)
 	}
 	// Here the next taker finds the run first.
 	l2, err := s.LockStack(ctx, "shop", "start", "test", nil)

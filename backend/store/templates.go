@@ -91,7 +91,9 @@ const syncLockObject = 4
 
 // SyncBuiltins installs the binary's built-in templates in one transaction: new ones are
 // added, stored ones with a lower version are updated, custom templates are never touched.
-func (s *Store) SyncBuiltins(ctx context.Context, builtins []model.Template) (SyncResult, error) {
+// A fingerprint (catalog.BuiltinsFingerprint) is recorded with them, for Opening; "" records
+// none.
+func (s *Store) SyncBuiltins(ctx context.Context, builtins []model.Template, fingerprint string) (SyncResult, error) {
 	var res SyncResult
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockClass, syncLockObject); err != nil {
@@ -151,10 +153,17 @@ func (s *Store) SyncBuiltins(ctx context.Context, builtins []model.Template) (Sy
 		if len(res.Updated) > 0 {
 			// Instances of an updated template change effectively: their stacks' plans
 			// must see a new revision.
-			_, err = tx.Exec(ctx, `UPDATE stacks SET revision = revision + 1, updated_at = now()
-				WHERE id IN (SELECT stack_id FROM instances WHERE template_name = ANY($1))`, res.Updated)
+			if _, err := tx.Exec(ctx, `UPDATE stacks SET revision = revision + 1, updated_at = now()
+				WHERE id IN (SELECT stack_id FROM instances WHERE template_name = ANY($1))`, res.Updated); err != nil {
+				return err
+			}
 		}
-		return err
+		if fingerprint != "" {
+			_, err := tx.Exec(ctx, `INSERT INTO builtin_sync (fingerprint) VALUES ($1)
+				ON CONFLICT (singleton) DO UPDATE SET fingerprint = excluded.fingerprint, synced_at = now()`, fingerprint)
+			return err
+		}
+		return nil
 	})
 	return res, interpret(err, "templates")
 }
@@ -285,6 +294,11 @@ func (s *Store) DeleteTemplate(ctx context.Context, name string) error {
 			return &model.Error{Kind: model.KindConflict, Field: "name",
 				Summary: fmt.Sprintf("%q is a built-in template and cannot be deleted", name),
 				Detail:  "Built-in templates ship with DevArch. Instances that should not use it can be removed instead."}
+		}
+		// A custom template may have kept a built-in of its name out: the next start syncs
+		// in full and installs it.
+		if _, err := tx.Exec(ctx, `DELETE FROM builtin_sync`); err != nil {
+			return err
 		}
 		var users []string
 		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(st.name || '/' || i.name ORDER BY st.name, i.name), '{}')
