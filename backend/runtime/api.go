@@ -97,24 +97,47 @@ type apiContainer struct {
 // decoding failed: the caller then runs the CLI, which reports a real error the user can
 // act on.
 func apiGet[T any](ctx context.Context, e *Engine, path string, decode func(io.Reader) (T, error)) (out T, ok bool) {
-	sock := e.apiSocket()
-	if sock == "" {
-		return out, false
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker"+path, nil)
-	if err != nil {
-		return out, false
-	}
-	resp, err := apiTransport(sock).Do(req)
-	if err != nil {
+	resp, ok := apiDo(ctx, e, path)
+	if !ok {
 		return out, false
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return out, false
-	}
-	out, err = decode(resp.Body)
+	out, err := decode(resp.Body)
 	return out, err == nil
+}
+
+// apiDo sends GET path to the local Engine API; ok is false (and nothing is left open) when
+// there is no local socket, the request failed or the status is not 200.
+func apiDo(ctx context.Context, e *Engine, path string) (*http.Response, bool) {
+	sock := e.apiSocket()
+	if sock == "" {
+		return nil, false
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker"+path, nil)
+	if err != nil {
+		return nil, false
+	}
+	resp, err := apiTransport(sock).Do(req)
+	if err != nil {
+		return nil, false
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, false
+	}
+	return resp, true
+}
+
+// apiPing pings the local Engine API (GET /_ping) and returns the answer's headers; ok as in
+// apiGet.
+func apiPing(ctx context.Context, e *Engine) (http.Header, bool) {
+	resp, ok := apiDo(ctx, e, "/_ping")
+	if !ok {
+		return nil, false
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<10)) // "OK": read, so the connection is reused
+	resp.Body.Close()
+	return resp.Header, true
 }
 
 // labelQuery is the Engine API's filters parameter for labels ("key" or "key=value").

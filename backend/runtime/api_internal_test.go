@@ -51,3 +51,24 @@ func TestEventsAPI_Refused(t *testing.T) {
 		t.Errorf("query = %s, want %s", query, want)
 	}
 }
+
+// The engine's version comes from a ping's Server header when it has the docker form; any
+// other header makes detection ask GET /version.
+func TestVersionFromServerHeader(t *testing.T) {
+	for h, want := range map[string]string{
+		"Docker/28.2.2 (linux)":         "28.2.2",
+		"Docker/20.10.24+dfsg1 (linux)": "20.10.24+dfsg1",
+		"Docker/27.0.0-rc.1 (windows)":  "27.0.0-rc.1",
+		"Docker/29.0.0":                 "29.0.0",
+		"Libpod/4.3.1 (linux)":          "",
+		"Docker/ (linux)":               "",
+		"":                              "",
+		"docker/28.2.2 (linux)":         "",
+		"Docker/28.2.2/extra (linux)":   "",
+		"Docker/(linux)":                "",
+	} {
+		if got := versionFromServerHeader(h); got != want {
+			t.Errorf("%q: %q, want %q", h, got, want)
+		}
+	}
+}

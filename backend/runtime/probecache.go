@@ -29,9 +29,22 @@ import (
 
 // probeServerAPI asks the local Engine API for the daemon's version. ok is false when there
 // is no local socket or it did not answer: the caller then runs the CLI probe.
+//
+// It pings (GET /_ping) and reads the version from the answer's Server header ("Docker/28.2.2
+// (linux)"): the daemon answers a ping in well under a millisecond, while GET /version asks
+// containerd and runc for theirs (5-7 ms measured, on every CLI command). A daemon whose
+// header does not name its version is asked GET /version.
 func (e *Engine) probeServerAPI(ctx context.Context, timeout time.Duration) (ok bool) {
 	pctx, cancel := context.WithTimeout(ctx, min(timeout, 2*time.Second))
 	defer cancel()
+	header, ok := apiPing(pctx, e)
+	if !ok {
+		return false
+	}
+	if v := versionFromServerHeader(header.Get("Server")); v != "" {
+		e.Version = v
+		return true
+	}
 	version, ok := apiGet(pctx, e, "/version", func(r io.Reader) (string, error) {
 		var v struct{ Version string }
 		if err := json.NewDecoder(r).Decode(&v); err != nil || v.Version == "" {
@@ -43,6 +56,20 @@ func (e *Engine) probeServerAPI(ctx context.Context, timeout time.Duration) (ok 
 		e.Version = version
 	}
 	return ok
+}
+
+// versionFromServerHeader reads the engine's version from a ping's Server header,
+// "Docker/VERSION (OS)"; "" when it is not that form.
+func versionFromServerHeader(h string) string {
+	rest, ok := strings.CutPrefix(h, "Docker/")
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, " ")
+	if v == "" || strings.ContainsAny(v, "/()") {
+		return ""
+	}
+	return v
 }
 
 // composePluginDirs are where the docker CLI looks for its compose plugin.
