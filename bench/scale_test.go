@@ -5,7 +5,9 @@ package bench
 // over repeated runs of the real binary with a warm server (the benchmark holds a lease, as
 // the open window does), next to `docker compose ls` and `docker ps` by label as the
 // reference in the same run. A one-stack command must not grow with the number of stacks:
-// the same commands are timed on a data home with that one stack only, in the same run.
+// the same commands are timed on a data home with that one stack only, in the same run. Each
+// home also has 10 running stacks (one busybox container each), as in the issue; some
+// commands are timed on one of those too.
 //
 //	go test ./bench -run '^$' -bench Scale -benchtime 1x -timeout 30m
 //
@@ -17,6 +19,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,8 +83,11 @@ func BenchmarkScale_OneStackCommands(b *testing.B) {
 	}
 	bin := buildDevarch(b)
 	big, small := tempHome(b), tempHome(b)
-	seedScale(b, big, n)
-	seedScale(b, small, 1)
+	_, bigSvc := seedScale(b, big, n)
+	_, smallSvc := seedScale(b, small, 1)
+	// The issue's "10 of them running", in each home (their own names: one engine).
+	runningStacks(b, bigSvc, "cpb", 10)
+	runningStacks(b, smallSvc, "cps", 10)
 	envFor := func(home string) []string {
 		var env []string
 		for _, kv := range os.Environ() {
@@ -92,26 +98,43 @@ func BenchmarkScale_OneStackCommands(b *testing.B) {
 		}
 		return append(env, "DEVARCH_HOME="+home, "DEVARCH_DB_LINGER=0")
 	}
+	// RUNNING stands for the home's first running stack (cpb0 / cps0).
 	commands := [][]string{
 		{"stack", "list"},
 		{"stack", "show", "s0"},
+		{"stack", "show", "RUNNING"},
 		{"instance", "show", "s0", "i3"},
 		{"compose", "s0"},
 		{"plan", "s0"},
+		{"plan", "RUNNING"},
 		{"status", "s0"},
+		{"status", "RUNNING"},
 		{"graph", "s0", "--format", "json"},
+	}
+	argvFor := func(c []string, running string) []string {
+		argv := []string{bin}
+		for _, a := range c {
+			if a == "RUNNING" {
+				a = running
+			}
+			argv = append(argv, a)
+		}
+		return argv
 	}
 	const runs = 20
 	b.ResetTimer()
 	for range b.N {
 		for _, c := range commands {
-			argv := append([]string{bin}, c...)
-			label := c[0] + "-" + c[1]
+			label := c[0] + "-" + c[1] // "stack-show", "plan-s0", "plan-RUNNING"
+			if slices.Contains(c[2:], "RUNNING") {
+				label += "-running"
+			}
+			label = strings.ReplaceAll(label, "RUNNING", "running")
 			// Alternated, so that the machine's load drifts the same way for both.
 			var bigT, smallT []time.Duration
 			for range runs {
-				bigT = append(bigT, timeRuns(b, 1, envFor(big), argv...)...)
-				smallT = append(smallT, timeRuns(b, 1, envFor(small), argv...)...)
+				bigT = append(bigT, timeRuns(b, 1, envFor(big), argvFor(c, "cpb0")...)...)
+				smallT = append(smallT, timeRuns(b, 1, envFor(small), argvFor(c, "cps0")...)...)
 			}
 			slices.Sort(bigT)
 			slices.Sort(smallT)
