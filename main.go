@@ -24,6 +24,11 @@ func main() {
 		os.Exit(2)
 	}
 	args := os.Args[1:]
+	// The command-line build (what the package installs as `devarch`) hands the window and
+	// the tray to the desktop build; a desktop build runs them itself.
+	if code, handed := handOverToDesktop(args); handed {
+		os.Exit(code)
+	}
 	if cli.IsCommand(args) {
 		// First signal cancels the command (which then stops what it started, the embedded
 		// database included); a second one kills the process the default way.

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the Debian package build/package/devarch_VERSION_amd64.deb from build/bin/devarch
-# (make package builds that first) with nfpm, a Go tool of tools/go.mod.
+# Builds the Debian package build/package/devarch_VERSION_amd64.deb from build/bin/devarch (the
+# command line) and build/bin/devarch-desktop (the window and the tray), which make package
+# builds first, with nfpm, a Go tool of tools/go.mod.
 # Version: the git tag (v1.2.3 -> 1.2.3), else 0.0.0~gitYYYYMMDD.HASH (sorts below any release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x build/bin/devarch ] || { echo "package: build/bin/devarch is missing: run make build" >&2; exit 1; }
+for b in devarch devarch-desktop; do
+  [ -x "build/bin/$b" ] || { echo "package: build/bin/$b is missing: run make build" >&2; exit 1; }
+done
 tag=$(git describe --tags --exact-match 2>/dev/null || true)
 if [[ "$tag" =~ ^v?([0-9][0-9A-Za-z.+~-]*)$ ]]; then
   version="${BASH_REMATCH[1]}"
