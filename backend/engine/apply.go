@@ -205,15 +205,8 @@ func (s *Service) compute(ctx context.Context, stack string, opts PlanOptions) (
 	if c.compose, err = compose.Generate(rs.Effective); err != nil {
 		return c, err
 	}
-	stackID, _, err := s.Store.StackRevision(ctx, stack)
-	if err != nil {
-		return c, err
-	}
-	if c.desired.Stopped, err = s.Store.StackStopped(ctx, stackID); err != nil {
-		return c, err
-	}
-	stoppedOnes, err := s.Store.StoppedInstances(ctx, stackID)
-	if err != nil {
+	var stoppedOnes []string
+	if c.desired.Stopped, stoppedOnes, err = s.Store.StopState(ctx, rs.Stack.ID); err != nil {
 		return c, err
 	}
 	for i, svc := range c.desired.Services {

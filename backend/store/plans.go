@@ -387,22 +387,13 @@ func (l *StackLock) SetInstancesStopped(ctx context.Context, names []string, sto
 	}), "instance")
 }
 
-// StoppedInstances lists, sorted, the stack's instances the user means to be stopped one by
-// one (SetInstancesStopped); a stack stopped as a whole is StackStopped.
-func (s *Store) StoppedInstances(ctx context.Context, stackID int64) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT name FROM instances WHERE stack_id = $1 AND stopped ORDER BY name`, stackID)
-	if err != nil {
-		return nil, interpret(err, "instance")
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return names, interpret(err, "instance")
-}
-
-// StackStopped reports whether the user means the stack to be stopped.
-func (s *Store) StackStopped(ctx context.Context, stackID int64) (bool, error) {
-	var stopped bool
-	err := s.pool.QueryRow(ctx, `SELECT stopped FROM stacks WHERE id = $1`, stackID).Scan(&stopped)
-	return stopped, interpret(err, "stack")
+// StopState is what the user means to be stopped in a stack: the whole stack (devarch stop
+// STACK), and the instances stopped one by one, sorted; one query.
+func (s *Store) StopState(ctx context.Context, stackID int64) (stackStopped bool, instances []string, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT s.stopped,
+			coalesce((SELECT array_agg(i.name ORDER BY i.name) FROM instances i WHERE i.stack_id = s.id AND i.stopped), '{}')
+		FROM stacks s WHERE s.id = $1`, stackID).Scan(&stackStopped, &instances)
+	return stackStopped, instances, interpret(err, "stack")
 }
 
 // MarkPlan moves a planned plan to status under the lock (applying). A plan that is no
