@@ -167,6 +167,48 @@ describe('StacksTable windowing', () => {
     outside.remove();
   });
 
+  it('keeps the focused link when the list grows past the threshold or shrinks below it', () => {
+    const sixty = manyStacks(60);
+    const { body, rerender } = renderTable(sixty);
+    const link = screen.getByRole('link', { name: 's005' });
+    act(() => link.focus());
+    const grown = [...sixty, ...manyStacks(61).slice(60)];
+    rerender(
+      <main>
+        <StacksTable stacks={grown} />
+      </main>,
+    );
+    expect(screen.getByRole('table', { name: 'Stacks' })).toHaveAttribute('data-windowed', 'true');
+    expect(dataRows(body).length).toBeLessThan(61);
+    // The same element, still focused: the row was not re-created.
+    expect(document.activeElement).toBe(link);
+    rerender(
+      <main>
+        <StacksTable stacks={sixty} />
+      </main>,
+    );
+    expect(dataRows(body)).toHaveLength(60);
+    expect(document.activeElement).toBe(link);
+  });
+
+  it('follows the focused stack by name when stacks above it come and go', () => {
+    const stacks = manyStacks(500);
+    const { body, rerender, scrollTo } = renderTable(stacks);
+    scrollTo(HEAD + 200 * ROW);
+    const link = screen.getByRole('link', { name: 's200' });
+    act(() => link.focus());
+    scrollTo(0);
+    // Two stacks above it are deleted (elsewhere, a live refresh): its index is now 198.
+    rerender(
+      <main>
+        <StacksTable stacks={stacks.filter((s) => s.name !== 's010' && s.name !== 's011')} />
+      </main>,
+    );
+    expect(document.activeElement).toBe(link);
+    expect(link.closest('tr')).toHaveAttribute('aria-rowindex', '200');
+    expect(names(body)).toEqual(expect.arrayContaining(['s199', 's200', 's201']));
+  });
+
   it('shows live changes of the rendered rows (the list re-renders on status events)', () => {
     const stacks = manyStacks(500);
     const { body, rerender } = renderTable(stacks);

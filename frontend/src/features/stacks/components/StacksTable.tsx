@@ -1,5 +1,5 @@
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import { useCallback, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
 import { stackHref } from '@/app/routes';
 import { ServerIcon } from '@/components/icons';
 import { formatDateTime, formatRelativeTime } from '@/lib/format';
@@ -12,7 +12,7 @@ const OVERSCAN = 8;
 
 /**
  * The stacks list. Up to WINDOW_THRESHOLD stacks every row is rendered; above it the body is
- * windowed (WindowedBody), so the page's DOM and memory stay flat as stacks accumulate. Either
+ * windowed (StacksBody), so the page's DOM and memory stay flat as stacks accumulate. Either
  * way the table tells assistive technology its real size: aria-rowcount on the table counts
  * every stack and the header row, and each rendered row has its aria-rowindex.
  */
@@ -33,15 +33,7 @@ export function StacksTable({ stacks }: { stacks: StackSummary[] }) {
             <th scope="col">Updated</th>
           </tr>
         </thead>
-        {windowed ? (
-          <WindowedBody stacks={stacks} />
-        ) : (
-          <tbody>
-            {stacks.map((stack, index) => (
-              <StackRow key={stack.name} stack={stack} index={index} />
-            ))}
-          </tbody>
-        )}
+        <StacksBody stacks={stacks} windowed={windowed} />
       </table>
     </div>
   );
@@ -57,19 +49,28 @@ function scrollParentOf(element: HTMLElement): HTMLElement {
 }
 
 /**
- * The body of a long list: only the rows in the viewport of the page's scroll container, a
- * few more around them, and the keyboard-focused row with its neighbours are rendered; spacer
- * rows (aria-hidden) stand for the others, so the scroll height and every row's position are
- * those of the whole list. Rows are measured as they render (a stack on another engine or
- * with a long description takes two lines), the others are estimated.
+ * The table body. Windowed (a long list), only the rows in the viewport of the page's scroll
+ * container, a few more around them, and the keyboard-focused row with its neighbours are
+ * rendered; spacer rows (aria-hidden) stand for the others, so the scroll height and every
+ * row's position are those of the whole list. Rows are measured as they render (a stack on
+ * another engine or with a long description takes two lines), the others are estimated.
+ * Not windowed, every row is rendered and the virtualizer is idle. One component for both,
+ * so a list that crosses the threshold keeps its <tbody> and row elements (and the focus in
+ * them).
  */
-function WindowedBody({ stacks }: { stacks: StackSummary[] }) {
+function StacksBody({ stacks, windowed }: { stacks: StackSummary[]; windowed: boolean }) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const [scrollElement, setScrollElement] = useState<HTMLElement | null>(null);
   // Where the table body starts in the scroll container's content (the page header and the
   // table head are above it): the virtualizer's positions count from the container's top.
   const [scrollMargin, setScrollMargin] = useState(0);
-  const [focused, setFocused] = useState<number | null>(null);
+  // The keyboard-focused row's stack, by name: its index moves when stacks above it come or go.
+  const [focusedName, setFocusedName] = useState<string | null>(null);
+  const focused = useMemo(() => {
+    if (focusedName === null) return null;
+    const index = stacks.findIndex((stack) => stack.name === focusedName);
+    return index < 0 ? null : index;
+  }, [stacks, focusedName]);
 
   useLayoutEffect(() => {
     const body = bodyRef.current;
@@ -102,21 +103,32 @@ function WindowedBody({ stacks }: { stacks: StackSummary[] }) {
     overscan: OVERSCAN,
     scrollMargin,
     rangeExtractor,
+    enabled: windowed,
     // Before the container is known, assume a window's height of rows so the first paint is full.
     initialRect: { width: 0, height: typeof window === 'undefined' ? 800 : window.innerHeight },
   });
 
   // Focus inside the body: remember the row so it stays rendered with its neighbours.
   const onFocus = (event: FocusEvent<HTMLTableSectionElement>) => {
-    const row = (event.target as HTMLElement).closest<HTMLElement>('tr[data-index]');
-    if (row) setFocused(Number(row.dataset.index));
+    const row = (event.target as HTMLElement).closest<HTMLElement>('tr[data-stack]');
+    if (row) setFocusedName(row.dataset.stack ?? null);
   };
   // Focus left the body for another element: the row no longer needs to stay. (When the
   // window itself loses focus relatedTarget is null: keep the row, focus comes back to it.)
   const onBlur = (event: FocusEvent<HTMLTableSectionElement>) => {
     const next = event.relatedTarget as Node | null;
-    if (next && !event.currentTarget.contains(next)) setFocused(null);
+    if (next && !event.currentTarget.contains(next)) setFocusedName(null);
   };
+
+  if (!windowed) {
+    return (
+      <tbody ref={bodyRef} onFocus={onFocus} onBlur={onBlur}>
+        {stacks.map((stack, index) => (
+          <StackRow key={stack.name} stack={stack} index={index} />
+        ))}
+      </tbody>
+    );
+  }
 
   const items = virtualizer.getVirtualItems();
   const segments = tableSegments(items, virtualizer.getTotalSize(), scrollMargin);
@@ -149,7 +161,7 @@ function StackRow({
 }) {
   return (
     // aria-rowindex: 1 is the header row.
-    <tr ref={measure} data-index={index} aria-rowindex={index + 2}>
+    <tr ref={measure} data-index={index} data-stack={stack.name} aria-rowindex={index + 2}>
       <th scope="row" className="table__name cell-fit cell-fit--stack">
         <a className="table__link truncate" href={stackHref(stack.name)} title={stack.name}>
           {stack.name}
