@@ -226,6 +226,11 @@ service:
   await firstRow.getByRole('link').waitFor();
   assert.equal(await firstRow.getByRole('rowheader').getByRole('link').textContent(), all[0]);
   await app.screenshot('stacks-scale-top');
+  // The columns stay put while the rows on screen change (they would follow the rendered
+  // rows' content in an automatic table layout).
+  const columnEdges = () =>
+    table.evaluate((t) => [...t.querySelectorAll('thead th')].map((th) => Math.round(th.getBoundingClientRect().left)).join(','));
+  const edgesAtTop = await columnEdges();
 
   // Scrolled to the bottom: the last stack is there, at its real row index.
   const toBottom = () =>
@@ -250,6 +255,7 @@ service:
     String(all.length + 1),
     'the last row says it is the last of the table',
   );
+  assert.equal(await columnEdges(), edgesAtTop, 'the columns do not move when the list scrolls');
   const atBottom = await page.evaluate(tableFacts);
   assert.ok(atBottom.bodyRows < 80, `at the bottom the table body holds ${atBottom.bodyRows} rows`);
   const bottomMetrics = await metrics(cdp);
