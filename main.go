@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/devarch/devarch/backend/cli"
@@ -30,6 +31,7 @@ func main() {
 		os.Exit(code)
 	}
 	if cli.IsCommand(args) {
+		commandGC()
 		// First signal cancels the command (which then stops what it started, the embedded
 		// database included); a second one kills the process the default way.
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -38,4 +40,19 @@ func main() {
 		os.Exit(code)
 	}
 	os.Exit(runDesktop())
+}
+
+// commandGC sets the collector for a command, unless the user set GOGC or GOMEMLIMIT: a
+// command lives tens of milliseconds with a live heap of a few MB, and the default target
+// (collect when the heap doubles) ran two collections in each `devarch plan`, ~3-4 ms of CPU
+// of ~30 (measured alternated with GOGC=400: plan 49.3 -> 46.9 ms wall, stack list 39.0 ->
+// 38.0). A memory limit keeps a long-running command (logs -f, status --watch) from holding
+// more than it needs when it does grow.
+func commandGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
+	}
 }

@@ -105,23 +105,27 @@ func (s *Store) SavePlan(ctx context.Context, np NewPlan) (int64, error) {
 	if np.Errored {
 		status = PlanErrored
 	}
+	// Plans made only to look (plan --json, --detailed-exitcode in a loop) must not pile up:
+	// a stack keeps its newest KeptPlans unapplied plans; applied ones stay with their runs.
+	// One statement: the prune sees the plans as they were before this one (a statement's
+	// parts share one snapshot), so it keeps KeptPlans-1 of them next to the new plan.
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO plans (stack_id, stack_revision, status, document, summary, created_by, compose_hash)
-		SELECT id, $2, $3, $4, $5, $6, $7 FROM stacks WHERE name = $1 RETURNING id`,
-		np.Stack, np.Revision, status, np.Document, np.Summary, np.CreatedBy, np.ComposeHash).Scan(&id)
+	err := s.pool.QueryRow(ctx, `WITH new AS (
+			INSERT INTO plans (stack_id, stack_revision, status, document, summary, created_by, compose_hash)
+			SELECT id, $2, $3, $4, $5, $6, $7 FROM stacks WHERE name = $1 RETURNING id, stack_id
+		), pruned AS (
+			DELETE FROM plans p USING new
+			WHERE p.stack_id = new.stack_id AND p.status IN ($9, $10)
+			AND p.id < (SELECT min(id) FROM (SELECT q.id FROM plans q WHERE q.stack_id = new.stack_id AND q.status IN ($9, $10)
+			            ORDER BY q.id DESC LIMIT $8) newest)
+			AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id)
+		)
+		SELECT id FROM new`,
+		np.Stack, np.Revision, status, np.Document, np.Summary, np.CreatedBy, np.ComposeHash,
+		KeptPlans-1, PlanPlanned, PlanErrored).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, stackNotFound(np.Stack)
 	}
-	if err != nil {
-		return 0, interpret(err, "plan")
-	}
-	// Plans made only to look (plan --json, --detailed-exitcode in a loop) must not pile up:
-	// a stack keeps its newest KeptPlans unapplied plans; applied ones stay with their runs.
-	_, err = s.pool.Exec(ctx, `DELETE FROM plans p WHERE p.stack_id = (SELECT stack_id FROM plans WHERE id = $1)
-		AND p.status IN ($3, $4)
-		AND p.id < (SELECT min(id) FROM (SELECT q.id FROM plans q WHERE q.stack_id = p.stack_id AND q.status IN ($3, $4)
-		            ORDER BY q.id DESC LIMIT $2) newest)
-		AND NOT EXISTS (SELECT 1 FROM applies a WHERE a.plan_id = p.id)`, id, KeptPlans, PlanPlanned, PlanErrored)
 	return id, interpret(err, "plan")
 }
 

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -243,5 +244,47 @@ func TestMarkInterrupted_OnlyRunsWhoseHolderIsGone(t *testing.T) {
 	}
 	if _, err := s.GetRun(ctx, "other", l.RunID); model.KindOf(err) != model.KindNotFound {
 		t.Fatalf("a run of another stack: %v", err)
+	}
+}
+
+// A stack keeps its newest KeptPlans unapplied plans: plans made only to look do not pile up,
+// a plan that was applied stays with its run, and other stacks' plans are not touched.
+func TestSavePlan_KeepsTheNewestUnappliedPlans(t *testing.T) {
+	s, pool, first := runStore(t)
+	ctx := t.Context()
+	if _, err := s.CreateStack(ctx, "blog", "", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.SavePlan(ctx, store.NewPlan{Stack: "blog", Revision: 1, Document: []byte(`{}`), Summary: "s", CreatedBy: "test", ComposeHash: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first plan of shop is applied (it has a run): it stays whatever comes after.
+	l, err := s.LockStack(ctx, "shop", "apply", "test", &first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Release(ctx)
+	var ids []int64
+	for i := range store.KeptPlans + 5 {
+		id, err := s.SavePlan(ctx, store.NewPlan{Stack: "shop", Revision: 1, Document: []byte(`{}`), Summary: "s", CreatedBy: "test",
+			ComposeHash: "h", Errored: i%3 == 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	var kept []int64
+	if err := pool.QueryRow(ctx, `SELECT coalesce(array_agg(p.id ORDER BY p.id), '{}') FROM plans p JOIN stacks s ON s.id = p.stack_id
+		WHERE s.name = 'shop' AND p.id <> $1`, first).Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	if want := ids[len(ids)-store.KeptPlans:]; !slices.Equal(kept, want) {
+		t.Fatalf("kept %v, want the newest %d: %v", kept, store.KeptPlans, want)
+	}
+	for _, id := range []int64{first, other} {
+		if _, err := s.GetPlan(ctx, id); err != nil {
+			t.Fatalf("plan %d (applied, or another stack's) was deleted: %v", id, err)
+		}
 	}
 }
