@@ -1,3 +1,5 @@
+//go:build unix
+
 package bench
 
 // What a command costs in each build (docs/packaging.md): the command-line build the package
