@@ -11,6 +11,11 @@ import (
 // instead of looking next to itself.
 const desktopBinaryEnv = "DEVARCH_DESKTOP_BIN"
 
+// handedOverEnv is set in the environment of the desktop binary a command-line build hands
+// over to: a command-line build that finds it set was itself handed over to (a loop). The
+// desktop build removes it, so the processes it starts do not inherit it.
+const handedOverEnv = "DEVARCH_HANDED_OVER"
+
 // desktopBinaryName is the desktop build's file name, next to the command-line build (a
 // development tree: build/bin) or in ../lib/devarch (the package: /usr/bin/devarch and
 // /usr/lib/devarch/devarch-desktop).

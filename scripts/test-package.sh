@@ -3,7 +3,7 @@
 # apt, validates its desktop entry and icons, launches it the way a desktop launcher does
 # (gtk-launch devarch, under Xvfb and a private D-Bus session: /usr/bin/devarch, the command
 # line, becomes /usr/lib/devarch/devarch-desktop in the same process), sees the DevArch window
-# (WM_CLASS devarch, the desktop binary), ends it, and removes the package, which must leave
+# (WM_CLASS devarch, its process the desktop binary), ends it, and removes the package, which must leave
 # nothing of it behind. The command line must not load GTK/WebKit (what makes it fast). Installs a system package: root only (CI runs as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -282,6 +282,12 @@ func (s *Store) SaveTemplate(ctx context.Context, t model.Template, replace bool
 // them) and for built-ins.
 func (s *Store) DeleteTemplate(ctx context.Context, name string) error {
 	return s.tx(ctx, "template "+name, func(tx pgx.Tx) error {
+		// Serialized with SyncBuiltins: a sync that read this template as present (and so
+		// kept the built-in of its name out) must not record its fingerprint after this
+		// delete cleared it, or the built-in would stay missing.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockClass, syncLockObject); err != nil {
+			return err
+		}
 		var builtin bool
 		err := tx.QueryRow(ctx, `SELECT builtin FROM templates WHERE name = $1 FOR UPDATE`, name).Scan(&builtin)
 		if errors.Is(err, pgx.ErrNoRows) {

@@ -3,17 +3,20 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // `devarch` with no arguments, in the command-line build the package installs as
 // /usr/bin/devarch, becomes the desktop binary in the same process (execve): the same
-// process id, argv[0] kept (the window's WM_CLASS comes from it), the arguments and the
+// process id, argv[0] kept (a launcher's startup notification follows it), the arguments and the
 // exit code passed through; so does `devarch tray`. The stand-in for the desktop binary is a small program that
 // reports what it got: the real window's launch through the package (gtk-launch, Xvfb,
 // WM_CLASS) is scripts/test-package.sh's. Without a desktop binary the command says where
@@ -99,5 +102,57 @@ func main() {
 	}
 	if r := run(t, map[string]string{"DEVARCH_HOME": home, "DEVARCH_DESKTOP_BIN": "<unset>"}, bin, "version"); r.code != 0 || !strings.Contains(r.stdout, "devarch") {
 		t.Fatalf("a command runs in the command-line build: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The window's own flags are the window's too.
+	if r := run(t, map[string]string{"DEVARCH_HOME": home, "DEVARCH_DESKTOP_BIN": "<unset>"}, bin, "--loglevel", "debug"); r.code != 7 {
+		t.Fatalf("window flags: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// A command-line build never hands over to itself or to another command-line build (a
+// wrong DEVARCH_DESKTOP_BIN, a plain `go build -o devarch-desktop`): it says what is wrong
+// and exits 2 instead of exec'ing itself forever.
+func TestNoArguments_NeverLoopsIntoACommandLineBuild(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "devarch")
+	data, err := os.ReadFile(devarch(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(dir, "home")
+	runBounded := func(env map[string]string) result {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin)
+		cmd.Env = environ(env)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		if ctx.Err() != nil {
+			t.Fatalf("still running after 20 s (an exec loop?): %s", errb.String())
+		}
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return result{out.String(), errb.String(), code}
+	}
+	r := runBounded(map[string]string{"DEVARCH_HOME": home, "DEVARCH_DESKTOP_BIN": bin})
+	if r.code != 2 || !strings.Contains(r.stderr, "this command-line build itself") {
+		t.Fatalf("DEVARCH_DESKTOP_BIN naming itself: exit %d\n%s", r.code, r.stderr)
+	}
+	// A copy of the command-line build where the desktop build belongs.
+	if err := os.WriteFile(filepath.Join(dir, "devarch-desktop"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r = runBounded(map[string]string{"DEVARCH_HOME": home, "DEVARCH_DESKTOP_BIN": "<unset>"})
+	if r.code != 2 || !strings.Contains(r.stderr, "is a command-line build of DevArch too") {
+		t.Fatalf("a command-line build as the desktop binary: exit %d\n%s", r.code, r.stderr)
 	}
 }
