@@ -60,20 +60,23 @@ func hostBound(port int) bool {
 // Ports move to the lowest free port above the source's: skipping ports other stacks
 // publish, ports the source itself publishes, ports bound on the host, ports an earlier
 // entry of the clone took; ranges move as a block; container-only entries stay; the entry
-// keeps its form. The choice is the same on every run, and a dry run writes nothing.
+// keeps its form. The choice is the same on every run, and a dry run writes nothing. The
+// ports are below the kernel's ephemeral range (32768-60999 on Linux), where no client
+// socket or freshly started server of a concurrent test can hold one (CI run 19 saw 41018
+// taken by one).
 func TestClone_PortChoice(t *testing.T) {
 	svc, pool := transferService(t)
 	ctx := t.Context()
 	cloneCreate(t, svc, "cl-src", engine.StackOptions{})
 	cloneCreate(t, svc, "cl-other", engine.StackOptions{})
-	cloneAdd(t, svc, "cl-src", "web", "nginx", `ports=["127.0.0.1:41000:80/tcp", "9999"]`)
-	cloneAdd(t, svc, "cl-src", "api", "nginx", `ports=["41010-41012:90-92"]`)
+	cloneAdd(t, svc, "cl-src", "web", "nginx", `ports=["127.0.0.1:22000:80/tcp", "9999"]`)
+	cloneAdd(t, svc, "cl-src", "api", "nginx", `ports=["22010-22012:90-92"]`)
 	cloneAdd(t, svc, "cl-src", "tpl", "nginx") // the template's "8080:80"
-	cloneAdd(t, svc, "cl-other", "x", "nginx", `ports=["41001:80", "41014:81", "0.0.0.0:41004:82"]`)
-	// Something outside DevArch holds 41002 on this host.
-	l, err := net.Listen("tcp", "127.0.0.1:41002")
+	cloneAdd(t, svc, "cl-other", "x", "nginx", `ports=["22001:80", "22014:81", "0.0.0.0:22004:82"]`)
+	// Something outside DevArch holds 22002 on this host.
+	l, err := net.Listen("tcp", "127.0.0.1:22002")
 	if err != nil {
-		t.Fatalf("the test needs port 41002 free: %v", err)
+		t.Fatalf("the test needs port 22002 free: %v", err)
 	}
 	defer l.Close()
 	tpl := 8081
@@ -98,11 +101,11 @@ func TestClone_PortChoice(t *testing.T) {
 		t.Errorf("the dry run wrote: %v -> %v", before, after)
 	}
 	want := []engine.PortChange{
-		// api: 41011-41012 are the source's own, 41014 cl-other's: the block 41015-41017.
-		{Instance: "api", From: "41010-41012:90-92", To: "41015-41017:90-92", OldPort: 41010, OldPortEnd: 41012, NewPort: 41015, NewPortEnd: 41017, Protocol: "tcp"},
+		// api: 22011-22012 are the source's own, 22014 cl-other's: the block 22015-22017.
+		{Instance: "api", From: "22010-22012:90-92", To: "22015-22017:90-92", OldPort: 22010, OldPortEnd: 22012, NewPort: 22015, NewPortEnd: 22017, Protocol: "tcp"},
 		{Instance: "tpl", From: "8080:80", To: fmt.Sprintf("%d:80", tpl), OldPort: 8080, OldPortEnd: 8080, NewPort: tpl, NewPortEnd: tpl, Protocol: "tcp"},
-		// web: 41001 published by cl-other, 41002 bound on the host, 41003 free.
-		{Instance: "web", From: "127.0.0.1:41000:80/tcp", To: "127.0.0.1:41003:80/tcp", OldPort: 41000, OldPortEnd: 41000, NewPort: 41003, NewPortEnd: 41003, Protocol: "tcp"},
+		// web: 22001 published by cl-other, 22002 bound on the host, 22003 free.
+		{Instance: "web", From: "127.0.0.1:22000:80/tcp", To: "127.0.0.1:22003:80/tcp", OldPort: 22000, OldPortEnd: 22000, NewPort: 22003, NewPortEnd: 22003, Protocol: "tcp"},
 	}
 	if !reflect.DeepEqual(first.Ports, want) {
 		t.Errorf("ports\n got %+v\nwant %+v", first.Ports, want)
@@ -115,10 +118,10 @@ func TestClone_PortChoice(t *testing.T) {
 	if !reflect.DeepEqual(res.Ports, want) {
 		t.Errorf("the clone's ports differ from the dry run's: %+v", res.Ports)
 	}
-	if got := effectivePorts(t, svc, "cl-new", "web"); !reflect.DeepEqual(got, []any{"127.0.0.1:41003:80/tcp", "9999"}) {
+	if got := effectivePorts(t, svc, "cl-new", "web"); !reflect.DeepEqual(got, []any{"127.0.0.1:22003:80/tcp", "9999"}) {
 		t.Errorf("cl-new web ports %v", got)
 	}
-	if got := effectivePorts(t, svc, "cl-src", "web"); !reflect.DeepEqual(got, []any{"127.0.0.1:41000:80/tcp", "9999"}) {
+	if got := effectivePorts(t, svc, "cl-src", "web"); !reflect.DeepEqual(got, []any{"127.0.0.1:22000:80/tcp", "9999"}) {
 		t.Errorf("the source changed: %v", got)
 	}
 	clashes, err := svc.PortClashes(ctx, "cl-new")
@@ -135,8 +138,8 @@ func TestClone_PortChoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Ports[2].NewPort != 41005 || res.Ports[0].NewPort != 41018 {
-		t.Errorf("second clone: web %d (want 41005: 41004 is cl-other's on 0.0.0.0), api %d (want 41018)", res.Ports[2].NewPort, res.Ports[0].NewPort)
+	if res.Ports[2].NewPort != 22005 || res.Ports[0].NewPort != 22018 {
+		t.Errorf("second clone: web %d (want 22005: 22004 is cl-other's on 0.0.0.0), api %d (want 22018)", res.Ports[2].NewPort, res.Ports[0].NewPort)
 	}
 }
 
