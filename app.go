@@ -111,6 +111,7 @@ func (a *App) beforeClose(ctx context.Context) (prevent bool) {
 	hasTray := a.tray != nil
 	a.mu.Unlock()
 	if !hasTray || !a.prefs.CloseToTray() || !trayHostPresent() {
+		a.log.Info("window closed, quitting")
 		return allow()
 	}
 	wailsruntime.WindowHide(ctx)
@@ -190,6 +191,7 @@ func (a *App) fail(err error) {
 }
 
 func (a *App) shutdown(context.Context) {
+	a.log.Info("shutting down")
 	// Wait briefly for a start in progress, so its server is not left running.
 	select {
 	case <-a.opened:

@@ -269,6 +269,11 @@ func runApp(t *testing.T, bin, display, outDir string, extraEnv []string, how ex
 	}
 	switch how {
 	case closeTheWindow:
+		// The windows as they are now (the ids found first are from the window's first
+		// seconds).
+		if now := findWindows(display); len(now) > 0 {
+			windows = now
+		}
 		for _, w := range windows {
 			if err := closeWindow(display, w); err != nil {
 				t.Fatalf("closing window %d: %v", w, err)
@@ -286,7 +291,15 @@ func runApp(t *testing.T, bin, display, outDir string, extraEnv []string, how ex
 	select {
 	case <-exited:
 	case <-time.After(30 * time.Second):
-		t.Fatalf("the app did not exit within 30 s; still running: %v", procsInGroup(pgid))
+		running := procsInGroup(pgid)
+		// SIGQUIT makes the Go runtime print every goroutine's stack to the app's output
+		// (logged below): where it hangs, not only that it does.
+		_ = syscall.Kill(appPID, syscall.SIGQUIT)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+		}
+		t.Fatalf("the app did not exit within 30 s; still running: %v", running)
 	}
 	<-tree.done
 	if how != sigkill && !strings.Contains(logBuf.String(), "msg=stopped") {
