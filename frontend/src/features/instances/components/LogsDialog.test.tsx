@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
 import { logs } from '@/lib/backend';
+import { MAX_LOG_LINES } from '../api/logStream';
 import { eventBus } from '@/test/events';
 import { renderWithApp } from '@/test/render';
 import { LOG_ROW_HEIGHT, LogsPanel } from './LogsDialog';
@@ -103,6 +104,52 @@ describe('LogsPanel', () => {
     // New lines still bring the end into view.
     eventBus.emit(`logs:${id}`, { lines: [{ instance: 'web', text: 'one more' }], done: false });
     expect(pane.scrollTop).toBe(101 * LOG_ROW_HEIGHT - 360);
+  });
+
+  /** A pane jsdom gives a height (it lays nothing out), holding `count` lines, paused at `top`. */
+  async function pausedPane(count: number, top: number) {
+    renderWithApp(<LogsPanel stack="shop" instance="web" />);
+    const id = await streamId();
+    const pane = await screen.findByTestId('logs-pane');
+    Object.defineProperty(pane, 'clientHeight', { configurable: true, get: () => 360 });
+    Object.defineProperty(pane, 'scrollHeight', { configurable: true, get: () => Number(pane.dataset.rows) * LOG_ROW_HEIGHT });
+    const lines = Array.from({ length: count }, (_, i) => ({ instance: 'web', text: `line ${i}` }));
+    for (let i = 0; i < lines.length; i += 1000) eventBus.emit(`logs:${id}`, { lines: lines.slice(i, i + 1000), done: false });
+    fireEvent.scroll(pane); // the event of the programmatic scroll to the end
+    pane.scrollTop = top;
+    fireEvent.scroll(pane);
+    expect(screen.getByTestId('logs-panel')).toHaveAttribute('data-following', 'false');
+    const more = (n: number, from: number) =>
+      eventBus.emit(`logs:${id}`, { lines: Array.from({ length: n }, (_, i) => ({ instance: 'web', text: `line ${from + i}` })), done: false });
+    return { pane, more };
+  }
+
+  it('paused at the cap: as the oldest lines are dropped, the rows in view stay in view', async () => {
+    const { pane, more } = await pausedPane(MAX_LOG_LINES, 100 * LOG_ROW_HEIGHT + 5);
+    expect(pane).toHaveTextContent('line 100');
+    more(30, MAX_LOG_LINES);
+    expect(screen.getByTestId('logs-count')).toHaveTextContent('(30 older dropped)');
+    // Line 100 is now the 71st kept: the view moved up by the 30 rows dropped, same offset.
+    expect(pane.scrollTop).toBe(70 * LOG_ROW_HEIGHT + 5);
+    fireEvent.scroll(pane); // that programmatic scroll's event: it does not resume follow
+    expect(screen.getByTestId('logs-panel')).toHaveAttribute('data-following', 'false');
+    expect(pane).toHaveTextContent('line 100');
+  });
+
+  it('paused: a scroll whose event has not arrived yet is not undone by new lines', async () => {
+    const { pane, more } = await pausedPane(500, 200);
+    // The user scrolls; the browser moves the pane at once and fires the scroll event at the
+    // next frame. A line arriving in between must leave the pane where the user put it.
+    pane.scrollTop = 900;
+    more(1, 500);
+    expect(pane.scrollTop).toBe(900);
+    // With drops too: the position the user scrolled to moves up by the dropped rows only.
+    fireEvent.scroll(pane);
+    more(MAX_LOG_LINES - 501, 501);
+    fireEvent.scroll(pane);
+    pane.scrollTop = 1800;
+    more(20, MAX_LOG_LINES);
+    expect(pane.scrollTop).toBe(1800 - 20 * LOG_ROW_HEIGHT);
   });
 
   it('tags the lines of a stack view, renders ANSI colours as elements, filters by text and instance', async () => {

@@ -156,23 +156,34 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
   }, [shown]);
 
   // Paused: the cap drops the oldest lines, so the rows in view move up by that many; scroll
-  // back by as much so the view stays put.
-  const anchor = useRef<{ line: ViewLine | undefined; offset: number }>({ line: undefined, offset: 0 });
+  // back by as much so the view stays put. What was on screen is read as this render starts,
+  // before React changes the rows (a shorter list can clamp the position), and from the pane
+  // itself: the browser moves the pane as soon as the user scrolls and sends the scroll event
+  // a frame later, so the last event's position (scrollTop) can be one the user has already
+  // left, and anchoring to it would undo their scroll.
+  const onScreen = useRef<readonly ViewLine[]>(shown);
+  const before = useRef({ lines: onScreen.current, top: 0 });
+  // Only when the lines change: a render for a scroll reads no layout.
+  if (shown !== onScreen.current) before.current = { lines: onScreen.current, top: pane.current?.scrollTop ?? scrollTop };
   useLayoutEffect(() => {
     const el = pane.current;
-    if (!el || followingNow.current) return;
-    const { line, offset } = anchor.current;
-    if (line && shown[Math.floor(el.scrollTop / LOG_ROW_HEIGHT)] !== line) {
-      const i = shown.indexOf(line);
-      if (i >= 0) {
-        programmatic.current = true;
-        el.scrollTop = i * LOG_ROW_HEIGHT + offset;
-        setScrollTop(el.scrollTop);
-      }
+    const { lines: prev, top } = before.current;
+    onScreen.current = shown;
+    if (!el || followingNow.current || prev === shown) return;
+    const at = Math.floor(top / LOG_ROW_HEIGHT);
+    const line = prev[at];
+    // Where the line in view is now (the same place unless lines before it went; -1 when it
+    // went itself: then the pane stays, as clamped to the rows left).
+    const i = !line || shown[at] === line ? at : shown.indexOf(line);
+    const next = i * LOG_ROW_HEIGHT + (top - at * LOG_ROW_HEIGHT);
+    if (i >= 0 && Math.abs(el.scrollTop - next) > 1) {
+      const from = el.scrollTop;
+      el.scrollTop = next;
+      // A scroll event comes only if the pane moved (the browser clamps to the rows there are).
+      if (el.scrollTop !== from) programmatic.current = true;
     }
+    setScrollTop(el.scrollTop); // the rows rendered are those at the pane's real position
   }, [shown]);
-  const first = Math.floor(scrollTop / LOG_ROW_HEIGHT);
-  anchor.current = { line: shown[first], offset: scrollTop - first * LOG_ROW_HEIGHT };
 
   // Reaching the end again by scrolling resumes follow; scrolling up pauses it.
   const onScroll = () => {
