@@ -111,7 +111,7 @@ func (a *App) beforeClose(ctx context.Context) (prevent bool) {
 	hasTray := a.tray != nil
 	a.mu.Unlock()
 	if !hasTray || !a.prefs.CloseToTray() || !trayHostPresent() {
-		a.log.Info("window closed, quitting")
+		a.log.Info("quit requested (the window closed, or a signal reached Wails)")
 		return allow()
 	}
 	wailsruntime.WindowHide(ctx)
