@@ -110,8 +110,18 @@ func (a *App) beforeClose(ctx context.Context) (prevent bool) {
 	a.mu.Lock()
 	hasTray := a.tray != nil
 	a.mu.Unlock()
-	if !hasTray || !a.prefs.CloseToTray() || !trayHostPresent() {
-		a.log.Info("quit requested (the window closed, or a signal reached Wails)")
+	// Why it quits (the window closed, or a signal reached Wails' own handler).
+	reason := ""
+	switch {
+	case !hasTray:
+		reason = "no tray item"
+	case !a.prefs.CloseToTray():
+		reason = "keep running in the tray is off"
+	case !trayHostPresent():
+		reason = "no tray host answers"
+	}
+	if reason != "" {
+		a.log.Info("quitting", "reason", reason)
 		return allow()
 	}
 	wailsruntime.WindowHide(ctx)

@@ -106,13 +106,20 @@ describe('LogsPanel', () => {
     expect(pane.scrollTop).toBe(101 * LOG_ROW_HEIGHT - 360);
   });
 
-  /** A pane jsdom gives a height (it lays nothing out), holding `count` lines, paused at `top`. */
+  /**
+   * A pane holding `count` lines, paused at `top`. jsdom lays nothing out: the pane gets a
+   * height, and a position the browser's way (kept within the rows there are, a clamp that
+   * sticks when the rows grow again; events are the test's to fire).
+   */
   async function pausedPane(count: number, top: number) {
     renderWithApp(<LogsPanel stack="shop" instance="web" />);
     const id = await streamId();
     const pane = await screen.findByTestId('logs-pane');
     Object.defineProperty(pane, 'clientHeight', { configurable: true, get: () => 360 });
     Object.defineProperty(pane, 'scrollHeight', { configurable: true, get: () => Number(pane.dataset.rows) * LOG_ROW_HEIGHT });
+    let position = 0;
+    const clamp = (v: number) => Math.max(0, Math.min(v, pane.scrollHeight - pane.clientHeight));
+    Object.defineProperty(pane, 'scrollTop', { configurable: true, get: () => (position = clamp(position)), set: (v: number) => (position = clamp(v)) });
     const lines = Array.from({ length: count }, (_, i) => ({ instance: 'web', text: `line ${i}` }));
     for (let i = 0; i < lines.length; i += 1000) eventBus.emit(`logs:${id}`, { lines: lines.slice(i, i + 1000), done: false });
     fireEvent.scroll(pane); // the event of the programmatic scroll to the end
@@ -150,6 +157,60 @@ describe('LogsPanel', () => {
     pane.scrollTop = 1800;
     more(20, MAX_LOG_LINES);
     expect(pane.scrollTop).toBe(1800 - 20 * LOG_ROW_HEIGHT);
+  });
+
+  it("paused: a scroll of the view's own is told from the user's", async () => {
+    const { pane, more } = await pausedPane(MAX_LOG_LINES, 100 * LOG_ROW_HEIGHT);
+    const panel = screen.getByTestId('logs-panel');
+    more(30, MAX_LOG_LINES); // the view scrolls up by the 30 rows dropped
+    // The user's scroll to the end lands in the same frame: one event, and it is the user's.
+    pane.scrollTop = pane.scrollHeight - 360;
+    fireEvent.scroll(pane);
+    expect(panel).toHaveAttribute('data-following', 'true');
+  });
+
+  it('paused: a filter that empties the pane (a clamp to the top) neither resumes follow nor loses the pause', async () => {
+    const user = userEvent.setup();
+    const { pane } = await pausedPane(500, 200 * LOG_ROW_HEIGHT);
+    const panel = screen.getByTestId('logs-panel');
+    await user.type(screen.getByTestId('logs-filter'), 'no such text');
+    expect(await screen.findByTestId('logs-none-match')).toBeInTheDocument();
+    expect(pane.scrollTop).toBe(0);
+    fireEvent.scroll(pane); // the clamp's event: "at the end" of nothing, but not the user's
+    expect(panel).toHaveAttribute('data-following', 'false');
+    await user.clear(screen.getByTestId('logs-filter'));
+    expect(pane).toHaveAttribute('data-rows', '500');
+    expect(panel).toHaveAttribute('data-following', 'false');
+    expect(pane.scrollTop).toBe(0);
+  });
+
+  it('paused: a filter keeps the top line in view when it still matches', async () => {
+    const user = userEvent.setup();
+    const { pane } = await pausedPane(500, 120 * LOG_ROW_HEIGHT);
+    await user.type(screen.getByTestId('logs-filter'), 'line 12');
+    // "line 12", "line 120".."line 129" match; line 120 was at the top and is the 2nd shown.
+    expect(pane).toHaveAttribute('data-rows', '11');
+    expect(pane.scrollTop).toBe(0); // 11 rows fit the pane: clamped to the top, line 120 in view
+    expect(pane).toHaveTextContent('line 120');
+    expect(screen.getByTestId('logs-panel')).toHaveAttribute('data-following', 'false');
+  });
+
+  it('paused: when the line at the top is dropped itself, the oldest line kept takes its place', async () => {
+    const { pane, more } = await pausedPane(MAX_LOG_LINES, 10 * LOG_ROW_HEIGHT + 7);
+    more(50, MAX_LOG_LINES); // lines 0-49 go, line 10 with them
+    expect(pane.scrollTop).toBe(0);
+    expect(pane.querySelector('.logs-line')).toHaveTextContent('line 50');
+  });
+
+  it("paused: the user's scroll to the end, its event still to come when lines arrive, resumes follow", async () => {
+    const { pane, more } = await pausedPane(500, 200);
+    pane.scrollTop = 500 * LOG_ROW_HEIGHT - 360; // the end; no event yet
+    more(3, 500);
+    const panel = screen.getByTestId('logs-panel');
+    expect(panel).toHaveAttribute('data-following', 'true');
+    expect(pane.scrollTop).toBe(503 * LOG_ROW_HEIGHT - 360);
+    fireEvent.scroll(pane); // that scroll's event, at the new end: follow stays on
+    expect(panel).toHaveAttribute('data-following', 'true');
   });
 
   it('tags the lines of a stack view, renders ANSI colours as elements, filters by text and instance', async () => {

@@ -107,7 +107,13 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
   const pane = useRef<HTMLDivElement>(null);
-  const programmatic = useRef(false);
+  /**
+   * Where a scroll of the view's own (following, holding the rows in view, a clamp) left the
+   * pane: the scroll event that finds the pane there is not the user's and neither pauses
+   * nor resumes follow. A position, not a flag: a user's scroll in the same frame shares
+   * the event, and is then told apart by where the pane is.
+   */
+  const programmatic = useRef<number | null>(null);
   const filterId = useId();
 
   const shown = useMemo(() => filterLines(state.lines, { query, hidden }), [state.lines, query, hidden]);
@@ -144,8 +150,8 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
     if (!el) return;
     const end = Math.max(0, el.scrollHeight - el.clientHeight);
     if (Math.abs(el.scrollTop - end) > 1) {
-      programmatic.current = true;
       el.scrollTop = end;
+      programmatic.current = el.scrollTop;
     }
     setScrollTop(el.scrollTop);
   };
@@ -156,32 +162,44 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
   }, [shown]);
 
   // Paused: the cap drops the oldest lines, so the rows in view move up by that many; scroll
-  // back by as much so the view stays put. What was on screen is read as this render starts,
-  // before React changes the rows (a shorter list can clamp the position), and from the pane
-  // itself: the browser moves the pane as soon as the user scrolls and sends the scroll event
-  // a frame later, so the last event's position (scrollTop) can be one the user has already
-  // left, and anchoring to it would undo their scroll.
-  const onScreen = useRef<readonly ViewLine[]>(shown);
-  const before = useRef({ lines: onScreen.current, top: 0 });
-  // Only when the lines change: a render for a scroll reads no layout.
-  if (shown !== onScreen.current) before.current = { lines: onScreen.current, top: pane.current?.scrollTop ?? scrollTop };
+  // back by as much so the view stays put. What was on screen is read as a render for new
+  // lines starts, before React changes the rows (a shorter list can clamp the position), and
+  // from the pane itself: the browser moves the pane as soon as the user scrolls and sends
+  // the scroll event a frame later, so the last event's position (scrollTop) can be one the
+  // user has already left, and anchoring to it would undo their scroll.
+  const onScreen = useRef({ lines: shown, query, hidden });
+  const before = useRef({ lines: shown, top: 0, seen: 0, sameFilter: true, now: onScreen.current });
+  if (shown !== onScreen.current.lines) {
+    const was = onScreen.current;
+    const top = pane.current?.scrollTop ?? scrollTop;
+    before.current = { lines: was.lines, top, seen: scrollTop, sameFilter: was.query === query && was.hidden === hidden, now: { lines: shown, query, hidden } };
+  }
   useLayoutEffect(() => {
     const el = pane.current;
-    const { lines: prev, top } = before.current;
-    onScreen.current = shown;
+    const { lines: prev, top, seen, sameFilter, now } = before.current;
+    onScreen.current = now;
     if (!el || followingNow.current || prev === shown) return;
+    // The pane moved since the last scroll event: the user's scroll, its event still to come.
+    const userPending = Math.abs(top - seen) > 1;
+    if (userPending && prev.length * LOG_ROW_HEIGHT - top - el.clientHeight < 8) {
+      // It reached the end: follow, as its event would have (the new lines moved the end).
+      setFollowing(true);
+      toEnd();
+      return;
+    }
     const at = Math.floor(top / LOG_ROW_HEIGHT);
     const line = prev[at];
-    // Where the line in view is now (the same place unless lines before it went; -1 when it
-    // went itself: then the pane stays, as clamped to the rows left).
-    const i = !line || shown[at] === line ? at : shown.indexOf(line);
-    const next = i * LOG_ROW_HEIGHT + (top - at * LOG_ROW_HEIGHT);
-    if (i >= 0 && Math.abs(el.scrollTop - next) > 1) {
-      const from = el.scrollTop;
-      el.scrollTop = next;
-      // A scroll event comes only if the pane moved (the browser clamps to the rows there are).
-      if (el.scrollTop !== from) programmatic.current = true;
+    // Where the line in view is now: the same place unless lines before it went.
+    let i = !line || shown[at] === line ? at : shown.indexOf(line);
+    let offset = top - at * LOG_ROW_HEIGHT;
+    if (i < 0 && sameFilter) {
+      // The line itself was dropped: the oldest line kept takes its place.
+      i = 0;
+      offset = 0;
     }
+    // (Filtered out: the pane stays, clamped to the rows left.)
+    if (i >= 0 && Math.abs(el.scrollTop - (i * LOG_ROW_HEIGHT + offset)) > 1) el.scrollTop = i * LOG_ROW_HEIGHT + offset;
+    if (el.scrollTop !== top && !userPending) programmatic.current = el.scrollTop;
     setScrollTop(el.scrollTop); // the rows rendered are those at the pane's real position
   }, [shown]);
 
@@ -190,10 +208,9 @@ export function LogsPanel({ stack, instance = '' }: { stack: string; instance?: 
     const el = pane.current;
     if (!el) return;
     setScrollTop(el.scrollTop);
-    if (programmatic.current) {
-      programmatic.current = false;
-      return;
-    }
+    const own = programmatic.current;
+    programmatic.current = null;
+    if (own !== null && Math.abs(el.scrollTop - own) <= 1) return;
     const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
     setFollowing(atEnd);
   };
