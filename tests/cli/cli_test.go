@@ -78,14 +78,23 @@ type result struct {
 // run runs argv (argv[0] may be "devarch") with env replacing/adding variables.
 func run(t *testing.T, env map[string]string, argv ...string) result {
 	t.Helper()
+	return runWithin(t, context.Background(), env, argv...)
+}
+
+// runWithin is run, killing the command when ctx ends (the caller then tells why).
+func runWithin(t *testing.T, ctx context.Context, env map[string]string, argv ...string) result {
+	t.Helper()
 	if argv[0] == "devarch" {
 		argv[0] = devarch(t)
 	}
-	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = environ(env)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		return result{out.String(), errb.String(), -1}
+	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

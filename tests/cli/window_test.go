@@ -3,7 +3,6 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -24,16 +23,7 @@ import (
 func TestNoArguments_OpensTheDesktopBinary(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin", "devarch")
-	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(devarch(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	copyDevarch(t, bin)
 	home := filepath.Join(dir, "home")
 
 	r := run(t, map[string]string{"DEVARCH_HOME": home, "DEVARCH_DESKTOP_BIN": "<unset>"}, bin)
@@ -81,7 +71,7 @@ func main() {
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if cmd.ProcessState.ExitCode() != 7 {
 		t.Fatalf("the window's exit code is the command's: %v", err)
 	}
@@ -115,44 +105,41 @@ func main() {
 func TestNoArguments_NeverLoopsIntoACommandLineBuild(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "devarch")
-	data, err := os.ReadFile(devarch(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	copyDevarch(t, bin)
 	home := filepath.Join(dir, "home")
 	runBounded := func(env map[string]string) result {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, bin)
-		cmd.Env = environ(env)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
+		r := runWithin(t, ctx, env, bin)
 		if ctx.Err() != nil {
-			t.Fatalf("still running after 20 s (an exec loop?): %s", errb.String())
+			t.Fatalf("still running after 20 s (an exec loop?): %s", r.stderr)
 		}
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return result{out.String(), errb.String(), code}
+		return r
 	}
 	r := runBounded(map[string]string{"DEVARCH_HOME": home, "DEVARCH_DESKTOP_BIN": bin})
 	if r.code != 2 || !strings.Contains(r.stderr, "this command-line build itself") {
 		t.Fatalf("DEVARCH_DESKTOP_BIN naming itself: exit %d\n%s", r.code, r.stderr)
 	}
 	// A copy of the command-line build where the desktop build belongs.
-	if err := os.WriteFile(filepath.Join(dir, "devarch-desktop"), data, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	copyDevarch(t, filepath.Join(dir, "devarch-desktop"))
 	r = runBounded(map[string]string{"DEVARCH_HOME": home, "DEVARCH_DESKTOP_BIN": "<unset>"})
 	if r.code != 2 || !strings.Contains(r.stderr, "is a command-line build of DevArch too") {
 		t.Fatalf("a command-line build as the desktop binary: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// copyDevarch puts a copy of the built command-line binary at dst (its directory made).
+func copyDevarch(t *testing.T, dst string) {
+	t.Helper()
+	data, err := os.ReadFile(devarch(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, 0o755); err != nil {
+		t.Fatal(err)
 	}
 }
