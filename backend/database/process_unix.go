@@ -137,6 +137,12 @@ func stopPostmaster(pid int, dataDir string, sig syscall.Signal) error {
 		// A fast shutdown ends with the postmaster removing its lock file and exiting; one
 		// that died without removing it is recovered by the next start.
 		if !postmasterAlive(pid, dataDir) {
+			// An exiting process loses its memory (and so its command line, which
+			// postmasterAlive reads) a moment before it is gone; a loaded machine can stretch
+			// that moment. Wait for the exit itself: stopped means no server process left.
+			if exiting(pid) {
+				waitExit(pid, 5*time.Second)
+			}
 			return nil
 		}
 		if sig != syscall.SIGQUIT && time.Since(start) > 20*time.Second {
@@ -161,6 +167,14 @@ func waitExit(pid int, timeout time.Duration) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// exiting reports whether pid is a process on its way out: it still exists but has no
+// command line any more (its memory is released early in the exit), and is no zombie yet.
+// A kernel thread that took over the pid reads the same; waitExit's bound covers that.
+func exiting(pid int) bool {
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	return err == nil && len(cmdline) == 0 && !zombie(pid)
 }
 
 // zombie reports whether pid has exited and waits for its parent to reap it.
