@@ -280,7 +280,10 @@ func TestLinger_ZeroStopsAtOnce(t *testing.T) {
 	}
 	runHelper(t, home, "read", "DEVARCH_TEST_LINGER=0")
 	if alive(st.PID) {
-		t.Fatalf("with linger 0 the last process stops the server (pid %d)", st.PID)
+		// Tell "not stopped" from "still exiting" (and what the keeper did) in the report.
+		time.Sleep(2 * time.Second)
+		log, _ := os.ReadFile(filepath.Join(home, "postgres", "linger.log"))
+		t.Fatalf("with linger 0 the last process stops the server (pid %d); alive 2 s later: %v; keeper's log:\n%s", st.PID, alive(st.PID), log)
 	}
 	waitGone(t, "the keeper once its server stopped", st.Keeper.PID, 5*time.Second)
 	hosttest.WaitNoServer(t, home)
