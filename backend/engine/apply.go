@@ -430,19 +430,33 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 			healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
 	}
 	x, err := run()
-	if err != nil && subnetTakenMeanwhile(err, x.results) {
+	for retry := 1; err != nil && retry <= subnetRetries && subnetTakenMeanwhile(err, x.results); retry++ {
 		// Another network took the subnet in the instant between the check above and compose
 		// creating the stack's network (two installations, or parallel test suites, applying
-		// at once on one engine). Nothing was done yet, so the stack moves to a free slice and
-		// the same plan runs again, once; a second clash is reported as it is.
-		if c2, cerr := s.compute(ctx, sp.Stack, PlanOptions{Replace: stored.Replace}); cerr == nil && !c2.plan.Failed() &&
-			subnetMove(c2.plan) != "" && withoutSubnetMoves(c2.plan).String() == withoutSubnetMoves(stored).String() {
-			if env2, eerr := s.secretEnv(ctx, c2.secrets); eerr == nil {
-				sink.Progress(Progress{Status: ProgressInfo, Message: subnetMove(c2.plan) + " (another network took its subnet as the apply created it)", Time: time.Now()})
-				c, d, env = c2, c2.desired, env2
-				x, err = run()
+		// at once on one engine). Nothing was done yet, so the same plan runs again: on a
+		// free slice when the taker is still there (the recomputed plan moves the stack), on
+		// the same one after a moment when it is gone already (a network that lived for an
+		// instant, or one whose creation failed). A clash left after the retries is reported
+		// as it is.
+		c2, cerr := s.compute(ctx, sp.Stack, PlanOptions{Replace: stored.Replace})
+		if cerr != nil || c2.plan.Failed() || withoutSubnetMoves(c2.plan).String() != withoutSubnetMoves(stored).String() {
+			break
+		}
+		env2, eerr := s.secretEnv(ctx, c2.secrets)
+		if eerr != nil {
+			break
+		}
+		if moved := subnetMove(c2.plan); moved != "" {
+			sink.Progress(Progress{Status: ProgressInfo, Message: moved + " (another network took its subnet as the apply created it)", Time: time.Now()})
+		} else {
+			sink.Progress(Progress{Status: ProgressInfo, Message: "another network held the subnet of the stack's network for a moment as the apply created it; creating it again", Time: time.Now()})
+			select {
+			case <-ctx.Done():
+			case <-time.After(subnetRetryPause):
 			}
 		}
+		c, d, env = c2, c2.desired, env2
+		x, err = run()
 	}
 	out := Applied{RunID: lock.RunID, Plan: stored, Results: x.results}
 	record := func(svc plan.DesiredService, failed string) store.AppliedInstance {
@@ -501,6 +515,15 @@ func jobs(d plan.Desired) map[string]bool {
 	}
 	return out
 }
+
+// subnetRetries is how many times an apply whose network's subnet the engine refused runs
+// the plan again (subnetTakenMeanwhile), and subnetRetryPause how long it waits first when
+// the network that took the subnet is gone already (it may still be in the engine's address
+// books for a moment).
+const (
+	subnetRetries    = 2
+	subnetRetryPause = 250 * time.Millisecond
+)
 
 // subnetTakenMeanwhile tells whether an apply failed because the engine refused the stack
 // network's subnet (runtime.SubnetTaken) before any action was done.

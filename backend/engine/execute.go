@@ -473,7 +473,7 @@ func composeFailure(stack string, err error) error {
 	if runtime.SubnetTaken(ce.Stderr) {
 		return &model.Error{Kind: model.KindConflict, Field: "network", Err: err,
 			Summary: fmt.Sprintf("the subnet of stack %s's network was taken by another network since the plan", stack),
-			Detail: fmt.Sprintf("Nothing of the stack was started. Plan again: the new plan moves the stack to a free slice of the network pool (devarch plan %s).\n%s",
+			Detail: fmt.Sprintf("Nothing of the stack was started. Plan again: a new plan moves the stack to a free slice of the network pool if its subnet is still taken (devarch plan %s).\n%s",
 				stack, strings.TrimSpace(lastMeaningfulLine(ce.Stderr)))}
 	}
 	cause := lastMeaningfulLine(ce.Stderr)

@@ -336,30 +336,103 @@ func TestLegacyStackGetsItsSubnet(t *testing.T) {
 // the command seam right before compose's first `up`). Nothing was done yet, so the apply
 // moves the stack to a free slice, says so, and runs the same plan again.
 func TestApplyRetriesWhenTheSubnetIsTakenAsTheNetworkIsCreated(t *testing.T) {
-	const stack, other = "npinstant", "np-instant-other"
+	r := applyWithInstantClash(t, "npinstant", "np-instant-other", false)
+	if got := networkSubnets(t, r.eng, r.other); len(got) != 1 || got[0] != r.before {
+		t.Fatalf("the other network has %v, want [%s]", got, r.before)
+	}
+	if r.applyErr != nil {
+		t.Fatalf("apply: %v", r.applyErr)
+	}
+	if r.after == r.before {
+		t.Fatalf("subnet %q -> %q: not moved", r.before, r.after)
+	}
+	if got := networkSubnets(t, r.eng, model.NetworkName(r.stack)); len(got) != 1 || got[0] != r.after {
+		t.Fatalf("network subnets %v, want [%s]", got, r.after)
+	}
+	want := fmt.Sprintf("the stack's network moves from %s to %s (another network took its subnet as the apply created it)", r.before, r.after)
+	if !slices.Contains(r.said, want) {
+		t.Errorf("the apply did not say %q; it said %q", want, r.said)
+	}
+	if got := states(t, r.svc, r.stack); got["idle"] != "running" {
+		t.Errorf("idle is %q, want running", got["idle"])
+	}
+}
+
+// The same instant, but the network that took the subnet is gone again before the apply
+// looks (it lived for a moment: another suite's stack brought up and down, a creation that
+// failed); CI met it as "Pool overlaps with other one on this address space" with nothing
+// left to move away from. The engine's refusal was real, the subnet is free again: the
+// apply keeps the subnet, says what happened, and creates the network on its second try.
+func TestApplyRetriesWhenTheSubnetWasTakenForAMoment(t *testing.T) {
+	r := applyWithInstantClash(t, "npmoment", "np-moment-other", true)
+	if r.applyErr != nil {
+		t.Fatalf("apply: %v (it said %q)", r.applyErr, r.said)
+	}
+	if _, err := r.eng.Run(t.Context(), []string{"network", "inspect", r.other}, runtime.RunOptions{}); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Fatalf("the other network is not gone: %v", err)
+	}
+	if r.after != r.before {
+		t.Fatalf("subnet %q -> %q: moved although the slice was free again", r.before, r.after)
+	}
+	if got := networkSubnets(t, r.eng, model.NetworkName(r.stack)); len(got) != 1 || got[0] != r.before {
+		t.Fatalf("network subnets %v, want [%s]", got, r.before)
+	}
+	want := "another network held the subnet of the stack's network for a moment as the apply created it; creating it again"
+	if !slices.Contains(r.said, want) {
+		t.Errorf("the apply did not say %q; it said %q", want, r.said)
+	}
+	if got := states(t, r.svc, r.stack); got["idle"] != "running" {
+		t.Errorf("idle is %q, want running", got["idle"])
+	}
+}
+
+// instantClash is what applyWithInstantClash saw: the stack's subnet before and after the
+// apply, what the apply said and returned.
+type instantClash struct {
+	eng           *runtime.Engine
+	svc           *engine.Service
+	stack, other  string
+	before, after string
+	said          []string
+	applyErr      error
+}
+
+// applyWithInstantClash plans a one-instance stack and applies it while network other takes
+// the stack's subnet right before compose's first `up` (the command seam creates it; the
+// engine then refuses compose's network for real). With gone, other is removed again as soon
+// as that `up` has failed, before the apply looks at the engine's networks.
+func applyWithInstantClash(t *testing.T, stack, other string, gone bool) instantClash {
+	t.Helper()
 	eng := runtimetest.RequireCompose(t)
 	runtimetest.BusyboxImage(t)
 	t.Setenv(netpool.EnvPool, "10.218.0.0/16")
 	t.Setenv(netpool.EnvSlice, "24")
-	base, pool, _ := newService(t)
+	base, _, _ := newService(t)
 	ctx := t.Context()
 	var once sync.Once
 	var clashErr error
 	wrap := func(argv []string) []string {
-		if slices.Contains(argv, "compose") && slices.Contains(argv, "up") {
-			once.Do(func() {
-				st, err := base.Store.GetStack(context.Background(), stack)
-				if err != nil {
-					clashErr = err
-					return
-				}
-				_, clashErr = eng.Run(context.Background(), []string{"network", "create", "--subnet", st.Subnet, other}, runtime.RunOptions{})
-			})
+		if !slices.Contains(argv, "compose") || !slices.Contains(argv, "up") {
+			return argv
 		}
-		return argv
+		first := false
+		once.Do(func() {
+			first = true
+			st, err := base.Store.GetStack(context.Background(), stack)
+			if err != nil {
+				clashErr = err
+				return
+			}
+			_, clashErr = eng.Run(context.Background(), []string{"network", "create", "--subnet", st.Subnet, other}, runtime.RunOptions{})
+		})
+		if !first || !gone {
+			return argv
+		}
+		// compose runs as before (its output and exit status are the apply's), then the
+		// network that made it fail goes.
+		return append([]string{"sh", "-c", `"$@"; rc=$?; docker network rm "$0" >/dev/null; exit $rc`, other}, argv...)
 	}
 	svc := engine.New(base.Store, runtime.Options{Wrap: wrap}, t.TempDir())
-	_ = pool
 	if _, _, err := svc.ImportTemplate(ctx, []byte(npTemplate), false); err != nil {
 		t.Fatal(err)
 	}
@@ -381,32 +454,19 @@ func TestApplyRetriesWhenTheSubnetIsTakenAsTheNetworkIsCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	var said []string
-	sink := engine.SinkFunc(func(p engine.Progress) { mu.Lock(); said = append(said, p.Message); mu.Unlock() })
-	_, applyErr := svc.Apply(ctx, p.ID, "test", sink)
+	r := instantClash{eng: eng, svc: svc, stack: stack, other: other, before: st.Subnet}
+	sink := engine.SinkFunc(func(p engine.Progress) { mu.Lock(); r.said = append(r.said, p.Message); mu.Unlock() })
+	_, r.applyErr = svc.Apply(ctx, p.ID, "test", sink)
 	if clashErr != nil {
 		t.Fatalf("the test could not take the subnet: %v", clashErr)
 	}
-	if got := networkSubnets(t, eng, other); len(got) != 1 || got[0] != st.Subnet {
-		t.Fatalf("the other network has %v, want [%s]", got, st.Subnet)
-	}
-	if applyErr != nil {
-		t.Fatalf("apply: %v", applyErr)
-	}
 	moved, err := svc.Store.GetStack(ctx, stack)
-	if err != nil || moved.Subnet == st.Subnet {
-		t.Fatalf("subnet %q -> %q (%v): not moved", st.Subnet, moved.Subnet, err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := networkSubnets(t, eng, model.NetworkName(stack)); len(got) != 1 || got[0] != moved.Subnet {
-		t.Fatalf("network subnets %v, want [%s]", got, moved.Subnet)
-	}
-	want := fmt.Sprintf("the stack's network moves from %s to %s (another network took its subnet as the apply created it)", st.Subnet, moved.Subnet)
+	r.after = moved.Subnet
 	mu.Lock()
 	defer mu.Unlock()
-	if !slices.Contains(said, want) {
-		t.Errorf("the apply did not say %q; it said %q", want, said)
-	}
-	if got := states(t, svc, stack); got["idle"] != "running" {
-		t.Errorf("idle is %q, want running", got["idle"])
-	}
+	r.said = slices.Clone(r.said)
+	return r
 }

@@ -12,6 +12,7 @@ package netpool
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -119,13 +120,35 @@ func (p Pool) String() string {
 // and the engine's other networks; a default route (0.0.0.0/0) is not a clash (it overlaps
 // everything yet claims nothing) and the caller leaves it out (see Routes).
 func (p Pool) Free(taken []netip.Prefix) (netip.Prefix, bool) {
-	for i := range p.Size() {
-		s := p.Slice(i)
+	return p.FreeFrom(0, taken)
+}
+
+// FreeFrom is Free searching from slice start onwards, wrapping round to slice 0: every slice
+// is still tried once, so it finds a free slice whenever Free does. start is taken modulo
+// Size (a negative one counts as 0).
+func (p Pool) FreeFrom(start int, taken []netip.Prefix) (netip.Prefix, bool) {
+	n := p.Size()
+	start = max(start, 0) % n
+	for k := range n {
+		s := p.Slice((start + k) % n)
 		if _, clash := Overlap(s, taken); !clash {
 			return s, true
 		}
 	}
 	return netip.Prefix{}, false
+}
+
+// StartFor is where the search for key's slice begins: a hash of key (FNV-1a) spread over
+// the pool. The store keys it by installation and stack, so that separate DevArch
+// installations on one engine (root's and a user's, a CI runner's parallel jobs, each with
+// its own database) do not all aim at the pool's first free slice at once: each checks the
+// engine's networks when it picks a slice, but two picks in the same moment see the same
+// free slice, and the apply that creates its network second is refused by the engine. A
+// stack's start never changes, so one installation's choices stay reproducible.
+func (p Pool) StartFor(key string) int {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(key))
+	return int(h.Sum64() % uint64(p.Size()))
 }
 
 // Overlap returns the first prefix of taken that shares an address with s.

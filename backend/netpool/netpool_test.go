@@ -1,6 +1,7 @@
 package netpool
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -55,6 +56,37 @@ func TestFreeSkipsTaken(t *testing.T) {
 	}
 	if err := p.Exhausted(3).Error(); !strings.Contains(err, "10.200.0.0/22 in /24 slices is exhausted: it holds 4 networks and 3 stacks") || !strings.Contains(err, EnvPool) {
 		t.Fatalf("exhausted error: %s", err)
+	}
+}
+
+// FreeFrom starts at its slice, wraps round past the last, and tries every slice once; keys
+// spread over the pool, each always to the same place.
+func TestFreeFromWrapsAndStartForSpreads(t *testing.T) {
+	p, _ := Parse("10.200.0.0/22", "24") // 4 slices
+	taken := []netip.Prefix{netip.MustParsePrefix("10.200.2.0/24"), netip.MustParsePrefix("10.200.3.0/24")}
+	for start, want := range map[int]string{0: "10.200.0.0/24", 1: "10.200.1.0/24", 2: "10.200.0.0/24", 3: "10.200.0.0/24", 5: "10.200.1.0/24", -1: "10.200.0.0/24"} {
+		if got, ok := p.FreeFrom(start, taken); !ok || got.String() != want {
+			t.Errorf("FreeFrom(%d) = %v %v, want %s", start, got, ok, want)
+		}
+	}
+	all := append(taken, netip.MustParsePrefix("10.200.0.0/23"))
+	if got, ok := p.FreeFrom(3, all); ok {
+		t.Errorf("FreeFrom on a full pool = %v", got)
+	}
+	d := Default()
+	starts := map[int]bool{}
+	for i := range 64 {
+		k := fmt.Sprintf("8c4b7a1e-0f4c-4d8e-9a51-3f0e2b6c9d17/%d", i)
+		s := d.StartFor(k)
+		if s < 0 || s >= d.Size() || d.StartFor(k) != s {
+			t.Fatalf("StartFor(%q) = %d, then %d (size %d)", k, s, d.StartFor(k), d.Size())
+		}
+		starts[s] = true
+	}
+	// 64 keys over 1024 slices: all distinct but for a collision or two (the birthday
+	// bound gives ~2); fewer than 56 distinct places means they are not spread.
+	if len(starts) < 56 {
+		t.Errorf("64 keys start at %d places", len(starts))
 	}
 }
 

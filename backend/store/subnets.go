@@ -35,8 +35,10 @@ func (s *Store) subnetSource(ctx context.Context) (netpool.Pool, []netip.Prefix,
 // stacks_subnet_disjoint would refuse the second anyway; the lock turns that into a wait).
 const subnetLockKey = 0x64657673 // "devs"
 
-// assignSubnet gives stack id the first free slice of pool, in tx: one that overlaps no
-// other stack's subnet and nothing in avoid. A full pool is a KindConflict error naming the
+// assignSubnet gives stack id a free slice of pool, in tx: one that overlaps no other
+// stack's subnet and nothing in avoid, searched from a place that depends on the
+// installation and the stack (netpool.StartFor), not from the pool's first slice, so that
+// two databases on one engine seldom pick the same slice at the same moment. A full pool is a KindConflict error naming the
 // pool, how many stacks it holds and the fix.
 func assignSubnet(ctx context.Context, tx pgx.Tx, id int64, pool netpool.Pool, avoid []netip.Prefix) (string, error) {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(subnetLockKey)); err != nil {
@@ -57,7 +59,11 @@ func assignSubnet(ctx context.Context, tx pgx.Tx, id int64, pool netpool.Pool, a
 		}
 	}
 	taken = append(taken, avoid...)
-	free, ok := pool.Free(taken)
+	var installation string
+	if err := tx.QueryRow(ctx, `SELECT id::text FROM installation`).Scan(&installation); err != nil {
+		return "", err
+	}
+	free, ok := pool.FreeFrom(pool.StartFor(fmt.Sprintf("%s/%d", installation, id)), taken)
 	if !ok {
 		return "", &model.Error{Kind: model.KindConflict, Field: "network", Err: pool.Exhausted(len(used)),
 			Summary: fmt.Sprintf("no free subnet for the stack's network in %s", pool),
@@ -98,7 +104,7 @@ func (s *Store) EnsureSubnet(ctx context.Context, name string) (string, error) {
 	return subnet, err
 }
 
-// ReassignSubnet moves the stack from subnet old to the first free slice of pool that
+// ReassignSubnet moves the stack from subnet old to a free slice of pool (see assignSubnet) that
 // overlaps nothing in avoid (nor old), and returns it; the caller checked old clashes and
 // the stack's network does not exist. When the stack's subnet is no longer old (another
 // process moved it), that one is returned unchanged.

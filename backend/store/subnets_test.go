@@ -96,8 +96,9 @@ func TestEnsureSubnet_LegacyStackAndOverlapRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := s.EnsureSubnet(ctx, "old")
-	if err != nil || got != "10.200.0.64/26" || subnetOf(t, s, "old") != got {
-		t.Fatalf("EnsureSubnet = %q, %v; want the next free default slice 10.200.0.64/26", got, err)
+	if sub, perr := netip.ParsePrefix(got); err != nil || perr != nil || sub.Bits() != netpool.DefaultSlice ||
+		!netpool.Default().Prefix.Contains(sub.Addr()) || got == subnetOf(t, s, "new") || subnetOf(t, s, "old") != got {
+		t.Fatalf("EnsureSubnet = %q, %v; want a free default slice other than new's %s", got, err, subnetOf(t, s, "new"))
 	}
 	if again, err := s.EnsureSubnet(ctx, "old"); err != nil || again != got {
 		t.Fatalf("EnsureSubnet again = %q, %v", again, err)
@@ -118,5 +119,29 @@ func TestEnsureSubnet_LegacyStackAndOverlapRefused(t *testing.T) {
 	}
 	if ok, _ := s.StackExists(ctx, "bad"); ok {
 		t.Fatal("stack created despite a bad pool setting")
+	}
+}
+
+// Two installations on one engine (root's and a user's data home, a CI runner's parallel
+// suites) each check the engine's networks when they pick a slice, but picks made in the
+// same moment see the same free slices: they must not all aim at the pool's first one. Each
+// database searches from a place of its own (its installation id and the stack), so the
+// same stack name in two databases gets two different slices.
+func TestCreateStack_InstallationsAimAtDifferentSlices(t *testing.T) {
+	ctx := t.Context()
+	var got []string
+	for _, id := range []string{"6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f", "0d9e8f7a-6b5c-4d3e-9f1a-2b3c4d5e6f70"} {
+		pool := dbtest.MigratedDatabase(t)
+		if _, err := pool.Exec(ctx, `UPDATE installation SET id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		s := store.New(pool)
+		if _, err := s.CreateStack(ctx, "shop", "", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, subnetOf(t, s, "shop"))
+	}
+	if got[0] == got[1] {
+		t.Fatalf("both installations gave stack shop %s", got[0])
 	}
 }
