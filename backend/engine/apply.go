@@ -430,6 +430,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 			healthchecked: healthchecked(c.rs), binds: compose.BindSources(c.rs.Effective), jobs: jobs(d)}, sink)
 	}
 	x, err := run()
+retries:
 	for retry := 1; err != nil && retry <= subnetRetries && subnetTakenMeanwhile(err, x.results); retry++ {
 		// Another network took the subnet in the instant between the check above and compose
 		// creating the stack's network (two installations, or parallel test suites, applying
@@ -452,6 +453,7 @@ func (s *Service) Apply(ctx context.Context, planID int64, who string, sink Sink
 			sink.Progress(Progress{Status: ProgressInfo, Message: "another network held the subnet of the stack's network for a moment as the apply created it; creating it again", Time: time.Now()})
 			select {
 			case <-ctx.Done():
+				break retries // the failed run stands; ctx.Err() records it as canceled below
 			case <-time.After(subnetRetryPause):
 			}
 		}

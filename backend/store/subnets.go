@@ -38,8 +38,8 @@ const subnetLockKey = 0x64657673 // "devs"
 // assignSubnet gives stack id a free slice of pool, in tx: one that overlaps no other
 // stack's subnet and nothing in avoid, searched from a place that depends on the
 // installation and the stack (netpool.StartFor), not from the pool's first slice, so that
-// two databases on one engine seldom pick the same slice at the same moment. A full pool is a KindConflict error naming the
-// pool, how many stacks it holds and the fix.
+// two databases on one engine seldom pick the same slice at the same moment. A full pool is
+// a KindConflict error naming the pool, how many stacks it holds and the fix.
 func assignSubnet(ctx context.Context, tx pgx.Tx, id int64, pool netpool.Pool, avoid []netip.Prefix) (string, error) {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(subnetLockKey)); err != nil {
 		return "", err
