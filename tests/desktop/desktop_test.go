@@ -465,7 +465,7 @@ func (tr *procTree) sample(root int) {
 	// session of its own (postgres does, but its pg_ctl parent waits for it).
 	for _, p := range procs {
 		if p.sid == root {
-			tr.seen[fmt.Sprintf("%d/%s", p.pid, p.start)] = p
+			tr.record(p)
 		}
 	}
 	queue := []int{root}
@@ -473,10 +473,28 @@ func (tr *procTree) sample(root int) {
 		pid := queue[0]
 		queue = queue[1:]
 		if p, ok := procs[pid]; ok {
-			tr.seen[fmt.Sprintf("%d/%s", p.pid, p.start)] = p
+			tr.record(p)
 		}
 		queue = append(queue, children[pid]...)
 	}
+}
+
+// record stores one sample of a process (tr.mu held). A later sample replaces an earlier
+// one (a forked child's exec changes its name and command line), except that an empty
+// command line does not replace a known one: an exiting process loses its memory, and so
+// its /proc cmdline, before it becomes a zombie, and a loaded machine stretches that moment
+// (CI once recorded the app's `docker events` child as "docker []" and so missed it).
+func (tr *procTree) record(p proc) {
+	key := fmt.Sprintf("%d/%s", p.pid, p.start)
+	tr.seen[key] = mergeSample(tr.seen[key], p)
+}
+
+// mergeSample returns what is known of a process after a new sample of it.
+func mergeSample(known, now proc) proc {
+	if strings.TrimSpace(now.cmdline) == "" && strings.TrimSpace(known.cmdline) != "" {
+		now.cmdline = known.cmdline
+	}
+	return now
 }
 
 // all returns every process recorded.
